@@ -1,0 +1,187 @@
+//! The set of enabled WebAssembly proposals. One value flows through parse,
+//! validate and run; `--features` on every command edits it.
+
+use std::fmt;
+
+/// A set of proposals, as bits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Features(u64);
+
+macro_rules! features {
+    ($( $konst:ident = $bit:literal, $flag:literal, $help:literal; )*) => {
+        impl Features {
+            $(
+                #[doc = $help]
+                pub const $konst: Features = Features(1 << $bit);
+            )*
+
+            /// Every known proposal with its `--features` flag name and a help line.
+            pub const TABLE: &'static [(Features, &'static str, &'static str)] =
+                &[$((Features::$konst, $flag, $help),)*];
+        }
+    };
+}
+
+features! {
+    MUTABLE_GLOBAL = 0, "mutable-global", "import and export of mutable globals (2.0)";
+    SATURATING_FLOAT_TO_INT = 1, "saturating-float-to-int", "non-trapping float-to-int conversions (2.0)";
+    SIGN_EXTENSION = 2, "sign-extension", "sign-extension operators (2.0)";
+    MULTI_VALUE = 3, "multi-value", "multiple results and block parameters (2.0)";
+    REFERENCE_TYPES = 4, "reference-types", "funcref/externref values, multiple tables (2.0)";
+    BULK_MEMORY = 5, "bulk-memory", "bulk memory and table operations, passive segments (2.0)";
+    SIMD = 6, "simd", "128-bit fixed-width SIMD (2.0)";
+    RELAXED_SIMD = 7, "relaxed-simd", "relaxed SIMD (3.0)";
+    TAIL_CALL = 8, "tail-call", "return_call instructions (3.0)";
+    EXTENDED_CONST = 9, "extended-const", "add/sub/mul in constant expressions (3.0)";
+    MULTI_MEMORY = 10, "multi-memory", "more than one memory (3.0)";
+    MEMORY64 = 11, "memory64", "64-bit memories and tables (3.0)";
+    EXCEPTIONS = 12, "exceptions", "exception handling (3.0)";
+    FUNCTION_REFERENCES = 13, "function-references", "typed function references (3.0)";
+    GC = 14, "gc", "garbage-collected structs and arrays (3.0)";
+    THREADS = 15, "threads", "shared memory and atomics";
+    CUSTOM_PAGE_SIZES = 16, "custom-page-sizes", "memories with custom page sizes";
+}
+
+impl Features {
+    /// No proposal: the instructions every version has.
+    pub const MVP: Features = Features(0);
+    /// WebAssembly 1.0.
+    pub const WASM1: Features = Features(0);
+    /// WebAssembly 2.0: the default of every command.
+    pub const WASM2: Features = Features(
+        Features::MUTABLE_GLOBAL.0
+            | Features::SATURATING_FLOAT_TO_INT.0
+            | Features::SIGN_EXTENSION.0
+            | Features::MULTI_VALUE.0
+            | Features::REFERENCE_TYPES.0
+            | Features::BULK_MEMORY.0
+            | Features::SIMD.0,
+    );
+    /// WebAssembly 3.0.
+    pub const WASM3: Features = Features(
+        Features::WASM2.0
+            | Features::RELAXED_SIMD.0
+            | Features::TAIL_CALL.0
+            | Features::EXTENDED_CONST.0
+            | Features::MULTI_MEMORY.0
+            | Features::MEMORY64.0
+            | Features::EXCEPTIONS.0
+            | Features::FUNCTION_REFERENCES.0
+            | Features::GC.0,
+    );
+    /// Everything known.
+    pub const ALL: Features = Features(u64::MAX);
+
+    /// The empty set.
+    pub const fn empty() -> Features {
+        Features(0)
+    }
+
+    /// True if every feature in `other` is in `self` (so `MVP` is always contained).
+    #[inline]
+    pub const fn contains(self, other: Features) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Union.
+    pub const fn union(self, other: Features) -> Features {
+        Features(self.0 | other.0)
+    }
+
+    /// Difference.
+    pub const fn without(self, other: Features) -> Features {
+        Features(self.0 & !other.0)
+    }
+
+    /// The `--features` flag name of a single feature.
+    pub fn flag_name(self) -> Option<&'static str> {
+        Features::TABLE.iter().find(|(f, _, _)| *f == self).map(|(_, n, _)| *n)
+    }
+
+    /// Parses a `--features` value relative to `base`: a comma-separated list
+    /// of `wasm1`, `wasm2`, `wasm3`, `all`, `none`, `NAME`, `+NAME` or `-NAME`.
+    pub fn parse(spec: &str, base: Features) -> Result<Features, UnknownFeature> {
+        let mut set = base;
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (enable, name) = match item.as_bytes()[0] {
+                b'+' => (true, &item[1..]),
+                b'-' => (false, &item[1..]),
+                _ => (true, item),
+            };
+            let named = match name {
+                "wasm1" | "mvp" | "none" => Some(Features::WASM1),
+                "wasm2" => Some(Features::WASM2),
+                "wasm3" => Some(Features::WASM3),
+                "all" => Some(Features::ALL),
+                _ => None,
+            };
+            if let Some(preset) = named {
+                if !item.starts_with(['+', '-']) {
+                    set = preset;
+                } else if enable {
+                    set = set.union(preset);
+                } else {
+                    set = set.without(preset);
+                }
+                continue;
+            }
+            let Some(&(f, _, _)) = Features::TABLE.iter().find(|(_, n, _)| *n == name) else {
+                return Err(UnknownFeature(name.to_string()));
+            };
+            set = if enable { set.union(f) } else { set.without(f) };
+        }
+        Ok(set)
+    }
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features::WASM2
+    }
+}
+
+impl fmt::Debug for Features {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Features::TABLE
+            .iter()
+            .filter(|(x, _, _)| self.contains(*x))
+            .map(|(_, n, _)| *n)
+            .collect();
+        write!(f, "Features[{}]", names.join(","))
+    }
+}
+
+/// A `--features` item that names no known proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFeature(pub String);
+
+impl fmt::Display for UnknownFeature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = Features::TABLE.iter().map(|(_, n, _)| *n).collect();
+        write!(
+            f,
+            "unknown feature `{}` (known: wasm1, wasm2, wasm3, all, {})",
+            self.0,
+            known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownFeature {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_features() {
+        let f = Features::parse("-simd,+tail-call", Features::WASM2).unwrap();
+        assert!(!f.contains(Features::SIMD));
+        assert!(f.contains(Features::TAIL_CALL));
+        assert!(f.contains(Features::BULK_MEMORY));
+        assert_eq!(Features::parse("wasm1", Features::WASM2).unwrap(), Features::WASM1);
+        assert!(Features::parse("nope", Features::WASM2).is_err());
+        assert!(Features::WASM1.contains(Features::MVP));
+        assert_eq!(Features::SIMD.flag_name(), Some("simd"));
+    }
+}

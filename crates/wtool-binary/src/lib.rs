@@ -1,0 +1,1 @@
+//! wtool-binary (in progress).

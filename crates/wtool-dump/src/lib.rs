@@ -1,0 +1,1 @@
+//! wtool-dump (in progress).

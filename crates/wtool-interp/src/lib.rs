@@ -1,0 +1,1 @@
+//! wtool-interp (in progress).

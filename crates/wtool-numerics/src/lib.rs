@@ -1,0 +1,1 @@
+//! wtool-numerics (in progress).

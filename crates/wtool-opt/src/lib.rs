@@ -1,0 +1,1 @@
+//! wtool-opt (in progress).

@@ -1,0 +1,1 @@
+//! wtool-print (in progress).

@@ -1,0 +1,1 @@
+//! wtool-text (in progress).

@@ -1,0 +1,1 @@
+//! wtool-validate (in progress).

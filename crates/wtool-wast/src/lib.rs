@@ -1,0 +1,1 @@
+//! wtool-wast (in progress).

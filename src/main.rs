@@ -1,0 +1,3 @@
+//! The `wtool` command line.
+
+fn main() {}

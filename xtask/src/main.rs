@@ -1,0 +1,3 @@
+//! Developer tasks: `cargo xtask bench`, `cargo xtask spec`, fixture regeneration.
+
+fn main() {}
