@@ -221,10 +221,11 @@ pub fn sexpr_at(text: &str, offset: usize) -> &str {
             }
             b'(' => depth += 1,
             b')' => {
-                depth -= 1;
-                if depth == 0 {
+                // `<= 1` rather than a bare decrement: a stray `)` must not underflow.
+                if depth <= 1 {
                     return &text[start..=i];
                 }
+                depth -= 1;
             }
             _ => {}
         }

@@ -1,0 +1,6 @@
+//! Bytes → [`wtool_ast::Module`].
+
+pub(crate) mod code;
+pub(crate) mod module;
+mod names;
+pub(crate) mod types;

@@ -1,0 +1,222 @@
+//! Value, reference, heap, table, memory and global types.
+
+use wtool_ast::{Features, GlobalType, HeapType, Limits, MemoryType, RefType, TableType, ValType};
+
+use crate::error::{ErrorKind, Result};
+use crate::reader::Reader;
+
+/// What the decoder accepts beyond WebAssembly 2.0, derived once from [`Features`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Accept {
+    /// `(ref null? ht)` forms and the GC/exception abstract heap types.
+    pub typed_refs: bool,
+    /// Memory index in memargs and memory instructions.
+    pub multi_memory: bool,
+    /// 64-bit limits and u64 memarg offsets.
+    pub memory64: bool,
+    /// Shared memory flag.
+    pub threads: bool,
+    /// Custom page sizes.
+    pub custom_pages: bool,
+    /// Tag section, tag imports/exports.
+    pub exceptions: bool,
+    /// Table index in `call_indirect` (otherwise a zero byte).
+    pub reference_types: bool,
+    /// Any feature beyond 2.0 is on: follow the 3.0 reference interpreter
+    /// where it reports errors differently (see `code::ran_out`).
+    pub post_2_0: bool,
+}
+
+impl Accept {
+    pub fn new(f: Features) -> Self {
+        Accept {
+            typed_refs: f.contains(Features::FUNCTION_REFERENCES)
+                || f.contains(Features::GC)
+                || f.contains(Features::EXCEPTIONS),
+            multi_memory: f.contains(Features::MULTI_MEMORY),
+            memory64: f.contains(Features::MEMORY64),
+            threads: f.contains(Features::THREADS),
+            custom_pages: f.contains(Features::CUSTOM_PAGE_SIZES),
+            exceptions: f.contains(Features::EXCEPTIONS),
+            reference_types: f.contains(Features::REFERENCE_TYPES),
+            post_2_0: !Features::WASM2.contains(f),
+        }
+    }
+}
+
+/// The abstract heap type a one-byte shorthand stands for, if any.
+pub(crate) fn abstract_heap(b: u8, acc: Accept) -> Option<HeapType> {
+    Some(match b {
+        0x70 => HeapType::Func,
+        0x6f => HeapType::Extern,
+        _ if !acc.typed_refs => return None,
+        0x6e => HeapType::Any,
+        0x6d => HeapType::Eq,
+        0x6c => HeapType::I31,
+        0x6b => HeapType::Struct,
+        0x6a => HeapType::Array,
+        0x71 => HeapType::None,
+        0x73 => HeapType::NoFunc,
+        0x72 => HeapType::NoExtern,
+        0x69 => HeapType::Exn,
+        0x74 => HeapType::NoExn,
+        _ => return None,
+    })
+}
+
+/// Reads a heap type: an abstract shorthand byte or a non-negative s33 type index.
+pub(crate) fn heap_type(r: &mut Reader<'_>, acc: Accept) -> Result<HeapType> {
+    let at = r.pos();
+    let b = r.peek().ok_or_else(|| r.eof(at))?;
+    if let Some(h) = abstract_heap(b, acc) {
+        r.u8()?;
+        return Ok(h);
+    }
+    if acc.typed_refs {
+        let v = r.s33()?;
+        if let Ok(idx) = u32::try_from(v) {
+            return Ok(HeapType::Concrete(idx));
+        }
+    }
+    Err(r.err(at, ErrorKind::MalformedRefType))
+}
+
+/// Reads a reference type.
+pub(crate) fn ref_type(r: &mut Reader<'_>, acc: Accept) -> Result<RefType> {
+    let at = r.pos();
+    let b = r.u8()?;
+    if let Some(heap) = abstract_heap(b, acc) {
+        return Ok(RefType {
+            nullable: true,
+            heap,
+        });
+    }
+    if acc.typed_refs && (b == 0x63 || b == 0x64) {
+        let heap = heap_type(r, acc)?;
+        return Ok(RefType {
+            nullable: b == 0x63,
+            heap,
+        });
+    }
+    Err(r.err(at, ErrorKind::MalformedRefType))
+}
+
+/// The value type a byte stands for on its own (no heap type following).
+#[inline]
+pub(crate) fn simple_val_type(b: u8) -> Option<ValType> {
+    Some(match b {
+        0x7f => ValType::I32,
+        0x7e => ValType::I64,
+        0x7d => ValType::F32,
+        0x7c => ValType::F64,
+        0x7b => ValType::V128,
+        0x70 => ValType::FUNCREF,
+        0x6f => ValType::EXTERNREF,
+        _ => return None,
+    })
+}
+
+/// True if `b` starts a value type.
+pub(crate) fn starts_val_type(b: u8, acc: Accept) -> bool {
+    simple_val_type(b).is_some()
+        || (acc.typed_refs && (b == 0x63 || b == 0x64 || abstract_heap(b, acc).is_some()))
+}
+
+/// Reads a value type.
+#[inline]
+pub(crate) fn val_type(r: &mut Reader<'_>, acc: Accept) -> Result<ValType> {
+    let at = r.pos();
+    let b = r.peek().ok_or_else(|| r.eof(at))?;
+    if let Some(t) = simple_val_type(b) {
+        r.u8()?;
+        return Ok(t);
+    }
+    if starts_val_type(b, acc) {
+        return ref_type(r, acc).map(ValType::Ref);
+    }
+    Err(r.err(at, ErrorKind::MalformedValType))
+}
+
+/// Reads limits given the flags' "has max" and "64-bit" bits.
+fn limits(r: &mut Reader<'_>, has_max: bool, wide: bool) -> Result<Limits> {
+    let read = |r: &mut Reader<'_>| {
+        if wide {
+            r.u64()
+        } else {
+            r.u32().map(u64::from)
+        }
+    };
+    let min = read(r)?;
+    let max = if has_max { Some(read(r)?) } else { None };
+    Ok(Limits { min, max })
+}
+
+/// Reads a limits flags byte. With only "has max" allowed (2.0), the spec's
+/// grammar reads it as a 1-bit LEB128, hence its integer error messages.
+fn limit_flags(r: &mut Reader<'_>, allowed: u8) -> Result<u8> {
+    if allowed == 0x01 {
+        return r.small_uint(1);
+    }
+    let at = r.pos();
+    let flags = r.u8()?;
+    if flags & !allowed != 0 {
+        return Err(r.err(at, ErrorKind::MalformedLimitsFlags));
+    }
+    Ok(flags)
+}
+
+/// Reads a memory type.
+pub(crate) fn memory_type(r: &mut Reader<'_>, acc: Accept) -> Result<MemoryType> {
+    let mut allowed = 0x01u8;
+    if acc.threads {
+        allowed |= 0x02;
+    }
+    if acc.memory64 {
+        allowed |= 0x04;
+    }
+    if acc.custom_pages {
+        allowed |= 0x08;
+    }
+    let flags = limit_flags(r, allowed)?;
+    let index64 = flags & 0x04 != 0;
+    // 3.0 reads every limit as a u64 (validation bounds 32-bit ones).
+    let limits = limits(r, flags & 0x01 != 0, index64 || acc.memory64)?;
+    let page_size_log2 = if flags & 0x08 != 0 {
+        Some(r.u32()?)
+    } else {
+        None
+    };
+    Ok(MemoryType {
+        limits,
+        shared: flags & 0x02 != 0,
+        index64,
+        page_size_log2,
+    })
+}
+
+/// Reads a table type.
+pub(crate) fn table_type(r: &mut Reader<'_>, acc: Accept) -> Result<TableType> {
+    let elem = ref_type(r, acc)?;
+    let allowed = if acc.memory64 { 0x05 } else { 0x01 };
+    let flags = limit_flags(r, allowed)?;
+    let index64 = flags & 0x04 != 0;
+    // 3.0 reads every limit as a u64 (validation bounds 32-bit ones).
+    let limits = limits(r, flags & 0x01 != 0, index64 || acc.memory64)?;
+    Ok(TableType {
+        elem,
+        limits,
+        index64,
+    })
+}
+
+/// Reads a global type.
+pub(crate) fn global_type(r: &mut Reader<'_>, acc: Accept) -> Result<GlobalType> {
+    let ty = val_type(r, acc)?;
+    let at = r.pos();
+    let mutable = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return Err(r.err(at, ErrorKind::MalformedMutability)),
+    };
+    Ok(GlobalType { ty, mutable })
+}
