@@ -1,0 +1,63 @@
+//! Times decode and validation of a file against wasmparser:
+//! `validate_file FILE [ITERS]` (ITERS = 0: one decode+validate only, for peak RSS).
+
+use wtool_ast::Features;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args
+        .first()
+        .map(String::as_str)
+        .unwrap_or("fixtures/big.wasm");
+    let iters: u32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let bytes = std::fs::read(path).expect("read");
+    if iters == 0 {
+        // One decode + validate, nothing else: for peak-RSS measurements.
+        let m = wtool_binary::decode(&bytes).expect("decode");
+        wtool_validate::validate(&m, Features::WASM2).expect("valid");
+        return;
+    }
+    // WTOOL_ONLY=validate|wasmparser|decode: run just that part `iters` times
+    // (for `perf stat`).
+    match std::env::var("WTOOL_ONLY").as_deref() {
+        Ok("validate") => {
+            let m = wtool_binary::decode(&bytes).expect("decode");
+            for _ in 0..iters {
+                wtool_validate::validate(&m, Features::WASM2).expect("valid");
+            }
+            return;
+        }
+        Ok("wasmparser") => {
+            for _ in 0..iters {
+                wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2)
+                    .validate_all(&bytes)
+                    .unwrap();
+            }
+            return;
+        }
+        Ok("decode") => {
+            for _ in 0..iters {
+                wtool_binary::decode(&bytes).expect("decode");
+            }
+            return;
+        }
+        _ => {}
+    }
+    let t = std::time::Instant::now();
+    let m = wtool_binary::decode(&bytes).expect("decode");
+    let decode = t.elapsed();
+    let n: usize = m.funcs.iter().map(|f| f.body.instrs.len()).sum();
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        wtool_validate::validate(&m, Features::WASM2).expect("valid");
+    }
+    let v = t.elapsed() / iters;
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2)
+            .validate_all(&bytes)
+            .unwrap();
+    }
+    let w = t.elapsed() / iters;
+    println!("{} funcs, {n} instrs; decode {decode:?}; validate {v:?} ({:.1} ns/instr); wasmparser {w:?}", m.funcs.len(), v.as_nanos() as f64 / n as f64);
+}
