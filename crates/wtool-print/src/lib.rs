@@ -1,1 +1,343 @@
-//! wtool-print (in progress).
+//! Prints a [`wtool_ast::Module`] in the WebAssembly text format.
+//!
+//! ```text
+//! print(&module, &PrintOptions::default())          // flat, names, customs
+//! print(&module, &PrintOptions { fold: true, .. })  // folded S-expressions
+//! print_to(&module, &opts, &mut fmt_writer)          // streamed in 64 KiB chunks
+//! print_to_io(&module, &opts, &mut io_writer)
+//! ```
+//!
+//! **Layout.** Two spaces per nesting level (capped at 64 levels so hostile
+//! nesting cannot make the output quadratic); every module item carries an
+//! index comment `(;N;)` like `wasmprinter` prints; locals go on their own
+//! line, one `(local …)` per group of the binary, so the grouping survives.
+//! Branches print label depths (always correct, even with shadowed names),
+//! followed by a `(;$label;)` comment when the target has a name.
+//! A function declaring over 2^20 locals (a few bytes of binary can declare
+//! 2^32; no engine accepts more than tens of thousands) gets them summarised
+//! in a comment rather than gigabytes of text.
+//!
+//! **Folding.** `(op a b)` is just another spelling of `a b op`, so the folded
+//! tree is built with an explicit stack by giving each instruction, as
+//! children, the immediately preceding entries whose results exactly cover
+//! its operands (arities from [`wtool_ast::Op::info`], the module's types and
+//! the enclosing labels). Where an arity is unknown (out-of-range index,
+//! invalid module) the instruction takes no children; the instruction order
+//! is the input order in every case.
+//!
+//! **Names** ([`PrintOptions::names`]) come from the name section, for
+//! functions, locals, labels, types, tables, memories, globals, element and
+//! data segments and tags, and become identifiers as follows, per index
+//! space:
+//! - a non-empty name not yet taken in its space is the identifier itself:
+//!   `$name`, or the quoted form `$"…"` when it holds characters an
+//!   identifier cannot (spaces, quotes, parentheses, non-ASCII, …);
+//! - a repeated or empty name gets a generated identifier
+//!   `$#func3<name>` (kind, index, name; quoted when needed; `_N` appended
+//!   should even that be taken) followed by `(@name "name")`, so identifiers
+//!   are unique and the name section still reads `name`;
+//! - names of indices outside the index space are dropped (text cannot hold
+//!   them); label names are only escaped (labels may shadow in text).
+//!
+//! The identifiers regenerate the name section when the text is parsed.
+//! Text tools place that section after all other custom sections, so when
+//! the module's name section is followed by another custom section it is
+//! kept as an `(@custom "name" …)` annotation in its place instead. Without
+//! names the section is always printed as such an annotation (re-encoded
+//! from [`wtool_ast::Names`] when the decoder kept no raw bytes).
+//!
+//! **Constants** print exactly: floats as the shortest decimal that parses
+//! back to the same bits (signed zeros and subnormals included), `inf`,
+//! `nan` and `nan:0x…` for every other payload; integers as signed decimal;
+//! `v128.const i32x4 0x… 0x… 0x… 0x…`; memargs show `offset=`/`align=` only
+//! when not the default.
+//!
+//! **Custom sections** become `(@custom "name" (before|after …) "bytes")`
+//! with their placement, so print → parse is lossless;
+//! [`PrintOptions::skip_custom`] drops them.
+//!
+//! The printer never fails and never panics on a module that decoded but does
+//! not validate: out-of-range indices print as plain numbers and nesting is
+//! walked with explicit stacks, never native recursion.
+
+mod code;
+mod items;
+mod names;
+mod namesec;
+mod num;
+
+use std::fmt;
+use std::io;
+
+use wtool_ast::{ExternKind, Module, Names};
+
+use crate::names::{Ident, Space};
+
+/// How to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// Folded S-expressions instead of flat instructions.
+    pub fold: bool,
+    /// Use the name section for identifiers (`--no-names` clears this).
+    pub names: bool,
+    /// Leave custom sections out (`--skip-custom`).
+    pub skip_custom: bool,
+}
+
+impl Default for PrintOptions {
+    fn default() -> Self {
+        PrintOptions {
+            fold: false,
+            names: true,
+            skip_custom: false,
+        }
+    }
+}
+
+/// Prints `module` as a `.wat` text.
+pub fn print(module: &Module, opts: &PrintOptions) -> String {
+    let mut p = Printer::new(module, opts, None);
+    // A printed instruction takes about a dozen bytes; reserving up front
+    // saves the copies of repeated doubling on big modules.
+    let instrs: usize = module.funcs.iter().map(|f| f.body.instrs.len()).sum();
+    let data: usize = module.datas.iter().map(|d| d.data.len()).sum();
+    p.out.reserve(
+        instrs
+            .saturating_mul(if opts.fold { 20 } else { 14 })
+            .saturating_add(data.saturating_mul(2)),
+    );
+    p.module();
+    p.out
+}
+
+/// Streams the printed text of `module` into a `fmt::Write` in chunks, so
+/// a big module never needs its whole text in memory at once.
+pub fn print_to<W: fmt::Write + ?Sized>(
+    module: &Module,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> fmt::Result {
+    let mut sink = |s: &str| w.write_str(s).is_ok();
+    let mut p = Printer::new(module, opts, Some(&mut sink));
+    p.module();
+    p.flush();
+    if p.failed {
+        Err(fmt::Error)
+    } else {
+        Ok(())
+    }
+}
+
+/// Streams the printed text of `module` into an `io::Write` in chunks.
+pub fn print_to_io<W: io::Write + ?Sized>(
+    module: &Module,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> io::Result<()> {
+    let mut err = None;
+    {
+        let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                err = Some(e);
+                false
+            }
+        };
+        let mut p = Printer::new(module, opts, Some(&mut sink));
+        p.module();
+        p.flush();
+    }
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Flush threshold of the streaming variants.
+const CHUNK: usize = 1 << 16;
+
+/// Indentation stops growing here so that hostile nesting cannot make the
+/// output quadratic in the input size.
+const MAX_INDENT: usize = 64;
+
+/// Identifiers of every index space.
+#[derive(Default)]
+pub(crate) struct Ids {
+    module: Option<Ident>,
+    funcs: Space,
+    types: Space,
+    tables: Space,
+    memories: Space,
+    globals: Space,
+    elems: Space,
+    datas: Space,
+    tags: Space,
+    /// Function index → position in `Names::locals` / `Names::labels`.
+    locals_at: std::collections::HashMap<u32, usize>,
+    labels_at: std::collections::HashMap<u32, usize>,
+}
+
+/// The printer state: the module, the options, and the output buffer.
+pub(crate) struct Printer<'m, 's> {
+    pub(crate) m: &'m Module,
+    pub(crate) opts: PrintOptions,
+    pub(crate) out: String,
+    sink: Option<&'s mut dyn FnMut(&str) -> bool>,
+    failed: bool,
+    pub(crate) ids: Ids,
+    pub(crate) names: Option<&'m Names>,
+    /// Identifiers of the current function's locals and labels.
+    pub(crate) locals: Space,
+    pub(crate) labels: Space,
+    pub(crate) scratch: code::Scratch,
+    /// Label ordinals of the blocks enclosing the instruction being printed.
+    pub(crate) label_stack: Vec<u32>,
+    /// Type index of each imported function (call arities while folding).
+    pub(crate) import_func_types: Vec<u32>,
+}
+
+impl<'m, 's> Printer<'m, 's> {
+    fn new(
+        m: &'m Module,
+        opts: &PrintOptions,
+        sink: Option<&'s mut dyn FnMut(&str) -> bool>,
+    ) -> Self {
+        let names = if opts.names { m.names.as_ref() } else { None };
+        let mut ids = Ids::default();
+        if let Some(n) = names {
+            let count =
+                |kind: ExternKind, defined: usize| u64::from(m.num_imported(kind)) + defined as u64;
+            ids.module = n.module.as_ref().map(|name| {
+                if name.is_empty() {
+                    // `$""` is not an identifier: carry the empty name alone.
+                    Ident {
+                        text: "".into(),
+                        annot: Some("(@name \"\")".into()),
+                    }
+                } else {
+                    Ident {
+                        text: names::ident_text(name).into(),
+                        annot: None,
+                    }
+                }
+            });
+            ids.funcs = Space::build(&n.funcs, count(ExternKind::Func, m.funcs.len()), "func");
+            ids.types = Space::build(&n.types, m.types.len() as u64, "type");
+            ids.tables = Space::build(&n.tables, count(ExternKind::Table, m.tables.len()), "table");
+            ids.memories = Space::build(
+                &n.memories,
+                count(ExternKind::Memory, m.memories.len()),
+                "memory",
+            );
+            ids.globals = Space::build(
+                &n.globals,
+                count(ExternKind::Global, m.globals.len()),
+                "global",
+            );
+            ids.elems = Space::build(&n.elems, m.elems.len() as u64, "elem");
+            ids.datas = Space::build(&n.datas, m.datas.len() as u64, "data");
+            ids.tags = Space::build(&n.tags, count(ExternKind::Tag, m.tags.len()), "tag");
+            for (k, (f, _)) in n.locals.iter().enumerate() {
+                ids.locals_at.entry(*f).or_insert(k);
+            }
+            for (k, (f, _)) in n.labels.iter().enumerate() {
+                ids.labels_at.entry(*f).or_insert(k);
+            }
+        }
+        Printer {
+            m,
+            opts: *opts,
+            out: String::with_capacity(if sink.is_some() {
+                CHUNK + 4096
+            } else {
+                1 << 12
+            }),
+            sink,
+            failed: false,
+            ids,
+            names,
+            locals: Space::default(),
+            labels: Space::default(),
+            scratch: code::Scratch::default(),
+            label_stack: Vec::new(),
+            import_func_types: m
+                .imports
+                .iter()
+                .filter_map(|i| match i.desc {
+                    wtool_ast::ImportDesc::Func(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Hands the buffer to the sink once it is big enough (streaming only).
+    #[inline]
+    pub(crate) fn maybe_flush(&mut self) {
+        if self.out.len() >= CHUNK && self.sink.is_some() {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(sink) = self.sink.as_mut() {
+            if !self.failed && !self.out.is_empty() && !sink(&self.out) {
+                self.failed = true;
+            }
+            self.out.clear();
+        }
+    }
+
+    /// Starts a new line indented `depth` levels (2 spaces each).
+    #[inline]
+    pub(crate) fn newline(&mut self, depth: usize) {
+        const SPACES: &str = "                                                                                                                                ";
+        self.out.push('\n');
+        let n = depth.min(MAX_INDENT) * 2;
+        self.out.push_str(&SPACES[..n.min(SPACES.len())]);
+    }
+
+    /// Writes the identifier of `idx` in `space`, or the bare index.
+    #[inline]
+    pub(crate) fn push_ref(&mut self, space: fn(&Ids) -> &Space, idx: u32) {
+        match space(&self.ids).get(idx) {
+            Some(id) => self.out.push_str(&id.text),
+            None => num::push_u32(&mut self.out, idx),
+        }
+    }
+
+    /// Writes ` $id (@name …)` for a definition when it has an identifier,
+    /// then the index comment ` (;N;)`.
+    pub(crate) fn push_def(&mut self, space: fn(&Ids) -> &Space, idx: u32) {
+        if let Some(id) = space(&self.ids).get(idx) {
+            self.out.push(' ');
+            self.out.push_str(&id.text);
+            if let Some(a) = &id.annot {
+                self.out.push(' ');
+                self.out.push_str(a);
+            }
+        }
+        self.out.push_str(" (;");
+        num::push_u32(&mut self.out, idx);
+        self.out.push_str(";)");
+    }
+
+    /// Type index of function `f` (imports first), if it exists.
+    #[inline]
+    pub(crate) fn func_type_idx(&self, f: u32) -> Option<u32> {
+        let n = self.import_func_types.len();
+        match (f as usize).checked_sub(n) {
+            None => self.import_func_types.get(f as usize).copied(),
+            Some(d) => self.m.funcs.get(d).map(|x| x.type_idx),
+        }
+    }
+
+    /// Number of imports of `kind` (the first defined index of that space).
+    pub(crate) fn imported(&self, kind: ExternKind) -> u32 {
+        self.m
+            .imports
+            .iter()
+            .filter(|i| i.desc.kind() == kind)
+            .count() as u32
+    }
+}

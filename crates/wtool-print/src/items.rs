@@ -1,0 +1,642 @@
+//! Module-level items: types, imports, functions, tables, memories, tags,
+//! globals, exports, start, element and data segments, custom sections.
+
+use wtool_ast::{
+    CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, FuncType,
+    GlobalType, HeapType, ImportDesc, Limits, MemoryType, RefType, SectionId, TableType, ValType,
+};
+
+use crate::names::Space;
+use crate::num;
+use crate::{Ids, Printer};
+
+/// Functions declaring more locals than this get them summarised.
+const MAX_LOCALS: u64 = 1 << 20;
+
+/// The text group a section's items are printed in.
+fn group_of(s: SectionId) -> SectionId {
+    match s {
+        SectionId::Function => SectionId::Code,
+        SectionId::DataCount => SectionId::Element,
+        other => other,
+    }
+}
+
+/// The order items are printed in (text order; imports must precede definitions).
+const GROUPS: [SectionId; 11] = [
+    SectionId::Type,
+    SectionId::Import,
+    SectionId::Code,
+    SectionId::Table,
+    SectionId::Memory,
+    SectionId::Tag,
+    SectionId::Global,
+    SectionId::Export,
+    SectionId::Start,
+    SectionId::Element,
+    SectionId::Data,
+];
+
+/// The `(before …)` / `(after …)` clause of a custom section's placement.
+pub(crate) fn place_text(place: CustomPlace) -> &'static str {
+    use SectionId::*;
+    match place {
+        CustomPlace::Before(Type) => "(before first)",
+        CustomPlace::After(Data) => "(after last)",
+        CustomPlace::Before(Import) => "(before import)",
+        CustomPlace::Before(Function) => "(before func)",
+        CustomPlace::Before(Table) => "(before table)",
+        CustomPlace::Before(Memory) => "(before memory)",
+        CustomPlace::Before(Tag) => "(before tag)",
+        CustomPlace::Before(Global) => "(before global)",
+        CustomPlace::Before(Export) => "(before export)",
+        CustomPlace::Before(Start) => "(before start)",
+        CustomPlace::Before(Element) => "(before elem)",
+        // The text format has no data-count anchor; these are the same gaps.
+        CustomPlace::Before(DataCount) => "(after elem)",
+        CustomPlace::After(DataCount) => "(before code)",
+        CustomPlace::Before(Code) => "(before code)",
+        CustomPlace::Before(Data) => "(before data)",
+        CustomPlace::After(Type) => "(after type)",
+        CustomPlace::After(Import) => "(after import)",
+        CustomPlace::After(Function) => "(after func)",
+        CustomPlace::After(Table) => "(after table)",
+        CustomPlace::After(Memory) => "(after memory)",
+        CustomPlace::After(Tag) => "(after tag)",
+        CustomPlace::After(Global) => "(after global)",
+        CustomPlace::After(Export) => "(after export)",
+        CustomPlace::After(Start) => "(after start)",
+        CustomPlace::After(Element) => "(after elem)",
+        CustomPlace::After(Code) => "(after code)",
+        CustomPlace::Before(Custom) | CustomPlace::After(Custom) => "(after last)",
+    }
+}
+
+impl Printer<'_, '_> {
+    /// The whole module.
+    pub(crate) fn module(&mut self) {
+        self.out.push_str("(module");
+        if let Some(id) = &self.ids.module {
+            for part in [Some(&id.text), id.annot.as_ref()].into_iter().flatten() {
+                if !part.is_empty() {
+                    self.out.push(' ');
+                    self.out.push_str(part);
+                }
+            }
+        }
+        // With names on, the name section is normally rebuilt from the
+        // identifiers, and text tools put that one after every other custom
+        // section; a name section followed by other custom sections stays an
+        // annotation in its place instead, so the section order survives.
+        let customs: Vec<&CustomSection> = if self.opts.skip_custom {
+            Vec::new()
+        } else {
+            let last_name = self.m.customs.iter().rposition(|c| c.name == "name");
+            let name_is_last = last_name.is_none_or(|p| p + 1 == self.m.customs.len());
+            self.m
+                .customs
+                .iter()
+                .filter(|c| !(c.name == "name" && self.names.is_some() && name_is_last))
+                .collect()
+        };
+        for group in GROUPS {
+            for c in &customs {
+                if let CustomPlace::Before(s) = c.place {
+                    if group_of(s) == group {
+                        self.custom(c);
+                    }
+                }
+            }
+            match group {
+                SectionId::Type => self.types(),
+                SectionId::Import => self.imports(),
+                SectionId::Code => self.funcs(),
+                SectionId::Table => self.tables(),
+                SectionId::Memory => self.memories(),
+                SectionId::Tag => self.tags(),
+                SectionId::Global => self.globals(),
+                SectionId::Export => self.exports(),
+                SectionId::Start => self.start(),
+                SectionId::Element => self.elems(),
+                _ => self.datas(),
+            }
+            for c in &customs {
+                if let CustomPlace::After(s) = c.place {
+                    if group_of(s) == group || (s == SectionId::Custom && group == SectionId::Data)
+                    {
+                        self.custom(c);
+                    }
+                }
+            }
+            self.maybe_flush();
+        }
+        for c in &customs {
+            if let CustomPlace::Before(SectionId::Custom) = c.place {
+                self.custom(c);
+            }
+        }
+        self.out.push_str(")\n");
+    }
+
+    fn custom(&mut self, c: &CustomSection) {
+        self.newline(1);
+        self.out.push_str("(@custom ");
+        num::push_str_lit(&mut self.out, &c.name);
+        self.out.push(' ');
+        self.out.push_str(place_text(c.place));
+        self.out.push(' ');
+        if c.name == "name" && c.data.is_empty() {
+            // An empty payload means "the decoded names"; with names off they
+            // are not printed as identifiers, so keep them as bytes.
+            let bytes = self
+                .m
+                .names
+                .as_ref()
+                .map(crate::namesec::encode)
+                .unwrap_or_default();
+            num::push_bytes_str(&mut self.out, &bytes);
+        } else {
+            num::push_bytes_str(&mut self.out, &c.data);
+        }
+        self.out.push(')');
+    }
+
+    fn types(&mut self) {
+        for (i, t) in self.m.types.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(type");
+            self.push_def(|ids| &ids.types, i as u32);
+            self.out.push_str(" (func");
+            if let Some(ft) = t.as_func() {
+                self.push_sig(ft, None);
+            }
+            self.out.push_str("))");
+        }
+    }
+
+    /// ` (param …) (result …)`; with `locals`, named params print one by one.
+    pub(crate) fn push_sig(&mut self, ft: &FuncType, locals: Option<&Space>) {
+        let named = locals.is_some_and(|l| !l.is_empty());
+        if named {
+            let mut open = false;
+            for (k, t) in ft.params.iter().enumerate() {
+                match locals.and_then(|l| l.get(k as u32)) {
+                    Some(id) => {
+                        if open {
+                            self.out.push(')');
+                            open = false;
+                        }
+                        self.out.push_str(" (param ");
+                        self.out.push_str(&id.text);
+                        if let Some(a) = &id.annot {
+                            self.out.push(' ');
+                            self.out.push_str(a);
+                        }
+                        self.out.push(' ');
+                        self.push_valtype(*t);
+                        self.out.push(')');
+                    }
+                    None => {
+                        if !open {
+                            self.out.push_str(" (param");
+                            open = true;
+                        }
+                        self.out.push(' ');
+                        self.push_valtype(*t);
+                    }
+                }
+            }
+            if open {
+                self.out.push(')');
+            }
+        } else if !ft.params.is_empty() {
+            self.out.push_str(" (param");
+            for t in ft.params.iter() {
+                self.out.push(' ');
+                self.push_valtype(*t);
+            }
+            self.out.push(')');
+        }
+        if !ft.results.is_empty() {
+            self.out.push_str(" (result");
+            for t in ft.results.iter() {
+                self.out.push(' ');
+                self.push_valtype(*t);
+            }
+            self.out.push(')');
+        }
+    }
+
+    /// A value type, with type identifiers for concrete references.
+    pub(crate) fn push_valtype(&mut self, t: ValType) {
+        match t {
+            ValType::I32 => self.out.push_str("i32"),
+            ValType::I64 => self.out.push_str("i64"),
+            ValType::F32 => self.out.push_str("f32"),
+            ValType::F64 => self.out.push_str("f64"),
+            ValType::V128 => self.out.push_str("v128"),
+            ValType::Ref(r) => self.push_reftype(r),
+        }
+    }
+
+    pub(crate) fn push_reftype(&mut self, r: RefType) {
+        match (r.nullable, r.heap) {
+            (true, HeapType::Func) => self.out.push_str("funcref"),
+            (true, HeapType::Extern) => self.out.push_str("externref"),
+            (nullable, heap) => {
+                self.out
+                    .push_str(if nullable { "(ref null " } else { "(ref " });
+                self.push_heaptype(heap);
+                self.out.push(')');
+            }
+        }
+    }
+
+    pub(crate) fn push_heaptype(&mut self, h: HeapType) {
+        match h {
+            HeapType::Concrete(i) => self.push_ref(|ids| &ids.types, i),
+            other => self.out.push_str(other.keyword().unwrap_or("func")),
+        }
+    }
+
+    /// ` (type N) (param …) (result …)` of a function use.
+    fn push_typeuse(&mut self, type_idx: u32, locals: Option<&Space>) {
+        self.out.push_str(" (type ");
+        self.push_ref(|ids| &ids.types, type_idx);
+        self.out.push(')');
+        if let Some(ft) = self.m.func_type(type_idx) {
+            self.push_sig(ft, locals);
+        }
+    }
+
+    fn imports(&mut self) {
+        let (mut nf, mut nt, mut nm, mut ng, mut ntag) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        for imp in &self.m.imports {
+            self.newline(1);
+            self.out.push_str("(import ");
+            num::push_str_lit(&mut self.out, &imp.module);
+            self.out.push(' ');
+            num::push_str_lit(&mut self.out, &imp.name);
+            self.out.push_str(" (");
+            self.out.push_str(imp.desc.kind().keyword());
+            match &imp.desc {
+                ImportDesc::Func(t) => {
+                    self.push_def(|ids| &ids.funcs, nf);
+                    let locals = self.func_locals(nf, u64::from(u32::MAX));
+                    self.push_typeuse(*t, Some(&locals));
+                    nf += 1;
+                }
+                ImportDesc::Table(t) => {
+                    self.push_def(|ids| &ids.tables, nt);
+                    self.push_tabletype(t);
+                    nt += 1;
+                }
+                ImportDesc::Memory(m) => {
+                    self.push_def(|ids| &ids.memories, nm);
+                    self.push_memtype(m);
+                    nm += 1;
+                }
+                ImportDesc::Global(g) => {
+                    self.push_def(|ids| &ids.globals, ng);
+                    self.out.push(' ');
+                    self.push_globaltype(*g);
+                    ng += 1;
+                }
+                ImportDesc::Tag(t) => {
+                    self.push_def(|ids| &ids.tags, ntag);
+                    self.push_typeuse(*t, None);
+                    ntag += 1;
+                }
+            }
+            self.out.push_str("))");
+        }
+    }
+
+    /// Identifiers of function `idx`'s params and locals (empty without names).
+    pub(crate) fn func_locals(&self, idx: u32, limit: u64) -> Space {
+        match (self.names, self.ids.locals_at.get(&idx)) {
+            (Some(n), Some(&k)) => match n.locals.get(k) {
+                Some((_, map)) => Space::build(map, limit, "local"),
+                None => Space::default(),
+            },
+            _ => Space::default(),
+        }
+    }
+
+    /// Identifiers of function `idx`'s labels (empty without names).
+    pub(crate) fn func_labels(&self, idx: u32) -> Space {
+        match (self.names, self.ids.labels_at.get(&idx)) {
+            (Some(n), Some(&k)) => match n.labels.get(k) {
+                Some((_, map)) => Space::labels(map),
+                None => Space::default(),
+            },
+            _ => Space::default(),
+        }
+    }
+
+    fn push_limits(&mut self, l: &Limits) {
+        self.out.push(' ');
+        num::push_u64(&mut self.out, l.min);
+        if let Some(max) = l.max {
+            self.out.push(' ');
+            num::push_u64(&mut self.out, max);
+        }
+    }
+
+    fn push_tabletype(&mut self, t: &TableType) {
+        if t.index64 {
+            self.out.push_str(" i64");
+        }
+        self.push_limits(&t.limits);
+        self.out.push(' ');
+        self.push_reftype(t.elem);
+    }
+
+    fn push_memtype(&mut self, m: &MemoryType) {
+        if m.index64 {
+            self.out.push_str(" i64");
+        }
+        self.push_limits(&m.limits);
+        if m.shared {
+            self.out.push_str(" shared");
+        }
+        if let Some(p) = m.page_size_log2 {
+            self.out.push_str(" (pagesize ");
+            num::push_u64(&mut self.out, 1u64.checked_shl(p).unwrap_or(0));
+            self.out.push(')');
+        }
+    }
+
+    fn push_globaltype(&mut self, g: GlobalType) {
+        if g.mutable {
+            self.out.push_str("(mut ");
+            self.push_valtype(g.ty);
+            self.out.push(')');
+        } else {
+            self.push_valtype(g.ty);
+        }
+    }
+
+    fn funcs(&mut self) {
+        let base = self.imported(ExternKind::Func);
+        for (k, f) in self.m.funcs.iter().enumerate() {
+            let idx = base.wrapping_add(k as u32);
+            self.newline(1);
+            self.out.push_str("(func");
+            self.push_def(|ids| &ids.funcs, idx);
+            let nparams = self
+                .m
+                .func_type(f.type_idx)
+                .map_or(0, |t| t.params.len() as u64);
+            let locals = self.func_locals(idx, nparams + f.num_locals());
+            self.push_typeuse(f.type_idx, Some(&locals));
+            // Locals keep the binary's grouping: one `(local …)` per group,
+            // split per local only where names must be attached.
+            let mut li = nparams;
+            let locals_at = if f.locals.is_empty() {
+                None
+            } else {
+                self.newline(2);
+                Some(self.out.len())
+            };
+            for g in &f.locals {
+                if f.num_locals() > MAX_LOCALS {
+                    // A few bytes of binary can declare 2^32 locals; written
+                    // out they would be gigabytes of text. No engine accepts
+                    // that many (the usual limit is 50,000), so the run is
+                    // summarised in a comment instead (this text no longer
+                    // round-trips, as the module cannot be instantiated).
+                    self.out.push_str(" (; ");
+                    num::push_u32(&mut self.out, g.count);
+                    self.out.push_str(" locals of type ");
+                    self.push_valtype(g.ty);
+                    self.out.push_str(" ;)");
+                    continue;
+                }
+                let named = !locals.is_empty()
+                    && (0..u64::from(g.count)).any(|j| {
+                        u32::try_from(li + j)
+                            .ok()
+                            .and_then(|x| locals.get(x))
+                            .is_some()
+                    });
+                if !named {
+                    self.out.push_str(" (local");
+                    for _ in 0..g.count {
+                        self.out.push(' ');
+                        self.push_valtype(g.ty);
+                    }
+                    self.out.push(')');
+                } else {
+                    for j in 0..u64::from(g.count) {
+                        self.out.push_str(" (local ");
+                        if let Some(id) = u32::try_from(li + j).ok().and_then(|x| locals.get(x)) {
+                            self.out.push_str(&id.text);
+                            if let Some(a) = &id.annot {
+                                self.out.push(' ');
+                                self.out.push_str(a);
+                            }
+                            self.out.push(' ');
+                        }
+                        self.push_valtype(g.ty);
+                        self.out.push(')');
+                    }
+                }
+                li += u64::from(g.count);
+            }
+            // Every declaration above starts with a separating space; the
+            // first one on the new line does not need it.
+            if let Some(at) = locals_at {
+                if self.out.as_bytes().get(at) == Some(&b' ') {
+                    self.out.remove(at);
+                }
+            }
+            self.locals = locals;
+            self.labels = self.func_labels(idx);
+            let results = self.m.func_type(f.type_idx).map(|t| t.results.len() as u32);
+            self.func_body(&f.body, results);
+            self.locals = Space::default();
+            self.labels = Space::default();
+            self.out.push(')');
+            self.maybe_flush();
+        }
+    }
+
+    fn tables(&mut self) {
+        let base = self.imported(ExternKind::Table);
+        for (k, t) in self.m.tables.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(table");
+            self.push_def(|ids| &ids.tables, base.wrapping_add(k as u32));
+            self.push_tabletype(&t.ty);
+            if let Some(init) = &t.init {
+                self.out.push(' ');
+                self.const_expr(init, None);
+            }
+            self.out.push(')');
+        }
+    }
+
+    fn memories(&mut self) {
+        let base = self.imported(ExternKind::Memory);
+        for (k, m) in self.m.memories.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(memory");
+            self.push_def(|ids| &ids.memories, base.wrapping_add(k as u32));
+            self.push_memtype(m);
+            self.out.push(')');
+        }
+    }
+
+    fn tags(&mut self) {
+        let base = self.imported(ExternKind::Tag);
+        for (k, t) in self.m.tags.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(tag");
+            self.push_def(|ids| &ids.tags, base.wrapping_add(k as u32));
+            self.push_typeuse(t.type_idx, None);
+            self.out.push(')');
+        }
+    }
+
+    fn globals(&mut self) {
+        let base = self.imported(ExternKind::Global);
+        for (k, g) in self.m.globals.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(global");
+            self.push_def(|ids| &ids.globals, base.wrapping_add(k as u32));
+            self.out.push(' ');
+            self.push_globaltype(g.ty);
+            self.out.push(' ');
+            self.const_expr(&g.init, None);
+            self.out.push(')');
+        }
+    }
+
+    fn exports(&mut self) {
+        for e in &self.m.exports {
+            self.newline(1);
+            self.out.push_str("(export ");
+            num::push_str_lit(&mut self.out, &e.name);
+            self.out.push_str(" (");
+            self.out.push_str(e.kind.keyword());
+            self.out.push(' ');
+            let space: fn(&Ids) -> &Space = match e.kind {
+                ExternKind::Func => |ids| &ids.funcs,
+                ExternKind::Table => |ids| &ids.tables,
+                ExternKind::Memory => |ids| &ids.memories,
+                ExternKind::Global => |ids| &ids.globals,
+                ExternKind::Tag => |ids| &ids.tags,
+            };
+            self.push_ref(space, e.index);
+            self.out.push_str("))");
+        }
+    }
+
+    fn start(&mut self) {
+        if let Some(s) = self.m.start {
+            self.newline(1);
+            self.out.push_str("(start ");
+            self.push_ref(|ids| &ids.funcs, s);
+            self.out.push(')');
+        }
+    }
+
+    fn elems(&mut self) {
+        for (k, e) in self.m.elems.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(elem");
+            self.push_def(|ids| &ids.elems, k as u32);
+            let exprs_funcref = matches!(e.items, ElemItems::Exprs(_)) && e.ty == RefType::FUNCREF;
+            match &e.mode {
+                ElemMode::Passive => {}
+                ElemMode::Declarative => self.out.push_str(" declare"),
+                ElemMode::Active { table, offset } => {
+                    // The short encodings (flags 0 and 4) mean table 0 with
+                    // funcref items; anything else needs `(table N)`.
+                    let short = !e.explicit_index
+                        && *table == 0
+                        && (matches!(e.items, ElemItems::Funcs(_)) || exprs_funcref);
+                    if !short {
+                        self.out.push_str(" (table ");
+                        self.push_ref(|ids| &ids.tables, *table);
+                        self.out.push(')');
+                    }
+                    self.out.push(' ');
+                    self.const_expr(offset, Some("offset"));
+                }
+            }
+            match &e.items {
+                ElemItems::Funcs(fs) => {
+                    self.out.push_str(" func");
+                    for (n, &f) in fs.iter().enumerate() {
+                        self.out.push(' ');
+                        self.push_ref(|ids| &ids.funcs, f);
+                        if n % 256 == 255 {
+                            self.maybe_flush();
+                        }
+                    }
+                }
+                ElemItems::Exprs(es) => {
+                    self.out.push(' ');
+                    self.push_reftype(e.ty);
+                    for x in es {
+                        self.out.push(' ');
+                        self.const_expr(x, Some("item"));
+                    }
+                }
+            }
+            self.out.push(')');
+            self.maybe_flush();
+        }
+    }
+
+    fn datas(&mut self) {
+        for (k, d) in self.m.datas.iter().enumerate() {
+            self.newline(1);
+            self.out.push_str("(data");
+            self.push_def(|ids| &ids.datas, k as u32);
+            if let DataMode::Active { memory, offset } = &d.mode {
+                if *memory != 0 || d.explicit_index {
+                    self.out.push_str(" (memory ");
+                    self.push_ref(|ids| &ids.memories, *memory);
+                    self.out.push(')');
+                }
+                self.out.push(' ');
+                self.const_expr(offset, Some("offset"));
+            }
+            self.out.push(' ');
+            num::push_bytes_str(&mut self.out, &d.data);
+            self.out.push(')');
+            self.maybe_flush();
+        }
+    }
+
+    /// A constant expression on one line: `(i32.const 0)` for a single
+    /// instruction, else `(kw instr*)`; with `kw == None` (globals, table
+    /// initialisers) the instructions are written bare.
+    fn const_expr(&mut self, e: &Expr, kw: Option<&str>) {
+        let body = match e.instrs.split_last() {
+            Some((wtool_ast::Instr::End, rest)) => rest,
+            _ => &e.instrs[..],
+        };
+        let single = body.len() == 1 && !body.iter().any(|i| i.opens_block());
+        match kw {
+            Some(_) if single => {
+                self.out.push('(');
+                self.instr(&body[0], 0);
+                self.out.push(')');
+            }
+            Some(kw) => {
+                self.out.push('(');
+                self.out.push_str(kw);
+                if !body.is_empty() {
+                    self.out.push(' ');
+                    self.inline_instrs(body);
+                }
+                self.out.push(')');
+            }
+            None => self.inline_instrs(body),
+        }
+    }
+}
