@@ -1,1 +1,33 @@
-//! wtool-text (in progress).
+//! The WebAssembly text format: a hand-written lexer and parser from WAT to
+//! the [`wtool_ast::Module`] AST, and WAST scripts on top of it.
+//!
+//! Folded instructions are parsed with an explicit stack, so nesting depth is
+//! bounded only by memory. Names are resolved in a separate pass
+//! ([`resolve`](crate::resolve)) that also builds the name section the way
+//! the `wat` crate does, so `wtool_binary::encode(&parse_module(src)?)`
+//! equals the `wat` crate's output byte for byte.
+
+pub mod error;
+pub mod lexer;
+pub(crate) mod parser;
+pub(crate) mod resolve;
+pub mod script;
+
+pub use error::{line_col, TextError, TextErrorKind};
+use wtool_ast::Module;
+
+/// Parses a `.wat` source (`(module …)` or bare module fields) into a module.
+///
+/// `(module binary …)` is decoded with `wtool_binary::decode`; `(module quote
+/// …)` is parsed as text. Offsets in the result are source byte offsets.
+///
+/// `Module::names` holds a name for every item named by a `$id` or a
+/// `(@name "…")` annotation (module, functions, parameters and locals,
+/// labels, types, tables, memories, globals, element and data segments),
+/// as the `wat` crate emits them; set it to `None` for a binary without a
+/// name section. Errors carry a byte span ([`TextError::line_col`] turns it
+/// into a position) and a message; [`TextError::spec_message`] gives the
+/// spec testsuite's phrase for `assert_malformed`.
+pub fn parse_module(src: &[u8]) -> Result<Module, TextError> {
+    parser::module::parse_source(src)
+}

@@ -1,0 +1,594 @@
+//! WAST scripts: modules, actions and assertions as a [`Script`] AST for a
+//! later runner. Modules in text form are parsed here; `binary` and `quote`
+//! modules are kept as bytes (decoding or parsing them is part of what an
+//! assertion checks).
+
+use wtool_ast::{HeapType, Module};
+
+use crate::error::{Result, TextError, TextErrorKind};
+use crate::lexer::Kind;
+use crate::parser::module::{module_form, ModuleForm};
+use crate::parser::{instr::v128_const, Parser};
+
+/// A parsed script.
+#[derive(Debug, Default)]
+pub struct Script {
+    /// The commands in order.
+    pub commands: Vec<Command>,
+}
+
+/// One command with its position.
+#[derive(Debug)]
+pub struct Command {
+    /// 1-based line of the command's `(`.
+    pub line: usize,
+    /// Byte offset of the command's `(`.
+    pub offset: usize,
+    /// What it says.
+    pub kind: CommandKind,
+}
+
+/// How a module of a script is given.
+#[derive(Debug)]
+pub enum ModuleSource {
+    /// Text, already parsed.
+    Text(Box<Module>),
+    /// Text that failed to parse: the script goes on, the runner reports
+    /// (or, under `assert_malformed`, expects) the error.
+    TextError(TextError),
+    /// `(module binary …)`: the bytes.
+    Binary(Vec<u8>),
+    /// `(module quote …)`: the quoted text, as bytes.
+    Quote(Vec<u8>),
+}
+
+/// A module form of a script.
+#[derive(Debug)]
+pub struct ScriptModule {
+    /// `$name`, without the `$`.
+    pub name: Option<String>,
+    /// The contents.
+    pub source: ModuleSource,
+    /// Byte offset of its `(`.
+    pub offset: usize,
+}
+
+/// A constant argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// `i32.const`
+    I32(i32),
+    /// `i64.const`
+    I64(i64),
+    /// `f32.const`, raw bits.
+    F32(u32),
+    /// `f64.const`, raw bits.
+    F64(u64),
+    /// `v128.const`, little-endian bytes.
+    V128([u8; 16]),
+    /// `ref.null ht`
+    RefNull(HeapType),
+    /// `ref.extern n`
+    RefExtern(u32),
+    /// `ref.func f` (an index into the module's functions)
+    RefFunc(u32),
+}
+
+/// A float result pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatPattern<T> {
+    /// Exactly these bits.
+    Bits(T),
+    /// `nan:canonical`
+    CanonicalNan,
+    /// `nan:arithmetic`
+    ArithmeticNan,
+}
+
+/// A `v128` result pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum V128Pattern {
+    /// Integer shapes (and exact float lanes written as integers): exact bytes.
+    Bytes([u8; 16]),
+    /// `f32x4` lanes.
+    F32x4([FloatPattern<u32>; 4]),
+    /// `f64x2` lanes.
+    F64x2([FloatPattern<u64>; 2]),
+}
+
+/// An expected result of `assert_return`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// `i32.const`
+    I32(i32),
+    /// `i64.const`
+    I64(i64),
+    /// `f32.const` with a value or NaN pattern.
+    F32(FloatPattern<u32>),
+    /// `f64.const` with a value or NaN pattern.
+    F64(FloatPattern<u64>),
+    /// `v128.const` with lane patterns.
+    V128(V128Pattern),
+    /// `ref.null` (with its heap type when written).
+    RefNull(Option<HeapType>),
+    /// `ref.extern` (any non-null extern when no number is given).
+    RefExtern(Option<u32>),
+    /// `ref.func` (any non-null funcref when no index is given).
+    RefFunc(Option<u32>),
+    /// `(either r*)`: any one of them.
+    Either(Vec<Expected>),
+}
+
+/// `invoke` or `get`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Call an export.
+    Invoke {
+        /// Module name, or the latest module.
+        module: Option<String>,
+        /// Export name.
+        name: String,
+        /// Arguments.
+        args: Vec<Value>,
+    },
+    /// Read an exported global.
+    Get {
+        /// Module name, or the latest module.
+        module: Option<String>,
+        /// Export name.
+        name: String,
+    },
+}
+
+/// The commands of the WAST format.
+#[derive(Debug)]
+pub enum CommandKind {
+    /// `(module …)`, or `(module definition …)` when `definition`.
+    Module {
+        /// The module.
+        module: ScriptModule,
+        /// `module definition`: defined, not instantiated.
+        definition: bool,
+    },
+    /// `(module instance $i? $m?)`.
+    Instance {
+        /// Instance name.
+        instance: Option<String>,
+        /// Module definition name.
+        module: Option<String>,
+    },
+    /// `(register "name" $m?)`.
+    Register {
+        /// The name imports use.
+        name: String,
+        /// Module name, or the latest module.
+        module: Option<String>,
+    },
+    /// A bare action.
+    Action(Action),
+    /// `(assert_return action result*)`.
+    AssertReturn {
+        /// What to run.
+        action: Action,
+        /// Expected results.
+        expected: Vec<Expected>,
+    },
+    /// `(assert_trap action "msg")`.
+    AssertTrap {
+        /// What to run.
+        action: Action,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_trap (module …) "msg")`: instantiation traps.
+    AssertModuleTrap {
+        /// The module.
+        module: ScriptModule,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_exhaustion action "msg")`.
+    AssertExhaustion {
+        /// What to run.
+        action: Action,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_invalid module "msg")`.
+    AssertInvalid {
+        /// The module.
+        module: ScriptModule,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_malformed module "msg")`.
+    AssertMalformed {
+        /// The module.
+        module: ScriptModule,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_unlinkable module "msg")`.
+    AssertUnlinkable {
+        /// The module.
+        module: ScriptModule,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_uninstantiable module "msg")`.
+    AssertUninstantiable {
+        /// The module.
+        module: ScriptModule,
+        /// Expected message.
+        message: String,
+    },
+}
+
+/// Parses a `.wast` script.
+pub fn parse_script(src: &[u8]) -> Result<Script> {
+    let mut p = Parser::new(src)?;
+    let mut script = Script::default();
+    // A script may be just the fields of one module.
+    if matches!(
+        p.peek_lparen_kw(),
+        Some(
+            "type"
+                | "import"
+                | "func"
+                | "table"
+                | "memory"
+                | "global"
+                | "export"
+                | "start"
+                | "elem"
+                | "data"
+        )
+    ) {
+        let source = match crate::parse_module(src) {
+            Ok(m) => ModuleSource::Text(Box::new(m)),
+            Err(e) => ModuleSource::TextError(e),
+        };
+        let module = ScriptModule {
+            name: None,
+            source,
+            offset: 0,
+        };
+        script.commands.push(Command {
+            line: 1,
+            offset: 0,
+            kind: CommandKind::Module {
+                module,
+                definition: false,
+            },
+        });
+        return Ok(script);
+    }
+    let mut line = 1usize;
+    let mut line_at = 0usize;
+    while let Some(t) = p.peek() {
+        if t.kind != Kind::LParen {
+            return Err(p.unexpected("a command"));
+        }
+        let offset = t.start as usize;
+        line += src
+            .get(line_at..offset)
+            .map_or(0, |s| s.iter().filter(|&&b| b == b'\n').count());
+        line_at = offset;
+        let kind = command(&mut p)?;
+        script.commands.push(Command { line, offset, kind });
+    }
+    Ok(script)
+}
+
+fn command(p: &mut Parser<'_>) -> Result<CommandKind> {
+    let Some(kw) = p.peek_lparen_kw() else {
+        p.pos += 1;
+        return Err(p.unexpected("a command"));
+    };
+    if kw == "module" {
+        return module_command(p);
+    }
+    if matches!(kw, "invoke" | "get") {
+        return Ok(CommandKind::Action(action(p)?));
+    }
+    let kw_tok = p.peek_at(1);
+    p.pos += 2;
+    let k = match kw {
+        "register" => {
+            let name = p.name()?;
+            let module = p.opt_id()?.map(|(n, _)| n.into_owned());
+            CommandKind::Register { name, module }
+        }
+        "assert_return" => {
+            let action = action(p)?;
+            let mut expected = Vec::new();
+            while !p.at_rparen() {
+                expected.push(result(p, true)?);
+            }
+            CommandKind::AssertReturn { action, expected }
+        }
+        "assert_trap" => {
+            if p.at_lparen_kw("module") {
+                let module = script_module(p)?;
+                CommandKind::AssertModuleTrap {
+                    module,
+                    message: message(p)?,
+                }
+            } else {
+                let action = action(p)?;
+                CommandKind::AssertTrap {
+                    action,
+                    message: message(p)?,
+                }
+            }
+        }
+        "assert_exhaustion" => {
+            let action = action(p)?;
+            CommandKind::AssertExhaustion {
+                action,
+                message: message(p)?,
+            }
+        }
+        "assert_invalid" => {
+            let module = script_module(p)?;
+            CommandKind::AssertInvalid {
+                module,
+                message: message(p)?,
+            }
+        }
+        "assert_malformed" => {
+            let module = script_module(p)?;
+            CommandKind::AssertMalformed {
+                module,
+                message: message(p)?,
+            }
+        }
+        "assert_unlinkable" => {
+            let module = script_module(p)?;
+            CommandKind::AssertUnlinkable {
+                module,
+                message: message(p)?,
+            }
+        }
+        "assert_uninstantiable" => {
+            let module = script_module(p)?;
+            CommandKind::AssertUninstantiable {
+                module,
+                message: message(p)?,
+            }
+        }
+        _ => {
+            let t = kw_tok.unwrap_or(crate::lexer::Token {
+                kind: Kind::Keyword,
+                start: 0,
+                end: 0,
+            });
+            return Err(p.error_at(
+                TextErrorKind::Expected {
+                    expected: "a command".into(),
+                    found: p.describe(t),
+                },
+                t,
+            ));
+        }
+    };
+    p.expect_rparen()?;
+    Ok(k)
+}
+
+fn message(p: &mut Parser<'_>) -> Result<String> {
+    let b = p.string()?;
+    Ok(String::from_utf8_lossy(&b).into_owned())
+}
+
+fn module_command(p: &mut Parser<'_>) -> Result<CommandKind> {
+    // `(module definition …)` and `(module instance $i $m)` come first.
+    match p.peek_at(2).map(|t| (t.kind, p.text(t))) {
+        Some((Kind::Keyword, "instance")) => {
+            p.pos += 3;
+            let instance = p.opt_id()?.map(|(n, _)| n.into_owned());
+            let module = p.opt_id()?.map(|(n, _)| n.into_owned());
+            p.expect_rparen()?;
+            Ok(CommandKind::Instance { instance, module })
+        }
+        Some((Kind::Keyword, "definition")) => {
+            let offset = p.offset() as usize;
+            let open = p.pos;
+            p.pos += 3;
+            let module = module_rest(p, offset, open)?;
+            Ok(CommandKind::Module {
+                module,
+                definition: true,
+            })
+        }
+        _ => Ok(CommandKind::Module {
+            module: script_module(p)?,
+            definition: false,
+        }),
+    }
+}
+
+/// `(module …)`; a text module that fails to parse is kept as its error.
+fn script_module(p: &mut Parser<'_>) -> Result<ScriptModule> {
+    let offset = p.offset() as usize;
+    let open = p.pos;
+    if !p.eat_lparen_kw("module") {
+        return Err(p.unexpected("`(module`"));
+    }
+    module_rest(p, offset, open)
+}
+
+fn module_rest(p: &mut Parser<'_>, offset: usize, open: usize) -> Result<ScriptModule> {
+    if p.peek_kw() == Some("definition") {
+        p.pos += 1;
+    }
+    let name_tok = p.peek().filter(|t| t.kind == Kind::Id);
+    match module_form(p) {
+        Ok((name, form)) => {
+            p.expect_rparen()?;
+            let source = match form {
+                ModuleForm::Text(m) => ModuleSource::Text(m),
+                ModuleForm::Binary(b) => ModuleSource::Binary(b),
+                ModuleForm::Quote(q) => ModuleSource::Quote(q),
+            };
+            Ok(ScriptModule {
+                name,
+                source,
+                offset,
+            })
+        }
+        Err(e) => {
+            // Skip to the module's closing paren: back up to its `(`.
+            p.pos = open;
+            p.skip_item()?;
+            let name = name_tok.map(|t| p.text(t)[1..].to_string());
+            Ok(ScriptModule {
+                name,
+                source: ModuleSource::TextError(e),
+                offset,
+            })
+        }
+    }
+}
+
+fn action(p: &mut Parser<'_>) -> Result<Action> {
+    p.expect_lparen()?;
+    let kw = p.peek_kw();
+    match kw {
+        Some("invoke") => {
+            p.pos += 1;
+            let module = p.opt_id()?.map(|(n, _)| n.into_owned());
+            let name = p.name()?;
+            let mut args = Vec::new();
+            while !p.at_rparen() {
+                args.push(value(p)?);
+            }
+            p.expect_rparen()?;
+            Ok(Action::Invoke { module, name, args })
+        }
+        Some("get") => {
+            p.pos += 1;
+            let module = p.opt_id()?.map(|(n, _)| n.into_owned());
+            let name = p.name()?;
+            p.expect_rparen()?;
+            Ok(Action::Get { module, name })
+        }
+        _ => Err(p.unexpected("`invoke` or `get`")),
+    }
+}
+
+fn value(p: &mut Parser<'_>) -> Result<Value> {
+    p.expect_lparen()?;
+    let Some(kw) = p.peek_kw() else {
+        return Err(p.unexpected("a constant"));
+    };
+    p.pos += 1;
+    let v = match kw {
+        "i32.const" => Value::I32(p.int(32)? as u32 as i32),
+        "i64.const" => Value::I64(p.int(64)? as i64),
+        "f32.const" => Value::F32(p.f32()?),
+        "f64.const" => Value::F64(p.f64()?),
+        "v128.const" => Value::V128(v128_const(p)?),
+        "ref.null" => Value::RefNull(p.heap_type()?),
+        "ref.extern" | "ref.host" => Value::RefExtern(p.u32()?),
+        "ref.func" => Value::RefFunc(p.u32()?),
+        _ => {
+            p.pos -= 1;
+            return Err(p.unexpected("a constant"));
+        }
+    };
+    p.expect_rparen()?;
+    Ok(v)
+}
+
+fn nan_pattern(p: &Parser<'_>) -> Option<bool> {
+    match p.peek_kw() {
+        Some("nan:canonical") => Some(true),
+        Some("nan:arithmetic") => Some(false),
+        _ => None,
+    }
+}
+
+fn f32_pattern(p: &mut Parser<'_>) -> Result<FloatPattern<u32>> {
+    Ok(match nan_pattern(p) {
+        Some(c) => {
+            p.pos += 1;
+            if c {
+                FloatPattern::CanonicalNan
+            } else {
+                FloatPattern::ArithmeticNan
+            }
+        }
+        None => FloatPattern::Bits(p.f32()?),
+    })
+}
+
+fn f64_pattern(p: &mut Parser<'_>) -> Result<FloatPattern<u64>> {
+    Ok(match nan_pattern(p) {
+        Some(c) => {
+            p.pos += 1;
+            if c {
+                FloatPattern::CanonicalNan
+            } else {
+                FloatPattern::ArithmeticNan
+            }
+        }
+        None => FloatPattern::Bits(p.f64()?),
+    })
+}
+
+/// One result pattern; `either` does not nest (so no recursion on input depth).
+fn result(p: &mut Parser<'_>, allow_either: bool) -> Result<Expected> {
+    p.expect_lparen()?;
+    let Some(kw) = p.peek_kw() else {
+        return Err(p.unexpected("a result"));
+    };
+    p.pos += 1;
+    let r = match kw {
+        "i32.const" => Expected::I32(p.int(32)? as u32 as i32),
+        "i64.const" => Expected::I64(p.int(64)? as i64),
+        "f32.const" => Expected::F32(f32_pattern(p)?),
+        "f64.const" => Expected::F64(f64_pattern(p)?),
+        "v128.const" => match p.peek_kw() {
+            Some("f32x4") => {
+                p.pos += 1;
+                let mut l = [FloatPattern::Bits(0); 4];
+                for x in l.iter_mut() {
+                    *x = f32_pattern(p)?;
+                }
+                Expected::V128(V128Pattern::F32x4(l))
+            }
+            Some("f64x2") => {
+                p.pos += 1;
+                let mut l = [FloatPattern::Bits(0); 2];
+                for x in l.iter_mut() {
+                    *x = f64_pattern(p)?;
+                }
+                Expected::V128(V128Pattern::F64x2(l))
+            }
+            _ => Expected::V128(V128Pattern::Bytes(v128_const(p)?)),
+        },
+        "ref.null" => Expected::RefNull(if p.at_rparen() {
+            None
+        } else {
+            Some(p.heap_type()?)
+        }),
+        "ref.extern" | "ref.host" => {
+            Expected::RefExtern(if p.at_num() { Some(p.u32()?) } else { None })
+        }
+        "ref.func" => Expected::RefFunc(if p.at_num() { Some(p.u32()?) } else { None }),
+        "either" if allow_either => {
+            let mut v = Vec::new();
+            while !p.at_rparen() {
+                v.push(result(p, false)?);
+            }
+            Expected::Either(v)
+        }
+        _ => {
+            p.pos -= 1;
+            return Err(p.unexpected("a result"));
+        }
+    };
+    p.expect_rparen()?;
+    Ok(r)
+}

@@ -1,0 +1,3 @@
+(module
+  (func)
+  (import "env" "f" (func)))

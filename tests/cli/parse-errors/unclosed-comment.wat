@@ -1,0 +1,3 @@
+(module
+  (; a comment that never ends
+  (func))
