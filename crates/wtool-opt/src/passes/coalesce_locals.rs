@@ -1,0 +1,199 @@
+//! coalesce-locals: locals of the same type whose live ranges never overlap
+//! share one slot (greedy colouring of the interference graph from
+//! [`crate::analysis::liveness`]); then unused slots are removed.
+//!
+//! Exact: two locals interfere when one is written while the other holds a
+//! value that is read later, or when both are live on entry (parameters and
+//! the zero every declared local starts with). Parameters keep their slots.
+//!
+//! Stores whose value is never read (the local is dead right after them) are
+//! removed first — `local.set` becomes `drop`, `local.tee` disappears — so
+//! they neither keep the local alive nor interfere.
+
+use crate::analysis::liveness::Liveness;
+use crate::analysis::local_types;
+use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::util::renumber_locals;
+use wtool_ast::{Instr, Module};
+
+/// See the module docs.
+pub struct CoalesceLocals;
+
+/// Functions with more locals than this are left alone (the interference
+/// matrix is quadratic).
+const MAX_COALESCE_LOCALS: usize = 2048;
+
+impl Pass for CoalesceLocals {
+    fn name(&self) -> &'static str {
+        "coalesce-locals"
+    }
+    fn description(&self) -> &'static str {
+        "merge locals of one type whose lifetimes are disjoint, then drop unused locals"
+    }
+    fn properties(&self) -> PassProperties {
+        PassProperties {
+            changes_bodies: true,
+            changes_locals: true,
+            ..Default::default()
+        }
+    }
+    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+        let mut changed = false;
+        for i in 0..m.funcs.len() {
+            let Some(types) = local_types(m, &m.funcs[i]) else {
+                continue;
+            };
+            let nparams = m
+                .func_type(m.funcs[i].type_idx)
+                .map_or(0, |t| t.params.len());
+            let n = types.len();
+            if n == nparams || n > MAX_COALESCE_LOCALS {
+                continue;
+            }
+            let Some(mut live) = Liveness::compute(&m.funcs[i].body.instrs, n) else {
+                continue;
+            };
+            let dead = live.dead_stores(&m.funcs[i].body.instrs);
+            if !dead.is_empty() {
+                let body = &mut m.funcs[i].body;
+                let old = std::mem::take(&mut body.instrs);
+                let mut d = dead.iter().peekable();
+                for (k, ins) in old.into_iter().enumerate() {
+                    if d.peek() == Some(&&k) {
+                        d.next();
+                        if let Instr::LocalSet(_) = ins {
+                            body.instrs.push(Instr::Drop);
+                        }
+                        continue;
+                    }
+                    body.instrs.push(ins);
+                }
+                body.offsets.clear();
+                changed = true;
+                let Some(l) = Liveness::compute(&body.instrs, n) else {
+                    continue;
+                };
+                live = l;
+            }
+            let body = &m.funcs[i].body.instrs;
+            let inter = live.interference(body, n, nparams);
+            let mut referenced = vec![false; n];
+            for ins in body {
+                if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = ins {
+                    if let Some(r) = referenced.get_mut(*x as usize) {
+                        *r = true;
+                    }
+                }
+            }
+            // Colour classes: each class lists its members; parameters found their own.
+            let mut classes: Vec<Vec<usize>> = (0..nparams).map(|p| vec![p]).collect();
+            let mut color = vec![usize::MAX; n];
+            for (p, c) in color.iter_mut().enumerate().take(nparams) {
+                *c = p;
+            }
+            for x in nparams..n {
+                if !referenced[x] {
+                    continue;
+                }
+                let fits = |class: &Vec<usize>| {
+                    class
+                        .iter()
+                        .all(|&y| types[y] == types[x] && !inter.contains(x * n + y))
+                };
+                let c = match classes.iter().position(fits) {
+                    Some(c) => c,
+                    None => {
+                        classes.push(Vec::new());
+                        classes.len() - 1
+                    }
+                };
+                classes[c].push(x);
+                color[x] = c;
+            }
+            let map: Vec<Option<u32>> = (0..n)
+                .map(|x| (color[x] != usize::MAX).then_some(color[x] as u32))
+                .collect();
+            if map.iter().enumerate().all(|(x, c)| *c == Some(x as u32)) {
+                continue;
+            }
+            if renumber_locals(m, i, &map) {
+                m.funcs[i].body.offsets.clear();
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{func, ins, module};
+    use wtool_ast::{LocalGroup, ValType};
+
+    #[test]
+    fn disjoint_locals_share_a_slot() {
+        let body =
+            "i32.const 1 local.set 1 local.get 1 drop i32.const 2 local.set 2 local.get 2 drop \
+                    f64.const 1 local.set 3 local.get 3 drop";
+        let mut m = module(&["i32"], vec![func(0, "i32 i32 f64", body)]);
+        assert!(CoalesceLocals.run(&mut m, &PassOptions::default()));
+        let f = &m.funcs[0];
+        // Locals 1 and 2 are dead by the time the other is written, and the
+        // parameter is never read, so all three share slot 0.
+        assert_eq!(
+            f.body.instrs,
+            ins("i32.const 1 local.set 0 local.get 0 drop i32.const 2 local.set 0 local.get 0 drop f64.const 1 local.set 1 local.get 1 drop")
+        );
+        assert_eq!(
+            f.locals,
+            vec![LocalGroup {
+                count: 1,
+                ty: ValType::F64
+            }]
+        );
+    }
+
+    #[test]
+    fn overlapping_and_entry_values_interfere() {
+        // Local 1 is read before any write (it holds zero); local 2 is live at
+        // the same time, and the parameter is read at the end.
+        let body = "i32.const 5 local.set 2 local.get 1 local.get 2 i32.add drop local.get 0 drop";
+        let mut m = module(&["i32"], vec![func(0, "i32 i32", body)]);
+        CoalesceLocals.run(&mut m, &PassOptions::default());
+        assert_eq!(m.funcs[0].body.instrs, ins(body));
+    }
+
+    #[test]
+    fn a_local_read_as_zero_never_takes_a_parameter_slot() {
+        // Local 1 is read before any write (zero); the parameter is never
+        // read, but its slot holds the argument, not zero.
+        let body = "local.get 1 drop";
+        let mut m = module(&["f32"], vec![func(0, "f32", body)]);
+        CoalesceLocals.run(&mut m, &PassOptions::default());
+        assert_eq!(m.funcs[0].body.instrs, ins(body));
+    }
+
+    #[test]
+    fn dead_stores_go_first() {
+        // The first store to local 1 is overwritten before any read.
+        let body = "i32.const 1 local.set 0 i32.const 2 local.tee 0 local.set 1 local.get 1 local.get 0 i32.add drop";
+        let mut m = module(&[""], vec![func(0, "i32 i32", body)]);
+        let l = Liveness::compute(&m.funcs[0].body.instrs, 2).unwrap();
+        assert_eq!(l.dead_stores(&m.funcs[0].body.instrs), vec![1], "{l:?}");
+        assert!(CoalesceLocals.run(&mut m, &PassOptions::default()));
+        assert_eq!(
+            m.funcs[0].body.instrs,
+            ins("i32.const 1 drop i32.const 2 local.tee 0 local.set 1 local.get 1 local.get 0 i32.add drop")
+        );
+    }
+
+    #[test]
+    fn loops_keep_values_alive() {
+        // Local 0 is read in every iteration, so it is live when 1 is written.
+        let body = "i32.const 1 local.set 0 loop local.get 0 drop i32.const 2 local.set 1 local.get 1 br_if 0 end";
+        let mut m = module(&[""], vec![func(0, "i32 i32", body)]);
+        assert!(!CoalesceLocals.run(&mut m, &PassOptions::default()));
+        assert_eq!(m.funcs[0].body.instrs, ins(body));
+    }
+}

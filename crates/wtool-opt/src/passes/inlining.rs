@@ -1,0 +1,235 @@
+//! inlining: copies the bodies of tiny functions (at most
+//! `inline_max_size` instructions, not recursive, at most one result) into
+//! their direct callers. Run at `-O3`.
+//!
+//! A call `call f` becomes: the arguments stored into fresh locals, the
+//! callee's declared locals reset to zero when the call site is inside a
+//! loop (they must start at zero on every call), and the callee's body
+//! inside a `block` of the callee's result type. The callee's own label
+//! becomes that block's, so its branches keep their depths; `return` becomes
+//! a `br` to the block.
+
+use crate::analysis::callgraph::CallGraph;
+use crate::analysis::local_types;
+use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::structure::Structure;
+use crate::util::{drop_label_names, zero_of};
+use std::collections::HashMap;
+use wtool_ast::{BlockType, ExternKind, Instr, LocalGroup, Module, ValType};
+
+/// See the module docs.
+pub struct Inlining;
+
+/// A callee ready to be copied.
+struct Callee {
+    params: Vec<ValType>,
+    locals: Vec<ValType>,
+    block: BlockType,
+    /// The body without its final `end`, `return` already turned into `br`.
+    body: Vec<Instr>,
+}
+
+/// Most locals a caller may grow to through inlining.
+const MAX_CALLER_LOCALS: u64 = 10_000;
+
+impl Pass for Inlining {
+    fn name(&self) -> &'static str {
+        "inlining"
+    }
+    fn description(&self) -> &'static str {
+        "copy tiny non-recursive functions into their callers"
+    }
+    fn properties(&self) -> PassProperties {
+        PassProperties {
+            changes_bodies: true,
+            changes_locals: true,
+            may_grow: true,
+            ..Default::default()
+        }
+    }
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        let nimp = m.num_imported(ExternKind::Func);
+        let graph = CallGraph::build(m);
+        let mut callees: HashMap<u32, Callee> = HashMap::new();
+        for (i, f) in m.funcs.iter().enumerate() {
+            let abs = nimp + i as u32;
+            let size = f.body.instrs.len().saturating_sub(1);
+            if size > opts.inline_max_size || graph.is_recursive(abs) {
+                continue;
+            }
+            let Some(ty) = m.func_type(f.type_idx) else {
+                continue;
+            };
+            let block = match ty.results.as_ref() {
+                [] => BlockType::Empty,
+                [t] => BlockType::Value(*t),
+                _ => continue,
+            };
+            let Some(all) = local_types(m, f) else {
+                continue;
+            };
+            let Some(s) = Structure::of(&f.body.instrs) else {
+                continue;
+            };
+            let mut body = f.body.instrs.clone();
+            body.pop();
+            for (k, ins) in body.iter_mut().enumerate() {
+                if matches!(ins, Instr::Return) {
+                    *ins = Instr::Br(s.depth_of(k));
+                }
+            }
+            callees.insert(
+                abs,
+                Callee {
+                    params: ty.params.to_vec(),
+                    locals: all[ty.params.len()..].to_vec(),
+                    block,
+                    body,
+                },
+            );
+        }
+        if callees.is_empty() {
+            return false;
+        }
+        let mut changed = false;
+        for i in 0..m.funcs.len() {
+            let abs = nimp + i as u32;
+            let f = &m.funcs[i];
+            if !f
+                .body
+                .instrs
+                .iter()
+                .any(|x| matches!(x, Instr::Call(c) if *c != abs && callees.contains_key(c)))
+            {
+                continue;
+            }
+            let Some(mut types) = local_types(m, f) else {
+                continue;
+            };
+            let Some(s) = Structure::of(&f.body.instrs) else {
+                continue;
+            };
+            let in_loop = |k: usize| {
+                let mut p = s.frame_of(k);
+                while p != crate::structure::NONE {
+                    if matches!(f.body.instrs[p as usize], Instr::Loop(_)) {
+                        return true;
+                    }
+                    p = s.parent[p as usize];
+                }
+                false
+            };
+            let mut out = Vec::with_capacity(f.body.instrs.len());
+            let mut grew = false;
+            for (k, ins) in f.body.instrs.iter().enumerate() {
+                let callee = match ins {
+                    Instr::Call(c) if *c != abs => callees.get(c),
+                    _ => None,
+                };
+                let Some(c) = callee else {
+                    out.push(ins.clone());
+                    continue;
+                };
+                let extra = (c.params.len() + c.locals.len()) as u64;
+                if types.len() as u64 + extra > MAX_CALLER_LOCALS {
+                    out.push(ins.clone());
+                    continue;
+                }
+                let base = types.len() as u32;
+                types.extend(c.params.iter().chain(&c.locals).copied());
+                for p in (0..c.params.len() as u32).rev() {
+                    out.push(Instr::LocalSet(base + p));
+                }
+                if in_loop(k) {
+                    for (l, t) in c.locals.iter().enumerate() {
+                        out.push(zero_of(*t));
+                        out.push(Instr::LocalSet(base + (c.params.len() + l) as u32));
+                    }
+                }
+                out.push(Instr::Block(c.block));
+                for x in &c.body {
+                    out.push(match x {
+                        Instr::LocalGet(v) => Instr::LocalGet(base + v),
+                        Instr::LocalSet(v) => Instr::LocalSet(base + v),
+                        Instr::LocalTee(v) => Instr::LocalTee(base + v),
+                        other => other.clone(),
+                    });
+                }
+                out.push(Instr::End);
+                grew = true;
+            }
+            if !grew {
+                continue;
+            }
+            let nparams = m
+                .func_type(m.funcs[i].type_idx)
+                .map_or(0, |t| t.params.len());
+            let mut groups: Vec<LocalGroup> = Vec::new();
+            for t in &types[nparams..] {
+                match groups.last_mut() {
+                    Some(g) if g.ty == *t => g.count += 1,
+                    _ => groups.push(LocalGroup { count: 1, ty: *t }),
+                }
+            }
+            let f = &mut m.funcs[i];
+            f.body.instrs = out;
+            f.body.offsets.clear();
+            f.locals = groups;
+            drop_label_names(m, abs);
+            changed = true;
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{func, ins, module};
+
+    #[test]
+    fn inlines_tiny_functions() {
+        let mut m = module(
+            &["i32 i32 -> i32", "-> i32"],
+            vec![
+                func(0, "", "local.get 0 local.get 1 i32.sub return"),
+                func(1, "", "i32.const 5 i32.const 3 call 0"),
+                func(1, "", "loop:i32 i32.const 1 i32.const 2 call 0 end"),
+            ],
+        );
+        assert!(Inlining.run(&mut m, &PassOptions::default()));
+        assert_eq!(
+            m.funcs[1].body.instrs,
+            ins("i32.const 5 i32.const 3 local.set 1 local.set 0 block:i32 local.get 0 local.get 1 i32.sub br 0 end")
+        );
+        assert_eq!(
+            m.funcs[1].locals,
+            vec![LocalGroup {
+                count: 2,
+                ty: ValType::I32
+            }]
+        );
+        assert!(m.funcs[2]
+            .body
+            .instrs
+            .contains(&Instr::Block(BlockType::Value(ValType::I32))));
+    }
+
+    #[test]
+    fn callee_locals_reset_in_loops_and_recursion_skipped() {
+        let mut m = module(
+            &["", "-> i32"],
+            vec![
+                func(0, "i32", "local.get 0 i32.const 1 i32.add local.set 0"),
+                func(0, "", "loop call 0 end"),
+                func(0, "", "call 2"),
+            ],
+        );
+        assert!(Inlining.run(&mut m, &PassOptions::default()));
+        assert_eq!(
+            m.funcs[1].body.instrs,
+            ins("loop i32.const 0 local.set 0 block local.get 0 i32.const 1 i32.add local.set 0 end end")
+        );
+        assert_eq!(m.funcs[2].body.instrs, ins("call 2"));
+    }
+}

@@ -1,0 +1,16 @@
+//! The passes, one file each (see `docs/passes.md`).
+
+pub mod coalesce_locals;
+pub mod dce;
+pub mod duplicate_function_elimination;
+pub mod inlining;
+pub mod merge_blocks;
+pub mod peephole;
+pub mod precompute;
+pub mod remove_unused_locals;
+pub mod remove_unused_module_elements;
+pub mod reorder_functions;
+pub mod simplify_branches;
+pub mod simplify_locals;
+pub mod strip_custom;
+pub mod vacuum;

@@ -1,0 +1,250 @@
+//! peephole: small local rewrites that are always exact.
+//!
+//! * `i32.eqz; i32.eqz; br_if/if` → `br_if/if` (both test "non-zero"); a third `i32.eqz` cancels one;
+//! * `x + 0`, `x - 0`, `x | 0`, `x ^ 0`, `x * 1`, `x / 1`, `x & -1`, shifts and rotations by
+//!   a multiple of the bit width → `x` (integers only: float identities change NaN bits and −0);
+//! * `x == 0` → `eqz x`; for a comparison result `b` (always 0 or 1): `b & 1` → `b`,
+//!   `eqz (eqz b)` → `b`;
+//! * `i64.extend_i32_*; i32.wrap_i64` → nothing;
+//! * `local.set x; local.get x` → `local.tee x`; `local.get x; local.set x` → nothing;
+//!   `local.get x; local.tee x` → `local.get x`; `local.tee x; local.set x` → `local.set x`;
+//!   `local.tee x; drop` → `local.set x`.
+
+use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::util::for_each_body;
+use wtool_ast::{Instr, Module, Op};
+
+/// See the module docs.
+pub struct Peephole;
+
+impl Pass for Peephole {
+    fn name(&self) -> &'static str {
+        "peephole"
+    }
+    fn description(&self) -> &'static str {
+        "exact local rewrites: double eqz before branches, x+0, x*1, shifts by 0, set/get → tee"
+    }
+    fn properties(&self) -> PassProperties {
+        PassProperties {
+            changes_bodies: true,
+            ..Default::default()
+        }
+    }
+    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+        for_each_body(m, |_, body| peephole(body))
+    }
+}
+
+/// Ops whose result is always 0 or 1 (scalar comparisons and tests).
+fn is_boolean(ins: &Instr) -> bool {
+    match ins {
+        Instr::RefIsNull => true,
+        Instr::Plain(op) => {
+            let name = op.name();
+            let (ty, test) = name.split_once('.').unwrap_or(("", ""));
+            matches!(ty, "i32" | "i64" | "f32" | "f64")
+                && matches!(
+                    test,
+                    "eqz"
+                        | "eq"
+                        | "ne"
+                        | "lt"
+                        | "lt_s"
+                        | "lt_u"
+                        | "gt"
+                        | "gt_s"
+                        | "gt_u"
+                        | "le"
+                        | "le_s"
+                        | "le_u"
+                        | "ge"
+                        | "ge_s"
+                        | "ge_u"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Whether `op` with constant right operand `c` is the identity on its left operand.
+fn identity(op: Op, c: &Instr) -> bool {
+    use Op::*;
+    match (op, c) {
+        (I32Add | I32Sub | I32Or | I32Xor, Instr::I32Const(0)) => true,
+        (I32Mul | I32DivS | I32DivU, Instr::I32Const(1)) => true,
+        (I32And, Instr::I32Const(-1)) => true,
+        (I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr, Instr::I32Const(k)) => k & 31 == 0,
+        (I64Add | I64Sub | I64Or | I64Xor, Instr::I64Const(0)) => true,
+        (I64Mul | I64DivS | I64DivU, Instr::I64Const(1)) => true,
+        (I64And, Instr::I64Const(-1)) => true,
+        (I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr, Instr::I64Const(k)) => k & 63 == 0,
+        _ => false,
+    }
+}
+
+/// Rewrites one body; returns whether it changed.
+pub fn peephole(body: &mut Vec<Instr>) -> bool {
+    use Instr::*;
+    let input = std::mem::take(body);
+    let mut out: Vec<Instr> = Vec::with_capacity(input.len());
+    let mut changed = false;
+    let eqz = Plain(Op::I32Eqz);
+    for ins in input {
+        let n = out.len();
+        let last = out.last();
+        let done = match (&ins, last) {
+            (BrIf(_) | If(_), _) if n >= 2 && out[n - 2] == eqz && out[n - 1] == eqz => {
+                out.truncate(n - 2);
+                false
+            }
+            (Plain(Op::I32Eqz), _) if n >= 2 && out[n - 2] == eqz && out[n - 1] == eqz => {
+                out.pop();
+                true
+            }
+            // A 0/1 value is its own double negation and its own `& 1`.
+            (Plain(Op::I32Eqz), Some(Plain(Op::I32Eqz))) if n >= 2 && is_boolean(&out[n - 2]) => {
+                out.pop();
+                true
+            }
+            (Plain(Op::I32And), Some(I32Const(1))) if n >= 2 && is_boolean(&out[n - 2]) => {
+                out.pop();
+                true
+            }
+            (Plain(op), Some(c)) if identity(*op, c) => {
+                out.pop();
+                true
+            }
+            (Plain(Op::I32Eq), Some(I32Const(0))) => {
+                out[n - 1] = Plain(Op::I32Eqz);
+                true
+            }
+            (Plain(Op::I64Eq), Some(I64Const(0))) => {
+                out[n - 1] = Plain(Op::I64Eqz);
+                true
+            }
+            (Plain(Op::I32WrapI64), Some(Plain(Op::I64ExtendI32S | Op::I64ExtendI32U))) => {
+                out.pop();
+                true
+            }
+            (LocalGet(x), Some(LocalSet(y))) if x == y => {
+                out[n - 1] = LocalTee(*x);
+                true
+            }
+            (LocalSet(x), Some(LocalGet(y))) if x == y => {
+                out.pop();
+                true
+            }
+            (LocalTee(x), Some(LocalGet(y))) if x == y => true,
+            (LocalSet(x), Some(LocalTee(y))) if x == y => {
+                out[n - 1] = LocalSet(*x);
+                true
+            }
+            (Drop, Some(LocalTee(x))) => {
+                out[n - 1] = LocalSet(*x);
+                true
+            }
+            _ => false,
+        };
+        if done {
+            changed = true;
+            continue;
+        }
+        if out.len() != n {
+            changed = true;
+        }
+        out.push(ins);
+    }
+    *body = out;
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{ins, run_on};
+
+    #[test]
+    fn double_eqz_before_branch() {
+        let out = run_on(
+            &mut Peephole,
+            "i32",
+            "",
+            "block local.get 0 i32.eqz i32.eqz br_if 0 end",
+        );
+        assert_eq!(out, ins("block local.get 0 br_if 0 end"));
+        let out = run_on(
+            &mut Peephole,
+            "i32 -> i32",
+            "",
+            "local.get 0 i32.eqz i32.eqz i32.eqz",
+        );
+        assert_eq!(out, ins("local.get 0 i32.eqz"));
+        // As a value, eqz;eqz normalises to 0/1 and must stay.
+        let out = run_on(
+            &mut Peephole,
+            "i32 -> i32",
+            "",
+            "local.get 0 i32.eqz i32.eqz",
+        );
+        assert_eq!(out, ins("local.get 0 i32.eqz i32.eqz"));
+    }
+
+    #[test]
+    fn integer_identities() {
+        let f = "local.get 0 i32.const 0 i32.add i32.const 1 i32.mul i32.const 32 i32.shl i32.const -1 i32.and";
+        assert_eq!(
+            run_on(&mut Peephole, "i32 -> i32", "", f),
+            ins("local.get 0")
+        );
+        let f = "local.get 0 i64.const 0 i64.sub i64.const 64 i64.rotr i64.const 1 i64.div_s";
+        assert_eq!(
+            run_on(&mut Peephole, "i64 -> i64", "", f),
+            ins("local.get 0")
+        );
+        // Not identities: shift by 1, float add of 0 (−0 + 0 = +0).
+        let f = "local.get 0 i32.const 1 i32.shl";
+        assert_eq!(run_on(&mut Peephole, "i32 -> i32", "", f), ins(f));
+        let f = "local.get 0 f32.const 0 f32.add";
+        assert_eq!(run_on(&mut Peephole, "f32 -> f32", "", f), ins(f));
+        let f = "local.get 0 i32.const 0 i32.eq";
+        assert_eq!(
+            run_on(&mut Peephole, "i32 -> i32", "", f),
+            ins("local.get 0 i32.eqz")
+        );
+        let f = "local.get 0 i64.extend_i32_u i32.wrap_i64";
+        assert_eq!(
+            run_on(&mut Peephole, "i32 -> i32", "", f),
+            ins("local.get 0")
+        );
+    }
+
+    #[test]
+    fn boolean_normalisation() {
+        let f = "local.get 0 local.get 0 i32.le_s i32.const 1 i32.and i32.eqz i32.eqz";
+        assert_eq!(
+            run_on(&mut Peephole, "i32 -> i32", "", f),
+            ins("local.get 0 local.get 0 i32.le_s")
+        );
+        let f = "local.get 0 f64.const 1 f64.lt i32.const 1 i32.and";
+        assert_eq!(
+            run_on(&mut Peephole, "f64 -> i32", "", f),
+            ins("local.get 0 f64.const 1 f64.lt")
+        );
+        // Not for values that may be other than 0/1.
+        let f = "local.get 0 local.get 0 i32.add i32.const 1 i32.and";
+        assert_eq!(run_on(&mut Peephole, "i32 -> i32", "", f), ins(f));
+        let f = "local.get 0 i32.popcnt i32.eqz i32.eqz";
+        assert_eq!(run_on(&mut Peephole, "i32 -> i32", "", f), ins(f));
+    }
+
+    #[test]
+    fn locals() {
+        let f = "i32.const 1 local.set 0 local.get 0 local.get 0 local.set 0 local.tee 0 drop";
+        assert_eq!(
+            run_on(&mut Peephole, "", "i32", f),
+            ins("i32.const 1 local.tee 0 local.set 0")
+        );
+        let f = "local.get 0 local.tee 0 local.set 0";
+        assert_eq!(run_on(&mut Peephole, "i32", "", f), ins(""));
+    }
+}

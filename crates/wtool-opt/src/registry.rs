@@ -1,0 +1,130 @@
+//! Every pass by name: what `--passes` accepts and `--list-passes` prints.
+
+use crate::pass::Pass;
+use crate::passes::*;
+
+/// One registered pass.
+pub struct PassEntry {
+    /// The name used on the command line.
+    pub name: &'static str,
+    /// One line for `--list-passes`.
+    pub description: &'static str,
+    /// Makes a fresh instance.
+    pub create: fn() -> Box<dyn Pass>,
+}
+
+macro_rules! entry {
+    ($name:literal, $desc:literal, $ty:expr) => {
+        PassEntry {
+            name: $name,
+            description: $desc,
+            create: || Box::new($ty),
+        }
+    };
+}
+
+/// All passes, sorted by name.
+pub static PASSES: &[PassEntry] = &[
+    entry!(
+        "coalesce-locals",
+        "merge locals of one type whose lifetimes are disjoint, then drop unused locals",
+        coalesce_locals::CoalesceLocals
+    ),
+    entry!("dce", "remove code after unconditional branches, returns and traps", dce::Dce),
+    entry!(
+        "duplicate-function-elimination",
+        "redirect calls of functions identical to an earlier one to that one",
+        duplicate_function_elimination::DuplicateFunctionElimination
+    ),
+    entry!("inlining", "copy tiny non-recursive functions into their callers", inlining::Inlining),
+    entry!(
+        "merge-blocks",
+        "flatten blocks and loops whose label is never targeted (remove-unused-labels)",
+        merge_blocks::MergeBlocks
+    ),
+    entry!(
+        "peephole",
+        "exact local rewrites: double eqz before branches, x+0, x*1, shifts by 0, set/get → tee",
+        peephole::Peephole
+    ),
+    entry!(
+        "precompute",
+        "fold constant expressions exactly and propagate constants through locals and immutable globals",
+        precompute::Precompute
+    ),
+    entry!(
+        "remove-unused-labels",
+        "alias of merge-blocks: flatten blocks and loops whose label is never targeted",
+        merge_blocks::MergeBlocks
+    ),
+    entry!(
+        "remove-unused-locals",
+        "drop writes to never-read locals and remove locals nothing names",
+        remove_unused_locals::RemoveUnusedLocals
+    ),
+    entry!(
+        "remove-unused-module-elements",
+        "remove functions, globals, tables, memories, types and segments nothing live reaches",
+        remove_unused_module_elements::RemoveUnusedModuleElements
+    ),
+    entry!(
+        "reorder-functions",
+        "give the most used functions the smallest indices (shorter encodings)",
+        reorder_functions::ReorderFunctions
+    ),
+    entry!(
+        "simplify-branches",
+        "turn br_if, br_table, if and select on constant conditions into unconditional code",
+        simplify_branches::SimplifyBranches
+    ),
+    entry!(
+        "simplify-locals",
+        "forward single-use locals: move the stored computation to its only read",
+        simplify_locals::SimplifyLocals
+    ),
+    entry!(
+        "strip-custom",
+        "remove custom sections and the name section (unless kept by --keep-names/--keep-section)",
+        strip_custom::StripCustom
+    ),
+    entry!(
+        "vacuum",
+        "remove nops, drops of effect-free values, empty blocks and empty ifs",
+        vacuum::Vacuum
+    ),
+];
+
+/// Looks a pass up by name.
+pub fn lookup(name: &str) -> Option<&'static PassEntry> {
+    PASSES.iter().find(|e| e.name == name)
+}
+
+/// A fresh instance of the named pass.
+pub fn create(name: &str) -> Option<Box<dyn Pass>> {
+    lookup(name).map(|e| (e.create)())
+}
+
+/// Every pass name, for error messages ("known passes: …").
+pub fn names() -> Vec<&'static str> {
+    PASSES.iter().map(|e| e.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_matches_passes() {
+        let mut sorted = names();
+        sorted.sort_unstable();
+        assert_eq!(sorted, names(), "registry is sorted by name");
+        for e in PASSES {
+            let p = (e.create)();
+            if e.name != "remove-unused-labels" {
+                assert_eq!(p.name(), e.name);
+                assert_eq!(p.description(), e.description);
+            }
+        }
+        assert!(create("nope").is_none());
+    }
+}

@@ -1,0 +1,288 @@
+//! Helpers shared by passes: running a closure over every function body,
+//! keeping names and offsets consistent, renumbering locals.
+
+use crate::analysis::local_types;
+use wtool_ast::{ExternKind, Instr, LocalGroup, Module, ValType};
+
+/// What a body rewrite sees of its function.
+pub struct FuncCtx<'a> {
+    /// The module (the function's own body is taken out while it is rewritten).
+    pub module: &'a Module,
+    /// Parameter types then declared local types.
+    pub locals: &'a [ValType],
+}
+
+/// Runs `f` over every defined function body. For each body `f` changed,
+/// offsets are cleared (they no longer describe the instructions) and label
+/// names dropped (labels are numbered in block order, which may have shifted).
+pub fn for_each_body(
+    module: &mut Module,
+    mut f: impl FnMut(&FuncCtx, &mut Vec<Instr>) -> bool,
+) -> bool {
+    let nimp = module.num_imported(ExternKind::Func);
+    let mut any = false;
+    for i in 0..module.funcs.len() {
+        let Some(locals) = local_types(module, &module.funcs[i]) else {
+            continue;
+        };
+        let mut instrs = std::mem::take(&mut module.funcs[i].body.instrs);
+        let ctx = FuncCtx {
+            module,
+            locals: &locals,
+        };
+        // Passes report changes themselves (a false alarm only costs the
+        // offsets and label names of one function).
+        let changed = f(&ctx, &mut instrs);
+        let func = &mut module.funcs[i];
+        func.body.instrs = instrs;
+        if changed {
+            func.body.offsets.clear();
+            drop_label_names(module, nimp + i as u32);
+            any = true;
+        }
+    }
+    any
+}
+
+/// Forgets the label names of function `func` (absolute index).
+pub fn drop_label_names(module: &mut Module, func: u32) {
+    if let Some(names) = module.names.as_mut() {
+        names.labels.retain(|(f, _)| *f != func);
+    }
+}
+
+/// Renumbers the locals of defined function `def` (index into `module.funcs`):
+/// `map[old]` is the new index of each local, `None` for locals that are no
+/// longer referenced. Parameters must map to themselves. The declared locals
+/// are regrouped by run of equal type in new-index order.
+pub fn renumber_locals(module: &mut Module, def: usize, map: &[Option<u32>]) -> bool {
+    let Some(types) = module.funcs.get(def).and_then(|f| local_types(module, f)) else {
+        return false;
+    };
+    let nparams = module
+        .funcs
+        .get(def)
+        .and_then(|f| module.func_type(f.type_idx))
+        .map_or(0, |t| t.params.len());
+    if map.len() != types.len() {
+        return false;
+    }
+    // The type of each new local slot.
+    let mut new_types: Vec<Option<ValType>> = Vec::new();
+    for (old, m) in map.iter().enumerate() {
+        if let Some(n) = *m {
+            let n = n as usize;
+            if n >= new_types.len() {
+                new_types.resize(n + 1, None);
+            }
+            match new_types[n] {
+                Some(t) if t != types[old] => return false,
+                _ => new_types[n] = Some(types[old]),
+            }
+        }
+    }
+    if new_types.len() < nparams || (0..nparams).any(|p| map[p] != Some(p as u32)) {
+        return false;
+    }
+    // Every slot below the highest one must have a type (gaps are filled with i32 would waste space).
+    if new_types.iter().any(Option::is_none) {
+        return false;
+    }
+    let func = &mut module.funcs[def];
+    let mapped = |x: u32| map.get(x as usize).copied().flatten();
+    let all_mapped = func.body.instrs.iter().all(|ins| match ins {
+        Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) => mapped(*x).is_some(),
+        _ => true,
+    });
+    if !all_mapped {
+        return false;
+    }
+    for ins in func.body.instrs.iter_mut() {
+        if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = ins {
+            if let Some(n) = mapped(*x) {
+                *x = n;
+            }
+        }
+    }
+    let mut groups: Vec<LocalGroup> = Vec::new();
+    for t in new_types[nparams..].iter().flatten() {
+        match groups.last_mut() {
+            Some(g) if g.ty == *t => g.count += 1,
+            _ => groups.push(LocalGroup { count: 1, ty: *t }),
+        }
+    }
+    func.locals = groups;
+    let nimp = module.num_imported(ExternKind::Func);
+    let abs = nimp + def as u32;
+    if let Some(names) = module.names.as_mut() {
+        for (f, locals) in names.locals.iter_mut() {
+            if *f != abs {
+                continue;
+            }
+            let mut renamed: Vec<(u32, String)> = Vec::new();
+            for (i, name) in std::mem::take(locals) {
+                if let Some(n) = map.get(i as usize).copied().flatten() {
+                    // Two merged locals keep the first name.
+                    if !renamed.iter().any(|(j, _)| *j == n) {
+                        renamed.push((n, name));
+                    }
+                }
+            }
+            renamed.sort_by_key(|(i, _)| *i);
+            *locals = renamed;
+        }
+        names.locals.retain(|(_, l)| !l.is_empty());
+    }
+    forget_raw_names(module);
+    true
+}
+
+/// The zero value of a type as a constant instruction (locals start with it).
+pub fn zero_of(t: ValType) -> Instr {
+    match t {
+        ValType::I32 => Instr::I32Const(0),
+        ValType::I64 => Instr::I64Const(0),
+        ValType::F32 => Instr::F32Const(0),
+        ValType::F64 => Instr::F64Const(0),
+        ValType::V128 => Instr::V128Const(Box::new([0; 16])),
+        ValType::Ref(r) => Instr::RefNull(r.heap),
+    }
+}
+
+/// Index spaces an instruction can refer to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Space {
+    /// Functions.
+    Func,
+    /// Tables.
+    Table,
+    /// Memories.
+    Memory,
+    /// Globals.
+    Global,
+    /// Types.
+    Type,
+    /// Element segments.
+    Elem,
+    /// Data segments.
+    Data,
+}
+
+fn block_type_index(bt: &wtool_ast::BlockType) -> Option<u32> {
+    match bt {
+        wtool_ast::BlockType::Func(t) => Some(*t),
+        _ => None,
+    }
+}
+
+/// Calls `f` with every module-level index `ins` names.
+pub fn indices_of(ins: &Instr, f: &mut impl FnMut(Space, u32)) {
+    use Instr::*;
+    match ins {
+        Block(bt) | Loop(bt) | If(bt) => {
+            if let Some(t) = block_type_index(bt) {
+                f(Space::Type, t)
+            }
+        }
+        Call(x) | RefFunc(x) => f(Space::Func, *x),
+        CallIndirect { type_idx, table } => {
+            f(Space::Type, *type_idx);
+            f(Space::Table, *table);
+        }
+        GlobalGet(x) | GlobalSet(x) => f(Space::Global, *x),
+        TableGet(x) | TableSet(x) | TableGrow(x) | TableSize(x) | TableFill(x) => {
+            f(Space::Table, *x)
+        }
+        TableInit { elem, table } => {
+            f(Space::Elem, *elem);
+            f(Space::Table, *table);
+        }
+        ElemDrop(x) => f(Space::Elem, *x),
+        TableCopy { dst, src } => {
+            f(Space::Table, *dst);
+            f(Space::Table, *src);
+        }
+        MemorySize(x) | MemoryGrow(x) | MemoryFill(x) => f(Space::Memory, *x),
+        MemoryInit { data, mem } => {
+            f(Space::Data, *data);
+            f(Space::Memory, *mem);
+        }
+        DataDrop(x) => f(Space::Data, *x),
+        MemoryCopy { dst, src } => {
+            f(Space::Memory, *dst);
+            f(Space::Memory, *src);
+        }
+        Mem(_, m) => {
+            let mem = m.memory;
+            f(Space::Memory, mem)
+        }
+        MemLane(ml) => {
+            let mem = ml.memarg.memory;
+            f(Space::Memory, mem)
+        }
+        _ => {}
+    }
+}
+
+/// Rewrites every module-level index `ins` names with `f`.
+pub fn map_indices(ins: &mut Instr, f: &mut impl FnMut(Space, u32) -> u32) {
+    use Instr::*;
+    match ins {
+        Block(bt) | Loop(bt) | If(bt) => {
+            if let wtool_ast::BlockType::Func(t) = bt {
+                *t = f(Space::Type, *t)
+            }
+        }
+        Call(x) | RefFunc(x) => *x = f(Space::Func, *x),
+        CallIndirect { type_idx, table } => {
+            *type_idx = f(Space::Type, *type_idx);
+            *table = f(Space::Table, *table);
+        }
+        GlobalGet(x) | GlobalSet(x) => *x = f(Space::Global, *x),
+        TableGet(x) | TableSet(x) | TableGrow(x) | TableSize(x) | TableFill(x) => {
+            *x = f(Space::Table, *x)
+        }
+        TableInit { elem, table } => {
+            *elem = f(Space::Elem, *elem);
+            *table = f(Space::Table, *table);
+        }
+        ElemDrop(x) => *x = f(Space::Elem, *x),
+        TableCopy { dst, src } => {
+            *dst = f(Space::Table, *dst);
+            *src = f(Space::Table, *src);
+        }
+        MemorySize(x) | MemoryGrow(x) | MemoryFill(x) => *x = f(Space::Memory, *x),
+        MemoryInit { data, mem } => {
+            *data = f(Space::Data, *data);
+            *mem = f(Space::Memory, *mem);
+        }
+        DataDrop(x) => *x = f(Space::Data, *x),
+        MemoryCopy { dst, src } => {
+            *dst = f(Space::Memory, *dst);
+            *src = f(Space::Memory, *src);
+        }
+        Mem(_, m) => {
+            let mem = m.memory;
+            m.memory = f(Space::Memory, mem);
+        }
+        MemLane(ml) => {
+            let mem = ml.memarg.memory;
+            ml.memarg.memory = f(Space::Memory, mem);
+        }
+        _ => {}
+    }
+}
+
+/// A raw (non-canonical) name section payload would describe the old
+/// indices; once indices change, the decoded [`wtool_ast::Names`] is the
+/// only truth, so the raw bytes go (an empty payload means "write `names`").
+pub fn forget_raw_names(module: &mut Module) {
+    let has_names = module.names.is_some();
+    module.customs.retain_mut(|c| {
+        if c.name != "name" || c.data.is_empty() {
+            return true;
+        }
+        c.data.clear();
+        has_names
+    });
+}

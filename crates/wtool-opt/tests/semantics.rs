@@ -1,0 +1,228 @@
+//! Exactness, checked by running: random modules (wasm-smith, every item
+//! exported, no imports) are optimized at `-O1`, `-O3` and `-Oz`, and the `wasmi`
+//! oracle runs every exported function of the original and the optimized
+//! module with the same arguments. Results (bit for bit, NaNs included),
+//! traps (by kind), exported globals and memory must agree. Runs that exhaust
+//! their fuel on either side are inconclusive and not compared.
+
+use arbitrary::Unstructured;
+use wasmi::{Config, Engine, Instance, Linker, Module as WModule, Store, Val};
+use wtool_opt::{OptLevel, PassManager, PassOptions};
+
+fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0xD134_2543_DE82_EF95) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+fn config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        export_everything: true,
+        max_imports: 0,
+        min_funcs: 1,
+        // The oracle is built without its SIMD feature.
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        tail_call_enabled: false,
+        exceptions_enabled: false,
+        gc_enabled: false,
+        memory64_enabled: false,
+        threads_enabled: false,
+        custom_page_sizes_enabled: false,
+        extended_const_enabled: false,
+        max_memories: 1,
+        max_tables: 2,
+        // Small memories and tables keep instantiation and state comparison cheap.
+        max_memory32_bytes: 1 << 20,
+        max_table_elements: 1_000,
+        ..Default::default()
+    }
+}
+
+/// What one observation gave, comparable across the two modules.
+#[derive(Debug, PartialEq)]
+enum Obs {
+    Values(Vec<u128>),
+    Trap(String),
+    OutOfFuel,
+}
+
+fn val_bits(v: &Val) -> u128 {
+    match v {
+        Val::I32(x) => *x as u32 as u128,
+        Val::I64(x) => *x as u64 as u128,
+        Val::F32(x) => x.to_bits() as u128,
+        Val::F64(x) => x.to_bits() as u128,
+        Val::FuncRef(r) => r.is_null() as u128,
+        Val::ExternRef(r) => r.is_null() as u128,
+        _ => u128::MAX,
+    }
+}
+
+const FUEL: u64 = 20_000;
+
+struct Run {
+    store: Store<()>,
+    instance: Option<Instance>,
+    start: Obs,
+}
+
+fn instantiate(engine: &Engine, bytes: &[u8]) -> Run {
+    let mut store = Store::new(engine, ());
+    let _ = store.set_fuel(FUEL);
+    let module = WModule::new(engine, bytes).expect("oracle accepts the module");
+    let linker = <Linker<()>>::new(engine);
+    match linker.instantiate_and_start(&mut store, &module) {
+        Ok(i) => Run {
+            store,
+            instance: Some(i),
+            start: Obs::Values(Vec::new()),
+        },
+        Err(e) => {
+            let start = match e.as_trap_code() {
+                Some(wasmi::TrapCode::OutOfFuel) => Obs::OutOfFuel,
+                Some(c) => Obs::Trap(format!("{c:?}")),
+                // Other instantiation errors (segments out of bounds) carry
+                // store handles in their text; their kind is what counts.
+                None => Obs::Trap("instantiation error".into()),
+            };
+            Run {
+                store,
+                instance: None,
+                start,
+            }
+        }
+    }
+}
+
+/// Calls every exported function with the given argument pattern; returns
+/// the observations (stops at the first inconclusive one).
+fn observe(run: &mut Run, export_names: &[String], arg: i64) -> Vec<Obs> {
+    let mut obs = vec![];
+    let Some(inst) = run.instance else { return obs };
+    for name in export_names {
+        let Some(f) = inst.get_func(&run.store, name) else {
+            continue;
+        };
+        let ty = f.ty(&run.store);
+        let args: Vec<Val> = ty
+            .params()
+            .iter()
+            .map(|t| match t {
+                wasmi::ValType::I32 => Val::I32(arg as i32),
+                wasmi::ValType::I64 => Val::I64(arg),
+                wasmi::ValType::F32 => Val::F32((arg as f32).into()),
+                wasmi::ValType::F64 => Val::F64((arg as f64).into()),
+                other => Val::default_for_ty(*other),
+            })
+            .collect();
+        let mut results: Vec<Val> = ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for_ty(*t))
+            .collect();
+        let _ = run.store.set_fuel(FUEL);
+        let o = match f.call(&mut run.store, &args, &mut results) {
+            Ok(()) => Obs::Values(results.iter().map(val_bits).collect()),
+            Err(e) => match e.as_trap_code() {
+                Some(wasmi::TrapCode::OutOfFuel) => Obs::OutOfFuel,
+                Some(c) => Obs::Trap(format!("{c:?}")),
+                None => Obs::Trap("error".into()),
+            },
+        };
+        let stop = o == Obs::OutOfFuel;
+        obs.push(o);
+        if stop {
+            break;
+        }
+    }
+    // Exported state after the calls.
+    for name in export_names {
+        if let Some(g) = inst.get_global(&run.store, name) {
+            obs.push(Obs::Values(vec![val_bits(&g.get(&run.store))]));
+        }
+        if let Some(m) = inst.get_memory(&run.store, name) {
+            let data = m.data(&run.store);
+            let hash = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
+            });
+            obs.push(Obs::Values(vec![data.len() as u128, hash as u128]));
+        }
+    }
+    obs
+}
+
+#[test]
+fn optimized_modules_behave_the_same() {
+    let mut engine_cfg = Config::default();
+    engine_cfg.consume_fuel(true);
+    let engine = Engine::new(&engine_cfg);
+    let (mut modules, mut compared, mut inconclusive) = (0usize, 0usize, 0usize);
+    for seed in 0..1000u64 {
+        let data = seed_bytes(seed, 2048 + (seed as usize % 6) * 2048);
+        let mut u = Unstructured::new(&data);
+        let Ok(sm) = wasm_smith::Module::new(config(), &mut u) else {
+            continue;
+        };
+        let bytes = sm.to_bytes();
+        let Ok(m) = wtool_binary::decode(&bytes) else {
+            continue;
+        };
+        if wtool_validate::validate(&m, wtool_ast::Features::WASM2).is_err() {
+            continue;
+        }
+        modules += 1;
+        let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
+        let optimized: Vec<(OptLevel, Vec<u8>)> = [OptLevel::O1, OptLevel::O3, OptLevel::OZ]
+            .into_iter()
+            .map(|level| {
+                let mut out = m.clone();
+                PassManager::for_level(level, PassOptions::default())
+                    .run(&mut out)
+                    .unwrap_or_else(|e| panic!("seed {seed} -{level}: {e}"));
+                (level, wtool_binary::encode(&out))
+            })
+            .collect();
+        for arg in [0i64, -7] {
+            let mut a = instantiate(&engine, &bytes);
+            if a.start == Obs::OutOfFuel {
+                inconclusive += 1;
+                continue;
+            }
+            let oa = observe(&mut a, &names, arg);
+            for (level, opt_bytes) in &optimized {
+                let mut b = instantiate(&engine, opt_bytes);
+                if b.start == Obs::OutOfFuel {
+                    inconclusive += 1;
+                    continue;
+                }
+                assert_eq!(
+                    a.start, b.start,
+                    "seed {seed} -{level}: instantiation differs"
+                );
+                let ob = observe(&mut b, &names, arg);
+                // Compare up to the first run that ran out of fuel on either side.
+                let cut = oa
+                    .iter()
+                    .zip(&ob)
+                    .position(|(x, y)| *x == Obs::OutOfFuel || *y == Obs::OutOfFuel)
+                    .unwrap_or(oa.len().max(ob.len()));
+                if cut < oa.len().max(ob.len()) {
+                    inconclusive += 1;
+                }
+                let (ca, cb) = (&oa[..cut.min(oa.len())], &ob[..cut.min(ob.len())]);
+                assert_eq!(ca, cb, "seed {seed} -{level} arg {arg}");
+                compared += ca.len();
+            }
+        }
+    }
+    eprintln!("semantics: {modules} modules, {compared} observations agreed, {inconclusive} runs cut short by fuel");
+    assert!(modules >= 500, "{modules}");
+    assert!(compared >= 5000, "{compared}");
+}
