@@ -1,0 +1,54 @@
+//! `wtool dump FILE`: the module as JSON (schema in docs/dump.md).
+
+use crate::diag::CliError;
+use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
+use wtool_dump::DumpOptions;
+
+const EXAMPLES: &str = "\
+Examples:
+  wtool dump fixtures/add.wasm
+  wtool dump --instructions fixtures/add.wasm -o add.json
+  wtool dump app.wasm | jq -r '.functions[] | select(.body_size > 1000) | .name'
+  wtool dump app.wasm | jq '.sections[] | {name, size}'
+  wtool dump --compact --instructions big.wasm -o big.json
+
+The JSON schema (field names are stable; see schema_version) is in docs/dump.md.";
+
+/// Arguments of `wtool dump`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArg,
+    /// List every instruction of every function, with its byte offset
+    #[arg(long)]
+    instructions: bool,
+    /// Include the contents of data segments (hex) and element segments
+    #[arg(long)]
+    data: bool,
+    /// Write compact JSON on one line instead of indented JSON
+    #[arg(long)]
+    compact: bool,
+    #[command(flatten)]
+    features: FeaturesArg,
+    #[command(flatten)]
+    output: OutputArg,
+}
+
+/// Decodes the input and writes its JSON description.
+pub fn run(args: Args) -> Result<(), CliError> {
+    let input = args.input.read()?;
+    let module = input.module(args.features.get())?;
+    let opts = DumpOptions {
+        instructions: args.instructions,
+        data: args.data,
+    };
+    let dump = wtool_dump::dump(&module, &input.bytes, opts);
+    args.output.write_with(OutputKind::Text, |out| {
+        if args.compact {
+            wtool_dump::write_json_compact(out, &dump)
+        } else {
+            wtool_dump::write_json(out, &dump)
+        }
+    })
+}

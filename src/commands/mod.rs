@@ -1,0 +1,34 @@
+//! The subcommands. Adding one: write `src/commands/NAME.rs` with
+//! `pub struct Args` (`#[derive(clap::Args)]`) and
+//! `pub fn run(args: Args) -> Result<(), CliError>`, then add one line below.
+//! The doc comment on that line is the command's summary in `wtool --help`.
+
+use crate::diag::CliError;
+
+macro_rules! commands {
+    ($( $(#[$doc:meta])* $variant:ident => $module:ident, )*) => {
+        $( pub mod $module; )*
+
+        /// Every subcommand.
+        #[derive(clap::Subcommand, Debug)]
+        pub enum Command {
+            $( $(#[$doc])* $variant($module::Args), )*
+        }
+
+        impl Command {
+            /// Runs the chosen subcommand.
+            pub fn run(self) -> Result<(), CliError> {
+                match self {
+                    $( Command::$variant(args) => $module::run(args), )*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    /// Describe a module as JSON: sections, types, imports, functions, segments, names
+    Dump => dump,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions => completions,
+}

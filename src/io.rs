@@ -1,0 +1,308 @@
+//! Input and output conventions shared by every subcommand.
+//!
+//! - Input: a path, or `-` for stdin; `.wasm` vs `.wat` is decided by the
+//!   content (the `\0asm` magic), never by the file name.
+//! - Output: stdout, or `-o FILE` written atomically (a temporary file in the
+//!   same directory, renamed over FILE once complete), so a failed run never
+//!   leaves a half-written or truncated file behind.
+//! - Binary output is refused when stdout is a terminal.
+//! - `--features` edits the WebAssembly 2.0 default feature set.
+
+use crate::diag::CliError;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use wtool_ast::{Features, Module};
+
+/// The `FILE` argument of a command that reads one module.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputArg {
+    /// Input module, binary (.wasm) or text (.wat), told apart by content; `-` reads stdin
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+}
+
+/// What an input file holds, judged by its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The binary format (`\0asm`).
+    Binary,
+    /// The text format.
+    Text,
+}
+
+/// An input read into memory.
+#[derive(Debug)]
+pub struct Input {
+    /// The name to show in messages: the path as given, or `<stdin>`.
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Binary or text.
+    pub format: Format,
+}
+
+/// Binary when the input starts with a NUL byte: every binary module does
+/// (`\0asm`), no text module can, and a binary with a damaged magic number is
+/// then reported by the decoder ("magic header not detected") instead of as a
+/// text syntax error.
+pub fn detect_format(bytes: &[u8]) -> Format {
+    if bytes.first() == Some(&0) {
+        Format::Binary
+    } else {
+        Format::Text
+    }
+}
+
+impl InputArg {
+    /// Reads the input file (or stdin).
+    pub fn read(&self) -> Result<Input, CliError> {
+        let (name, bytes) = if self.input.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::io("read", "<stdin>", e))?;
+            ("<stdin>".to_string(), bytes)
+        } else {
+            let name = self.input.display().to_string();
+            let bytes = fs::read(&self.input).map_err(|e| CliError::io("read", &name, e))?;
+            (name, bytes)
+        };
+        let format = detect_format(&bytes);
+        Ok(Input {
+            name,
+            bytes,
+            format,
+        })
+    }
+}
+
+impl Input {
+    /// Decodes or parses the input into a module.
+    pub fn module(&self, features: Features) -> Result<Module, CliError> {
+        match self.format {
+            Format::Binary => {
+                wtool_binary::decode_with_features(&self.bytes, features).map_err(|e| {
+                    CliError::Binary {
+                        file: self.name.clone(),
+                        offset: e.offset(),
+                        message: e.to_string(),
+                    }
+                })
+            }
+            Format::Text => wtool_text::parse_module(&self.bytes).map_err(|e| CliError::Source {
+                file: self.name.clone(),
+                text: text_for_snippet(&self.bytes),
+                offset: e.offset(),
+                len: e.len(),
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// The source as a string for error snippets, each invalid UTF-8 byte
+/// replaced by one `?` so that byte offsets still line up with the file.
+fn text_for_snippet(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
+}
+
+/// `--features`: which proposals to accept, relative to WebAssembly 2.0.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FeaturesArg {
+    /// Enable or disable proposals, relative to WebAssembly 2.0: a comma-separated
+    /// list of `NAME`, `+NAME`, `-NAME` or a preset (`wasm1`, `wasm2`, `wasm3`, `all`),
+    /// e.g. `--features=-simd` or `--features wasm3`. May be repeated.
+    #[arg(long = "features", value_name = "LIST", allow_hyphen_values = true,
+          action = clap::ArgAction::Append, value_parser = check_features)]
+    features: Vec<String>,
+}
+
+/// Checks one `--features` value at parse time, so a typo is a usage error (exit 2).
+fn check_features(s: &str) -> Result<String, wtool_ast::UnknownFeature> {
+    Features::parse(s, Features::WASM2).map(|_| s.to_string())
+}
+
+impl FeaturesArg {
+    /// The resulting feature set: each `--features` value applies on top of the previous.
+    pub fn get(&self) -> Features {
+        self.features.iter().fold(Features::WASM2, |set, spec| {
+            // Every value passed `check_features`; an error cannot happen here.
+            Features::parse(spec, set).unwrap_or(set)
+        })
+    }
+}
+
+/// `-o FILE`: where a command writes its result.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct OutputArg {
+    /// Write to FILE instead of stdout (atomically: the file is replaced only on success)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Whether output is text or binary (binary is refused on a terminal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Text, JSON, completion scripts: fine on a terminal.
+    Text,
+    /// A `.wasm` module.
+    Binary,
+}
+
+impl OutputArg {
+    /// Runs `write` against stdout or an atomic temporary file for `-o`.
+    ///
+    /// A write error on stdout because the reader went away (`wtool dump … | head`)
+    /// is not an error: the reader got what it wanted.
+    pub fn write_with(
+        &self,
+        kind: OutputKind,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), CliError> {
+        match self.output.as_deref() {
+            Some(path) if path.as_os_str() != "-" => atomic_write(path, write),
+            _ => {
+                let stdout = io::stdout();
+                if kind == OutputKind::Binary && stdout.is_terminal() {
+                    return Err(CliError::Usage {
+                        message: "refusing to write a binary module to a terminal".into(),
+                        hint: Some("use `-o FILE`, or redirect stdout: `… > out.wasm`".into()),
+                    });
+                }
+                let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+                match write(&mut out).and_then(|()| out.flush()) {
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                    r => r.map_err(|e| CliError::io("write", "<stdout>", e)),
+                }
+            }
+        }
+    }
+}
+
+/// Writes `path` by way of a temporary file in the same directory, renamed
+/// into place only after everything was written and flushed. On any failure
+/// the temporary file is removed and an existing `path` is left untouched.
+pub fn atomic_write(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let shown = path.display().to_string();
+    let (tmp_path, file) =
+        create_temp_beside(path).map_err(|e| CliError::io("write", &shown, e))?;
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        // Keep the mode of the file being replaced (e.g. an executable bit).
+        if let Ok(meta) = fs::metadata(path) {
+            fs::set_permissions(&tmp_path, meta.permissions())?;
+        }
+        fs::rename(&tmp_path, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp_path);
+        return Err(CliError::io("write", &shown, e));
+    }
+    Ok(())
+}
+
+/// Creates a fresh `.NAME.wtool-PID-N.tmp` next to `path` (same directory, so
+/// the final rename stays on one file system and is atomic).
+fn create_temp_beside(path: &Path) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut last_err = None;
+    for _ in 0..16 {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{base}.wtool-{}-{n}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| io::Error::other("cannot create a temporary file")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("wtool-io-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn format_by_content() {
+        assert_eq!(detect_format(b"\0asm\x01\0\0\0"), Format::Binary);
+        assert_eq!(detect_format(b"\0abc"), Format::Binary);
+        assert_eq!(detect_format(b"(module)"), Format::Text);
+        assert_eq!(detect_format(b""), Format::Text);
+    }
+
+    #[test]
+    fn atomic_write_replaces_on_success_only() {
+        let dir = scratch("atomic");
+        let path = dir.join("out.txt");
+        fs::write(&path, "old").unwrap();
+        let err = atomic_write(&path, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        atomic_write(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn atomic_write_into_missing_directory_fails_cleanly() {
+        let dir = scratch("missing");
+        let err = atomic_write(&dir.join("no/such/dir/out"), |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn snippet_text_keeps_offsets() {
+        assert_eq!(text_for_snippet(b"a\xffb\xe2\x82c"), "a?b??c");
+        assert_eq!(
+            text_for_snippet("\u{e9}t\u{e9}".as_bytes()),
+            "\u{e9}t\u{e9}"
+        );
+    }
+
+    #[test]
+    fn features_accumulate() {
+        let f = FeaturesArg { features: vec![] }.get();
+        assert_eq!(f, Features::WASM2);
+        let f = FeaturesArg {
+            features: vec!["-simd".into(), "+tail-call".into()],
+        }
+        .get();
+        assert!(!f.contains(Features::SIMD) && f.contains(Features::TAIL_CALL));
+        assert!(check_features("nope").is_err());
+    }
+}

@@ -1,0 +1,468 @@
+//! CLI tests: the golden-file harness over `tests/cli/`, plus behaviours a
+//! golden file cannot show (atomic `-o`, multi-call names).
+//!
+//! # Golden cases
+//!
+//! Every file under `tests/cli/` with a `RUN:` line is a case; so is every
+//! file in a directory holding a `RUN` file (one line: the command for each
+//! input in that directory, e.g. `wtool parse %s`). A `*.case` file holds
+//! only RUN lines. The expected result sits beside the case as `NAME.out`
+//! (`x.wat` → `x.wat.out`, `x.case` → `x.out`): for each RUN line, the command,
+//! the exit code, stdout and stderr. `BLESS=1 cargo test --test cli`
+//! (re)writes the `.out` files.
+//!
+//! In a RUN line, `%s` is the case file (relative to the repository root, the
+//! working directory), `%S` its directory and `%t` a fresh scratch directory
+//! for the case; `< FILE` feeds stdin. The program is `wtool` or one of its
+//! multi-call names (`wasm2wat`, …), nothing else: no shell is involved.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const WTOOL: &str = env!("CARGO_BIN_EXE_wtool");
+const ALIASES: &[&str] = &[
+    "wat2wasm",
+    "wasm2wat",
+    "wasm-validate",
+    "wasm-opt",
+    "wasm-interp",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch directory unique to this test process and `name`.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wtool-cli-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A directory with `wtool` installed under each multi-call name.
+fn alias_dir(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for alias in ALIASES {
+        let link = dir.join(alias);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(WTOOL, &link).unwrap();
+        #[cfg(not(unix))]
+        fs::copy(WTOOL, &link).unwrap();
+    }
+    dir
+}
+
+struct Case {
+    path: PathBuf,
+    runs: Vec<String>,
+}
+
+impl Case {
+    fn expected_path(&self) -> PathBuf {
+        if self.path.extension().is_some_and(|e| e == "case") {
+            self.path.with_extension("out")
+        } else {
+            let mut p = self.path.clone().into_os_string();
+            p.push(".out");
+            PathBuf::from(p)
+        }
+    }
+}
+
+/// RUN lines of a file: the text after `RUN:` on any line.
+fn run_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.split_once("RUN:"))
+        .map(|(_, cmd)| cmd.trim().trim_end_matches(";)").trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+fn collect_cases(dir: &Path, out: &mut Vec<Case>, ignored: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    let dir_runs = fs::read_to_string(dir.join("RUN"))
+        .map(|t| run_lines_or_plain(&t))
+        .ok();
+    for path in entries {
+        if path.is_dir() {
+            collect_cases(&path, out, ignored);
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "RUN" || name.ends_with(".out") || name.starts_with('.') || name.ends_with(".md")
+        {
+            continue;
+        }
+        let own = fs::read(&path)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|t| run_lines(&t));
+        let runs = match (own, &dir_runs) {
+            (Some(r), _) if !r.is_empty() => r,
+            (_, Some(d)) => d.clone(),
+            _ => {
+                ignored.push(path);
+                continue;
+            }
+        };
+        out.push(Case { path, runs });
+    }
+}
+
+/// A directory `RUN` file may hold bare command lines or `RUN:` lines.
+fn run_lines_or_plain(text: &str) -> Vec<String> {
+    let r = run_lines(text);
+    if !r.is_empty() {
+        return r;
+    }
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// Splits a command line on whitespace, honouring '…' and "…" quoting.
+fn split_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            None if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            None => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+/// Runs one RUN line and renders its result in the `.out` format.
+fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
+    let rel = case.path.strip_prefix(root()).unwrap_or(&case.path);
+    let rel_s = rel.to_string_lossy().replace('\\', "/");
+    let dir_s = rel
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let tmp_s = tmp.to_string_lossy().into_owned();
+    let mut words = split_words(line).into_iter().map(|w| {
+        w.replace("%s", &rel_s)
+            .replace("%S", &dir_s)
+            .replace("%t", &tmp_s)
+    });
+    let program = words.next().unwrap_or_default();
+    let exe = if program == "wtool" {
+        PathBuf::from(WTOOL)
+    } else if ALIASES.contains(&program.as_str()) {
+        aliases.join(&program)
+    } else {
+        panic!(
+            "{}: RUN line must start with wtool or a multi-call name: {line}",
+            rel_s
+        )
+    };
+    let mut args = Vec::new();
+    let mut stdin_file = None;
+    while let Some(w) = words.next() {
+        if w == "<" {
+            stdin_file = words.next();
+        } else {
+            args.push(w);
+        }
+    }
+    let stdin = match &stdin_file {
+        Some(f) => Stdio::from(
+            fs::File::open(root().join(f))
+                .unwrap_or_else(|e| panic!("{rel_s}: cannot open stdin file {f}: {e}")),
+        ),
+        None => Stdio::null(),
+    };
+    let output = Command::new(exe)
+        .args(&args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    let norm = |bytes: &[u8]| -> String {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => s.replace(&tmp_s, "%t"),
+            Err(_) => hex_dump(bytes),
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "$ {line}");
+    let code = output
+        .status
+        .code()
+        .map_or("signal".to_string(), |c| c.to_string());
+    let _ = writeln!(out, "exit: {code}");
+    for (name, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        if !bytes.is_empty() {
+            let text = norm(bytes);
+            let _ = writeln!(out, "--- {name}");
+            out.push_str(&text);
+            if !text.ends_with('\n') {
+                out.push_str("\n(no newline at end)\n");
+            }
+        }
+    }
+    out
+}
+
+/// Binary output, shown as 16 bytes of hex per line.
+fn hex_dump(bytes: &[u8]) -> String {
+    let mut s = format!("(binary, {} bytes)\n", bytes.len());
+    for chunk in bytes.chunks(16) {
+        let line: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        s.push_str(&line.join(" "));
+        s.push('\n');
+    }
+    s
+}
+
+/// The first line where two texts differ, for a readable failure.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let (mut e, mut a) = (expected.lines(), actual.lines());
+    for n in 1.. {
+        match (e.next(), a.next()) {
+            (None, None) => break,
+            (x, y) if x == y => continue,
+            (x, y) => {
+                return format!(
+                    "line {n}:\n  expected: {}\n  actual:   {}",
+                    x.unwrap_or("<end>"),
+                    y.unwrap_or("<end>")
+                )
+            }
+        }
+    }
+    "(texts differ only in trailing newlines)".into()
+}
+
+#[test]
+fn golden() {
+    // BLESS=1 rewrites every case; any other value rewrites only the cases
+    // whose path contains it (BLESS=parse-errors), leaving the others checked.
+    let bless = std::env::var("BLESS")
+        .ok()
+        .filter(|v| !v.is_empty() && v != "0");
+    let mut cases = Vec::new();
+    let mut ignored = Vec::new();
+    collect_cases(&root().join("tests/cli"), &mut cases, &mut ignored);
+    assert!(!cases.is_empty(), "no golden cases found under tests/cli");
+    let aliases = alias_dir("golden-aliases");
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    for (i, case) in cases.iter().enumerate() {
+        let tmp = scratch(&format!("case{i}"));
+        let mut actual = String::new();
+        for (k, line) in case.runs.iter().enumerate() {
+            if k > 0 {
+                actual.push('\n');
+            }
+            actual.push_str(&run_one(case, line, &tmp, &aliases));
+            runs += 1;
+        }
+        let _ = fs::remove_dir_all(&tmp);
+        let expected_path = case.expected_path();
+        if let Some(filter) = &bless {
+            if filter == "1" || case.path.to_string_lossy().contains(filter.as_str()) {
+                fs::write(&expected_path, &actual).unwrap();
+                continue;
+            }
+        }
+        match fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual => {}
+            Ok(expected) => failures.push(format!(
+                "{}: output differs, {}",
+                case.path.display(),
+                first_difference(&expected, &actual)
+            )),
+            Err(_) => failures.push(format!(
+                "{}: no expected output {} (run with BLESS=1 to create it)",
+                case.path.display(),
+                expected_path.display()
+            )),
+        }
+    }
+    let _ = fs::remove_dir_all(&aliases);
+    println!(
+        "cli golden: {} cases, {runs} command runs, {} failed",
+        cases.len(),
+        failures.len()
+    );
+    for p in &ignored {
+        println!(
+            "note: {} has no RUN line and no directory RUN file; not a case",
+            p.display()
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} golden case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn harness_splits_words_and_reads_run_lines() {
+    assert_eq!(
+        split_words(r#"wtool dump 'a b' "c" d"#),
+        ["wtool", "dump", "a b", "c", "d"]
+    );
+    assert_eq!(split_words("  x  ''  "), ["x", ""]);
+    assert_eq!(
+        run_lines(";; RUN: wtool parse %s\n(module)\n(; RUN: wtool dump %s ;)"),
+        ["wtool parse %s", "wtool dump %s"]
+    );
+    assert_eq!(
+        run_lines_or_plain("# comment\nwtool parse %s\n"),
+        ["wtool parse %s"]
+    );
+}
+
+fn wtool(args: &[&str]) -> std::process::Output {
+    Command::new(WTOOL)
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// A failing run leaves an existing output file exactly as it was, and a
+/// successful one replaces it without leaving temporary files behind.
+#[test]
+fn output_is_atomic() {
+    let dir = scratch("atomic");
+    let out = dir.join("out.json");
+    fs::write(&out, "precious").unwrap();
+    let bad = dir.join("bad.wasm");
+    fs::write(&bad, b"\0asm\x01\0\0\0\x01\x05\x01\x60").unwrap();
+    let r = wtool(&["dump", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert_eq!(fs::read_to_string(&out).unwrap(), "precious");
+
+    let r = wtool(&["dump", "fixtures/add.wasm", "-o", out.to_str().unwrap()]);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(r.stdout.is_empty(), "-o writes nothing to stdout");
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+    assert_eq!(json["exports"][0]["name"], "add");
+
+    // Writing into a directory that does not exist fails cleanly, naming the path.
+    let missing = dir.join("nope/out.json");
+    let r = wtool(&["dump", "fixtures/add.wasm", "-o", missing.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).starts_with("error: cannot write"));
+
+    let names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "only bad.wasm and out.json remain: {names:?}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Each multi-call name runs its subcommand, or, while that subcommand does
+/// not exist yet, fails as a usage error that names it.
+#[test]
+fn multicall_names_dispatch() {
+    let dir = alias_dir("multicall-aliases");
+    let help = String::from_utf8(wtool(&["--help"]).stdout).unwrap();
+    for (alias, sub) in [
+        ("wat2wasm", "parse"),
+        ("wasm2wat", "print"),
+        ("wasm-validate", "validate"),
+        ("wasm-opt", "opt"),
+        ("wasm-interp", "run"),
+    ] {
+        let r = Command::new(dir.join(alias))
+            .arg("--help")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&r.stdout);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        if help
+            .lines()
+            .any(|l| l.trim_start().starts_with(&format!("{sub} ")))
+        {
+            assert_eq!(r.status.code(), Some(0), "{alias}: {stderr}");
+            assert!(
+                stdout.contains(&format!("Usage: wtool {sub}")),
+                "{alias}: {stdout}"
+            );
+        } else {
+            assert_eq!(r.status.code(), Some(2), "{alias}");
+            assert!(
+                stderr.contains(&format!("`wtool {sub}`")),
+                "{alias}: {stderr}"
+            );
+        }
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn completions_cover_the_commands() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = wtool(&["completions", shell]);
+        assert_eq!(r.status.code(), Some(0), "{shell}");
+        let s = String::from_utf8(r.stdout).unwrap();
+        assert!(s.contains("dump") && s.contains("instructions"), "{shell}");
+    }
+    assert_eq!(wtool(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+/// `wtool dump` reads stdin for `-` and gives the same JSON as for the path,
+/// except `file_size`… which is the same too: the JSON is a function of the bytes.
+#[test]
+fn stdin_input_matches_path_input() {
+    let from_path = wtool(&["dump", "fixtures/kernels.wasm"]).stdout;
+    let r = Command::new(WTOOL)
+        .args(["dump", "-"])
+        .current_dir(root())
+        .stdin(fs::File::open(root().join("fixtures/kernels.wasm")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(0));
+    assert_eq!(r.stdout, from_path);
+}
