@@ -45,8 +45,10 @@ features! {
 impl Features {
     /// No proposal: the instructions every version has.
     pub const MVP: Features = Features(0);
-    /// WebAssembly 1.0.
-    pub const WASM1: Features = Features(0);
+    /// WebAssembly 1.0 as its testsuite (`wasm-v1`) tests it: with
+    /// import/export of mutable globals, which that suite expects to be
+    /// valid (`globals.wast`, `linking.wast`), as wasmparser's `WASM1` does.
+    pub const WASM1: Features = Features(Features::MUTABLE_GLOBAL.0);
     /// WebAssembly 2.0: the default of every command.
     pub const WASM2: Features = Features(
         Features::MUTABLE_GLOBAL.0
@@ -95,7 +97,10 @@ impl Features {
 
     /// The `--features` flag name of a single feature.
     pub fn flag_name(self) -> Option<&'static str> {
-        Features::TABLE.iter().find(|(f, _, _)| *f == self).map(|(_, n, _)| *n)
+        Features::TABLE
+            .iter()
+            .find(|(f, _, _)| *f == self)
+            .map(|(_, n, _)| *n)
     }
 
     /// Parses a `--features` value relative to `base`: a comma-separated list
@@ -109,7 +114,8 @@ impl Features {
                 _ => (true, item),
             };
             let named = match name {
-                "wasm1" | "mvp" | "none" => Some(Features::WASM1),
+                "wasm1" => Some(Features::WASM1),
+                "mvp" | "none" => Some(Features::MVP),
                 "wasm2" => Some(Features::WASM2),
                 "wasm3" => Some(Features::WASM3),
                 "all" => Some(Features::ALL),
@@ -179,7 +185,10 @@ mod tests {
         assert!(!f.contains(Features::SIMD));
         assert!(f.contains(Features::TAIL_CALL));
         assert!(f.contains(Features::BULK_MEMORY));
-        assert_eq!(Features::parse("wasm1", Features::WASM2).unwrap(), Features::WASM1);
+        assert_eq!(
+            Features::parse("wasm1", Features::WASM2).unwrap(),
+            Features::WASM1
+        );
         assert!(Features::parse("nope", Features::WASM2).is_err());
         assert!(Features::WASM1.contains(Features::MVP));
         assert_eq!(Features::SIMD.flag_name(), Some("simd"));

@@ -269,7 +269,10 @@ pub struct Expr {
 impl Expr {
     /// An expression without positions.
     pub fn new(instrs: Vec<Instr>) -> Self {
-        Expr { instrs, offsets: Vec::new() }
+        Expr {
+            instrs,
+            offsets: Vec::new(),
+        }
     }
 
     /// Position of instruction `i`, if known.

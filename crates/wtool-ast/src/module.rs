@@ -2,7 +2,9 @@
 
 use crate::instr::Expr;
 use crate::names::Names;
-use crate::types::{ExternKind, FuncType, GlobalType, MemoryType, RefType, TableType, TypeDef, ValType};
+use crate::types::{
+    ExternKind, FuncType, GlobalType, MemoryType, RefType, TableType, TypeDef, ValType,
+};
 
 /// Where a module came from, which tells what its offsets mean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -365,7 +367,10 @@ pub struct Module {
 impl Module {
     /// Number of imports of the given kind.
     pub fn num_imported(&self, kind: ExternKind) -> u32 {
-        self.imports.iter().filter(|i| i.desc.kind() == kind).count() as u32
+        self.imports
+            .iter()
+            .filter(|i| i.desc.kind() == kind)
+            .count() as u32
     }
 
     /// The function type with this type index.
@@ -395,7 +400,9 @@ impl Module {
         })
         .or_else(|| {
             let n = self.num_imported(ExternKind::Table);
-            idx.checked_sub(n).and_then(|i| self.tables.get(i as usize)).map(|t| t.ty)
+            idx.checked_sub(n)
+                .and_then(|i| self.tables.get(i as usize))
+                .map(|t| t.ty)
         })
     }
 
@@ -407,7 +414,9 @@ impl Module {
         })
         .or_else(|| {
             let n = self.num_imported(ExternKind::Memory);
-            idx.checked_sub(n).and_then(|i| self.memories.get(i as usize)).copied()
+            idx.checked_sub(n)
+                .and_then(|i| self.memories.get(i as usize))
+                .copied()
         })
     }
 
@@ -419,12 +428,17 @@ impl Module {
         })
         .or_else(|| {
             let n = self.num_imported(ExternKind::Global);
-            idx.checked_sub(n).and_then(|i| self.globals.get(i as usize)).map(|g| g.ty)
+            idx.checked_sub(n)
+                .and_then(|i| self.globals.get(i as usize))
+                .map(|g| g.ty)
         })
     }
 
     /// The `idx`-th import that `pick` accepts.
     fn imported<T>(&self, idx: u32, pick: impl Fn(&ImportDesc) -> Option<T>) -> Option<T> {
-        self.imports.iter().filter_map(|i| pick(&i.desc)).nth(idx as usize)
+        self.imports
+            .iter()
+            .filter_map(|i| pick(&i.desc))
+            .nth(idx as usize)
     }
 }

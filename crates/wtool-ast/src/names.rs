@@ -56,12 +56,17 @@ impl Names {
     pub fn lookup(map: &NameMap, index: u32) -> Option<&str> {
         match map.binary_search_by_key(&index, |(i, _)| *i) {
             Ok(p) => Some(map[p].1.as_str()),
-            Err(_) => map.iter().find(|(i, _)| *i == index).map(|(_, n)| n.as_str()),
+            Err(_) => map
+                .iter()
+                .find(|(i, _)| *i == index)
+                .map(|(_, n)| n.as_str()),
         }
     }
 
     /// Looks up a name within an indirect map.
     pub fn lookup_indirect(map: &IndirectNameMap, outer: u32, inner: u32) -> Option<&str> {
-        map.iter().find(|(o, _)| *o == outer).and_then(|(_, m)| Names::lookup(m, inner))
+        map.iter()
+            .find(|(o, _)| *o == outer)
+            .and_then(|(_, m)| Names::lookup(m, inner))
     }
 }

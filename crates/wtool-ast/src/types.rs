@@ -69,9 +69,15 @@ pub struct RefType {
 
 impl RefType {
     /// `funcref` = `(ref null func)`.
-    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    pub const FUNCREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    };
     /// `externref` = `(ref null extern)`.
-    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    pub const EXTERNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    };
 }
 
 impl fmt::Display for RefType {
@@ -149,7 +155,10 @@ pub struct FuncType {
 impl FuncType {
     /// Builds a function type from parameter and result lists.
     pub fn new(params: impl Into<Box<[ValType]>>, results: impl Into<Box<[ValType]>>) -> Self {
-        FuncType { params: params.into(), results: results.into() }
+        FuncType {
+            params: params.into(),
+            results: results.into(),
+        }
     }
 }
 

