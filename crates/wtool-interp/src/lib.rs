@@ -1,1 +1,56 @@
-//! wtool-interp (in progress).
+//! The wtool interpreter: the spec's store and instance model, a compiler
+//! from validated functions to flat internal code, and an executor loop
+//! over an explicit frame stack and a value stack of untyped 64-bit slots.
+//!
+//! ```ignore
+//! use wtool_interp::{Imports, Store, Value};
+//! let module = wtool_binary::decode(&bytes)?;
+//! wtool_validate::validate(&module, Features::WASM2)?; // the interpreter assumes valid modules
+//! let mut store = Store::new();
+//! let inst = store.instantiate(&module, &Imports::new())?;
+//! let results = store.invoke(inst, "add", &[Value::I32(1), Value::I32(2)])?;
+//! assert_eq!(results, vec![Value::I32(3)]);
+//! ```
+//!
+//! - **Instantiation** ([`Store::instantiate`]) resolves imports through a
+//!   [`Resolver`] (e.g. [`Imports`]), failing with the spec's link errors
+//!   ("unknown import", "incompatible import type"), allocates, compiles
+//!   every body once, initialises element then data segments in order
+//!   (trapping "out of bounds table/memory access" with earlier writes kept)
+//!   and runs the start function. Validate first: the compiler re-checks the
+//!   stack discipline it relies on and returns [`CompileError`] rather than
+//!   panic, but it is not a validator.
+//! - **Calls**: [`Store::invoke`] (by export name) or [`Store::call`] (by
+//!   address) with typed [`Value`]s; results come back typed.
+//! - **Traps** ([`Trap`]) carry a [`TrapKind`] whose message is the spec's
+//!   ("integer divide by zero", "call stack exhausted", ...) and a wasm
+//!   backtrace (function index, name from the name section, instruction
+//!   offset from `Expr::offsets`), innermost first.
+//! - **Limits** ([`Config`]): call depth and value-stack size (exceeding
+//!   either traps "call stack exhausted"; wasm calls never recurse natively),
+//!   and optional fuel (one unit per call and loop iteration; running out
+//!   traps "all fuel consumed").
+//! - **Host functions** ([`Store::add_host_func`]) take a [`Caller`] (the
+//!   store and the calling instance, e.g. its exported `memory`), typed
+//!   arguments and a result buffer; they are bound to imports like any other
+//!   extern, so a WASI preview1 implementation is a set of host functions
+//!   defined under `wasi_snapshot_preview1` in an [`Imports`]
+//!   ([`TrapKind::Exit`] carries `proc_exit`).
+
+mod compile;
+mod exec;
+mod instance;
+pub mod memory;
+mod numeric;
+mod store;
+pub mod table;
+mod trap;
+mod values;
+
+pub use compile::CompileError;
+pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
+pub use store::{
+    Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,
+};
+pub use trap::{BacktraceFrame, Trap, TrapKind};
+pub use values::{FuncAddr, Value, NULL_REF};

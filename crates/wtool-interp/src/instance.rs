@@ -1,0 +1,443 @@
+//! Instantiation: import matching (the spec's link errors), allocation,
+//! compilation, segment initialisation in the spec's order, the start
+//! function; and invocation by export name.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use wtool_ast::{
+    DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits, Module, Op, ValType,
+};
+
+use crate::compile::{compile_func, CompileError};
+use crate::exec;
+use crate::store::{
+    Extern, FuncInst, GlobalAddr, InstanceData, InstanceId, MemAddr, Store, TableAddr, WasmFunc,
+};
+use crate::table::TableInst;
+use crate::trap::{Trap, TrapKind};
+use crate::values::{FuncAddr, Value, NULL_REF};
+
+/// Resolves a module's imports to external values.
+pub trait Resolver {
+    /// The value bound to `module`.`name`, if any.
+    fn resolve(&self, module: &str, name: &str) -> Option<Extern>;
+}
+
+/// A simple import map (what `register` in spec scripts builds).
+#[derive(Clone, Debug, Default)]
+pub struct Imports {
+    map: HashMap<(String, String), Extern>,
+}
+
+impl Imports {
+    /// An empty map.
+    pub fn new() -> Imports {
+        Imports::default()
+    }
+
+    /// Binds `module`.`name`.
+    pub fn define(&mut self, module: &str, name: &str, e: Extern) {
+        self.map.insert((module.to_string(), name.to_string()), e);
+    }
+
+    /// Binds every export of `inst` under the module name `module`.
+    pub fn register_instance(&mut self, store: &Store, module: &str, inst: InstanceId) {
+        for (name, e) in store.exports(inst) {
+            self.define(module, &name, e);
+        }
+    }
+}
+
+impl Resolver for Imports {
+    fn resolve(&self, module: &str, name: &str) -> Option<Extern> {
+        self.map
+            .get(&(module.to_string(), name.to_string()))
+            .copied()
+    }
+}
+
+/// Why instantiation failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InstantiateError {
+    /// An import is missing or has the wrong type (`assert_unlinkable`).
+    Link {
+        /// "unknown import" or "incompatible import type".
+        message: &'static str,
+        /// The import's module name.
+        module: String,
+        /// The import's item name.
+        name: String,
+    },
+    /// A function could not be compiled (only for invalid modules).
+    Compile(CompileError),
+    /// A memory or table could not be allocated.
+    Resource(String),
+    /// Segment initialisation or the start function trapped
+    /// (`assert_uninstantiable`); effects on shared state persist.
+    Trap(Trap),
+}
+
+impl fmt::Display for InstantiateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiateError::Link {
+                message,
+                module,
+                name,
+            } => write!(f, "{message}: {module}.{name}"),
+            InstantiateError::Compile(e) => write!(f, "compile error: {e}"),
+            InstantiateError::Resource(m) => f.write_str(m),
+            InstantiateError::Trap(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+impl std::error::Error for InstantiateError {}
+
+fn limits_match(actual: Limits, imported: Limits) -> bool {
+    actual.min >= imported.min
+        && match imported.max {
+            None => true,
+            Some(im) => actual.max.is_some_and(|am| am <= im),
+        }
+}
+
+impl Store {
+    /// Instantiates a validated module, resolving imports with `imports`.
+    ///
+    /// On a trap during segment initialisation or in the start function the
+    /// error is [`InstantiateError::Trap`]; writes already made to imported
+    /// tables and memories stay, as the spec requires.
+    pub fn instantiate(
+        &mut self,
+        module: &Module,
+        imports: &dyn Resolver,
+    ) -> Result<InstanceId, InstantiateError> {
+        let mut d = InstanceData::default();
+        for t in &module.types {
+            let ft = t.as_func().cloned().unwrap_or_default();
+            d.types.push(self.intern_type(&ft));
+        }
+        // 1. Imports.
+        for imp in &module.imports {
+            let link = |message| InstantiateError::Link {
+                message,
+                module: imp.module.clone(),
+                name: imp.name.clone(),
+            };
+            let e = imports
+                .resolve(&imp.module, &imp.name)
+                .ok_or_else(|| link("unknown import"))?;
+            let ok = match (&imp.desc, e) {
+                (ImportDesc::Func(ti), Extern::Func(f)) => {
+                    let want = module.func_type(*ti);
+                    want.is_some() && self.func_type(f) == want
+                }
+                (ImportDesc::Table(tt), Extern::Table(t)) => self
+                    .table_type(t)
+                    .is_some_and(|a| a.elem == tt.elem && limits_match(a.limits, tt.limits)),
+                (ImportDesc::Memory(mt), Extern::Memory(m)) => self
+                    .memory_type(m)
+                    .is_some_and(|a| limits_match(a.limits, mt.limits)),
+                (ImportDesc::Global(gt), Extern::Global(g)) => {
+                    self.global_type(g).is_some_and(|a| a == *gt)
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(link("incompatible import type"));
+            }
+            match e {
+                Extern::Func(f) => d.funcs.push(f.0),
+                Extern::Table(t) => d.tables.push(t.0),
+                Extern::Memory(m) => d.mems.push(m.0),
+                Extern::Global(g) => d.globals.push(g.0),
+            }
+        }
+        let inst_id = self.instances.len() as u32;
+        // 2. Allocate functions (entries patched after compilation).
+        let first_func = self.funcs.len();
+        let n_imported_funcs = d.funcs.len() as u32;
+        for (i, f) in module.funcs.iter().enumerate() {
+            let type_id = d.types.get(f.type_idx as usize).copied().unwrap_or(0);
+            self.funcs.push(FuncInst::Wasm(WasmFunc {
+                type_id,
+                instance: inst_id,
+                index: n_imported_funcs + i as u32,
+                entry: 0,
+                param_slots: 0,
+                local_slots: 0,
+                max_height: 0,
+            }));
+            d.funcs.push(self.funcs.len() as u32 - 1);
+        }
+        // 3. Globals (initialisers may read imported globals and take ref.func).
+        for g in &module.globals {
+            let (lo, hi) = self.eval_const(&g.init, &d)?;
+            self.globals
+                .push(crate::store::GlobalInst { ty: g.ty, lo, hi });
+            d.globals.push(self.globals.len() as u32 - 1);
+        }
+        // 4. Tables and memories.
+        for t in &module.tables {
+            let init = match &t.init {
+                Some(e) => self.eval_const(e, &d)?.0,
+                None => NULL_REF,
+            };
+            if t.ty.limits.min > crate::table::MAX_TABLE {
+                return Err(InstantiateError::Resource("table too large".into()));
+            }
+            self.tables.push(TableInst::new(t.ty, init));
+            d.tables.push(self.tables.len() as u32 - 1);
+        }
+        for m in &module.memories {
+            let a = self
+                .add_memory(*m)
+                .ok_or_else(|| InstantiateError::Resource("memory too large".into()))?;
+            d.mems.push(a.0);
+        }
+        // 5. Element and data instances.
+        for e in &module.elems {
+            let items = match &e.items {
+                ElemItems::Funcs(fs) => fs
+                    .iter()
+                    .map(|&f| {
+                        d.funcs
+                            .get(f as usize)
+                            .map(|&a| a as u64 + 1)
+                            .unwrap_or(NULL_REF)
+                    })
+                    .collect(),
+                ElemItems::Exprs(es) => {
+                    let mut v = Vec::with_capacity(es.len());
+                    for x in es {
+                        v.push(self.eval_const(x, &d)?.0);
+                    }
+                    v
+                }
+            };
+            self.elems.push(items);
+            d.elems.push(self.elems.len() as u32 - 1);
+        }
+        for s in &module.datas {
+            self.datas.push(s.data.clone());
+            d.datas.push(self.datas.len() as u32 - 1);
+        }
+        // 6. Exports.
+        for ex in &module.exports {
+            let space = match ex.kind {
+                ExternKind::Func => &d.funcs,
+                ExternKind::Table => &d.tables,
+                ExternKind::Memory => &d.mems,
+                ExternKind::Global => &d.globals,
+                ExternKind::Tag => continue,
+            };
+            let Some(&a) = space.get(ex.index as usize) else {
+                continue;
+            };
+            let e = match ex.kind {
+                ExternKind::Func => Extern::Func(FuncAddr(a)),
+                ExternKind::Table => Extern::Table(TableAddr(a)),
+                ExternKind::Memory => Extern::Memory(MemAddr(a)),
+                _ => Extern::Global(GlobalAddr(a)),
+            };
+            if d.exports.insert(ex.name.clone(), e).is_none() {
+                d.export_order.push(ex.name.clone());
+            }
+        }
+        if let Some(names) = &module.names {
+            d.func_names = names.funcs.iter().cloned().collect();
+        }
+        // 7. Compile every body once into the store's code.
+        let fuel = self.config.fuel.is_some();
+        {
+            let mut code = std::mem::take(Rc::make_mut(&mut self.code));
+            let mut offsets = std::mem::take(&mut self.code_offsets);
+            let mut result = Ok(());
+            for (i, f) in module.funcs.iter().enumerate() {
+                let entry = code.len() as u32;
+                let index = n_imported_funcs + i as u32;
+                match compile_func(
+                    module,
+                    &d,
+                    &self.types,
+                    index,
+                    f,
+                    fuel,
+                    &mut code,
+                    &mut offsets,
+                ) {
+                    Ok(c) => {
+                        let addr = first_func + i;
+                        if let Some(FuncInst::Wasm(w)) = self.funcs.get_mut(addr) {
+                            w.entry = entry;
+                            w.param_slots = c.param_slots;
+                            w.local_slots = c.local_slots;
+                            w.max_height = c.max_height;
+                        }
+                        self.code_funcs.push((entry, addr as u32));
+                    }
+                    Err(e) => {
+                        result = Err(InstantiateError::Compile(e));
+                        break;
+                    }
+                }
+            }
+            *Rc::make_mut(&mut self.code) = code;
+            self.code_offsets = offsets;
+            result?;
+        }
+        self.instances.push(d);
+        let id = InstanceId(inst_id);
+        // 8. Active and declarative element segments, in order.
+        for (i, e) in module.elems.iter().enumerate() {
+            let ea = self.instances[inst_id as usize].elems[i];
+            match &e.mode {
+                ElemMode::Active { table, offset } => {
+                    let d = &self.instances[inst_id as usize];
+                    let Some(&ta) = d.tables.get(*table as usize) else {
+                        return Err(InstantiateError::Trap(Trap::new(
+                            TrapKind::TableOutOfBounds,
+                        )));
+                    };
+                    let off = self
+                        .eval_const(offset, &self.instances[inst_id as usize].clone())?
+                        .0 as u32 as usize;
+                    let items = self.elems[ea as usize].clone();
+                    let t = &mut self.tables[ta as usize];
+                    match off
+                        .checked_add(items.len())
+                        .and_then(|end| t.elems.get_mut(off..end))
+                    {
+                        Some(dst) => dst.copy_from_slice(&items),
+                        None => {
+                            return Err(InstantiateError::Trap(Trap::new(
+                                TrapKind::TableOutOfBounds,
+                            )))
+                        }
+                    }
+                    self.elems[ea as usize] = Vec::new();
+                }
+                ElemMode::Declarative => self.elems[ea as usize] = Vec::new(),
+                ElemMode::Passive => {}
+            }
+        }
+        // 9. Active data segments, in order.
+        for (i, s) in module.datas.iter().enumerate() {
+            let da = self.instances[inst_id as usize].datas[i];
+            if let DataMode::Active { memory, offset } = &s.mode {
+                let Some(&ma) = self.instances[inst_id as usize].mems.get(*memory as usize) else {
+                    return Err(InstantiateError::Trap(Trap::new(
+                        TrapKind::MemoryOutOfBounds,
+                    )));
+                };
+                let off = self
+                    .eval_const(offset, &self.instances[inst_id as usize].clone())?
+                    .0 as u32 as usize;
+                let bytes = std::mem::take(&mut self.datas[da as usize]);
+                let m = &mut self.mems[ma as usize];
+                match off
+                    .checked_add(bytes.len())
+                    .and_then(|end| m.data.get_mut(off..end))
+                {
+                    Some(dst) => dst.copy_from_slice(&bytes),
+                    None => {
+                        return Err(InstantiateError::Trap(Trap::new(
+                            TrapKind::MemoryOutOfBounds,
+                        )))
+                    }
+                }
+            }
+        }
+        // 10. Start.
+        if let Some(s) = module.start {
+            let Some(&f) = self.instances[inst_id as usize].funcs.get(s as usize) else {
+                return Err(InstantiateError::Trap(Trap::new(TrapKind::Unreachable)));
+            };
+            exec::invoke(self, FuncAddr(f), &[]).map_err(InstantiateError::Trap)?;
+        }
+        Ok(id)
+    }
+
+    /// Evaluates a constant expression to its slots.
+    fn eval_const(&self, e: &Expr, d: &InstanceData) -> Result<(u64, u64), InstantiateError> {
+        let bad = || {
+            InstantiateError::Compile(CompileError {
+                func: u32::MAX,
+                offset: e.offsets.first().copied(),
+                message: "constant expression required".into(),
+            })
+        };
+        let mut st: Vec<(u64, u64)> = Vec::new();
+        for i in &e.instrs {
+            let v = match i {
+                Instr::I32Const(v) => (*v as u32 as u64, 0),
+                Instr::I64Const(v) => (*v as u64, 0),
+                Instr::F32Const(v) => (*v as u64, 0),
+                Instr::F64Const(v) => (*v, 0),
+                Instr::V128Const(b) => {
+                    let v = u128::from_le_bytes(**b);
+                    (v as u64, (v >> 64) as u64)
+                }
+                Instr::RefNull(_) => (NULL_REF, 0),
+                Instr::RefFunc(f) => (*d.funcs.get(*f as usize).ok_or_else(bad)? as u64 + 1, 0),
+                Instr::GlobalGet(g) => {
+                    let a = *d.globals.get(*g as usize).ok_or_else(bad)?;
+                    let g = self.globals.get(a as usize).ok_or_else(bad)?;
+                    (g.lo, g.hi)
+                }
+                Instr::Plain(op) => {
+                    let (b, a) = (st.pop().ok_or_else(bad)?.0, st.pop().ok_or_else(bad)?.0);
+                    let r = match op {
+                        Op::I32Add => (a as u32).wrapping_add(b as u32) as u64,
+                        Op::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
+                        Op::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
+                        Op::I64Add => a.wrapping_add(b),
+                        Op::I64Sub => a.wrapping_sub(b),
+                        Op::I64Mul => a.wrapping_mul(b),
+                        _ => return Err(bad()),
+                    };
+                    (r, 0)
+                }
+                Instr::End => break,
+                _ => return Err(bad()),
+            };
+            st.push(v);
+        }
+        st.pop().ok_or_else(bad)
+    }
+
+    /// Calls function `f` with typed arguments.
+    pub fn call(&mut self, f: FuncAddr, args: &[Value]) -> Result<Vec<Value>, Trap> {
+        exec::invoke(self, f, args)
+    }
+
+    /// Calls the exported function `name` of `inst` with typed arguments.
+    pub fn invoke(
+        &mut self,
+        inst: InstanceId,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Trap> {
+        match self.get_export(inst, name) {
+            Some(Extern::Func(f)) => exec::invoke(self, f, args),
+            _ => Err(Trap::host(format!("unknown export function \"{name}\""))),
+        }
+    }
+
+    /// The parameter and result types of an exported function.
+    pub fn export_func_type(&self, inst: InstanceId, name: &str) -> Option<wtool_ast::FuncType> {
+        match self.get_export(inst, name)? {
+            Extern::Func(f) => self.func_type(f).cloned(),
+            _ => None,
+        }
+    }
+}
+
+/// The default zero value for a type as slots (used by hosts).
+pub fn zero_slots(ty: ValType) -> (u64, u64) {
+    let v = Value::default_for(ty);
+    (v.lo_slot(), v.hi_slot())
+}

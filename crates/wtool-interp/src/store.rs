@@ -1,0 +1,394 @@
+//! The spec's store: every function, table, memory, global, element and data
+//! instance, shared between module instances through imports and exports.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use wtool_ast::{FuncType, GlobalType, MemoryType, TableType, ValType};
+
+use crate::compile::Ins;
+use crate::memory::MemInst;
+use crate::table::TableInst;
+use crate::trap::Trap;
+use crate::values::{FuncAddr, Value};
+
+/// Address of a table in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TableAddr(pub u32);
+/// Address of a memory in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MemAddr(pub u32);
+/// Address of a global in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GlobalAddr(pub u32);
+/// A module instance in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InstanceId(pub u32);
+
+/// An external value: what imports bind to and exports name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Extern {
+    /// A function.
+    Func(FuncAddr),
+    /// A table.
+    Table(TableAddr),
+    /// A memory.
+    Memory(MemAddr),
+    /// A global.
+    Global(GlobalAddr),
+}
+
+/// The signature of a host function: the caller context, the arguments
+/// (typed by the function type) and a result buffer pre-filled with zeros of
+/// the result types, to be overwritten.
+pub type HostFn = dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap>;
+
+/// What a host function sees of its caller: the store, and the instance of
+/// the wasm function that called it (for its exported memory, as WASI needs).
+pub struct Caller<'a> {
+    pub(crate) store: &'a mut Store,
+    pub(crate) instance: Option<InstanceId>,
+}
+
+impl Caller<'_> {
+    /// The store.
+    pub fn store(&mut self) -> &mut Store {
+        self.store
+    }
+
+    /// The calling instance, if the call came from wasm.
+    pub fn instance(&self) -> Option<InstanceId> {
+        self.instance
+    }
+
+    /// The calling instance's export `name`, if any.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.instance.and_then(|i| self.store.get_export(i, name))
+    }
+
+    /// The bytes of the calling instance's exported memory `name` (WASI uses
+    /// `"memory"`).
+    pub fn exported_memory_mut(&mut self, name: &str) -> Option<&mut [u8]> {
+        match self.get_export(name)? {
+            Extern::Memory(m) => self.store.memory_data_mut(m),
+            _ => None,
+        }
+    }
+}
+
+/// A function defined in wasm, compiled into the store's code.
+#[derive(Clone, Debug)]
+pub(crate) struct WasmFunc {
+    pub type_id: u32,
+    pub instance: u32,
+    /// Index within its module (for backtraces).
+    pub index: u32,
+    pub entry: u32,
+    pub param_slots: u32,
+    /// Declared locals' slots (zeroed on entry).
+    pub local_slots: u32,
+    /// Highest stack height above the frame base, locals included.
+    pub max_height: u32,
+}
+
+/// A function instance.
+#[derive(Clone)]
+pub(crate) enum FuncInst {
+    Wasm(WasmFunc),
+    Host { type_id: u32, func: Rc<HostFn> },
+}
+
+impl FuncInst {
+    pub fn type_id(&self) -> u32 {
+        match self {
+            FuncInst::Wasm(w) => w.type_id,
+            FuncInst::Host { type_id, .. } => *type_id,
+        }
+    }
+}
+
+/// A global instance: its type and value slots.
+#[derive(Clone, Debug)]
+pub(crate) struct GlobalInst {
+    pub ty: GlobalType,
+    pub lo: u64,
+    pub hi: u64,
+}
+
+/// Everything an instance resolved at instantiation: store addresses of
+/// its index spaces, and its exports.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InstanceData {
+    pub types: Vec<u32>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub mems: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub elems: Vec<u32>,
+    pub datas: Vec<u32>,
+    pub exports: HashMap<String, Extern>,
+    pub export_order: Vec<String>,
+    pub func_names: HashMap<u32, String>,
+}
+
+/// Execution limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// Maximum number of nested wasm calls before "call stack exhausted".
+    pub max_call_depth: u32,
+    /// Usable size of the value stack in 64-bit slots (at most 2^20);
+    /// overflowing it also traps "call stack exhausted".
+    pub max_stack_slots: u32,
+    /// Fuel: when set, each function call and each loop iteration costs one
+    /// unit, and running out traps. Metering is compiled into the code of
+    /// modules instantiated while fuel is set.
+    pub fuel: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_call_depth: 20_000,
+            max_stack_slots: 1 << 20,
+            fuel: None,
+        }
+    }
+}
+
+/// The store.
+pub struct Store {
+    pub(crate) types: Vec<FuncType>,
+    type_ids: HashMap<FuncType, u32>,
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) mems: Vec<MemInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    /// Element instances: reference slots (emptied by `elem.drop`).
+    pub(crate) elems: Vec<Vec<u64>>,
+    /// Data instances (emptied by `data.drop`).
+    pub(crate) datas: Vec<Vec<u8>>,
+    pub(crate) instances: Vec<InstanceData>,
+    /// All compiled code; a function is an entry pc into it.
+    pub(crate) code: Rc<Vec<Ins>>,
+    /// Source offset of each instruction of `code` (`u32::MAX` if unknown).
+    pub(crate) code_offsets: Vec<u32>,
+    /// `(entry pc, func addr)` of every compiled function, by pc.
+    pub(crate) code_funcs: Vec<(u32, u32)>,
+    pub(crate) config: Config,
+    /// Remaining fuel (`u64::MAX` when unmetered).
+    pub(crate) fuel: u64,
+    /// A value stack kept between invocations.
+    pub(crate) spare_stack: Option<Box<crate::exec::Stack>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("funcs", &self.funcs.len())
+            .field("tables", &self.tables.len())
+            .field("memories", &self.mems.len())
+            .field("globals", &self.globals.len())
+            .field("instances", &self.instances.len())
+            .finish()
+    }
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+impl Store {
+    /// An empty store with default limits.
+    pub fn new() -> Store {
+        Store::with_config(Config::default())
+    }
+
+    /// An empty store with the given limits.
+    pub fn with_config(config: Config) -> Store {
+        Store {
+            types: Vec::new(),
+            type_ids: HashMap::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            mems: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            instances: Vec::new(),
+            code: Rc::new(Vec::new()),
+            code_offsets: Vec::new(),
+            code_funcs: Vec::new(),
+            fuel: config.fuel.unwrap_or(u64::MAX),
+            config,
+            spare_stack: None,
+        }
+    }
+
+    /// The limits in force.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Sets (or clears) the fuel; affects code compiled afterwards.
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.config.fuel = fuel;
+        self.fuel = fuel.unwrap_or(u64::MAX);
+    }
+
+    /// Fuel left, when metered.
+    pub fn fuel_remaining(&self) -> Option<u64> {
+        self.config.fuel.map(|_| self.fuel)
+    }
+
+    /// Interns a function type and returns its store-wide id.
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        if let Some(&id) = self.type_ids.get(ty) {
+            return id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_ids.insert(ty.clone(), id);
+        id
+    }
+
+    /// Adds a host function of type `ty`.
+    pub fn add_host_func(
+        &mut self,
+        ty: FuncType,
+        f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + 'static,
+    ) -> FuncAddr {
+        let type_id = self.intern_type(&ty);
+        self.funcs.push(FuncInst::Host {
+            type_id,
+            func: Rc::new(f),
+        });
+        FuncAddr(self.funcs.len() as u32 - 1)
+    }
+
+    /// Adds a table of type `ty` filled with `init` (a reference value).
+    pub fn add_table(&mut self, ty: TableType, init: Value) -> TableAddr {
+        self.tables.push(TableInst::new(ty, init.lo_slot()));
+        TableAddr(self.tables.len() as u32 - 1)
+    }
+
+    /// Adds a zeroed memory of type `ty`; `None` if it cannot be allocated.
+    pub fn add_memory(&mut self, ty: MemoryType) -> Option<MemAddr> {
+        let m = MemInst::new(ty)?;
+        self.mems.push(m);
+        Some(MemAddr(self.mems.len() as u32 - 1))
+    }
+
+    /// Adds a global of type `ty` holding `value`.
+    pub fn add_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
+        self.globals.push(GlobalInst {
+            ty,
+            lo: value.lo_slot(),
+            hi: value.hi_slot(),
+        });
+        GlobalAddr(self.globals.len() as u32 - 1)
+    }
+
+    /// The type of a function.
+    pub fn func_type(&self, f: FuncAddr) -> Option<&FuncType> {
+        let t = self.funcs.get(f.0 as usize)?.type_id();
+        self.types.get(t as usize)
+    }
+
+    /// The type of a table (with its current size as minimum).
+    pub fn table_type(&self, t: TableAddr) -> Option<TableType> {
+        self.tables.get(t.0 as usize).map(|t| t.current_type())
+    }
+
+    /// The type of a memory (with its current size as minimum).
+    pub fn memory_type(&self, m: MemAddr) -> Option<MemoryType> {
+        self.mems.get(m.0 as usize).map(|m| m.current_type())
+    }
+
+    /// The type of a global.
+    pub fn global_type(&self, g: GlobalAddr) -> Option<GlobalType> {
+        self.globals.get(g.0 as usize).map(|g| g.ty)
+    }
+
+    /// The current value of a global.
+    pub fn global_value(&self, g: GlobalAddr) -> Option<Value> {
+        let g = self.globals.get(g.0 as usize)?;
+        Some(Value::from_slots(g.ty.ty, g.lo, g.hi))
+    }
+
+    /// Sets a global's value (mutable or not: the host may initialise).
+    pub fn set_global_value(&mut self, g: GlobalAddr, v: Value) -> bool {
+        match self.globals.get_mut(g.0 as usize) {
+            Some(gl) if v.has_type(gl.ty.ty) => {
+                gl.lo = v.lo_slot();
+                gl.hi = v.hi_slot();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A memory's bytes.
+    pub fn memory_data(&self, m: MemAddr) -> Option<&[u8]> {
+        self.mems.get(m.0 as usize).map(|m| m.data.as_slice())
+    }
+
+    /// A memory's bytes, writable.
+    pub fn memory_data_mut(&mut self, m: MemAddr) -> Option<&mut [u8]> {
+        self.mems
+            .get_mut(m.0 as usize)
+            .map(|m| m.data.as_mut_slice())
+    }
+
+    /// A table element.
+    pub fn table_get(&self, t: TableAddr, i: u32) -> Option<Value> {
+        let t = self.tables.get(t.0 as usize)?;
+        let slot = *t.elems.get(i as usize)?;
+        Some(Value::from_slots(ValType::Ref(t.ty.elem), slot, 0))
+    }
+
+    /// An instance's export by name.
+    pub fn get_export(&self, inst: InstanceId, name: &str) -> Option<Extern> {
+        self.instances
+            .get(inst.0 as usize)?
+            .exports
+            .get(name)
+            .copied()
+    }
+
+    /// An instance's exports in declaration order.
+    pub fn exports(&self, inst: InstanceId) -> Vec<(String, Extern)> {
+        let Some(d) = self.instances.get(inst.0 as usize) else {
+            return Vec::new();
+        };
+        d.export_order
+            .iter()
+            .filter_map(|n| d.exports.get(n).map(|e| (n.clone(), *e)))
+            .collect()
+    }
+
+    /// The type of an extern, as import matching sees it.
+    pub fn extern_type(&self, e: Extern) -> Option<ExternType> {
+        Some(match e {
+            Extern::Func(f) => ExternType::Func(self.func_type(f)?.clone()),
+            Extern::Table(t) => ExternType::Table(self.table_type(t)?),
+            Extern::Memory(m) => ExternType::Memory(self.memory_type(m)?),
+            Extern::Global(g) => ExternType::Global(self.global_type(g)?),
+        })
+    }
+}
+
+/// The type of an external value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternType {
+    /// Function type.
+    Func(FuncType),
+    /// Table type.
+    Table(TableType),
+    /// Memory type.
+    Memory(MemoryType),
+    /// Global type.
+    Global(GlobalType),
+}

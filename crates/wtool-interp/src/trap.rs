@@ -1,0 +1,142 @@
+//! Traps: what stops execution, in the spec testsuite's words, with a wasm
+//! backtrace.
+
+use std::fmt;
+
+/// Why execution trapped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrapKind {
+    /// `unreachable` executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed division overflow (`INT_MIN / -1`).
+    IntegerOverflow,
+    /// A trapping float-to-int conversion of NaN or an out-of-range value.
+    InvalidConversionToInteger,
+    /// A memory access or bulk memory operation out of bounds.
+    MemoryOutOfBounds,
+    /// A table access or bulk table operation out of bounds.
+    TableOutOfBounds,
+    /// `call_indirect` with an index outside the table.
+    UndefinedElement,
+    /// `call_indirect` through a null entry.
+    UninitializedElement,
+    /// `call_indirect` to a function of another type.
+    IndirectCallTypeMismatch,
+    /// Too deep recursion (frame or value stack limit).
+    CallStackExhausted,
+    /// The fuel (step) limit ran out.
+    OutOfFuel,
+    /// A host function failed.
+    Host(String),
+    /// The host asked the program to exit (e.g. WASI `proc_exit`).
+    Exit(i32),
+}
+
+impl TrapKind {
+    /// The spec testsuite's message.
+    pub fn message(&self) -> &str {
+        match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::IntegerDivideByZero => "integer divide by zero",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::TableOutOfBounds => "out of bounds table access",
+            TrapKind::UndefinedElement => "undefined element",
+            TrapKind::UninitializedElement => "uninitialized element",
+            TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapKind::CallStackExhausted => "call stack exhausted",
+            TrapKind::OutOfFuel => "all fuel consumed",
+            TrapKind::Host(m) => m,
+            TrapKind::Exit(_) => "exit",
+        }
+    }
+}
+
+impl fmt::Display for TrapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrapKind::Exit(code) => write!(f, "exit with code {code}"),
+            k => f.write_str(k.message()),
+        }
+    }
+}
+
+/// One frame of a wasm backtrace, innermost first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BacktraceFrame {
+    /// Function index within its module.
+    pub func_index: u32,
+    /// Function name from the name section, if any.
+    pub func_name: Option<String>,
+    /// Offset of the instruction (file offset for binary modules, source
+    /// offset for text), if known.
+    pub offset: Option<u32>,
+}
+
+impl fmt::Display for BacktraceFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.func_name {
+            Some(n) => write!(f, "func {} (${n})", self.func_index)?,
+            None => write!(f, "func {}", self.func_index)?,
+        }
+        if let Some(o) = self.offset {
+            write!(f, " at 0x{o:x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A trap: its kind and the wasm frames active when it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    /// What happened.
+    pub kind: TrapKind,
+    /// Active wasm frames, innermost first.
+    pub backtrace: Vec<BacktraceFrame>,
+}
+
+impl Trap {
+    /// A trap without backtrace (the executor fills it in).
+    pub fn new(kind: TrapKind) -> Trap {
+        Trap {
+            kind,
+            backtrace: Vec::new(),
+        }
+    }
+
+    /// A host error with a message.
+    pub fn host(msg: impl Into<String>) -> Trap {
+        Trap::new(TrapKind::Host(msg.into()))
+    }
+
+    /// The spec message of this trap.
+    pub fn message(&self) -> &str {
+        self.kind.message()
+    }
+
+    /// The backtrace as lines, one frame per line.
+    pub fn backtrace_text(&self) -> String {
+        let mut s = String::new();
+        for (i, fr) in self.backtrace.iter().enumerate() {
+            s.push_str(&format!("  {i}: {fr}\n"));
+        }
+        s
+    }
+}
+
+impl From<TrapKind> for Trap {
+    fn from(kind: TrapKind) -> Trap {
+        Trap::new(kind)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
+
+impl std::error::Error for Trap {}
