@@ -117,6 +117,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("wtool_binary::decode", |b| {
         b.iter(|| wtool_binary::decode(black_box(&bytes)).unwrap())
     });
+    g.bench_function("wtool_binary::decode_lazy (bodies as ranges)", |b| {
+        b.iter(|| wtool_binary::decode_lazy(black_box(&bytes), wtool_ast::Features::WASM2).unwrap())
+    });
     g.bench_function("wasmparser full parse", |b| {
         b.iter(|| wasmparser_full(black_box(&bytes)))
     });

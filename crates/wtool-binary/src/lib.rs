@@ -14,6 +14,11 @@
 //! as well only when not canonical), explicit-index segment encodings, and
 //! whether empty sections were present, so re-encoding is exact.
 //!
+//! Big modules need not be materialised: [`decode_lazy`] decodes every
+//! section but leaves function bodies as byte ranges ([`BodyRange`]), and a
+//! [`BodyReader`] streams one body's instructions with their offsets, using
+//! the same decoding routine (and so the same errors) as [`decode`].
+//!
 //! Decoding never recurses on nesting and never allocates by a count the
 //! remaining input cannot back. Where the 2.0 and 3.0 testsuites disagree
 //! about an encoding, [`Features`] decides (see [`decode_with_features`]).
@@ -24,6 +29,7 @@ pub mod error;
 pub mod leb128;
 pub mod reader;
 
+pub use decode::code::{BodyRange, BodyReader};
 pub use error::{DecodeError, ErrorKind};
 use wtool_ast::{Features, Module};
 
@@ -48,6 +54,22 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
 /// validator gates them.
 pub fn decode_with_features(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
     decode::module::decode_module(bytes, features)
+}
+
+/// Decodes a module except for its function bodies' instructions: every
+/// section is decoded and checked as [`decode_with_features`] does, locals
+/// included, but each `Func::body` is left empty and its instructions'
+/// byte range is returned instead (one [`BodyRange`] per defined function,
+/// in order), to be streamed later with a [`BodyReader`].
+///
+/// Errors inside instructions are only found when a body is read, so a
+/// module this accepts may still be malformed; where `decode_with_features`
+/// fails in a body, this may instead fail later in the file, or succeed.
+pub fn decode_lazy(
+    bytes: &[u8],
+    features: Features,
+) -> Result<(Module, Vec<BodyRange>), DecodeError> {
+    decode::module::decode_module_with(bytes, features, true)
 }
 
 /// Decodes one function body as it appears in a code section entry after

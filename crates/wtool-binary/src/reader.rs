@@ -32,6 +32,18 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A bounded reader over `input[start..end]` (a function body), with
+    /// `input` as the whole input. Out-of-range bounds give an empty reader.
+    pub(crate) fn bounded(input: &'a [u8], start: usize, end: usize) -> Self {
+        let end = end.min(input.len());
+        Reader {
+            data: input.get(..end).unwrap_or(&[]),
+            full: input,
+            pos: start.min(end),
+            bounded: true,
+        }
+    }
+
     /// Current absolute offset.
     #[inline]
     pub fn pos(&self) -> usize {
@@ -147,12 +159,26 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an LEB128 `u32`.
-    #[inline]
+    #[inline(always)]
     pub fn u32(&mut self) -> Result<u32> {
         if let Some(&b) = self.data.get(self.pos) {
             if b < 0x80 {
                 self.pos += 1;
                 return Ok(u32::from(b));
+            }
+        }
+        self.u32_multi()
+    }
+
+    /// A `u32` of more than one byte (or none).
+    #[inline(never)]
+    fn u32_multi(&mut self) -> Result<u32> {
+        // Two bytes (indices and offsets up to 16383) cannot be malformed,
+        // so they skip the general reader.
+        if let (Some(&b), Some(&c)) = (self.data.get(self.pos), self.data.get(self.pos + 1)) {
+            if b >= 0x80 && c < 0x80 {
+                self.pos += 2;
+                return Ok(u32::from(b & 0x7f) | u32::from(c) << 7);
             }
         }
         self.leb(leb128::read_u32)
@@ -165,12 +191,26 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an LEB128 `s32`.
-    #[inline]
+    #[inline(always)]
     pub fn s32(&mut self) -> Result<i32> {
         if let Some(&b) = self.data.get(self.pos) {
             if b < 0x40 {
                 self.pos += 1;
                 return Ok(i32::from(b));
+            }
+        }
+        self.s32_multi()
+    }
+
+    /// An `s32` other than a small non-negative one.
+    #[inline(never)]
+    fn s32_multi(&mut self) -> Result<i32> {
+        if let (Some(&b), Some(&c)) = (self.data.get(self.pos), self.data.get(self.pos + 1)) {
+            if b >= 0x80 && c < 0x80 {
+                self.pos += 2;
+                // 14 bits, sign-extended from bit 13.
+                let v = i32::from(b & 0x7f) | i32::from(c) << 7;
+                return Ok(v << 18 >> 18);
             }
         }
         self.leb(leb128::read_s32)
@@ -280,5 +320,29 @@ impl<'a> Reader<'a> {
     /// The byte just after this reader's end in the whole input, if any.
     pub fn byte_after_end(&self) -> Option<u8> {
         self.full.get(self.data.len()).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one- and two-byte fast paths agree with the general LEB128
+    /// readers on every two-byte input (value, length and error).
+    #[test]
+    fn fast_paths_match_general_readers() {
+        for b in 0..=255u8 {
+            for c in 0..=255u8 {
+                let input = [b, c];
+                let mut r = Reader::new(&input);
+                let mut p = 0;
+                let want = leb128::read_u32(&input, &mut p).ok().map(|v| (v, p));
+                assert_eq!(r.u32().ok().map(|v| (v, r.pos())), want, "{input:02x?}");
+                let mut r = Reader::new(&input);
+                let mut p = 0;
+                let want = leb128::read_s32(&input, &mut p).ok().map(|v| (v, p));
+                assert_eq!(r.s32().ok().map(|v| (v, r.pos())), want, "{input:02x?}");
+            }
+        }
     }
 }

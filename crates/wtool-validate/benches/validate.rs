@@ -18,6 +18,7 @@ fn bench(c: &mut Criterion) {
     );
     let module = wtool_binary::decode(&bytes).expect("fixture decodes");
     wtool_validate::validate(&module, Features::WASM2).expect("fixture validates");
+    wtool_validate::validate_binary(&bytes, Features::WASM2).expect("fixture validates");
 
     let mut g = c.benchmark_group("big.wasm");
     g.sample_size(20);
@@ -25,6 +26,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let m = wtool_binary::decode(std::hint::black_box(&bytes)).unwrap();
             wtool_validate::validate(&m, Features::WASM2).unwrap();
+        })
+    });
+    g.bench_function("wtool validate_binary (streaming)", |b| {
+        b.iter(|| {
+            wtool_validate::validate_binary(std::hint::black_box(&bytes), Features::WASM2).unwrap()
         })
     });
     g.bench_function("wasmparser validate_all", |b| {
@@ -44,6 +50,16 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             wtool_validate::validate_parallel(std::hint::black_box(&module), Features::WASM2, 2)
                 .unwrap()
+        })
+    });
+    g.bench_function("wtool validate_binary_parallel(2)", |b| {
+        b.iter(|| {
+            wtool_validate::validate_binary_parallel(
+                std::hint::black_box(&bytes),
+                Features::WASM2,
+                2,
+            )
+            .unwrap()
         })
     });
     g.finish();

@@ -3,9 +3,13 @@
 //! [`validate`] checks a whole module; [`ModuleInfo`] + [`Validator`] let a
 //! caller validate function bodies one at a time (with reused allocations),
 //! and [`validate_parallel`] spreads bodies over threads while reporting the
-//! same error `validate` would. Errors are [`ValidationError`]s whose
+//! same error `validate` would. [`validate_binary`] (and its parallel twin)
+//! validate straight from bytes, streaming each function body from the
+//! input instead of materialising it, with the errors decode-then-validate
+//! would give. Errors are [`ValidationError`]s whose
 //! `Display` is the spec testsuite's message.
 
+mod binary;
 mod error;
 mod features;
 mod func;
@@ -17,6 +21,7 @@ use std::sync::Mutex;
 
 use wtool_ast::{Features, Module};
 
+pub use binary::{validate_binary, validate_binary_parallel, BinaryValidationError};
 pub use error::{ErrorKind, Expected, ValidationError};
 pub use features::feature_description;
 pub use func::{Validator, MAX_LOCALS};

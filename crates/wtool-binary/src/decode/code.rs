@@ -13,6 +13,7 @@ use crate::error::{DecodeError, ErrorKind, Result};
 use crate::reader::Reader;
 
 /// Dense opcode → [`Op`] maps for the single-byte, `0xfc` and `0xfd` spaces.
+#[derive(Debug)]
 struct OpTables {
     single: [Option<Op>; 256],
     fc: Vec<Option<Op>>,
@@ -49,7 +50,7 @@ fn op_tables() -> &'static OpTables {
 }
 
 /// Settings for decoding instructions.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct CodeCtx {
     pub acc: Accept,
     /// A data count section came before the code section.
@@ -89,21 +90,49 @@ fn is_opcode(b: u8, t: &OpTables) -> bool {
 
 /// Decodes instructions up to and including the `end` that closes the expression.
 pub(crate) fn decode_expr(r: &mut Reader<'_>, cx: CodeCtx, body: bool) -> Result<Expr> {
-    // Real code averages a little over two bytes per instruction; guess high
-    // and give the rest back (an in-place shrink for the allocator). Constant
-    // expressions are nearly always one instruction and `end`.
-    let hint = if body { r.remaining() / 2 + 1 } else { 2 };
-    let mut instrs = Vec::with_capacity(hint);
-    let mut offsets = Vec::with_capacity(hint);
-    decode_into(r, cx, body, &mut instrs, &mut offsets)?;
     if body {
-        instrs.shrink_to_fit();
-        offsets.shrink_to_fit();
+        return decode_body_expr(r, cx, &mut Scratch::default());
     }
+    // Constant expressions are nearly always one instruction and `end`.
+    let mut instrs = Vec::with_capacity(2);
+    let mut offsets = Vec::with_capacity(2);
+    read_all(r, cx, false, &mut instrs, &mut offsets)?;
     Ok(Expr { instrs, offsets })
 }
 
-fn decode_into(
+/// Buffers reused from one function body to the next, so that each body
+/// costs exactly one allocation of its final size per vector.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    instrs: Vec<Instr>,
+    offsets: Vec<u32>,
+}
+
+/// Decodes a function body's instructions through `scratch`.
+pub(crate) fn decode_body_expr(
+    r: &mut Reader<'_>,
+    cx: CodeCtx,
+    scratch: &mut Scratch,
+) -> Result<Expr> {
+    scratch.instrs.clear();
+    scratch.offsets.clear();
+    // Real code averages a little over two bytes per instruction, and every
+    // instruction takes at least one byte, so this never over-reserves by
+    // more than the body's own size.
+    let hint = r.remaining() / 2 + 1;
+    scratch.instrs.reserve(hint);
+    scratch.offsets.reserve(hint);
+    read_all(r, cx, true, &mut scratch.instrs, &mut scratch.offsets)?;
+    let mut instrs = Vec::with_capacity(scratch.instrs.len());
+    instrs.append(&mut scratch.instrs);
+    Ok(Expr {
+        instrs,
+        offsets: scratch.offsets.as_slice().to_vec(),
+    })
+}
+
+#[inline(always)]
+fn read_all(
     r: &mut Reader<'_>,
     cx: CodeCtx,
     body: bool,
@@ -114,90 +143,204 @@ fn decode_into(
     let mut depth = 0usize;
     loop {
         let at = r.pos();
-        let Some(b) = r.next_byte() else {
-            return Err(ran_out(r, t, body, cx.acc));
-        };
-        let instr = match b {
-            0x45..=0xc4 => match t.single[b as usize] {
-                Some(op) => Instr::Plain(op),
-                None => return Err(illegal(at, b, None)),
-            },
-            0x20 => Instr::LocalGet(r.u32()?),
-            0x21 => Instr::LocalSet(r.u32()?),
-            0x22 => Instr::LocalTee(r.u32()?),
-            0x23 => Instr::GlobalGet(r.u32()?),
-            0x24 => Instr::GlobalSet(r.u32()?),
-            0x41 => Instr::I32Const(r.s32()?),
-            0x42 => Instr::I64Const(r.s64()?),
-            0x43 => Instr::F32Const(u32::from_le_bytes(r.array()?)),
-            0x44 => Instr::F64Const(u64::from_le_bytes(r.array()?)),
-            0x28..=0x3e => match t.single[b as usize] {
-                Some(op) => Instr::Mem(op, memarg(r, cx.acc)?),
-                None => return Err(illegal(at, b, None)),
-            },
-            0x0b => {
-                if depth == 0 {
-                    instrs.push(Instr::End);
-                    offsets.push(at as u32);
-                    break;
-                }
-                depth -= 1;
-                Instr::End
-            }
-            0x00 => Instr::Unreachable,
-            0x01 => Instr::Nop,
-            0x02 => {
-                depth += 1;
-                Instr::Block(block_type(r, cx.acc)?)
-            }
-            0x03 => {
-                depth += 1;
-                Instr::Loop(block_type(r, cx.acc)?)
-            }
-            0x04 => {
-                depth += 1;
-                Instr::If(block_type(r, cx.acc)?)
-            }
-            0x05 => Instr::Else,
-            0x0c => Instr::Br(r.u32()?),
-            0x0d => Instr::BrIf(r.u32()?),
-            0x0e => Instr::BrTable(Box::new(br_table(r)?)),
-            0x0f => Instr::Return,
-            0x10 => Instr::Call(r.u32()?),
-            0x11 => {
-                let type_idx = r.u32()?;
-                let table = if cx.acc.reference_types {
-                    r.u32()?
-                } else {
-                    zero_byte(r)?
-                };
-                Instr::CallIndirect { type_idx, table }
-            }
-            0x1a => Instr::Drop,
-            0x1b => Instr::Select,
-            0x1c => {
-                let n_at = r.pos();
-                let n = r.u32()?;
-                if n != 1 {
-                    return Err(r.err(n_at, ErrorKind::InvalidResultArity));
-                }
-                Instr::SelectT(types::val_type(r, cx.acc)?)
-            }
-            0x25 => Instr::TableGet(r.u32()?),
-            0x26 => Instr::TableSet(r.u32()?),
-            0x3f => Instr::MemorySize(mem_idx(r, cx.acc)?),
-            0x40 => Instr::MemoryGrow(mem_idx(r, cx.acc)?),
-            0xd0 => Instr::RefNull(types::heap_type(r, cx.acc)?),
-            0xd1 => Instr::RefIsNull,
-            0xd2 => Instr::RefFunc(r.u32()?),
-            0xfc => prefixed_fc(r, cx, at, t)?,
-            0xfd => prefixed_fd(r, cx.acc, at, t)?,
-            _ => return Err(illegal(at, b, None)),
-        };
+        let (instr, last) = read_instr(r, cx, body, t, &mut depth)?;
         instrs.push(instr);
         offsets.push(at as u32);
+        if last {
+            return Ok(());
+        }
     }
-    Ok(())
+}
+
+/// Decodes the instruction at `r`'s position. `depth` counts open blocks;
+/// the flag is true for the `end` that closes the whole expression. The one
+/// decoding routine behind both the eager decoder and [`BodyReader`].
+#[inline(always)]
+fn read_instr(
+    r: &mut Reader<'_>,
+    cx: CodeCtx,
+    body: bool,
+    t: &OpTables,
+    depth: &mut usize,
+) -> Result<(Instr, bool)> {
+    let at = r.pos();
+    let Some(b) = r.next_byte() else {
+        return Err(ran_out(r, t, body, cx.acc));
+    };
+    let instr = match b {
+        0x45..=0xc4 => match t.single[b as usize] {
+            Some(op) => Instr::Plain(op),
+            None => return Err(illegal(at, b, None)),
+        },
+        0x20 => Instr::LocalGet(r.u32()?),
+        0x21 => Instr::LocalSet(r.u32()?),
+        0x22 => Instr::LocalTee(r.u32()?),
+        0x23 => Instr::GlobalGet(r.u32()?),
+        0x24 => Instr::GlobalSet(r.u32()?),
+        0x41 => Instr::I32Const(r.s32()?),
+        0x42 => Instr::I64Const(r.s64()?),
+        0x43 => Instr::F32Const(u32::from_le_bytes(r.array()?)),
+        0x44 => Instr::F64Const(u64::from_le_bytes(r.array()?)),
+        0x28..=0x3e => match t.single[b as usize] {
+            Some(op) => Instr::Mem(op, memarg(r, cx.acc)?),
+            None => return Err(illegal(at, b, None)),
+        },
+        0x0b => {
+            if *depth == 0 {
+                return Ok((Instr::End, true));
+            }
+            *depth -= 1;
+            Instr::End
+        }
+        0x00 => Instr::Unreachable,
+        0x01 => Instr::Nop,
+        0x02 => {
+            *depth += 1;
+            Instr::Block(block_type(r, cx.acc)?)
+        }
+        0x03 => {
+            *depth += 1;
+            Instr::Loop(block_type(r, cx.acc)?)
+        }
+        0x04 => {
+            *depth += 1;
+            Instr::If(block_type(r, cx.acc)?)
+        }
+        0x05 => Instr::Else,
+        0x0c => Instr::Br(r.u32()?),
+        0x0d => Instr::BrIf(r.u32()?),
+        0x0e => Instr::BrTable(Box::new(br_table(r)?)),
+        0x0f => Instr::Return,
+        0x10 => Instr::Call(r.u32()?),
+        0x11 => {
+            let type_idx = r.u32()?;
+            let table = if cx.acc.reference_types {
+                r.u32()?
+            } else {
+                zero_byte(r)?
+            };
+            Instr::CallIndirect { type_idx, table }
+        }
+        0x1a => Instr::Drop,
+        0x1b => Instr::Select,
+        0x1c => {
+            let n_at = r.pos();
+            let n = r.u32()?;
+            if n != 1 {
+                return Err(r.err(n_at, ErrorKind::InvalidResultArity));
+            }
+            Instr::SelectT(types::val_type(r, cx.acc)?)
+        }
+        0x25 => Instr::TableGet(r.u32()?),
+        0x26 => Instr::TableSet(r.u32()?),
+        0x3f => Instr::MemorySize(mem_idx(r, cx.acc)?),
+        0x40 => Instr::MemoryGrow(mem_idx(r, cx.acc)?),
+        0xd0 => Instr::RefNull(types::heap_type(r, cx.acc)?),
+        0xd1 => Instr::RefIsNull,
+        0xd2 => Instr::RefFunc(r.u32()?),
+        0xfc => prefixed_fc(r, cx, at, t)?,
+        0xfd => prefixed_fd(r, cx.acc, at, t)?,
+        _ => return Err(illegal(at, b, None)),
+    };
+    Ok((instr, false))
+}
+
+/// Where a function body's instructions lie in the input, for decoding them
+/// later (see [`crate::decode_lazy`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyRange {
+    /// Index of the function among the module's defined functions.
+    pub defined_index: u32,
+    /// Absolute offset of the first instruction (just after the locals).
+    pub start: u32,
+    /// Absolute offset just past the body's last byte.
+    pub end: u32,
+}
+
+/// A streaming decoder of one function body's instructions, yielding each
+/// with its file offset. It decodes exactly as [`crate::decode`] does (the
+/// same routine) and reports the same errors at the same offsets, ending
+/// with the check that nothing follows the final `end`. After an error or
+/// the last instruction it yields nothing more.
+#[derive(Clone, Debug)]
+pub struct BodyReader<'a> {
+    r: Reader<'a>,
+    cx: CodeCtx,
+    t: &'static OpTables,
+    depth: usize,
+    /// The final `end` has been read (the trailing-bytes check is pending).
+    closed: bool,
+    /// Nothing more to yield.
+    done: bool,
+}
+
+impl<'a> BodyReader<'a> {
+    /// A reader over the body at `range` of the module `bytes` (the whole
+    /// input, so offsets are file offsets). `has_data_count`: whether the
+    /// module has a data count section (`Module::data_count.is_some()`),
+    /// which `memory.init` and `data.drop` require.
+    pub fn new(
+        bytes: &'a [u8],
+        range: &BodyRange,
+        features: wtool_ast::Features,
+        has_data_count: bool,
+    ) -> Self {
+        BodyReader {
+            r: Reader::bounded(bytes, range.start as usize, range.end as usize),
+            cx: CodeCtx {
+                acc: Accept::new(features),
+                has_data_count,
+            },
+            t: op_tables(),
+            depth: 0,
+            closed: false,
+            done: false,
+        }
+    }
+
+    /// Absolute offset of the next instruction.
+    pub fn offset(&self) -> usize {
+        self.r.pos()
+    }
+
+    /// The next instruction with its offset; `Ok(None)` once the body has
+    /// been read completely.
+    #[inline(always)]
+    pub fn read(&mut self) -> Result<Option<(u32, Instr)>> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.closed {
+            self.done = true;
+            if !self.r.at_end() {
+                return Err(DecodeError::new(
+                    self.r.pos(),
+                    ErrorKind::SectionSizeMismatch,
+                ));
+            }
+            return Ok(None);
+        }
+        let at = self.r.pos();
+        match read_instr(&mut self.r, self.cx, true, self.t, &mut self.depth) {
+            Ok((instr, last)) => {
+                self.closed = last;
+                Ok(Some((at as u32, instr)))
+            }
+            Err(e) => {
+                self.done = true;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Iterator for BodyReader<'_> {
+    type Item = Result<(u32, Instr)>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read().transpose()
+    }
 }
 
 #[cold]
@@ -264,6 +407,10 @@ fn memarg(r: &mut Reader<'_>, acc: Accept) -> Result<MemArg> {
         return Err(r.err(at, ErrorKind::MalformedMemopFlags));
     }
     let memory = if flags & 0x40 != 0 { r.u32()? } else { 0 };
+    // A u32 in 2.0, whose binary suites (wasm-v1, reference-types
+    // `binary-leb128.wast`) call a five-byte offset of 2^32 or more "integer
+    // too large"; memory64 makes it a u64 that the validator range-checks
+    // against the memory ("offset out of range").
     let offset = if acc.memory64 {
         r.u64()?
     } else {

@@ -23,10 +23,24 @@ struct Decoder<'a> {
     code_at: Option<usize>,
     seen_data: bool,
     seen_name: bool,
+    /// Leave function bodies' instructions undecoded, recording their ranges.
+    lazy: bool,
+    bodies: Vec<code::BodyRange>,
+    scratch: code::Scratch,
 }
 
 /// Decodes a whole module, accepting the encodings `features` enable.
 pub(crate) fn decode_module(bytes: &[u8], features: Features) -> Result<Module> {
+    decode_module_with(bytes, features, false).map(|(m, _)| m)
+}
+
+/// Decodes a module; with `lazy`, function bodies keep empty instruction
+/// lists and their byte ranges are returned instead.
+pub(crate) fn decode_module_with(
+    bytes: &[u8],
+    features: Features,
+    lazy: bool,
+) -> Result<(Module, Vec<code::BodyRange>)> {
     if u32::try_from(bytes.len()).is_err() {
         return Err(DecodeError::new(0, ErrorKind::LengthOutOfBounds));
     }
@@ -48,6 +62,9 @@ pub(crate) fn decode_module(bytes: &[u8], features: Features) -> Result<Module> 
         code_at: None,
         seen_data: false,
         seen_name: false,
+        lazy,
+        bodies: Vec::new(),
+        scratch: code::Scratch::default(),
     };
     let mut last: Option<SectionId> = None;
     while !r.at_end() {
@@ -333,6 +350,9 @@ impl<'a> Decoder<'a> {
             has_data_count: self.m.data_count.is_some(),
         };
         self.m.funcs.reserve(cap);
+        if self.lazy {
+            self.bodies.reserve(cap);
+        }
         for i in 0..n as usize {
             // A count mismatch is reported after all sections, as the spec
             // orders its checks; until then a missing type index reads as 0.
@@ -341,10 +361,20 @@ impl<'a> Decoder<'a> {
             let size = s.len32()?;
             let mut body = s.sub(size)?;
             let locals = code::locals(&mut body, self.acc)?;
-            let expr = code::decode_expr(&mut body, cx, true)?;
-            if !body.at_end() {
-                return Err(DecodeError::new(body.pos(), ErrorKind::SectionSizeMismatch));
-            }
+            let expr = if self.lazy {
+                self.bodies.push(code::BodyRange {
+                    defined_index: i as u32,
+                    start: body.pos() as u32,
+                    end: body.end() as u32,
+                });
+                wtool_ast::Expr::default()
+            } else {
+                let expr = code::decode_body_expr(&mut body, cx, &mut self.scratch)?;
+                if !body.at_end() {
+                    return Err(DecodeError::new(body.pos(), ErrorKind::SectionSizeMismatch));
+                }
+                expr
+            };
             self.m.funcs.push(Func {
                 type_idx,
                 locals,
@@ -403,7 +433,7 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<Module> {
+    fn finish(self) -> Result<(Module, Vec<code::BodyRange>)> {
         let end = self.full.len();
         if self.func_types.len() != self.m.funcs.len() {
             let at = self.code_at.unwrap_or(end);
@@ -414,7 +444,7 @@ impl<'a> Decoder<'a> {
                 return Err(DecodeError::new(end, ErrorKind::DataCountMismatch));
             }
         }
-        Ok(self.m)
+        Ok((self.m, self.bodies))
     }
 }
 

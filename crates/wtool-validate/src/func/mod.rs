@@ -14,6 +14,7 @@ mod table;
 mod variable;
 
 use wtool_ast::{BlockType, Instr, ValType};
+use wtool_binary::{BodyReader, DecodeError};
 
 use crate::error::{ErrorKind, Expected, ValidationError};
 use crate::features::check_val_type;
@@ -183,6 +184,68 @@ impl Validator {
             ErrorKind::Malformed("function body must end with end"),
             last,
         ))
+    }
+
+    /// Validates function `func_index` with its instructions decoded from
+    /// `rd` as they are needed: `validate_body` over a [`BodyReader`], fused
+    /// into one loop. A decode error ends it as `Err(Err(e))`; a validation
+    /// error is `Err(Ok(e))`, at the offset `validate_body` would give.
+    pub(crate) fn validate_reader(
+        &mut self,
+        info: &ModuleInfo<'_>,
+        func_index: u32,
+        rd: &mut BodyReader<'_>,
+    ) -> Result<(), Result<ValidationError, DecodeError>> {
+        let func = self.func_of(info, func_index).map_err(Ok)?;
+        let err_at = |kind: ErrorKind, offset: Option<u32>| {
+            Ok(ValidationError {
+                func: Some(func_index),
+                offset,
+                kind,
+            })
+        };
+        self.begin(info, func)
+            .map_err(|k| err_at(k, Some(func.offset)))?;
+        let mut last = Some(func.offset);
+        loop {
+            let (at, instr) = match rd.read() {
+                Ok(Some(x)) => x,
+                Ok(None) => {
+                    return Err(err_at(
+                        ErrorKind::Malformed("function body must end with end"),
+                        last,
+                    ))
+                }
+                Err(e) => return Err(Err(e)),
+            };
+            let res = self.step(info, &instr);
+            // Most instructions own nothing: skip the out-of-line drop glue.
+            if matches!(
+                instr,
+                Instr::BrTable(_)
+                    | Instr::V128Const(_)
+                    | Instr::I8x16Shuffle(_)
+                    | Instr::MemLane(_)
+            ) {
+                drop(instr);
+            } else {
+                std::mem::forget(instr);
+            }
+            if let Err(kind) = res {
+                return Err(err_at(kind, Some(at)));
+            }
+            if self.ctrls.is_empty() {
+                return match rd.read() {
+                    Ok(None) => Ok(()),
+                    Ok(Some((next, _))) => Err(err_at(
+                        ErrorKind::Malformed("operators remaining after end of function"),
+                        Some(next),
+                    )),
+                    Err(e) => Err(Err(e)),
+                };
+            }
+            last = Some(at);
+        }
     }
 
     /// The defined function with this index.

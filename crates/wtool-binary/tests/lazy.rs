@@ -1,0 +1,105 @@
+//! `decode_lazy` + `BodyReader` against the eager decoder: on every module
+//! of the 2.0 spec testsuite (malformed ones included), on the fixtures and
+//! on truncations of a fixture, the lazy module with its bodies streamed back
+//! in equals the eager module, and the first error equals the eager error.
+
+use wtool_ast::{Expr, Features, Module};
+use wtool_binary::{decode_lazy, decode_with_features, BodyReader, DecodeError};
+use wtool_testsupport::{oracle_modules, v2_files};
+
+/// Lazy decode, then every body streamed in order into the module.
+fn lazy_full(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
+    let (mut m, bodies) = decode_lazy(bytes, features)?;
+    assert_eq!(bodies.len(), m.funcs.len());
+    let has_dc = m.data_count.is_some();
+    for range in &bodies {
+        let mut expr = Expr::default();
+        for item in BodyReader::new(bytes, range, features, has_dc) {
+            let (at, instr) = item?;
+            expr.instrs.push(instr);
+            expr.offsets.push(at);
+        }
+        let f = &mut m.funcs[range.defined_index as usize];
+        assert!(f.body.instrs.is_empty());
+        f.body = expr;
+    }
+    Ok(m)
+}
+
+/// Checks one module; returns whether it decoded.
+fn check(bytes: &[u8], features: Features, what: &str) -> bool {
+    let eager = decode_with_features(bytes, features);
+    match (&eager, lazy_full(bytes, features)) {
+        (Ok(e), Ok(l)) => assert_eq!(e, &l, "{what}"),
+        (Err(e), Err(l)) => {
+            // A lazy decode that fails in a later section may have skipped
+            // a malformed body before it; never the other way round.
+            if decode_lazy(bytes, features).is_ok() {
+                assert_eq!(e, &l, "{what}");
+            } else {
+                assert!(e.offset() <= l.offset(), "{what}: {e:?} vs {l:?}");
+            }
+        }
+        (e, l) => panic!("{what}: eager {e:?}, lazy {l:?}"),
+    }
+    eager.is_ok()
+}
+
+#[test]
+fn lazy_equals_eager_on_spec_suite() {
+    let (mut ok, mut bad) = (0, 0);
+    for file in v2_files() {
+        let Ok(mods) = oracle_modules(&file) else {
+            continue;
+        };
+        for m in mods {
+            let Ok(bytes) = &m.bytes else { continue };
+            let what = format!("{}:{}", file.path(), m.line);
+            if check(bytes, Features::WASM2, &what) {
+                ok += 1;
+            } else {
+                bad += 1;
+            }
+        }
+    }
+    println!("lazy = eager on {ok} decoded and {bad} malformed spec modules");
+    assert!(ok > 3000 && bad > 500);
+}
+
+#[test]
+fn lazy_equals_eager_on_fixtures_and_truncations() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "wasm") {
+            let bytes = std::fs::read(&p).expect("read");
+            assert!(check(&bytes, Features::WASM2, &p.display().to_string()));
+            n += 1;
+        }
+    }
+    assert!(n >= 2);
+    // Every prefix of a small module: cuts inside a body, a section or the
+    // code section's entry headers must give the same error either way.
+    let bytes = std::fs::read(dir.join("add.wasm")).expect("add.wasm");
+    for len in 8..bytes.len() {
+        check(
+            &bytes[..len],
+            Features::WASM2,
+            &format!("add.wasm[..{len}]"),
+        );
+    }
+}
+
+#[test]
+fn body_reader_stops_after_trailing_bytes_error() {
+    // One function whose body has a byte after its final `end`.
+    let bytes = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x0a\x05\x01\x03\0\x0b\x01";
+    let eager = decode_with_features(bytes, Features::WASM2).unwrap_err();
+    assert_eq!(eager.to_string(), "section size mismatch");
+    let (m, bodies) = decode_lazy(bytes, Features::WASM2).unwrap();
+    let mut rd = BodyReader::new(bytes, &bodies[0], Features::WASM2, m.data_count.is_some());
+    assert_eq!(rd.next().unwrap().unwrap(), (23, wtool_ast::Instr::End));
+    assert_eq!(rd.next().unwrap().unwrap_err(), eager);
+    assert!(rd.next().is_none());
+}
