@@ -45,6 +45,10 @@ pub enum CliError {
         /// The message.
         message: String,
     },
+    /// A finished one-line message (`error: …` is prepended), exit code 1.
+    Plain(String),
+    /// The errors were already printed (e.g. one per file by `validate`); exit code 1.
+    Reported,
     /// The command line asked for something impossible (exit code 2).
     Usage {
         /// What is wrong.
@@ -95,6 +99,8 @@ impl CliError {
             } => {
                 writeln!(out, "error: {message}\n  --> {file} at offset {offset:#x}")
             }
+            CliError::Plain(message) => writeln!(out, "error: {message}"),
+            CliError::Reported => Ok(()),
             CliError::Usage { message, hint } => {
                 let _ = writeln!(out, "error: {message}");
                 match hint {

@@ -105,7 +105,7 @@ impl Input {
 
 /// The source as a string for error snippets, each invalid UTF-8 byte
 /// replaced by one `?` so that byte offsets still line up with the file.
-fn text_for_snippet(bytes: &[u8]) -> String {
+pub(crate) fn text_for_snippet(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
@@ -131,6 +131,11 @@ fn check_features(s: &str) -> Result<String, wtool_ast::UnknownFeature> {
 }
 
 impl FeaturesArg {
+    /// Whether `--features` was given at all (some commands default to another set).
+    pub fn is_set(&self) -> bool {
+        !self.features.is_empty()
+    }
+
     /// The resulting feature set: each `--features` value applies on top of the previous.
     pub fn get(&self) -> Features {
         self.features.iter().fold(Features::WASM2, |set, spec| {
@@ -158,6 +163,16 @@ pub enum OutputKind {
 }
 
 impl OutputArg {
+    /// Fails now (before any work) if binary output would go to a terminal;
+    /// [`OutputArg::write_with`] checks again, this only saves the wait.
+    pub fn check_binary_destination(&self) -> Result<(), CliError> {
+        let to_stdout = self.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+        if to_stdout && io::stdout().is_terminal() {
+            return Err(binary_to_terminal());
+        }
+        Ok(())
+    }
+
     /// Runs `write` against stdout or an atomic temporary file for `-o`.
     ///
     /// A write error on stdout because the reader went away (`wtool dump … | head`)
@@ -172,10 +187,7 @@ impl OutputArg {
             _ => {
                 let stdout = io::stdout();
                 if kind == OutputKind::Binary && stdout.is_terminal() {
-                    return Err(CliError::Usage {
-                        message: "refusing to write a binary module to a terminal".into(),
-                        hint: Some("use `-o FILE`, or redirect stdout: `… > out.wasm`".into()),
-                    });
+                    return Err(binary_to_terminal());
                 }
                 let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
                 match write(&mut out).and_then(|()| out.flush()) {
@@ -184,6 +196,13 @@ impl OutputArg {
                 }
             }
         }
+    }
+}
+
+fn binary_to_terminal() -> CliError {
+    CliError::Usage {
+        message: "refusing to write a binary module to a terminal".into(),
+        hint: Some("use `-o FILE`, or redirect stdout: `… > out.wasm`".into()),
     }
 }
 

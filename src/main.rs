@@ -16,6 +16,10 @@ use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
 Examples:
+  wtool parse fixtures/add.wat -o add.wasm      text to binary (validated)
+  wtool print fixtures/add.wasm                 binary to text
+  wtool validate -v *.wasm                      check modules
+  wtool opt -Oz app.wasm -o small.wasm          optimize for size
   wtool dump fixtures/add.wasm                  describe a module as JSON
   wtool dump --instructions app.wasm -o app.json
   cat app.wasm | wtool dump - | jq '.exports'   read stdin, query with jq

@@ -212,9 +212,10 @@ fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
         .output()
         .unwrap();
     let norm = |bytes: &[u8]| -> String {
+        // A module (`\0asm…`) is binary even when its bytes happen to be UTF-8.
         match std::str::from_utf8(bytes) {
-            Ok(s) => s.replace(&tmp_s, "%t"),
-            Err(_) => hex_dump(bytes),
+            Ok(s) if !s.contains('\0') => mask_times(&s.replace(&tmp_s, "%t")),
+            _ => hex_dump(bytes),
         }
     };
     let mut out = String::new();
@@ -233,6 +234,37 @@ fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
                 out.push_str("\n(no newline at end)\n");
             }
         }
+    }
+    out
+}
+
+/// Wall times (`12.345ms`, as `wtool opt --timings` prints them) differ from
+/// run to run: each, with the spaces that right-align it, becomes ` <time>`.
+fn mask_times(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut rest = line;
+        while let Some(i) = rest.find("ms") {
+            let before = &rest[..i];
+            let number = before
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .len();
+            let is_time = before[number..].contains('.')
+                && before[number..].starts_with(|c: char| c.is_ascii_digit())
+                && !rest[i + 2..].starts_with(|c: char| c.is_alphanumeric());
+            if is_time {
+                // Keep the column width, so masked tables stay aligned.
+                let spaces = before[..number].trim_end_matches(' ').len();
+                let width = i + 2 - spaces;
+                out.push_str(&before[..spaces]);
+                out.push_str(&format!("{:>width$}", " <time>"));
+            } else {
+                out.push_str(before);
+                out.push_str("ms");
+            }
+            rest = &rest[i + 2..];
+        }
+        out.push_str(rest);
     }
     out
 }
@@ -348,6 +380,62 @@ fn harness_splits_words_and_reads_run_lines() {
         run_lines_or_plain("# comment\nwtool parse %s\n"),
         ["wtool parse %s"]
     );
+    assert_eq!(
+        mask_times("dce      0.084ms  yes\ntotal   12.5ms\nx 1.5ms\nsims 3 items\n"),
+        "dce       <time>  yes\ntotal   <time>\nx <time>\nsims 3 items\n"
+    );
+}
+
+/// The acceptance example of `wtool parse`: byte-identical to the `wat` crate.
+#[test]
+fn parse_matches_the_wat_crate() {
+    let dir = scratch("parse-add");
+    let out = dir.join("add.wasm");
+    let r = wtool(&["parse", "fixtures/add.wat", "-o", out.to_str().unwrap()]);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let ours = fs::read(&out).unwrap();
+    let oracle = wat::parse_file(root().join("fixtures/add.wat")).unwrap();
+    assert_eq!(ours, oracle);
+    // Names too: a module full of `$id`s gives the `wat` crate's name section.
+    let src = root().join("tests/cli/parse/names.wat");
+    let r = wtool(&["parse", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0));
+    assert_eq!(fs::read(&out).unwrap(), wat::parse_file(&src).unwrap());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `wtool opt -Oz` output validates (wasmparser) and is never larger than its input.
+#[test]
+fn opt_output_is_valid_and_not_larger() {
+    let dir = scratch("opt");
+    for fixture in ["add.wasm", "kernels.wasm", "hello.wasm"] {
+        let input = fs::read(root().join("fixtures").join(fixture)).unwrap();
+        let out = dir.join(fixture);
+        let r = wtool(&[
+            "opt",
+            "-Oz",
+            &format!("fixtures/{fixture}"),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            r.status.code(),
+            Some(0),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&r.stderr)
+        );
+        let bytes = fs::read(&out).unwrap();
+        assert!(bytes.len() <= input.len(), "{fixture} grew");
+        wasmparser::Validator::new()
+            .validate_all(&bytes)
+            .unwrap_or_else(|e| panic!("{fixture}: {e}"));
+    }
+    fs::remove_dir_all(&dir).unwrap();
 }
 
 fn wtool(args: &[&str]) -> std::process::Output {
@@ -465,4 +553,43 @@ fn stdin_input_matches_path_input() {
         .unwrap();
     assert_eq!(r.status.code(), Some(0));
     assert_eq!(r.stdout, from_path);
+}
+
+/// Binary output to a terminal is refused before any work (no progress bar
+/// drawn first). Needs a pseudo-terminal: util-linux `script` provides one;
+/// without it there is nothing to run this against.
+#[test]
+fn binary_output_to_a_terminal_is_refused() {
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("note: `script` (util-linux) is not installed; no terminal to test with");
+        return;
+    }
+    for cmd in ["opt fixtures/add.wasm", "parse fixtures/add.wat"] {
+        let r = Command::new("script")
+            .args(["-qec", &format!("{WTOOL} {cmd}"), "/dev/null"])
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&r.stdout);
+        assert_eq!(r.status.code(), Some(2), "{cmd}: {out}");
+        assert!(
+            out.starts_with("error: refusing to write a binary module to a terminal"),
+            "{cmd}: {out}"
+        );
+    }
+    // Text output is fine on a terminal.
+    let r = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{WTOOL} opt -t fixtures/add.wasm"),
+            "/dev/null",
+        ])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("(module"));
 }

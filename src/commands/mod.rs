@@ -27,6 +27,14 @@ macro_rules! commands {
 }
 
 commands! {
+    /// Text (.wat) to binary, validated first, like wat2wasm
+    Parse => parse,
+    /// Binary to text (flat or folded), like wasm2wat
+    Print => print,
+    /// Check modules with the spec's validation algorithm
+    Validate => validate,
+    /// Optimize a module with a pass pipeline (-O0 … -Oz), like wasm-opt
+    Opt => opt,
     /// Describe a module as JSON: sections, types, imports, functions, segments, names
     Dump => dump,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)

@@ -7,6 +7,10 @@
 //!   the fixtures are built into a scratch directory and compared with the
 //!   committed ones instead (clang output is deterministic for a given version).
 //! - `bench`: builds the release `wtool` and times its commands on the fixtures.
+//! - `bench-opt`: builds the release `wtool` and compares `wtool opt -Oz` with
+//!   binaryen's `wasm-opt -Oz` (when installed: `apt-get install binaryen`) on
+//!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
+//!   that wtool achieves.
 //!
 //! The committed fixtures never need clang: tests only read them.
 
@@ -33,15 +37,30 @@ const C_FIXTURES: &[(&str, &str, &[&str])] = &[
     ("c/hello.c", "hello.wasm", &["-O2"]),
     // -fwrapv: the generated code overflows signed integers on purpose.
     ("c/big.c", "big.wasm", &["-O2", "-fwrapv", "-w", "-lm"]),
+    // -O0 builds: what the optimizer benchmark (`bench-opt`) shrinks. big-O0
+    // is left out while it would exceed MAX_O0_SIZE (see below).
+    (
+        "c/kernels.c",
+        "kernels-O0.wasm",
+        &["-O0", "-mexec-model=reactor"],
+    ),
+    ("c/hello.c", "hello-O0.wasm", &["-O0"]),
+    ("c/big.c", "big-O0.wasm", &["-O0", "-fwrapv", "-w", "-lm"]),
 ];
+
+/// -O0 fixtures larger than this are not committed (the repository stays small).
+const MAX_O0_SIZE: u64 = 4 << 20;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("fixtures") => fixtures(args.iter().any(|a| a == "--check")),
         Some("bench") => bench(),
+        Some("bench-opt") => bench_opt(),
         _ => {
-            eprintln!("usage: cargo xtask fixtures [--check] | cargo xtask bench");
+            eprintln!(
+                "usage: cargo xtask fixtures [--check] | cargo xtask bench | cargo xtask bench-opt"
+            );
             return ExitCode::from(2);
         }
     };
@@ -116,6 +135,7 @@ fn fixtures(check: bool) -> Result<(), String> {
     }
     std::fs::write(&big_c, &generated.stdout).map_err(|e| e.to_string())?;
 
+    let no_wasm_opt = wasm_opt_stub()?;
     let mut mismatches = Vec::new();
     for (source, output, flags) in C_FIXTURES {
         let source = if *source == "c/big.c" {
@@ -127,6 +147,7 @@ fn fixtures(check: bool) -> Result<(), String> {
         println!("clang {} -> {}", source.display(), out.display());
         run(Command::new("clang")
             .arg("--target=wasm32-wasi")
+            .arg(format!("-B{}", no_wasm_opt.display()))
             .args(*flags)
             .args(LINK_FLAGS)
             .arg("-o")
@@ -134,6 +155,11 @@ fn fixtures(check: bool) -> Result<(), String> {
             .arg(&source))?;
         let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
         println!("  {output}: {size} bytes");
+        if output.contains("-O0") && size > MAX_O0_SIZE {
+            println!("  {output}: over {MAX_O0_SIZE} bytes, not kept");
+            let _ = std::fs::remove_file(&out);
+            continue;
+        }
         if check {
             let committed = std::fs::read(fixtures.join(output)).map_err(|e| e.to_string())?;
             let built = std::fs::read(&out).map_err(|e| e.to_string())?;
@@ -142,6 +168,7 @@ fn fixtures(check: bool) -> Result<(), String> {
             }
         }
     }
+    let _ = std::fs::remove_dir_all(&no_wasm_opt);
     if check {
         let _ = std::fs::remove_dir_all(&out_dir);
         if !mismatches.is_empty() {
@@ -157,8 +184,26 @@ fn fixtures(check: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Times release-build `wtool` commands on the fixtures (median of several runs).
-fn bench() -> Result<(), String> {
+/// A directory holding a `wasm-opt` that does nothing, passed to clang with
+/// `-B`: clang's wasm driver runs binaryen's `wasm-opt` on `-O1`+ output
+/// whenever it finds one, so without this the fixtures would depend on
+/// whether binaryen is installed (and which version).
+fn wasm_opt_stub() -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("wtool-no-wasm-opt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let stub = dir.join("wasm-opt");
+    std::fs::write(&stub, "#!/bin/sh\nexit 0\n").map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(dir)
+}
+
+/// Builds the release `wtool` binary (only that package) and returns its path.
+fn release_wtool() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo)
         .current_dir(root())
@@ -166,7 +211,12 @@ fn bench() -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"));
-    let wtool = target.join("release").join("wtool");
+    Ok(target.join("release").join("wtool"))
+}
+
+/// Times release-build `wtool` commands on the fixtures (median of several runs).
+fn bench() -> Result<(), String> {
+    let wtool = release_wtool()?;
     let help = Command::new(&wtool)
         .arg("--help")
         .output()
@@ -220,5 +270,129 @@ fn bench() -> Result<(), String> {
             );
         }
     }
+    Ok(())
+}
+
+/// Fixtures of the optimizer benchmark: clang -O0 builds (the real test of an
+/// optimizer), then the -O2 builds (little left to gain) and the big module.
+const OPT_FIXTURES: &[&str] = &[
+    "kernels-O0.wasm",
+    "hello-O0.wasm",
+    "big-O0.wasm",
+    "kernels.wasm",
+    "hello.wasm",
+    "big.wasm",
+];
+
+/// The WebAssembly 2.0 proposals, spelled for binaryen, so wasm-opt accepts
+/// what wtool accepts by default.
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-multivalue",
+    "--enable-reference-types",
+    "--enable-bulk-memory",
+    "--enable-simd",
+];
+
+/// Runs `cmd` (which writes `out`) `runs` times; the best time and the output size.
+fn time_optimizer(cmd: &mut Command, out: &Path, runs: usize) -> Result<(Duration, u64), String> {
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let o = cmd
+            .output()
+            .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+        let elapsed = start.elapsed();
+        if !o.status.success() {
+            return Err(format!(
+                "{cmd:?} failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        best = best.min(elapsed);
+    }
+    let size = std::fs::metadata(out).map_err(|e| e.to_string())?.len();
+    Ok((best, size))
+}
+
+/// `wtool opt -Oz` against `wasm-opt -Oz` on every fixture.
+fn bench_opt() -> Result<(), String> {
+    let wtool = release_wtool()?;
+    let wasm_opt = Command::new("wasm-opt")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match &wasm_opt {
+        Some(v) => println!("binaryen: {v}"),
+        None => println!("binaryen: not installed (apt-get install binaryen)"),
+    }
+    let scratch = std::env::temp_dir().join(format!("wtool-bench-opt-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    println!(
+        "{:<17} {:>10} {:>12} {:>10} {:>12} {:>10} {:>14}",
+        "fixture", "input", "wtool -Oz", "time", "wasm-opt -Oz", "time", "% of wasm-opt"
+    );
+    for fixture in OPT_FIXTURES {
+        let input = root().join("fixtures").join(fixture);
+        let Ok(meta) = std::fs::metadata(&input) else {
+            println!("{fixture:<17} (missing: cargo xtask fixtures)");
+            continue;
+        };
+        let size = meta.len();
+        // Small inputs are timed several times (best run); big ones once.
+        let runs = if size < (1 << 20) { 5 } else { 1 };
+        let ours_out = scratch.join(format!("wtool-{fixture}"));
+        let (ours_time, ours_size) = time_optimizer(
+            Command::new(&wtool)
+                .args(["opt", "-Oz"])
+                .arg(&input)
+                .arg("-o")
+                .arg(&ours_out),
+            &ours_out,
+            runs,
+        )?;
+        if ours_size > size {
+            println!("warning: wtool opt -Oz made {fixture} larger ({size} -> {ours_size} bytes)");
+        }
+        let theirs = if wasm_opt.is_some() {
+            let out = scratch.join(format!("binaryen-{fixture}"));
+            Some(time_optimizer(
+                Command::new("wasm-opt")
+                    .arg("-Oz")
+                    .args(WASM_OPT_FEATURES)
+                    .arg(&input)
+                    .arg("-o")
+                    .arg(&out),
+                &out,
+                runs,
+            )?)
+        } else {
+            None
+        };
+        let ms = |d: Duration| format!("{:.1}ms", d.as_secs_f64() * 1e3);
+        let (their_size, their_time, share) = match theirs {
+            Some((t, s)) => {
+                let gained = size.saturating_sub(s);
+                let share = if gained == 0 {
+                    "-".to_string()
+                } else {
+                    let ours = size as f64 - ours_size as f64;
+                    format!("{:.0}%", ours / gained as f64 * 100.0)
+                };
+                (s.to_string(), ms(t), share)
+            }
+            None => ("not installed".into(), "-".into(), "-".into()),
+        };
+        println!(
+            "{fixture:<17} {size:>10} {ours_size:>12} {:>10} {their_size:>12} {their_time:>10} {share:>14}",
+            ms(ours_time)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("(sizes in bytes; time is the best of 5 runs below 1 MB, one run above)");
     Ok(())
 }

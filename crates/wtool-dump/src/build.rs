@@ -1,0 +1,404 @@
+//! Building a [`Dump`] from a module and the bytes it came from.
+
+use crate::instr::Instrs;
+use crate::schema::*;
+use crate::text::{expr_text, hex};
+use crate::{DumpOptions, SCHEMA_VERSION};
+use wtool_ast::{
+    CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, GlobalType, ImportDesc, Instr,
+    Limits, MemoryType, Module, NameMap, Names, Origin, SectionId, TableType, TypeDef, ValType,
+};
+
+/// Describes `module`; `source` is the file it came from (binary or text),
+/// used for sizes, the binary version and custom section names.
+pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump<'a> {
+    let binary = module.origin == Origin::Binary;
+    let names = module.names.as_ref();
+    let lookup = |map: fn(&Names) -> &NameMap, idx: u32| -> Option<&'a str> {
+        names.and_then(|n| Names::lookup(map(n), idx))
+    };
+
+    let version = match source.get(4..8) {
+        Some(&[a, b, c, d]) if binary => Some(u32::from_le_bytes([a, b, c, d])),
+        _ => None,
+    };
+
+    let custom_layout = custom_section_layout(module, source);
+    let sections = module
+        .sections
+        .iter()
+        .map(|s| {
+            let name = if s.id == 0 {
+                custom_name_at(source, s.payload_offset, s.size)
+                    .unwrap_or("")
+                    .to_string()
+            } else {
+                SectionId::from_u8(s.id)
+                    .map_or("unknown", SectionId::name)
+                    .to_string()
+            };
+            SectionJson {
+                id: s.id,
+                name,
+                offset: s.offset,
+                payload_offset: s.payload_offset,
+                size: s.size,
+            }
+        })
+        .collect();
+
+    let types = (0u32..)
+        .zip(&module.types)
+        .map(|(index, t)| match t {
+            TypeDef::Func(f) => TypeJson {
+                index,
+                name: lookup(|n| &n.types, index),
+                kind: "func",
+                params: type_names(&f.params),
+                results: type_names(&f.results),
+            },
+        })
+        .collect();
+
+    let mut kind_counts = [0u32; 5];
+    let imports = module
+        .imports
+        .iter()
+        .map(|imp| {
+            let kind = imp.desc.kind();
+            let slot = &mut kind_counts[kind as usize];
+            let index = *slot;
+            *slot = slot.saturating_add(1);
+            let mut j = ImportJson {
+                module: &imp.module,
+                name: &imp.name,
+                kind: kind.keyword(),
+                index,
+                r#type: None,
+                table: None,
+                memory: None,
+                global: None,
+            };
+            match &imp.desc {
+                ImportDesc::Func(t) | ImportDesc::Tag(t) => j.r#type = Some(*t),
+                ImportDesc::Table(t) => j.table = Some(table_type(t)),
+                ImportDesc::Memory(m) => j.memory = Some(memory_type(m)),
+                ImportDesc::Global(g) => j.global = Some(global_type(g)),
+            }
+            j
+        })
+        .collect();
+
+    let first_func = module.num_imported(ExternKind::Func);
+    let functions = (0u32..)
+        .zip(&module.funcs)
+        .map(|(i, f)| {
+            let index = first_func.saturating_add(i);
+            let sig = module.func_type(f.type_idx);
+            let (body_offset, body_size) = if binary {
+                let size_field = leb_len(source, f.offset as usize);
+                (
+                    size_field.map(|n| f.offset.saturating_add(n as u32)),
+                    Some(f.size),
+                )
+            } else {
+                (None, None)
+            };
+            FunctionJson {
+                index,
+                name: lookup(|n| &n.funcs, index),
+                r#type: f.type_idx,
+                params: sig.map(|s| type_names(&s.params)),
+                results: sig.map(|s| type_names(&s.results)),
+                locals: f
+                    .locals
+                    .iter()
+                    .map(|g| LocalsJson {
+                        count: g.count,
+                        r#type: g.ty.to_string(),
+                    })
+                    .collect(),
+                num_locals: f.num_locals(),
+                offset: f.offset,
+                body_offset,
+                body_size,
+                instruction_count: f.body.instrs.len(),
+                instructions: opts.instructions.then_some(Instrs(&f.body)),
+            }
+        })
+        .collect();
+
+    let first_table = module.num_imported(ExternKind::Table);
+    let tables = (0u32..)
+        .zip(&module.tables)
+        .map(|(i, t)| {
+            let index = first_table.saturating_add(i);
+            TableJson {
+                index,
+                name: lookup(|n| &n.tables, index),
+                ty: table_type(&t.ty),
+                init: t.init.as_ref().map(expr_text),
+            }
+        })
+        .collect();
+
+    let first_memory = module.num_imported(ExternKind::Memory);
+    let memories = (0u32..)
+        .zip(&module.memories)
+        .map(|(i, m)| {
+            let index = first_memory.saturating_add(i);
+            MemoryJson {
+                index,
+                name: lookup(|n| &n.memories, index),
+                ty: memory_type(m),
+            }
+        })
+        .collect();
+
+    let first_tag = module.num_imported(ExternKind::Tag);
+    let tags = (0u32..)
+        .zip(&module.tags)
+        .map(|(i, t)| TagJson {
+            index: first_tag.saturating_add(i),
+            r#type: t.type_idx,
+        })
+        .collect();
+
+    let first_global = module.num_imported(ExternKind::Global);
+    let globals = (0u32..)
+        .zip(&module.globals)
+        .map(|(i, g)| {
+            let index = first_global.saturating_add(i);
+            GlobalJson {
+                index,
+                name: lookup(|n| &n.globals, index),
+                r#type: g.ty.ty.to_string(),
+                mutable: g.ty.mutable,
+                init: expr_text(&g.init),
+                init_value: const_value(&g.init),
+            }
+        })
+        .collect();
+
+    let exports = module
+        .exports
+        .iter()
+        .map(|e| ExportJson {
+            name: &e.name,
+            kind: e.kind.keyword(),
+            index: e.index,
+        })
+        .collect();
+
+    let elements = (0u32..)
+        .zip(&module.elems)
+        .map(|(index, e)| {
+            let (mode, table, offset) = match &e.mode {
+                ElemMode::Active { table, offset } => ("active", Some(*table), Some(offset)),
+                ElemMode::Passive => ("passive", None, None),
+                ElemMode::Declarative => ("declarative", None, None),
+            };
+            ElementJson {
+                index,
+                name: lookup(|n| &n.elems, index),
+                mode,
+                table,
+                offset: offset.map(expr_text),
+                offset_value: offset.and_then(const_value),
+                r#type: e.ty.to_string(),
+                count: e.items.len(),
+                items: opts.data.then(|| match &e.items {
+                    ElemItems::Funcs(f) => ElemItemsJson::Functions(f.clone()),
+                    ElemItems::Exprs(x) => {
+                        ElemItemsJson::Expressions(x.iter().map(expr_text).collect())
+                    }
+                }),
+            }
+        })
+        .collect();
+
+    let data = (0u32..)
+        .zip(&module.datas)
+        .map(|(index, d)| {
+            let (mode, memory, offset) = match &d.mode {
+                DataMode::Active { memory, offset } => ("active", Some(*memory), Some(offset)),
+                DataMode::Passive => ("passive", None, None),
+            };
+            DataJson {
+                index,
+                name: lookup(|n| &n.datas, index),
+                mode,
+                memory,
+                offset: offset.map(expr_text),
+                offset_value: offset.and_then(const_value),
+                size: d.data.len(),
+                bytes: opts.data.then(|| hex(&d.data)),
+            }
+        })
+        .collect();
+
+    let custom_sections = module
+        .customs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match custom_layout.get(i).copied().flatten() {
+            Some((offset, payload_offset, size)) => CustomJson {
+                name: &c.name,
+                offset: Some(offset),
+                payload_offset: Some(payload_offset),
+                size,
+            },
+            None => custom_without_layout(c),
+        })
+        .collect();
+
+    Dump {
+        schema_version: SCHEMA_VERSION,
+        origin: if binary { "binary" } else { "text" },
+        file_size: source.len() as u64,
+        version,
+        sections,
+        types,
+        imports,
+        functions,
+        tables,
+        memories,
+        tags,
+        globals,
+        exports,
+        start: module.start,
+        elements,
+        data,
+        data_count: module.data_count,
+        custom_sections,
+        names: names.map(|n| NamesJson {
+            module: n.module.as_deref(),
+            functions: NameMapJson(&n.funcs),
+            locals: IndirectJson(&n.locals),
+            labels: IndirectJson(&n.labels),
+            types: NameMapJson(&n.types),
+            tables: NameMapJson(&n.tables),
+            memories: NameMapJson(&n.memories),
+            globals: NameMapJson(&n.globals),
+            elements: NameMapJson(&n.elems),
+            data: NameMapJson(&n.datas),
+            fields: IndirectJson(&n.fields),
+            tags: NameMapJson(&n.tags),
+        }),
+    }
+}
+
+pub(crate) fn custom_without_layout(c: &CustomSection) -> CustomJson<'_> {
+    CustomJson {
+        name: &c.name,
+        offset: None,
+        payload_offset: None,
+        size: u32::try_from(c.data.len()).unwrap_or(u32::MAX),
+    }
+}
+
+/// `(offset, payload_offset, size)` of each custom section, in `module.customs`
+/// order. Custom sections appear in `module.sections` with id 0 in file order,
+/// the same order as `module.customs`; the names are checked against the bytes
+/// so a mismatch (e.g. a module edited after decoding) yields no layout rather
+/// than a wrong one.
+pub(crate) fn custom_section_layout(
+    module: &Module,
+    source: &[u8],
+) -> Vec<Option<(u32, u32, u32)>> {
+    let infos: Vec<_> = module.sections.iter().filter(|s| s.id == 0).collect();
+    module
+        .customs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let s = infos.get(i)?;
+            let name = custom_name_at(source, s.payload_offset, s.size)?;
+            (name == c.name).then_some((s.offset, s.payload_offset, s.size))
+        })
+        .collect()
+}
+
+/// The name at the start of a custom section payload, if it reads cleanly.
+pub(crate) fn custom_name_at(source: &[u8], payload: u32, size: u32) -> Option<&str> {
+    let start = payload as usize;
+    let end = start.checked_add(size as usize)?;
+    let payload = source.get(start..end)?;
+    let (len, n) = read_leb_u32(payload)?;
+    let name = payload.get(n..n.checked_add(len as usize)?)?;
+    std::str::from_utf8(name).ok()
+}
+
+/// Length in bytes of the unsigned LEB128 at `at`, at most 5.
+pub(crate) fn leb_len(source: &[u8], at: usize) -> Option<usize> {
+    read_leb_u32(source.get(at..)?).map(|(_, n)| n)
+}
+
+pub(crate) fn read_leb_u32(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value: u64 = 0;
+    for (i, &b) in bytes.iter().take(5).enumerate() {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return u32::try_from(value).ok().map(|v| (v, i + 1));
+        }
+    }
+    None
+}
+
+pub(crate) fn type_names(types: &[ValType]) -> Vec<String> {
+    types.iter().map(ValType::to_string).collect()
+}
+
+pub(crate) fn address_type(index64: bool) -> &'static str {
+    if index64 {
+        "i64"
+    } else {
+        "i32"
+    }
+}
+
+pub(crate) fn limits(l: &Limits) -> (u64, Option<u64>) {
+    (l.min, l.max)
+}
+
+pub(crate) fn table_type(t: &TableType) -> TableTypeJson {
+    let (min, max) = limits(&t.limits);
+    TableTypeJson {
+        element: t.elem.to_string(),
+        min,
+        max,
+        address_type: address_type(t.index64),
+    }
+}
+
+pub(crate) fn memory_type(m: &MemoryType) -> MemoryTypeJson {
+    let (min, max) = limits(&m.limits);
+    let page_size = match m.page_size_log2 {
+        Some(l) if l < 64 => 1u64 << l,
+        Some(_) => u64::MAX,
+        None => 65536,
+    };
+    MemoryTypeJson {
+        min,
+        max,
+        shared: m.shared,
+        address_type: address_type(m.index64),
+        page_size,
+    }
+}
+
+pub(crate) fn global_type(g: &GlobalType) -> GlobalTypeJson {
+    GlobalTypeJson {
+        r#type: g.ty.to_string(),
+        mutable: g.mutable,
+    }
+}
+
+/// The value of a constant expression that is exactly one integer constant.
+pub(crate) fn const_value(e: &Expr) -> Option<i64> {
+    match e.instrs.as_slice() {
+        [Instr::I32Const(v), Instr::End] | [Instr::I32Const(v)] => Some(i64::from(*v)),
+        [Instr::I64Const(v), Instr::End] | [Instr::I64Const(v)] => Some(*v),
+        _ => None,
+    }
+}

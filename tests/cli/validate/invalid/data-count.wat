@@ -1,0 +1,4 @@
+(module
+  (memory 1)
+  (func $drop
+    data.drop 0))

@@ -1,0 +1,3 @@
+(module
+  (func $main (param i32))
+  (start $main))

@@ -1,0 +1,3 @@
+(module
+  (func $f (param i32) (result i32)
+    local.get 3))
