@@ -122,8 +122,26 @@ pub(crate) enum Ins {
     I32AddLL(u32, u32),
     /// `local.get a; i32.const c; i32.add`.
     I32AddLC(u32, i32),
-    /// `local.get a; i32.const c; i32.sub`.
-    I32SubLC(u32, i32),
+    /// `local.get a; i32.const c; i32.<op>`: pushes `op(local[a], c)`.
+    I32AndLC(u32, u32),
+    I32ShlLC(u32, u32),
+    I32ShrULC(u32, u32),
+    I32MulLC(u32, u32),
+    /// `local.get a; i32.<op>`: the right operand from local `a`.
+    I32SubL(u32),
+    I32AndL(u32),
+    I32OrL(u32),
+    I32XorL(u32),
+    I32MulL(u32),
+    /// `i32.const c; i32.<op>` with the constant as right operand.
+    I32OrC(u32),
+    I32XorC(u32),
+    /// `local.get a; local.get b; f64.<op>`.
+    F64MulLL(u32, u32),
+    F64AddLL(u32, u32),
+    /// `f64.const c; f64.<op>` (the constant's bits).
+    F64MulC(u64),
+    F64AddC(u64),
     /// `local.get a; i32.add` (top += local a).
     I32AddL(u32),
     /// `i32.const c; i32.<op>` with the constant as right operand.
@@ -139,12 +157,40 @@ pub(crate) enum Ins {
     I32LtUC(u32),
     I32GtSC(u32),
     I32GtUC(u32),
-    /// A compare followed by `br_if` without stack adjustment.
-    JumpIfCmp32(Cmp, u32),
-    /// `local.get b; <cmp>; br_if`: compares the top with local `b`.
-    JumpIfCmpL(Cmp, u32, u32),
-    /// `i32.const c; <cmp>; br_if`: compares the top with `c`.
-    JumpIfCmpC(Cmp, u32, u32),
+    // Fused i32 compare-and-jump, one variant per comparison so the executor
+    // dispatches once (built by `Cmp::jump`). `JumpIfX(to)`: `<cmp>; br_if`
+    // on two stack operands; `JumpIfXL(b, to)`: the right operand is local `b`;
+    // `JumpIfXC(c, to)`: the right operand is the constant `c`.
+    JumpIfEq(u32),
+    JumpIfEqL(u32, u32),
+    JumpIfEqC(u32, u32),
+    JumpIfNe(u32),
+    JumpIfNeL(u32, u32),
+    JumpIfNeC(u32, u32),
+    JumpIfLtS(u32),
+    JumpIfLtSL(u32, u32),
+    JumpIfLtSC(u32, u32),
+    JumpIfLtU(u32),
+    JumpIfLtUL(u32, u32),
+    JumpIfLtUC(u32, u32),
+    JumpIfGtS(u32),
+    JumpIfGtSL(u32, u32),
+    JumpIfGtSC(u32, u32),
+    JumpIfGtU(u32),
+    JumpIfGtUL(u32, u32),
+    JumpIfGtUC(u32, u32),
+    JumpIfLeS(u32),
+    JumpIfLeSL(u32, u32),
+    JumpIfLeSC(u32, u32),
+    JumpIfLeU(u32),
+    JumpIfLeUL(u32, u32),
+    JumpIfLeUC(u32, u32),
+    JumpIfGeS(u32),
+    JumpIfGeSL(u32, u32),
+    JumpIfGeSC(u32, u32),
+    JumpIfGeU(u32),
+    JumpIfGeUL(u32, u32),
+    JumpIfGeUC(u32, u32),
     /// `local.get a; local.get b; i32.add; local.set d`.
     I32AddLLSet(u32, u32, u32),
     /// `local.get a; i32.const c; i32.add; local.set d`.
@@ -189,6 +235,38 @@ pub(crate) enum Ins {
         b: u32,
         offset: u32,
         mem: u16,
+    },
+    // Loop-closing steps (`x += step; br_if (cmp x ...)`), one dispatch per
+    // back edge. They only exist for `local.tee` into the summed local. The
+    // field shapes (u16 at 2, u32 at 4/8/12) match the other forms, so the
+    // dispatch decodes no extra layout.
+    /// `local.get x; i32.const c; i32.add; local.tee x; br_if`.
+    IncJumpNez {
+        x: u32,
+        c: u32,
+        to: u32,
+    },
+    /// `local.get x; local.get y; i32.add; local.tee x; local.get n; i32.lt_s; br_if`.
+    IncJumpLtS {
+        x: u16,
+        y: u32,
+        n: u32,
+        to: u32,
+    },
+    /// As `IncJumpLtS`, unsigned.
+    IncJumpLtU {
+        x: u16,
+        y: u32,
+        n: u32,
+        to: u32,
+    },
+    /// `local.get n; local.get x; i32.const c; i32.add; local.tee x; i32.ne; br_if`
+    /// (`n` is read before `x` changes).
+    IncCJumpNe {
+        x: u16,
+        n: u32,
+        c: u32,
+        to: u32,
     },
     /// `local.get a; local.get b; i32.add; local.tee d`.
     I32AddLLTee(u32, u32, u32),
@@ -330,6 +408,14 @@ pub(crate) enum Cmp {
     GeU,
 }
 
+/// Where a fused compare-and-jump finds its right operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rhs {
+    Stack,
+    Local(u32),
+    Const(u32),
+}
+
 /// The comparison and constant of a compare-with-constant instruction.
 fn cmp_c_of(i: Ins) -> Option<(Cmp, u32)> {
     Some(match i {
@@ -360,19 +446,39 @@ impl Cmp {
         }
     }
 
-    #[inline(always)]
-    pub(crate) fn eval(self, a: u32, b: u32) -> bool {
-        match self {
-            Cmp::Eq => a == b,
-            Cmp::Ne => a != b,
-            Cmp::LtS => (a as i32) < (b as i32),
-            Cmp::LtU => a < b,
-            Cmp::GtS => (a as i32) > (b as i32),
-            Cmp::GtU => a > b,
-            Cmp::LeS => (a as i32) <= (b as i32),
-            Cmp::LeU => a <= b,
-            Cmp::GeS => (a as i32) >= (b as i32),
-            Cmp::GeU => a >= b,
+    /// The fused compare-and-jump to `to` with right operand `rhs`.
+    pub(crate) fn jump(self, rhs: Rhs, to: u32) -> Ins {
+        match (self, rhs) {
+            (Cmp::Eq, Rhs::Stack) => Ins::JumpIfEq(to),
+            (Cmp::Eq, Rhs::Local(b)) => Ins::JumpIfEqL(b, to),
+            (Cmp::Eq, Rhs::Const(k)) => Ins::JumpIfEqC(k, to),
+            (Cmp::Ne, Rhs::Stack) => Ins::JumpIfNe(to),
+            (Cmp::Ne, Rhs::Local(b)) => Ins::JumpIfNeL(b, to),
+            (Cmp::Ne, Rhs::Const(k)) => Ins::JumpIfNeC(k, to),
+            (Cmp::LtS, Rhs::Stack) => Ins::JumpIfLtS(to),
+            (Cmp::LtS, Rhs::Local(b)) => Ins::JumpIfLtSL(b, to),
+            (Cmp::LtS, Rhs::Const(k)) => Ins::JumpIfLtSC(k, to),
+            (Cmp::LtU, Rhs::Stack) => Ins::JumpIfLtU(to),
+            (Cmp::LtU, Rhs::Local(b)) => Ins::JumpIfLtUL(b, to),
+            (Cmp::LtU, Rhs::Const(k)) => Ins::JumpIfLtUC(k, to),
+            (Cmp::GtS, Rhs::Stack) => Ins::JumpIfGtS(to),
+            (Cmp::GtS, Rhs::Local(b)) => Ins::JumpIfGtSL(b, to),
+            (Cmp::GtS, Rhs::Const(k)) => Ins::JumpIfGtSC(k, to),
+            (Cmp::GtU, Rhs::Stack) => Ins::JumpIfGtU(to),
+            (Cmp::GtU, Rhs::Local(b)) => Ins::JumpIfGtUL(b, to),
+            (Cmp::GtU, Rhs::Const(k)) => Ins::JumpIfGtUC(k, to),
+            (Cmp::LeS, Rhs::Stack) => Ins::JumpIfLeS(to),
+            (Cmp::LeS, Rhs::Local(b)) => Ins::JumpIfLeSL(b, to),
+            (Cmp::LeS, Rhs::Const(k)) => Ins::JumpIfLeSC(k, to),
+            (Cmp::LeU, Rhs::Stack) => Ins::JumpIfLeU(to),
+            (Cmp::LeU, Rhs::Local(b)) => Ins::JumpIfLeUL(b, to),
+            (Cmp::LeU, Rhs::Const(k)) => Ins::JumpIfLeUC(k, to),
+            (Cmp::GeS, Rhs::Stack) => Ins::JumpIfGeS(to),
+            (Cmp::GeS, Rhs::Local(b)) => Ins::JumpIfGeSL(b, to),
+            (Cmp::GeS, Rhs::Const(k)) => Ins::JumpIfGeSC(k, to),
+            (Cmp::GeU, Rhs::Stack) => Ins::JumpIfGeU(to),
+            (Cmp::GeU, Rhs::Local(b)) => Ins::JumpIfGeUL(b, to),
+            (Cmp::GeU, Rhs::Const(k)) => Ins::JumpIfGeUC(k, to),
         }
     }
 }
@@ -763,14 +869,14 @@ impl Compiler<'_> {
                             Some(Ins::LocalGet(b)) if n > self.label_floor => {
                                 self.code.pop();
                                 self.offsets.pop();
-                                Ins::JumpIfCmpL(c, b, to)
+                                c.jump(Rhs::Local(b), to)
                             }
                             Some(Ins::Const(k)) if n > self.label_floor => {
                                 self.code.pop();
                                 self.offsets.pop();
-                                Ins::JumpIfCmpC(c, k as u32, to)
+                                c.jump(Rhs::Const(k as u32), to)
                             }
-                            _ => Ins::JumpIfCmp32(c, to),
+                            _ => c.jump(Rhs::Stack, to),
                         }
                     }
                     (Ins::I32Eqz, None) => {
@@ -782,7 +888,7 @@ impl Compiler<'_> {
                         let (c, k) = cmp_c_of(last).unwrap_or((Cmp::Ne, 0));
                         self.code.pop();
                         self.offsets.pop();
-                        Ins::JumpIfCmpC(c, k, to)
+                        c.jump(Rhs::Const(k), to)
                     }
                     _ => Ins::JumpIfNez(to),
                 },
@@ -791,6 +897,7 @@ impl Compiler<'_> {
             (false, _) => Ins::Br { to, drop, keep },
             (true, _) => Ins::BrIfNez { to, drop, keep },
         };
+        let ins = if is_loop { self.fuse_step(ins) } else { ins };
         let at = self.emit(ins);
         if !is_loop {
             self.frames[idx].patches.push(at);
@@ -798,14 +905,81 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// Fuses a loop's conditional back edge with the counter step before it
+    /// (see `Ins::IncJumpNez`); returns `ins` unchanged when no form applies.
+    fn fuse_step(&mut self, ins: Ins) -> Ins {
+        let n = self.code.len();
+        let small = |v: u32| u16::try_from(v).ok();
+        let last = if n > self.label_floor {
+            self.code.last().copied()
+        } else {
+            None
+        };
+        let fused = match (last, ins) {
+            (Some(Ins::I32AddLCTee(a, c, x)), Ins::JumpIfNez(to)) if a == x => {
+                Some((1, Ins::IncJumpNez { x, c, to }))
+            }
+            (Some(Ins::I32AddLLTee(a, y, x)), Ins::JumpIfLtSL(m, to)) if a == x => {
+                small(x).map(|x| (1, Ins::IncJumpLtS { x, y, n: m, to }))
+            }
+            (Some(Ins::I32AddLLTee(a, y, x)), Ins::JumpIfLtUL(m, to)) if a == x => {
+                small(x).map(|x| (1, Ins::IncJumpLtU { x, y, n: m, to }))
+            }
+            (Some(Ins::I32AddLCTee(a, c, x)), Ins::JumpIfNe(to))
+                if a == x && n >= 2 && n - 2 >= self.label_floor =>
+            {
+                match (self.code[n - 2], small(x)) {
+                    (Ins::LocalGet(m), Some(x)) => Some((2, Ins::IncCJumpNe { x, n: m, c, to })),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match fused {
+            Some((k, f)) => {
+                self.code.truncate(n - k);
+                self.offsets.truncate(n - k);
+                f
+            }
+            None => ins,
+        }
+    }
+
     fn patch(&mut self, at: usize, to: u32) {
         if let Some(i) = self.code.get_mut(at) {
             match i {
                 Ins::Jump(t) | Ins::JumpIfNez(t) | Ins::JumpIfEqz(t) => *t = to,
-                Ins::Br { to: t, .. } | Ins::BrIfNez { to: t, .. } | Ins::JumpIfCmp32(_, t) => {
-                    *t = to
-                }
-                Ins::JumpIfCmpL(_, _, t) | Ins::JumpIfCmpC(_, _, t) => *t = to,
+                Ins::Br { to: t, .. } | Ins::BrIfNez { to: t, .. } => *t = to,
+                Ins::JumpIfEq(t)
+                | Ins::JumpIfEqL(_, t)
+                | Ins::JumpIfEqC(_, t)
+                | Ins::JumpIfNe(t)
+                | Ins::JumpIfNeL(_, t)
+                | Ins::JumpIfNeC(_, t)
+                | Ins::JumpIfLtS(t)
+                | Ins::JumpIfLtSL(_, t)
+                | Ins::JumpIfLtSC(_, t)
+                | Ins::JumpIfLtU(t)
+                | Ins::JumpIfLtUL(_, t)
+                | Ins::JumpIfLtUC(_, t)
+                | Ins::JumpIfGtS(t)
+                | Ins::JumpIfGtSL(_, t)
+                | Ins::JumpIfGtSC(_, t)
+                | Ins::JumpIfGtU(t)
+                | Ins::JumpIfGtUL(_, t)
+                | Ins::JumpIfGtUC(_, t)
+                | Ins::JumpIfLeS(t)
+                | Ins::JumpIfLeSL(_, t)
+                | Ins::JumpIfLeSC(_, t)
+                | Ins::JumpIfLeU(t)
+                | Ins::JumpIfLeUL(_, t)
+                | Ins::JumpIfLeUC(_, t)
+                | Ins::JumpIfGeS(t)
+                | Ins::JumpIfGeSL(_, t)
+                | Ins::JumpIfGeSC(_, t)
+                | Ins::JumpIfGeU(t)
+                | Ins::JumpIfGeUL(_, t)
+                | Ins::JumpIfGeUC(_, t) => *t = to,
                 _ => {}
             }
         }
@@ -874,8 +1048,8 @@ impl Compiler<'_> {
                     let fused = match last {
                         Some(Ins::I32Eqz) => Some(Ins::JumpIfNez(0)),
                         Some(l) => match (cmp_of(l), cmp_c_of(l)) {
-                            (Some(c), _) => Some(Ins::JumpIfCmp32(c.inverse(), 0)),
-                            (None, Some((c, k))) => Some(Ins::JumpIfCmpC(c.inverse(), k, 0)),
+                            (Some(c), _) => Some(c.inverse().jump(Rhs::Stack, 0)),
+                            (None, Some((c, k))) => Some(c.inverse().jump(Rhs::Const(k), 0)),
                             _ => None,
                         },
                         None => None,
@@ -1459,9 +1633,17 @@ impl Compiler<'_> {
                 (Op::I32Add, Ins::LocalGet(x), Ins::Const(c)) => {
                     Some(Ins::I32AddLC(x, c as u32 as i32))
                 }
+                // Subtracting a constant is adding its negation, so the
+                // `I32AddLC` fusions (address forms, set, tee) apply too.
                 (Op::I32Sub, Ins::LocalGet(x), Ins::Const(c)) => {
-                    Some(Ins::I32SubLC(x, c as u32 as i32))
+                    Some(Ins::I32AddLC(x, (c as u32).wrapping_neg() as i32))
                 }
+                (Op::I32And, Ins::LocalGet(x), Ins::Const(c)) => Some(Ins::I32AndLC(x, c as u32)),
+                (Op::I32Shl, Ins::LocalGet(x), Ins::Const(c)) => Some(Ins::I32ShlLC(x, c as u32)),
+                (Op::I32ShrU, Ins::LocalGet(x), Ins::Const(c)) => Some(Ins::I32ShrULC(x, c as u32)),
+                (Op::I32Mul, Ins::LocalGet(x), Ins::Const(c)) => Some(Ins::I32MulLC(x, c as u32)),
+                (Op::F64Mul, Ins::LocalGet(x), Ins::LocalGet(y)) => Some(Ins::F64MulLL(x, y)),
+                (Op::F64Add, Ins::LocalGet(x), Ins::LocalGet(y)) => Some(Ins::F64AddLL(x, y)),
 
                 _ => None,
             };
@@ -1479,6 +1661,15 @@ impl Compiler<'_> {
             };
             let fused = match (op, c, self.code[n - 1]) {
                 (Op::I32Add, _, Ins::LocalGet(x)) => Some(Ins::I32AddL(x)),
+                (Op::I32Sub, _, Ins::LocalGet(x)) => Some(Ins::I32SubL(x)),
+                (Op::I32And, _, Ins::LocalGet(x)) => Some(Ins::I32AndL(x)),
+                (Op::I32Or, _, Ins::LocalGet(x)) => Some(Ins::I32OrL(x)),
+                (Op::I32Xor, _, Ins::LocalGet(x)) => Some(Ins::I32XorL(x)),
+                (Op::I32Mul, _, Ins::LocalGet(x)) => Some(Ins::I32MulL(x)),
+                (Op::F64Mul, _, Ins::Const(k)) => Some(Ins::F64MulC(k)),
+                (Op::F64Add, _, Ins::Const(k)) => Some(Ins::F64AddC(k)),
+                (Op::I32Or, Some(c), _) => Some(Ins::I32OrC(c)),
+                (Op::I32Xor, Some(c), _) => Some(Ins::I32XorC(c)),
                 (Op::F64Add, _, Ins::LocalGet(x)) => Some(Ins::F64AddL(x)),
                 (Op::F64Sub, _, Ins::LocalGet(x)) => Some(Ins::F64SubL(x)),
                 (Op::F64Mul, _, Ins::LocalGet(x)) => Some(Ins::F64MulL(x)),

@@ -196,16 +196,6 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
     let mut sp = sp0;
     let mut pc;
 
-    macro_rules! trap {
-        ($k:expr) => {{
-            let bt = backtrace(store, &frames, pc, cur_func);
-            return Err(Trap {
-                kind: $k,
-                backtrace: bt,
-            });
-        }};
-    }
-
     // Enter the first function.
     {
         pc = 0;
@@ -219,11 +209,24 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
             w.param_slots,
         );
         if sp != ps as usize || mh > limit {
-            trap!(TrapKind::CallStackExhausted);
+            return Err(Trap {
+                kind: TrapKind::CallStackExhausted,
+                backtrace: backtrace(store, &frames, pc, cur_func),
+            });
         }
         stack[sp..sp + ls].fill(0);
         sp += ls;
         pc = entry;
+    }
+
+    macro_rules! trap {
+        ($k:expr) => {{
+            let bt = backtrace(store, &frames, pc, cur_func);
+            return Err(Trap {
+                kind: $k,
+                backtrace: bt,
+            });
+        }};
     }
 
     macro_rules! bin32 {
@@ -337,6 +340,32 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
         }};
     }
 
+    // A fused compare-and-jump: pops the left operand (and the right one
+    // when it is on the stack too) and jumps if the comparison holds.
+    macro_rules! jump_if {
+        ($to:expr, Stack, $f:expr) => {{
+            let b = stack[(sp - 1) & M] as u32;
+            sp -= 1;
+            jump_if!(@ $to, b, $f)
+        }};
+        ($to:expr, Local($x:expr), $f:expr) => {{
+            let b = stack[(fp + $x as usize) & M] as u32;
+            jump_if!(@ $to, b, $f)
+        }};
+        ($to:expr, Const($k:expr), $f:expr) => {{
+            jump_if!(@ $to, $k, $f)
+        }};
+        (@ $to:expr, $b:expr, $f:expr) => {{
+            let a = stack[(sp - 1) & M] as u32;
+            sp -= 1;
+            let f: fn(u32, u32) -> bool = $f;
+            if f(a, $b) {
+                pc = $to as usize;
+                continue;
+            }
+        }};
+    }
+
     loop {
         let Some(&ins) = code.get(pc) else {
             trap!(TrapKind::Unreachable)
@@ -364,7 +393,11 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
             }
             Ins::Br { to, drop, keep } => {
                 let (d, k) = (drop as usize, keep as usize);
-                stack.copy_within(sp - k..sp, sp - k - d);
+                match k {
+                    0 => {}
+                    1 => stack[(sp - 1 - d) & M] = stack[(sp - 1) & M],
+                    _ => stack.copy_within(sp - k..sp, sp - k - d),
+                }
                 sp -= d;
                 pc = to as usize;
                 continue;
@@ -387,7 +420,12 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
             }
             Ins::Return { keep } => {
                 let k = keep as usize;
-                stack.copy_within(sp - k..sp, fp);
+                // One result is the common case: skip the out-of-line copy.
+                match k {
+                    0 => {}
+                    1 => stack[fp & M] = stack[(sp - 1) & M],
+                    _ => stack.copy_within(sp - k..sp, fp),
+                }
                 sp = fp + k;
                 match frames.pop() {
                     Some(fr) => {
@@ -432,7 +470,9 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
                         if new_fp + w.max_height as usize > limit {
                             trap!(TrapKind::CallStackExhausted);
                         }
-                        stack[sp..sp + ls].fill(0);
+                        if ls != 0 {
+                            stack[sp..sp + ls].fill(0);
+                        }
                         sp += ls;
                         frames.push(Frame {
                             ret_pc: pc as u32 + 1,
@@ -703,10 +743,88 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
                     (stack[(fp + x as usize) & M] as u32).wrapping_add(c as u32) as u64;
                 sp += 1;
             }
-            Ins::I32SubLC(x, c) => {
-                stack[(sp) & M] =
-                    (stack[(fp + x as usize) & M] as u32).wrapping_sub(c as u32) as u64;
+            Ins::I32AndLC(x, c) => {
+                let a = stack[(fp + x as usize) & M] as u32;
+                stack[sp & M] = (a & c) as u64;
                 sp += 1;
+            }
+            Ins::I32ShlLC(x, c) => {
+                let a = stack[(fp + x as usize) & M] as u32;
+                stack[sp & M] = (a.wrapping_shl(c)) as u64;
+                sp += 1;
+            }
+            Ins::I32ShrULC(x, c) => {
+                let a = stack[(fp + x as usize) & M] as u32;
+                stack[sp & M] = (a.wrapping_shr(c)) as u64;
+                sp += 1;
+            }
+            Ins::I32MulLC(x, c) => {
+                let a = stack[(fp + x as usize) & M] as u32;
+                stack[sp & M] = (a.wrapping_mul(c)) as u64;
+                sp += 1;
+            }
+            Ins::I32SubL(x) => {
+                let (a, b) = (
+                    stack[(sp - 1) & M] as u32,
+                    stack[(fp + x as usize) & M] as u32,
+                );
+                stack[(sp - 1) & M] = (a.wrapping_sub(b)) as u64;
+            }
+            Ins::I32AndL(x) => {
+                let (a, b) = (
+                    stack[(sp - 1) & M] as u32,
+                    stack[(fp + x as usize) & M] as u32,
+                );
+                stack[(sp - 1) & M] = (a & b) as u64;
+            }
+            Ins::I32OrL(x) => {
+                let (a, b) = (
+                    stack[(sp - 1) & M] as u32,
+                    stack[(fp + x as usize) & M] as u32,
+                );
+                stack[(sp - 1) & M] = (a | b) as u64;
+            }
+            Ins::I32XorL(x) => {
+                let (a, b) = (
+                    stack[(sp - 1) & M] as u32,
+                    stack[(fp + x as usize) & M] as u32,
+                );
+                stack[(sp - 1) & M] = (a ^ b) as u64;
+            }
+            Ins::I32MulL(x) => {
+                let (a, b) = (
+                    stack[(sp - 1) & M] as u32,
+                    stack[(fp + x as usize) & M] as u32,
+                );
+                stack[(sp - 1) & M] = (a.wrapping_mul(b)) as u64;
+            }
+            Ins::I32OrC(c) => {
+                let a = stack[(sp - 1) & M] as u32;
+                stack[(sp - 1) & M] = (a | c) as u64;
+            }
+            Ins::I32XorC(c) => {
+                let a = stack[(sp - 1) & M] as u32;
+                stack[(sp - 1) & M] = (a ^ c) as u64;
+            }
+            Ins::F64MulLL(x, y) => {
+                let a = f64::from_bits(stack[(fp + x as usize) & M]);
+                let b = f64::from_bits(stack[(fp + y as usize) & M]);
+                stack[sp & M] = numeric::f64_mul(a, b).to_bits();
+                sp += 1;
+            }
+            Ins::F64AddLL(x, y) => {
+                let a = f64::from_bits(stack[(fp + x as usize) & M]);
+                let b = f64::from_bits(stack[(fp + y as usize) & M]);
+                stack[sp & M] = numeric::f64_add(a, b).to_bits();
+                sp += 1;
+            }
+            Ins::F64MulC(k) => {
+                let a = f64::from_bits(stack[(sp - 1) & M]);
+                stack[(sp - 1) & M] = numeric::f64_mul(a, f64::from_bits(k)).to_bits();
+            }
+            Ins::F64AddC(k) => {
+                let a = f64::from_bits(stack[(sp - 1) & M]);
+                stack[(sp - 1) & M] = numeric::f64_add(a, f64::from_bits(k)).to_bits();
             }
             Ins::I32AddL(x) => {
                 let v =
@@ -761,32 +879,36 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
                 let a = stack[(sp - 1) & M] as u32;
                 stack[(sp - 1) & M] = (a > c) as u64;
             }
-            Ins::JumpIfCmp32(cmp, to) => {
-                let b = stack[(sp - 1) & M] as u32;
-                let a = stack[(sp - 2) & M] as u32;
-                sp -= 2;
-                if cmp.eval(a, b) {
-                    pc = to as usize;
-                    continue;
-                }
-            }
-            Ins::JumpIfCmpL(cmp, b, to) => {
-                let b = stack[(fp + b as usize) & M] as u32;
-                let a = stack[(sp - 1) & M] as u32;
-                sp -= 1;
-                if cmp.eval(a, b) {
-                    pc = to as usize;
-                    continue;
-                }
-            }
-            Ins::JumpIfCmpC(cmp, b, to) => {
-                let a = stack[(sp - 1) & M] as u32;
-                sp -= 1;
-                if cmp.eval(a, b) {
-                    pc = to as usize;
-                    continue;
-                }
-            }
+            Ins::JumpIfEq(to) => jump_if!(to, Stack, |a, b| a == b),
+            Ins::JumpIfEqL(x, to) => jump_if!(to, Local(x), |a, b| a == b),
+            Ins::JumpIfEqC(k, to) => jump_if!(to, Const(k), |a, b| a == b),
+            Ins::JumpIfNe(to) => jump_if!(to, Stack, |a, b| a != b),
+            Ins::JumpIfNeL(x, to) => jump_if!(to, Local(x), |a, b| a != b),
+            Ins::JumpIfNeC(k, to) => jump_if!(to, Const(k), |a, b| a != b),
+            Ins::JumpIfLtS(to) => jump_if!(to, Stack, |a, b| (a as i32) < (b as i32)),
+            Ins::JumpIfLtSL(x, to) => jump_if!(to, Local(x), |a, b| (a as i32) < (b as i32)),
+            Ins::JumpIfLtSC(k, to) => jump_if!(to, Const(k), |a, b| (a as i32) < (b as i32)),
+            Ins::JumpIfLtU(to) => jump_if!(to, Stack, |a, b| a < b),
+            Ins::JumpIfLtUL(x, to) => jump_if!(to, Local(x), |a, b| a < b),
+            Ins::JumpIfLtUC(k, to) => jump_if!(to, Const(k), |a, b| a < b),
+            Ins::JumpIfGtS(to) => jump_if!(to, Stack, |a, b| (a as i32) > (b as i32)),
+            Ins::JumpIfGtSL(x, to) => jump_if!(to, Local(x), |a, b| (a as i32) > (b as i32)),
+            Ins::JumpIfGtSC(k, to) => jump_if!(to, Const(k), |a, b| (a as i32) > (b as i32)),
+            Ins::JumpIfGtU(to) => jump_if!(to, Stack, |a, b| a > b),
+            Ins::JumpIfGtUL(x, to) => jump_if!(to, Local(x), |a, b| a > b),
+            Ins::JumpIfGtUC(k, to) => jump_if!(to, Const(k), |a, b| a > b),
+            Ins::JumpIfLeS(to) => jump_if!(to, Stack, |a, b| (a as i32) <= (b as i32)),
+            Ins::JumpIfLeSL(x, to) => jump_if!(to, Local(x), |a, b| (a as i32) <= (b as i32)),
+            Ins::JumpIfLeSC(k, to) => jump_if!(to, Const(k), |a, b| (a as i32) <= (b as i32)),
+            Ins::JumpIfLeU(to) => jump_if!(to, Stack, |a, b| a <= b),
+            Ins::JumpIfLeUL(x, to) => jump_if!(to, Local(x), |a, b| a <= b),
+            Ins::JumpIfLeUC(k, to) => jump_if!(to, Const(k), |a, b| a <= b),
+            Ins::JumpIfGeS(to) => jump_if!(to, Stack, |a, b| (a as i32) >= (b as i32)),
+            Ins::JumpIfGeSL(x, to) => jump_if!(to, Local(x), |a, b| (a as i32) >= (b as i32)),
+            Ins::JumpIfGeSC(k, to) => jump_if!(to, Const(k), |a, b| (a as i32) >= (b as i32)),
+            Ins::JumpIfGeU(to) => jump_if!(to, Stack, |a, b| a >= b),
+            Ins::JumpIfGeUL(x, to) => jump_if!(to, Local(x), |a, b| a >= b),
+            Ins::JumpIfGeUC(k, to) => jump_if!(to, Const(k), |a, b| a >= b),
             Ins::I32AddLLSet(a, b, d) => {
                 let v = (stack[(fp + a as usize) & M] as u32)
                     .wrapping_add(stack[(fp + b as usize) & M] as u32);
@@ -869,6 +991,42 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
                 };
                 stack[sp & M] = v;
                 sp += 1;
+            }
+            Ins::IncJumpNez { x, c, to } => {
+                let v = (stack[(fp + x as usize) & M] as u32).wrapping_add(c);
+                stack[(fp + x as usize) & M] = v as u64;
+                if v != 0 {
+                    pc = to as usize;
+                    continue;
+                }
+            }
+            Ins::IncJumpLtS { x, y, n, to } => {
+                let x = (fp + x as usize) & M;
+                let v = (stack[x] as u32).wrapping_add(stack[(fp + y as usize) & M] as u32);
+                stack[x] = v as u64;
+                if (v as i32) < (stack[(fp + n as usize) & M] as u32 as i32) {
+                    pc = to as usize;
+                    continue;
+                }
+            }
+            Ins::IncJumpLtU { x, y, n, to } => {
+                let x = (fp + x as usize) & M;
+                let v = (stack[x] as u32).wrapping_add(stack[(fp + y as usize) & M] as u32);
+                stack[x] = v as u64;
+                if v < stack[(fp + n as usize) & M] as u32 {
+                    pc = to as usize;
+                    continue;
+                }
+            }
+            Ins::IncCJumpNe { x, n, c, to } => {
+                let bound = stack[(fp + n as usize) & M] as u32;
+                let x = (fp + x as usize) & M;
+                let v = (stack[x] as u32).wrapping_add(c);
+                stack[x] = v as u64;
+                if v != bound {
+                    pc = to as usize;
+                    continue;
+                }
             }
             Ins::I32AddLLTee(a, b, d) => {
                 let v = (stack[(fp + a as usize) & M] as u32)
