@@ -66,8 +66,10 @@ impl OptLevel {
         v.push("merge-blocks");
         // Drops of pure values and empty constructs left by the passes above.
         v.push("vacuum");
-        if self.opt >= 3 && self.shrink == 0 {
-            // Tiny callees copied into callers expose constants and dead code…
+        // -O3: tiny callees; -Os/-Oz: callees with a single call site, whose
+        // originals then go (the header, type index and call are saved).
+        if self.opt >= 3 || self.shrink > 0 {
+            // Callees copied into callers expose constants and dead code…
             v.push("inlining");
             // …which the cleanup round below removes.
             v.push("precompute");
@@ -101,6 +103,9 @@ impl OptLevel {
             v.push("reorder-functions");
         }
         if self.shrink > 0 {
+            // Zero bytes in data segments only repeat what a fresh memory
+            // holds (clang -O0 emits long zero-filled tables).
+            v.push("memory-packing");
             // Names and tool metadata are not needed to run.
             v.push("strip-custom");
         }
@@ -183,11 +188,15 @@ mod tests {
             }
         }
         assert!(OptLevel::O3.passes().contains(&"inlining"));
-        assert!(!OptLevel::OZ.passes().contains(&"inlining"));
+        assert!(OptLevel::OZ.passes().contains(&"inlining"));
+        assert!(!OptLevel::O2.passes().contains(&"inlining"));
         assert!(OptLevel::OZ.passes().contains(&"strip-custom"));
         assert!(!OptLevel::O3.passes().contains(&"strip-custom"));
         assert_eq!(OptLevel::OS.to_string(), "Os");
-        assert_eq!(levels_running("inlining"), vec![OptLevel::O3]);
+        assert_eq!(
+            levels_running("inlining"),
+            vec![OptLevel::O3, OptLevel::OS, OptLevel::OZ]
+        );
         assert_eq!(
             levels_running("strip-custom"),
             vec![OptLevel::OS, OptLevel::OZ]

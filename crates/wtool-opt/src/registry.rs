@@ -38,6 +38,11 @@ pub static PASSES: &[PassEntry] = &[
     ),
     entry!("inlining", "copy tiny non-recursive functions into their callers", inlining::Inlining),
     entry!(
+        "memory-packing",
+        "trim and split zero runs out of active data segments of a module's own zeroed memory",
+        memory_packing::MemoryPacking
+    ),
+    entry!(
         "merge-blocks",
         "flatten blocks and loops whose label is never targeted (remove-unused-labels)",
         merge_blocks::MergeBlocks

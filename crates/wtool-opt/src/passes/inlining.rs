@@ -1,6 +1,10 @@
 //! inlining: copies the bodies of tiny functions (at most
 //! `inline_max_size` instructions, not recursive, at most one result) into
-//! their direct callers. Run at `-O3`.
+//! their direct callers. Run at `-O3`. When the options ask for size
+//! (`-Os`/`-Oz`), it instead copies functions of any size that have exactly
+//! one direct call site and no other reference (export, start, table
+//! element, `ref.func`): the original then becomes unreachable and is removed,
+//! saving its header, its type index and the call.
 //!
 //! A call `call f` becomes: the arguments stored into fresh locals, the
 //! callee's declared locals reset to zero when the call site is inside a
@@ -29,6 +33,41 @@ struct Callee {
     body: Vec<Instr>,
 }
 
+/// Functions (by absolute index) named by anything but a direct call:
+/// exports, the start function, element segments, `ref.func` anywhere.
+fn referenced_otherwise(m: &Module) -> Vec<bool> {
+    let total = m.num_imported(ExternKind::Func) as usize + m.funcs.len();
+    let mut r = vec![false; total];
+    let mut mark = |f: u32| {
+        if let Some(x) = r.get_mut(f as usize) {
+            *x = true;
+        }
+    };
+    for e in &m.exports {
+        if e.kind == ExternKind::Func {
+            mark(e.index);
+        }
+    }
+    if let Some(s) = m.start {
+        mark(s);
+    }
+    let mut exprs: Vec<&[Instr]> = Vec::new();
+    for seg in &m.elems {
+        match &seg.items {
+            wtool_ast::ElemItems::Funcs(fs) => fs.iter().for_each(|f| mark(*f)),
+            wtool_ast::ElemItems::Exprs(es) => exprs.extend(es.iter().map(|e| e.instrs.as_slice())),
+        }
+    }
+    exprs.extend(m.globals.iter().map(|g| g.init.instrs.as_slice()));
+    exprs.extend(m.funcs.iter().map(|f| f.body.instrs.as_slice()));
+    for ins in exprs.into_iter().flatten() {
+        if let Instr::RefFunc(f) = ins {
+            mark(*f);
+        }
+    }
+    r
+}
+
 /// Most locals a caller may grow to through inlining.
 const MAX_CALLER_LOCALS: u64 = 10_000;
 
@@ -50,11 +89,24 @@ impl Pass for Inlining {
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
         let nimp = m.num_imported(ExternKind::Func);
         let graph = CallGraph::build(m);
+        let shrink = opts.shrink_level > 0;
+        let counts = CallGraph::call_counts(m);
+        let referenced = if shrink {
+            referenced_otherwise(m)
+        } else {
+            Vec::new()
+        };
         let mut callees: HashMap<u32, Callee> = HashMap::new();
         for (i, f) in m.funcs.iter().enumerate() {
             let abs = nimp + i as u32;
             let size = f.body.instrs.len().saturating_sub(1);
-            if size > opts.inline_max_size || graph.is_recursive(abs) {
+            let wanted = if shrink {
+                counts.get(abs as usize) == Some(&1)
+                    && !referenced.get(abs as usize).copied().unwrap_or(true)
+            } else {
+                size <= opts.inline_max_size
+            };
+            if !wanted || graph.is_recursive(abs) {
                 continue;
             }
             let Some(ty) = m.func_type(f.type_idx) else {
@@ -231,5 +283,33 @@ mod tests {
             ins("loop i32.const 0 local.set 0 block local.get 0 i32.const 1 i32.add local.set 0 end end")
         );
         assert_eq!(m.funcs[2].body.instrs, ins("call 2"));
+    }
+
+    #[test]
+    fn shrinking_inlines_single_call_sites_only() {
+        // f0 (exported by `module`) is called once: still kept out, since
+        // the export keeps it alive. Only unexported single-call functions go.
+        let mut m = module(
+            &["-> i32"],
+            vec![
+                func(0, "", "call 1 call 2 i32.add call 2 i32.add"),
+                func(0, "", "i32.const 1 i32.const 2 i32.add i32.const 3 i32.add"),
+                func(0, "", "i32.const 7"),
+                func(0, "", "call 0"),
+            ],
+        );
+        m.exports.retain(|e| e.index == 0);
+        let opts = PassOptions {
+            shrink_level: 2,
+            ..PassOptions::default()
+        };
+        assert!(Inlining.run(&mut m, &opts));
+        assert_eq!(
+            m.funcs[0].body.instrs,
+            ins("block:i32 i32.const 1 i32.const 2 i32.add i32.const 3 i32.add end call 2 i32.add call 2 i32.add")
+        );
+        // f2 has two call sites, f0 is exported: neither is copied.
+        assert_eq!(m.funcs[3].body.instrs, ins("call 0"));
+        crate::testutil::assert_valid(&m);
     }
 }

@@ -4,6 +4,7 @@ pub mod coalesce_locals;
 pub mod dce;
 pub mod duplicate_function_elimination;
 pub mod inlining;
+pub mod memory_packing;
 pub mod merge_blocks;
 pub mod peephole;
 pub mod precompute;

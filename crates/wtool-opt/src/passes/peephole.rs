@@ -8,11 +8,17 @@
 //! * `i64.extend_i32_*; i32.wrap_i64` → nothing;
 //! * `local.set x; local.get x` → `local.tee x`; `local.get x; local.set x` → nothing;
 //!   `local.get x; local.tee x` → `local.get x`; `local.tee x; local.set x` → `local.set x`;
-//!   `local.tee x; drop` → `local.set x`.
+//!   `local.tee x; drop` → `local.set x`;
+//! * a `return` just before the function's final `end` → nothing, when the
+//!   function's outermost frame holds exactly its results there (`return`
+//!   discards extra values below the results; falling off the end does not,
+//!   so with more values the `return` stays).
 
+use crate::analysis::local_types;
+use crate::analysis::stack::stack_effect;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::util::for_each_body;
-use wtool_ast::{Instr, Module, Op};
+use wtool_ast::{BlockType, Instr, Module, Op};
 
 /// See the module docs.
 pub struct Peephole;
@@ -31,8 +37,89 @@ impl Pass for Peephole {
         }
     }
     fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |_, body| peephole(body))
+        let rewritten = for_each_body(m, |_, body| peephole(body));
+        drop_trailing_returns(m) | rewritten
     }
+}
+
+/// `(params, results)` of a block type; `None` for an unknown type index.
+fn block_arity(bt: &BlockType, m: &Module) -> Option<(u32, u32)> {
+    Some(match bt {
+        BlockType::Empty => (0, 0),
+        BlockType::Value(_) => (0, 1),
+        BlockType::Func(t) => {
+            let ft = m.func_type(*t)?;
+            (ft.params.len() as u32, ft.results.len() as u32)
+        }
+    })
+}
+
+/// The height of the function's outermost operand stack after `instrs`
+/// (a prefix of a body ending at the outermost level), or `None` when it is
+/// unknown: unreachable code (the stack is polymorphic), malformed nesting,
+/// or an instruction whose effect cannot be read.
+fn outer_height(instrs: &[Instr], m: &Module, locals: &[wtool_ast::ValType]) -> Option<u32> {
+    use Instr::*;
+    let mut h: u32 = 0;
+    let mut k = 0;
+    while let Some(ins) = instrs.get(k) {
+        k += 1;
+        match ins {
+            Block(bt) | Loop(bt) | If(bt) => {
+                let (p, r) = block_arity(bt, m)?;
+                let cond = u32::from(matches!(ins, If(_)));
+                h = h.checked_sub(p + cond)?;
+                // Skip the construct: only its type matters out here.
+                let mut depth = 1u32;
+                while depth > 0 {
+                    match instrs.get(k)? {
+                        Block(_) | Loop(_) | If(_) => depth += 1,
+                        End => depth -= 1,
+                        _ => {}
+                    }
+                    k += 1;
+                }
+                h += r;
+            }
+            // A br_if to any label leaves the stack as it was, minus the condition.
+            BrIf(_) => h = h.checked_sub(1)?,
+            Else | End | Br(_) | BrTable(_) | Return | Unreachable => return None,
+            _ => {
+                let (pops, pushes) = stack_effect(ins, m, locals)?;
+                h = h.checked_sub(pops)? + pushes;
+            }
+        }
+    }
+    Some(h)
+}
+
+/// Removes `return` when it is the last instruction of a body and the stack
+/// holds exactly the function's results there: falling off the end then
+/// returns the same values. Returns whether any body changed.
+pub fn drop_trailing_returns(m: &mut Module) -> bool {
+    let mut any = false;
+    for i in 0..m.funcs.len() {
+        let f = &m.funcs[i];
+        let n = f.body.instrs.len();
+        if n < 2 || f.body.instrs[n - 2] != Instr::Return || f.body.instrs[n - 1] != Instr::End {
+            continue;
+        }
+        let Some(results) = m.func_type(f.type_idx).map(|t| t.results.len() as u32) else {
+            continue;
+        };
+        let Some(locals) = local_types(m, f) else {
+            continue;
+        };
+        if outer_height(&f.body.instrs[..n - 2], m, &locals) != Some(results) {
+            continue;
+        }
+        let body = &mut m.funcs[i].body;
+        body.instrs.remove(n - 2);
+        // Offsets describe the old instruction list; labels are unchanged.
+        body.offsets.clear();
+        any = true;
+    }
+    any
 }
 
 /// Ops whose result is always 0 or 1 (scalar comparisons and tests).
@@ -235,6 +322,32 @@ mod tests {
         assert_eq!(run_on(&mut Peephole, "i32 -> i32", "", f), ins(f));
         let f = "local.get 0 i32.popcnt i32.eqz i32.eqz";
         assert_eq!(run_on(&mut Peephole, "i32 -> i32", "", f), ins(f));
+    }
+
+    #[test]
+    fn trailing_return() {
+        let f = "local.get 0 i32.const 5 i32.add return";
+        assert_eq!(
+            run_on(&mut Peephole, "i32 -> i32", "", f),
+            ins("local.get 0 i32.const 5 i32.add")
+        );
+        // Through a nested construct and a br_if.
+        let f = "block:i32 i32.const 1 end local.get 0 br_if 0 return";
+        assert_eq!(
+            run_on(&mut Peephole, "i32 -> i32", "", f),
+            ins("block:i32 i32.const 1 end local.get 0 br_if 0")
+        );
+        let f = "nop return";
+        assert_eq!(run_on(&mut Peephole, "", "", f), ins("nop"));
+        // `return` drops the extra value below the result: it must stay.
+        let f = "i32.const 1 local.get 0 return";
+        assert_eq!(run_on(&mut Peephole, "i32 -> i32", "", f), ins(f));
+        // Unreachable code before it: the stack height is unknown.
+        let f = "unreachable i32.const 1 i32.const 2 return";
+        assert_eq!(run_on(&mut Peephole, "-> i32", "", f), ins(f));
+        // A return inside a nested block is not the function's last instruction.
+        let f = "block return end";
+        assert_eq!(run_on(&mut Peephole, "", "", f), ins(f));
     }
 
     #[test]
