@@ -37,6 +37,10 @@ commands! {
     Opt => opt,
     /// Describe a module as JSON: sections, types, imports, functions, segments, names
     Dump => dump,
+    /// Run a module: an export with typed arguments, or a (WASI) program
+    Run => run,
+    /// Run WebAssembly spec scripts (.wast) and report per directive
+    Wast => wast,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions => completions,
 }

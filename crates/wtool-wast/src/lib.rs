@@ -20,6 +20,7 @@ use wtool_text::script::{
 };
 
 pub use spectest::define_spectest;
+pub use wtool_opt::OptLevel;
 
 /// How to run scripts.
 #[derive(Clone, Copy, Debug)]
@@ -28,6 +29,9 @@ pub struct RunOptions {
     pub features: Features,
     /// Interpreter limits.
     pub config: Config,
+    /// Optimize every valid module at this level before instantiating it
+    /// (`wtool wast --opt O3`): the optimizer must keep every result.
+    pub opt: Option<OptLevel>,
 }
 
 impl Default for RunOptions {
@@ -35,6 +39,7 @@ impl Default for RunOptions {
         RunOptions {
             features: Features::WASM2,
             config: Config::default(),
+            opt: None,
         }
     }
 }
@@ -233,6 +238,7 @@ enum BuildError {
 
 struct Runner {
     features: Features,
+    opt: Option<OptLevel>,
     store: Store,
     imports: Imports,
     named: HashMap<String, InstanceId>,
@@ -250,6 +256,7 @@ impl Runner {
         define_spectest(&mut store, &mut imports);
         Runner {
             features: opts.features,
+            opt: opts.opt,
             store,
             imports,
             named: HashMap::new(),
@@ -271,6 +278,18 @@ impl Runner {
         };
         wtool_validate::validate(&module, self.features)
             .map_err(|e| BuildError::Invalid(e.kind.to_string()))?;
+        let mut module = module;
+        if let Some(level) = self.opt {
+            let opts = wtool_opt::PassOptions {
+                features: self.features,
+                opt_level: level.opt,
+                shrink_level: level.shrink,
+                ..wtool_opt::PassOptions::default()
+            };
+            // An optimizer failure on a valid module fails the directive.
+            wtool_opt::optimize(&mut module, level, opts)
+                .map_err(|e| BuildError::Invalid(format!("optimizer: {e}")))?;
+        }
         Ok(module)
     }
 
