@@ -261,3 +261,31 @@ fn hello_runs_and_optimized_c_fixtures_agree() {
         }
     }
 }
+
+#[test]
+fn read_only_preopen_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sandbox = tmp.path().join("sandbox");
+    std::fs::create_dir(&sandbox).unwrap();
+    std::fs::write(sandbox.join("keep.txt"), b"unchanged\n").unwrap();
+    let before = snapshot(&sandbox);
+    let out = Command::new(env!("CARGO_BIN_EXE_wtool"))
+        .arg("run")
+        .arg("--dir-ro")
+        .arg(format!("{}::/sandbox", sandbox.display()))
+        .arg(fixtures_dir().join("files.wasm"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    // files.wasm creates, writes and renames under /sandbox; every attempt must fail.
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "writes to a read-only preopen succeeded"
+    );
+    assert_eq!(
+        snapshot(&sandbox),
+        before,
+        "the read-only sandbox was modified"
+    );
+}

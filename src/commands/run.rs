@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wtool_ast::Module;
 use wtool_interp::{Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind};
 use wtool_run::{define_wasi, format_value, parse_value};
-use wtool_wasi::{HostStream, InputStream, OutputStream, Preopen, WasiCtx};
+use wtool_wasi::{DirPerms, HostStream, InputStream, OutputStream, Preopen, WasiCtx};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,6 +44,9 @@ pub struct Args {
     /// Preopen host directory HOST for a WASI program, seen as GUEST (default: HOST)
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
+    /// Preopen HOST read-only: the program may open, read, list and stat, never change anything
+    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
+    dirs_ro: Vec<String>,
     /// Pass an environment variable to a WASI program (may be repeated)
     #[arg(long = "env", value_name = "K=V")]
     envs: Vec<String>,
@@ -132,6 +135,13 @@ fn wasi_ctx(args: &Args) -> Result<WasiCtx, CliError> {
     }
     for d in &args.dirs {
         b = b.preopen(Preopen::parse(d));
+    }
+    // Read-only preopens come after the read-write ones, so their fds follow in that order.
+    for d in &args.dirs_ro {
+        b = b.preopen(Preopen {
+            perms: DirPerms::ReadOnly,
+            ..Preopen::parse(d)
+        });
     }
     b.build().map_err(|e| CliError::Plain(e.to_string()))
 }
