@@ -7,7 +7,7 @@ use super::WasiResult;
 use crate::ctx::{DirFd, Entry, Kind, WasiCtx};
 use crate::errno::Errno;
 use crate::host;
-use crate::memory::{read_iovecs, GuestMemory};
+use crate::memory::{read_iovecs, GuestMemory, IoVec};
 use crate::types::{fdflags, filetype, fstflags, rights, size, whence};
 
 /// One directory entry as `fd_readdir` reports it.
@@ -50,22 +50,36 @@ pub fn fd_read(
     let e = ctx.entry_mut(fd)?;
     e.require(rights::FD_READ)?;
     mem.check(nread, 4)?;
+    let n = transfer_iovecs(mem, iovs, iovs_len, |mem, v, _| {
+        let buf = mem.slice_mut(v.ptr, v.len)?;
+        match &mut e.kind {
+            Kind::Stdin(s) => s.read(buf),
+            Kind::File(f) => rustix::io::read(&*f, buf).map_err(Errno::from),
+            Kind::Dir(_) => Err(Errno::Isdir),
+            Kind::Stdout(_) => Err(Errno::Badf),
+        }
+    })?;
+    mem.write_u32(nread, n)
+}
+
+/// Moves data through each iovec in turn with `one(mem, iovec, bytes_so_far)`,
+/// stopping after a short transfer. As with `readv`/`writev`, an error after
+/// some bytes moved ends the call with the count so far; the error recurs on
+/// the next call.
+fn transfer_iovecs(
+    mem: &mut dyn GuestMemory,
+    iovs: u32,
+    iovs_len: u32,
+    mut one: impl FnMut(&mut dyn GuestMemory, IoVec, u64) -> Result<usize, Errno>,
+) -> Result<u32, Errno> {
     let vecs = read_iovecs(mem, iovs, iovs_len)?;
     let mut total: u64 = 0;
     for v in vecs {
         if v.len == 0 {
             continue;
         }
-        let buf = mem.slice_mut(v.ptr, v.len)?;
-        let r = match &mut e.kind {
-            Kind::Stdin(s) => s.read(buf),
-            Kind::File(f) => rustix::io::read(&*f, buf).map_err(Errno::from),
-            Kind::Dir(_) => Err(Errno::Isdir),
-            Kind::Stdout(_) => Err(Errno::Badf),
-        };
-        let n = match r {
+        let n = match one(mem, v, total) {
             Ok(n) => n,
-            // Bytes already transferred are reported; the error recurs on the next call.
             Err(_) if total > 0 => break,
             Err(err) => return Err(err),
         };
@@ -74,7 +88,7 @@ pub fn fd_read(
             break;
         }
     }
-    mem.write_u32(nread, u32_len(total)?)
+    u32_len(total)
 }
 
 /// `fd_write(fd, iovs, iovs_len, nwritten_ptr)`
@@ -89,30 +103,16 @@ pub fn fd_write(
     let e = ctx.entry_mut(fd)?;
     e.require(rights::FD_WRITE)?;
     mem.check(nwritten, 4)?;
-    let vecs = read_iovecs(mem, iovs, iovs_len)?;
-    let mut total: u64 = 0;
-    for v in vecs {
-        if v.len == 0 {
-            continue;
-        }
+    let n = transfer_iovecs(mem, iovs, iovs_len, |mem, v, _| {
         let data = mem.read(v.ptr, v.len)?;
-        let r = match &mut e.kind {
+        match &mut e.kind {
             Kind::Stdout(s) => s.write(data),
             Kind::File(f) => rustix::io::write(&*f, data).map_err(Errno::from),
             Kind::Dir(_) => Err(Errno::Isdir),
             Kind::Stdin(_) => Err(Errno::Badf),
-        };
-        let n = match r {
-            Ok(n) => n,
-            Err(_) if total > 0 => break,
-            Err(err) => return Err(err),
-        };
-        total += n as u64;
-        if n < v.len as usize {
-            break;
         }
-    }
-    mem.write_u32(nwritten, u32_len(total)?)
+    })?;
+    mem.write_u32(nwritten, n)
 }
 
 /// `fd_pread(fd, iovs, iovs_len, offset, nread_ptr)`
@@ -130,25 +130,12 @@ pub fn fd_pread(
     e.require(rights::FD_READ | rights::FD_SEEK)?;
     let f = file_fd(e)?;
     mem.check(nread, 4)?;
-    let vecs = read_iovecs(mem, iovs, iovs_len)?;
-    let mut total: u64 = 0;
-    for v in vecs {
-        if v.len == 0 {
-            continue;
-        }
-        let at = offset.checked_add(total).ok_or(Errno::Inval)?;
+    let n = transfer_iovecs(mem, iovs, iovs_len, |mem, v, done| {
+        let at = offset.checked_add(done).ok_or(Errno::Inval)?;
         let buf = mem.slice_mut(v.ptr, v.len)?;
-        let n = match rustix::io::pread(f, buf, at) {
-            Ok(n) => n,
-            Err(_) if total > 0 => break,
-            Err(err) => return Err(err.into()),
-        };
-        total += n as u64;
-        if n < v.len as usize {
-            break;
-        }
-    }
-    mem.write_u32(nread, u32_len(total)?)
+        Ok(rustix::io::pread(f, buf, at)?)
+    })?;
+    mem.write_u32(nread, n)
 }
 
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr)`
@@ -166,24 +153,11 @@ pub fn fd_pwrite(
     e.require(rights::FD_WRITE | rights::FD_SEEK)?;
     let f = file_fd(e)?;
     mem.check(nwritten, 4)?;
-    let vecs = read_iovecs(mem, iovs, iovs_len)?;
-    let mut total: u64 = 0;
-    for v in vecs {
-        if v.len == 0 {
-            continue;
-        }
-        let at = offset.checked_add(total).ok_or(Errno::Inval)?;
-        let n = match rustix::io::pwrite(f, mem.read(v.ptr, v.len)?, at) {
-            Ok(n) => n,
-            Err(_) if total > 0 => break,
-            Err(err) => return Err(err.into()),
-        };
-        total += n as u64;
-        if n < v.len as usize {
-            break;
-        }
-    }
-    mem.write_u32(nwritten, u32_len(total)?)
+    let n = transfer_iovecs(mem, iovs, iovs_len, |mem, v, done| {
+        let at = offset.checked_add(done).ok_or(Errno::Inval)?;
+        Ok(rustix::io::pwrite(f, mem.read(v.ptr, v.len)?, at)?)
+    })?;
+    mem.write_u32(nwritten, n)
 }
 
 /// `fd_seek(fd, offset, whence, newoffset_ptr)`
