@@ -170,6 +170,7 @@ impl Store {
                 param_slots: 0,
                 local_slots: 0,
                 max_height: 0,
+                mem0: u32::MAX,
             }));
             d.funcs.push(self.funcs.len() as u32 - 1);
         }
@@ -256,6 +257,7 @@ impl Store {
             let mut code = std::mem::take(Rc::make_mut(&mut self.code));
             let mut offsets = std::mem::take(&mut self.code_offsets);
             let mut result = Ok(());
+            let start = code.len();
             for (i, f) in module.funcs.iter().enumerate() {
                 let entry = code.len() as u32;
                 let index = n_imported_funcs + i as u32;
@@ -276,6 +278,7 @@ impl Store {
                             w.param_slots = c.param_slots;
                             w.local_slots = c.local_slots;
                             w.max_height = c.max_height;
+                            w.mem0 = d.mems.first().copied().unwrap_or(u32::MAX);
                         }
                         self.code_funcs.push((entry, addr as u32));
                     }
@@ -284,6 +287,14 @@ impl Store {
                         break;
                     }
                 }
+            }
+            // The sentinel ends every function's fall-through inside the
+            // code, which the executor's unchecked fetch relies on.
+            code.push(crate::ins::Ins::Unreachable);
+            offsets.push(u32::MAX);
+            if result.is_ok() {
+                result =
+                    crate::compile::verify_flow(&code, start).map_err(InstantiateError::Compile);
             }
             *Rc::make_mut(&mut self.code) = code;
             self.code_offsets = offsets;

@@ -39,6 +39,8 @@
 
 mod compile;
 mod exec;
+mod forms;
+mod ins;
 mod instance;
 pub mod memory;
 mod numeric;

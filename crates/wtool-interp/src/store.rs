@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use wtool_ast::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
-use crate::compile::Ins;
+use crate::ins::Ins;
 use crate::memory::MemInst;
 use crate::table::TableInst;
 use crate::trap::Trap;
@@ -90,6 +90,9 @@ pub(crate) struct WasmFunc {
     pub local_slots: u32,
     /// Highest stack height above the frame base, locals included.
     pub max_height: u32,
+    /// Store address of its instance's memory 0 (`u32::MAX` if none), which
+    /// register-form loads and stores address.
+    pub mem0: u32,
 }
 
 /// A function instance.

@@ -3,7 +3,10 @@
 //! Each function below is written to hit one fused form; every one is run
 //! on edge-case inputs in our interpreter and in wasmi and must agree.
 
-use wtool_interp::{Imports, Store, Value};
+mod common;
+
+use common::{instantiate_both, Both};
+use wtool_interp::Value;
 
 const FUSED: &str = r#"(module
   ;; local.get x; i32.const c; i32.<op>
@@ -157,17 +160,13 @@ fn agree(ours: &Value, theirs: &wasmi::Val) -> bool {
 #[test]
 fn fused_forms_agree_with_wasmi() {
     let src = FUSED.replace("CMPS", &cmp_funcs());
-    let bytes = wat::parse_str(&src).expect("wat");
-    let m = wtool_binary::decode(&bytes).expect("decode");
-    let mut store = Store::new();
-    let inst = store.instantiate(&m, &Imports::new()).expect("instantiate");
-
-    let engine = wasmi::Engine::default();
-    let module = wasmi::Module::new(&engine, &bytes).expect("wasmi module");
-    let mut ws = wasmi::Store::new(&engine, ());
-    let wi = wasmi::Linker::<()>::new(&engine)
-        .instantiate_and_start(&mut ws, &module)
-        .expect("wasmi instantiate");
+    let Both {
+        module: m,
+        mut store,
+        inst,
+        wasmi_store: mut ws,
+        wasmi_inst: wi,
+    } = instantiate_both(&src);
 
     let mut checked = 0;
     for e in m.exports.iter() {

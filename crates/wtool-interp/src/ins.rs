@@ -1,0 +1,412 @@
+//! The internal instruction set: a register form over frame slots.
+//!
+//! Every operand stack height is known statically in wasm, so each operand
+//! lives at a fixed slot relative to the frame base, after the locals. The
+//! hot instructions name their slots directly (`d` result, `a`/`b`
+//! operands, `imm` an inline constant); locals are slots too, so
+//! `local.get`, constants and `local.set` mostly cost no instruction of
+//! their own. Rare instructions (SIMD, tables, bulk memory) keep a stack
+//! form: a preceding `SetSp` tells the executor where the top of the
+//! operand stack is and they pop and push there.
+
+/// Declares `Ins`, the register instructions by operand shape, and the
+/// accessor for the result slot of the single-result forms.
+macro_rules! define_ins {
+    (
+        rr: [$($rr:ident),* $(,)?],
+        ri: [$($ri:ident),* $(,)?],
+        un: [$($un:ident),* $(,)?],
+        load: [$($ld:ident),* $(,)?],
+        other: { $($other:tt)* }
+    ) => {
+        /// One internal instruction. Slots are relative to the frame base;
+        /// functions, tables, memories, globals and segments are store
+        /// addresses; jump targets are code positions.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub(crate) enum Ins {
+            $(
+                /// `d = a <op> b`.
+                $rr { d: u32, a: u32, b: u32 },
+            )*
+            $(
+                /// `d = a <op> imm`.
+                $ri { d: u32, a: u32, imm: u32 },
+            )*
+            $(
+                /// `d = <op> a`.
+                $un { d: u32, a: u32 },
+            )*
+            $(
+                /// `d = load(a + offset)` from the function's memory 0.
+                $ld { d: u32, a: u32, offset: u32 },
+            )*
+            $($other)*
+        }
+
+        impl Ins {
+            /// The result slot of an instruction that writes exactly one
+            /// slot and nothing else, so the compiler may redirect it.
+            pub(crate) fn dst_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    $( Ins::$rr { d, .. } => Some(d), )*
+                    $( Ins::$ri { d, .. } => Some(d), )*
+                    $( Ins::$un { d, .. } => Some(d), )*
+                    $( Ins::$ld { d, .. } => Some(d), )*
+                    Ins::GlobalGet { d, .. }
+                    | Ins::I32LoadAI { d, .. }
+                    | Ins::I64LoadAI { d, .. }
+                    | Ins::I32Load8UAI { d, .. }
+                    | Ins::I32LoadAA { d, .. }
+                    | Ins::I64LoadAA { d, .. }
+                    | Ins::I32Load8UAA { d, .. } => Some(d),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+define_ins! {
+    rr: [
+        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU, I32And, I32Or, I32Xor,
+        I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+        I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
+        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU, I64And, I64Or, I64Xor,
+        I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+        F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+        F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+    ],
+    ri: [
+        I32AddI, I32RSubI, I32MulI, I32DivSI, I32DivUI, I32RemSI, I32RemUI,
+        I32AndI, I32OrI, I32XorI, I32ShlI, I32ShrSI, I32ShrUI, I32RotlI, I32RotrI,
+        I32EqI, I32NeI, I32LtSI, I32LtUI, I32GtSI, I32GtUI, I32LeSI, I32LeUI, I32GeSI, I32GeUI,
+        I64AddI, I64RSubI, I64MulI, I64DivSI, I64DivUI, I64RemSI, I64RemUI,
+        I64AndI, I64OrI, I64XorI, I64ShlI, I64ShrSI, I64ShrUI, I64RotlI, I64RotrI,
+        I64EqI, I64NeI, I64LtSI, I64LtUI, I64GtSI, I64GtUI, I64LeSI, I64LeUI, I64GeSI, I64GeUI,
+    ],
+    un: [
+        I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,
+        I32WrapI64, I64ExtendI32S, I64ExtendI32U,
+        I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+        F32Abs, F32Neg, F32Sqrt, F32Ceil, F32Floor, F32Trunc, F32Nearest,
+        F64Abs, F64Neg, F64Sqrt, F64Ceil, F64Floor, F64Trunc, F64Nearest,
+        F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U,
+        F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U,
+        F32DemoteF64, F64PromoteF32, RefIsNull,
+    ],
+    load: [
+        I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+        I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
+    ],
+    other: {
+        /// Traps "unreachable".
+        Unreachable,
+        /// Traps "out of bounds memory access" (a memarg offset that cannot fit).
+        TrapMemOob,
+        /// Consumes one unit of fuel.
+        Fuel,
+        /// Immediate data of the previous instruction (never executed).
+        Imm(u64),
+        /// Sets the stack-form top of stack to frame slot `.0`.
+        SetSp(u32),
+        /// Unconditional jump.
+        Jump(u32),
+        /// Jumps if slot `c` (an i32) is non-zero.
+        JumpIfNez { c: u32, to: u32 },
+        /// Jumps if slot `c` (an i32) is zero.
+        JumpIfEqz { c: u32, to: u32 },
+        // Fused i32 compare-and-jump: `a <cmp> b` or `a <cmp> imm`.
+        /// Jumps if `a == b`.
+        JumpIfEq { a: u32, b: u32, to: u32 },
+        /// Jumps if `a != b`.
+        JumpIfNe { a: u32, b: u32, to: u32 },
+        /// Jumps if `a < b` (signed).
+        JumpIfLtS { a: u32, b: u32, to: u32 },
+        /// Jumps if `a < b` (unsigned).
+        JumpIfLtU { a: u32, b: u32, to: u32 },
+        /// Jumps if `a > b` (signed).
+        JumpIfGtS { a: u32, b: u32, to: u32 },
+        /// Jumps if `a > b` (unsigned).
+        JumpIfGtU { a: u32, b: u32, to: u32 },
+        /// Jumps if `a <= b` (signed).
+        JumpIfLeS { a: u32, b: u32, to: u32 },
+        /// Jumps if `a <= b` (unsigned).
+        JumpIfLeU { a: u32, b: u32, to: u32 },
+        /// Jumps if `a >= b` (signed).
+        JumpIfGeS { a: u32, b: u32, to: u32 },
+        /// Jumps if `a >= b` (unsigned).
+        JumpIfGeU { a: u32, b: u32, to: u32 },
+        /// Jumps if `a == imm`.
+        JumpIfEqI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a != imm`.
+        JumpIfNeI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a < imm` (signed).
+        JumpIfLtSI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a < imm` (unsigned).
+        JumpIfLtUI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a > imm` (signed).
+        JumpIfGtSI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a > imm` (unsigned).
+        JumpIfGtUI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a <= imm` (signed).
+        JumpIfLeSI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a <= imm` (unsigned).
+        JumpIfLeUI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a >= imm` (signed).
+        JumpIfGeSI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a >= imm` (unsigned).
+        JumpIfGeUI { a: u32, imm: u32, to: u32 },
+        /// Continues at the `min(slot idx, len)`-th following instruction
+        /// (each a `Jump` or a return).
+        BrTable { idx: u32, len: u32 },
+        /// Returns without results.
+        Return0,
+        /// Returns the one-slot value in slot `s`.
+        Return1 { s: u32 },
+        /// Returns the `k` slots starting at slot `from`.
+        ReturnN { from: u32, k: u32 },
+        /// Calls function `func` with arguments in the slots from `base`;
+        /// results come back there.
+        Call { func: u32, base: u32 },
+        /// Calls the function at index slot `idx` of `table`, checking type
+        /// `ty`; arguments sit just below `idx`.
+        CallIndirect { table: u32, ty: u32, idx: u32 },
+        /// `d = s`.
+        Copy { d: u32, s: u32 },
+        /// Two slots (a v128): `d, d+1 = s, s+1`.
+        Copy2 { d: u32, s: u32 },
+        /// `d = v` (zero-extended).
+        Const32 { d: u32, v: u32 },
+        /// `d = v`.
+        Const64 { d: u32, v: u64 },
+        /// `d = c != 0 ? d : b`.
+        Select1 { d: u32, b: u32, c: u32 },
+        /// As `Select1` on two-slot values.
+        Select2 { d: u32, b: u32, c: u32 },
+        /// `d = global g`.
+        GlobalGet { d: u32, g: u32 },
+        /// `global g = s`.
+        GlobalSet { g: u32, s: u32 },
+        /// Two-slot `global.get`.
+        GlobalGet2 { d: u32, g: u32 },
+        /// Two-slot `global.set`.
+        GlobalSet2 { g: u32, s: u32 },
+        /// `i32.store`/`f32.store` of slot `v` at `a + offset` in memory 0.
+        I32Store { a: u32, v: u32, offset: u32 },
+        /// `i64.store`/`f64.store`.
+        I64Store { a: u32, v: u32, offset: u32 },
+        /// `i32.store8`/`i64.store8`.
+        I32Store8 { a: u32, v: u32, offset: u32 },
+        /// `i32.store16`/`i64.store16`.
+        I32Store16 { a: u32, v: u32, offset: u32 },
+        /// `i64.store32`.
+        I64Store32 { a: u32, v: u32, offset: u32 },
+        /// `i32.store` of a constant.
+        I32StoreI { a: u32, imm: u32, offset: u32 },
+        /// `i32.store8` of a constant.
+        I32Store8I { a: u32, imm: u32, offset: u32 },
+        // Address-fused forms (memarg offset 0): the address is `x + imm` or
+        // `x + y`, wrapping at 32 bits like the `i32.add` they replace.
+        /// `i32.store` of slot `v` at `x + imm`.
+        I32StoreAI { x: u32, imm: u32, v: u32 },
+        /// `i64.store` of slot `v` at `x + imm`.
+        I64StoreAI { x: u32, imm: u32, v: u32 },
+        /// `i32.store8` of slot `v` at `x + imm`.
+        I32Store8AI { x: u32, imm: u32, v: u32 },
+        /// `i32.store` of slot `v` at `x + y`.
+        I32StoreAA { x: u32, y: u32, v: u32 },
+        /// `i64.store` of slot `v` at `x + y`.
+        I64StoreAA { x: u32, y: u32, v: u32 },
+        /// `i32.store8` of slot `v` at `x + y`.
+        I32Store8AA { x: u32, y: u32, v: u32 },
+        /// `i32.store8` of the constant `imm` at `x + y`.
+        I32Store8IAA { x: u32, y: u32, imm: u32 },
+        /// `i32.load` at `x + imm`.
+        I32LoadAI { d: u32, x: u32, imm: u32 },
+        /// `i64.load` at `x + imm`.
+        I64LoadAI { d: u32, x: u32, imm: u32 },
+        /// `i32.load8_u` at `x + imm`.
+        I32Load8UAI { d: u32, x: u32, imm: u32 },
+        /// `i32.load` at `x + y`.
+        I32LoadAA { d: u32, x: u32, y: u32 },
+        /// `i64.load` at `x + y`.
+        I64LoadAA { d: u32, x: u32, y: u32 },
+        /// `i32.load8_u` at `x + y`.
+        I32Load8UAA { d: u32, x: u32, y: u32 },
+        // Stack forms (after `SetSp`).
+        /// `table.get`.
+        TableGet(u32),
+        /// `table.set`.
+        TableSet(u32),
+        /// `table.size`.
+        TableSize(u32),
+        /// `table.grow`.
+        TableGrow(u32),
+        /// `table.fill`.
+        TableFill(u32),
+        /// `table.copy`.
+        TableCopy { dst: u32, src: u32 },
+        /// `table.init`.
+        TableInit { table: u32, elem: u32 },
+        /// `elem.drop`.
+        ElemDrop(u32),
+        /// `memory.size`.
+        MemorySize(u32),
+        /// `memory.grow`.
+        MemoryGrow(u32),
+        /// `memory.fill`.
+        MemoryFill(u32),
+        /// `memory.copy`.
+        MemoryCopy { dst: u32, src: u32 },
+        /// `memory.init`.
+        MemoryInit { mem: u32, data: u32 },
+        /// `data.drop`.
+        DataDrop(u32),
+        /// A table-driven numeric or SIMD op.
+        Num(wtool_ast::Op),
+        /// A SIMD lane op.
+        Lane(wtool_ast::Op, u8),
+        /// A load or store on any memory.
+        Mem { op: wtool_ast::Op, mem: u32, offset: u32 },
+        /// `v128.{load,store}N_lane`; the next instruction is `Imm(offset)`.
+        MemLane { op: wtool_ast::Op, lane: u8, mem: u32 },
+        /// `i8x16.shuffle`; the next two instructions are `Imm` lane bytes (lo, hi).
+        Shuffle,
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<Ins>() <= 16);
+
+impl Ins {
+    /// The jump target field of a branch, for patching forward jumps.
+    pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Ins::Jump(to)
+            | Ins::JumpIfNez { to, .. }
+            | Ins::JumpIfEqz { to, .. }
+            | Ins::JumpIfEq { to, .. }
+            | Ins::JumpIfNe { to, .. }
+            | Ins::JumpIfLtS { to, .. }
+            | Ins::JumpIfLtU { to, .. }
+            | Ins::JumpIfGtS { to, .. }
+            | Ins::JumpIfGtU { to, .. }
+            | Ins::JumpIfLeS { to, .. }
+            | Ins::JumpIfLeU { to, .. }
+            | Ins::JumpIfGeS { to, .. }
+            | Ins::JumpIfGeU { to, .. }
+            | Ins::JumpIfEqI { to, .. }
+            | Ins::JumpIfNeI { to, .. }
+            | Ins::JumpIfLtSI { to, .. }
+            | Ins::JumpIfLtUI { to, .. }
+            | Ins::JumpIfGtSI { to, .. }
+            | Ins::JumpIfGtUI { to, .. }
+            | Ins::JumpIfLeSI { to, .. }
+            | Ins::JumpIfLeUI { to, .. }
+            | Ins::JumpIfGeSI { to, .. }
+            | Ins::JumpIfGeUI { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+}
+
+/// An i32 comparison that can be fused into a conditional jump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+/// The right operand of a fused comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rhs {
+    Slot(u32),
+    Imm(u32),
+}
+
+impl Cmp {
+    /// The comparison that holds exactly when this one does not.
+    pub(crate) fn inverse(self) -> Cmp {
+        match self {
+            Cmp::Eq => Cmp::Ne,
+            Cmp::Ne => Cmp::Eq,
+            Cmp::LtS => Cmp::GeS,
+            Cmp::LtU => Cmp::GeU,
+            Cmp::GtS => Cmp::LeS,
+            Cmp::GtU => Cmp::LeU,
+            Cmp::LeS => Cmp::GtS,
+            Cmp::LeU => Cmp::GtU,
+            Cmp::GeS => Cmp::LtS,
+            Cmp::GeU => Cmp::LtU,
+        }
+    }
+
+    /// The fused jump to `to` if `a <cmp> rhs`.
+    pub(crate) fn jump(self, a: u32, rhs: Rhs, to: u32) -> Ins {
+        match rhs {
+            Rhs::Slot(b) => match self {
+                Cmp::Eq => Ins::JumpIfEq { a, b, to },
+                Cmp::Ne => Ins::JumpIfNe { a, b, to },
+                Cmp::LtS => Ins::JumpIfLtS { a, b, to },
+                Cmp::LtU => Ins::JumpIfLtU { a, b, to },
+                Cmp::GtS => Ins::JumpIfGtS { a, b, to },
+                Cmp::GtU => Ins::JumpIfGtU { a, b, to },
+                Cmp::LeS => Ins::JumpIfLeS { a, b, to },
+                Cmp::LeU => Ins::JumpIfLeU { a, b, to },
+                Cmp::GeS => Ins::JumpIfGeS { a, b, to },
+                Cmp::GeU => Ins::JumpIfGeU { a, b, to },
+            },
+            Rhs::Imm(imm) => match self {
+                Cmp::Eq => Ins::JumpIfEqI { a, imm, to },
+                Cmp::Ne => Ins::JumpIfNeI { a, imm, to },
+                Cmp::LtS => Ins::JumpIfLtSI { a, imm, to },
+                Cmp::LtU => Ins::JumpIfLtUI { a, imm, to },
+                Cmp::GtS => Ins::JumpIfGtSI { a, imm, to },
+                Cmp::GtU => Ins::JumpIfGtUI { a, imm, to },
+                Cmp::LeS => Ins::JumpIfLeSI { a, imm, to },
+                Cmp::LeU => Ins::JumpIfLeUI { a, imm, to },
+                Cmp::GeS => Ins::JumpIfGeSI { a, imm, to },
+                Cmp::GeU => Ins::JumpIfGeUI { a, imm, to },
+            },
+        }
+    }
+
+    /// The i32 comparison (and operands) a compare instruction performs.
+    pub(crate) fn of(i: Ins) -> Option<(Cmp, u32, Rhs)> {
+        Some(match i {
+            Ins::I32Eq { a, b, .. } => (Cmp::Eq, a, Rhs::Slot(b)),
+            Ins::I32Ne { a, b, .. } => (Cmp::Ne, a, Rhs::Slot(b)),
+            Ins::I32LtS { a, b, .. } => (Cmp::LtS, a, Rhs::Slot(b)),
+            Ins::I32LtU { a, b, .. } => (Cmp::LtU, a, Rhs::Slot(b)),
+            Ins::I32GtS { a, b, .. } => (Cmp::GtS, a, Rhs::Slot(b)),
+            Ins::I32GtU { a, b, .. } => (Cmp::GtU, a, Rhs::Slot(b)),
+            Ins::I32LeS { a, b, .. } => (Cmp::LeS, a, Rhs::Slot(b)),
+            Ins::I32LeU { a, b, .. } => (Cmp::LeU, a, Rhs::Slot(b)),
+            Ins::I32GeS { a, b, .. } => (Cmp::GeS, a, Rhs::Slot(b)),
+            Ins::I32GeU { a, b, .. } => (Cmp::GeU, a, Rhs::Slot(b)),
+            Ins::I32EqI { a, imm, .. } => (Cmp::Eq, a, Rhs::Imm(imm)),
+            Ins::I32NeI { a, imm, .. } => (Cmp::Ne, a, Rhs::Imm(imm)),
+            Ins::I32LtSI { a, imm, .. } => (Cmp::LtS, a, Rhs::Imm(imm)),
+            Ins::I32LtUI { a, imm, .. } => (Cmp::LtU, a, Rhs::Imm(imm)),
+            Ins::I32GtSI { a, imm, .. } => (Cmp::GtS, a, Rhs::Imm(imm)),
+            Ins::I32GtUI { a, imm, .. } => (Cmp::GtU, a, Rhs::Imm(imm)),
+            Ins::I32LeSI { a, imm, .. } => (Cmp::LeS, a, Rhs::Imm(imm)),
+            Ins::I32LeUI { a, imm, .. } => (Cmp::LeU, a, Rhs::Imm(imm)),
+            Ins::I32GeSI { a, imm, .. } => (Cmp::GeS, a, Rhs::Imm(imm)),
+            Ins::I32GeUI { a, imm, .. } => (Cmp::GeU, a, Rhs::Imm(imm)),
+            // `eqz` is `== 0`.
+            Ins::I32Eqz { a, .. } => (Cmp::Eq, a, Rhs::Imm(0)),
+            _ => return None,
+        })
+    }
+}
