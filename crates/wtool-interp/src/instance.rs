@@ -296,6 +296,8 @@ impl Store {
                 result =
                     crate::compile::verify_flow(&code, start).map_err(InstantiateError::Compile);
             }
+            Rc::make_mut(&mut self.handlers)
+                .extend(code[start..].iter().map(crate::handlers::handler_for));
             *Rc::make_mut(&mut self.code) = code;
             self.code_offsets = offsets;
             result?;

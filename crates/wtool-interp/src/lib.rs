@@ -40,6 +40,7 @@
 mod compile;
 mod exec;
 mod forms;
+mod handlers;
 mod ins;
 mod instance;
 pub mod memory;

@@ -174,6 +174,8 @@ pub struct Store {
     pub(crate) instances: Vec<InstanceData>,
     /// All compiled code; a function is an entry pc into it.
     pub(crate) code: Rc<Vec<Ins>>,
+    /// The handler of each instruction in `code` (same length).
+    pub(crate) handlers: Rc<Vec<crate::handlers::Handler>>,
     /// Source offset of each instruction of `code` (`u32::MAX` if unknown).
     pub(crate) code_offsets: Vec<u32>,
     /// `(entry pc, func addr)` of every compiled function, by pc.
@@ -222,6 +224,7 @@ impl Store {
             datas: Vec::new(),
             instances: Vec::new(),
             code: Rc::new(Vec::new()),
+            handlers: Rc::new(Vec::new()),
             code_offsets: Vec::new(),
             code_funcs: Vec::new(),
             fuel: config.fuel.unwrap_or(u64::MAX),

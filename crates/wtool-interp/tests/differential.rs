@@ -83,8 +83,16 @@ fn run_one(seed: u64) -> usize {
 
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, &wasm).expect("wasmi accepts wasm-smith output");
-    let mut wstore = wasmi::Store::new(&engine, ());
-    let theirs = wasmi::Linker::<()>::new(&engine).instantiate_and_start(&mut wstore, &module);
+    // Growing a table or memory may fail (the spec leaves the limit to the
+    // implementation): give wasmi ours, so both fail at the same sizes.
+    let limits = wasmi::StoreLimitsBuilder::new()
+        .table_elements(wtool_interp::table::MAX_TABLE as usize)
+        .memory_size((wtool_interp::memory::MAX_PAGES * 65536) as usize)
+        .build();
+    let mut wstore = wasmi::Store::new(&engine, limits);
+    wstore.limiter(|l| l);
+    let theirs = wasmi::Linker::<wasmi::StoreLimits>::new(&engine)
+        .instantiate_and_start(&mut wstore, &module);
 
     let ast = wtool_binary::decode(&wasm).expect("decode");
     let mut store = Store::new();

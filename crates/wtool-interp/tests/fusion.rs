@@ -1,7 +1,8 @@
-//! The compiler fuses common instruction sequences into single internal
-//! instructions (compare-and-branch, local/constant operands, loop steps).
-//! Each function below is written to hit one fused form; every one is run
-//! on edge-case inputs in our interpreter and in wasmi and must agree.
+//! The compiler turns common instruction sequences into single internal
+//! instructions (compare-and-branch, local and constant operands, results
+//! written straight to locals, counting loops). Each function below is
+//! written to hit one such shape; every one is run on edge-case inputs in
+//! our interpreter and in wasmi and must agree.
 
 mod common;
 
