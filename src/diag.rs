@@ -47,6 +47,8 @@ pub enum CliError {
     },
     /// A finished one-line message (`error: …` is prepended), exit code 1.
     Plain(String),
+    /// An error followed by more lines (a trap's backtrace after its snippet).
+    WithTrailer(Box<CliError>, String),
     /// The errors were already printed (e.g. one per file by `validate`); exit code 1.
     Reported,
     /// The command line asked for something impossible (exit code 2).
@@ -72,6 +74,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } => 2,
+            CliError::WithTrailer(e, _) => e.exit_code(),
             _ => 1,
         }
     }
@@ -100,6 +103,11 @@ impl CliError {
                 writeln!(out, "error: {message}\n  --> {file} at offset {offset:#x}")
             }
             CliError::Plain(message) => writeln!(out, "error: {message}"),
+            CliError::WithTrailer(e, trailer) => {
+                out.push_str(&e.render(color));
+                out.push_str(trailer);
+                Ok(())
+            }
             CliError::Reported => Ok(()),
             CliError::Usage { message, hint } => {
                 let _ = writeln!(out, "error: {message}");

@@ -3,7 +3,7 @@
 //! `_start`, WASI preview1 command).
 
 use crate::diag::CliError;
-use crate::io::{FeaturesArg, InputArg};
+use crate::io::{FeaturesArg, Format, Input, InputArg};
 use std::cell::RefCell;
 use std::io::Write as _;
 use std::path::Path;
@@ -85,9 +85,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
 
     let outcome = match store.instantiate(&module, &imports) {
         Ok(inst) => match &args.invoke {
-            Some(name) => invoke(&mut store, inst, name, &args.args),
+            Some(name) => invoke(&mut store, inst, name, &args.args, &input),
             None => match store.get_export(inst, "_start") {
-                Some(Extern::Func(f)) => store.call(f, &[]).map(|_| ()).map_err(trap),
+                Some(Extern::Func(f)) => store
+                    .call(f, &[])
+                    .map(|_| ())
+                    .map_err(|t| trap(t, &input)),
                 _ if module.start.is_some() => Ok(()),
                 _ => Err(CliError::Usage {
                     message: "the module has no start function and no `_start` export".into(),
@@ -95,7 +98,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 }),
             },
         },
-        Err(InstantiateError::Trap(t)) => Err(trap(t)),
+        Err(InstantiateError::Trap(t)) => Err(trap(t, &input)),
         Err(e) => Err(CliError::Plain(format!("{}: {e}", input.name))),
     };
     // The WASI streams flush when the context goes away, before any exit.
@@ -151,6 +154,7 @@ fn invoke(
     inst: wtool_interp::InstanceId,
     name: &str,
     texts: &[String],
+    input: &Input,
 ) -> Result<(), CliError> {
     let Some(ty) = store.export_func_type(inst, name) else {
         let funcs: Vec<String> = store
@@ -187,7 +191,9 @@ fn invoke(
             hint: Some(format!("`{name}` has type {sig}; see `wtool run --help`")),
         })?);
     }
-    let results = store.invoke(inst, name, &values).map_err(trap)?;
+    let results = store
+        .invoke(inst, name, &values)
+        .map_err(|t| trap(t, input))?;
     let mut out = std::io::stdout().lock();
     for r in &results {
         // A closed stdout is not an error of the program (`| head`).
@@ -214,30 +220,67 @@ fn signature(ty: &wtool_ast::FuncType) -> String {
 }
 
 /// A trap as an error with its backtrace; `proc_exit` ends the process with its code.
-fn trap(t: Trap) -> CliError {
+/// For text input the trapping instruction is shown in its source and every
+/// frame is located by `file:line:col`.
+fn trap(t: Trap, input: &Input) -> CliError {
     if let TrapKind::Exit(code) = t.kind {
         let _ = std::io::stdout().flush();
         // Anything WASI buffered was written by the stream itself.
         std::process::exit(code);
     }
-    let bt = backtrace(&t);
-    let bt = bt.trim_end();
-    if bt.is_empty() {
-        CliError::Plain(format!("trap: {}", t.message()))
-    } else {
-        CliError::Plain(format!("trap: {}\n{bt}", t.message()))
+    let text = match input.format {
+        Format::Text => std::str::from_utf8(&input.bytes).ok(),
+        Format::Binary => None,
+    };
+    let at = |o: u32| match text {
+        Some(src) => {
+            let (line, col) = wtool_text::line_col(src.as_bytes(), o as usize);
+            format!("{}:{line}:{col}", input.name)
+        }
+        None => format!("0x{o:x}"),
+    };
+    let bt = backtrace(&t, at);
+    let message = format!("trap: {}", t.message());
+    match (text, t.backtrace.first().and_then(|f| f.offset)) {
+        (Some(src), Some(offset)) => CliError::WithTrailer(
+            Box::new(CliError::Source {
+                file: input.name.clone(),
+                text: src.to_string(),
+                offset: offset as usize,
+                len: token_len(src, offset as usize),
+                message,
+            }),
+            bt,
+        ),
+        _ if bt.is_empty() => CliError::Plain(message),
+        _ => CliError::Plain(format!("{message}\n{}", bt.trim_end())),
     }
+}
+
+/// Length of the instruction name at `offset` (what the snippet underlines).
+fn token_len(src: &str, offset: usize) -> usize {
+    src.get(offset..).map_or(0, |rest| {
+        rest.find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .unwrap_or(rest.len())
+    })
 }
 
 /// One line per frame, innermost first; a run of identical frames (deep
 /// recursion) is shown once with its count, so the error stays readable.
-fn backtrace(t: &Trap) -> String {
+fn backtrace(t: &Trap, at: impl Fn(u32) -> String) -> String {
     let mut s = String::new();
     let frames = &t.backtrace;
     let mut i = 0;
     while let Some(fr) = frames.get(i) {
         let run = frames[i..].iter().take_while(|f| *f == fr).count();
-        s.push_str(&format!("  {i}: {fr}\n"));
+        let name = match &fr.func_name {
+            Some(n) => format!("func {} (${n})", fr.func_index),
+            None => format!("func {}", fr.func_index),
+        };
+        match fr.offset {
+            Some(o) => s.push_str(&format!("  {i}: {name} at {}\n", at(o))),
+            None => s.push_str(&format!("  {i}: {name}\n")),
+        }
         if run > 1 {
             s.push_str(&format!("  … {} more frames like {i}\n", run - 1));
         }
