@@ -143,19 +143,14 @@ fn backtrace(store: &Store, frames: &[Frame], pc: usize, func: u32) -> Vec<Backt
 }
 
 #[inline(always)]
-pub(crate) fn load<const N: usize>(data: &[u8], addr: u64, offset: u32) -> Option<[u8; N]> {
+fn load<const N: usize>(data: &[u8], addr: u64, offset: u32) -> Option<[u8; N]> {
     let ea = usize::try_from(addr + offset as u64).ok()?;
     let s = data.get(ea..ea.checked_add(N)?)?;
     s.try_into().ok()
 }
 
 #[inline(always)]
-pub(crate) fn store_bytes<const N: usize>(
-    data: &mut [u8],
-    addr: u64,
-    offset: u32,
-    b: [u8; N],
-) -> bool {
+fn store_bytes<const N: usize>(data: &mut [u8], addr: u64, offset: u32, b: [u8; N]) -> bool {
     let Ok(ea) = usize::try_from(addr + offset as u64) else {
         return false;
     };
@@ -211,12 +206,15 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
         sp: sp0 + ls,
         cur_func: func,
         mem0,
+        mem_base: std::ptr::null_mut(),
+        mem_len: 0,
         limit,
         max_depth,
         pc: entry,
         fp: 0,
         trap: None,
     };
+    cx.refresh_mem();
     let (mut pc, mut fp) = (entry, 0);
     loop {
         match handlers::next(&mut cx, stack, pc, fp, BUDGET) {

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use wtool_ast::ValType;
 
-use crate::exec::{load, stack_op, store_bytes, Stack, M};
+use crate::exec::{stack_op, Stack, M};
 use crate::ins::Ins;
 use crate::numeric;
 use crate::store::{Caller, FuncInst, InstanceId, Store};
@@ -58,6 +58,10 @@ pub(crate) struct Cx<'s> {
     pub cur_func: u32,
     /// Store address of the current function's memory 0.
     pub mem0: usize,
+    /// That memory's bytes (null and 0 when there is none), cached for the
+    /// register loads and stores; see `refresh_mem`.
+    pub mem_base: *mut u8,
+    pub mem_len: usize,
     pub limit: usize,
     pub max_depth: usize,
     /// Where the chain stopped (yield or trap).
@@ -66,13 +70,65 @@ pub(crate) struct Cx<'s> {
     pub trap: Option<TrapKind>,
 }
 
+/// The traps handlers raise themselves, as one byte: building a
+/// `TrapKind` (which can hold a string) in a handler would give every
+/// handler a stack frame.
+#[derive(Clone, Copy, Debug)]
+enum TrapCode {
+    Unreachable,
+    MemoryOutOfBounds,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    CallStackExhausted,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    OutOfFuel,
+}
+
+impl From<TrapCode> for TrapKind {
+    fn from(c: TrapCode) -> TrapKind {
+        match c {
+            TrapCode::Unreachable => TrapKind::Unreachable,
+            TrapCode::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+            TrapCode::IntegerDivideByZero => TrapKind::IntegerDivideByZero,
+            TrapCode::IntegerOverflow => TrapKind::IntegerOverflow,
+            TrapCode::CallStackExhausted => TrapKind::CallStackExhausted,
+            TrapCode::UndefinedElement => TrapKind::UndefinedElement,
+            TrapCode::UninitializedElement => TrapKind::UninitializedElement,
+            TrapCode::IndirectCallTypeMismatch => TrapKind::IndirectCallTypeMismatch,
+            TrapCode::OutOfFuel => TrapKind::OutOfFuel,
+        }
+    }
+}
+
 impl Cx<'_> {
+    /// Stops with trap `c` at `pc`.
+    #[cold]
+    #[inline(never)]
+    fn trap_code(&mut self, pc: usize, c: TrapCode) -> Exit {
+        self.trap_at(pc, c.into())
+    }
+
     /// Stops with trap `k` at `pc`.
     #[cold]
+    #[inline(never)]
     fn trap_at(&mut self, pc: usize, k: TrapKind) -> Exit {
         self.trap = Some(k);
         self.pc = pc;
         Exit::Trap
+    }
+
+    /// Re-reads memory 0's buffer. Called after everything that can move
+    /// or resize it or switch to another memory 0: calls and returns,
+    /// host functions and the stack-form instructions (`memory.grow`).
+    /// Register handlers run only in between, so the cache is current
+    /// whenever they read it.
+    pub(crate) fn refresh_mem(&mut self) {
+        (self.mem_base, self.mem_len) = match self.store.mems.get_mut(self.mem0) {
+            Some(m) => (m.data.as_mut_ptr(), m.data.len()),
+            None => (std::ptr::null_mut(), 0),
+        };
     }
 
     /// Follows the store's code after something may have instantiated more.
@@ -129,12 +185,35 @@ fn f64u(x: u64, f: fn(f64) -> f64) -> u64 {
     f(f64::from_bits(x)).to_bits()
 }
 
+/// `N` bytes at `base + ea`.
+///
+/// # Safety
+/// `base + ea .. base + ea + N` must lie in one live allocation.
+#[inline(always)]
+#[allow(unsafe_code)]
+unsafe fn read_at<const N: usize>(base: *mut u8, ea: usize) -> [u8; N] {
+    // SAFETY: the caller's contract; unaligned reads are allowed.
+    unsafe { std::ptr::read_unaligned(base.add(ea) as *const [u8; N]) }
+}
+
+/// Writes `b` at `base + ea`.
+///
+/// # Safety
+/// `base + ea .. base + ea + N` must lie in one live allocation that
+/// nothing else borrows.
+#[inline(always)]
+#[allow(unsafe_code)]
+unsafe fn write_at<const N: usize>(base: *mut u8, ea: usize, b: [u8; N]) {
+    // SAFETY: the caller's contract; unaligned writes are allowed.
+    unsafe { std::ptr::write_unaligned(base.add(ea) as *mut [u8; N], b) }
+}
+
 /// Declares a handler per register instruction. The helper macros are
 /// defined inside each function so that they can name its parameters.
 macro_rules! handlers {
     ($( $v:ident $f:tt => $body:block )*) => {
         $(
-            #[allow(non_snake_case, unused_macros, clippy::redundant_closure_call)]
+            #[allow(non_snake_case, unused_macros, unsafe_code, clippy::redundant_closure_call)]
             fn $v(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit {
                 macro_rules! cx {
                     () => {
@@ -142,8 +221,8 @@ macro_rules! handlers {
                     };
                 }
                 macro_rules! trap {
-                    ($k:expr) => {
-                        return cx.trap_at(pc, $k)
+                    ($k:ident) => {
+                        return cx.trap_code(pc, TrapCode::$k)
                     };
                 }
                 // Frame slot `s`.
@@ -232,14 +311,14 @@ macro_rules! handlers {
                     ($d:expr, $x:expr, $y:expr, $t:ty, $s:ty, $op:ident) => {{
                         let (x, y): ($t, $t) = ($x, $y);
                         if y == 0 {
-                            trap!(TrapKind::IntegerDivideByZero);
+                            trap!(IntegerDivideByZero);
                         }
                         let v: $t = divide!(@ $op, x, y, $t, $s);
                         w!($d, v as u64)
                     }};
                     (@ div_s, $x:expr, $y:expr, $t:ty, $s:ty) => {{
                         if $x as $s == <$s>::MIN && $y as $s == -1 {
-                            trap!(TrapKind::IntegerOverflow);
+                            trap!(IntegerOverflow);
                         }
                         ($x as $s).wrapping_div($y as $s) as $t
                     }};
@@ -253,34 +332,32 @@ macro_rules! handlers {
                         $x % $y
                     };
                 }
-                macro_rules! memory0 {
-                    () => {
-                        match cx.store.mems.get_mut(cx.mem0) {
-                            Some(m) => &mut m.data,
-                            None => trap!(TrapKind::MemoryOutOfBounds),
-                        }
-                    };
-                }
                 // Loads and stores at `x + y` (32-bit wrapping) plus an offset.
                 macro_rules! ld {
                     ($d:expr, $x:expr, $y:expr, $off:expr, $n:literal, $op:expr) => {{
-                        let addr = ($x as u32).wrapping_add($y) as u64;
+                        let ea = ($x as u32).wrapping_add($y) as u64 + $off as u64;
                         let op: fn([u8; $n]) -> u64 = $op;
-                        let data = memory0!();
-                        match load::<$n>(data, addr, $off) {
-                            Some(b) => w!($d, op(b)),
-                            None => trap!(TrapKind::MemoryOutOfBounds),
+                        if ea + $n > cx.mem_len as u64 {
+                            trap!(MemoryOutOfBounds);
                         }
+                        // SAFETY: `mem_base` points to `mem_len` bytes of
+                        // memory 0, current since the last `refresh_mem`
+                        // (nothing a register handler does can move them),
+                        // and `ea + N <= mem_len` was just checked.
+                        let b: [u8; $n] = unsafe { read_at(cx.mem_base, ea as usize) };
+                        w!($d, op(b))
                     }};
                 }
                 macro_rules! st {
                     ($x:expr, $y:expr, $off:expr, $bytes:expr) => {{
-                        let addr = ($x as u32).wrapping_add($y) as u64;
+                        let ea = ($x as u32).wrapping_add($y) as u64 + $off as u64;
                         let bytes = $bytes;
-                        let data = memory0!();
-                        if !store_bytes(data, addr, $off, bytes) {
-                            trap!(TrapKind::MemoryOutOfBounds);
+                        if ea + bytes.len() as u64 > cx.mem_len as u64 {
+                            trap!(MemoryOutOfBounds);
                         }
+                        // SAFETY: as for `ld!`: in bounds of the current
+                        // buffer of memory 0, which nothing else borrows.
+                        unsafe { write_at(cx.mem_base, ea as usize, bytes) };
                     }};
                 }
                 macro_rules! ldr {
@@ -304,7 +381,7 @@ macro_rules! handlers {
                     };
                 }
                 let Ins::$v $f = fetch(cx, pc) else {
-                    return cx.trap_at(pc, TrapKind::Unreachable);
+                    return cx.trap_code(pc, TrapCode::Unreachable);
                 };
                 $body
                 next(cx, stack, pc + 1, fp, n)
@@ -364,20 +441,20 @@ handlers! {
                 }
     GlobalGet { d, g } => {
                     let Some(g) = cx!().store.globals.get(g as usize) else {
-                        trap!(TrapKind::Unreachable)
+                        trap!(Unreachable)
                     };
                     w!(d, g.lo);
                 }
     GlobalSet { g, s } => {
                     let v = r!(s);
                     let Some(g) = cx!().store.globals.get_mut(g as usize) else {
-                        trap!(TrapKind::Unreachable)
+                        trap!(Unreachable)
                     };
                     g.lo = v;
                 }
     GlobalGet2 { d, g } => {
                     let Some(g) = cx!().store.globals.get(g as usize) else {
-                        trap!(TrapKind::Unreachable)
+                        trap!(Unreachable)
                     };
                     let (lo, hi) = (g.lo, g.hi);
                     w!(d, lo);
@@ -386,7 +463,7 @@ handlers! {
     GlobalSet2 { g, s } => {
                     let (lo, hi) = (r!(s), r!(s + 1));
                     let Some(g) = cx!().store.globals.get_mut(g as usize) else {
-                        trap!(TrapKind::Unreachable)
+                        trap!(Unreachable)
                     };
                     g.lo = lo;
                     g.hi = hi;
@@ -694,16 +771,16 @@ pub(crate) fn handler_for(i: &Ins) -> Handler {
 }
 
 fn unreachable_op(cx: &mut Cx<'_>, _: &mut Stack, pc: usize, _: usize, _: u32) -> Exit {
-    cx.trap_at(pc, TrapKind::Unreachable)
+    cx.trap_code(pc, TrapCode::Unreachable)
 }
 
 fn trap_mem_oob(cx: &mut Cx<'_>, _: &mut Stack, pc: usize, _: usize, _: u32) -> Exit {
-    cx.trap_at(pc, TrapKind::MemoryOutOfBounds)
+    cx.trap_code(pc, TrapCode::MemoryOutOfBounds)
 }
 
 fn fuel(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit {
     if cx.store.fuel == 0 {
-        return cx.trap_at(pc, TrapKind::OutOfFuel);
+        return cx.trap_code(pc, TrapCode::OutOfFuel);
     }
     cx.store.fuel -= 1;
     next(cx, stack, pc + 1, fp, n)
@@ -718,14 +795,14 @@ fn set_sp(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> E
 
 fn jump(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit {
     let Ins::Jump(to) = fetch(cx, pc) else {
-        return cx.trap_at(pc, TrapKind::Unreachable);
+        return cx.trap_code(pc, TrapCode::Unreachable);
     };
     next(cx, stack, to as usize, fp, n)
 }
 
 fn br_table(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit {
     let Ins::BrTable { idx, len } = fetch(cx, pc) else {
-        return cx.trap_at(pc, TrapKind::Unreachable);
+        return cx.trap_code(pc, TrapCode::Unreachable);
     };
     let i = (stack[(fp + idx as usize) & M] as u32).min(len);
     next(cx, stack, pc + 1 + i as usize, fp, n)
@@ -743,7 +820,10 @@ fn ret(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit
     match cx.frames.pop() {
         Some(fr) => {
             cx.cur_func = fr.func;
-            cx.mem0 = fr.mem0 as usize;
+            if fr.mem0 as usize != cx.mem0 {
+                cx.mem0 = fr.mem0 as usize;
+                cx.refresh_mem();
+            }
             next(cx, stack, fr.ret_pc as usize, fr.fp as usize, n)
         }
         None => Exit::Done,
@@ -756,13 +836,13 @@ fn call(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exi
         Ins::CallIndirect { table, ty, idx } => {
             let i = stack[(fp + idx as usize) & M] as u32 as usize;
             let Some(t) = cx.store.tables.get(table as usize) else {
-                return cx.trap_at(pc, TrapKind::UndefinedElement);
+                return cx.trap_code(pc, TrapCode::UndefinedElement);
             };
             let Some(&slot) = t.elems.get(i) else {
-                return cx.trap_at(pc, TrapKind::UndefinedElement);
+                return cx.trap_code(pc, TrapCode::UndefinedElement);
             };
             if slot == NULL_REF {
-                return cx.trap_at(pc, TrapKind::UninitializedElement);
+                return cx.trap_code(pc, TrapCode::UninitializedElement);
             }
             let f = (slot - 1) as u32;
             let ps = match cx.store.funcs.get(f as usize) {
@@ -772,11 +852,11 @@ fn call(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exi
                     .types
                     .get(ty as usize)
                     .map_or(0, |t| slots_of(&t.params)),
-                _ => return cx.trap_at(pc, TrapKind::IndirectCallTypeMismatch),
+                _ => return cx.trap_code(pc, TrapCode::IndirectCallTypeMismatch),
             };
             (f, idx as usize - ps as usize)
         }
-        _ => return cx.trap_at(pc, TrapKind::Unreachable),
+        _ => return cx.trap_code(pc, TrapCode::Unreachable),
     };
     match cx.store.funcs.get(target as usize) {
         Some(FuncInst::Wasm(w)) => {
@@ -789,7 +869,7 @@ fn call(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exi
                 w.mem0 as usize,
             );
             if cx.frames.len() >= cx.max_depth || new_fp + mh > cx.limit {
-                return cx.trap_at(pc, TrapKind::CallStackExhausted);
+                return cx.trap_code(pc, TrapCode::CallStackExhausted);
             }
             if ls != 0 {
                 let l0 = new_fp + ps;
@@ -802,14 +882,17 @@ fn call(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exi
                 mem0: cx.mem0 as u32,
             });
             cx.cur_func = target;
-            cx.mem0 = mem0;
+            if mem0 != cx.mem0 {
+                cx.mem0 = mem0;
+                cx.refresh_mem();
+            }
             next(cx, stack, entry, new_fp, n)
         }
         Some(FuncInst::Host { .. }) => match host_call(cx, stack, target, fp + base) {
             Ok(()) => next(cx, stack, pc + 1, fp, n),
             Err(k) => cx.trap_at(pc, k),
         },
-        None => cx.trap_at(pc, TrapKind::Unreachable),
+        None => cx.trap_code(pc, TrapCode::Unreachable),
     }
 }
 
@@ -849,6 +932,7 @@ fn host_call(cx: &mut Cx<'_>, stack: &mut Stack, target: u32, at: usize) -> Resu
         &mut results,
     );
     cx.refresh_code();
+    cx.refresh_mem();
     r.map_err(|t| t.kind)?;
     let mut o = at;
     if o + 2 * results.len() > cx.limit {
@@ -872,7 +956,9 @@ fn host_call(cx: &mut Cx<'_>, stack: &mut Stack, target: u32, at: usize) -> Resu
 
 fn stack_form(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit {
     let ins = fetch(cx, pc);
-    match stack_op(cx.store, stack, &cx.code_rc, pc, cx.sp, ins) {
+    let r = stack_op(cx.store, stack, &cx.code_rc, pc, cx.sp, ins);
+    cx.refresh_mem();
+    match r {
         Ok((p, s)) => {
             cx.sp = s;
             next(cx, stack, p, fp, n)
