@@ -159,7 +159,9 @@ pub(crate) fn resolve<'a>(
             // (bounded like links, so a flapping entry cannot keep us here).
             Err(H::INVAL) => {
                 let st = rustix::fs::statat(cur, comp.as_slice(), AtFlags::SYMLINK_NOFOLLOW)?;
-                if crate::host::stat_filetype(&st) != FileType::Directory {
+                // A link again by now (still flapping) is looked at again too.
+                let kind = crate::host::stat_filetype(&st);
+                if kind != FileType::Directory && kind != FileType::Symlink {
                     return Err(Errno::Notdir);
                 }
                 links += 1;

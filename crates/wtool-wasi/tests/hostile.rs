@@ -388,6 +388,9 @@ fn racing_symlink_swaps_never_escape() {
                 ok += 1;
             }
             Err(Errno::Notcapable) => refused += 1,
+            // An entry that keeps flapping exhausts the bounded re-resolution:
+            // a refusal too (seen once under a fully loaded test run).
+            Err(Errno::Loop) => refused += 1,
             Err(e) => panic!("unexpected {e}"),
         }
     }
