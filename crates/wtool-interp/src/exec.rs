@@ -293,6 +293,17 @@ pub(crate) fn stack_op(
         }};
     }
 
+    // The three operands of the bulk table and memory operations: a
+    // destination index, a source (index or value) and a count.
+    macro_rules! pop3 {
+        () => {{
+            let n = stack[(sp - 1) & M] as u32 as usize;
+            let x = stack[(sp - 2) & M];
+            let d = stack[(sp - 3) & M] as u32 as usize;
+            sp -= 3;
+            (d, x, n)
+        }};
+    }
     match ins {
         Ins::TableGet(t) => {
             let i = stack[(sp - 1) & M] as u32 as usize;
@@ -330,10 +341,7 @@ pub(crate) fn stack_op(
             stack[(sp - 1) & M] = r as u64;
         }
         Ins::TableFill(t) => {
-            let n = stack[(sp - 1) & M] as u32 as usize;
-            let v = stack[(sp - 2) & M];
-            let d = stack[(sp - 3) & M] as u32 as usize;
-            sp -= 3;
+            let (d, v, n) = pop3!();
             match store
                 .tables
                 .get_mut(t as usize)
@@ -344,20 +352,16 @@ pub(crate) fn stack_op(
             }
         }
         Ins::TableCopy { dst, src } => {
-            let n = stack[(sp - 1) & M] as u32 as usize;
-            let s = stack[(sp - 2) & M] as u32 as usize;
-            let d = stack[(sp - 3) & M] as u32 as usize;
-            sp -= 3;
+            let (d, s, n) = pop3!();
+            let s = s as u32 as usize;
             let ok = table_copy(store, dst, src, d, s, n);
             if !ok {
                 trap!(TrapKind::TableOutOfBounds);
             }
         }
         Ins::TableInit { table, elem } => {
-            let n = stack[(sp - 1) & M] as u32 as usize;
-            let s = stack[(sp - 2) & M] as u32 as usize;
-            let d = stack[(sp - 3) & M] as u32 as usize;
-            sp -= 3;
+            let (d, s, n) = pop3!();
+            let s = s as u32 as usize;
             if !table_init(store, table, elem, d, s, n) {
                 trap!(TrapKind::TableOutOfBounds);
             }
@@ -381,10 +385,8 @@ pub(crate) fn stack_op(
             stack[(sp - 1) & M] = r as u64;
         }
         Ins::MemoryFill(m) => {
-            let n = stack[(sp - 1) & M] as u32 as usize;
-            let v = stack[(sp - 2) & M] as u8;
-            let d = stack[(sp - 3) & M] as u32 as usize;
-            sp -= 3;
+            let (d, v, n) = pop3!();
+            let v = v as u8;
             let data = mem!(m);
             match data.get_mut(d..d + n) {
                 Some(s) => s.fill(v),
@@ -392,19 +394,15 @@ pub(crate) fn stack_op(
             }
         }
         Ins::MemoryCopy { dst, src } => {
-            let n = stack[(sp - 1) & M] as u32 as usize;
-            let s = stack[(sp - 2) & M] as u32 as usize;
-            let d = stack[(sp - 3) & M] as u32 as usize;
-            sp -= 3;
+            let (d, s, n) = pop3!();
+            let s = s as u32 as usize;
             if !memory_copy(store, dst, src, d, s, n) {
                 trap!(TrapKind::MemoryOutOfBounds);
             }
         }
         Ins::MemoryInit { mem, data } => {
-            let n = stack[(sp - 1) & M] as u32 as usize;
-            let s = stack[(sp - 2) & M] as u32 as usize;
-            let d = stack[(sp - 3) & M] as u32 as usize;
-            sp -= 3;
+            let (d, s, n) = pop3!();
+            let s = s as u32 as usize;
             if !memory_init(store, mem, data, d, s, n) {
                 trap!(TrapKind::MemoryOutOfBounds);
             }
