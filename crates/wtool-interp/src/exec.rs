@@ -1,7 +1,9 @@
-//! The executor: one loop over the compiled code with an explicit frame
-//! stack and a value stack of untyped 64-bit slots. A wasm call pushes a
-//! frame and jumps; it never recurses natively, so deep recursion ends in
-//! the "call stack exhausted" trap at the configured depth.
+//! The executor's entry points: `invoke` (typed arguments and results),
+//! the driver loop over the threaded handlers (`handlers.rs`), and the
+//! stack-form instructions (SIMD, tables, bulk memory). Values live in a
+//! stack of untyped 64-bit slots; a wasm call pushes a frame on an explicit
+//! frame stack and never recurses natively, so deep recursion ends in the
+//! "call stack exhausted" trap at the configured depth.
 
 use std::rc::Rc;
 
@@ -15,8 +17,7 @@ use crate::trap::{BacktraceFrame, Trap, TrapKind};
 use crate::values::{FuncAddr, Value};
 
 /// Slots of the value stack. A power of two: the executor indexes it with
-/// `i & M`, which the compiler proves in bounds, so the hot loop needs no
-/// bounds checks and no `unsafe`. The compiler's stack-height bookkeeping
+/// `i & M`, so slot accesses need neither bounds checks nor `unsafe`. The compiler's stack-height bookkeeping
 /// (checked at every function entry against the configured limit) keeps
 /// real indices below this, so the mask never actually wraps.
 pub(crate) const STACK_SLOTS: usize = 1 << 20;

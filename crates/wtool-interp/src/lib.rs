@@ -1,6 +1,7 @@
 //! The wtool interpreter: the spec's store and instance model, a compiler
-//! from validated functions to flat internal code, and an executor loop
-//! over an explicit frame stack and a value stack of untyped 64-bit slots.
+//! from validated functions to register-form internal code (operands are
+//! frame slots), and threaded handlers over an explicit frame stack and a
+//! value stack of untyped 64-bit slots.
 //!
 //! ```ignore
 //! use wtool_interp::{Imports, Store, Value};
