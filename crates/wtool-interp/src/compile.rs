@@ -171,6 +171,9 @@ struct Compiler<'a> {
     lazy_floor: usize,
     /// The last instruction, when it only wrote the top entry's slot.
     last_def: Option<usize>,
+    /// Code position of the last jump target: nothing before it may be
+    /// fused with what follows.
+    label_pos: usize,
     /// Frame slot the executor's stack-form top is known to be at.
     sp_known: Option<u32>,
     /// Store address of memory 0, which register loads and stores use.
@@ -234,6 +237,7 @@ pub(crate) fn compile_func(
         lazy_refs: vec![0; off as usize],
         lazy_floor: 0,
         last_def: None,
+        label_pos: 0,
         sp_known: None,
         mem0: inst.mems.first().copied(),
         fuel,
@@ -293,6 +297,47 @@ impl Compiler<'_> {
     fn label(&mut self) {
         self.last_def = None;
         self.sp_known = None;
+        self.label_pos = self.code.len();
+    }
+
+    /// A conditional jump to `to` on `c`, fused with a loop step
+    /// (`x += imm` just before, `c` testing the new `x`) when it can be.
+    fn step_jump(&mut self, c: Cond, to: u32) -> Ins {
+        let n = self.code.len();
+        let step = match self.code.last() {
+            Some(&Ins::I32AddI { d, a, imm }) if d == a && n > self.label_pos => {
+                i16::try_from(imm as i32).ok().map(|i| (d, i as u16))
+            }
+            _ => None,
+        };
+        let Some((x, imm)) = step else {
+            return Self::cond_jump(c, false, to);
+        };
+        let fused = match c {
+            Cond::Slot(s) | Cond::Cmp(Cmp::Ne, s, Rhs::Imm(0)) if s == x => {
+                Some(Ins::IncJumpNez { imm, x, to })
+            }
+            Cond::Cmp(Cmp::Ne, a, Rhs::Slot(b)) if a == x && b != x => {
+                Some(Ins::IncJumpNe { imm, x, n: b, to })
+            }
+            Cond::Cmp(Cmp::Ne, a, Rhs::Slot(b)) if b == x && a != x => {
+                Some(Ins::IncJumpNe { imm, x, n: a, to })
+            }
+            Cond::Cmp(Cmp::LtS, a, Rhs::Slot(b)) if a == x && b != x => {
+                Some(Ins::IncJumpLtS { imm, x, n: b, to })
+            }
+            Cond::Cmp(Cmp::LtU, a, Rhs::Slot(b)) if a == x && b != x => {
+                Some(Ins::IncJumpLtU { imm, x, n: b, to })
+            }
+            _ => None,
+        };
+        match fused {
+            Some(f) => {
+                self.drop_last();
+                f
+            }
+            None => Self::cond_jump(c, false, to),
+        }
     }
 
     fn push(&mut self, ty: ValType, src: Src) -> u32 {
@@ -617,7 +662,10 @@ impl Compiler<'_> {
                 self.copy_values(n, dst);
                 self.emit(Ins::Jump(to))
             }
-            Some(c) if in_place => self.emit(Self::cond_jump(c, false, to)),
+            Some(c) if in_place => {
+                let j = self.step_jump(c, to);
+                self.emit(j)
+            }
             Some(c) => {
                 let skip = self.emit(Self::cond_jump(c, true, 0));
                 self.copy_values(n, dst);

@@ -399,6 +399,26 @@ macro_rules! handlers {
 }
 
 handlers! {
+    IncJumpNez { imm, x, to } => {
+        let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
+        w!(x, v as u64);
+        jmp_if!(v != 0, to);
+    }
+    IncJumpNe { imm, x, n, to } => {
+        let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
+        w!(x, v as u64);
+        jmp_if!(v != r!(n) as u32, to);
+    }
+    IncJumpLtS { imm, x, n, to } => {
+        let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
+        w!(x, v as u64);
+        jmp_if!((v as i32) < r!(n) as i32, to);
+    }
+    IncJumpLtU { imm, x, n, to } => {
+        let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
+        w!(x, v as u64);
+        jmp_if!(v < r!(n) as u32, to);
+    }
     JumpIfNez { c, to } => { jmp_if!(r!(c) as u32 != 0, to); }
     JumpIfEqz { c, to } => { jmp_if!(r!(c) as u32 == 0, to); }
     JumpIfEq { a, b, to } => { jmp_if!(r!(a) as u32 == r!(b) as u32, to); }

@@ -159,6 +159,16 @@ define_ins! {
         JumpIfGeSI { a: u32, imm: u32, to: u32 },
         /// Jumps if `a >= imm` (unsigned).
         JumpIfGeUI { a: u32, imm: u32, to: u32 },
+        // Loop steps: `x += imm` (i32; `imm` is an i16, sign-extended),
+        // then a jump on the new `x`.
+        /// Jumps if the new `x != 0`.
+        IncJumpNez { imm: u16, x: u32, to: u32 },
+        /// Jumps if the new `x != n`.
+        IncJumpNe { imm: u16, x: u32, n: u32, to: u32 },
+        /// Jumps if the new `x < n` (signed).
+        IncJumpLtS { imm: u16, x: u32, n: u32, to: u32 },
+        /// Jumps if the new `x < n` (unsigned).
+        IncJumpLtU { imm: u16, x: u32, n: u32, to: u32 },
         /// Continues at the `min(slot idx, len)`-th following instruction
         /// (each a `Jump` or a return).
         BrTable { idx: u32, len: u32 },
@@ -306,7 +316,11 @@ impl Ins {
             | Ins::JumpIfLeSI { to, .. }
             | Ins::JumpIfLeUI { to, .. }
             | Ins::JumpIfGeSI { to, .. }
-            | Ins::JumpIfGeUI { to, .. } => Some(to),
+            | Ins::JumpIfGeUI { to, .. }
+            | Ins::IncJumpNez { to, .. }
+            | Ins::IncJumpNe { to, .. }
+            | Ins::IncJumpLtS { to, .. }
+            | Ins::IncJumpLtU { to, .. } => Some(to),
             _ => None,
         }
     }

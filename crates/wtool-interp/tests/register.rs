@@ -103,6 +103,36 @@ const MODULE: &str = r#"(module
   (func (export "global_redirect") (param i32 i32) (result i32) (local i32)
     global.get $g local.set 2 local.get 0 global.set $g
     global.get $g local.get 2 i32.add)
+;; loop steps `x += imm; br_if (x <cmp> n)` become one instruction when
+  ;; imm fits 16 bits; local 2 caps the iterations
+  (func (export "step_ltu_wrap") (param i32 i32) (result i32) (local i32)
+    loop
+      local.get 2 i32.const 1 i32.add local.tee 2 i32.const 50 i32.gt_u
+      if local.get 0 return end
+      local.get 0 i32.const 30000 i32.add local.tee 0 local.get 1 i32.lt_u br_if 0
+    end
+    local.get 0 local.get 2 i32.xor)
+  (func (export "step_lts_min") (param i32 i32) (result i32) (local i32)
+    loop
+      local.get 2 i32.const 1 i32.add local.tee 2 i32.const 50 i32.gt_u
+      if local.get 0 return end
+      local.get 0 i32.const -32768 i32.add local.tee 0 local.get 1 i32.lt_s br_if 0
+    end
+    local.get 0 local.get 2 i32.xor)
+  (func (export "step_ne_max") (param i32 i32) (result i32) (local i32)
+    loop
+      local.get 2 i32.const 1 i32.add local.tee 2 i32.const 50 i32.gt_u
+      if local.get 0 return end
+      local.get 1 local.get 0 i32.const 32767 i32.add local.tee 0 i32.ne br_if 0
+    end
+    local.get 0 local.get 2 i32.xor)
+  (func (export "step_too_big") (param i32 i32) (result i32) (local i32)
+    loop
+      local.get 2 i32.const 1 i32.add local.tee 2 i32.const 50 i32.gt_u
+      if local.get 0 return end
+      local.get 0 i32.const 40000 i32.sub local.tee 0 br_if 0
+    end
+    local.get 0 local.get 2 i32.xor)
   (global $g (mut i32) (i32.const 11))
 )"#;
 
