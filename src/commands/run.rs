@@ -273,10 +273,7 @@ fn backtrace(t: &Trap, at: impl Fn(u32) -> String) -> String {
     let mut i = 0;
     while let Some(fr) = frames.get(i) {
         let run = frames[i..].iter().take_while(|f| *f == fr).count();
-        let name = match &fr.func_name {
-            Some(n) => format!("func {} (${n})", fr.func_index),
-            None => format!("func {}", fr.func_index),
-        };
+        let name = fr.func_label();
         match fr.offset {
             Some(o) => s.push_str(&format!("  {i}: {name} at {}\n", at(o))),
             None => s.push_str(&format!("  {i}: {name}\n")),

@@ -17,9 +17,10 @@ use crate::trap::{BacktraceFrame, Trap, TrapKind};
 use crate::values::{FuncAddr, Value};
 
 /// Slots of the value stack. A power of two: the executor indexes it with
-/// `i & M`, so slot accesses need neither bounds checks nor `unsafe`. The compiler's stack-height bookkeeping
-/// (checked at every function entry against the configured limit) keeps
-/// real indices below this, so the mask never actually wraps.
+/// `i & M`, so slot accesses need neither bounds checks nor `unsafe`. The
+/// compiler's stack-height bookkeeping (checked at every function entry
+/// against the configured limit) keeps real indices below this, so the
+/// mask never actually wraps.
 pub(crate) const STACK_SLOTS: usize = 1 << 20;
 pub(crate) const M: usize = STACK_SLOTS - 1;
 

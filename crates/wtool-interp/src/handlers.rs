@@ -120,15 +120,23 @@ impl Cx<'_> {
     }
 
     /// Re-reads memory 0's buffer. Called after everything that can move
-    /// or resize it or switch to another memory 0: calls and returns,
-    /// host functions and the stack-form instructions (`memory.grow`).
-    /// Register handlers run only in between, so the cache is current
-    /// whenever they read it.
+    /// or resize it or switch to another memory 0: calls and returns
+    /// (`switch_mem`), host functions and `memory.grow` (the only
+    /// instruction that reallocates). Register handlers run only in
+    /// between, so the cache is current whenever they read it.
     pub(crate) fn refresh_mem(&mut self) {
         (self.mem_base, self.mem_len) = match self.store.mems.get_mut(self.mem0) {
             Some(m) => (m.data.as_mut_ptr(), m.data.len()),
             None => (std::ptr::null_mut(), 0),
         };
+    }
+
+    /// Makes `mem0` the current memory 0 (on a call or return).
+    fn switch_mem(&mut self, mem0: usize) {
+        if mem0 != self.mem0 {
+            self.mem0 = mem0;
+            self.refresh_mem();
+        }
     }
 
     /// Follows the store's code after something may have instantiated more.
@@ -840,10 +848,7 @@ fn ret(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit
     match cx.frames.pop() {
         Some(fr) => {
             cx.cur_func = fr.func;
-            if fr.mem0 as usize != cx.mem0 {
-                cx.mem0 = fr.mem0 as usize;
-                cx.refresh_mem();
-            }
+            cx.switch_mem(fr.mem0 as usize);
             next(cx, stack, fr.ret_pc as usize, fr.fp as usize, n)
         }
         None => Exit::Done,
@@ -902,10 +907,7 @@ fn call(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exi
                 mem0: cx.mem0 as u32,
             });
             cx.cur_func = target;
-            if mem0 != cx.mem0 {
-                cx.mem0 = mem0;
-                cx.refresh_mem();
-            }
+            cx.switch_mem(mem0);
             next(cx, stack, entry, new_fp, n)
         }
         Some(FuncInst::Host { .. }) => match host_call(cx, stack, target, fp + base) {
@@ -977,7 +979,9 @@ fn host_call(cx: &mut Cx<'_>, stack: &mut Stack, target: u32, at: usize) -> Resu
 fn stack_form(cx: &mut Cx<'_>, stack: &mut Stack, pc: usize, fp: usize, n: u32) -> Exit {
     let ins = fetch(cx, pc);
     let r = stack_op(cx.store, stack, &cx.code_rc, pc, cx.sp, ins);
-    cx.refresh_mem();
+    if let Ins::MemoryGrow(_) = ins {
+        cx.refresh_mem();
+    }
     match r {
         Ok((p, s)) => {
             cx.sp = s;

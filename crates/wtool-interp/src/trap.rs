@@ -76,12 +76,19 @@ pub struct BacktraceFrame {
     pub offset: Option<u32>,
 }
 
+impl BacktraceFrame {
+    /// The function part: `func 3 ($name)` or `func 3`.
+    pub fn func_label(&self) -> String {
+        match &self.func_name {
+            Some(n) => format!("func {} (${n})", self.func_index),
+            None => format!("func {}", self.func_index),
+        }
+    }
+}
+
 impl fmt::Display for BacktraceFrame {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.func_name {
-            Some(n) => write!(f, "func {} (${n})", self.func_index)?,
-            None => write!(f, "func {}", self.func_index)?,
-        }
+        f.write_str(&self.func_label())?;
         if let Some(o) = self.offset {
             write!(f, " at 0x{o:x}")?;
         }
