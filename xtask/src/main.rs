@@ -12,7 +12,11 @@
 //!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
 //!   that wtool achieves.
 //!
+//! - `gen [--check]`: generate code from the instruction table (see `gen/mod.rs`).
+//!
 //! The committed fixtures never need clang: tests only read them.
+
+mod gen;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -57,10 +61,9 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures(args.iter().any(|a| a == "--check")),
         Some("bench") => bench(),
         Some("bench-opt") => bench_opt(),
+        Some("gen") => gen::run(&root(), args.iter().any(|a| a == "--check")),
         _ => {
-            eprintln!(
-                "usage: cargo xtask fixtures [--check] | cargo xtask bench | cargo xtask bench-opt"
-            );
+            eprintln!("usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt");
             return ExitCode::from(2);
         }
     };

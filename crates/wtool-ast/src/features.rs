@@ -40,6 +40,9 @@ features! {
     GC = 14, "gc", "garbage-collected structs and arrays (3.0)";
     THREADS = 15, "threads", "shared memory and atomics";
     CUSTOM_PAGE_SIZES = 16, "custom-page-sizes", "memories with custom page sizes";
+    LEGACY_EXCEPTIONS = 17, "legacy-exceptions", "try/catch/delegate/rethrow exception handling (pre-3.0)";
+    WIDE_ARITHMETIC = 18, "wide-arithmetic", "128-bit add/sub and wide multiplication";
+    CUSTOM_DESCRIPTORS = 19, "custom-descriptors", "exact types and custom descriptors";
 }
 
 impl Features {
@@ -71,6 +74,10 @@ impl Features {
             | Features::FUNCTION_REFERENCES.0
             | Features::GC.0,
     );
+    /// What real modules use: WebAssembly 3.0 plus threads and legacy
+    /// exception handling (wasm-tools' default).
+    pub const WASM3_THREADS: Features =
+        Features(Features::WASM3.0 | Features::THREADS.0 | Features::LEGACY_EXCEPTIONS.0);
     /// Everything known.
     pub const ALL: Features = Features(u64::MAX);
 

@@ -3,7 +3,7 @@
 use crate::instr::Expr;
 use crate::names::Names;
 use crate::types::{
-    ExternKind, FuncType, GlobalType, MemoryType, RefType, TableType, TypeDef, ValType,
+    ExternKind, FuncType, GlobalType, MemoryType, RecGroup, RefType, TableType, TypeDef, ValType,
 };
 
 /// Where a module came from, which tells what its offsets mean.
@@ -141,6 +141,9 @@ pub struct Import {
     pub name: String,
     /// What is imported.
     pub desc: ImportDesc,
+    /// An exact function import (custom descriptors): the function has
+    /// exactly its declared type, not a subtype.
+    pub exact: bool,
 }
 
 /// A run of locals of one type, as declared in the code section.
@@ -332,8 +335,11 @@ pub struct SectionInfo {
 pub struct Module {
     /// What the offsets in this module refer to.
     pub origin: Origin,
-    /// Type section.
+    /// Type section: every type, by type index.
     pub types: Vec<TypeDef>,
+    /// The explicit recursion groups `(rec …)` among `types`, in order;
+    /// every type outside them is a group of its own.
+    pub rec_groups: Vec<RecGroup>,
     /// Import section.
     pub imports: Vec<Import>,
     /// Defined functions (function and code sections together).
@@ -390,6 +396,41 @@ impl Module {
             }
         }
         self.funcs.get(i as usize).map(|f| f.type_idx)
+    }
+
+    /// Type index of tag `tag` (imports first, then defined tags).
+    pub fn tag_type_idx(&self, tag: u32) -> Option<u32> {
+        self.imported(tag, |d| match d {
+            ImportDesc::Tag(t) => Some(*t),
+            _ => None,
+        })
+        .or_else(|| {
+            let n = self.num_imported(ExternKind::Tag);
+            tag.checked_sub(n)
+                .and_then(|i| self.tags.get(i as usize))
+                .map(|t| t.type_idx)
+        })
+    }
+
+    /// The recursion groups covering every type in order: `(start, len,
+    /// explicit)`, with an implicit group of one for each type outside the
+    /// explicit ones.
+    pub fn type_groups(&self) -> Vec<(u32, u32, bool)> {
+        let mut out = Vec::new();
+        let mut next = 0u32;
+        for g in &self.rec_groups {
+            while next < g.start {
+                out.push((next, 1, false));
+                next += 1;
+            }
+            out.push((g.start, g.len, true));
+            next = g.start + g.len;
+        }
+        while (next as usize) < self.types.len() {
+            out.push((next, 1, false));
+            next += 1;
+        }
+        out
     }
 
     /// Type of table `idx` across imports and definitions.

@@ -33,6 +33,10 @@ pub struct Names {
     pub fields: IndirectNameMap,
     /// Subsection 11: tag names.
     pub tags: NameMap,
+    /// Subsection 12: parameter names per function type.
+    pub type_params: IndirectNameMap,
+    /// Subsection 13: parameter names per tag.
+    pub tag_params: IndirectNameMap,
 }
 
 impl Names {
@@ -50,6 +54,8 @@ impl Names {
             && self.datas.is_empty()
             && self.fields.is_empty()
             && self.tags.is_empty()
+            && self.type_params.is_empty()
+            && self.tag_params.is_empty()
     }
 
     /// Looks up `index` in a name map (binary search first, since valid maps are sorted).

@@ -2,11 +2,9 @@
 
 use std::fmt;
 
-/// A heap type: what a reference points at.
-///
-/// WebAssembly 2.0 has only `func` and `extern`; the other abstract heap
-/// types and `Concrete` exist so that typed function references and GC fit
-/// without changing this enum's users.
+/// A heap type: what a reference points at: one of the abstract types of
+/// the GC hierarchy (any/eq/i31/struct/array/none, func/nofunc,
+/// extern/noextern, exn/noexn) or a type of the module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HeapType {
     /// `func`: any function.
@@ -35,6 +33,8 @@ pub enum HeapType {
     NoExn,
     /// A type index (typed function references, GC).
     Concrete(u32),
+    /// `(exact x)`: type `x` and none of its subtypes (custom descriptors).
+    Exact(u32),
 }
 
 impl HeapType {
@@ -53,8 +53,16 @@ impl HeapType {
             HeapType::NoExtern => "noextern",
             HeapType::Exn => "exn",
             HeapType::NoExn => "noexn",
-            HeapType::Concrete(_) => return None,
+            HeapType::Concrete(_) | HeapType::Exact(_) => return None,
         })
+    }
+
+    /// The type index of a concrete (or exact) heap type.
+    pub fn type_index(self) -> Option<u32> {
+        match self {
+            HeapType::Concrete(i) | HeapType::Exact(i) => Some(i),
+            _ => None,
+        }
     }
 }
 
@@ -87,13 +95,10 @@ impl fmt::Display for RefType {
             (true, HeapType::Extern) => f.write_str("externref"),
             (nullable, heap) => {
                 f.write_str(if nullable { "(ref null " } else { "(ref " })?;
-                match heap.keyword() {
-                    Some(k) => f.write_str(k)?,
-                    None => {
-                        if let HeapType::Concrete(i) = heap {
-                            write!(f, "{i}")?;
-                        }
-                    }
+                match heap {
+                    HeapType::Concrete(i) => write!(f, "{i}")?,
+                    HeapType::Exact(i) => write!(f, "(exact {i})")?,
+                    _ => f.write_str(heap.keyword().unwrap_or_default())?,
                 }
                 f.write_str(")")
             }
@@ -162,23 +167,140 @@ impl FuncType {
     }
 }
 
-/// An entry of the type section.
-///
-/// WebAssembly 2.0 only has function types; GC adds struct and array types,
-/// subtyping and recursion groups as new variants and fields here.
+/// A packed or value type: what a struct field or array element holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StorageType {
+    /// An 8-bit integer (read with sign or zero extension).
+    I8,
+    /// A 16-bit integer.
+    I16,
+    /// A value type.
+    Val(ValType),
+}
+
+impl StorageType {
+    /// The value type a read yields (`i32` for packed types).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::I8 | StorageType::I16 => ValType::I32,
+            StorageType::Val(t) => t,
+        }
+    }
+}
+
+impl fmt::Display for StorageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageType::I8 => f.write_str("i8"),
+            StorageType::I16 => f.write_str("i16"),
+            StorageType::Val(t) => t.fmt(f),
+        }
+    }
+}
+
+/// A struct field or an array's element type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldType {
+    /// What it stores.
+    pub storage: StorageType,
+    /// `(mut …)`.
+    pub mutable: bool,
+}
+
+/// A composite type: what a type definition describes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum TypeDef {
+pub enum CompositeType {
     /// `(func (param …) (result …))`.
     Func(FuncType),
+    /// `(struct (field …)*)`.
+    Struct(Vec<FieldType>),
+    /// `(array (mut)? t)`.
+    Array(FieldType),
+}
+
+/// A `sub` clause: finality and declared supertypes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct SubType {
+    /// `sub final`: no type may declare this one as its supertype.
+    pub is_final: bool,
+    /// Declared supertypes (valid modules have at most one).
+    pub supertypes: Vec<u32>,
+}
+
+/// An entry of the type section: a composite type with its subtyping
+/// declaration. Recursion groups are recorded in [`crate::Module::rec_groups`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TypeDef {
+    /// The composite type.
+    pub composite: CompositeType,
+    /// The `sub` clause as written; `None` for the bare form, which means
+    /// final without supertypes (kept apart so encodings round-trip).
+    pub sub: Option<SubType>,
+    /// `(describes x)` (custom descriptors).
+    pub describes: Option<u32>,
+    /// `(descriptor x)` (custom descriptors).
+    pub descriptor: Option<u32>,
 }
 
 impl TypeDef {
-    /// The function type, if this is one.
-    pub fn as_func(&self) -> Option<&FuncType> {
-        match self {
-            TypeDef::Func(f) => Some(f),
+    /// A bare function type.
+    pub fn func(f: FuncType) -> Self {
+        TypeDef::new(CompositeType::Func(f))
+    }
+
+    /// A bare composite type (final, no supertype).
+    pub fn new(composite: CompositeType) -> Self {
+        TypeDef {
+            composite,
+            sub: None,
+            describes: None,
+            descriptor: None,
         }
     }
+
+    /// The function type, if this is one.
+    pub fn as_func(&self) -> Option<&FuncType> {
+        match &self.composite {
+            CompositeType::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The struct's fields, if this is a struct type.
+    pub fn as_struct(&self) -> Option<&[FieldType]> {
+        match &self.composite {
+            CompositeType::Struct(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The element type, if this is an array type.
+    pub fn as_array(&self) -> Option<FieldType> {
+        match &self.composite {
+            CompositeType::Array(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// True unless declared `sub` without `final`.
+    pub fn is_final(&self) -> bool {
+        self.sub.as_ref().is_none_or(|s| s.is_final)
+    }
+
+    /// The declared supertypes (none for the bare form).
+    pub fn supertypes(&self) -> &[u32] {
+        self.sub.as_ref().map_or(&[], |s| &s.supertypes)
+    }
+}
+
+/// An explicit recursion group `(rec …)`: `len` types from type index `start`.
+/// Types outside every listed group are each a group of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecGroup {
+    /// Index of the group's first type.
+    pub start: u32,
+    /// Number of types (0 for an empty `(rec)`).
+    pub len: u32,
 }
 
 /// Size limits of a table or memory.

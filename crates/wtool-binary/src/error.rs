@@ -68,7 +68,7 @@ pub enum ErrorKind {
     MalformedElemKind,
     /// A data segment flags value above 2.
     MalformedDataFlags,
-    /// A type section entry that is not a function type this AST can hold.
+    /// A type section entry whose form byte is unknown (or off with the features).
     MalformedDefinitionType,
     /// A tag attribute other than 0 (exception).
     MalformedTagAttribute,
@@ -78,6 +78,10 @@ pub enum ErrorKind {
     InvalidCustomPageSize,
     /// `select` with a type vector whose length is not 1.
     InvalidResultArity,
+    /// A `br_on_cast` flags byte above 3.
+    MalformedCastFlags,
+    /// A `try_table` catch clause kind above 3.
+    MalformedCatchClause,
 }
 
 impl ErrorKind {
@@ -125,6 +129,8 @@ impl ErrorKind {
             ErrorKind::MalformedTable => "malformed table",
             ErrorKind::InvalidCustomPageSize => "invalid custom page size",
             ErrorKind::InvalidResultArity => "invalid result arity",
+            ErrorKind::MalformedCastFlags => "malformed br_on_cast flags",
+            ErrorKind::MalformedCatchClause => "malformed catch clause",
         };
         s.to_string()
     }

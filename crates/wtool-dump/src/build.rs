@@ -5,8 +5,9 @@ use crate::schema::*;
 use crate::text::{expr_text, hex};
 use crate::{DumpOptions, SCHEMA_VERSION};
 use wtool_ast::{
-    CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, GlobalType, ImportDesc, Instr,
-    Limits, MemoryType, Module, NameMap, Names, Origin, SectionId, TableType, TypeDef, ValType,
+    CompositeType, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, FieldType,
+    GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin, SectionId,
+    TableType, ValType,
 };
 
 /// Describes `module`; `source` is the file it came from (binary or text),
@@ -47,16 +48,58 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
         })
         .collect();
 
+    let mut rec_of = vec![None; module.types.len()];
+    for g in &module.rec_groups {
+        for i in g.start..g.start.saturating_add(g.len) {
+            if let Some(r) = rec_of.get_mut(i as usize) {
+                *r = Some(g.start);
+            }
+        }
+    }
     let types = (0u32..)
         .zip(&module.types)
-        .map(|(index, t)| match t {
-            TypeDef::Func(f) => TypeJson {
+        .map(|(index, t)| {
+            let field = |f: &FieldType, name| FieldJson {
+                name,
+                ty: f.storage.to_string(),
+                mutable: f.mutable,
+            };
+            let mut j = TypeJson {
                 index,
                 name: lookup(|n| &n.types, index),
                 kind: "func",
-                params: type_names(&f.params),
-                results: type_names(&f.results),
-            },
+                params: None,
+                results: None,
+                fields: None,
+                element: None,
+                sub: t.sub.as_ref().map(|s| SubJson {
+                    is_final: s.is_final,
+                    supertypes: &s.supertypes,
+                }),
+                rec_group: rec_of.get(index as usize).copied().flatten(),
+                describes: t.describes,
+                descriptor: t.descriptor,
+            };
+            match &t.composite {
+                CompositeType::Func(f) => {
+                    j.params = Some(type_names(&f.params));
+                    j.results = Some(type_names(&f.results));
+                }
+                CompositeType::Struct(fs) => {
+                    j.kind = "struct";
+                    j.fields = Some(
+                        (0u32..)
+                            .zip(fs)
+                            .map(|(k, f)| field(f, field_name(module, index, k)))
+                            .collect(),
+                    );
+                }
+                CompositeType::Array(f) => {
+                    j.kind = "array";
+                    j.element = Some(field(f, None));
+                }
+            }
+            j
         })
         .collect();
 
@@ -343,6 +386,14 @@ pub(crate) fn read_leb_u32(bytes: &[u8]) -> Option<(u32, usize)> {
         }
     }
     None
+}
+
+/// The name of field `field` of struct type `ty`, from the name section.
+fn field_name(module: &Module, ty: u32, field: u32) -> Option<&str> {
+    module
+        .names
+        .as_ref()
+        .and_then(|n| Names::lookup_indirect(&n.fields, ty, field))
 }
 
 pub(crate) fn type_names(types: &[ValType]) -> Vec<String> {

@@ -11,6 +11,8 @@
 //! building a second copy of every instruction.
 
 mod build;
+mod generated;
+mod imm;
 mod instr;
 mod schema;
 #[cfg(test)]

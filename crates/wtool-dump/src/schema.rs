@@ -70,12 +70,55 @@ pub struct TypeJson<'a> {
     pub index: u32,
     /// Name from the name section.
     pub name: Option<&'a str>,
-    /// `"func"` (GC adds `"struct"` and `"array"`).
+    /// `"func"`, `"struct"` or `"array"`.
     pub kind: &'static str,
-    /// Parameter types.
-    pub params: Vec<String>,
-    /// Result types.
-    pub results: Vec<String>,
+    /// Parameter types (function types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Vec<String>>,
+    /// Result types (function types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<String>>,
+    /// Fields (struct types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldJson<'a>>>,
+    /// Element type (array types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<FieldJson<'a>>,
+    /// The `sub` clause, when declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<SubJson<'a>>,
+    /// Index of the first type of the explicit `rec` group holding this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rec_group: Option<u32>,
+    /// `(describes x)` (custom descriptors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub describes: Option<u32>,
+    /// `(descriptor x)` (custom descriptors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor: Option<u32>,
+}
+
+/// A struct field or array element.
+#[derive(Serialize, Debug)]
+pub struct FieldJson<'a> {
+    /// Field name from the name section (struct fields only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'a str>,
+    /// Storage type: a value type name, `i8` or `i16`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Whether it is mutable.
+    pub mutable: bool,
+}
+
+/// A `sub` clause.
+#[derive(Serialize, Debug)]
+pub struct SubJson<'a> {
+    /// `sub final`.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// Declared supertypes.
+    pub supertypes: &'a [u32],
 }
 
 /// An import.

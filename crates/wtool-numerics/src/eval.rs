@@ -573,5 +573,93 @@ pub fn eval(op: Op, args: &[Value], lane: Option<u8>) -> Result<Value, NumTrap> 
         | Op::V128Store64Lane
         | Op::V128Load32Zero
         | Op::V128Load64Zero => return Err(NumTrap::Unsupported),
+        // Two results: see `eval_pair`.
+        Op::I64Add128 | Op::I64Sub128 | Op::I64MulWideS | Op::I64MulWideU => {
+            return Err(NumTrap::Unsupported)
+        }
+        // Atomic memory accesses: the interpreter's.
+        Op::MemoryAtomicNotify
+        | Op::MemoryAtomicWait32
+        | Op::MemoryAtomicWait64
+        | Op::I32AtomicLoad
+        | Op::I64AtomicLoad
+        | Op::I32AtomicLoad8U
+        | Op::I32AtomicLoad16U
+        | Op::I64AtomicLoad8U
+        | Op::I64AtomicLoad16U
+        | Op::I64AtomicLoad32U
+        | Op::I32AtomicStore
+        | Op::I64AtomicStore
+        | Op::I32AtomicStore8
+        | Op::I32AtomicStore16
+        | Op::I64AtomicStore8
+        | Op::I64AtomicStore16
+        | Op::I64AtomicStore32
+        | Op::I32AtomicRmwAdd
+        | Op::I64AtomicRmwAdd
+        | Op::I32AtomicRmw8AddU
+        | Op::I32AtomicRmw16AddU
+        | Op::I64AtomicRmw8AddU
+        | Op::I64AtomicRmw16AddU
+        | Op::I64AtomicRmw32AddU
+        | Op::I32AtomicRmwSub
+        | Op::I64AtomicRmwSub
+        | Op::I32AtomicRmw8SubU
+        | Op::I32AtomicRmw16SubU
+        | Op::I64AtomicRmw8SubU
+        | Op::I64AtomicRmw16SubU
+        | Op::I64AtomicRmw32SubU
+        | Op::I32AtomicRmwAnd
+        | Op::I64AtomicRmwAnd
+        | Op::I32AtomicRmw8AndU
+        | Op::I32AtomicRmw16AndU
+        | Op::I64AtomicRmw8AndU
+        | Op::I64AtomicRmw16AndU
+        | Op::I64AtomicRmw32AndU
+        | Op::I32AtomicRmwOr
+        | Op::I64AtomicRmwOr
+        | Op::I32AtomicRmw8OrU
+        | Op::I32AtomicRmw16OrU
+        | Op::I64AtomicRmw8OrU
+        | Op::I64AtomicRmw16OrU
+        | Op::I64AtomicRmw32OrU
+        | Op::I32AtomicRmwXor
+        | Op::I64AtomicRmwXor
+        | Op::I32AtomicRmw8XorU
+        | Op::I32AtomicRmw16XorU
+        | Op::I64AtomicRmw8XorU
+        | Op::I64AtomicRmw16XorU
+        | Op::I64AtomicRmw32XorU
+        | Op::I32AtomicRmwXchg
+        | Op::I64AtomicRmwXchg
+        | Op::I32AtomicRmw8XchgU
+        | Op::I32AtomicRmw16XchgU
+        | Op::I64AtomicRmw8XchgU
+        | Op::I64AtomicRmw16XchgU
+        | Op::I64AtomicRmw32XchgU
+        | Op::I32AtomicRmwCmpxchg
+        | Op::I64AtomicRmwCmpxchg
+        | Op::I32AtomicRmw8CmpxchgU
+        | Op::I32AtomicRmw16CmpxchgU
+        | Op::I64AtomicRmw8CmpxchgU
+        | Op::I64AtomicRmw16CmpxchgU
+        | Op::I64AtomicRmw32CmpxchgU => return Err(NumTrap::Unsupported),
     })
+}
+
+/// Evaluates a wide-arithmetic op (two `i64` results, low half first);
+/// `None` for any other op or operands of the wrong type.
+pub fn eval_pair(op: Op, args: &[Value]) -> Option<[Value; 2]> {
+    let i = |k: usize| match args.get(k) {
+        Some(Value::I64(v)) => Some(*v as u64),
+        _ => None,
+    };
+    let (lo, hi) = match (op, args.len()) {
+        (Op::I64Add128, 4) => scalar::i64_add128(i(0)?, i(1)?, i(2)?, i(3)?),
+        (Op::I64Sub128, 4) => scalar::i64_sub128(i(0)?, i(1)?, i(2)?, i(3)?),
+        (Op::I64MulWideS, 2) => scalar::i64_mul_wide_s(i(0)?, i(1)?),
+        (Op::I64MulWideU, 2) => scalar::i64_mul_wide_u(i(0)?, i(1)?),
+        _ => return None,
+    };
+    Some([Value::I64(lo as i64), Value::I64(hi as i64)])
 }

@@ -31,7 +31,7 @@ pub mod simd;
 #[cfg(test)]
 mod tests;
 
-pub use eval::{eval, Value};
+pub use eval::{eval, eval_pair, Value};
 
 use std::fmt;
 

@@ -735,3 +735,31 @@ pub fn f32_reinterpret_i32(a: i32) -> f32 {
 pub fn f64_reinterpret_i64(a: i64) -> f64 {
     f64::from_bits(a as u64)
 }
+
+/// `i64.add128`: `(a_lo, a_hi) + (b_lo, b_hi)` as 128-bit integers, wrapping.
+pub fn i64_add128(a_lo: u64, a_hi: u64, b_lo: u64, b_hi: u64) -> (u64, u64) {
+    let a = u128::from(a_lo) | (u128::from(a_hi) << 64);
+    let b = u128::from(b_lo) | (u128::from(b_hi) << 64);
+    let r = a.wrapping_add(b);
+    (r as u64, (r >> 64) as u64)
+}
+
+/// `i64.sub128`: 128-bit subtraction, wrapping.
+pub fn i64_sub128(a_lo: u64, a_hi: u64, b_lo: u64, b_hi: u64) -> (u64, u64) {
+    let a = u128::from(a_lo) | (u128::from(a_hi) << 64);
+    let b = u128::from(b_lo) | (u128::from(b_hi) << 64);
+    let r = a.wrapping_sub(b);
+    (r as u64, (r >> 64) as u64)
+}
+
+/// `i64.mul_wide_s`: the full signed 128-bit product.
+pub fn i64_mul_wide_s(a: u64, b: u64) -> (u64, u64) {
+    let r = i128::from(a as i64) * i128::from(b as i64);
+    (r as u64, ((r as u128) >> 64) as u64)
+}
+
+/// `i64.mul_wide_u`: the full unsigned 128-bit product.
+pub fn i64_mul_wide_u(a: u64, b: u64) -> (u64, u64) {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64, (r >> 64) as u64)
+}

@@ -116,7 +116,7 @@ pub fn fty(sig: &str) -> TypeDef {
     let (p, r) = sig.split_once("->").unwrap_or((sig, ""));
     let p: Vec<ValType> = p.split_whitespace().map(val).collect();
     let r: Vec<ValType> = r.split_whitespace().map(val).collect();
-    TypeDef::Func(FuncType::new(p, r))
+    TypeDef::func(FuncType::new(p, r))
 }
 
 /// A function of type `ty` with declared locals (`"i32 i32 f64"`) and a body.

@@ -2,7 +2,7 @@
 //! keeping names and offsets consistent, renumbering locals.
 
 use crate::analysis::local_types;
-use wtool_ast::{ExternKind, Instr, LocalGroup, Module, ValType};
+use wtool_ast::{ExternKind, IndexSpace, Instr, LocalGroup, Module, ValType};
 
 /// What a body rewrite sees of its function.
 pub struct FuncCtx<'a> {
@@ -168,109 +168,42 @@ pub enum Space {
     Data,
 }
 
-fn block_type_index(bt: &wtool_ast::BlockType) -> Option<u32> {
-    match bt {
-        wtool_ast::BlockType::Func(t) => Some(*t),
-        _ => None,
+impl Space {
+    /// The module-level space of an instruction index; `None` for spaces
+    /// this crate does not renumber (locals, labels, fields, tags).
+    fn of(s: IndexSpace) -> Option<Space> {
+        Some(match s {
+            IndexSpace::Func => Space::Func,
+            IndexSpace::Table => Space::Table,
+            IndexSpace::Memory => Space::Memory,
+            IndexSpace::Global => Space::Global,
+            IndexSpace::Type => Space::Type,
+            IndexSpace::Elem => Space::Elem,
+            IndexSpace::Data => Space::Data,
+            IndexSpace::Tag | IndexSpace::Local | IndexSpace::Label | IndexSpace::Field => {
+                return None
+            }
+        })
     }
 }
 
-/// Calls `f` with every module-level index `ins` names.
+/// Calls `f` with every module-level index `ins` names (the generated
+/// index visitor lists every instruction, so none is missed).
 pub fn indices_of(ins: &Instr, f: &mut impl FnMut(Space, u32)) {
-    use Instr::*;
-    match ins {
-        Block(bt) | Loop(bt) | If(bt) => {
-            if let Some(t) = block_type_index(bt) {
-                f(Space::Type, t)
-            }
+    ins.visit_indices(&mut |s, i| {
+        if let Some(s) = Space::of(s) {
+            f(s, i)
         }
-        Call(x) | RefFunc(x) => f(Space::Func, *x),
-        CallIndirect { type_idx, table } => {
-            f(Space::Type, *type_idx);
-            f(Space::Table, *table);
-        }
-        GlobalGet(x) | GlobalSet(x) => f(Space::Global, *x),
-        TableGet(x) | TableSet(x) | TableGrow(x) | TableSize(x) | TableFill(x) => {
-            f(Space::Table, *x)
-        }
-        TableInit { elem, table } => {
-            f(Space::Elem, *elem);
-            f(Space::Table, *table);
-        }
-        ElemDrop(x) => f(Space::Elem, *x),
-        TableCopy { dst, src } => {
-            f(Space::Table, *dst);
-            f(Space::Table, *src);
-        }
-        MemorySize(x) | MemoryGrow(x) | MemoryFill(x) => f(Space::Memory, *x),
-        MemoryInit { data, mem } => {
-            f(Space::Data, *data);
-            f(Space::Memory, *mem);
-        }
-        DataDrop(x) => f(Space::Data, *x),
-        MemoryCopy { dst, src } => {
-            f(Space::Memory, *dst);
-            f(Space::Memory, *src);
-        }
-        Mem(_, m) => {
-            let mem = m.memory;
-            f(Space::Memory, mem)
-        }
-        MemLane(ml) => {
-            let mem = ml.memarg.memory;
-            f(Space::Memory, mem)
-        }
-        _ => {}
-    }
+    });
 }
 
 /// Rewrites every module-level index `ins` names with `f`.
 pub fn map_indices(ins: &mut Instr, f: &mut impl FnMut(Space, u32) -> u32) {
-    use Instr::*;
-    match ins {
-        Block(bt) | Loop(bt) | If(bt) => {
-            if let wtool_ast::BlockType::Func(t) = bt {
-                *t = f(Space::Type, *t)
-            }
+    ins.visit_indices_mut(&mut |s, x| {
+        if let Some(s) = Space::of(s) {
+            *x = f(s, *x)
         }
-        Call(x) | RefFunc(x) => *x = f(Space::Func, *x),
-        CallIndirect { type_idx, table } => {
-            *type_idx = f(Space::Type, *type_idx);
-            *table = f(Space::Table, *table);
-        }
-        GlobalGet(x) | GlobalSet(x) => *x = f(Space::Global, *x),
-        TableGet(x) | TableSet(x) | TableGrow(x) | TableSize(x) | TableFill(x) => {
-            *x = f(Space::Table, *x)
-        }
-        TableInit { elem, table } => {
-            *elem = f(Space::Elem, *elem);
-            *table = f(Space::Table, *table);
-        }
-        ElemDrop(x) => *x = f(Space::Elem, *x),
-        TableCopy { dst, src } => {
-            *dst = f(Space::Table, *dst);
-            *src = f(Space::Table, *src);
-        }
-        MemorySize(x) | MemoryGrow(x) | MemoryFill(x) => *x = f(Space::Memory, *x),
-        MemoryInit { data, mem } => {
-            *data = f(Space::Data, *data);
-            *mem = f(Space::Memory, *mem);
-        }
-        DataDrop(x) => *x = f(Space::Data, *x),
-        MemoryCopy { dst, src } => {
-            *dst = f(Space::Memory, *dst);
-            *src = f(Space::Memory, *src);
-        }
-        Mem(_, m) => {
-            let mem = m.memory;
-            m.memory = f(Space::Memory, mem);
-        }
-        MemLane(ml) => {
-            let mem = ml.memarg.memory;
-            ml.memarg.memory = f(Space::Memory, mem);
-        }
-        _ => {}
-    }
+    });
 }
 
 /// A raw (non-canonical) name section payload would describe the old

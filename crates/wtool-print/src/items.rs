@@ -2,8 +2,9 @@
 //! globals, exports, start, element and data segments, custom sections.
 
 use wtool_ast::{
-    CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, FuncType,
-    GlobalType, HeapType, ImportDesc, Limits, MemoryType, RefType, SectionId, TableType, ValType,
+    CompositeType, CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind,
+    FieldType, FuncType, GlobalType, HeapType, ImportDesc, IndirectNameMap, Limits, MemoryType,
+    Names, RefType, SectionId, StorageType, TableType, TypeDef, ValType,
 };
 
 use crate::names::Space;
@@ -152,7 +153,11 @@ impl Printer<'_, '_> {
                 .m
                 .names
                 .as_ref()
-                .map(crate::namesec::encode)
+                .map(|n| {
+                    let mut v = Vec::new();
+                    wtool_binary::encode_names(&mut v, n);
+                    v
+                })
                 .unwrap_or_default();
             num::push_bytes_str(&mut self.out, &bytes);
         } else {
@@ -162,15 +167,100 @@ impl Printer<'_, '_> {
     }
 
     fn types(&mut self) {
-        for (i, t) in self.m.types.iter().enumerate() {
-            self.newline(1);
-            self.out.push_str("(type");
-            self.push_def(|ids| &ids.types, i as u32);
-            self.out.push_str(" (func");
-            if let Some(ft) = t.as_func() {
-                self.push_sig(ft, None);
+        for (start, len, explicit) in self.m.type_groups() {
+            let depth = if explicit {
+                self.newline(1);
+                self.out.push_str("(rec");
+                2
+            } else {
+                1
+            };
+            for i in start..start.saturating_add(len) {
+                if let Some(t) = self.m.types.get(i as usize) {
+                    self.newline(depth);
+                    self.type_def(i, t);
+                }
             }
-            self.out.push_str("))");
+            if explicit {
+                self.out.push(')');
+            }
+        }
+    }
+
+    /// `(type $t (sub final? $super* (describes x)? (descriptor y)? comptype))`.
+    fn type_def(&mut self, i: u32, t: &TypeDef) {
+        self.out.push_str("(type");
+        self.push_def(|ids| &ids.types, i);
+        if let Some(sub) = &t.sub {
+            self.out.push_str(" (sub");
+            if sub.is_final {
+                self.out.push_str(" final");
+            }
+            for &s in &sub.supertypes {
+                self.out.push(' ');
+                self.push_ref(|ids| &ids.types, s);
+            }
+        }
+        if let Some(d) = t.describes {
+            self.out.push_str(" (describes ");
+            self.push_ref(|ids| &ids.types, d);
+            self.out.push(')');
+        }
+        if let Some(d) = t.descriptor {
+            self.out.push_str(" (descriptor ");
+            self.push_ref(|ids| &ids.types, d);
+            self.out.push(')');
+        }
+        match &t.composite {
+            CompositeType::Func(ft) => {
+                self.out.push_str(" (func");
+                let params = self.param_names(|n| &n.type_params, i, ft.params.len());
+                self.push_sig(ft, Some(&params));
+                self.out.push(')');
+            }
+            CompositeType::Struct(fields) => {
+                self.out.push_str(" (struct");
+                self.build_fields_of(i);
+                for (k, f) in fields.iter().enumerate() {
+                    self.out.push_str(" (field ");
+                    let id = self.ids.fields.get(&i).and_then(|s| s.get(k as u32));
+                    if let Some(id) = id {
+                        self.out.push_str(&id.text);
+                        if let Some(a) = &id.annot {
+                            self.out.push(' ');
+                            self.out.push_str(a);
+                        }
+                        self.out.push(' ');
+                    }
+                    self.push_fieldtype(*f);
+                    self.out.push(')');
+                }
+                self.out.push(')');
+            }
+            CompositeType::Array(f) => {
+                self.out.push_str(" (array ");
+                self.push_fieldtype(*f);
+                self.out.push(')');
+            }
+        }
+        if t.sub.is_some() {
+            self.out.push(')');
+        }
+        self.out.push(')');
+    }
+
+    fn push_fieldtype(&mut self, f: FieldType) {
+        let storage = |p: &mut Self| match f.storage {
+            StorageType::I8 => p.out.push_str("i8"),
+            StorageType::I16 => p.out.push_str("i16"),
+            StorageType::Val(t) => p.push_valtype(t),
+        };
+        if f.mutable {
+            self.out.push_str("(mut ");
+            storage(self);
+            self.out.push(')');
+        } else {
+            storage(self);
         }
     }
 
@@ -255,6 +345,11 @@ impl Printer<'_, '_> {
     pub(crate) fn push_heaptype(&mut self, h: HeapType) {
         match h {
             HeapType::Concrete(i) => self.push_ref(|ids| &ids.types, i),
+            HeapType::Exact(i) => {
+                self.out.push_str("(exact ");
+                self.push_ref(|ids| &ids.types, i);
+                self.out.push(')');
+            }
             other => self.out.push_str(other.keyword().unwrap_or("func")),
         }
     }
@@ -283,7 +378,13 @@ impl Printer<'_, '_> {
                 ImportDesc::Func(t) => {
                     self.push_def(|ids| &ids.funcs, nf);
                     let locals = self.func_locals(nf, u64::from(u32::MAX));
-                    self.push_typeuse(*t, Some(&locals));
+                    if imp.exact {
+                        self.out.push_str(" (exact");
+                        self.push_typeuse(*t, Some(&locals));
+                        self.out.push(')');
+                    } else {
+                        self.push_typeuse(*t, Some(&locals));
+                    }
                     nf += 1;
                 }
                 ImportDesc::Table(t) => {
@@ -304,12 +405,28 @@ impl Printer<'_, '_> {
                 }
                 ImportDesc::Tag(t) => {
                     self.push_def(|ids| &ids.tags, ntag);
-                    self.push_typeuse(*t, None);
+                    let params = self.tag_param_names(ntag, *t);
+                    self.push_typeuse(*t, Some(&params));
                     ntag += 1;
                 }
             }
             self.out.push_str("))");
         }
+    }
+
+    /// Identifiers of the parameters named in `map(names)` for item `idx`
+    /// (a function type or a tag) with `count` parameters.
+    fn param_names(&self, map: fn(&Names) -> &IndirectNameMap, idx: u32, count: usize) -> Space {
+        self.names
+            .and_then(|n| map(n).iter().find(|(i, _)| *i == idx))
+            .map(|(_, m)| Space::build(m, count as u64, "param"))
+            .unwrap_or_default()
+    }
+
+    /// Parameter identifiers of tag `tag` of type `ty`.
+    fn tag_param_names(&self, tag: u32, ty: u32) -> Space {
+        let count = self.m.func_type(ty).map_or(0, |f| f.params.len());
+        self.param_names(|n| &n.tag_params, tag, count)
     }
 
     /// Identifiers of function `idx`'s params and locals (empty without names).
@@ -493,8 +610,10 @@ impl Printer<'_, '_> {
         for (k, t) in self.m.tags.iter().enumerate() {
             self.newline(1);
             self.out.push_str("(tag");
-            self.push_def(|ids| &ids.tags, base.wrapping_add(k as u32));
-            self.push_typeuse(t.type_idx, None);
+            let idx = base.wrapping_add(k as u32);
+            self.push_def(|ids| &ids.tags, idx);
+            let params = self.tag_param_names(idx, t.type_idx);
+            self.push_typeuse(t.type_idx, Some(&params));
             self.out.push(')');
         }
     }

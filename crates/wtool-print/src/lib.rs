@@ -61,9 +61,10 @@
 //! walked with explicit stacks, never native recursion.
 
 mod code;
+mod generated;
+mod imm;
 mod items;
 mod names;
-mod namesec;
 mod num;
 
 use std::fmt;
@@ -153,6 +154,51 @@ pub fn print_to_io<W: io::Write + ?Sized>(
     }
 }
 
+/// One instruction's text with plain indices, as in a module without names
+/// (`i32.const -5`, `global.get 0`, `ref.null func`).
+pub fn instr_text(instr: &wtool_ast::Instr) -> String {
+    let m = Module::default();
+    let opts = PrintOptions {
+        names: false,
+        ..PrintOptions::default()
+    };
+    let mut p = Printer::new(&m, &opts, None);
+    p.instr(instr, 0);
+    p.out
+}
+
+/// The instructions of a constant expression on one line, its final `end`
+/// left out, with plain indices.
+pub fn expr_text(e: &wtool_ast::Expr) -> String {
+    let instrs = match e.instrs.split_last() {
+        Some((wtool_ast::Instr::End, rest)) => rest,
+        _ => &e.instrs[..],
+    };
+    let mut out = String::new();
+    for (i, instr) in instrs.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&instr_text(instr));
+    }
+    out
+}
+
+/// An `f32` in text syntax that reads back to the same bits (`nan:0x…`
+/// for every payload but the canonical one).
+pub fn f32_text(bits: u32) -> String {
+    let mut s = String::new();
+    num::push_f32(&mut s, bits);
+    s
+}
+
+/// An `f64` in text syntax that reads back to the same bits.
+pub fn f64_text(bits: u64) -> String {
+    let mut s = String::new();
+    num::push_f64(&mut s, bits);
+    s
+}
+
 /// Flush threshold of the streaming variants.
 const CHUNK: usize = 1 << 16;
 
@@ -172,6 +218,8 @@ pub(crate) struct Ids {
     elems: Space,
     datas: Space,
     tags: Space,
+    /// Field identifiers per struct type, built when first printed.
+    pub(crate) fields: std::collections::HashMap<u32, Space>,
     /// Function index → position in `Names::locals` / `Names::labels`.
     locals_at: std::collections::HashMap<u32, usize>,
     labels_at: std::collections::HashMap<u32, usize>,

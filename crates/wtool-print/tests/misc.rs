@@ -17,7 +17,7 @@ const FOLD: PrintOptions = PrintOptions {
 
 fn func(params: &[ValType], results: &[ValType], body: Vec<Instr>) -> Module {
     let mut m = Module::default();
-    m.types.push(TypeDef::Func(FuncType::new(
+    m.types.push(TypeDef::func(FuncType::new(
         params.to_vec(),
         results.to_vec(),
     )));
@@ -513,6 +513,7 @@ fn post_2_0_items_print_in_a_form_wat_accepts() {
         module: "m".into(),
         name: "t".into(),
         desc: ImportDesc::Tag(0),
+        exact: false,
     });
     m.elems.push(ElemSegment {
         ty: RefType::FUNCREF,
@@ -534,7 +535,10 @@ fn post_2_0_items_print_in_a_form_wat_accepts() {
         Instr::I32Const(0),
         Instr::I32Const(0),
         Instr::I32Const(0),
-        Instr::MemoryCopy { dst: 2, src: 0 },
+        Instr::MemoryCopy {
+            dst_memory: 2,
+            src_memory: 0,
+        },
         Instr::MemorySize(2),
         Instr::Drop,
         Instr::End,

@@ -113,7 +113,6 @@ fn spec_roundtrip() {
     let mut wat = Tally::default();
     let mut ours = Tally::default();
     let mut undecodable = Vec::new();
-    let mut standin = Vec::new();
     let mut modules = 0;
     for file in v2_files() {
         let mods = match oracle_modules(&file) {
@@ -135,21 +134,12 @@ fn spec_roundtrip() {
             }
             let Ok(bytes) = &m.bytes else { continue };
             let key = format!("{}:{}", file.path(), m.line);
-            // Ours first; where it refuses a module the oracle can encode (a
-            // decoder question, reported), the wasmparser stand-in still lets
-            // the printer be exercised.
-            let (module, ours_decodes) = match wtool_binary::decode(bytes) {
-                Ok(x) => (x, true),
-                Err(e) => match common::decode(bytes) {
-                    Ok(x) => {
-                        standin.push(format!("{key}: wtool_binary::decode: {e}"));
-                        (x, false)
-                    }
-                    Err(e2) => {
-                        undecodable.push(format!("{key}: wtool_binary: {e}; wasmparser: {e2}"));
-                        continue;
-                    }
-                },
+            let module = match wtool_binary::decode_with_features(bytes, wtool_ast::Features::ALL) {
+                Ok(x) => x,
+                Err(e) => {
+                    undecodable.push(format!("{key}: wtool_binary: {e}"));
+                    continue;
+                }
             };
             modules += 1;
             let reference = wtool_binary::encode(&module);
@@ -164,7 +154,7 @@ fn spec_roundtrip() {
                     },
                 );
                 let same_module = |b: &[u8]| {
-                    let again = wtool_binary::decode(b).or_else(|_| common::decode(b));
+                    let again = wtool_binary::decode_with_features(b, wtool_ast::Features::ALL);
                     again.map(common::norm).ok() == Some(common::norm(module.clone()))
                 };
                 let got = wat::parse_str(&text).map_err(|e| e.to_string());
@@ -172,13 +162,9 @@ fn spec_roundtrip() {
                 wat.record(&key, m.form, &text, &what, got.map(|b| &b == bytes), || {
                     back.as_ref().is_ok_and(|b| same_module(b))
                 });
-                // Where wtool-binary refuses the module there is no reference
-                // encoding for our own path (its parser follows the same
-                // feature policy); the stand-in list above reports these.
-                if !ours_decodes {
-                    continue;
-                }
-                let parsed = wtool_text::parse_module(text.as_bytes()).map_err(|e| e.to_string());
+                let parsed =
+                    wtool_text::parse_module_with(text.as_bytes(), wtool_ast::Features::ALL)
+                        .map_err(|e| e.to_string());
                 let enc = parsed
                     .as_ref()
                     .map(wtool_binary::encode)
@@ -198,16 +184,15 @@ fn spec_roundtrip() {
             }
         }
     }
-    println!(
-        "{modules} modules printed ({} via the wasmparser stand-in decoder)",
-        standin.len()
-    );
-    for s in &standin {
-        println!("  stand-in: {s}");
-    }
+    println!("{modules} modules printed");
     for u in &undecodable {
-        println!("  not decodable by either decoder (not printed): {u}");
+        println!("  not decodable (not printed): {u}");
     }
+    assert!(
+        undecodable.is_empty(),
+        "{} modules the oracle encodes do not decode",
+        undecodable.len()
+    );
     let mut problems = wat.check("wat oracle", &KNOWN.iter().collect::<Vec<_>>(), true);
     let all: Vec<&(&str, &str)> = KNOWN.iter().chain(KNOWN_OURS).collect();
     // Our parser and encoder are still moving (other crates): a known entry

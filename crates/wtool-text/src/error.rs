@@ -80,6 +80,8 @@ pub enum TextErrorKind {
     MultipleStart,
     /// `(module binary …)` that does not decode.
     Binary(String),
+    /// `(pagesize N)` with N not a power of two.
+    InvalidPageSize,
     /// Anything else, already worded.
     Other(String),
 }
@@ -173,6 +175,7 @@ impl TextError {
             },
             MultipleStart => "multiple start sections",
             Binary(_) => "malformed binary module",
+            InvalidPageSize => "invalid custom page size",
             Other(_) => "unexpected token",
         }
     }
@@ -234,6 +237,9 @@ impl fmt::Display for TextErrorKind {
             ImportAfter(what) => write!(f, "import after {what}: imports must come first"),
             MultipleStart => f.write_str("multiple start sections"),
             Binary(m) => write!(f, "invalid binary module: {m}"),
+            InvalidPageSize => {
+                f.write_str("invalid custom page size: the page size must be a power of two")
+            }
             Other(m) => f.write_str(m),
         }
     }

@@ -29,5 +29,13 @@ use wtool_ast::Module;
 /// into a position) and a message; [`TextError::spec_message`] gives the
 /// spec testsuite's phrase for `assert_malformed`.
 pub fn parse_module(src: &[u8]) -> Result<Module, TextError> {
-    parser::module::parse_source(src)
+    parse_module_with(src, wtool_ast::Features::default())
+}
+
+/// [`parse_module`] for WebAssembly with `features`: they decide how
+/// `(module binary …)` is decoded and whether memarg offsets may exceed
+/// 32 bits (memory64). Everything else of the text format parses whatever
+/// the features; validation checks them.
+pub fn parse_module_with(src: &[u8], features: wtool_ast::Features) -> Result<Module, TextError> {
+    parser::module::parse_source(src, features)
 }

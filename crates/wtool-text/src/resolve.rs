@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 
 use wtool_ast::{
-    DataMode, ElemItems, ElemMode, Expr, ExternKind, FuncType, ImportDesc, Instr, Module, Names,
-    TypeDef,
+    CompositeType, DataMode, ElemItems, ElemMode, Expr, ExternKind, FuncType, ImportDesc,
+    IndexSpace, Module, Names, TypeDef,
 };
 
 use crate::error::{Result, TextError, TextErrorKind};
-use crate::parser::instr::{patch, patch_type, FixKind};
+use crate::parser::imm::{index_space, patch};
+use crate::parser::instr::FixKind;
 use crate::parser::module::{Builder, ExprLoc, Site};
 use crate::parser::{Idx, Space, TypeUse};
 
@@ -40,6 +41,25 @@ impl<'a> Resolver<'a, '_> {
                     })
             }
         }
+    }
+
+    /// A field of struct type `ty` by name.
+    fn field(&self, ty: u32, name: &str, off: u32) -> Result<u32> {
+        self.b
+            .field_ids
+            .get(&ty)
+            .and_then(|ids| ids.get(name))
+            .copied()
+            .ok_or_else(|| {
+                TextError::new(
+                    TextErrorKind::UnknownName {
+                        space: "field",
+                        name: format!("${name}"),
+                    },
+                    off as usize,
+                    name.len() + 1,
+                )
+            })
     }
 
     /// The type index of a type use, appending an implicit type when needed.
@@ -77,7 +97,7 @@ impl<'a> Resolver<'a, '_> {
                     return Ok(i);
                 }
                 let i = m.types.len() as u32;
-                m.types.push(TypeDef::Func(key.clone()));
+                m.types.push(TypeDef::func(key.clone()));
                 self.type_map.insert(key, i);
                 Ok(i)
             }
@@ -88,6 +108,7 @@ impl<'a> Resolver<'a, '_> {
 fn expr_at(m: &mut Module, loc: ExprLoc) -> Option<&mut Expr> {
     match loc {
         ExprLoc::FuncBody(f) => m.funcs.get_mut(f as usize).map(|f| &mut f.body),
+        ExprLoc::TableInit(t) => m.tables.get_mut(t as usize).and_then(|t| t.init.as_mut()),
         ExprLoc::GlobalInit(g) => m.globals.get_mut(g as usize).map(|g| &mut g.init),
         ExprLoc::ElemOffset(e) => match m.elems.get_mut(e as usize).map(|e| &mut e.mode) {
             Some(ElemMode::Active { offset, .. }) => Some(offset),
@@ -112,10 +133,19 @@ fn params_of(m: &Module, type_idx: u32) -> Option<u32> {
 pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
     let mut m = std::mem::take(&mut b.m);
     let sites = std::mem::take(&mut b.sites);
+    // An inline type use names the first function type that is final,
+    // without supertypes or descriptors, and alone in its recursion group.
     let mut type_map = HashMap::new();
-    for (i, t) in m.types.iter().enumerate() {
-        let TypeDef::Func(f) = t;
-        type_map.entry(f.clone()).or_insert(i as u32);
+    for (start, len, explicit) in m.type_groups() {
+        let Some(t) = m.types.get(start as usize) else {
+            continue;
+        };
+        let plain = !explicit && len == 1 && t.is_final() && t.supertypes().is_empty();
+        if let (true, CompositeType::Func(f), None, None) =
+            (plain, &t.composite, t.describes, t.descriptor)
+        {
+            type_map.entry(f.clone()).or_insert(start);
+        }
     }
     let mut r = Resolver { b: &b, type_map };
     for site in sites {
@@ -129,7 +159,16 @@ pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
             Site::ImportType { import, tu } => {
                 let t = r.type_use(&mut m, &tu)?;
                 if let Some(i) = m.imports.get_mut(import as usize) {
-                    i.desc = ImportDesc::Func(t);
+                    match &mut i.desc {
+                        ImportDesc::Func(x) | ImportDesc::Tag(x) => *x = t,
+                        _ => {}
+                    }
+                }
+            }
+            Site::TagType { tag, tu } => {
+                let t = r.type_use(&mut m, &tu)?;
+                if let Some(x) = m.tags.get_mut(tag as usize) {
+                    x.type_idx = t;
                 }
             }
             Site::Expr { loc, fixes } => {
@@ -142,34 +181,34 @@ pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
                     _ => 0,
                 };
                 for fix in fixes {
-                    let value = match &fix.kind {
+                    let (space, slot, value) = match &fix.kind {
                         FixKind::Name {
                             space,
+                            slot,
                             name,
                             offset,
-                            ..
-                        } => Some(r.lookup(*space, &Idx::Name(name.clone(), *offset))?),
-                        FixKind::Local { decl, .. } => Some(nparams.saturating_add(*decl)),
-                        FixKind::TypeUse(tu) => {
-                            let t = r.type_use(&mut m, tu)?;
-                            if let Some(i) = expr_at(&mut m, loc)
-                                .and_then(|e| e.instrs.get_mut(fix.instr as usize))
-                            {
-                                patch_type(i, t);
-                            }
-                            None
+                        } => (
+                            index_space(*space),
+                            *slot,
+                            r.lookup(*space, &Idx::Name(name.clone(), *offset))?,
+                        ),
+                        FixKind::Local { slot, decl } => {
+                            (IndexSpace::Local, *slot, nparams.saturating_add(*decl))
                         }
+                        FixKind::TypeUse { slot, tu } => {
+                            (IndexSpace::Type, *slot, r.type_use(&mut m, tu)?)
+                        }
+                        FixKind::Field {
+                            ty,
+                            slot,
+                            name,
+                            offset,
+                        } => (IndexSpace::Field, *slot, r.field(*ty, name, *offset)?),
                     };
-                    if let Some(v) = value {
-                        let slot = match &fix.kind {
-                            FixKind::Name { slot, .. } | FixKind::Local { slot, .. } => *slot,
-                            FixKind::TypeUse(_) => 0,
-                        };
-                        if let Some(i) =
-                            expr_at(&mut m, loc).and_then(|e| e.instrs.get_mut(fix.instr as usize))
-                        {
-                            patch(i, slot, v);
-                        }
+                    if let Some(i) =
+                        expr_at(&mut m, loc).and_then(|e| e.instrs.get_mut(fix.instr as usize))
+                    {
+                        patch(i, space, slot, value);
                     }
                 }
             }
@@ -179,7 +218,8 @@ pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
                         ExternKind::Func => Space::Func,
                         ExternKind::Table => Space::Table,
                         ExternKind::Memory => Space::Memory,
-                        ExternKind::Global | ExternKind::Tag => Space::Global,
+                        ExternKind::Global => Space::Global,
+                        ExternKind::Tag => Space::Tag,
                     };
                     let v = r.lookup(space, &idx)?;
                     if let Some(e) = m.exports.get_mut(export as usize) {
@@ -217,12 +257,10 @@ pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
         }
     }
     // Like the `wat` crate: a data count section exactly when code needs it.
-    let needs_count = m.funcs.iter().any(|f| {
-        f.body
-            .instrs
-            .iter()
-            .any(|i| matches!(i, Instr::MemoryInit { .. } | Instr::DataDrop(_)))
-    });
+    let needs_count = m
+        .funcs
+        .iter()
+        .any(|f| f.body.instrs.iter().any(|i| i.needs_data_count()));
     if needs_count {
         m.data_count = Some(m.datas.len() as u32);
     }
@@ -241,6 +279,10 @@ fn names(b: &Builder<'_>, m: &Module) -> Option<Names> {
         globals: list(Space::Global),
         elems: list(Space::Elem),
         datas: list(Space::Data),
+        tags: list(Space::Tag),
+        fields: b.field_names.clone(),
+        type_params: b.type_params.clone(),
+        tag_params: b.tag_params.clone(),
         ..Names::default()
     };
     for f in &b.funcs {

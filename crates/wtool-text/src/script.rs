@@ -3,12 +3,12 @@
 //! modules are kept as bytes (decoding or parsing them is part of what an
 //! assertion checks).
 
-use wtool_ast::{HeapType, Module};
+use wtool_ast::{Features, HeapType, Module};
 
 use crate::error::{Result, TextError, TextErrorKind};
 use crate::lexer::Kind;
 use crate::parser::module::{module_form, ModuleForm};
-use crate::parser::{instr::v128_const, Parser};
+use crate::parser::{imm::v128_const, Parser};
 
 /// A parsed script.
 #[derive(Debug, Default)]
@@ -224,9 +224,14 @@ pub enum CommandKind {
     },
 }
 
-/// Parses a `.wast` script.
+/// Parses a `.wast` script for WebAssembly with the default features.
 pub fn parse_script(src: &[u8]) -> Result<Script> {
-    let mut p = Parser::new(src)?;
+    parse_script_with(src, Features::default())
+}
+
+/// Parses a `.wast` script whose modules use `features`.
+pub fn parse_script_with(src: &[u8], features: Features) -> Result<Script> {
+    let mut p = Parser::new(src, features)?;
     let mut script = Script::default();
     // A script may be just the fields of one module.
     if matches!(

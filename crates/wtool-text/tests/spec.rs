@@ -8,21 +8,6 @@ use wtool_testsupport::{oracle_modules, v2_files, Expect, Form};
 /// Known differences: (suite/file, line of the module, reason). The test
 /// fails if a listed case matches the oracle or an unlisted one differs.
 const KNOWN_DIFFS: &[(&str, usize, &str)] = &[
-    // Type parameter names: `wat` writes them in name subsection 12
-    // ("parameters", an extended-name-section proposal); `wtool_ast::Names`
-    // has no field for it, so our name section stops at the 2.0 subsections.
-    ("wasm-v1/func.wast", 3, PARAM_NAMES),
-    ("wasm-v1/type.wast", 3, PARAM_NAMES),
-    ("wasm-v2/block.wast", 3, PARAM_NAMES),
-    ("wasm-v2/func.wast", 3, PARAM_NAMES),
-    ("wasm-v2/if.wast", 3, PARAM_NAMES),
-    ("wasm-v2/loop.wast", 3, PARAM_NAMES),
-    ("wasm-v2/type.wast", 3, PARAM_NAMES),
-    ("proposals/multi-value/block.wast", 3, PARAM_NAMES),
-    ("proposals/multi-value/func.wast", 3, PARAM_NAMES),
-    ("proposals/multi-value/if.wast", 3, PARAM_NAMES),
-    ("proposals/multi-value/loop.wast", 3, PARAM_NAMES),
-    ("proposals/multi-value/type.wast", 3, PARAM_NAMES),
     // The module text that wtool-testsupport cuts out of the script is not
     // the module: a comment between `(` and `module`, and a script that is
     // bare module fields (only the first field is cut out).
@@ -30,23 +15,9 @@ const KNOWN_DIFFS: &[(&str, usize, &str)] = &[
     ("wasm-v2/comments.wast", 57, SOURCE_CUT),
     ("wasm-v1/inline-module.wast", 1, SOURCE_CUT),
     ("wasm-v2/inline-module.wast", 1, SOURCE_CUT),
-    // `select (result t1 t2)` (only in assert_invalid): `Instr::SelectT`
-    // holds exactly one type, so the parser refuses a longer list.
-    ("wasm-v2/select.wast", 324, SELECT_MULTI),
-    ("wasm-v2/select.wast", 328, SELECT_MULTI),
-    ("proposals/reference-types/select.wast", 346, SELECT_MULTI),
-    ("proposals/reference-types/select.wast", 350, SELECT_MULTI),
-    // GC types (`(type (array …))`) in a newer bulk-memory test: not 2.0.
-    (
-        "proposals/bulk-memory/table_init.wast",
-        2272,
-        "GC array types are not supported",
-    ),
 ];
 
-const PARAM_NAMES: &str = "type parameter names (name subsection 12) not in wtool_ast::Names";
 const SOURCE_CUT: &str = "wtool-testsupport's module source extraction";
-const SELECT_MULTI: &str = "select with several result types has no AST form";
 
 fn first_diff(a: &[u8], b: &[u8]) -> usize {
     a.iter()

@@ -30,6 +30,9 @@ pub fn feature_description(f: Features) -> &'static str {
         (Features::GC, "garbage collection"),
         (Features::THREADS, "threads"),
         (Features::CUSTOM_PAGE_SIZES, "custom page sizes"),
+        (Features::LEGACY_EXCEPTIONS, "legacy exception handling"),
+        (Features::WIDE_ARITHMETIC, "wide arithmetic"),
+        (Features::CUSTOM_DESCRIPTORS, "custom descriptors"),
     ];
     NAMES
         .iter()
@@ -67,6 +70,7 @@ fn heap_feature(h: HeapType) -> Features {
             Features::FUNCTION_REFERENCES
         }
         HeapType::Exn | HeapType::NoExn => Features::EXCEPTIONS,
+        HeapType::Exact(_) => Features::CUSTOM_DESCRIPTORS,
         HeapType::Any
         | HeapType::Eq
         | HeapType::I31
@@ -95,7 +99,9 @@ pub fn check_val_type(features: Features, t: ValType, num_types: u32) -> Result<
             require(features, Features::REFERENCE_TYPES)?;
             check_ref_type(features, r)?;
             match r.heap {
-                HeapType::Concrete(i) if i >= num_types => Err(ErrorKind::UnknownType(i)),
+                HeapType::Concrete(i) | HeapType::Exact(i) if i >= num_types => {
+                    Err(ErrorKind::UnknownType(i))
+                }
                 _ => Ok(()),
             }
         }

@@ -148,6 +148,30 @@ impl<'m> ModuleInfo<'m> {
         self.module.types.len() as u32
     }
 
+    /// A construct of `feature` that is not validated yet: the feature
+    /// error when it is off, "not supported yet" when it is on.
+    fn not_yet(&self, feature: Features) -> Result<(), ErrorKind> {
+        require(self.features, feature)?;
+        Err(ErrorKind::Unsupported(
+            feature.flag_name().unwrap_or("this proposal"),
+        ))
+    }
+
+    /// A type definition: function types are checked; GC types and the
+    /// descriptor clauses are not validated yet.
+    fn type_def(&self, ty: &wtool_ast::TypeDef) -> Result<(), ErrorKind> {
+        if ty.describes.is_some() || ty.descriptor.is_some() {
+            self.not_yet(Features::CUSTOM_DESCRIPTORS)?;
+        }
+        if ty.sub.is_some() {
+            self.not_yet(Features::GC)?;
+        }
+        match &ty.composite {
+            wtool_ast::CompositeType::Func(ft) => self.func_type_ok(ft),
+            _ => self.not_yet(Features::GC),
+        }
+    }
+
     /// Validates everything except function bodies.
     pub fn validate_module(&self) -> Result<(), ValidationError> {
         let m = self.module;
@@ -160,11 +184,16 @@ impl<'m> ModuleInfo<'m> {
         enter(SectionId::Type);
 
         for ty in &m.types {
-            let Some(ft) = ty.as_func() else { continue };
-            self.func_type_ok(ft).map_err(at)?;
+            self.type_def(ty).map_err(at)?;
+        }
+        if !m.rec_groups.is_empty() {
+            self.not_yet(Features::GC).map_err(at)?;
         }
         enter(SectionId::Import);
         for imp in &m.imports {
+            if imp.exact {
+                self.not_yet(Features::CUSTOM_DESCRIPTORS).map_err(at)?;
+            }
             match &imp.desc {
                 ImportDesc::Func(t) => {
                     self.func_type(*t)

@@ -73,6 +73,7 @@ fn heap_code(h: HeapType) -> (u64, u32) {
         Exn => (10, 0),
         NoExn => (11, 0),
         Concrete(i) => (12, i),
+        Exact(i) => (13, i),
     }
 }
 
@@ -91,6 +92,7 @@ fn heap_from_code(code: u64, idx: u32) -> HeapType {
         9 => NoExtern,
         10 => Exn,
         11 => NoExn,
+        13 => Exact(idx),
         _ => Concrete(idx),
     }
 }

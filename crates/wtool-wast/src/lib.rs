@@ -15,7 +15,7 @@ use serde::Serialize;
 use wtool_ast::{Features, HeapType, Module};
 use wtool_interp::{Config, Extern, Imports, InstanceId, InstantiateError, Store, TrapKind, Value};
 use wtool_text::script::{
-    parse_script, Action, CommandKind, Expected, FloatPattern, ModuleSource, ScriptModule,
+    parse_script_with, Action, CommandKind, Expected, FloatPattern, ModuleSource, ScriptModule,
     V128Pattern, Value as SValue,
 };
 
@@ -130,7 +130,7 @@ pub fn run_script(file: &str, src: &[u8], opts: &RunOptions) -> FileReport {
         file: file.to_string(),
         ..FileReport::default()
     };
-    let script = match parse_script(src) {
+    let script = match parse_script_with(src, opts.features) {
         Ok(s) => s,
         Err(e) => {
             let (l, c) = e.line_col(src);
@@ -272,9 +272,8 @@ impl Runner {
             ModuleSource::TextError(e) => return Err(BuildError::Malformed(e.to_string())),
             ModuleSource::Binary(b) => wtool_binary::decode_with_features(&b, self.features)
                 .map_err(|e| BuildError::Malformed(e.to_string()))?,
-            ModuleSource::Quote(q) => {
-                wtool_text::parse_module(&q).map_err(|e| BuildError::Malformed(e.to_string()))?
-            }
+            ModuleSource::Quote(q) => wtool_text::parse_module_with(&q, self.features)
+                .map_err(|e| BuildError::Malformed(e.to_string()))?,
         };
         wtool_validate::validate(&module, self.features)
             .map_err(|e| BuildError::Invalid(e.kind.to_string()))?;

@@ -1,53 +1,16 @@
 //! Instruction sequences: function bodies and constant expressions.
 //!
 //! One loop, no recursion: block nesting is a counter, since the decoder only
-//! needs to know which `end` closes the expression. Table-driven opcodes are
-//! looked up in dense arrays built once from [`wtool_ast::OPS`].
+//! needs to know which `end` closes the expression. Each instruction is
+//! decoded by the code generated from the instruction table
+//! (`generated.rs`), its immediates by the readers in `imm.rs`.
 
-use std::sync::OnceLock;
+use wtool_ast::{Expr, Instr, ValType};
 
-use wtool_ast::{BlockType, BrTable, Expr, Instr, MemArg, MemLane, Op, OpKind, ValType};
-
+use super::generated;
 use super::types::{self, Accept};
 use crate::error::{DecodeError, ErrorKind, Result};
 use crate::reader::Reader;
-
-/// Dense opcode → [`Op`] maps for the single-byte, `0xfc` and `0xfd` spaces.
-#[derive(Debug)]
-struct OpTables {
-    single: [Option<Op>; 256],
-    fc: Vec<Option<Op>>,
-    fd: Vec<Option<Op>>,
-}
-
-fn op_tables() -> &'static OpTables {
-    static T: OnceLock<OpTables> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = OpTables {
-            single: [None; 256],
-            fc: Vec::new(),
-            fd: Vec::new(),
-        };
-        for &op in Op::ALL {
-            let info = op.info();
-            let code = info.code as usize;
-            let slot = match info.prefix {
-                0 => t.single.get_mut(code),
-                p => {
-                    let v = if p == 0xfc { &mut t.fc } else { &mut t.fd };
-                    if v.len() <= code {
-                        v.resize(code + 1, None);
-                    }
-                    v.get_mut(code)
-                }
-            };
-            if let Some(s) = slot {
-                *s = Some(op);
-            }
-        }
-        t
-    })
-}
 
 /// Settings for decoding instructions.
 #[derive(Clone, Copy, Debug)]
@@ -65,7 +28,7 @@ pub(crate) struct CodeCtx {
 /// a section's end; 3.0's stops there. Matching that keeps our messages those
 /// of the testsuite, and each describes the input accurately.
 #[cold]
-fn ran_out(r: &Reader<'_>, t: &OpTables, body: bool, acc: Accept) -> DecodeError {
+fn ran_out(r: &Reader<'_>, body: bool, acc: Accept) -> DecodeError {
     let at = r.end();
     if !body && acc.post_2_0 {
         return DecodeError::new(at, ErrorKind::UnexpectedEndOfSection);
@@ -73,19 +36,13 @@ fn ran_out(r: &Reader<'_>, t: &OpTables, body: bool, acc: Accept) -> DecodeError
     let kind = match r.byte_after_end() {
         None => ErrorKind::UnexpectedEndOfSection,
         Some(0x0b) => ErrorKind::SectionSizeMismatch,
-        Some(b) if !is_opcode(b, t) => ErrorKind::IllegalOpcode {
+        Some(b) if !generated::starts_instr(b, acc.features) => ErrorKind::IllegalOpcode {
             prefix: b,
             code: None,
         },
         Some(_) => ErrorKind::EndOpcodeExpected,
     };
     DecodeError::new(at, kind)
-}
-
-/// True if `b` starts some instruction.
-fn is_opcode(b: u8, t: &OpTables) -> bool {
-    t.single[b as usize].is_some()
-        || matches!(b, 0x00..=0x05 | 0x0b..=0x11 | 0x1a..=0x1c | 0x20..=0x26 | 0x3f..=0x44 | 0xd0..=0xd2 | 0xfc | 0xfd)
 }
 
 /// Decodes instructions up to and including the `end` that closes the expression.
@@ -139,11 +96,10 @@ fn read_all(
     instrs: &mut Vec<Instr>,
     offsets: &mut Vec<u32>,
 ) -> Result<()> {
-    let t = op_tables();
     let mut depth = 0usize;
     loop {
         let at = r.pos();
-        let (instr, last) = read_instr(r, cx, body, t, &mut depth)?;
+        let (instr, last) = read_instr(r, cx, body, &mut depth)?;
         instrs.push(instr);
         offsets.push(at as u32);
         if last {
@@ -160,89 +116,13 @@ fn read_instr(
     r: &mut Reader<'_>,
     cx: CodeCtx,
     body: bool,
-    t: &OpTables,
     depth: &mut usize,
 ) -> Result<(Instr, bool)> {
     let at = r.pos();
     let Some(b) = r.next_byte() else {
-        return Err(ran_out(r, t, body, cx.acc));
+        return Err(ran_out(r, body, cx.acc));
     };
-    let instr = match b {
-        0x45..=0xc4 => match t.single[b as usize] {
-            Some(op) => Instr::Plain(op),
-            None => return Err(illegal(at, b, None)),
-        },
-        0x20 => Instr::LocalGet(r.u32()?),
-        0x21 => Instr::LocalSet(r.u32()?),
-        0x22 => Instr::LocalTee(r.u32()?),
-        0x23 => Instr::GlobalGet(r.u32()?),
-        0x24 => Instr::GlobalSet(r.u32()?),
-        0x41 => Instr::I32Const(r.s32()?),
-        0x42 => Instr::I64Const(r.s64()?),
-        0x43 => Instr::F32Const(u32::from_le_bytes(r.array()?)),
-        0x44 => Instr::F64Const(u64::from_le_bytes(r.array()?)),
-        0x28..=0x3e => match t.single[b as usize] {
-            Some(op) => Instr::Mem(op, memarg(r, cx.acc)?),
-            None => return Err(illegal(at, b, None)),
-        },
-        0x0b => {
-            if *depth == 0 {
-                return Ok((Instr::End, true));
-            }
-            *depth -= 1;
-            Instr::End
-        }
-        0x00 => Instr::Unreachable,
-        0x01 => Instr::Nop,
-        0x02 => {
-            *depth += 1;
-            Instr::Block(block_type(r, cx.acc)?)
-        }
-        0x03 => {
-            *depth += 1;
-            Instr::Loop(block_type(r, cx.acc)?)
-        }
-        0x04 => {
-            *depth += 1;
-            Instr::If(block_type(r, cx.acc)?)
-        }
-        0x05 => Instr::Else,
-        0x0c => Instr::Br(r.u32()?),
-        0x0d => Instr::BrIf(r.u32()?),
-        0x0e => Instr::BrTable(Box::new(br_table(r)?)),
-        0x0f => Instr::Return,
-        0x10 => Instr::Call(r.u32()?),
-        0x11 => {
-            let type_idx = r.u32()?;
-            let table = if cx.acc.reference_types {
-                r.u32()?
-            } else {
-                zero_byte(r)?
-            };
-            Instr::CallIndirect { type_idx, table }
-        }
-        0x1a => Instr::Drop,
-        0x1b => Instr::Select,
-        0x1c => {
-            let n_at = r.pos();
-            let n = r.u32()?;
-            if n != 1 {
-                return Err(r.err(n_at, ErrorKind::InvalidResultArity));
-            }
-            Instr::SelectT(types::val_type(r, cx.acc)?)
-        }
-        0x25 => Instr::TableGet(r.u32()?),
-        0x26 => Instr::TableSet(r.u32()?),
-        0x3f => Instr::MemorySize(mem_idx(r, cx.acc)?),
-        0x40 => Instr::MemoryGrow(mem_idx(r, cx.acc)?),
-        0xd0 => Instr::RefNull(types::heap_type(r, cx.acc)?),
-        0xd1 => Instr::RefIsNull,
-        0xd2 => Instr::RefFunc(r.u32()?),
-        0xfc => prefixed_fc(r, cx, at, t)?,
-        0xfd => prefixed_fd(r, cx.acc, at, t)?,
-        _ => return Err(illegal(at, b, None)),
-    };
-    Ok((instr, false))
+    generated::instr(r, &cx, at, b, depth)
 }
 
 /// Where a function body's instructions lie in the input, for decoding them
@@ -266,7 +146,6 @@ pub struct BodyRange {
 pub struct BodyReader<'a> {
     r: Reader<'a>,
     cx: CodeCtx,
-    t: &'static OpTables,
     depth: usize,
     /// The final `end` has been read (the trailing-bytes check is pending).
     closed: bool,
@@ -291,7 +170,6 @@ impl<'a> BodyReader<'a> {
                 acc: Accept::new(features),
                 has_data_count,
             },
-            t: op_tables(),
             depth: 0,
             closed: false,
             done: false,
@@ -321,7 +199,7 @@ impl<'a> BodyReader<'a> {
             return Ok(None);
         }
         let at = self.r.pos();
-        match read_instr(&mut self.r, self.cx, true, self.t, &mut self.depth) {
+        match read_instr(&mut self.r, self.cx, true, &mut self.depth) {
             Ok((instr, last)) => {
                 self.closed = last;
                 Ok(Some((at as u32, instr)))
@@ -344,163 +222,17 @@ impl Iterator for BodyReader<'_> {
 }
 
 #[cold]
-fn illegal(at: usize, prefix: u8, code: Option<u32>) -> DecodeError {
+pub(crate) fn illegal(at: usize, prefix: u8, code: Option<u32>) -> DecodeError {
     DecodeError::new(at, ErrorKind::IllegalOpcode { prefix, code })
 }
 
-fn zero_byte(r: &mut Reader<'_>) -> Result<u32> {
-    let at = r.pos();
-    match r.u8()? {
-        0 => Ok(0),
-        _ => Err(r.err(at, ErrorKind::ZeroByteExpected)),
-    }
-}
-
-/// A memory index where WebAssembly 2.0 has a reserved zero byte.
-#[inline]
-fn mem_idx(r: &mut Reader<'_>, acc: Accept) -> Result<u32> {
-    if acc.multi_memory {
-        r.u32()
-    } else {
-        zero_byte(r)
-    }
-}
-
-fn block_type(r: &mut Reader<'_>, acc: Accept) -> Result<BlockType> {
-    let at = r.pos();
-    let b = r.peek().ok_or_else(|| r.eof(at))?;
-    if b == 0x40 {
-        r.u8()?;
-        return Ok(BlockType::Empty);
-    }
-    if types::starts_val_type(b, acc) {
-        return types::val_type(r, acc).map(BlockType::Value);
-    }
-    let v = r.s33()?;
-    match u32::try_from(v) {
-        Ok(idx) => Ok(BlockType::Func(idx)),
-        Err(_) => Err(r.err(at, ErrorKind::MalformedValType)),
-    }
-}
-
-fn br_table(r: &mut Reader<'_>) -> Result<BrTable> {
-    let (n, cap) = r.count()?;
-    let mut targets = Vec::with_capacity(cap);
-    for _ in 0..n {
-        targets.push(r.u32()?);
-    }
-    let default = r.u32()?;
-    Ok(BrTable {
-        targets: targets.into_boxed_slice(),
-        default,
-    })
-}
-
-#[inline]
-fn memarg(r: &mut Reader<'_>, acc: Accept) -> Result<MemArg> {
-    let at = r.pos();
-    let flags = r.u32()?;
-    // 2.0 allows alignment exponents below 32; multi-memory uses bit 6 to
-    // announce a memory index and allows exponents up to 63.
-    let limit = if acc.multi_memory { 0x80 } else { 0x20 };
-    if flags >= limit {
-        return Err(r.err(at, ErrorKind::MalformedMemopFlags));
-    }
-    let memory = if flags & 0x40 != 0 { r.u32()? } else { 0 };
-    // A u32 in 2.0, whose binary suites (wasm-v1, reference-types
-    // `binary-leb128.wast`) call a five-byte offset of 2^32 or more "integer
-    // too large"; memory64 makes it a u64 that the validator range-checks
-    // against the memory ("offset out of range").
-    let offset = if acc.memory64 {
-        r.u64()?
-    } else {
-        u64::from(r.u32()?)
-    };
-    Ok(MemArg {
-        offset,
-        memory,
-        align: (flags & 0x3f) as u8,
-    })
-}
-
-fn prefixed_fc(r: &mut Reader<'_>, cx: CodeCtx, at: usize, t: &OpTables) -> Result<Instr> {
-    let code = r.u32()?;
-    Ok(match code {
-        8 => {
-            let data = r.u32()?;
-            require_data_count(r, cx, at)?;
-            Instr::MemoryInit {
-                data,
-                mem: mem_idx(r, cx.acc)?,
-            }
-        }
-        9 => {
-            let d = r.u32()?;
-            require_data_count(r, cx, at)?;
-            Instr::DataDrop(d)
-        }
-        10 => {
-            let dst = mem_idx(r, cx.acc)?;
-            Instr::MemoryCopy {
-                dst,
-                src: mem_idx(r, cx.acc)?,
-            }
-        }
-        11 => Instr::MemoryFill(mem_idx(r, cx.acc)?),
-        12 => {
-            let elem = r.u32()?;
-            Instr::TableInit {
-                elem,
-                table: r.u32()?,
-            }
-        }
-        13 => Instr::ElemDrop(r.u32()?),
-        14 => {
-            let dst = r.u32()?;
-            Instr::TableCopy { dst, src: r.u32()? }
-        }
-        15 => Instr::TableGrow(r.u32()?),
-        16 => Instr::TableSize(r.u32()?),
-        17 => Instr::TableFill(r.u32()?),
-        _ => match t.fc.get(code as usize).copied().flatten() {
-            Some(op) => Instr::Plain(op),
-            None => return Err(illegal(at, 0xfc, Some(code))),
-        },
-    })
-}
-
-fn require_data_count(r: &Reader<'_>, cx: CodeCtx, at: usize) -> Result<()> {
+/// `memory.init` and `data.drop` need a data count section before the code.
+pub(crate) fn require_data_count(r: &Reader<'_>, cx: &CodeCtx, at: usize) -> Result<()> {
     if cx.has_data_count {
         Ok(())
     } else {
         Err(r.err(at, ErrorKind::DataCountRequired))
     }
-}
-
-fn prefixed_fd(r: &mut Reader<'_>, acc: Accept, at: usize, t: &OpTables) -> Result<Instr> {
-    let code = r.u32()?;
-    if code == 12 {
-        return Ok(Instr::V128Const(Box::new(r.array()?)));
-    }
-    if code == 13 {
-        return Ok(Instr::I8x16Shuffle(Box::new(r.array()?)));
-    }
-    let Some(op) = t.fd.get(code as usize).copied().flatten() else {
-        return Err(illegal(at, 0xfd, Some(code)));
-    };
-    Ok(match op.kind() {
-        OpKind::Plain => Instr::Plain(op),
-        OpKind::Load(_) | OpKind::Store(_) => Instr::Mem(op, memarg(r, acc)?),
-        OpKind::Lane(_) => Instr::Lane(op, r.u8()?),
-        OpKind::LoadLane(_) | OpKind::StoreLane(_) => {
-            let memarg = memarg(r, acc)?;
-            Instr::MemLane(Box::new(MemLane {
-                op,
-                memarg,
-                lane: r.u8()?,
-            }))
-        }
-    })
 }
 
 /// Decodes a function's locals declaration, checking the total fits in a u32.

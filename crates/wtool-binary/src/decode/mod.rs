@@ -1,6 +1,8 @@
 //! Bytes → [`wtool_ast::Module`].
 
 pub(crate) mod code;
+mod generated;
+mod imm;
 pub(crate) mod module;
 mod names;
 pub(crate) mod types;

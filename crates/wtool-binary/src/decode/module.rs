@@ -2,8 +2,8 @@
 
 use wtool_ast::{
     CustomPlace, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
-    ExternKind, Features, Func, FuncType, Global, Import, ImportDesc, Module, Origin, RefType,
-    SectionId, SectionInfo, Table, Tag, TypeDef,
+    ExternKind, Features, Func, Global, Import, ImportDesc, Module, Origin, RefType, SectionId,
+    SectionInfo, Table, Tag,
 };
 
 use super::code::{self, CodeCtx};
@@ -195,30 +195,21 @@ impl<'a> Decoder<'a> {
         self.m.types.reserve(cap);
         for _ in 0..n {
             let at = s.pos();
-            match s.u8()? {
-                0x60 => {}
-                // The form is a signed 7-bit LEB128 in the spec's grammar.
-                b if b & 0x80 != 0 => {
-                    return Err(DecodeError::new(at + 1, ErrorKind::IntegerTooLong))
+            let first = s.u8()?;
+            if first == 0x4e && self.acc.gc {
+                let (len, _) = s.count()?;
+                let start = self.m.types.len() as u32;
+                for _ in 0..len {
+                    let at = s.pos();
+                    let b = s.u8()?;
+                    self.m.types.push(types::sub_type(s, self.acc, b, at)?);
                 }
-                _ => return Err(DecodeError::new(at, ErrorKind::MalformedDefinitionType)),
+                self.m.rec_groups.push(wtool_ast::RecGroup { start, len });
+            } else {
+                self.m.types.push(types::sub_type(s, self.acc, first, at)?);
             }
-            let params = self.val_types(s)?;
-            let results = self.val_types(s)?;
-            self.m
-                .types
-                .push(TypeDef::Func(FuncType::new(params, results)));
         }
         Ok(())
-    }
-
-    fn val_types(&self, s: &mut Reader<'a>) -> Result<Vec<wtool_ast::ValType>> {
-        let (n, cap) = s.count()?;
-        let mut v = Vec::with_capacity(cap);
-        for _ in 0..n {
-            v.push(types::val_type(s, self.acc)?);
-        }
-        Ok(v)
     }
 
     fn imports(&mut self, s: &mut Reader<'a>) -> Result<()> {
@@ -228,15 +219,25 @@ impl<'a> Decoder<'a> {
             let module = s.name()?.to_string();
             let name = s.name()?.to_string();
             let at = s.pos();
+            let mut exact = false;
             let desc = match s.u8()? {
                 0x00 => ImportDesc::Func(s.u32()?),
+                0x20 if self.acc.custom_descriptors => {
+                    exact = true;
+                    ImportDesc::Func(s.u32()?)
+                }
                 0x01 => ImportDesc::Table(types::table_type(s, self.acc)?),
                 0x02 => ImportDesc::Memory(types::memory_type(s, self.acc)?),
                 0x03 => ImportDesc::Global(types::global_type(s, self.acc)?),
                 0x04 if self.acc.exceptions => ImportDesc::Tag(tag_type(s)?),
                 _ => return Err(DecodeError::new(at, ErrorKind::MalformedImportKind)),
             };
-            self.m.imports.push(Import { module, name, desc });
+            self.m.imports.push(Import {
+                module,
+                name,
+                desc,
+                exact,
+            });
         }
         Ok(())
     }

@@ -58,6 +58,8 @@ fn parse(r: &mut Reader<'_>) -> Result<Option<Names>> {
             9 => names.datas = name_map(&mut s)?,
             10 => names.fields = indirect_map(&mut s)?,
             11 => names.tags = name_map(&mut s)?,
+            12 => names.type_params = indirect_map(&mut s)?,
+            13 => names.tag_params = indirect_map(&mut s)?,
             _ => return Ok(None),
         }
         if !s.at_end() {

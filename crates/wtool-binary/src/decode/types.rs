@@ -1,6 +1,9 @@
 //! Value, reference, heap, table, memory and global types.
 
-use wtool_ast::{Features, GlobalType, HeapType, Limits, MemoryType, RefType, TableType, ValType};
+use wtool_ast::{
+    CompositeType, Features, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,
+    RefType, StorageType, SubType, TableType, TypeDef, ValType,
+};
 
 use crate::error::{ErrorKind, Result};
 use crate::reader::Reader;
@@ -8,6 +11,12 @@ use crate::reader::Reader;
 /// What the decoder accepts beyond WebAssembly 2.0, derived once from [`Features`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Accept {
+    /// The feature set this was derived from.
+    pub features: Features,
+    /// Struct, array, `sub` and `rec` type definitions.
+    pub gc: bool,
+    /// Exact heap types, `describes`/`descriptor` clauses, exact imports.
+    pub custom_descriptors: bool,
     /// `(ref null? ht)` forms and the GC/exception abstract heap types.
     pub typed_refs: bool,
     /// Memory index in memargs and memory instructions.
@@ -30,6 +39,9 @@ pub(crate) struct Accept {
 impl Accept {
     pub fn new(f: Features) -> Self {
         Accept {
+            features: f,
+            gc: f.contains(Features::GC),
+            custom_descriptors: f.contains(Features::CUSTOM_DESCRIPTORS),
             typed_refs: f.contains(Features::FUNCTION_REFERENCES)
                 || f.contains(Features::GC)
                 || f.contains(Features::EXCEPTIONS),
@@ -64,13 +76,18 @@ pub(crate) fn abstract_heap(b: u8, acc: Accept) -> Option<HeapType> {
     })
 }
 
-/// Reads a heap type: an abstract shorthand byte or a non-negative s33 type index.
+/// Reads a heap type: an abstract shorthand byte, a non-negative s33 type
+/// index, or (custom descriptors) 0x62 and an exact type index.
 pub(crate) fn heap_type(r: &mut Reader<'_>, acc: Accept) -> Result<HeapType> {
     let at = r.pos();
     let b = r.peek().ok_or_else(|| r.eof(at))?;
     if let Some(h) = abstract_heap(b, acc) {
         r.u8()?;
         return Ok(h);
+    }
+    if b == 0x62 && acc.custom_descriptors {
+        r.u8()?;
+        return Ok(HeapType::Exact(r.u32()?));
     }
     if acc.typed_refs {
         let v = r.s33()?;
@@ -219,4 +236,105 @@ pub(crate) fn global_type(r: &mut Reader<'_>, acc: Accept) -> Result<GlobalType>
         _ => return Err(r.err(at, ErrorKind::MalformedMutability)),
     };
     Ok(GlobalType { ty, mutable })
+}
+
+/// Reads a storage type: a value type or a packed `i8`/`i16`.
+fn storage_type(r: &mut Reader<'_>, acc: Accept) -> Result<StorageType> {
+    match r.peek() {
+        Some(0x78) => {
+            r.u8()?;
+            Ok(StorageType::I8)
+        }
+        Some(0x77) => {
+            r.u8()?;
+            Ok(StorageType::I16)
+        }
+        _ => val_type(r, acc).map(StorageType::Val),
+    }
+}
+
+/// Reads a field type: storage type and mutability.
+fn field_type(r: &mut Reader<'_>, acc: Accept) -> Result<FieldType> {
+    let storage = storage_type(r, acc)?;
+    let at = r.pos();
+    let mutable = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return Err(r.err(at, ErrorKind::MalformedMutability)),
+    };
+    Ok(FieldType { storage, mutable })
+}
+
+fn val_types(r: &mut Reader<'_>, acc: Accept) -> Result<Vec<ValType>> {
+    let (n, cap) = r.count()?;
+    let mut v = Vec::with_capacity(cap);
+    for _ in 0..n {
+        v.push(val_type(r, acc)?);
+    }
+    Ok(v)
+}
+
+/// Reads a composite type after its form byte `form`.
+fn composite_type(r: &mut Reader<'_>, acc: Accept, form: u8, at: usize) -> Result<CompositeType> {
+    Ok(match form {
+        0x60 => {
+            let params = val_types(r, acc)?;
+            let results = val_types(r, acc)?;
+            CompositeType::Func(FuncType::new(params, results))
+        }
+        0x5f if acc.gc => {
+            let (n, cap) = r.count()?;
+            let mut fields = Vec::with_capacity(cap);
+            for _ in 0..n {
+                fields.push(field_type(r, acc)?);
+            }
+            CompositeType::Struct(fields)
+        }
+        0x5e if acc.gc => CompositeType::Array(field_type(r, acc)?),
+        // The form is a signed 7-bit LEB128 in the spec's grammar.
+        b if b & 0x80 != 0 => return Err(r.err(at + 1, ErrorKind::IntegerTooLong)),
+        _ => return Err(r.err(at, ErrorKind::MalformedDefinitionType)),
+    })
+}
+
+/// Reads one subtype: `sub`/`sub final` with supertypes, the descriptor
+/// clauses, and the composite type; `first` is its already-read first byte.
+pub(crate) fn sub_type(r: &mut Reader<'_>, acc: Accept, first: u8, at: usize) -> Result<TypeDef> {
+    let mut form = first;
+    let mut form_at = at;
+    let mut sub = None;
+    if acc.gc && (form == 0x50 || form == 0x4f) {
+        let (n, cap) = r.count()?;
+        let mut supertypes = Vec::with_capacity(cap);
+        for _ in 0..n {
+            supertypes.push(r.u32()?);
+        }
+        sub = Some(SubType {
+            is_final: form == 0x4f,
+            supertypes,
+        });
+        form_at = r.pos();
+        form = r.u8()?;
+    }
+    let mut describes = None;
+    let mut descriptor = None;
+    if acc.custom_descriptors {
+        if form == 0x4c {
+            describes = Some(r.u32()?);
+            form_at = r.pos();
+            form = r.u8()?;
+        }
+        if form == 0x4d {
+            descriptor = Some(r.u32()?);
+            form_at = r.pos();
+            form = r.u8()?;
+        }
+    }
+    let composite = composite_type(r, acc, form, form_at)?;
+    Ok(TypeDef {
+        composite,
+        sub,
+        describes,
+        descriptor,
+    })
 }

@@ -2,7 +2,7 @@
 
 use wtool_ast::{
     CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, ExternKind, ImportDesc, Module,
-    RefType, SectionId, TypeDef,
+    RefType, SectionId,
 };
 
 use super::code::encode_expr;
@@ -101,14 +101,17 @@ fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
             if m.types.is_empty() && !had(m, id) {
                 return false;
             }
-            write_u32(p, m.types.len() as u32);
-            for t in &m.types {
-                let TypeDef::Func(f) = t;
-                p.push(0x60);
-                write_u32(p, f.params.len() as u32);
-                f.params.iter().for_each(|&t| types::val_type(p, t));
-                write_u32(p, f.results.len() as u32);
-                f.results.iter().for_each(|&t| types::val_type(p, t));
+            let groups = m.type_groups();
+            write_u32(p, groups.len() as u32);
+            for (start, len, explicit) in groups {
+                if explicit {
+                    p.push(0x4e);
+                    write_u32(p, len);
+                }
+                let range = start as usize..(start + len) as usize;
+                for t in m.types.get(range).unwrap_or(&[]) {
+                    types::sub_type(p, t);
+                }
             }
         }
         SectionId::Import => {
@@ -119,7 +122,11 @@ fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
             for i in &m.imports {
                 name(p, &i.module);
                 name(p, &i.name);
-                p.push(kind_byte(i.desc.kind()));
+                p.push(if i.exact {
+                    0x20
+                } else {
+                    kind_byte(i.desc.kind())
+                });
                 match &i.desc {
                     ImportDesc::Func(t) => write_u32(p, *t),
                     ImportDesc::Table(t) => types::table_type(p, *t),

@@ -55,6 +55,8 @@ pub fn encode_names(out: &mut Vec<u8>, names: &Names) {
         (9, Map::Direct(&names.datas)),
         (10, Map::Indirect(&names.fields)),
         (11, Map::Direct(&names.tags)),
+        (12, Map::Indirect(&names.type_params)),
+        (13, Map::Indirect(&names.tag_params)),
     ];
     for (id, map) in subs {
         buf.clear();

@@ -1,6 +1,9 @@
 //! Types.
 
-use wtool_ast::{GlobalType, HeapType, Limits, MemoryType, RefType, TableType, ValType};
+use wtool_ast::{
+    CompositeType, FieldType, GlobalType, HeapType, Limits, MemoryType, RefType, StorageType,
+    TableType, TypeDef, ValType,
+};
 
 use crate::leb128::{write_s64, write_u32, write_u64};
 
@@ -19,7 +22,7 @@ fn heap_byte(h: HeapType) -> Option<u8> {
         HeapType::NoExtern => 0x72,
         HeapType::Exn => 0x69,
         HeapType::NoExn => 0x74,
-        HeapType::Concrete(_) => return None,
+        HeapType::Concrete(_) | HeapType::Exact(_) => return None,
     })
 }
 
@@ -28,6 +31,10 @@ pub fn heap_type(out: &mut Vec<u8>, h: HeapType) {
     match (heap_byte(h), h) {
         (Some(b), _) => out.push(b),
         (None, HeapType::Concrete(i)) => write_s64(out, i64::from(i)),
+        (None, HeapType::Exact(i)) => {
+            out.push(0x62);
+            write_u32(out, i);
+        }
         (None, _) => {}
     }
 }
@@ -87,4 +94,49 @@ pub fn table_type(out: &mut Vec<u8>, t: TableType) {
 pub fn global_type(out: &mut Vec<u8>, g: GlobalType) {
     val_type(out, g.ty);
     out.push(u8::from(g.mutable));
+}
+
+fn field_type(out: &mut Vec<u8>, f: FieldType) {
+    match f.storage {
+        StorageType::I8 => out.push(0x78),
+        StorageType::I16 => out.push(0x77),
+        StorageType::Val(t) => val_type(out, t),
+    }
+    out.push(u8::from(f.mutable));
+}
+
+/// Writes one type definition: its `sub` clause, descriptor clauses and
+/// composite type.
+pub fn sub_type(out: &mut Vec<u8>, t: &TypeDef) {
+    if let Some(sub) = &t.sub {
+        out.push(if sub.is_final { 0x4f } else { 0x50 });
+        write_u32(out, sub.supertypes.len() as u32);
+        sub.supertypes.iter().for_each(|&s| write_u32(out, s));
+    }
+    if let Some(d) = t.describes {
+        out.push(0x4c);
+        write_u32(out, d);
+    }
+    if let Some(d) = t.descriptor {
+        out.push(0x4d);
+        write_u32(out, d);
+    }
+    match &t.composite {
+        CompositeType::Func(f) => {
+            out.push(0x60);
+            write_u32(out, f.params.len() as u32);
+            f.params.iter().for_each(|&t| val_type(out, t));
+            write_u32(out, f.results.len() as u32);
+            f.results.iter().for_each(|&t| val_type(out, t));
+        }
+        CompositeType::Struct(fields) => {
+            out.push(0x5f);
+            write_u32(out, fields.len() as u32);
+            fields.iter().for_each(|&f| field_type(out, f));
+        }
+        CompositeType::Array(f) => {
+            out.push(0x5e);
+            field_type(out, *f);
+        }
+    }
 }

@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn recursion_and_reachability() {
         let m = Module {
-            types: vec![TypeDef::Func(FuncType::default())],
+            types: vec![TypeDef::func(FuncType::default())],
             funcs: vec![
                 func(vec![Instr::Call(1), Instr::End]),
                 func(vec![Instr::Call(2), Instr::End]),

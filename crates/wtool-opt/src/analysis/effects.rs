@@ -37,7 +37,11 @@ pub fn op_may_trap(op: Op) -> bool {
     use Op::*;
     if matches!(
         op.kind(),
-        OpKind::Load(_) | OpKind::Store(_) | OpKind::LoadLane(_) | OpKind::StoreLane(_)
+        OpKind::Load(_)
+            | OpKind::Store(_)
+            | OpKind::LoadLane(_)
+            | OpKind::StoreLane(_)
+            | OpKind::Atomic(_)
     ) {
         return true;
     }
@@ -74,11 +78,81 @@ impl Effects {
                 e.control = true;
             }
             Nop | Drop | Select | SelectT(_) => {}
-            Block(_) | Loop(_) | If(_) | Else | End | Br(_) | BrIf(_) | BrTable(_) | Return => {
-                e.control = true
+            Block(_)
+            | Loop(_)
+            | If(_)
+            | Else
+            | End
+            | Br(_)
+            | BrIf(_)
+            | BrTable(_)
+            | Return
+            | TryTable(_)
+            | Try(_)
+            | Catch(_)
+            | CatchAll
+            | Delegate(_)
+            | BrOnNull(_)
+            | BrOnNonNull(_)
+            | BrOnCast(_)
+            | BrOnCastFail(_)
+            | BrOnCastDescEq(_)
+            | BrOnCastDescEqFail(_) => e.control = true,
+            // Pure reference operations.
+            RefEq | RefI31 | AnyConvertExtern | ExternConvertAny | RefTest(_) => {}
+            // Operations that trap on null or a failed cast.
+            RefAsNonNull | I31GetS | I31GetU | RefCast(_) | RefCastDescEq(_) | RefGetDesc(_) => {
+                e.may_trap = true
             }
-            Call(_) | CallIndirect { .. } => {
+            // Allocations: no effect but on memory use (struct sizes are
+            // fixed; an array's length may exceed any limit, and segment
+            // reads are bounds-checked).
+            StructNew(_) | StructNewDefault(_) | StructNewDesc(_) | StructNewDefaultDesc(_) => {}
+            ArrayNew(_) | ArrayNewDefault(_) | ArrayNewFixed { .. } => e.may_trap = true,
+            ArrayNewData { .. } | ArrayNewElem { .. } => {
+                e.may_trap = true;
+                e.reads_memory = true;
+            }
+            // The GC heap is accounted as memory: conservative, and no pass
+            // reorders heap accesses around memory ones.
+            StructGet { .. }
+            | StructGetS { .. }
+            | StructGetU { .. }
+            | ArrayGet(_)
+            | ArrayGetS(_)
+            | ArrayGetU(_)
+            | ArrayLen => {
+                e.may_trap = true;
+                e.reads_memory = true;
+            }
+            StructSet { .. }
+            | ArraySet(_)
+            | ArrayFill(_)
+            | ArrayCopy { .. }
+            | ArrayInitData { .. }
+            | ArrayInitElem { .. } => {
+                e.may_trap = true;
+                e.reads_memory = true;
+                e.writes_memory = true;
+            }
+            // A fence orders memory accesses around it.
+            AtomicFence => {
+                e.reads_memory = true;
+                e.writes_memory = true;
+            }
+            // Calls, tail calls and throws: anything may happen (a throw
+            // transfers control to a handler that may run anything).
+            Call(_)
+            | CallIndirect { .. }
+            | CallRef(_)
+            | ReturnCall(_)
+            | ReturnCallIndirect { .. }
+            | ReturnCallRef(_)
+            | Throw(_)
+            | ThrowRef
+            | Rethrow(_) => {
                 e.calls = true;
+                e.control = !matches!(ins, Call(_) | CallIndirect { .. } | CallRef(_));
                 e.may_trap = true;
                 e.reads_memory = true;
                 e.writes_memory = true;
@@ -129,6 +203,11 @@ impl Effects {
                 e.may_trap = true;
                 match op.kind() {
                     OpKind::Store(_) | OpKind::StoreLane(_) => e.writes_memory = true,
+                    // Read-modify-write, wait and notify.
+                    OpKind::Atomic(_) => {
+                        e.reads_memory = true;
+                        e.writes_memory = true;
+                    }
                     _ => e.reads_memory = true,
                 }
             }
@@ -140,7 +219,7 @@ impl Effects {
                 }
             }
         }
-        if ignore_implicit_traps && !matches!(ins, Unreachable | Call(_) | CallIndirect { .. }) {
+        if ignore_implicit_traps && !(matches!(ins, Unreachable) || e.calls) {
             e.may_trap = false;
         }
         e

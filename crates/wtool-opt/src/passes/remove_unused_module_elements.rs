@@ -11,8 +11,8 @@ use crate::util::{forget_raw_names, indices_of, map_indices, Space};
 use petgraph::visit::Dfs;
 use std::collections::BTreeSet;
 use wtool_ast::{
-    BlockType, ElemItems, ElemMode, ElemSegment, Expr, ExternKind, HeapType, ImportDesc, Instr,
-    Module, NameMap, RefType, TypeDef, ValType,
+    CompositeType, ElemItems, ElemMode, ElemSegment, Expr, ExternKind, ImportDesc, Instr, Module,
+    NameMap, RefType, ValType,
 };
 
 /// See the module docs.
@@ -51,19 +51,28 @@ fn expr_edges(g: &mut crate::analysis::DiGraph<Item>, from: Item, e: &Expr) {
 }
 
 fn ref_is_concrete(t: &RefType) -> bool {
-    matches!(t.heap, HeapType::Concrete(_))
+    t.heap.type_index().is_some()
 }
 
 fn val_is_concrete(t: &ValType) -> bool {
     matches!(t, ValType::Ref(r) if ref_is_concrete(r))
 }
 
-/// Types named inside other types or by value types (typed references) make
-/// type removal unsafe for this simple renumbering; 2.0 modules never have them.
+/// Types named inside other types or by value types outside instructions
+/// (typed references, GC types, recursion groups) make type removal unsafe
+/// for this simple renumbering, which only rewrites instructions' indices;
+/// 2.0 modules never have them.
 fn has_concrete_refs(m: &Module) -> bool {
-    let in_types = m.types.iter().any(|t| match t {
-        TypeDef::Func(f) => f.params.iter().chain(f.results.iter()).any(val_is_concrete),
-    });
+    let in_types = !m.rec_groups.is_empty()
+        || m.types.iter().any(|t| match &t.composite {
+            CompositeType::Func(f) => {
+                t.sub.is_some()
+                    || t.describes.is_some()
+                    || t.descriptor.is_some()
+                    || f.params.iter().chain(f.results.iter()).any(val_is_concrete)
+            }
+            CompositeType::Struct(_) | CompositeType::Array(_) => true,
+        });
     let in_globals = m.globals.iter().any(|g| val_is_concrete(&g.ty.ty));
     let in_tables = m.tables.iter().any(|t| ref_is_concrete(&t.ty.elem));
     let in_elems = m.elems.iter().any(|e| ref_is_concrete(&e.ty));
@@ -72,18 +81,11 @@ fn has_concrete_refs(m: &Module) -> bool {
         ImportDesc::Table(t) => ref_is_concrete(&t.elem),
         _ => false,
     });
-    let in_code = m.funcs.iter().any(|f| {
-        f.locals.iter().any(|l| val_is_concrete(&l.ty))
-            || f.body.instrs.iter().any(|i| match i {
-                Instr::RefNull(HeapType::Concrete(_)) => true,
-                Instr::SelectT(t) => val_is_concrete(t),
-                Instr::Block(BlockType::Value(t))
-                | Instr::Loop(BlockType::Value(t))
-                | Instr::If(BlockType::Value(t)) => val_is_concrete(t),
-                _ => false,
-            })
-    });
-    in_types || in_globals || in_tables || in_elems || in_imports || in_code
+    let in_locals = m
+        .funcs
+        .iter()
+        .any(|f| f.locals.iter().any(|l| val_is_concrete(&l.ty)));
+    in_types || in_globals || in_tables || in_elems || in_imports || in_locals
 }
 
 /// Old index → new index, `None` for removed items.

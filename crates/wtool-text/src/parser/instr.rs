@@ -1,12 +1,18 @@
 //! Instructions, flat and folded, parsed with an explicit frame stack so that
-//! nesting depth is bounded by memory, not by the Rust stack.
+//! nesting depth is bounded by memory, not by the Rust stack. Block
+//! structure (`block`, `loop`, `if`, `try_table`, legacy `try`) is handled
+//! here; every other instruction goes through the keyword dispatch generated
+//! from the instruction table (`generated.rs`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use wtool_ast::{BlockType, BrTable, Expr, Instr, MemArg, MemLane, Op, OpKind};
+use wtool_ast::{BlockType, Catch, Expr, Instr, TryTable};
 
-use super::{num, Idx, Parser, Space, TypeUse};
+use super::generated::{self, Kw, KEYWORDS};
+use super::imm::{self, ImmCx};
+use super::{Parser, Space, TypeUse};
 use crate::error::{Result, TextErrorKind};
 use crate::lexer::{Kind, Token};
 
@@ -46,9 +52,11 @@ pub(crate) struct Fix<'a> {
     pub kind: FixKind<'a>,
 }
 
+/// What resolution must fill in: the `slot`-th index of a space (see
+/// [`imm::patch`]).
 #[derive(Debug)]
 pub(crate) enum FixKind<'a> {
-    /// A module-level name for immediate `slot`.
+    /// A module-level name.
     Name {
         space: Space,
         slot: u8,
@@ -57,8 +65,15 @@ pub(crate) enum FixKind<'a> {
     },
     /// A declared local whose index needs the parameter count.
     Local { slot: u8, decl: u32 },
-    /// The type of a block or `call_indirect`.
-    TypeUse(Box<TypeUse<'a>>),
+    /// A type use (of a block or `call_indirect`), possibly defining a type.
+    TypeUse { slot: u8, tu: Box<TypeUse<'a>> },
+    /// A field of struct type `ty` by name.
+    Field {
+        ty: u32,
+        slot: u8,
+        name: Cow<'a, str>,
+        offset: u32,
+    },
 }
 
 /// An expression being built, with its pending references.
@@ -78,6 +93,14 @@ impl<'a> ExprOut<'a> {
     }
 }
 
+/// The instruction keyword `s`, if it is one.
+pub(crate) fn keyword(s: &str) -> Option<Kw> {
+    static MAP: OnceLock<HashMap<&'static str, Kw>> = OnceLock::new();
+    MAP.get_or_init(|| KEYWORDS.iter().copied().collect())
+        .get(s)
+        .copied()
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum IfState {
     Cond,
@@ -87,11 +110,25 @@ enum IfState {
     Done,
 }
 
+/// Where a folded legacy `try` is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TryState {
+    /// Before `(do`.
+    Start,
+    /// Inside `(do …)` or a handler.
+    Body,
+    /// After `(do …)` or a `(catch …)`: more handlers may follow.
+    Handlers,
+    /// After `(catch_all …)` or `(delegate …)`: only `)`.
+    Done,
+}
+
 enum Frame<'a> {
-    /// `block`/`loop`/`if` … `end`.
+    /// `block`/`loop`/`if`/`try_table`/`try` … `end` (flat); `stage` counts
+    /// `else` for `if`, and for `try` is 1 after `catch`, 2 after `catch_all`.
     Flat {
-        is_if: bool,
-        in_else: bool,
+        kw: Kw,
+        stage: u8,
         label: Option<Cow<'a, str>>,
     },
     /// `(op imm* folded*)`: the op is emitted at its `)`.
@@ -100,7 +137,7 @@ enum Frame<'a> {
         offset: u32,
         fixes: Vec<FixKind<'a>>,
     },
-    /// `(block …)` / `(loop …)`.
+    /// `(block …)` / `(loop …)` / `(try_table …)`.
     Block,
     /// `(if … (then …) (else …)?)`: the `if` is emitted at `(then`.
     If {
@@ -108,6 +145,13 @@ enum Frame<'a> {
         label: Option<Cow<'a, str>>,
         display: Option<String>,
         instr: Option<(Instr, u32, Vec<FixKind<'a>>)>,
+    },
+    /// `(try … (do …) (catch x …)* (catch_all …)?)` or `… (delegate l))`;
+    /// `all` once a `catch_all` clause opened.
+    Try {
+        state: TryState,
+        delegated: bool,
+        all: bool,
     },
 }
 
@@ -131,44 +175,10 @@ pub(crate) fn parse_expr<'a>(
         };
         match tok.kind {
             Kind::RParen => {
-                let Some(top) = frames.last_mut() else { break };
-                match top {
-                    Frame::Flat { .. } => return Err(p.unexpected("`end`")),
-                    Frame::Plain { .. } => {
-                        p.pos += 1;
-                        if let Some(Frame::Plain {
-                            instr,
-                            offset,
-                            fixes,
-                        }) = frames.pop()
-                        {
-                            out.emit(instr, offset, fixes);
-                        }
-                    }
-                    Frame::Block => {
-                        p.pos += 1;
-                        out.emit(Instr::End, tok.start, Vec::new());
-                        labels.pop();
-                        frames.pop();
-                    }
-                    Frame::If { state, .. } => match *state {
-                        IfState::Cond => return Err(p.unexpected("`(then`")),
-                        IfState::Then => {
-                            p.pos += 1;
-                            *state = IfState::AfterThen;
-                        }
-                        IfState::Else => {
-                            p.pos += 1;
-                            *state = IfState::Done;
-                        }
-                        IfState::AfterThen | IfState::Done => {
-                            p.pos += 1;
-                            out.emit(Instr::End, tok.start, Vec::new());
-                            labels.pop();
-                            frames.pop();
-                        }
-                    },
+                if frames.is_empty() {
+                    break;
                 }
+                close_paren(p, out, &mut frames, &mut labels, tok)?;
             }
             Kind::LParen => {
                 let kw_tok = match p.peek_at(1) {
@@ -178,60 +188,38 @@ pub(crate) fn parse_expr<'a>(
                         return Err(p.unexpected("an instruction"));
                     }
                 };
-                let kw = p.text(kw_tok);
-                if let Some(Frame::If {
-                    state,
-                    label,
-                    display,
-                    instr,
-                }) = frames.last_mut()
-                {
-                    match (*state, kw) {
-                        (IfState::Cond, "then") => {
-                            p.pos += 2;
-                            if let Some((i, off, fx)) = instr.take() {
-                                out.emit(i, off, fx);
-                            }
-                            ctx.label_emitted(display.take());
-                            labels.push(label.take());
-                            *state = IfState::Then;
-                            continue;
-                        }
-                        (IfState::AfterThen, "else") => {
-                            p.pos += 2;
-                            out.emit(Instr::Else, kw_tok.start, Vec::new());
-                            *state = IfState::Else;
-                            continue;
-                        }
-                        (IfState::Cond | IfState::Then | IfState::Else, _) => {}
-                        (IfState::AfterThen, _) => return Err(p.unexpected("`(else` or `)`")),
-                        (IfState::Done, _) => return Err(p.unexpected("`)`")),
-                    }
+                if folded_clause(p, ctx, out, &mut frames, &mut labels, kw_tok)? {
+                    continue;
                 }
                 p.pos += 2;
-                match kw {
-                    "block" | "loop" => {
-                        let (label, display, bt, fixes) = block_header(p)?;
-                        let i = if kw == "block" {
-                            Instr::Block(bt)
-                        } else {
-                            Instr::Loop(bt)
-                        };
-                        out.emit(i, kw_tok.start, fixes);
+                let word = p.text(kw_tok);
+                match keyword(word).filter(|k| k.is_control()) {
+                    Some(kw @ (Kw::Block | Kw::Loop | Kw::TryTable | Kw::Try)) => {
+                        let (label, display, instr, fixes) = block_header(p, ctx, &labels, kw)?;
+                        out.emit(instr, kw_tok.start, fixes);
                         ctx.label_emitted(display);
                         labels.push(label);
-                        frames.push(Frame::Block);
+                        frames.push(if kw == Kw::Try {
+                            Frame::Try {
+                                state: TryState::Start,
+                                delegated: false,
+                                all: false,
+                            }
+                        } else {
+                            Frame::Block
+                        });
                     }
-                    "if" => {
-                        let (label, display, bt, fixes) = block_header(p)?;
+                    Some(Kw::If) => {
+                        let (label, display, instr, fixes) = block_header(p, ctx, &labels, Kw::If)?;
                         frames.push(Frame::If {
                             state: IfState::Cond,
                             label,
                             display,
-                            instr: Some((Instr::If(bt), kw_tok.start, fixes)),
+                            instr: Some((instr, kw_tok.start, fixes)),
                         });
                     }
-                    _ => {
+                    Some(_) => return Err(p.error_at(misplaced(word), kw_tok)),
+                    None => {
                         let (instr, fixes) = plain(p, ctx, &labels, kw_tok)?;
                         frames.push(Frame::Plain {
                             instr,
@@ -257,63 +245,21 @@ pub(crate) fn parse_expr<'a>(
                         state: IfState::Done,
                         ..
                     }) => return Err(p.unexpected("`)`")),
+                    Some(Frame::Try {
+                        state: TryState::Start,
+                        ..
+                    }) => return Err(p.unexpected("`(do`")),
+                    Some(Frame::Try {
+                        state: TryState::Handlers | TryState::Done,
+                        ..
+                    }) => return Err(p.unexpected("`(catch`, `(catch_all` or `)`")),
                     _ => {}
                 }
-                let kw = p.text(tok);
+                let word = p.text(tok);
                 p.pos += 1;
-                match kw {
-                    "block" | "loop" | "if" => {
-                        let (label, display, bt, fixes) = block_header(p)?;
-                        let i = match kw {
-                            "block" => Instr::Block(bt),
-                            "loop" => Instr::Loop(bt),
-                            _ => Instr::If(bt),
-                        };
-                        out.emit(i, tok.start, fixes);
-                        ctx.label_emitted(display);
-                        labels.push(label.clone());
-                        frames.push(Frame::Flat {
-                            is_if: kw == "if",
-                            in_else: false,
-                            label,
-                        });
-                    }
-                    "end" => {
-                        let Some(Frame::Flat { label, .. }) = frames.last() else {
-                            return Err(
-                                p.error_at(TextErrorKind::UnexpectedToken("`end`".into()), tok)
-                            );
-                        };
-                        check_end_label(p, label.as_deref())?;
-                        out.emit(Instr::End, tok.start, Vec::new());
-                        labels.pop();
-                        frames.pop();
-                    }
-                    "else" => {
-                        let Some(Frame::Flat {
-                            is_if: true,
-                            in_else,
-                            label,
-                        }) = frames.last_mut()
-                        else {
-                            return Err(
-                                p.error_at(TextErrorKind::UnexpectedToken("`else`".into()), tok)
-                            );
-                        };
-                        if *in_else {
-                            return Err(
-                                p.error_at(TextErrorKind::UnexpectedToken("`else`".into()), tok)
-                            );
-                        }
-                        *in_else = true;
-                        let l = label.clone();
-                        check_end_label(p, l.as_deref())?;
-                        out.emit(Instr::Else, tok.start, Vec::new());
-                    }
-                    "then" => {
-                        return Err(p.error_at(TextErrorKind::UnexpectedToken("`then`".into()), tok))
-                    }
-                    _ => {
+                match keyword(word).filter(|k| k.is_control()) {
+                    Some(kw) => flat_control(p, ctx, out, &mut frames, &mut labels, kw, tok)?,
+                    None => {
                         let (instr, fixes) = plain(p, ctx, &labels, tok)?;
                         out.emit(instr, tok.start, fixes);
                     }
@@ -330,6 +276,256 @@ pub(crate) fn parse_expr<'a>(
     Ok(())
 }
 
+/// The `)` closing the innermost folded form.
+fn close_paren<'a>(
+    p: &mut Parser<'a>,
+    out: &mut ExprOut<'a>,
+    frames: &mut Vec<Frame<'a>>,
+    labels: &mut Vec<Option<Cow<'a, str>>>,
+    tok: Token,
+) -> Result<()> {
+    let Some(top) = frames.last_mut() else {
+        return Ok(());
+    };
+    match top {
+        Frame::Flat { .. } => return Err(p.unexpected("`end`")),
+        Frame::Plain { .. } => {
+            p.pos += 1;
+            if let Some(Frame::Plain {
+                instr,
+                offset,
+                fixes,
+            }) = frames.pop()
+            {
+                out.emit(instr, offset, fixes);
+            }
+        }
+        Frame::Block => {
+            p.pos += 1;
+            out.emit(Instr::End, tok.start, Vec::new());
+            labels.pop();
+            frames.pop();
+        }
+        Frame::If { state, .. } => match *state {
+            IfState::Cond => return Err(p.unexpected("`(then`")),
+            IfState::Then => {
+                p.pos += 1;
+                *state = IfState::AfterThen;
+            }
+            IfState::Else => {
+                p.pos += 1;
+                *state = IfState::Done;
+            }
+            IfState::AfterThen | IfState::Done => {
+                p.pos += 1;
+                out.emit(Instr::End, tok.start, Vec::new());
+                labels.pop();
+                frames.pop();
+            }
+        },
+        Frame::Try {
+            state,
+            delegated,
+            all,
+        } => match *state {
+            TryState::Start => return Err(p.unexpected("`(do`")),
+            TryState::Body => {
+                p.pos += 1;
+                *state = if *all {
+                    TryState::Done
+                } else {
+                    TryState::Handlers
+                };
+            }
+            TryState::Handlers | TryState::Done => {
+                p.pos += 1;
+                if !*delegated {
+                    out.emit(Instr::End, tok.start, Vec::new());
+                    labels.pop();
+                }
+                frames.pop();
+            }
+        },
+    }
+    Ok(())
+}
+
+/// The clauses of folded `if` and `try` (`(then`, `(else`, `(do`, `(catch`,
+/// `(catch_all`, `(delegate`); false if the form at hand is not one.
+fn folded_clause<'a>(
+    p: &mut Parser<'a>,
+    ctx: &mut FuncCtx<'a>,
+    out: &mut ExprOut<'a>,
+    frames: &mut [Frame<'a>],
+    labels: &mut Vec<Option<Cow<'a, str>>>,
+    kw_tok: Token,
+) -> Result<bool> {
+    let kw = p.text(kw_tok);
+    match frames.last_mut() {
+        Some(Frame::If {
+            state,
+            label,
+            display,
+            instr,
+        }) => match (*state, kw) {
+            (IfState::Cond, "then") => {
+                p.pos += 2;
+                if let Some((i, off, fx)) = instr.take() {
+                    out.emit(i, off, fx);
+                }
+                ctx.label_emitted(display.take());
+                labels.push(label.take());
+                *state = IfState::Then;
+                Ok(true)
+            }
+            (IfState::AfterThen, "else") => {
+                p.pos += 2;
+                out.emit(Instr::Else, kw_tok.start, Vec::new());
+                *state = IfState::Else;
+                Ok(true)
+            }
+            (IfState::Cond | IfState::Then | IfState::Else, _) => Ok(false),
+            (IfState::AfterThen, _) => Err(p.unexpected("`(else` or `)`")),
+            (IfState::Done, _) => Err(p.unexpected("`)`")),
+        },
+        Some(Frame::Try {
+            state,
+            delegated,
+            all,
+        }) => match (*state, kw) {
+            (TryState::Start, "do") => {
+                p.pos += 2;
+                *state = TryState::Body;
+                Ok(true)
+            }
+            (TryState::Handlers, "catch") => {
+                p.pos += 2;
+                let mut cx = ImmCx::new(ctx, labels, kw_tok);
+                let tag = imm::tag(p, &mut cx)?;
+                let fixes = cx.fixes;
+                out.emit(Instr::Catch(tag), kw_tok.start, fixes);
+                *state = TryState::Body;
+                Ok(true)
+            }
+            (TryState::Handlers, "catch_all") => {
+                p.pos += 2;
+                out.emit(Instr::CatchAll, kw_tok.start, Vec::new());
+                *state = TryState::Body;
+                *all = true;
+                Ok(true)
+            }
+            (TryState::Handlers, "delegate") => {
+                p.pos += 2;
+                labels.pop();
+                let l = imm::label_in(p, labels)?;
+                p.expect_rparen()?;
+                out.emit(Instr::Delegate(l), kw_tok.start, Vec::new());
+                *state = TryState::Done;
+                *delegated = true;
+                Ok(true)
+            }
+            (TryState::Body, _) => Ok(false),
+            (TryState::Start, _) => Err(p.unexpected("`(do`")),
+            _ => Err(p.unexpected("`(catch`, `(catch_all` or `)`")),
+        },
+        _ => Ok(false),
+    }
+}
+
+/// A flat block-structure keyword, just consumed.
+fn flat_control<'a>(
+    p: &mut Parser<'a>,
+    ctx: &mut FuncCtx<'a>,
+    out: &mut ExprOut<'a>,
+    frames: &mut Vec<Frame<'a>>,
+    labels: &mut Vec<Option<Cow<'a, str>>>,
+    kw: Kw,
+    tok: Token,
+) -> Result<()> {
+    let word = kw.name();
+    let unexpected = |p: &Parser<'_>| p.error_at(misplaced(word), tok);
+    match kw {
+        Kw::Block | Kw::Loop | Kw::If | Kw::TryTable | Kw::Try => {
+            let (label, display, instr, fixes) = block_header(p, ctx, labels, kw)?;
+            out.emit(instr, tok.start, fixes);
+            ctx.label_emitted(display);
+            labels.push(label.clone());
+            frames.push(Frame::Flat {
+                kw,
+                stage: 0,
+                label,
+            });
+        }
+        Kw::End => {
+            let Some(Frame::Flat { label, .. }) = frames.last() else {
+                return Err(unexpected(p));
+            };
+            check_end_label(p, label.as_deref())?;
+            out.emit(Instr::End, tok.start, Vec::new());
+            labels.pop();
+            frames.pop();
+        }
+        Kw::Else => {
+            let Some(Frame::Flat {
+                kw: Kw::If,
+                stage,
+                label,
+            }) = frames.last_mut()
+            else {
+                return Err(unexpected(p));
+            };
+            if *stage != 0 {
+                return Err(unexpected(p));
+            }
+            *stage = 1;
+            let l = label.clone();
+            check_end_label(p, l.as_deref())?;
+            out.emit(Instr::Else, tok.start, Vec::new());
+        }
+        Kw::Catch | Kw::CatchAll => {
+            let Some(Frame::Flat {
+                kw: Kw::Try, stage, ..
+            }) = frames.last_mut()
+            else {
+                return Err(unexpected(p));
+            };
+            if *stage == 2 {
+                return Err(unexpected(p));
+            }
+            if kw == Kw::CatchAll {
+                *stage = 2;
+                out.emit(Instr::CatchAll, tok.start, Vec::new());
+            } else {
+                *stage = 1;
+                let mut cx = ImmCx::new(ctx, labels, tok);
+                let tag = imm::tag(p, &mut cx)?;
+                let fixes = cx.fixes;
+                out.emit(Instr::Catch(tag), tok.start, fixes);
+            }
+        }
+        Kw::Delegate => {
+            let Some(Frame::Flat {
+                kw: Kw::Try,
+                stage: 0,
+                ..
+            }) = frames.last()
+            else {
+                return Err(unexpected(p));
+            };
+            frames.pop();
+            labels.pop();
+            let l = imm::label_in(p, labels)?;
+            out.emit(Instr::Delegate(l), tok.start, Vec::new());
+        }
+        _ => return Err(unexpected(p)),
+    }
+    Ok(())
+}
+
+fn misplaced(word: &str) -> TextErrorKind {
+    TextErrorKind::UnexpectedToken(format!("`{word}`"))
+}
+
 fn check_end_label(p: &mut Parser<'_>, label: Option<&str>) -> Result<()> {
     let Some(t) = p.peek() else { return Ok(()) };
     if let Some((name, _)) = p.opt_id()? {
@@ -340,19 +536,26 @@ fn check_end_label(p: &mut Parser<'_>, label: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Label, its name-section name, block type and pending references.
+/// Label, its name-section name, the block instruction and pending references.
 type Header<'a> = (
     Option<Cow<'a, str>>,
     Option<String>,
-    BlockType,
+    Instr,
     Vec<FixKind<'a>>,
 );
 
-/// `label? blocktype` after `block`, `loop` or `if`.
-fn block_header<'a>(p: &mut Parser<'a>) -> Result<Header<'a>> {
+/// `label? blocktype` after `block`, `loop`, `if` or `try`, and the catch
+/// clauses of `try_table` (whose labels are outside the new block).
+fn block_header<'a>(
+    p: &mut Parser<'a>,
+    ctx: &mut FuncCtx<'a>,
+    labels: &[Option<Cow<'a, str>>],
+    kw: Kw,
+) -> Result<Header<'a>> {
     let (id, display) = p.opt_id_named()?;
     let label = id.map(|(n, _)| n);
     let tu = p.type_use(None)?;
+    let mut fixes = Vec::new();
     let bt = match (&tu.idx, &tu.inline) {
         (None, None) => BlockType::Empty,
         (None, Some(ft)) if ft.params.is_empty() && ft.results.len() <= 1 => {
@@ -362,445 +565,97 @@ fn block_header<'a>(p: &mut Parser<'a>) -> Result<Header<'a>> {
             }
         }
         _ => {
-            let fix = vec![FixKind::TypeUse(Box::new(tu))];
-            return Ok((label, display, BlockType::Func(0), fix));
-        }
-    };
-    Ok((label, display, bt, Vec::new()))
-}
-
-fn space_idx<'a>(
-    p: &mut Parser<'a>,
-    space: Space,
-    slot: u8,
-    fixes: &mut Vec<FixKind<'a>>,
-) -> Result<u32> {
-    match p.idx()? {
-        Idx::Num(n) => Ok(n),
-        Idx::Name(name, offset) => {
-            fixes.push(FixKind::Name {
-                space,
-                slot,
-                name,
-                offset,
+            fixes.push(FixKind::TypeUse {
+                slot: 0,
+                tu: Box::new(tu),
             });
-            Ok(0)
+            BlockType::Func(0)
         }
-    }
-}
-
-fn opt_space_idx<'a>(
-    p: &mut Parser<'a>,
-    space: Space,
-    slot: u8,
-    fixes: &mut Vec<FixKind<'a>>,
-) -> Result<u32> {
-    if p.at_idx() {
-        space_idx(p, space, slot, fixes)
-    } else {
-        Ok(0)
-    }
-}
-
-fn label_idx(p: &mut Parser<'_>, labels: &[Option<Cow<'_, str>>]) -> Result<u32> {
-    let t = p.peek();
-    match p.idx()? {
-        Idx::Num(n) => Ok(n),
-        Idx::Name(name, _) => {
-            match labels
-                .iter()
-                .rev()
-                .position(|l| l.as_deref() == Some(&*name))
-            {
-                Some(d) => Ok(d as u32),
-                None => {
-                    let t = t.unwrap_or(Token {
-                        kind: Kind::Id,
-                        start: 0,
-                        end: 0,
-                    });
-                    Err(p.error_at(TextErrorKind::UnknownLabel(format!("${name}")), t))
-                }
-            }
-        }
-    }
-}
-
-fn local_idx<'a>(
-    p: &mut Parser<'a>,
-    ctx: &FuncCtx<'a>,
-    fixes: &mut Vec<FixKind<'a>>,
-) -> Result<u32> {
-    let t = p.peek();
-    match p.idx()? {
-        Idx::Num(n) => Ok(n),
-        Idx::Name(name, _) => match ctx.locals.get(&name) {
-            Some(LocalRef::Abs(i)) => Ok(*i),
-            Some(LocalRef::Decl(k)) => {
-                fixes.push(FixKind::Local { slot: 0, decl: *k });
-                Ok(0)
-            }
-            None => {
-                let t = t.unwrap_or(Token {
-                    kind: Kind::Id,
-                    start: 0,
-                    end: 0,
-                });
-                Err(p.error_at(
-                    TextErrorKind::UnknownName {
-                        space: "local",
-                        name: format!("${name}"),
-                    },
-                    t,
-                ))
-            }
-        },
-    }
-}
-
-fn lane(p: &mut Parser<'_>) -> Result<u8> {
-    let t = match p.peek() {
-        Some(t) if t.kind == Kind::Num => t,
-        _ => return Err(p.unexpected("a lane index")),
     };
-    p.pos += 1;
-    match num::parse_u32(p.text(t).as_bytes()) {
-        Ok(v) if v <= 255 => Ok(v as u8),
-        Ok(_) | Err(num::NumError::OutOfRange) => {
-            Err(p.error_at(TextErrorKind::MalformedLaneIndex, t))
+    let instr = match kw {
+        Kw::Block => Instr::Block(bt),
+        Kw::Loop => Instr::Loop(bt),
+        Kw::If => Instr::If(bt),
+        Kw::Try => Instr::Try(bt),
+        _ => {
+            let mut cx = ImmCx::new(
+                ctx,
+                labels,
+                Token {
+                    kind: Kind::Keyword,
+                    start: p.offset(),
+                    end: p.offset(),
+                },
+            );
+            // The block type's type use is the first type slot.
+            if !fixes.is_empty() {
+                cx.slot(wtool_ast::IndexSpace::Type);
+            }
+            let catches = catch_clauses(p, &mut cx)?;
+            fixes.append(&mut cx.fixes);
+            Instr::TryTable(Box::new(TryTable {
+                block_type: bt,
+                catches,
+            }))
         }
-        Err(num::NumError::Malformed) => {
-            Err(p.error_at(TextErrorKind::UnexpectedToken(p.describe(t)), t))
-        }
-    }
+    };
+    Ok((label, display, instr, fixes))
 }
 
-/// Errors with "wrong number of …" when a lane list ends early.
-fn check_lane_count(p: &Parser<'_>, what: &'static str) -> Result<()> {
-    match p.peek() {
-        Some(t) if matches!(t.kind, Kind::RParen | Kind::LParen) => {
-            Err(p.error_at(TextErrorKind::LaneCount(what), t))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn memarg<'a>(p: &mut Parser<'a>, natural: u8, memory: u32) -> Result<MemArg> {
-    let mut offset = 0u64;
-    let mut align = natural;
-    if let Some(kw) = p.peek_kw() {
-        if let Some(v) = kw.strip_prefix("offset=") {
-            let t = p.bump();
-            offset = if p.mem64 {
-                num::parse_u64(v.as_bytes())
-            } else {
-                num::parse_u32(v.as_bytes()).map(u64::from)
+/// `(catch x l)`, `(catch_ref x l)`, `(catch_all l)`, `(catch_all_ref l)`*.
+fn catch_clauses<'a>(p: &mut Parser<'a>, cx: &mut ImmCx<'a, '_>) -> Result<Vec<Catch>> {
+    let mut out = Vec::new();
+    loop {
+        let c = if p.eat_lparen_kw("catch") {
+            let tag = imm::tag(p, cx)?;
+            Catch::Catch {
+                tag,
+                label: imm::label(p, cx)?,
             }
-            .map_err(|e| p.num_error(e, t))?;
-        }
-    }
-    if let Some(kw) = p.peek_kw() {
-        if let Some(v) = kw.strip_prefix("align=") {
-            let t = p.bump();
-            let a = num::parse_u32(v.as_bytes()).map_err(|e| p.num_error(e, t))?;
-            if a == 0 || !a.is_power_of_two() {
-                return Err(p.error_at(TextErrorKind::Alignment, t));
+        } else if p.eat_lparen_kw("catch_ref") {
+            let tag = imm::tag(p, cx)?;
+            Catch::CatchRef {
+                tag,
+                label: imm::label(p, cx)?,
             }
-            align = a.trailing_zeros() as u8;
-        }
-    }
-    Ok(MemArg {
-        offset,
-        memory,
-        align,
-    })
-}
-
-/// True if a memory index (rather than a memarg or lane) follows a lane memory op.
-fn lane_op_has_memory(p: &Parser<'_>) -> bool {
-    match p.kind() {
-        Some(Kind::Id | Kind::QuotedId) => true,
-        Some(Kind::Num) => match p.peek_at(1) {
-            Some(t) if t.kind == Kind::Num => true,
-            Some(t) if t.kind == Kind::Keyword => {
-                let s = p.text(t);
-                s.starts_with("offset=") || s.starts_with("align=")
+        } else if p.eat_lparen_kw("catch_all") {
+            Catch::CatchAll {
+                label: imm::label(p, cx)?,
             }
-            _ => false,
-        },
-        _ => false,
+        } else if p.eat_lparen_kw("catch_all_ref") {
+            Catch::CatchAllRef {
+                label: imm::label(p, cx)?,
+            }
+        } else {
+            return Ok(out);
+        };
+        p.expect_rparen()?;
+        out.push(c);
     }
 }
 
 type Parsed<'a> = (Instr, Vec<FixKind<'a>>);
 
-/// An instruction other than `block`/`loop`/`if`/`else`/`end`, its keyword just consumed.
+/// An instruction other than block structure, its keyword just consumed.
 fn plain<'a>(
     p: &mut Parser<'a>,
     ctx: &mut FuncCtx<'a>,
     labels: &[Option<Cow<'a, str>>],
     kw_tok: Token,
 ) -> Result<Parsed<'a>> {
-    let kw = p.text(kw_tok);
-    let mut fx: Vec<FixKind<'a>> = Vec::new();
-    if let Some(op) = Op::from_name(kw) {
-        let i = match op.kind() {
-            OpKind::Plain => Instr::Plain(op),
-            OpKind::Load(a) | OpKind::Store(a) => {
-                let mem = opt_space_idx(p, Space::Memory, 0, &mut fx)?;
-                Instr::Mem(op, memarg(p, a, mem)?)
+    let word = p.text(kw_tok);
+    let Some(kw) = keyword(word) else {
+        return Err(match word {
+            // Keywords of the format that are no instruction: misplaced, not unknown.
+            "param" | "result" | "type" | "local" | "then" | "else" | "export" | "import"
+            | "mut" | "func" | "module" | "table" | "memory" | "global" | "elem" | "data"
+            | "offset" | "item" | "declare" | "do" | "tag" | "catch_ref" | "catch_all_ref" => {
+                p.error_at(TextErrorKind::UnexpectedToken(p.describe(kw_tok)), kw_tok)
             }
-            OpKind::Lane(_) => Instr::Lane(op, lane(p)?),
-            OpKind::LoadLane(a) | OpKind::StoreLane(a) => {
-                let mem = if lane_op_has_memory(p) {
-                    space_idx(p, Space::Memory, 0, &mut fx)?
-                } else {
-                    0
-                };
-                let memarg = memarg(p, a, mem)?;
-                let lane = lane(p)?;
-                Instr::MemLane(Box::new(MemLane { op, memarg, lane }))
-            }
-        };
-        return Ok((i, fx));
-    }
-    let i = match kw {
-        "unreachable" => Instr::Unreachable,
-        "nop" => Instr::Nop,
-        "return" => Instr::Return,
-        "drop" => Instr::Drop,
-        "br" => Instr::Br(label_idx(p, labels)?),
-        "br_if" => Instr::BrIf(label_idx(p, labels)?),
-        "br_table" => {
-            let mut targets = vec![label_idx(p, labels)?];
-            while p.at_idx() {
-                targets.push(label_idx(p, labels)?);
-            }
-            let default = targets.pop().unwrap_or(0);
-            Instr::BrTable(Box::new(BrTable {
-                targets: targets.into(),
-                default,
-            }))
-        }
-        "call" => Instr::Call(space_idx(p, Space::Func, 0, &mut fx)?),
-        "call_indirect" => {
-            let table = opt_space_idx(p, Space::Table, 0, &mut fx)?;
-            let tu = p.type_use(None)?;
-            fx.push(FixKind::TypeUse(Box::new(tu)));
-            Instr::CallIndirect { type_idx: 0, table }
-        }
-        "select" => {
-            let mut tys = Vec::new();
-            let mut any = false;
-            while p.eat_lparen_kw("result") {
-                any = true;
-                while !p.at_rparen() {
-                    tys.push(p.val_type()?);
-                }
-                p.expect_rparen()?;
-            }
-            match (any, tys.as_slice()) {
-                (false, _) => Instr::Select,
-                (true, [t]) => Instr::SelectT(*t),
-                _ => {
-                    return Err(p.error_at(
-                        TextErrorKind::Other("`select` takes exactly one result type".into()),
-                        kw_tok,
-                    ))
-                }
-            }
-        }
-        "local.get" => Instr::LocalGet(local_idx(p, ctx, &mut fx)?),
-        "local.set" => Instr::LocalSet(local_idx(p, ctx, &mut fx)?),
-        "local.tee" => Instr::LocalTee(local_idx(p, ctx, &mut fx)?),
-        "global.get" => Instr::GlobalGet(space_idx(p, Space::Global, 0, &mut fx)?),
-        "global.set" => Instr::GlobalSet(space_idx(p, Space::Global, 0, &mut fx)?),
-        "table.get" => Instr::TableGet(opt_space_idx(p, Space::Table, 0, &mut fx)?),
-        "table.set" => Instr::TableSet(opt_space_idx(p, Space::Table, 0, &mut fx)?),
-        "table.size" => Instr::TableSize(opt_space_idx(p, Space::Table, 0, &mut fx)?),
-        "table.grow" => Instr::TableGrow(opt_space_idx(p, Space::Table, 0, &mut fx)?),
-        "table.fill" => Instr::TableFill(opt_space_idx(p, Space::Table, 0, &mut fx)?),
-        "table.init" => {
-            // `table.init t? e`: with two indices the first is the table.
-            let mut first = Vec::new();
-            let a = space_idx(p, Space::Table, 0, &mut first)?;
-            if p.at_idx() {
-                fx.extend(first);
-                let e = space_idx(p, Space::Elem, 1, &mut fx)?;
-                Instr::TableInit { elem: e, table: a }
-            } else {
-                for f in first {
-                    if let FixKind::Name { name, offset, .. } = f {
-                        fx.push(FixKind::Name {
-                            space: Space::Elem,
-                            slot: 1,
-                            name,
-                            offset,
-                        });
-                    }
-                }
-                Instr::TableInit { elem: a, table: 0 }
-            }
-        }
-        "elem.drop" => Instr::ElemDrop(space_idx(p, Space::Elem, 0, &mut fx)?),
-        "table.copy" => {
-            if p.at_idx() {
-                let dst = space_idx(p, Space::Table, 0, &mut fx)?;
-                let src = space_idx(p, Space::Table, 1, &mut fx)?;
-                Instr::TableCopy { dst, src }
-            } else {
-                Instr::TableCopy { dst: 0, src: 0 }
-            }
-        }
-        "memory.size" => Instr::MemorySize(opt_space_idx(p, Space::Memory, 0, &mut fx)?),
-        "memory.grow" => Instr::MemoryGrow(opt_space_idx(p, Space::Memory, 0, &mut fx)?),
-        "memory.fill" => Instr::MemoryFill(opt_space_idx(p, Space::Memory, 0, &mut fx)?),
-        "memory.init" => {
-            let mut first = Vec::new();
-            let a = space_idx(p, Space::Memory, 0, &mut first)?;
-            if p.at_idx() {
-                fx.extend(first);
-                let d = space_idx(p, Space::Data, 1, &mut fx)?;
-                Instr::MemoryInit { data: d, mem: a }
-            } else {
-                for f in first {
-                    if let FixKind::Name { name, offset, .. } = f {
-                        fx.push(FixKind::Name {
-                            space: Space::Data,
-                            slot: 1,
-                            name,
-                            offset,
-                        });
-                    }
-                }
-                Instr::MemoryInit { data: a, mem: 0 }
-            }
-        }
-        "data.drop" => Instr::DataDrop(space_idx(p, Space::Data, 0, &mut fx)?),
-        "memory.copy" => {
-            if p.at_idx() {
-                let dst = space_idx(p, Space::Memory, 0, &mut fx)?;
-                let src = space_idx(p, Space::Memory, 1, &mut fx)?;
-                Instr::MemoryCopy { dst, src }
-            } else {
-                Instr::MemoryCopy { dst: 0, src: 0 }
-            }
-        }
-        "i32.const" => Instr::I32Const(p.int(32)? as u32 as i32),
-        "i64.const" => Instr::I64Const(p.int(64)? as i64),
-        "f32.const" => Instr::F32Const(p.f32()?),
-        "f64.const" => Instr::F64Const(p.f64()?),
-        "v128.const" => Instr::V128Const(Box::new(v128_const(p)?)),
-        "i8x16.shuffle" => {
-            let mut lanes = [0u8; 16];
-            for l in lanes.iter_mut() {
-                check_lane_count(p, "wrong number of lane indices")?;
-                *l = lane(p)?;
-            }
-            Instr::I8x16Shuffle(Box::new(lanes))
-        }
-        "ref.null" => Instr::RefNull(p.heap_type()?),
-        "ref.is_null" => Instr::RefIsNull,
-        "ref.func" => Instr::RefFunc(space_idx(p, Space::Func, 0, &mut fx)?),
-        // Keywords of the format that are no instruction: misplaced, not unknown.
-        "param" | "result" | "type" | "local" | "then" | "else" | "export" | "import" | "mut"
-        | "func" | "module" | "table" | "memory" | "global" | "elem" | "data" | "offset"
-        | "item" | "declare" => {
-            return Err(p.error_at(TextErrorKind::UnexpectedToken(p.describe(kw_tok)), kw_tok));
-        }
-        _ => {
-            return Err(p.error_at(TextErrorKind::UnknownOperator(kw.to_string()), kw_tok));
-        }
+            _ => p.error_at(TextErrorKind::UnknownOperator(word.to_string()), kw_tok),
+        });
     };
-    Ok((i, fx))
-}
-
-/// `shape lane*` of a `v128.const`, as little-endian bytes.
-pub(crate) fn v128_const(p: &mut Parser<'_>) -> Result<[u8; 16]> {
-    let Some(shape) = p.peek_kw() else {
-        return Err(p.unexpected("a vector shape"));
-    };
-    let shape_tok = p.bump();
-    let mut out = [0u8; 16];
-    match shape {
-        "i8x16" | "i16x8" | "i32x4" | "i64x2" => {
-            let w = match shape {
-                "i8x16" => 1,
-                "i16x8" => 2,
-                "i32x4" => 4,
-                _ => 8,
-            };
-            for chunk in out.chunks_mut(w) {
-                check_lane_count(p, "wrong number of lane literals")?;
-                let v = p.int(w as u32 * 8)?;
-                chunk.copy_from_slice(&v.to_le_bytes()[..w]);
-            }
-        }
-        "f32x4" => {
-            for chunk in out.chunks_mut(4) {
-                check_lane_count(p, "wrong number of lane literals")?;
-                chunk.copy_from_slice(&p.f32()?.to_le_bytes());
-            }
-        }
-        "f64x2" => {
-            for chunk in out.chunks_mut(8) {
-                check_lane_count(p, "wrong number of lane literals")?;
-                chunk.copy_from_slice(&p.f64()?.to_le_bytes());
-            }
-        }
-        _ => {
-            return Err(p.error_at(
-                TextErrorKind::UnexpectedToken(p.describe(shape_tok)),
-                shape_tok,
-            ))
-        }
-    }
-    Ok(out)
-}
-
-/// Patches immediate `slot` of `instr` with a resolved index.
-pub(crate) fn patch(instr: &mut Instr, slot: u8, v: u32) {
-    match (instr, slot) {
-        (
-            Instr::Call(x)
-            | Instr::RefFunc(x)
-            | Instr::LocalGet(x)
-            | Instr::LocalSet(x)
-            | Instr::LocalTee(x)
-            | Instr::GlobalGet(x)
-            | Instr::GlobalSet(x)
-            | Instr::TableGet(x)
-            | Instr::TableSet(x)
-            | Instr::TableGrow(x)
-            | Instr::TableSize(x)
-            | Instr::TableFill(x)
-            | Instr::ElemDrop(x)
-            | Instr::MemorySize(x)
-            | Instr::MemoryGrow(x)
-            | Instr::MemoryFill(x)
-            | Instr::DataDrop(x),
-            0,
-        ) => *x = v,
-        (Instr::CallIndirect { table, .. }, 0) => *table = v,
-        (Instr::TableInit { table, .. }, 0) => *table = v,
-        (Instr::TableInit { elem, .. }, _) => *elem = v,
-        (Instr::TableCopy { dst, .. }, 0) => *dst = v,
-        (Instr::TableCopy { src, .. }, _) => *src = v,
-        (Instr::MemoryInit { mem, .. }, 0) => *mem = v,
-        (Instr::MemoryInit { data, .. }, _) => *data = v,
-        (Instr::MemoryCopy { dst, .. }, 0) => *dst = v,
-        (Instr::MemoryCopy { src, .. }, _) => *src = v,
-        (Instr::Mem(_, m), _) => m.memory = v,
-        (Instr::MemLane(m), _) => m.memarg.memory = v,
-        _ => {}
-    }
-}
-
-/// Sets the type index of a block or `call_indirect`.
-pub(crate) fn patch_type(instr: &mut Instr, v: u32) {
-    match instr {
-        Instr::Block(bt) | Instr::Loop(bt) | Instr::If(bt) => *bt = BlockType::Func(v),
-        Instr::CallIndirect { type_idx, .. } => *type_idx = v,
-        _ => {}
-    }
+    let mut cx = ImmCx::new(ctx, labels, kw_tok);
+    let instr = generated::parse(p, &mut cx, kw)?;
+    Ok((instr, cx.fixes))
 }

@@ -1,14 +1,19 @@
 //! The parser: tokens to a [`wtool_ast::Module`] plus the symbolic references
 //! that [`crate::resolve`] turns into indices afterwards.
 
+mod defs;
+mod generated;
+pub(crate) mod imm;
 pub(crate) mod instr;
 pub(crate) mod module;
 pub(crate) mod num;
+mod rules;
+mod types;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use wtool_ast::{FuncType, HeapType, RefType, ValType};
+use wtool_ast::{Features, FuncType};
 
 use crate::error::{line_col, Result, TextError, TextErrorKind};
 use crate::lexer::{self, Kind, Token};
@@ -39,6 +44,7 @@ pub(crate) enum Space {
     Elem = 4,
     Data = 5,
     Type = 6,
+    Tag = 7,
 }
 
 impl Space {
@@ -51,6 +57,7 @@ impl Space {
             Space::Elem => "elem",
             Space::Data => "data",
             Space::Type => "type",
+            Space::Tag => "tag",
         }
     }
 }
@@ -70,18 +77,23 @@ pub(crate) struct Parser<'a> {
     pub toks: Vec<Token>,
     pub pos: usize,
     unclosed: Option<u32>,
-    /// Type names defined so far, for concrete heap types in value types
-    /// (`(ref null $t)`), which must refer backwards.
+    /// The module's type names, collected before its fields are parsed
+    /// (see [`Parser::collect_type_names`]): type references may point
+    /// forwards, and instructions resolve them as they are parsed.
     pub type_names: HashMap<Cow<'a, str>, u32>,
-    /// A 64-bit memory was declared: memarg offsets may exceed `u32`.
+    /// Memarg offsets may exceed `u32`: memory64 is on, or a 64-bit memory
+    /// was declared.
     pub mem64: bool,
+    /// The feature set: how `(module binary …)` is decoded and whether
+    /// memory64's wider offsets are accepted.
+    pub features: Features,
     /// `(@name "…")` annotations by the index of the token after them.
     names: Vec<(u32, Token)>,
 }
 
 impl<'a> Parser<'a> {
-    /// Checks UTF-8 and lexes.
-    pub fn new(src: &'a [u8]) -> Result<Self> {
+    /// Checks UTF-8 and lexes, for WebAssembly with `features`.
+    pub fn new(src: &'a [u8], features: Features) -> Result<Self> {
         let src = match std::str::from_utf8(src) {
             Ok(s) => s,
             Err(e) => {
@@ -99,7 +111,8 @@ impl<'a> Parser<'a> {
             pos: 0,
             unclosed: lexed.unclosed,
             type_names: HashMap::new(),
-            mem64: false,
+            mem64: features.contains(Features::MEMORY64),
+            features,
             names: lexed.names,
         })
     }
@@ -329,14 +342,6 @@ impl<'a> Parser<'a> {
         Err(self.unexpected("an index"))
     }
 
-    pub fn opt_idx(&mut self) -> Result<Option<Idx<'a>>> {
-        if self.at_idx() {
-            self.idx().map(Some)
-        } else {
-            Ok(None)
-        }
-    }
-
     pub fn num_error(&self, e: NumError, t: Token) -> TextError {
         match e {
             NumError::OutOfRange => self.error_at(TextErrorKind::ConstantOutOfRange, t),
@@ -424,99 +429,6 @@ impl<'a> Parser<'a> {
                 return Ok(());
             }
         }
-    }
-
-    /// A heap type keyword (`func`, `extern`, …).
-    pub fn heap_type(&mut self) -> Result<HeapType> {
-        let ht = match self.peek_kw() {
-            Some("func") => HeapType::Func,
-            Some("extern") => HeapType::Extern,
-            Some("any") => HeapType::Any,
-            Some("eq") => HeapType::Eq,
-            Some("i31") => HeapType::I31,
-            Some("struct") => HeapType::Struct,
-            Some("array") => HeapType::Array,
-            Some("none") => HeapType::None,
-            Some("nofunc") => HeapType::NoFunc,
-            Some("noextern") => HeapType::NoExtern,
-            Some("exn") => HeapType::Exn,
-            Some("noexn") => HeapType::NoExn,
-            _ => {
-                let t = self.peek();
-                return match self.opt_idx()? {
-                    Some(Idx::Num(n)) => Ok(HeapType::Concrete(n)),
-                    Some(Idx::Name(name, _)) => match self.type_names.get(&name) {
-                        Some(&i) => Ok(HeapType::Concrete(i)),
-                        None => {
-                            let t = t.unwrap_or(Token {
-                                kind: Kind::Id,
-                                start: 0,
-                                end: 0,
-                            });
-                            Err(self.error_at(
-                                TextErrorKind::UnknownName {
-                                    space: "type",
-                                    name: format!("${name}"),
-                                },
-                                t,
-                            ))
-                        }
-                    },
-                    None => Err(self.unexpected("a heap type")),
-                };
-            }
-        };
-        self.pos += 1;
-        Ok(ht)
-    }
-
-    /// True if a reference type starts here.
-    pub fn at_ref_type(&self) -> bool {
-        matches!(self.peek_kw(), Some("funcref" | "externref")) || self.at_lparen_kw("ref")
-    }
-
-    pub fn ref_type(&mut self) -> Result<RefType> {
-        match self.peek_kw() {
-            Some("funcref") => {
-                self.pos += 1;
-                return Ok(RefType::FUNCREF);
-            }
-            Some("externref") => {
-                self.pos += 1;
-                return Ok(RefType::EXTERNREF);
-            }
-            _ => {}
-        }
-        if self.eat_lparen_kw("ref") {
-            let nullable = if self.peek_kw() == Some("null") {
-                self.pos += 1;
-                true
-            } else {
-                false
-            };
-            let heap = self.heap_type()?;
-            self.expect_rparen()?;
-            return Ok(RefType { nullable, heap });
-        }
-        Err(self.unexpected("a reference type"))
-    }
-
-    pub fn val_type(&mut self) -> Result<ValType> {
-        let t = match self.peek_kw() {
-            Some("i32") => ValType::I32,
-            Some("i64") => ValType::I64,
-            Some("f32") => ValType::F32,
-            Some("f64") => ValType::F64,
-            Some("v128") => ValType::V128,
-            _ => {
-                if self.at_ref_type() {
-                    return Ok(ValType::Ref(self.ref_type()?));
-                }
-                return Err(self.unexpected("a value type"));
-            }
-        };
-        self.pos += 1;
-        Ok(t)
     }
 
     /// `(param …)* (result …)*` after an optional `(type x)`; parameter names go

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use wtool_ast::{
     CustomPlace, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
     Expr, ExternKind, Func, Global, GlobalType, Import, ImportDesc, Instr, Limits, LocalGroup,
-    MemoryType, Module, Origin, RefType, SectionId, Table, TableType, TypeDef,
+    MemoryType, Module, Origin, RefType, SectionId, Table, TableType,
 };
 
+use super::defs;
 use super::instr::{parse_expr, ExprOut, Fix, FuncCtx, LocalRef};
 use super::{Idx, Named, Parser, Space, TypeUse};
 use crate::error::{Result, TextError, TextErrorKind};
@@ -19,6 +20,7 @@ use crate::lexer::Kind;
 pub(crate) enum ExprLoc {
     FuncBody(u32),
     GlobalInit(u32),
+    TableInit(u32),
     ElemOffset(u32),
     ElemItem(u32, u32),
     DataOffset(u32),
@@ -29,6 +31,7 @@ pub(crate) enum ExprLoc {
 pub(crate) enum Site<'a> {
     FuncType { def: u32, tu: TypeUse<'a> },
     ImportType { import: u32, tu: TypeUse<'a> },
+    TagType { tag: u32, tu: TypeUse<'a> },
     Expr { loc: ExprLoc, fixes: Vec<Fix<'a>> },
     Export { export: u32, idx: Idx<'a> },
     Start(Idx<'a>),
@@ -54,14 +57,21 @@ pub(crate) struct FuncNames {
 /// The parse result before name resolution.
 pub(crate) struct Builder<'a> {
     pub m: Module,
-    pub defs: [HashMap<Cow<'a, str>, u32>; 7],
-    pub counts: [u32; 7],
+    pub defs: [HashMap<Cow<'a, str>, u32>; 8],
+    pub counts: [u32; 8],
     pub sites: Vec<Site<'a>>,
-    pub named: [Vec<(u32, String)>; 7],
+    pub named: [Vec<(u32, String)>; 8],
+    /// Field names per struct type: `(type, [(field, name)])` for the name
+    /// section, and the ids for resolving `struct.get $t $f`.
+    pub field_names: Vec<(u32, Vec<(u32, String)>)>,
+    pub field_ids: HashMap<u32, HashMap<Cow<'a, str>, u32>>,
+    /// Parameter names of function types and of tags (name subsections 12, 13).
+    pub type_params: Vec<(u32, Vec<(u32, String)>)>,
+    pub tag_params: Vec<(u32, Vec<(u32, String)>)>,
     pub funcs: Vec<FuncNames>,
     pub module_name: Option<String>,
     /// The first definition seen (`function`, `table`, …), after which imports are errors.
-    first_def: Option<&'static str>,
+    pub(crate) first_def: Option<&'static str>,
     any_start: bool,
 }
 
@@ -73,9 +83,13 @@ impl<'a> Builder<'a> {
                 ..Module::default()
             },
             defs: Default::default(),
-            counts: [0; 7],
+            counts: [0; 8],
             sites: Vec::new(),
             named: Default::default(),
+            field_names: Vec::new(),
+            field_ids: HashMap::new(),
+            type_params: Vec::new(),
+            tag_params: Vec::new(),
             funcs: Vec::new(),
             module_name: None,
             first_def: None,
@@ -84,7 +98,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Gives the next index of `space` to `id` (if any) and returns the index.
-    fn define(&mut self, space: Space, named: Named<'a>) -> Result<u32> {
+    pub(crate) fn define(&mut self, space: Space, named: Named<'a>) -> Result<u32> {
         let (id, display) = named;
         let s = space as usize;
         let idx = self.counts[s];
@@ -110,7 +124,7 @@ impl<'a> Builder<'a> {
         Ok(idx)
     }
 
-    fn check_import(&self, off: u32) -> Result<()> {
+    pub(crate) fn check_import(&self, off: u32) -> Result<()> {
         match self.first_def {
             Some(what) => Err(TextError::new(
                 TextErrorKind::ImportAfter(what),
@@ -124,6 +138,7 @@ impl<'a> Builder<'a> {
 
 /// Parses module fields until the closing `)` (not consumed) or end of input.
 pub(crate) fn fields<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>) -> Result<()> {
+    p.collect_type_names();
     while let Some(t) = p.peek() {
         match t.kind {
             Kind::RParen => return Ok(()),
@@ -146,7 +161,9 @@ pub(crate) fn fields<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>) -> Result<()> 
         let kw_tok = p.peek_at(1).unwrap_or(t);
         p.pos += 2;
         match kw {
-            "type" => type_field(p, b)?,
+            "type" => defs::type_field(p, b)?,
+            "rec" => defs::rec_field(p, b)?,
+            "tag" => defs::tag_field(p, b, kw_tok.start)?,
             "import" => import_field(p, b, kw_tok.start)?,
             "func" => func_field(p, b, kw_tok.start)?,
             "table" => table_field(p, b, kw_tok.start)?,
@@ -184,34 +201,8 @@ pub(crate) fn fields<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>) -> Result<()> 
     Ok(())
 }
 
-fn type_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>) -> Result<()> {
-    let id = p.opt_id_named()?;
-    if !p.eat_lparen_kw("func") {
-        return Err(p.unexpected("`(func`"));
-    }
-    // Parameter names in a type definition have no place in the 2.0 name section.
-    let mut names = Vec::new();
-    let tu = p.type_use(Some(&mut names))?;
-    if tu.idx.is_some() {
-        return Err(TextError::new(
-            TextErrorKind::UnexpectedToken("`(type` inside a type definition".into()),
-            tu.offset as usize,
-            1,
-        ));
-    }
-    p.expect_rparen()?;
-    if let Some((name, _)) = &id.0 {
-        p.type_names
-            .entry(name.clone())
-            .or_insert(b.counts[Space::Type as usize]);
-    }
-    b.define(Space::Type, id)?;
-    b.m.types.push(TypeDef::Func(tu.inline.unwrap_or_default()));
-    Ok(())
-}
-
 /// `(export "name")*` after an item's id.
-fn inline_exports(
+pub(crate) fn inline_exports(
     p: &mut Parser<'_>,
     b: &mut Builder<'_>,
     kind: ExternKind,
@@ -226,7 +217,7 @@ fn inline_exports(
 }
 
 /// `(import "m" "n")` after an item's exports.
-fn inline_import(p: &mut Parser<'_>) -> Result<Option<(String, String)>> {
+pub(crate) fn inline_import(p: &mut Parser<'_>) -> Result<Option<(String, String)>> {
     if !p.eat_lparen_kw("import") {
         return Ok(None);
     }
@@ -273,8 +264,12 @@ fn func_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Result
     let index = b.counts[Space::Func as usize];
     inline_exports(p, b, ExternKind::Func, index)?;
     let import = inline_import(p)?;
+    let exact = import.is_some() && p.eat_lparen_kw("exact");
     let mut tu_names = Vec::new();
     let tu = p.type_use(Some(&mut tu_names))?;
+    if exact {
+        p.expect_rparen()?;
+    }
     b.define(Space::Func, id)?;
     let mut ctx = FuncCtx::default();
     let mut fnames = FuncNames {
@@ -290,6 +285,7 @@ fn func_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Result
             module,
             name,
             desc: ImportDesc::Func(0),
+            exact,
         });
         b.sites.push(Site::ImportType { import: imp, tu });
         b.funcs.push(fnames);
@@ -406,11 +402,22 @@ fn memory_type(p: &mut Parser<'_>) -> Result<MemoryType> {
     } else {
         false
     };
+    let mut page_size_log2 = None;
+    if p.at_lparen_kw("pagesize") {
+        let t = p.peek_at(1).unwrap_or_else(|| p.bump());
+        p.pos += 2;
+        let size = p.u64()?;
+        if size == 0 || !size.is_power_of_two() {
+            return Err(p.error_at(TextErrorKind::InvalidPageSize, t));
+        }
+        page_size_log2 = Some(size.trailing_zeros());
+        p.expect_rparen()?;
+    }
     Ok(MemoryType {
         limits,
         shared,
         index64,
-        page_size_log2: None,
+        page_size_log2,
     })
 }
 
@@ -451,6 +458,7 @@ fn table_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resul
             module,
             name,
             desc: ImportDesc::Table(ty),
+            exact: false,
         });
         return Ok(());
     }
@@ -493,7 +501,21 @@ fn table_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resul
     }
     p.pos = save;
     let ty = table_type(p)?;
-    b.m.tables.push(Table { ty, init: None });
+    let t = b.m.tables.len() as u32;
+    let init = if p.at_rparen() {
+        None
+    } else {
+        let mut out = ExprOut::default();
+        parse_expr(p, &mut FuncCtx::default(), &mut out, false)?;
+        if !out.fixes.is_empty() {
+            b.sites.push(Site::Expr {
+                loc: ExprLoc::TableInit(t),
+                fixes: out.fixes,
+            });
+        }
+        Some(out.expr)
+    };
+    b.m.tables.push(Table { ty, init });
     Ok(())
 }
 
@@ -596,6 +618,7 @@ fn memory_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resu
             module,
             name,
             desc: ImportDesc::Memory(ty),
+            exact: false,
         });
         return Ok(());
     }
@@ -649,6 +672,7 @@ fn global_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resu
             module,
             name,
             desc: ImportDesc::Global(ty),
+            exact: false,
         });
         return Ok(());
     }
@@ -679,11 +703,16 @@ fn import_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resu
     p.pos += 1;
     let id = p.opt_id_named()?;
     let imp = b.m.imports.len() as u32;
+    let mut exact = false;
     let desc = match kw {
         "func" => {
             let index = b.counts[Space::Func as usize];
+            exact = p.eat_lparen_kw("exact");
             let mut tu_names = Vec::new();
             let tu = p.type_use(Some(&mut tu_names))?;
+            if exact {
+                p.expect_rparen()?;
+            }
             b.define(Space::Func, id)?;
             let mut fnames = FuncNames {
                 index,
@@ -710,13 +739,26 @@ fn import_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resu
             b.define(Space::Global, id)?;
             ImportDesc::Global(ty)
         }
+        "tag" => {
+            let mut names = Vec::new();
+            let tu = p.type_use(Some(&mut names))?;
+            let tag = b.define(Space::Tag, id)?;
+            defs::record_params(b, tag, names);
+            b.sites.push(Site::ImportType { import: imp, tu });
+            ImportDesc::Tag(0)
+        }
         _ => {
             p.pos -= 1;
-            return Err(p.unexpected("`func`, `table`, `memory` or `global`"));
+            return Err(p.unexpected("`func`, `table`, `memory`, `global` or `tag`"));
         }
     };
     p.expect_rparen()?;
-    b.m.imports.push(Import { module, name, desc });
+    b.m.imports.push(Import {
+        module,
+        name,
+        desc,
+        exact,
+    });
     Ok(())
 }
 
@@ -728,7 +770,8 @@ fn export_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>) -> Result<()> {
         Some("table") => ExternKind::Table,
         Some("memory") => ExternKind::Memory,
         Some("global") => ExternKind::Global,
-        _ => return Err(p.unexpected("`func`, `table`, `memory` or `global`")),
+        Some("tag") => ExternKind::Tag,
+        _ => return Err(p.unexpected("`func`, `table`, `memory`, `global` or `tag`")),
     };
     p.pos += 1;
     let idx = p.idx()?;
@@ -986,8 +1029,8 @@ fn custom(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
 }
 
 /// Parses a whole `.wat` source: `(module …)` or bare fields.
-pub(crate) fn parse_source(src: &[u8]) -> Result<Module> {
-    let mut p = Parser::new(src)?;
+pub(crate) fn parse_source(src: &[u8], features: wtool_ast::Features) -> Result<Module> {
+    let mut p = Parser::new(src, features)?;
     let m = if p.at_lparen_kw("module") {
         p.pos += 2;
         let m = module_after_kw(&mut p)?;
@@ -1057,8 +1100,8 @@ fn module_after_kw(p: &mut Parser<'_>) -> Result<Module> {
     let at = p.offset();
     match module_form(p)? {
         (_, ModuleForm::Text(m)) => Ok(*m),
-        (_, ModuleForm::Binary(bytes)) => wtool_binary::decode(&bytes)
+        (_, ModuleForm::Binary(bytes)) => wtool_binary::decode_with_features(&bytes, p.features)
             .map_err(|e| TextError::new(TextErrorKind::Binary(e.to_string()), at as usize, 0)),
-        (_, ModuleForm::Quote(text)) => parse_source(&text),
+        (_, ModuleForm::Quote(text)) => parse_source(&text, p.features),
     }
 }

@@ -1,6 +1,6 @@
 //! Loads, stores, lane loads/stores and the memory instructions.
 
-use wtool_ast::{Features, MemArg, MemLane, MemoryType, Op, OpKind, ValType};
+use wtool_ast::{Features, MemArg, MemoryType, Op, OpKind, ValType};
 
 use super::numeric::bad_immediate;
 use super::Validator;
@@ -62,17 +62,18 @@ impl Validator {
     pub(super) fn mem_lane(
         &mut self,
         info: &ModuleInfo<'_>,
-        ml: &MemLane,
+        op: Op,
+        memarg: MemArg,
+        lane: u8,
     ) -> Result<(), ErrorKind> {
-        let op = ml.op;
         let row = op.info();
         let (OpKind::LoadLane(size) | OpKind::StoreLane(size)) = row.kind else {
             return Err(bad_immediate(op));
         };
         require(info.features, row.feature)?;
-        let at = self.memarg(info, ml.memarg, size)?;
-        if ml.lane >= 16u8 >> size.min(4) {
-            return Err(ErrorKind::InvalidLaneIndex(ml.lane));
+        let at = self.memarg(info, memarg, size)?;
+        if lane >= 16u8 >> size.min(4) {
+            return Err(ErrorKind::InvalidLaneIndex(lane));
         }
         self.pop_expect(ValType::V128)?;
         self.pop_expect(at)?;

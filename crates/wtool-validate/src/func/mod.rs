@@ -12,6 +12,7 @@ mod numeric;
 mod reference;
 mod table;
 mod variable;
+mod visit;
 
 use wtool_ast::{BlockType, Instr, ValType};
 use wtool_binary::{BodyReader, DecodeError};
@@ -226,6 +227,12 @@ impl Validator {
                     | Instr::V128Const(_)
                     | Instr::I8x16Shuffle(_)
                     | Instr::MemLane(_)
+                    | Instr::SelectT(_)
+                    | Instr::TryTable(_)
+                    | Instr::BrOnCast(_)
+                    | Instr::BrOnCastFail(_)
+                    | Instr::BrOnCastDescEq(_)
+                    | Instr::BrOnCastDescEqFail(_)
             ) {
                 drop(instr);
             } else {
@@ -311,71 +318,7 @@ impl Validator {
     /// instructions cost no call frame.
     #[inline(always)]
     fn step(&mut self, info: &ModuleInfo<'_>, instr: &Instr) -> Result<(), ErrorKind> {
-        match instr {
-            Instr::Plain(op) => self.plain(info, *op),
-            Instr::LocalGet(x) => self.local_get(*x),
-            Instr::LocalSet(x) => self.local_set(*x),
-            Instr::LocalTee(x) => self.local_tee(*x),
-            Instr::I32Const(_) => {
-                self.push(Ty::I32);
-                Ok(())
-            }
-            Instr::I64Const(_) => {
-                self.push(Ty::I64);
-                Ok(())
-            }
-            Instr::F32Const(_) => {
-                self.push(Ty::F32);
-                Ok(())
-            }
-            Instr::F64Const(_) => {
-                self.push(Ty::F64);
-                Ok(())
-            }
-            Instr::Mem(op, m) => self.mem_access(info, *op, *m),
-            Instr::GlobalGet(x) => self.global_get(info, *x),
-            Instr::GlobalSet(x) => self.global_set(info, *x),
-            Instr::Block(bt) => self.block(info, *bt, FrameKind::Block),
-            Instr::Loop(bt) => self.block(info, *bt, FrameKind::Loop),
-            Instr::If(bt) => self.if_(info, *bt),
-            Instr::Else => self.else_(info),
-            Instr::End => self.end(info),
-            Instr::Br(l) => self.br(info, *l),
-            Instr::BrIf(l) => self.br_if(info, *l),
-            Instr::BrTable(t) => self.br_table(info, t),
-            Instr::Return => self.return_(info),
-            Instr::Call(f) => self.call(info, *f),
-            Instr::CallIndirect { type_idx, table } => self.call_indirect(info, *type_idx, *table),
-            Instr::Unreachable => {
-                self.set_unreachable();
-                Ok(())
-            }
-            Instr::Nop => Ok(()),
-            Instr::Drop => self.pop_any().map(drop),
-            Instr::Select => self.select(),
-            Instr::SelectT(t) => self.select_t(info, *t),
-            Instr::TableGet(t) => self.table_get(info, *t),
-            Instr::TableSet(t) => self.table_set(info, *t),
-            Instr::TableInit { elem, table } => self.table_init(info, *elem, *table),
-            Instr::ElemDrop(e) => self.elem_drop(info, *e),
-            Instr::TableCopy { dst, src } => self.table_copy(info, *dst, *src),
-            Instr::TableGrow(t) => self.table_grow(info, *t),
-            Instr::TableSize(t) => self.table_size(info, *t),
-            Instr::TableFill(t) => self.table_fill(info, *t),
-            Instr::MemorySize(m) => self.memory_size(info, *m),
-            Instr::MemoryGrow(m) => self.memory_grow(info, *m),
-            Instr::MemoryInit { data, mem } => self.memory_init(info, *data, *mem),
-            Instr::DataDrop(d) => self.data_drop(info, *d),
-            Instr::MemoryCopy { dst, src } => self.memory_copy(info, *dst, *src),
-            Instr::MemoryFill(m) => self.memory_fill(info, *m),
-            Instr::V128Const(_) => self.v128_const(info),
-            Instr::I8x16Shuffle(lanes) => self.shuffle(info, lanes),
-            Instr::RefNull(h) => self.ref_null(info, *h),
-            Instr::RefIsNull => self.ref_is_null(info),
-            Instr::RefFunc(f) => self.ref_func(info, *f),
-            Instr::Lane(op, lane) => self.lane(info, *op, *lane),
-            Instr::MemLane(ml) => self.mem_lane(info, ml),
-        }
+        instr.visit(&mut visit::Step { v: self, info })
     }
 
     // ---- operand stack ----

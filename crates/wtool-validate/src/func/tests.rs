@@ -14,7 +14,7 @@ fn func_module(
     instrs.push(Instr::End);
     let n = instrs.len() as u32;
     Module {
-        types: vec![TypeDef::Func(FuncType::new(
+        types: vec![TypeDef::func(FuncType::new(
             params.to_vec(),
             results.to_vec(),
         ))],
@@ -189,7 +189,7 @@ fn memory_checks() {
             I32Const(0),
             I32Const(0),
             I32Const(0),
-            MemoryInit { data: 0, mem: 0 },
+            MemoryInit { data: 0, memory: 0 },
         ],
     );
     assert_eq!(check(&m), Err("data count section required".into()));
@@ -312,7 +312,7 @@ fn select_rules() {
             RefNull(HeapType::Func),
             RefNull(HeapType::Func),
             I32Const(0),
-            SelectT(ValType::FUNCREF),
+            SelectT(Box::new(vec![ValType::FUNCREF])),
             Drop,
         ],
     );
@@ -425,7 +425,7 @@ fn random_instr(rng: &mut Rng) -> Instr {
         },
         12 => Drop,
         13 => Select,
-        14 => SelectT(ValType::EXTERNREF),
+        14 => SelectT(Box::new(vec![ValType::EXTERNREF])),
         15 => LocalGet(idx(rng)),
         16 => LocalSet(idx(rng)),
         17 => LocalTee(idx(rng)),
@@ -437,17 +437,17 @@ fn random_instr(rng: &mut Rng) -> Instr {
             table: idx(rng),
         },
         22 => TableCopy {
-            dst: idx(rng),
-            src: idx(rng),
+            dst_table: idx(rng),
+            src_table: idx(rng),
         },
         23 => TableGrow(idx(rng)),
         24 => MemoryInit {
             data: idx(rng),
-            mem: idx(rng),
+            memory: idx(rng),
         },
         25 => MemoryCopy {
-            dst: idx(rng),
-            src: idx(rng),
+            dst_memory: idx(rng),
+            src_memory: idx(rng),
         },
         26 => DataDrop(idx(rng)),
         27 => ElemDrop(idx(rng)),
@@ -482,7 +482,7 @@ fn random_bodies_never_panic_and_parallel_agrees() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
     let mut base = func_module(&[I32], &[I32], &[I64], vec![]);
     base.types
-        .push(TypeDef::Func(FuncType::new(vec![I32, I64], vec![F32, F64])));
+        .push(TypeDef::func(FuncType::new(vec![I32, I64], vec![F32, F64])));
     base.imports.push(Import {
         module: "m".into(),
         name: "g".into(),
@@ -490,11 +490,13 @@ fn random_bodies_never_panic_and_parallel_agrees() {
             ty: I32,
             mutable: true,
         }),
+        exact: false,
     });
     base.imports.push(Import {
         module: "m".into(),
         name: "f".into(),
         desc: ImportDesc::Func(1),
+        exact: false,
     });
     base.tables.push(Table {
         ty: TableType {

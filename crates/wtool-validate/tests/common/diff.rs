@@ -311,7 +311,7 @@ fn random_instr(rng: &mut Rng, nfuncs: u32, nlocals: u32) -> Instr {
         ][rng.below(4) as usize]
             .clone(),
         _ => [
-            Instr::SelectT(wtool_ast::ValType::I32),
+            Instr::SelectT(Box::new(vec![wtool_ast::ValType::I32])),
             Instr::DataDrop(small(rng, 1)),
             Instr::ElemDrop(small(rng, 1)),
             Instr::V128Const(Box::new([0; 16])),
