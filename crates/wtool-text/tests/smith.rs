@@ -1,55 +1,27 @@
-//! Differential on random modules: wasm-smith makes a 2.0 module, the
-//! `wasmprinter` oracle prints it, and our parse + encode of that text must
-//! equal the `wat` crate's bytes.
+//! Differential on random modules: wasm-smith makes a module with every
+//! feature the AST holds (WebAssembly 3.0 with GC and exceptions, threads,
+//! wide arithmetic, custom page sizes), the `wasmprinter` oracle prints it,
+//! and our parse + encode of that text must equal the `wat` crate's bytes.
+//! `WTOOL_SMITH_SEEDS=20000` for a long run.
 
-fn config() -> wasm_smith::Config {
-    wasm_smith::Config {
-        exceptions_enabled: false,
-        gc_enabled: false,
-        compact_imports_enabled: false,
-        memory64_enabled: false,
-        relaxed_simd_enabled: false,
-        tail_call_enabled: false,
-        threads_enabled: false,
-        wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
-        custom_page_sizes_enabled: false,
-        max_memories: 1,
-        ..wasm_smith::Config::default()
-    }
-}
+use wtool_ast::Features;
+use wtool_testsupport::smith;
 
 #[test]
 fn smith_modules_match_wat() {
     let mut identical = 0;
     let mut failures = Vec::new();
-    for seed in 0..std::env::var("WTOOL_SMITH_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(400u64)
-    {
-        // Deterministic pseudo-random bytes for wasm-smith's `Unstructured`.
-        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        let data: Vec<u8> = (0..32768)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> 24) as u8
-            })
-            .collect();
-        let mut u = arbitrary::Unstructured::new(&data);
-        let Ok(m) = wasm_smith::Module::new(config(), &mut u) else {
+    for seed in 0..smith::count_from_env("WTOOL_SMITH_SEEDS", 400) {
+        let Some(bytes) = smith::module(seed, smith::syntax_config(false)) else {
             continue;
         };
-        let bytes = m.to_bytes();
         let Ok(text) = wasmprinter::print_bytes(&bytes) else {
             continue;
         };
         let Ok(theirs) = wat::parse_str(&text) else {
             continue;
         };
-        match wtool_text::parse_module(text.as_bytes()) {
+        match wtool_text::parse_module_with(text.as_bytes(), Features::ALL) {
             Ok(module) => {
                 if wtool_binary::encode(&module) == theirs {
                     identical += 1;

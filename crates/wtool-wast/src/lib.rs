@@ -211,6 +211,9 @@ fn kind_name(k: &CommandKind) -> &'static str {
         CommandKind::AssertMalformed { .. } => "assert_malformed",
         CommandKind::AssertUnlinkable { .. } => "assert_unlinkable",
         CommandKind::AssertUninstantiable { .. } => "assert_uninstantiable",
+        CommandKind::AssertException { .. } => "assert_exception",
+        CommandKind::AssertMalformedCustom { .. } => "assert_malformed_custom",
+        CommandKind::AssertInvalidCustom { .. } => "assert_invalid_custom",
     }
 }
 
@@ -471,6 +474,38 @@ impl Runner {
                     }
                 }
             }
+            CommandKind::AssertException { action } => match self.action(&action) {
+                Ok(Err(t)) => outcome(false, "an uncaught exception", format!("trap: {t}")),
+                Ok(Ok(v)) => outcome(false, "an uncaught exception", values_text(&v)),
+                Err(e) => outcome(false, "an uncaught exception", e),
+            },
+            // Custom sections and annotations the toolchain interprets (name,
+            // producers, custom) are checked as they are parsed; a malformed
+            // one is rejected like a malformed module. Branch hints are kept
+            // as custom sections without being checked, so those directives
+            // fail honestly.
+            CommandKind::AssertMalformedCustom { module, message } => {
+                let exp = format!("malformed custom section: {message}");
+                match self.build(module) {
+                    Ok(_) => outcome(false, exp, "accepted"),
+                    Err(BuildError::Malformed(e) | BuildError::Invalid(e)) => {
+                        let mut o = outcome(true, exp, format!("malformed: {e}"));
+                        o.mismatch = !message_matches(&e, &message);
+                        o
+                    }
+                }
+            }
+            CommandKind::AssertInvalidCustom { module, message } => {
+                let exp = format!("invalid custom section: {message}");
+                match self.build(module) {
+                    Ok(_) => outcome(false, exp, "accepted"),
+                    Err(BuildError::Malformed(e) | BuildError::Invalid(e)) => {
+                        let mut o = outcome(true, exp, format!("invalid: {e}"));
+                        o.mismatch = !message_matches(&e, &message);
+                        o
+                    }
+                }
+            }
             CommandKind::AssertInvalid { module, message } => {
                 let exp = format!("invalid: {message}");
                 match self.build(module) {
@@ -607,6 +642,12 @@ fn expected_text(e: &Expected) -> String {
         Expected::RefNull(_) => "ref.null".into(),
         Expected::RefExtern(n) => format!("ref.extern {}", n.map_or("_".into(), |n| n.to_string())),
         Expected::RefFunc(_) => "ref.func".into(),
+        Expected::RefStruct => "ref.struct".into(),
+        Expected::RefArray => "ref.array".into(),
+        Expected::RefEq => "ref.eq".into(),
+        Expected::RefI31 => "ref.i31".into(),
+        Expected::RefAny => "ref.any".into(),
+        Expected::RefExn => "ref.exn".into(),
         Expected::Either(a) => format!(
             "either({})",
             a.iter().map(expected_text).collect::<Vec<_>>().join(" | ")

@@ -411,12 +411,13 @@ impl<'a> Decoder<'a> {
                 1 => (DataMode::Passive, false),
                 2 => {
                     let memory = s.u32()?;
+                    // Only memory 0 has a shorter form (flag 0) to remember.
                     (
                         DataMode::Active {
                             memory,
                             offset: self.const_expr(s)?,
                         },
-                        true,
+                        memory == 0,
                     )
                 }
                 _ => return Err(DecodeError::new(at, ErrorKind::MalformedDataFlags)),

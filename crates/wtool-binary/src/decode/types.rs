@@ -199,7 +199,14 @@ pub(crate) fn memory_type(r: &mut Reader<'_>, acc: Accept) -> Result<MemoryType>
     // 3.0 reads every limit as a u64 (validation bounds 32-bit ones).
     let limits = limits(r, flags & 0x01 != 0, index64 || acc.memory64)?;
     let page_size_log2 = if flags & 0x08 != 0 {
-        Some(r.u32()?)
+        let at = r.pos();
+        let log2 = r.u32()?;
+        // A page of 2^64 bytes or more has no size at all: malformed
+        // (other sizes but 1 and 64 KiB are a validation matter).
+        if log2 >= 64 {
+            return Err(r.err(at, ErrorKind::InvalidCustomPageSize));
+        }
+        Some(log2)
     } else {
         None
     };

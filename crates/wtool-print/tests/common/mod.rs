@@ -11,6 +11,13 @@ pub fn norm(mut m: wtool_ast::Module) -> wtool_ast::Module {
     }
     m.sections.clear();
     m.origin = wtool_ast::Origin::Binary;
+    // Custom sections at different places keep no order among themselves in
+    // the binary: only those sharing a place do.
+    let rank = |p: &wtool_ast::CustomPlace| match p {
+        wtool_ast::CustomPlace::Before(s) => s.order().unwrap_or(0) * 2,
+        wtool_ast::CustomPlace::After(s) => s.order().unwrap_or(0) * 2 + 1,
+    };
+    m.customs.sort_by_key(|c| rank(&c.place));
     for f in &mut m.funcs {
         f.offset = 0;
         f.size = 0;

@@ -387,7 +387,7 @@ fn memarg(p: &mut Parser<'_>, natural: u8, memory: u32) -> Result<MemArg> {
     if let Some(kw) = p.peek_kw() {
         if let Some(v) = kw.strip_prefix("align=") {
             let t = p.bump();
-            let a = num::parse_u32(v.as_bytes()).map_err(|e| p.num_error(e, t))?;
+            let a = num::parse_u64(v.as_bytes()).map_err(|e| p.num_error(e, t))?;
             if a == 0 || !a.is_power_of_two() {
                 return Err(p.error_at(TextErrorKind::Alignment, t));
             }

@@ -147,10 +147,11 @@ enum Frame<'a> {
         instr: Option<(Instr, u32, Vec<FixKind<'a>>)>,
     },
     /// `(try … (do …) (catch x …)* (catch_all …)?)` or `… (delegate l))`;
-    /// `all` once a `catch_all` clause opened.
+    /// `caught` once a handler opened, `all` once it was `catch_all`.
     Try {
         state: TryState,
         delegated: bool,
+        caught: bool,
         all: bool,
     },
 }
@@ -203,6 +204,7 @@ pub(crate) fn parse_expr<'a>(
                             Frame::Try {
                                 state: TryState::Start,
                                 delegated: false,
+                                caught: false,
                                 all: false,
                             }
                         } else {
@@ -327,6 +329,7 @@ fn close_paren<'a>(
             state,
             delegated,
             all,
+            ..
         } => match *state {
             TryState::Start => return Err(p.unexpected("`(do`")),
             TryState::Body => {
@@ -391,6 +394,7 @@ fn folded_clause<'a>(
         Some(Frame::Try {
             state,
             delegated,
+            caught,
             all,
         }) => match (*state, kw) {
             (TryState::Start, "do") => {
@@ -405,16 +409,18 @@ fn folded_clause<'a>(
                 let fixes = cx.fixes;
                 out.emit(Instr::Catch(tag), kw_tok.start, fixes);
                 *state = TryState::Body;
+                *caught = true;
                 Ok(true)
             }
             (TryState::Handlers, "catch_all") => {
                 p.pos += 2;
                 out.emit(Instr::CatchAll, kw_tok.start, Vec::new());
                 *state = TryState::Body;
+                *caught = true;
                 *all = true;
                 Ok(true)
             }
-            (TryState::Handlers, "delegate") => {
+            (TryState::Handlers, "delegate") if !*caught => {
                 p.pos += 2;
                 labels.pop();
                 let l = imm::label_in(p, labels)?;

@@ -355,8 +355,12 @@ fn func_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Result
 }
 
 fn limits(p: &mut Parser<'_>, is64: bool) -> Result<Limits> {
+    // With memory64 every limit is read as a u64 (validation bounds the
+    // 32-bit ones), as in the binary format; before it, a 32-bit limit that
+    // does not fit is malformed.
+    let wide = is64 || p.features.contains(wtool_ast::Features::MEMORY64);
     let read = |p: &mut Parser<'_>| -> Result<u64> {
-        if is64 {
+        if wide {
             p.u64()
         } else {
             p.u32().map(u64::from)
@@ -402,23 +406,29 @@ fn memory_type(p: &mut Parser<'_>) -> Result<MemoryType> {
     } else {
         false
     };
-    let mut page_size_log2 = None;
-    if p.at_lparen_kw("pagesize") {
-        let t = p.peek_at(1).unwrap_or_else(|| p.bump());
-        p.pos += 2;
-        let size = p.u64()?;
-        if size == 0 || !size.is_power_of_two() {
-            return Err(p.error_at(TextErrorKind::InvalidPageSize, t));
-        }
-        page_size_log2 = Some(size.trailing_zeros());
-        p.expect_rparen()?;
-    }
+    let page_size_log2 = page_size(p)?;
     Ok(MemoryType {
         limits,
         shared,
         index64,
         page_size_log2,
     })
+}
+
+/// `(pagesize N)`, N a power of two, as its log2.
+fn page_size(p: &mut Parser<'_>) -> Result<Option<u32>> {
+    if !p.at_lparen_kw("pagesize") {
+        return Ok(None);
+    }
+    p.pos += 2;
+    let t = p.peek();
+    let size = p.u64()?;
+    if size == 0 || !size.is_power_of_two() {
+        let t = t.unwrap_or_else(|| p.bump());
+        return Err(p.error_at(TextErrorKind::InvalidPageSize, t));
+    }
+    p.expect_rparen()?;
+    Ok(Some(size.trailing_zeros()))
 }
 
 fn global_type(p: &mut Parser<'_>) -> Result<GlobalType> {
@@ -627,13 +637,15 @@ fn memory_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resu
     let save = p.pos;
     let index64 = index_type(p);
     p.mem64 |= index64;
+    let page_size_log2 = page_size(p)?;
     if p.eat_lparen_kw("data") {
         let mut data = Vec::new();
         while p.at_string() {
             data.extend(p.string()?);
         }
         p.expect_rparen()?;
-        let pages = (data.len() as u64).div_ceil(65536);
+        let page = 1u64 << page_size_log2.unwrap_or(16).min(63);
+        let pages = (data.len() as u64).div_ceil(page);
         b.m.memories.push(MemoryType {
             limits: Limits {
                 min: pages,
@@ -641,7 +653,7 @@ fn memory_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>, start: u32) -> Resu
             },
             shared: false,
             index64,
-            page_size_log2: None,
+            page_size_log2,
         });
         b.define(Space::Data, (None, None))?;
         b.m.datas.push(DataSegment {

@@ -238,6 +238,7 @@ impl<'a> Parser<'a> {
     /// type's parameters in `fields`.
     pub fn type_def(&mut self, fields: &mut Vec<Named<'a>>) -> Result<TypeDef> {
         let mut sub = None;
+        let mut closes_sub = false;
         if self.eat_lparen_kw("sub") {
             let is_final = if self.peek_kw() == Some("final") {
                 self.pos += 1;
@@ -249,10 +250,15 @@ impl<'a> Parser<'a> {
             while self.at_idx() {
                 supertypes.push(self.type_ref()?);
             }
-            sub = Some(SubType {
-                is_final,
-                supertypes,
-            });
+            // `(sub final …)` without supertypes is the bare composite
+            // type; the `wat` crate encodes it so too.
+            if !(is_final && supertypes.is_empty()) {
+                sub = Some(SubType {
+                    is_final,
+                    supertypes,
+                });
+            }
+            closes_sub = true;
         }
         let mut describes = None;
         let mut descriptor = None;
@@ -265,7 +271,7 @@ impl<'a> Parser<'a> {
             self.expect_rparen()?;
         }
         let composite = self.composite_type(fields)?;
-        if sub.is_some() {
+        if closes_sub {
             self.expect_rparen()?;
         }
         Ok(TypeDef {
