@@ -2,7 +2,7 @@
 //! point for constant folding and for differential tests.
 
 use crate::{scalar, simd, NumTrap};
-use wtool_ast::{Op, OpKind, ValType};
+use wtool_ast::{Instr, Op, OpKind, ValType};
 
 /// A numeric value; floats are kept as bits so NaN payloads survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -64,6 +64,38 @@ impl Value {
             ValType::V128 => Value::V128(bits),
             _ => return None,
         })
+    }
+
+    /// True for a float NaN.
+    pub fn is_nan(self) -> bool {
+        match self {
+            Value::F32(x) => f32::from_bits(x).is_nan(),
+            Value::F64(x) => f64::from_bits(x).is_nan(),
+            _ => false,
+        }
+    }
+
+    /// The constant an instruction pushes, if it is a numeric constant.
+    pub fn of_const(ins: &Instr) -> Option<Value> {
+        Some(match ins {
+            Instr::I32Const(x) => Value::I32(*x),
+            Instr::I64Const(x) => Value::I64(*x),
+            Instr::F32Const(x) => Value::F32(*x),
+            Instr::F64Const(x) => Value::F64(*x),
+            Instr::V128Const(b) => Value::V128(u128::from_le_bytes(**b)),
+            _ => return None,
+        })
+    }
+
+    /// The instruction that pushes this constant.
+    pub fn const_instr(self) -> Instr {
+        match self {
+            Value::I32(x) => Instr::I32Const(x),
+            Value::I64(x) => Instr::I64Const(x),
+            Value::F32(x) => Instr::F32Const(x),
+            Value::F64(x) => Instr::F64Const(x),
+            Value::V128(x) => Instr::V128Const(Box::new(x.to_le_bytes())),
+        }
     }
 
     /// The raw bits, zero-extended to 128 (integers as two's complement).

@@ -15,20 +15,7 @@ use wtool_ast::{Op, OpKind, ValType};
 use wtool_numerics::scalar::*;
 use wtool_numerics::simd::*;
 use wtool_numerics::{eval, NumTrap, Value};
-
-/// Small deterministic PRNG (xorshift64*), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use wtool_testsupport::Rng;
 
 const F32_SPECIAL: &[u32] = &[
     0x0000_0000,
@@ -232,13 +219,13 @@ fn pool(ty: ValType, rng: &mut Rng) -> Vec<Value> {
         _ => Vec::new(),
     };
     for _ in 0..24 {
-        let r = rng.next();
+        let r = rng.next_u64();
         v.push(match ty {
             ValType::I32 => Value::I32(r as i32),
             ValType::I64 => Value::I64(r as i64),
             ValType::F32 => Value::F32(r as u32),
             ValType::F64 => Value::F64(r),
-            _ => Value::V128((r as u128) << 64 | rng.next() as u128),
+            _ => Value::V128((r as u128) << 64 | rng.next_u64() as u128),
         });
     }
     v
@@ -882,7 +869,7 @@ fn wide_arithmetic_matches_wasmi() {
                     let v = if round < 36 {
                         edges[(round / 6 + k * 5 + round) % edges.len()]
                     } else {
-                        rng.next()
+                        rng.next_u64()
                     };
                     Value::I64(v as i64)
                 })

@@ -9,76 +9,10 @@
 //! reinterpretations, which are bit operations; fold SIMD only for integer
 //! and bitwise lane ops (no float lanes, nothing relaxed).
 
-use wtool_ast::{Instr, Op, OpKind};
-use wtool_numerics::Value;
+use wtool_ast::{Op, OpKind};
 
-/// A numeric constant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Val {
-    /// i32.
-    I32(i32),
-    /// i64.
-    I64(i64),
-    /// f32 bits.
-    F32(u32),
-    /// f64 bits.
-    F64(u64),
-    /// v128, byte 0 least significant.
-    V128(u128),
-}
-
-impl Val {
-    /// The constant an instruction pushes, if it is a numeric constant.
-    pub fn of(ins: &Instr) -> Option<Val> {
-        Some(match ins {
-            Instr::I32Const(x) => Val::I32(*x),
-            Instr::I64Const(x) => Val::I64(*x),
-            Instr::F32Const(x) => Val::F32(*x),
-            Instr::F64Const(x) => Val::F64(*x),
-            Instr::V128Const(b) => Val::V128(u128::from_le_bytes(**b)),
-            _ => return None,
-        })
-    }
-
-    /// The instruction that pushes this constant.
-    pub fn instr(self) -> Instr {
-        match self {
-            Val::I32(x) => Instr::I32Const(x),
-            Val::I64(x) => Instr::I64Const(x),
-            Val::F32(x) => Instr::F32Const(x),
-            Val::F64(x) => Instr::F64Const(x),
-            Val::V128(x) => Instr::V128Const(Box::new(x.to_le_bytes())),
-        }
-    }
-
-    fn value(self) -> Value {
-        match self {
-            Val::I32(x) => Value::I32(x),
-            Val::I64(x) => Value::I64(x),
-            Val::F32(x) => Value::F32(x),
-            Val::F64(x) => Value::F64(x),
-            Val::V128(x) => Value::V128(x),
-        }
-    }
-
-    fn from_value(v: Value) -> Val {
-        match v {
-            Value::I32(x) => Val::I32(x),
-            Value::I64(x) => Val::I64(x),
-            Value::F32(x) => Val::F32(x),
-            Value::F64(x) => Val::F64(x),
-            Value::V128(x) => Val::V128(x),
-        }
-    }
-
-    fn is_nan(self) -> bool {
-        match self {
-            Val::F32(x) => f32::from_bits(x).is_nan(),
-            Val::F64(x) => f64::from_bits(x).is_nan(),
-            _ => false,
-        }
-    }
-}
+/// A numeric constant: the numerics crate's value (the interpreter's).
+pub use wtool_numerics::Value as Val;
 
 /// Ops on floats that only move or flip bits: exact on every input.
 fn bitwise_float(op: Op) -> bool {
@@ -120,8 +54,7 @@ pub fn eval(op: Op, args: &[Val], lane: Option<u8>) -> Option<Val> {
             return None;
         }
     }
-    let vals: Vec<Value> = args.iter().map(|a| a.value()).collect();
-    let r = Val::from_value(wtool_numerics::eval(op, &vals, lane).ok()?);
+    let r = wtool_numerics::eval(op, args, lane).ok()?;
     let float_result = matches!(r, Val::F32(_) | Val::F64(_));
     if float_result
         && !bitwise_float(op)

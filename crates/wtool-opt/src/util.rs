@@ -54,7 +54,8 @@ pub fn drop_label_names(module: &mut Module, func: u32) {
 /// Renumbers the locals of defined function `def` (index into `module.funcs`):
 /// `map[old]` is the new index of each local, `None` for locals that are no
 /// longer referenced. Parameters must map to themselves. The declared locals
-/// are regrouped by run of equal type in new-index order.
+/// are regrouped by run of equal type in new-index order, the body's
+/// offsets dropped (they no longer describe it) and the local names moved.
 pub fn renumber_locals(module: &mut Module, def: usize, map: &[Option<u32>]) -> bool {
     let Some(types) = module.funcs.get(def).and_then(|f| local_types(module, f)) else {
         return false;
@@ -104,6 +105,7 @@ pub fn renumber_locals(module: &mut Module, def: usize, map: &[Option<u32>]) -> 
             }
         }
     }
+    func.body.offsets.clear();
     let mut groups: Vec<LocalGroup> = Vec::new();
     for t in new_types[nparams..].iter().flatten() {
         match groups.last_mut() {

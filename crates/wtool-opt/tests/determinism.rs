@@ -20,26 +20,13 @@ fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 fn config() -> wasm_smith::Config {
+    // WebAssembly 2.0 only: what the optimizer is built for. Small memories
+    // and tables keep instantiation and state comparison cheap.
     wasm_smith::Config {
-        // WebAssembly 2.0 only: what the optimizer is built for.
-        relaxed_simd_enabled: false,
-        tail_call_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        memory64_enabled: false,
-        threads_enabled: false,
-        custom_page_sizes_enabled: false,
-        extended_const_enabled: false,
-        multi_value_enabled: true,
-        simd_enabled: true,
-        reference_types_enabled: true,
-        bulk_memory_enabled: true,
-        max_memories: 1,
         max_tables: 2,
-        // Small memories and tables keep instantiation and state comparison cheap.
         max_memory32_bytes: 1 << 20,
         max_table_elements: 1_000,
-        ..Default::default()
+        ..wtool_testsupport::smith::wasm2_config(false)
     }
 }
 

@@ -22,27 +22,7 @@ fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 fn config() -> wasm_smith::Config {
-    wasm_smith::Config {
-        export_everything: true,
-        max_imports: 0,
-        min_funcs: 1,
-        // The oracle is built without its SIMD feature.
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        tail_call_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        memory64_enabled: false,
-        threads_enabled: false,
-        custom_page_sizes_enabled: false,
-        extended_const_enabled: false,
-        max_memories: 1,
-        max_tables: 2,
-        // Small memories and tables keep instantiation and state comparison cheap.
-        max_memory32_bytes: 1 << 20,
-        max_table_elements: 1_000,
-        ..Default::default()
-    }
+    wtool_testsupport::smith::exec_config()
 }
 
 /// What one observation gave, comparable across the two modules.

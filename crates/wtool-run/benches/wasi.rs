@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wtool_interp::{Extern, Store, TrapKind};
-use wtool_wasi::{call, imports, OutputStream, Signal, SliceMemory, WasiCtx, MODULE};
+use wtool_wasi::{OutputStream, WasiCtx};
 
 const ROUNDS: &str = "1";
 
@@ -46,55 +46,10 @@ fn run_wtool(module: &wtool_ast::Module) -> i32 {
     }
 }
 
-fn wasmi_type(t: &wtool_ast::ValType) -> wasmi::ValType {
-    match t {
-        wtool_ast::ValType::I64 => wasmi::ValType::I64,
-        _ => wasmi::ValType::I32,
-    }
-}
-
 fn wasmi_setup(bytes: &[u8]) -> (wasmi::Engine, wasmi::Module, wasmi::Linker<WasiCtx>) {
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, bytes).expect("module");
-    let mut linker = wasmi::Linker::<WasiCtx>::new(&engine);
-    for sig in imports() {
-        let ty = wasmi::FuncType::new(
-            sig.params.iter().map(wasmi_type),
-            sig.results.iter().map(wasmi_type),
-        );
-        let name = sig.name;
-        linker
-            .func_new(MODULE, name, ty, move |mut caller, params, results| {
-                let args: Vec<u64> = params
-                    .iter()
-                    .map(|v| match v {
-                        wasmi::Val::I32(x) => u64::from(*x as u32),
-                        wasmi::Val::I64(x) => *x as u64,
-                        _ => 0,
-                    })
-                    .collect();
-                let memory = caller
-                    .get_export("memory")
-                    .and_then(wasmi::Extern::into_memory);
-                let r = match memory {
-                    Some(m) => {
-                        let (data, ctx) = m.data_and_store_mut(&mut caller);
-                        call(ctx, &mut SliceMemory(data), name, &args)
-                    }
-                    None => call(caller.data_mut(), &mut Vec::new(), name, &args),
-                };
-                match r {
-                    Ok(Some(errno)) => {
-                        results[0] = wasmi::Val::I32(errno);
-                        Ok(())
-                    }
-                    Ok(None) => Ok(()),
-                    Err(Signal::Exit(code)) => Err(wasmi::Error::i32_exit(code as i32)),
-                    Err(Signal::Trap(msg)) => Err(wasmi::Error::new(msg)),
-                }
-            })
-            .expect("define");
-    }
+    let linker = wtool_testsupport::wasmi_wasi::linker(&engine);
     (engine, module, linker)
 }
 

@@ -4,6 +4,7 @@
 
 pub mod rng;
 pub mod smith;
+pub mod wasmi_wasi;
 
 pub use rng::Rng;
 

@@ -63,6 +63,24 @@ pub fn wasm2_config(invalid: bool) -> wasm_smith::Config {
     }
 }
 
+/// For differential execution against wasmi: WebAssembly 2.0 without SIMD
+/// (the oracle is built without it), every function exported, no imports,
+/// NaNs canonicalised, small memories and tables so instantiating and
+/// comparing state stays cheap.
+pub fn exec_config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        simd_enabled: false,
+        export_everything: true,
+        max_imports: 0,
+        min_funcs: 1,
+        canonicalize_nans: true,
+        max_tables: 2,
+        max_memory32_bytes: 1 << 20,
+        max_table_elements: 1_000,
+        ..wasm2_config(false)
+    }
+}
+
 /// The module wasm-smith builds with `config` from the bytes of `seed`
 /// (between 256 and 16 KiB of them), if it builds one.
 pub fn module(seed: u64, config: wasm_smith::Config) -> Option<Vec<u8>> {

@@ -7,10 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wtool_wasi::{
-    call, imports, InputStream, OutputBuffer, OutputStream, Preopen, Signal, SliceMemory, WasiCtx,
-    MODULE,
-};
+use wtool_wasi::{InputStream, OutputBuffer, OutputStream, Preopen, WasiCtx};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/wasi")
@@ -66,57 +63,12 @@ struct Outcome {
     status: String,
 }
 
-fn wasmi_type(t: &wtool_ast::ValType) -> wasmi::ValType {
-    match t {
-        wtool_ast::ValType::I64 => wasmi::ValType::I64,
-        _ => wasmi::ValType::I32,
-    }
-}
-
 /// Runs a WASI command under wasmi with `ctx` as its WASI state.
 fn run(wasm: &[u8], ctx: WasiCtx) -> String {
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, wasm).expect("module");
     let mut store = wasmi::Store::new(&engine, ctx);
-    let mut linker = wasmi::Linker::<WasiCtx>::new(&engine);
-    for sig in imports() {
-        let ty = wasmi::FuncType::new(
-            sig.params.iter().map(wasmi_type),
-            sig.results.iter().map(wasmi_type),
-        );
-        let name = sig.name;
-        linker
-            .func_new(MODULE, name, ty, move |mut caller, params, results| {
-                let args: Vec<u64> = params
-                    .iter()
-                    .map(|v| match v {
-                        wasmi::Val::I32(x) => u64::from(*x as u32),
-                        wasmi::Val::I64(x) => *x as u64,
-                        _ => 0,
-                    })
-                    .collect();
-                let memory = caller
-                    .get_export("memory")
-                    .and_then(wasmi::Extern::into_memory);
-                let r = match memory {
-                    Some(m) => {
-                        let (data, ctx) = m.data_and_store_mut(&mut caller);
-                        call(ctx, &mut SliceMemory(data), name, &args)
-                    }
-                    None => call(caller.data_mut(), &mut Vec::new(), name, &args),
-                };
-                match r {
-                    Ok(Some(errno)) => {
-                        results[0] = wasmi::Val::I32(errno);
-                        Ok(())
-                    }
-                    Ok(None) => Ok(()),
-                    Err(Signal::Exit(code)) => Err(wasmi::Error::i32_exit(code as i32)),
-                    Err(Signal::Trap(msg)) => Err(wasmi::Error::new(msg)),
-                }
-            })
-            .expect("define");
-    }
+    let linker = wtool_testsupport::wasmi_wasi::linker(&engine);
     let instance = linker
         .instantiate_and_start(&mut store, &module)
         .expect("instantiate");

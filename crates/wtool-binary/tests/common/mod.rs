@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+#[allow(unused_imports)]
+pub use wtool_testsupport::Rng;
 
 /// `fixtures/` at the workspace root.
 pub fn fixtures_dir() -> PathBuf {
@@ -33,24 +35,4 @@ pub fn fixture_modules() -> Vec<(String, Vec<u8>)> {
     }
     out.sort();
     out
-}
-
-/// A small deterministic PRNG (xorshift64*), so failures reproduce.
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// Next 64 random bits.
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// A number below `n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }

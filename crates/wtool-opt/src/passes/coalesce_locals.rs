@@ -116,10 +116,7 @@ impl Pass for CoalesceLocals {
             if map.iter().enumerate().all(|(x, c)| *c == Some(x as u32)) {
                 continue;
             }
-            if renumber_locals(m, i, &map) {
-                m.funcs[i].body.offsets.clear();
-                changed = true;
-            }
+            changed |= renumber_locals(m, i, &map);
         }
         changed
     }

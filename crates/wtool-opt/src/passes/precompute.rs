@@ -41,7 +41,7 @@ impl Pass for Precompute {
             .enumerate()
             .filter(|(_, g)| !g.ty.mutable)
             .filter_map(|(i, g)| match g.init.instrs.as_slice() {
-                [c, Instr::End] => Val::of(c).map(|v| (nig + i as u32, v)),
+                [c, Instr::End] => Val::of_const(c).map(|v| (nig + i as u32, v)),
                 _ => None,
             })
             .collect();
@@ -80,7 +80,7 @@ pub fn propagate_single_defs(body: &mut [Instr], num_locals: usize) -> bool {
         if writes[x] != 1 || p == 0 {
             continue;
         }
-        let Some(v) = Val::of(&body[p - 1]) else {
+        let Some(v) = Val::of_const(&body[p - 1]) else {
             continue;
         };
         let f = s.frame_of(p);
@@ -96,7 +96,7 @@ pub fn propagate_single_defs(body: &mut [Instr], num_locals: usize) -> bool {
         };
         for ins in body[p + 1..end].iter_mut() {
             if *ins == Instr::LocalGet(x as u32) {
-                *ins = v.instr();
+                *ins = v.const_instr();
                 changed = true;
             }
         }
@@ -113,7 +113,7 @@ pub fn fold_body(body: &mut Vec<Instr>, const_globals: &HashMap<u32, Val>) -> bo
     let mut changed = false;
     let top_vals = |out: &[Instr], k: usize| -> Option<Vec<Val>> {
         let start = out.len().checked_sub(k)?;
-        out[start..].iter().map(Val::of).collect()
+        out[start..].iter().map(Val::of_const).collect()
     };
     for ins in input {
         match &ins {
@@ -132,7 +132,7 @@ pub fn fold_body(body: &mut Vec<Instr>, const_globals: &HashMap<u32, Val>) -> bo
                 if arity > 0 && op.info().results.len() == 1 {
                     if let Some(v) = top_vals(&out, arity).and_then(|args| eval(*op, &args, lane)) {
                         out.truncate(out.len() - arity);
-                        out.push(v.instr());
+                        out.push(v.const_instr());
                         changed = true;
                         continue;
                     }
@@ -143,7 +143,7 @@ pub fn fold_body(body: &mut Vec<Instr>, const_globals: &HashMap<u32, Val>) -> bo
                     if let Val::I32(c) = args[2] {
                         let pick = if c != 0 { args[0] } else { args[1] };
                         out.truncate(out.len() - 3);
-                        out.push(pick.instr());
+                        out.push(pick.const_instr());
                         changed = true;
                         continue;
                     }
@@ -151,12 +151,12 @@ pub fn fold_body(body: &mut Vec<Instr>, const_globals: &HashMap<u32, Val>) -> bo
             }
             Instr::LocalGet(x) => {
                 if let Some(v) = known.get(x) {
-                    out.push(v.instr());
+                    out.push(v.const_instr());
                     changed = true;
                     continue;
                 }
             }
-            Instr::LocalSet(x) | Instr::LocalTee(x) => match out.last().and_then(Val::of) {
+            Instr::LocalSet(x) | Instr::LocalTee(x) => match out.last().and_then(Val::of_const) {
                 Some(v) => {
                     known.insert(*x, v);
                 }
@@ -166,7 +166,7 @@ pub fn fold_body(body: &mut Vec<Instr>, const_globals: &HashMap<u32, Val>) -> bo
             },
             Instr::GlobalGet(g) => {
                 if let Some(v) = const_globals.get(g) {
-                    out.push(v.instr());
+                    out.push(v.const_instr());
                     changed = true;
                     continue;
                 }

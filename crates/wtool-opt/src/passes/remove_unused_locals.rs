@@ -91,10 +91,7 @@ impl Pass for RemoveUnusedLocals {
                     }
                 })
                 .collect();
-            if renumber_locals(m, i, &map) {
-                m.funcs[i].body.offsets.clear();
-                changed = true;
-            }
+            changed |= renumber_locals(m, i, &map);
         }
         changed
     }

@@ -1,25 +1,6 @@
 //! Input mutation shared by the fuzz test and the long-running fuzz example.
 
-/// A small deterministic PRNG (xorshift64*), so runs are reproducible.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    /// A uniform-ish index below `n` (`n` > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
+pub use wtool_testsupport::Rng;
 /// Tokens spliced into inputs so mutations reach deeper than the lexer.
 pub const TOKENS: &[&[u8]] = &[
     b"(",

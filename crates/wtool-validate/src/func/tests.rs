@@ -1,6 +1,7 @@
 //! Unit tests over hand-built modules (no decoder needed).
 
 use wtool_ast::*;
+use wtool_testsupport::Rng;
 
 use crate::{validate, validate_parallel, ErrorKind};
 
@@ -376,32 +377,17 @@ fn location_names_function() {
     assert_eq!(e.location(&m), "func 0 ($fib) at 0x65");
 }
 
-/// A tiny deterministic PRNG for the robustness test.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn random_instr(rng: &mut Rng) -> Instr {
-    let idx = |rng: &mut Rng| [0, 1, 2, 3, 7, u32::MAX][rng.below(6) as usize];
+    let idx = |rng: &mut Rng| [0, 1, 2, 3, 7, u32::MAX][rng.below(6)];
     let bt = |rng: &mut Rng| match rng.below(4) {
         0 => BlockType::Empty,
         1 => BlockType::Value(I32),
         2 => BlockType::Value(ValType::FUNCREF),
-        _ => BlockType::Func([0, 1, 9][rng.below(3) as usize]),
+        _ => BlockType::Func([0, 1, 9][rng.below(3)]),
     };
-    let op = Op::ALL[rng.below(Op::ALL.len() as u64) as usize];
+    let op = Op::ALL[rng.below(Op::ALL.len())];
     let ma = |rng: &mut Rng| MemArg {
-        offset: [0, 1 << 40][rng.below(2) as usize],
+        offset: [0, 1 << 40][rng.below(2)],
         memory: rng.below(3) as u32,
         align: rng.below(6) as u8,
     };
@@ -457,7 +443,7 @@ fn random_instr(rng: &mut Rng) -> Instr {
                 HeapType::Extern,
                 HeapType::Any,
                 HeapType::Concrete(5),
-            ][rng.below(4) as usize],
+            ][rng.below(4)],
         ),
         29 => RefIsNull,
         30 => RefFunc(idx(rng)),
@@ -535,7 +521,7 @@ fn random_bodies_never_panic_and_parallel_agrees() {
         let mut m = base.clone();
         m.funcs = (0..20)
             .map(|_| {
-                let len = rng.below(30) as usize;
+                let len = rng.below(30);
                 let mut instrs: Vec<Instr> = (0..len).map(|_| random_instr(&mut rng)).collect();
                 if rng.below(4) != 0 {
                     instrs.push(End);

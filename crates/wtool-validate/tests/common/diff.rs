@@ -5,6 +5,7 @@
 use arbitrary::Unstructured;
 use wasmparser::{Parser, Payload, WasmFeatures};
 use wtool_ast::{Features, HeapType, Instr, MemArg, Op, OpKind};
+pub use wtool_testsupport::Rng;
 
 /// Counts of one run.
 #[derive(Debug, Default)]
@@ -43,62 +44,16 @@ impl Report {
     }
 }
 
-/// A small deterministic PRNG (xorshift64*), so seeds mean the same bytes forever.
-pub struct Rng(u64);
-
-impl Rng {
-    /// Seeds the generator (0 is remapped).
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    /// Next 64 random bits.
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A value below `n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// wasm-smith limited to WebAssembly 2.0; `invalid` lets it emit invalid bodies.
 pub fn config(invalid: bool) -> wasm_smith::Config {
-    wasm_smith::Config {
-        exceptions_enabled: false,
-        gc_enabled: false,
-        compact_imports_enabled: false,
-        custom_descriptors_enabled: false,
-        custom_page_sizes_enabled: false,
-        memory64_enabled: false,
-        relaxed_simd_enabled: false,
-        shared_everything_threads_enabled: false,
-        tail_call_enabled: false,
-        threads_enabled: false,
-        wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
-        multi_value_enabled: true,
-        simd_enabled: true,
-        reference_types_enabled: true,
-        bulk_memory_enabled: true,
-        saturating_float_to_int_enabled: true,
-        sign_extension_ops_enabled: true,
-        max_memories: 1,
-        max_tables: 3,
-        allow_invalid_funcs: invalid,
-        ..wasm_smith::Config::default()
-    }
+    wtool_testsupport::smith::wasm2_config(invalid)
 }
 
 /// The module wasm-smith builds from `seed`, if it builds one.
 pub fn generate(seed: u64) -> Option<Vec<u8>> {
     let mut rng = Rng::new(seed);
-    let len = 256 + rng.below(16384) as usize;
-    let data: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+    let len = 256 + rng.below(16384);
+    let data: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
     let mut u = Unstructured::new(&data);
     let m = wasm_smith::Module::new(config(seed % 2 == 1), &mut u).ok()?;
     Some(m.to_bytes())
@@ -232,7 +187,7 @@ pub fn compare(bytes: &[u8], label: &str, report: &mut Report) -> Option<bool> {
 /// A random instruction that keeps the body well nested (no block
 /// structure), to replace one instruction of a body.
 fn random_instr(rng: &mut Rng, nfuncs: u32, nlocals: u32) -> Instr {
-    let small = |rng: &mut Rng, n: u32| rng.below(n as u64 + 2) as u32;
+    let small = |rng: &mut Rng, n: u32| rng.below(n as usize + 2) as u32;
     match rng.below(16) {
         0..=2 => {
             let plain: Vec<Op> = Op::ALL
@@ -241,7 +196,7 @@ fn random_instr(rng: &mut Rng, nfuncs: u32, nlocals: u32) -> Instr {
                 .filter(|o| o.kind() == OpKind::Plain && o.info().feature.contains(Features::MVP))
                 .filter(|o| Features::WASM2.contains(o.info().feature))
                 .collect();
-            Instr::Plain(plain[rng.below(plain.len() as u64) as usize])
+            Instr::Plain(plain[rng.below(plain.len())])
         }
         3 => {
             let mem: Vec<Op> = Op::ALL
@@ -250,12 +205,12 @@ fn random_instr(rng: &mut Rng, nfuncs: u32, nlocals: u32) -> Instr {
                 .filter(|o| matches!(o.kind(), OpKind::Load(_) | OpKind::Store(_)))
                 .filter(|o| Features::WASM2.contains(o.info().feature))
                 .collect();
-            let op = mem[rng.below(mem.len() as u64) as usize];
+            let op = mem[rng.below(mem.len())];
             let natural = op.kind().natural_align().unwrap_or(0);
             Instr::Mem(
                 op,
                 MemArg {
-                    offset: rng.below(3),
+                    offset: rng.below(3) as u64,
                     memory: 0,
                     align: natural + (rng.below(4) == 0) as u8,
                 },
@@ -267,56 +222,52 @@ fn random_instr(rng: &mut Rng, nfuncs: u32, nlocals: u32) -> Instr {
         7 => [
             Instr::GlobalGet(small(rng, 2)),
             Instr::GlobalSet(small(rng, 2)),
-        ][rng.below(2) as usize]
-            .clone(),
+        ][rng.below(2)]
+        .clone(),
         8 => [
             Instr::Br(small(rng, 3)),
             Instr::BrIf(small(rng, 3)),
             Instr::Return,
-        ][rng.below(3) as usize]
-            .clone(),
-        9 => [Instr::Drop, Instr::Select, Instr::Nop, Instr::Unreachable][rng.below(4) as usize]
-            .clone(),
+        ][rng.below(3)]
+        .clone(),
+        9 => [Instr::Drop, Instr::Select, Instr::Nop, Instr::Unreachable][rng.below(4)].clone(),
         10 => [
             Instr::I32Const(1),
             Instr::I64Const(2),
             Instr::F32Const(0),
             Instr::F64Const(0),
-        ][rng.below(4) as usize]
-            .clone(),
+        ][rng.below(4)]
+        .clone(),
         11 => Instr::Call(small(rng, nfuncs)),
         12 => [
             Instr::RefNull(HeapType::Func),
             Instr::RefNull(HeapType::Extern),
             Instr::RefIsNull,
             Instr::RefFunc(small(rng, nfuncs)),
-        ][rng.below(4) as usize]
-            .clone(),
+        ][rng.below(4)]
+        .clone(),
         13 => {
             let lane: Vec<Op> = Op::ALL
                 .iter()
                 .copied()
                 .filter(|o| matches!(o.kind(), OpKind::Lane(_)))
                 .collect();
-            Instr::Lane(
-                lane[rng.below(lane.len() as u64) as usize],
-                rng.below(17) as u8,
-            )
+            Instr::Lane(lane[rng.below(lane.len())], rng.below(17) as u8)
         }
         14 => [
             Instr::TableSize(small(rng, 1)),
             Instr::TableGet(small(rng, 1)),
             Instr::MemorySize(0),
             Instr::MemoryGrow(0),
-        ][rng.below(4) as usize]
-            .clone(),
+        ][rng.below(4)]
+        .clone(),
         _ => [
             Instr::SelectT(Box::new(vec![wtool_ast::ValType::I32])),
             Instr::DataDrop(small(rng, 1)),
             Instr::ElemDrop(small(rng, 1)),
             Instr::V128Const(Box::new([0; 16])),
-        ][rng.below(4) as usize]
-            .clone(),
+        ][rng.below(4)]
+        .clone(),
     }
 }
 
@@ -327,7 +278,7 @@ fn instr_mutant(bytes: &[u8], rng: &mut Rng) -> Option<Vec<u8>> {
         return None;
     }
     let nfuncs = m.funcs.len() as u32 + m.num_imported(wtool_ast::ExternKind::Func);
-    let fi = rng.below(m.funcs.len() as u64) as usize;
+    let fi = rng.below(m.funcs.len());
     let f = m.funcs.get_mut(fi)?;
     let nlocals = f.num_locals() as u32 + 2;
     let candidates: Vec<usize> = f
@@ -348,7 +299,7 @@ fn instr_mutant(bytes: &[u8], rng: &mut Rng) -> Option<Vec<u8>> {
         let at = f.body.instrs.len().saturating_sub(1);
         f.body.instrs.insert(at, new);
     } else {
-        let k = candidates[rng.below(candidates.len() as u64) as usize];
+        let k = candidates[rng.below(candidates.len())];
         f.body.instrs[k] = new;
     }
     f.body.offsets.clear();
@@ -373,7 +324,7 @@ pub fn run(seeds: std::ops::Range<u64>, mutations: u64) -> Report {
                 break;
             }
             let mut m = bytes.clone();
-            let pos = 8 + rng.below(bytes.len() as u64 - 8) as usize;
+            let pos = 8 + rng.below(bytes.len() - 8);
             let old = m[pos];
             m[pos] = old ^ (1 + rng.below(255) as u8);
             r.mutants += 1;
