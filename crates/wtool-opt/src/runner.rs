@@ -8,24 +8,25 @@ use crate::pipeline::OptLevel;
 use crate::registry;
 use std::time::{Duration, Instant};
 use wtool_ast::{Features, Module};
+use wtool_validate::ValidationError;
 
-/// Checks a module; the message is the validator's.
-pub type Validator = Box<dyn Fn(&Module, Features) -> Result<(), String>>;
+/// Checks a module.
+pub type Validator = Box<dyn Fn(&Module, Features) -> Result<(), ValidationError>>;
 
 /// Measures a module's encoded size in bytes.
 pub type SizeMeasure = Box<dyn Fn(&Module) -> usize>;
 
-/// `wtool_validate::validate`, with the failing function and offset in the message.
+/// `wtool_validate::validate`.
 pub fn default_validator() -> Validator {
-    Box::new(|m: &Module, features: Features| {
-        wtool_validate::validate(m, features).map_err(|e| {
-            let mut msg = e.to_string();
-            if let Some(f) = e.func {
-                msg.push_str(&format!(" (in function {f})"));
-            }
-            msg
-        })
-    })
+    Box::new(|m: &Module, features: Features| wtool_validate::validate(m, features))
+}
+
+/// The validator's error with the function it is in, for messages.
+fn in_func(e: &ValidationError) -> String {
+    match e.func {
+        Some(f) => format!("{e} (in function {f})"),
+        None => e.to_string(),
+    }
 }
 
 /// Why a run could not be set up or finished.
@@ -40,20 +41,18 @@ pub enum OptError {
         known: String,
     },
     /// The input did not validate, so no pass ran.
-    #[error("input module is invalid: {message}")]
-    InvalidInput {
-        /// The validator's message.
-        message: String,
-    },
+    #[error("input module is invalid: {}", in_func(.0))]
+    InvalidInput(#[source] ValidationError),
     /// A pass produced an invalid module (an optimizer bug).
-    #[error("pass `{pass}` (#{index} in the pipeline) produced an invalid module: {message}")]
+    #[error("pass `{pass}` (#{index} in the pipeline) produced an invalid module: {}", in_func(.error))]
     InvalidAfterPass {
         /// The pass's name.
         pass: &'static str,
         /// Its 1-based position in the pipeline.
         index: usize,
-        /// The validator's message.
-        message: String,
+        /// What the validator found.
+        #[source]
+        error: ValidationError,
     },
 }
 
@@ -240,15 +239,14 @@ impl PassManager {
         let start = Instant::now();
         let mut report = RunReport::default();
         let features = self.options.features;
-        let validate = |m: &Module, v: &Option<Validator>| -> Result<(), String> {
+        let validate = |m: &Module, v: &Option<Validator>| -> Result<(), ValidationError> {
             match v {
                 Some(v) => v(m, features),
                 None => Ok(()),
             }
         };
         if self.validate_each {
-            validate(module, &self.validator)
-                .map_err(|message| OptError::InvalidInput { message })?;
+            validate(module, &self.validator).map_err(OptError::InvalidInput)?;
         }
         let guard = self.keep_smaller && self.size_measure.is_some();
         let original = guard.then(|| module.clone());
@@ -279,11 +277,11 @@ impl PassManager {
             });
             done += 1;
             if self.validate_each && changed {
-                validate(module, &self.validator).map_err(|message| {
+                validate(module, &self.validator).map_err(|error| {
                     OptError::InvalidAfterPass {
                         pass: name,
                         index: index + 1,
-                        message,
+                        error,
                     }
                 })?;
             }
@@ -341,7 +339,10 @@ mod tests {
     fn no_leading_drop() -> Validator {
         Box::new(
             |m: &Module, _| match m.funcs.first().and_then(|f| f.body.instrs.first()) {
-                Some(Instr::Drop) => Err("type mismatch".into()),
+                Some(Instr::Drop) => Err(ValidationError::module(
+                    wtool_validate::ErrorKind::Malformed("a leading drop"),
+                    None,
+                )),
                 _ => Ok(()),
             },
         )
@@ -357,7 +358,7 @@ mod tests {
         let err = pm.run(&mut m).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "pass `breaker` (#2 in the pipeline) produced an invalid module: type mismatch"
+            "pass `breaker` (#2 in the pipeline) produced an invalid module: a leading drop"
         );
     }
 
