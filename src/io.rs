@@ -1,7 +1,9 @@
 //! Input and output conventions shared by every subcommand.
 //!
 //! - Input: a path, or `-` for stdin; `.wasm` vs `.wat` is decided by the
-//!   content (the `\0asm` magic), never by the file name.
+//!   content (the `\0asm` magic). Input that is empty, not UTF-8, or named
+//!   `.wasm` without the magic is refused as "not a WebAssembly binary",
+//!   saying what it looks like; its bytes are never echoed.
 //! - Output: stdout, or `-o FILE` written atomically (a temporary file in the
 //!   same directory, renamed over FILE once complete), so a failed run never
 //!   leaves a half-written or truncated file behind.
@@ -43,15 +45,67 @@ pub struct Input {
     pub format: Format,
 }
 
-/// Binary when the input starts with a NUL byte: every binary module does
-/// (`\0asm`), no text module can, and a binary with a damaged magic number is
-/// then reported by the decoder ("magic header not detected") instead of as a
-/// text syntax error.
-pub fn detect_format(bytes: &[u8]) -> Format {
-    if bytes.first() == Some(&0) {
-        Format::Binary
-    } else {
-        Format::Text
+/// What the input is, by its first bytes and (only to refuse text) its
+/// name: `\0asm` is binary; empty input, bytes that are not UTF-8 and a
+/// `.wasm` name without the magic are not a module at all (`Err` holds
+/// why, e.g. `bad magic (found 1f 8b 08 00, gzip data?)`); the rest is text.
+pub fn detect_format(bytes: &[u8], name: &str) -> Result<Format, String> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(Format::Binary);
+    }
+    let named_wasm = name.to_ascii_lowercase().ends_with(".wasm");
+    if bytes.is_empty() || bytes[0] == 0 || named_wasm || std::str::from_utf8(bytes).is_err() {
+        return Err(bad_magic(bytes));
+    }
+    Ok(Format::Text)
+}
+
+/// `bad magic (found 1f 8b 08 00, gzip data?)`: the first bytes in hex and
+/// a guess at what they are.
+pub fn bad_magic(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "bad magic (found nothing: the input is empty)".into();
+    }
+    let head: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let guess = match bytes {
+        [0x1f, 0x8b, ..] => Some("gzip data"),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd data"),
+        [b'B', b'Z', b'h', ..] => Some("bzip2 data"),
+        [0xfd, b'7', b'z', b'X', ..] => Some("xz data"),
+        [b'P', b'K', 3, 4, ..] => Some("a zip archive"),
+        [0x7f, b'E', b'L', b'F', ..] => Some("an ELF executable"),
+        [b'M', b'Z', ..] => Some("a Windows executable"),
+        [0x89, b'P', b'N', b'G', ..] => Some("a PNG image"),
+        [0xcf | 0xce, 0xfa, 0xed, 0xfe, ..] | [0xca, 0xfe, 0xba, 0xbe, ..] => {
+            Some("a Mach-O executable")
+        }
+        [0, b'a', b's', ..] | [0, b'a', ..] | [0] => Some("a cut or damaged wasm header"),
+        _ => None,
+    };
+    let text = std::str::from_utf8(bytes).ok().map(|t| t.trim_start());
+    let guess = guess.or_else(|| {
+        let t = text?;
+        let lower = t.get(..t.len().min(64))?.to_ascii_lowercase();
+        Some(
+            if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+                "an HTML page"
+            } else if lower.starts_with("<?xml") || lower.starts_with('<') {
+                "XML or HTML text"
+            } else if lower.starts_with('{') || lower.starts_with('[') {
+                "JSON text"
+            } else if lower.starts_with("(module")
+                || lower.starts_with(";;")
+                || lower.starts_with("(;")
+            {
+                "WebAssembly text, not binary"
+            } else {
+                "text"
+            },
+        )
+    });
+    match guess {
+        Some(g) => format!("bad magic (found {}, {g}?)", head.join(" ")),
+        None => format!("bad magic (found {})", head.join(" ")),
     }
 }
 
@@ -70,7 +124,10 @@ impl InputArg {
             let bytes = fs::read(&self.input).map_err(|e| CliError::io("read", &name, e))?;
             (name, bytes)
         };
-        let format = detect_format(&bytes);
+        let format = detect_format(&bytes, &name).map_err(|reason| CliError::NotWasm {
+            file: name.clone(),
+            reason,
+        })?;
         Ok(Input {
             name,
             bytes,
@@ -83,21 +140,36 @@ impl Input {
     /// Decodes or parses the input into a module.
     pub fn module(&self, features: Features) -> Result<Module, CliError> {
         match self.format {
-            Format::Binary => {
-                wtool_binary::decode_with_features(&self.bytes, features).map_err(|e| {
-                    CliError::Binary {
-                        file: self.name.clone(),
-                        offset: e.offset(),
-                        message: e.to_string(),
-                    }
-                })
-            }
+            Format::Binary => wtool_binary::decode_with_features(&self.bytes, features)
+                .map_err(|error| self.decode_error(error)),
             Format::Text => wtool_text::parse_module(&self.bytes).map_err(|e| CliError::Source {
                 file: self.name.clone(),
                 text: text_for_snippet(&self.bytes),
                 offset: e.offset(),
                 len: e.len(),
                 message: e.to_string(),
+            }),
+        }
+    }
+}
+
+impl Input {
+    /// A decode error of this input.
+    pub fn decode_error(&self, error: wtool_binary::DecodeError) -> CliError {
+        CliError::Decode {
+            file: self.name.clone(),
+            error,
+        }
+    }
+
+    /// Fails unless the input is a binary module (for commands that work
+    /// on the bytes: objdump, strip, size, demangle).
+    pub fn require_binary(&self) -> Result<(), CliError> {
+        match self.format {
+            Format::Binary => Ok(()),
+            Format::Text => Err(CliError::NotWasm {
+                file: self.name.clone(),
+                reason: bad_magic(&self.bytes),
             }),
         }
     }
@@ -272,10 +344,43 @@ mod tests {
 
     #[test]
     fn format_by_content() {
-        assert_eq!(detect_format(b"\0asm\x01\0\0\0"), Format::Binary);
-        assert_eq!(detect_format(b"\0abc"), Format::Binary);
-        assert_eq!(detect_format(b"(module)"), Format::Text);
-        assert_eq!(detect_format(b""), Format::Text);
+        assert_eq!(detect_format(b"\0asm\x01\0\0\0", "x"), Ok(Format::Binary));
+        assert_eq!(
+            detect_format(b"\0asm\x01\0\0\0", "x.wat"),
+            Ok(Format::Binary)
+        );
+        assert_eq!(detect_format(b"(module)", "x.wat"), Ok(Format::Text));
+        assert_eq!(detect_format(b"(module)", "<stdin>"), Ok(Format::Text));
+        let refused: [(&[u8], &str, &str); 6] = [
+            (b"", "x.wat", "found nothing: the input is empty"),
+            (
+                b"\x1f\x8b\x08\x00\xff",
+                "x.wasm",
+                "found 1f 8b 08 00, gzip data?",
+            ),
+            (
+                b"<!DOCTYPE html><p>",
+                "x.wasm",
+                "found 3c 21 44 4f, an HTML page?",
+            ),
+            (
+                b"(module)",
+                "X.WASM",
+                "found 28 6d 6f 64, WebAssembly text, not binary?",
+            ),
+            (
+                b"\0abc",
+                "x",
+                "found 00 61 62 63, a cut or damaged wasm header?",
+            ),
+            (b"a\xffb", "x", "found 61 ff 62"),
+        ];
+        for (bytes, name, why) in refused {
+            assert_eq!(
+                detect_format(bytes, name),
+                Err(format!("bad magic ({why})"))
+            );
+        }
     }
 
     #[test]

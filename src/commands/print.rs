@@ -50,6 +50,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         fold: args.fold,
         names: !args.no_names,
         skip_custom: args.skip_custom,
+        ..PrintOptions::default()
     };
     args.output.write_with(OutputKind::Text, |out| {
         wtool_print::print_to_io(&module, &opts, out)

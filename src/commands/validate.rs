@@ -74,11 +74,15 @@ fn validate_input(input: &Input, features: Features, threads: usize) -> Result<(
         Format::Binary => {
             match wtool_validate::validate_binary_parallel(&input.bytes, features, threads) {
                 Ok(()) => Ok(()),
-                Err(BinaryValidationError::Decode(e)) => Err(CliError::Plain(format!(
-                    "{}: at {:#x}: {e}",
-                    input.name,
-                    e.offset()
-                ))),
+                Err(BinaryValidationError::Decode(e)) => {
+                    // Bodies were streamed; the whole-module decoder finds the
+                    // same error and knows which section, entry and field it is in.
+                    let e = match wtool_binary::decode_with_features(&input.bytes, features) {
+                        Err(located) if located == e => located,
+                        _ => e,
+                    };
+                    Err(input.decode_error(e))
+                }
                 Err(BinaryValidationError::Invalid(e)) => {
                     // Only failures pay for a full decode, to name the function.
                     let module = wtool_binary::decode_with_features(&input.bytes, features)

@@ -30,7 +30,7 @@ pub mod leb128;
 pub mod reader;
 
 pub use decode::code::{BodyRange, BodyReader};
-pub use error::{DecodeError, ErrorKind};
+pub use error::{DecodeError, EntryKind, ErrorKind, Location, SectionRef, Truncation};
 use wtool_ast::{Features, Module};
 
 /// Decodes a module, accepting the encodings of WebAssembly 2.0 (the default

@@ -119,6 +119,7 @@ impl Printer<'_, '_> {
 
     fn flat(&mut self, instrs: &[Instr], base: usize, inline: bool) {
         self.label_stack.clear();
+        self.line_comments = !inline;
         let mut depth = 0usize;
         let mut label = 0u32;
         let mut first = true;
@@ -140,6 +141,7 @@ impl Printer<'_, '_> {
                 }
                 Instr::Block(_) | Instr::Loop(_) | Instr::If(_) => {
                     self.brk(base + depth, inline, &mut first);
+                    self.comment_depth = base + depth;
                     self.instr(ins, label);
                     self.label_stack.push(label);
                     label = label.wrapping_add(1);
@@ -357,11 +359,17 @@ impl Printer<'_, '_> {
         let mut first = true;
         let mut printed = 0usize;
         self.label_stack.clear();
+        self.line_comments = !inline;
         while let Some(w) = s.work.pop() {
             match w {
-                Work::Close => self.out.push(')'),
-                Work::CloseScope => {
-                    self.label_stack.pop();
+                Work::Close | Work::CloseScope => {
+                    if matches!(w, Work::CloseScope) {
+                        self.label_stack.pop();
+                    }
+                    // `)` after a `;; label` comment would be commented out.
+                    if let Some(d) = self.open_line_comment {
+                        self.newline(d);
+                    }
                     self.out.push(')');
                 }
                 Work::Then(n, d) | Work::Else(n, d) => {
@@ -389,6 +397,7 @@ impl Printer<'_, '_> {
                         continue;
                     };
                     self.brk(d as usize, inline, &mut first);
+                    self.comment_depth = d as usize;
                     printed += 1;
                     if printed.is_multiple_of(4096) {
                         self.maybe_flush();
@@ -462,6 +471,15 @@ impl Printer<'_, '_> {
                         self.push_ref(|ids| &ids.types, t);
                         self.out.push(')');
                     }
+                }
+                if self.opts.label_comments
+                    && self.line_comments
+                    && self.labels.get(label).is_none()
+                {
+                    // The depth this block's label has inside it (1 = outermost).
+                    self.out.push_str("  ;; label = @");
+                    num::push_u32(&mut self.out, self.label_stack.len() as u32 + 1);
+                    self.open_line_comment = Some(self.comment_depth);
                 }
             }
             Instr::Br(l) | Instr::BrIf(l) => {
@@ -597,10 +615,25 @@ impl Printer<'_, '_> {
     /// ` (;$name;)` after a branch depth whose label has a plain identifier
     /// (quoted ones could hold `;)`, so they get no comment).
     fn label_note(&mut self, depth: u32) {
+        let len = self.label_stack.len();
+        if self.opts.label_comments {
+            // `(;@N;)`: the depth of the target label counted from the
+            // function's own label (@0), as wasm2wat numbers them.
+            let target = len.checked_sub(depth as usize);
+            let named = target
+                .and_then(|t| t.checked_sub(1))
+                .and_then(|at| self.label_stack.get(at))
+                .is_some_and(|&ord| self.labels.get(ord).is_some());
+            if let (Some(n), false) = (target, named) {
+                self.out.push_str(" (;@");
+                num::push_u32(&mut self.out, n as u32);
+                self.out.push_str(";)");
+                return;
+            }
+        }
         if self.labels.is_empty() {
             return;
         }
-        let len = self.label_stack.len();
         let Some(at) = len
             .checked_sub(1)
             .and_then(|t| t.checked_sub(depth as usize))

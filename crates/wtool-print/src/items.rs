@@ -271,44 +271,89 @@ impl Printer<'_, '_> {
 
     fn imports(&mut self) {
         let (mut nf, mut nt, mut nm, mut ng, mut ntag) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        let inline = self.opts.inline_imports;
         for imp in &self.m.imports {
             self.newline(1);
-            self.out.push_str("(import ");
-            num::push_str_lit(&mut self.out, &imp.module);
-            self.out.push(' ');
-            num::push_str_lit(&mut self.out, &imp.name);
-            self.out.push_str(" (");
-            self.out.push_str(imp.desc.kind().keyword());
+            let kind = imp.desc.kind();
+            let index = match kind {
+                ExternKind::Func => nf,
+                ExternKind::Table => nt,
+                ExternKind::Memory => nm,
+                ExternKind::Global => ng,
+                ExternKind::Tag => ntag,
+            };
+            // `(import "m" "n" (func $f …))`, or inline: `(func $f (export …)? (import "m" "n") …)`.
+            let import_clause = |p: &mut Self| {
+                p.out.push_str("(import ");
+                num::push_str_lit(&mut p.out, &imp.module);
+                p.out.push(' ');
+                num::push_str_lit(&mut p.out, &imp.name);
+            };
+            if inline {
+                self.out.push('(');
+                self.out.push_str(kind.keyword());
+            } else {
+                import_clause(self);
+                self.out.push_str(" (");
+                self.out.push_str(kind.keyword());
+            }
+            let space: fn(&Ids) -> &Space = match kind {
+                ExternKind::Func => |ids| &ids.funcs,
+                ExternKind::Table => |ids| &ids.tables,
+                ExternKind::Memory => |ids| &ids.memories,
+                ExternKind::Global => |ids| &ids.globals,
+                ExternKind::Tag => |ids| &ids.tags,
+            };
+            self.push_def(space, index);
+            if inline {
+                self.inline_exports(kind, index);
+                self.out.push(' ');
+                import_clause(self);
+                self.out.push(')');
+            }
             match &imp.desc {
                 ImportDesc::Func(t) => {
-                    self.push_def(|ids| &ids.funcs, nf);
                     let locals = self.func_locals(nf, u64::from(u32::MAX));
                     self.push_typeuse(*t, Some(&locals));
                     nf += 1;
                 }
                 ImportDesc::Table(t) => {
-                    self.push_def(|ids| &ids.tables, nt);
                     self.push_tabletype(t);
                     nt += 1;
                 }
                 ImportDesc::Memory(m) => {
-                    self.push_def(|ids| &ids.memories, nm);
                     self.push_memtype(m);
                     nm += 1;
                 }
                 ImportDesc::Global(g) => {
-                    self.push_def(|ids| &ids.globals, ng);
                     self.out.push(' ');
                     self.push_globaltype(*g);
                     ng += 1;
                 }
                 ImportDesc::Tag(t) => {
-                    self.push_def(|ids| &ids.tags, ntag);
                     self.push_typeuse(*t, None);
                     ntag += 1;
                 }
             }
-            self.out.push_str("))");
+            self.out.push_str(if inline { ")" } else { "))" });
+        }
+    }
+
+    /// ` (export "name")` for each export of this definition, when exports
+    /// are written inline; those are then left out of the export list.
+    fn inline_exports(&mut self, kind: ExternKind, index: u32) {
+        let Some(list) = self.exports_of.get(&(kind, index)) else {
+            return;
+        };
+        for &k in list {
+            if let Some(e) = self.m.exports.get(k) {
+                self.out.push_str(" (export ");
+                num::push_str_lit(&mut self.out, &e.name);
+                self.out.push(')');
+            }
+            if let Some(done) = self.inlined.get_mut(k) {
+                *done = true;
+            }
         }
     }
 
@@ -384,6 +429,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(func");
             self.push_def(|ids| &ids.funcs, idx);
+            self.inline_exports(ExternKind::Func, idx);
             let nparams = self
                 .m
                 .func_type(f.type_idx)
@@ -457,6 +503,9 @@ impl Printer<'_, '_> {
             self.func_body(&f.body, results);
             self.locals = Space::default();
             self.labels = Space::default();
+            if let Some(d) = self.open_line_comment {
+                self.newline(d);
+            }
             self.out.push(')');
             self.maybe_flush();
         }
@@ -468,6 +517,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(table");
             self.push_def(|ids| &ids.tables, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Table, base.wrapping_add(k as u32));
             self.push_tabletype(&t.ty);
             if let Some(init) = &t.init {
                 self.out.push(' ');
@@ -483,6 +533,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(memory");
             self.push_def(|ids| &ids.memories, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Memory, base.wrapping_add(k as u32));
             self.push_memtype(m);
             self.out.push(')');
         }
@@ -494,6 +545,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(tag");
             self.push_def(|ids| &ids.tags, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Tag, base.wrapping_add(k as u32));
             self.push_typeuse(t.type_idx, None);
             self.out.push(')');
         }
@@ -505,6 +557,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(global");
             self.push_def(|ids| &ids.globals, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Global, base.wrapping_add(k as u32));
             self.out.push(' ');
             self.push_globaltype(g.ty);
             self.out.push(' ');
@@ -514,7 +567,10 @@ impl Printer<'_, '_> {
     }
 
     fn exports(&mut self) {
-        for e in &self.m.exports {
+        for (k, e) in self.m.exports.iter().enumerate() {
+            if self.inlined.get(k) == Some(&true) {
+                continue;
+            }
             self.newline(1);
             self.out.push_str("(export ");
             num::push_str_lit(&mut self.out, &e.name);
