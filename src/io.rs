@@ -8,9 +8,10 @@
 //!   same directory, renamed over FILE once complete), so a failed run never
 //!   leaves a half-written or truncated file behind.
 //! - Binary output is refused when stdout is a terminal.
-//! - `--features` edits the WebAssembly 2.0 default feature set.
+//! - `--features` (in `features.rs`) edits the default feature set.
 
 use crate::diag::CliError;
+pub use crate::features::FeaturesArg;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -186,37 +187,6 @@ pub(crate) fn text_for_snippet(bytes: &[u8]) -> String {
     out
 }
 
-/// `--features`: which proposals to accept, relative to WebAssembly 2.0.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct FeaturesArg {
-    /// Enable or disable proposals, relative to WebAssembly 2.0: a comma-separated
-    /// list of `NAME`, `+NAME`, `-NAME` or a preset (`wasm1`, `wasm2`, `wasm3`, `all`),
-    /// e.g. `--features=-simd` or `--features wasm3`. May be repeated.
-    #[arg(long = "features", value_name = "LIST", allow_hyphen_values = true,
-          action = clap::ArgAction::Append, value_parser = check_features)]
-    features: Vec<String>,
-}
-
-/// Checks one `--features` value at parse time, so a typo is a usage error (exit 2).
-fn check_features(s: &str) -> Result<String, wtool_ast::UnknownFeature> {
-    Features::parse(s, Features::WASM2).map(|_| s.to_string())
-}
-
-impl FeaturesArg {
-    /// Whether `--features` was given at all (some commands default to another set).
-    pub fn is_set(&self) -> bool {
-        !self.features.is_empty()
-    }
-
-    /// The resulting feature set: each `--features` value applies on top of the previous.
-    pub fn get(&self) -> Features {
-        self.features.iter().fold(Features::WASM2, |set, spec| {
-            // Every value passed `check_features`; an error cannot happen here.
-            Features::parse(spec, set).unwrap_or(set)
-        })
-    }
-}
-
 /// `-o FILE`: where a command writes its result.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct OutputArg {
@@ -281,11 +251,32 @@ fn binary_to_terminal() -> CliError {
 /// Writes `path` by way of a temporary file in the same directory, renamed
 /// into place only after everything was written and flushed. On any failure
 /// the temporary file is removed and an existing `path` is left untouched.
+///
+/// What is not a regular file is written to directly: renaming over
+/// `/dev/null`, a FIFO or a terminal would replace the device with a file
+/// (`wat2wasm x.wat -o /dev/null` is a common way to only check). A
+/// symbolic link to a file is followed, so the link stays a link.
 pub fn atomic_write(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
     let shown = path.display().to_string();
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let direct = (|| {
+            let file = OpenOptions::new().write(true).open(path)?;
+            let mut out = BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            out.flush()
+        })();
+        return direct.map_err(|e| CliError::io("write", &shown, e));
+    }
+    let resolved;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(path).map_err(|e| CliError::io("write", &shown, e))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let (tmp_path, file) =
         create_temp_beside(path).map_err(|e| CliError::io("write", &shown, e))?;
     let result = (|| {
@@ -401,6 +392,36 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A FIFO (like /dev/null, not a regular file) is written to, not replaced.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_leaves_devices_and_links_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = scratch("special");
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || fs::read(fifo).unwrap())
+            };
+            atomic_write(&fifo, |w| w.write_all(b"through")).unwrap();
+            assert_eq!(reader.join().unwrap(), b"through");
+            assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        }
+        let target = dir.join("real.txt");
+        fs::write(&target, "old").unwrap();
+        let link = dir.join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        atomic_write(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn atomic_write_into_missing_directory_fails_cleanly() {
         let dir = scratch("missing");
@@ -416,17 +437,5 @@ mod tests {
             text_for_snippet("\u{e9}t\u{e9}".as_bytes()),
             "\u{e9}t\u{e9}"
         );
-    }
-
-    #[test]
-    fn features_accumulate() {
-        let f = FeaturesArg { features: vec![] }.get();
-        assert_eq!(f, Features::WASM2);
-        let f = FeaturesArg {
-            features: vec!["-simd".into(), "+tail-call".into()],
-        }
-        .get();
-        assert!(!f.contains(Features::SIMD) && f.contains(Features::TAIL_CALL));
-        assert!(check_features("nope").is_err());
     }
 }

@@ -7,11 +7,13 @@
 //! exit 0 on success, 1 on an error, 2 on a usage error, `error: …` on stderr.
 
 mod commands;
+mod compat;
 mod diag;
+mod features;
 mod io;
 mod multicall;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
@@ -42,22 +44,83 @@ pub fn cli_command() -> clap::Command {
 }
 
 fn main() -> ExitCode {
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let argv = match multicall::rewrite(argv, &cli_command()) {
-        Ok(argv) => argv,
-        Err(e) => return diag::report(&e),
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(anchor) = argv
+        .first()
+        .and_then(|a| multicall::anchor_for(std::path::Path::new(a)))
+    {
+        return multicall::main(anchor, argv);
+    }
+    let cli = cli_command();
+    commands::run::program_args_after_file(&mut argv, &cli);
+    parse_and_run(cli, argv)
+}
+
+/// Parses `argv` with `cli` (wtool's, or an alias's view of it) and runs the command.
+pub fn parse_and_run(mut cli: clap::Command, argv: Vec<std::ffi::OsString>) -> ExitCode {
+    let program = match multicall::invoked_as() {
+        Some(a) => a.name.to_string(),
+        None => match argv.get(1).and_then(|s| s.to_str()) {
+            Some(sub) if cli.find_subcommand(sub).is_some() => format!("wtool {sub}"),
+            _ => "wtool".to_string(),
+        },
     };
-    let cli = match Cli::try_parse_from(argv) {
+    let parsed = cli.try_get_matches_from_mut(argv).and_then(|m| {
+        // Errors found while reading the matches (a flag wtool refuses, a
+        // feature it lacks) are usage errors of ours, not clap's.
+        Cli::from_arg_matches(&m).map_err(|e| {
+            let message = e.to_string();
+            let message = message.trim().trim_start_matches("error: ").to_string();
+            clap::Error::raw(clap::error::ErrorKind::Io, message)
+        })
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::UnknownArgument => {
+            return diag::report(&unknown_option(&e, &program));
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::Io => {
+            let message = e.to_string();
+            let message = message.trim().trim_start_matches("error: ").to_string();
+            return diag::report(&diag::CliError::Usage {
+                message,
+                hint: None,
+            });
+        }
         Err(e) => {
             // `--help` and `--version` arrive here too, with exit code 0.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            let code = e.exit_code();
+            let _ = e.format(&mut cli).print();
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
     match cli.command.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => diag::report(&e),
+    }
+}
+
+/// clap's "unexpected argument" as wtool words it: the option, and either
+/// the similar option clap found or where the list of options is. (clap's
+/// own tip, "to pass it as a value, use `-- --flag`", is never what a user
+/// who mistyped a flag wants.)
+fn unknown_option(e: &clap::Error, program: &str) -> diag::CliError {
+    use clap::error::{ContextKind, ContextValue};
+    let text = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let hint = match text(ContextKind::SuggestedArg) {
+        Some(s) if !s.starts_with("--") || s.len() > 2 => {
+            format!("did you mean `{s}`? `{program} --help` lists the options")
+        }
+        _ => format!("`{program} --help` lists the options"),
+    };
+    diag::CliError::Usage {
+        message: format!("unknown option `{arg}` for {program}"),
+        hint: Some(hint),
     }
 }
 

@@ -28,6 +28,8 @@ const ALIASES: &[&str] = &[
     "wasm-validate",
     "wasm-opt",
     "wasm-interp",
+    "wasm-objdump",
+    "wasm-strip",
 ];
 
 fn root() -> PathBuf {
@@ -489,18 +491,19 @@ fn output_is_atomic() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Each multi-call name runs its subcommand, or, while that subcommand does
-/// not exist yet, fails as a usage error that names it.
+/// Each multi-call name runs its subcommand: its help is the subcommand's,
+/// under the alias's name, with the anchor's own flags under their heading.
 #[test]
 fn multicall_names_dispatch() {
     let dir = alias_dir("multicall-aliases");
-    let help = String::from_utf8(wtool(&["--help"]).stdout).unwrap();
-    for (alias, sub) in [
-        ("wat2wasm", "parse"),
-        ("wasm2wat", "print"),
-        ("wasm-validate", "validate"),
-        ("wasm-opt", "opt"),
-        ("wasm-interp", "run"),
+    for (alias, sub, flag) in [
+        ("wat2wasm", "parse", "--debug-names"),
+        ("wasm2wat", "print", "--enable-threads"),
+        ("wasm-validate", "validate", "--enable-all"),
+        ("wasm-opt", "opt", "--strip-debug"),
+        ("wasm-interp", "run", "--run-all-exports"),
+        ("wasm-objdump", "objdump", "--details"),
+        ("wasm-strip", "strip", "--keep"),
     ] {
         let r = Command::new(dir.join(alias))
             .arg("--help")
@@ -509,21 +512,20 @@ fn multicall_names_dispatch() {
             .unwrap();
         let stdout = String::from_utf8_lossy(&r.stdout);
         let stderr = String::from_utf8_lossy(&r.stderr);
-        if help
-            .lines()
-            .any(|l| l.trim_start().starts_with(&format!("{sub} ")))
-        {
-            assert_eq!(r.status.code(), Some(0), "{alias}: {stderr}");
-            assert!(
-                stdout.contains(&format!("Usage: wtool {sub}")),
-                "{alias}: {stdout}"
-            );
-        } else {
-            assert_eq!(r.status.code(), Some(2), "{alias}");
-            assert!(
-                stderr.contains(&format!("`wtool {sub}`")),
-                "{alias}: {stderr}"
-            );
+        assert_eq!(r.status.code(), Some(0), "{alias}: {stderr}");
+        assert!(
+            stdout.contains(&format!("Usage: {alias} ")),
+            "{alias}: {stdout}"
+        );
+        assert!(
+            stdout.contains(flag),
+            "{alias} --help shows {flag}: {stdout}"
+        );
+        // The same options as `wtool SUB` (its own flags are all there).
+        let own = String::from_utf8(wtool(&[sub, "--help"]).stdout).unwrap();
+        for line in own.lines().filter(|l| l.trim_start().starts_with("--")) {
+            let long = line.split_whitespace().next().unwrap();
+            assert!(stdout.contains(long), "{alias} lacks {long}");
         }
     }
     fs::remove_dir_all(&dir).unwrap();
@@ -536,7 +538,31 @@ fn completions_cover_the_commands() {
         assert_eq!(r.status.code(), Some(0), "{shell}");
         let s = String::from_utf8(r.stdout).unwrap();
         assert!(s.contains("dump") && s.contains("instructions"), "{shell}");
+        // The alias names, with their tools' flags.
+        for (alias, flag) in [
+            ("wat2wasm", "debug-names"),
+            ("wasm-opt", "strip-debug"),
+            ("wasm-interp", "run-all-exports"),
+            ("wasm-objdump", "disassemble"),
+        ] {
+            assert!(
+                s.contains(alias) && s.contains(flag),
+                "{shell}: {alias} {flag}"
+            );
+        }
+        let one = wtool(&["completions", shell, "--name", "wasm-opt"]);
+        let one = String::from_utf8(one.stdout).unwrap();
+        assert!(
+            one.contains("wasm-opt") && !one.contains("wat2wasm"),
+            "{shell}"
+        );
     }
+    assert_eq!(
+        wtool(&["completions", "bash", "--name", "nope"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(wtool(&["completions", "tcsh"]).status.code(), Some(2));
 }
 

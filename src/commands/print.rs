@@ -1,4 +1,6 @@
 //! `wtool print IN [-o OUT]`: binary to text, flat or folded.
+//!
+//! Installed as `wasm2wat` it marks labels as wabt does (`;; label = @1`).
 
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
@@ -29,10 +31,38 @@ pub struct Args {
     /// Leave custom sections out (by default they print as `(@custom …)`)
     #[arg(long)]
     skip_custom: bool,
+    /// Mark unnamed labels `;; label = @N` and branches to them `(;@N;)` (on as wasm2wat)
+    #[arg(long)]
+    label_comments: bool,
+    /// Name every unnamed function, local, label, type, … ($f3, $p0, $B1, or the export name)
+    #[arg(long)]
+    generate_names: bool,
+    /// Write exports inside the definitions they export: (func $f (export "f") …)
+    #[arg(long)]
+    inline_exports: bool,
+    /// Write imports inside definitions: (func $f (import "m" "f") …)
+    #[arg(long)]
+    inline_imports: bool,
+    /// Accepted, no effect: wtool prints no progress log (wasm2wat -v)
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, hide = true)]
+    verbose: u8,
+    /// Accepted, no effect: wtool never validates what it prints
+    #[arg(long, hide = true)]
+    no_check: bool,
+    /// Accepted, no effect: a bad name section is ignored anyway
+    #[arg(long, hide = true)]
+    ignore_custom_section_errors: bool,
     #[command(flatten)]
     features: FeaturesArg,
     #[command(flatten)]
     output: OutputArg,
+}
+
+/// Hidden flags `wasm2wat --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    ["verbose", "no_check", "ignore_custom_section_errors"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// Decodes the input and writes its text.
@@ -45,12 +75,21 @@ pub fn run(args: Args) -> Result<(), CliError> {
     } else {
         Features::ALL
     };
-    let module = input.module(features)?;
+    let mut module = input.module(features)?;
+    let names = !args.no_names || args.generate_names;
+    if args.no_names {
+        module.names = None;
+    }
+    if args.generate_names {
+        crate::compat::names::generate(&mut module);
+    }
     let opts = PrintOptions {
         fold: args.fold,
-        names: !args.no_names,
+        names,
         skip_custom: args.skip_custom,
-        ..PrintOptions::default()
+        label_comments: args.label_comments || crate::multicall::invoked_as().is_some(),
+        inline_exports: args.inline_exports,
+        inline_imports: args.inline_imports,
     };
     args.output.write_with(OutputKind::Text, |out| {
         wtool_print::print_to_io(&module, &opts, out)

@@ -32,8 +32,21 @@ pub struct Args {
     /// Threads for function bodies (default: the number of CPUs)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     threads: Option<u32>,
+    /// Accepted, no effect: names play no part in validation
+    #[arg(long, hide = true)]
+    no_debug_names: bool,
+    /// Accepted, no effect: a bad name section is ignored anyway
+    #[arg(long, hide = true)]
+    ignore_custom_section_errors: bool,
     #[command(flatten)]
     features: FeaturesArg,
+}
+
+/// Hidden flags `wasm-validate --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    ["no_debug_names", "ignore_custom_section_errors"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// Validates every file, reporting each failure; exit 1 if any failed.

@@ -83,6 +83,17 @@ pub fn decode_func_body(
     decode::code::decode_body(bytes, features)
 }
 
+/// Reads only the header and each section's id, position, size and (for a
+/// custom section) name, without decoding any section's contents: for
+/// tools that move whole sections, which should work on modules whose
+/// contents are malformed. Errors are those of [`decode`] for the header
+/// and the section headers.
+pub fn read_sections(
+    bytes: &[u8],
+) -> Result<Vec<(wtool_ast::SectionInfo, Option<String>)>, DecodeError> {
+    decode::module::read_sections(bytes)
+}
+
 /// Encodes a module into its binary form.
 pub fn encode(module: &Module) -> Vec<u8> {
     encode::module::encode_module(module)

@@ -622,3 +622,54 @@ fn runs_out(e: &DecodeError) -> bool {
         ErrorKind::UnexpectedEnd | ErrorKind::UnexpectedEndOfSection | ErrorKind::LengthOutOfBounds
     )
 }
+
+/// Reads the header and the section headers only (id, size, and a custom
+/// section's name), as tools that move whole sections need (strip): the
+/// section contents are not decoded, so a module whose bodies are
+/// malformed can still be taken apart.
+pub(crate) fn read_sections(bytes: &[u8]) -> Result<Vec<(SectionInfo, Option<String>)>> {
+    let mut r = Reader::new(bytes);
+    let header = |e: DecodeError, field| e.in_section(SectionRef::Header).in_field(field);
+    if r.bytes(4).map_err(|e| header(e, "magic").input_ended())? != b"\0asm" {
+        return Err(header(DecodeError::new(0, ErrorKind::BadMagic), "magic"));
+    }
+    if r.bytes(4).map_err(|e| header(e, "version").input_ended())? != [1, 0, 0, 0] {
+        return Err(header(
+            DecodeError::new(4, ErrorKind::BadVersion),
+            "version",
+        ));
+    }
+    let mut out = Vec::new();
+    while !r.at_end() {
+        let offset = r.pos();
+        let id = r.u8()?;
+        let section = |e: DecodeError| match SectionId::from_u8(id) {
+            Some(s) => e.in_section(SectionRef::Id(s)),
+            None => e,
+        };
+        let size = r
+            .len32()
+            .map_err(|e| section(e.in_field("section size")).input_ended())?;
+        let payload_offset = r.pos();
+        let mut s = r.sub(size)?;
+        let name = if id == 0 {
+            Some(
+                s.name()
+                    .map_err(|e| section(e.in_field("name")))?
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        out.push((
+            SectionInfo {
+                id,
+                offset: offset as u32,
+                payload_offset: payload_offset as u32,
+                size: size as u32,
+            },
+            name,
+        ));
+    }
+    Ok(out)
+}
