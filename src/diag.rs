@@ -341,7 +341,11 @@ impl Window {
 pub fn report(err: &CliError) -> ExitCode {
     let stderr = io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let _ = stderr.lock().write_all(err.render(color).as_bytes());
+    let mut text = err.render(color);
+    if let Some(family) = crate::multicall::invoked_as_family() {
+        text = crate::features::respell(&text, family);
+    }
+    let _ = stderr.lock().write_all(text.as_bytes());
     ExitCode::from(err.exit_code())
 }
 

@@ -210,6 +210,25 @@ pub fn flags_of(family: Family) -> Vec<String> {
     v
 }
 
+/// Messages name the flag that enables a proposal as `--features=+NAME`;
+/// under an alias name they say it in that tool's words (`--enable-threads`).
+pub fn respell(text: &str, family: Family) -> String {
+    let mut out = text.to_string();
+    for (_, wtool, _) in Features::TABLE {
+        let ours = format!("--features=+{wtool}");
+        if !out.contains(&ours) {
+            continue;
+        }
+        let theirs = ANCHOR_FEATURES
+            .iter()
+            .find(|(_, ws, f)| ws.first() == Some(wtool) && (*f == family || *f == Family::Both));
+        if let Some((name, _, _)) = theirs {
+            out = out.replace(&ours, &format!("--enable-{name}"));
+        }
+    }
+    out
+}
+
 impl clap::Args for FeaturesArg {
     fn augment_args(cmd: Command) -> Command {
         let mut cmd = cmd.arg(
@@ -374,6 +393,19 @@ mod tests {
             );
             assert!(parse(&["--disable-wide-arithmetic"]).is_ok());
         }
+    }
+
+    #[test]
+    fn hints_in_the_anchors_words() {
+        let msg = "SIMD support is not enabled (enable with --features=+simd); see --features=+sign-extension";
+        assert_eq!(
+            respell(msg, Family::Binaryen),
+            "SIMD support is not enabled (enable with --enable-simd); see --enable-sign-ext"
+        );
+        assert_eq!(
+            respell(msg, Family::Wabt),
+            "SIMD support is not enabled (enable with --enable-simd); see --enable-sign-extension"
+        );
     }
 
     #[test]

@@ -112,8 +112,10 @@ fn unknown_option(e: &clap::Error, program: &str) -> diag::CliError {
         _ => None,
     };
     let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    // clap suggests whatever is least unlike; only a near miss (a typo) helps.
+    let near = |s: &str| edit_distance(s, &arg) <= (arg.len() / 5).max(2);
     let hint = match text(ContextKind::SuggestedArg) {
-        Some(s) if !s.starts_with("--") || s.len() > 2 => {
+        Some(s) if near(&s) => {
             format!("did you mean `{s}`? `{program} --help` lists the options")
         }
         _ => format!("`{program} --help` lists the options"),
@@ -124,9 +126,32 @@ fn unknown_option(e: &clap::Error, program: &str) -> diag::CliError {
     }
 }
 
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("--debug-name", "--debug-names"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

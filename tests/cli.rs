@@ -12,9 +12,11 @@
 //! (re)writes the `.out` files.
 //!
 //! In a RUN line, `%s` is the case file (relative to the repository root, the
-//! working directory), `%S` its directory and `%t` a fresh scratch directory
-//! for the case; `< FILE` feeds stdin. The program is `wtool` or one of its
-//! multi-call names (`wasm2wat`, …), nothing else: no shell is involved.
+//! working directory), `%S` its directory, `%t` a fresh scratch directory
+//! for the case and `%R` the repository root as an absolute path; `< FILE`
+//! feeds stdin; a first word `@cwd=DIR` runs the command in DIR instead of
+//! the root. The program is `wtool` or one of its multi-call names
+//! (`wasm2wat`, …), nothing else: no shell is involved.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -172,12 +174,19 @@ fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
     let tmp_s = tmp.to_string_lossy().into_owned();
+    let root_s = root().to_string_lossy().into_owned();
     let mut words = split_words(line).into_iter().map(|w| {
         w.replace("%s", &rel_s)
             .replace("%S", &dir_s)
             .replace("%t", &tmp_s)
+            .replace("%R", &root_s)
     });
-    let program = words.next().unwrap_or_default();
+    let mut program = words.next().unwrap_or_default();
+    let mut cwd = root();
+    if let Some(dir) = program.strip_prefix("@cwd=") {
+        cwd = PathBuf::from(dir);
+        program = words.next().unwrap_or_default();
+    }
     let exe = if program == "wtool" {
         PathBuf::from(WTOOL)
     } else if ALIASES.contains(&program.as_str()) {
@@ -206,17 +215,24 @@ fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
     };
     let output = Command::new(exe)
         .args(&args)
-        .current_dir(root())
+        .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env_remove("CLICOLOR_FORCE")
         .stdin(stdin)
         .output()
         .unwrap();
+    let exe_s = fs::canonicalize(WTOOL)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| WTOOL.to_string());
     let norm = |bytes: &[u8]| -> String {
         // A module (`\0asm…`) is binary even when its bytes happen to be UTF-8.
         match std::str::from_utf8(bytes) {
-            Ok(s) if !s.contains('\0') => mask_times(&s.replace(&tmp_s, "%t")),
+            Ok(s) if !s.contains('\0') => mask_times(
+                &s.replace(&tmp_s, "%t")
+                    .replace(&exe_s, "<wtool>")
+                    .replace(&root_s, "%R"),
+            ),
             _ => hex_dump(bytes),
         }
     };

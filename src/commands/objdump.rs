@@ -411,15 +411,50 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                     DataMode::Passive => ("passive".into(), String::new()),
                 };
                 line(format!("segment[{i}] {mode} size={}{at}", d.data.len()));
-                for l in hexdump(&d.data[..d.data.len().min(256)], 0).lines() {
-                    line(format!(" {l}"));
+                // Addresses where the bytes land, when the offset is a constant.
+                let base = match &d.mode {
+                    DataMode::Active { offset, .. } => match offset.instrs.first() {
+                        Some(Instr::I32Const(v)) => *v as u32 as usize,
+                        Some(Instr::I64Const(v)) => *v as usize,
+                        _ => 0,
+                    },
+                    DataMode::Passive => 0,
+                };
+                for l in hexdump(&d.data[..d.data.len().min(256)], base).lines() {
+                    line(l.to_string());
                 }
                 if d.data.len() > 256 {
                     line(format!(" … {} more bytes", d.data.len() - 256));
                 }
             }
         }
-        SectionId::Custom => line(format!("name: {:?}", name.unwrap_or(""))),
+        SectionId::Custom => {
+            line(format!("name: {:?}", name.unwrap_or("")));
+            if let (Some("name"), Some(n)) = (name, m.names.as_ref()) {
+                if let Some(module) = &n.module {
+                    line(format!("module <{module}>"));
+                }
+                for (kind, map) in [
+                    ("func", &n.funcs),
+                    ("type", &n.types),
+                    ("table", &n.tables),
+                    ("memory", &n.memories),
+                    ("global", &n.globals),
+                    ("elem", &n.elems),
+                    ("data", &n.datas),
+                    ("tag", &n.tags),
+                ] {
+                    for (i, s) in map {
+                        line(format!("{kind}[{i}] <{s}>"));
+                    }
+                }
+                for (f, map) in &n.locals {
+                    for (i, s) in map {
+                        line(format!("func[{f}] local[{i}] <{s}>"));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -439,20 +474,32 @@ fn disassemble(out: &mut String, m: &Module, bytes: &[u8], base: u32) {
         let body_start = f.offset + leb_len(f.size);
         let body_end = (body_start + f.size) as usize;
         let _ = writeln!(out, "{:06x} func[{idx}]{}:", body_start - base, name_note(m, idx));
+        let offsets = &f.body.offsets;
         let mut local = m
             .func_type(f.type_idx)
             .map_or(0, |t| t.params.len() as u64);
+        // The local declarations: a count, then (count, type) groups.
+        let locals_end = offsets.first().map_or(body_end, |&o| o as usize);
+        let mut at = body_start as usize + leb_len(f.locals.len() as u32) as usize;
         for g in &f.locals {
-            let last = local + u64::from(g.count) - 1;
+            let end = local_group_end(bytes, at).min(locals_end);
+            let code = bytes.get(at..end).unwrap_or(&[]);
             let range = if g.count == 1 {
                 format!("{local}")
             } else {
-                format!("{local}..{last}")
+                format!("{local}..{}", local + u64::from(g.count) - 1)
             };
-            let _ = writeln!(out, " {:>32} | local[{range}] type={}", "", g.ty);
+            let hex: Vec<String> = code.iter().take(9).map(|b| format!("{b:02x}")).collect();
+            let _ = writeln!(
+                out,
+                " {:06x}: {:<26} | local[{range}] type={}",
+                at as u32 - base,
+                hex.join(" "),
+                g.ty
+            );
             local += u64::from(g.count);
+            at = end;
         }
-        let offsets = &f.body.offsets;
         let mut depth = 0usize;
         for (k, ins) in f.body.instrs.iter().enumerate() {
             let Some(&at) = offsets.get(k) else { break };
@@ -481,6 +528,22 @@ fn disassemble(out: &mut String, m: &Module, bytes: &[u8], base: u32) {
                 depth += 1;
             }
         }
+    }
+}
+
+/// Where the local group starting at `at` ends: a LEB128 count, then a
+/// value type (one byte, or `ref`/`ref null` and a LEB128 heap type).
+fn local_group_end(bytes: &[u8], at: usize) -> usize {
+    let leb_end = |mut p: usize| {
+        while bytes.get(p).is_some_and(|b| b & 0x80 != 0) {
+            p += 1;
+        }
+        p + 1
+    };
+    let ty = leb_end(at);
+    match bytes.get(ty) {
+        Some(0x63 | 0x64) => leb_end(ty + 1),
+        _ => ty + 1,
     }
 }
 
@@ -519,10 +582,11 @@ pub fn hexdump(bytes: &[u8], base: usize) -> String {
 }
 
 /// `wat2wasm -v`: the header, then each section's bytes under its name.
-pub fn sections_hex(m: &Module, bytes: &[u8]) -> String {
+pub fn sections_hex(bytes: &[u8]) -> String {
     let mut s = String::from("; header\n");
     s.push_str(&hexdump(&bytes[..8.min(bytes.len())], 0));
-    for (info, name) in sections(m) {
+    let sections = wtool_binary::read_sections(bytes).unwrap_or_default();
+    for (info, name) in &sections {
         let title = match name {
             Some(n) => format!("; section \"{n}\" (custom)"),
             None => format!("; section \"{}\" ({})", section_name(info.id), info.id),

@@ -119,7 +119,7 @@ pub fn run(mut args: Args) -> Result<(), CliError> {
             .write_with(OutputKind::Binary, |out| out.write_all(&bytes))?;
         if args.verbose > 0 || args.dump_module {
             let listing = if args.verbose > 0 {
-                objdump::sections_hex(&module, &bytes)
+                objdump::sections_hex(&bytes)
             } else {
                 objdump::hexdump(&bytes, 0)
             };

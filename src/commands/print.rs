@@ -77,10 +77,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     };
     let mut module = input.module(features)?;
     let names = !args.no_names || args.generate_names;
-    if args.no_names {
-        module.names = None;
-    }
     if args.generate_names {
+        // `--no-names --generate-names`: every name generated afresh.
+        if args.no_names {
+            module.names = None;
+        }
         crate::compat::names::generate(&mut module);
     }
     let opts = PrintOptions {
