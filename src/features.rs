@@ -2,7 +2,8 @@
 //! spellings of the same thing (wabt's `--enable-X`/`--disable-X`/
 //! `--enable-all`, binaryen's `--enable-X`, `--all-features`/`-all`,
 //! `--mvp-features`/`-mvp`, `--detect-features`), applied in command-line
-//! order on top of [`Features::default()`].
+//! order on top of [`Features::default()`] (plus wabt's own defaults under
+//! a wabt name).
 //!
 //! The anchors' names are mapped onto [`Features::TABLE`] by name, so a
 //! proposal added there is picked up here without touching this file; an
@@ -84,6 +85,39 @@ pub const ANCHOR_FEATURES: &[(&str, &[&str], Family)] = &[
     ("compact-imports", &["compact-imports"], Family::Wabt),
     ("wide-arithmetic", &["wide-arithmetic"], Family::Wabt),
 ];
+
+/// What wabt 1.0.42 enables without flags (its `--disable-X` flags): under
+/// a wabt name these are added to wtool's default set, so a module wabt
+/// takes by default is taken too.
+const WABT_DEFAULTS: &[&str] = &[
+    "exceptions",
+    "mutable-globals",
+    "saturating-float-to-int",
+    "sign-extension",
+    "simd",
+    "multi-value",
+    "tail-call",
+    "bulk-memory",
+    "reference-types",
+    "memory64",
+    "multi-memory",
+    "extended-const",
+    "relaxed-simd",
+];
+
+/// The set flags start from: wtool's default, and under a wabt name what
+/// wabt enables by default as well.
+fn base() -> Features {
+    let mut set = Features::default();
+    if crate::multicall::invoked_as_family() == Some(Family::Wabt) {
+        for name in WABT_DEFAULTS {
+            if let Some((_, wtool, _)) = ANCHOR_FEATURES.iter().find(|(n, _, _)| n == name) {
+                set = set.union(resolve(wtool).unwrap_or(Features::empty()));
+            }
+        }
+    }
+    set
+}
 
 /// Flags that replace the whole set: (long name, family, the set; `None` = no change).
 const PRESETS: &[(&str, Family, Option<Features>, &str)] = &[
@@ -167,15 +201,13 @@ impl FeaturesArg {
     /// The resulting set: every flag applies on top of the previous, starting
     /// from the default set.
     pub fn get(&self) -> Features {
-        self.edits
-            .iter()
-            .fold(Features::default(), |set, e| match e {
-                // Every value passed `check_features`; an error cannot happen here.
-                Edit::Spec(spec) => Features::parse(spec, set).unwrap_or(set),
-                Edit::Set(f) => *f,
-                Edit::Enable(f) => set.union(*f),
-                Edit::Disable(f) => set.without(*f),
-            })
+        self.edits.iter().fold(base(), |set, e| match e {
+            // Every value passed `check_features`; an error cannot happen here.
+            Edit::Spec(spec) => Features::parse(spec, set).unwrap_or(set),
+            Edit::Set(f) => *f,
+            Edit::Enable(f) => set.union(*f),
+            Edit::Disable(f) => set.without(*f),
+        })
     }
 
     /// The same edits written as `--features` values, for a command that

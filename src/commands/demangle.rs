@@ -13,8 +13,8 @@ Examples:
   wtool demangle --all app.wasm                 …including names that are not mangled
   wtool demangle app.wasm -o readable.wasm      write the module with demangled names
 
-Rust names (legacy `_ZN…17h…E` and v0 `_R…`) lose their hash; C++ names
-(`_Z…`, Itanium ABI) are demangled in full.";
+Rust names (legacy `_ZN…17h…E` and v0 `_R…`) and C++ names
+(`_Z…`, Itanium ABI) are demangled in full, as `wasm-tools demangle` does.";
 
 /// Arguments of `wtool demangle`.
 #[derive(clap::Args, Debug)]
@@ -30,11 +30,13 @@ pub struct Args {
     output: OutputArg,
 }
 
-/// `name` demangled, if it is a Rust or C++ symbol.
-pub fn demangle(name: &str) -> Option<String> {
+/// `name` demangled, if it is a Rust or C++ symbol. `short` leaves out
+/// what only tells symbols apart (the hash of legacy Rust symbols, v0's
+/// crate disambiguators), for tables; without it the names are those
+/// `wasm-tools demangle` writes.
+pub fn demangle(name: &str, short: bool) -> Option<String> {
     if let Ok(d) = rustc_demangle::try_demangle(name) {
-        // `{:#}` leaves out the hash of legacy symbols.
-        return Some(format!("{d:#}"));
+        return Some(if short { format!("{d:#}") } else { d.to_string() });
     }
     if name.starts_with("_Z") {
         let sym = cpp_demangle::Symbol::new(name).ok()?;
@@ -57,7 +59,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     if args.output.output.is_none() {
         let mut text = String::new();
         for (i, n) in &names.funcs {
-            match demangle(n) {
+            match demangle(n, false) {
                 Some(d) => text.push_str(&format!("{i}\t{d}\n")),
                 None if args.all => text.push_str(&format!("{i}\t{n}\n")),
                 None => {}
@@ -68,7 +70,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .write_with(OutputKind::Text, |out| out.write_all(text.as_bytes()));
     }
     for (_, n) in names.funcs.iter_mut() {
-        if let Some(d) = demangle(n) {
+        if let Some(d) = demangle(n, false) {
             *n = d;
         }
     }
@@ -87,19 +89,24 @@ mod tests {
 
     #[test]
     fn rust_and_cpp() {
+        let legacy = "_ZN4core3fmt9Formatter3pad17h0123456789abcdefE";
         assert_eq!(
-            demangle("_ZN4core3fmt9Formatter3pad17h0123456789abcdefE").as_deref(),
+            demangle(legacy, true).as_deref(),
             Some("core::fmt::Formatter::pad")
         );
         assert_eq!(
-            demangle("_RNvCs1234_7mycrate3foo").as_deref(),
+            demangle(legacy, false).as_deref(),
+            Some("core::fmt::Formatter::pad::h0123456789abcdef")
+        );
+        assert_eq!(
+            demangle("_RNvCs1234_7mycrate3foo", true).as_deref(),
             Some("mycrate::foo")
         );
         assert_eq!(
-            demangle("_Z3fooiPKc").as_deref(),
+            demangle("_Z3fooiPKc", false).as_deref(),
             Some("foo(int, char const*)")
         );
-        assert_eq!(demangle("main"), None);
-        assert_eq!(demangle("_Znotmangled!"), None);
+        assert_eq!(demangle("main", false), None);
+        assert_eq!(demangle("_Znotmangled!", true), None);
     }
 }

@@ -165,7 +165,11 @@ fn describe(args: &Args, file: &str, bytes: &[u8], m: &Module) -> String {
         .filter(|(s, n)| wanted(s.id, *n))
         .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "\n{file}:\tfile format wasm 0x1");
+    // The file's own name, without its directory, as wasm-objdump shows it.
+    let base = std::path::Path::new(file)
+        .file_name()
+        .map_or(file.into(), |n| n.to_string_lossy());
+    let _ = writeln!(out, "\n{base}:\tfile format wasm 0x1");
     if args.headers || none {
         out.push_str("\nSections:\n\n");
         for (s, name) in &secs {
@@ -220,8 +224,17 @@ fn describe(args: &Args, file: &str, bytes: &[u8], m: &Module) -> String {
     out
 }
 
+/// A function's name: from the name section, else its first export's (as wabt does).
 fn func_name(m: &Module, f: u32) -> Option<&str> {
-    m.names.as_ref().and_then(|n| Names::lookup(&n.funcs, f))
+    m.names
+        .as_ref()
+        .and_then(|n| Names::lookup(&n.funcs, f))
+        .or_else(|| {
+            m.exports
+                .iter()
+                .find(|e| e.kind == ExternKind::Func && e.index == f)
+                .map(|e| e.name.as_str())
+        })
 }
 
 /// ` <name>` when the function has one.
@@ -260,8 +273,9 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
     };
     out.push_str(&header);
     out.push('\n');
-    let mut line = |s: String| {
-        out.push_str(" - ");
+    // ` - entry`, and `  - detail` under it (depth 1), as wasm-objdump indents.
+    let mut line = |depth: usize, s: String| {
+        out.push_str(if depth == 0 { " - " } else { "  - " });
         out.push_str(&s);
         out.push('\n');
     };
@@ -278,7 +292,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                     1 => list(&f.results),
                     _ => format!("({})", list(&f.results)),
                 };
-                line(format!("type[{i}] ({}) -> {results}", list(&f.params)));
+                line(0, format!("type[{i}] ({}) -> {results}", list(&f.params)));
             }
         }
         SectionId::Import => {
@@ -288,7 +302,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                 let idx = n[k];
                 n[k] += 1;
                 let from = format!("<- {}.{}", imp.module, imp.name);
-                line(match &imp.desc {
+                line(0, match &imp.desc {
                     ImportDesc::Func(t) => {
                         format!("func[{idx}] sig={t}{} {from}", name_note(m, idx))
                     }
@@ -309,13 +323,13 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
             let base = imported(ExternKind::Func);
             for (i, f) in m.funcs.iter().enumerate() {
                 let idx = base + i as u32;
-                line(format!("func[{idx}] sig={}{}", f.type_idx, name_note(m, idx)));
+                line(0, format!("func[{idx}] sig={}{}", f.type_idx, name_note(m, idx)));
             }
         }
         SectionId::Table => {
             let base = imported(ExternKind::Table);
             for (i, t) in m.tables.iter().enumerate() {
-                line(format!(
+                line(0, format!(
                     "table[{}] type={} {}",
                     base + i as u32,
                     t.ty.elem,
@@ -326,13 +340,13 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
         SectionId::Memory => {
             let base = imported(ExternKind::Memory);
             for (i, mt) in m.memories.iter().enumerate() {
-                line(format!("memory[{}] pages: {}", base + i as u32, limits(&mt.limits)));
+                line(0, format!("memory[{}] pages: {}", base + i as u32, limits(&mt.limits)));
             }
         }
         SectionId::Tag => {
             let base = imported(ExternKind::Tag);
             for (i, t) in m.tags.iter().enumerate() {
-                line(format!("tag[{}] sig={}", base + i as u32, t.type_idx));
+                line(0, format!("tag[{}] sig={}", base + i as u32, t.type_idx));
             }
         }
         SectionId::Global => {
@@ -344,7 +358,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                     .as_ref()
                     .and_then(|n| Names::lookup(&n.globals, idx))
                     .map_or(String::new(), |n| format!(" <{n}>"));
-                line(format!(
+                line(0, format!(
                     "global[{idx}] {} mutable={}{name} - init {}",
                     g.ty.ty,
                     u8::from(g.ty.mutable),
@@ -359,7 +373,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                 } else {
                     String::new()
                 };
-                line(format!(
+                line(0, format!(
                     "{}[{}]{note} -> {:?}",
                     e.kind.keyword(),
                     e.index,
@@ -367,50 +381,65 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                 ));
             }
         }
-        SectionId::Start => line(format!(
+        SectionId::Start => line(0, format!(
             "start function: {}{}",
             m.start.unwrap_or(0),
             name_note(m, m.start.unwrap_or(0))
         )),
         SectionId::Element => {
             for (i, e) in m.elems.iter().enumerate() {
-                let (mode, at) = match &e.mode {
+                let exprs = u8::from(matches!(e.items, ElemItems::Exprs(_))) * 4;
+                let (flags, mode, at, first) = match &e.mode {
                     ElemMode::Active { table, offset } => {
-                        (format!("table={table}"), format!(" - init {}", init(offset)))
+                        let first = match offset.instrs.first() {
+                            Some(Instr::I32Const(v)) => i64::from(*v as u32),
+                            _ => 0,
+                        };
+                        let flags = if e.explicit_index { 2 } else { 0 };
+                        (flags, format!(" table={table}"), format!(" - init {}", init(offset)), first)
                     }
-                    ElemMode::Passive => ("passive".into(), String::new()),
-                    ElemMode::Declarative => ("declarative".into(), String::new()),
+                    ElemMode::Passive => (1, " passive".into(), String::new(), 0),
+                    ElemMode::Declarative => (3, " declarative".into(), String::new(), 0),
                 };
                 let items: Vec<String> = match &e.items {
                     ElemItems::Funcs(fs) => fs
                         .iter()
-                        .map(|&f| format!("func[{f}]{}", name_note(m, f)))
+                        .map(|&f| format!("ref.func:{f}{}", name_note(m, f)))
                         .collect(),
                     ElemItems::Exprs(es) => es.iter().map(init).collect(),
                 };
-                line(format!("segment[{i}] {mode} count={}{at}", items.len()));
+                line(0, format!(
+                    "segment[{i}] flags={}{mode} count={}{at}",
+                    flags | exprs,
+                    items.len()
+                ));
                 for (k, it) in items.iter().enumerate() {
-                    line(format!(" elem[{k}] = {it}"));
+                    line(1, format!("elem[{}] = {it}", first + k as i64));
                 }
             }
         }
-        SectionId::DataCount => line(format!("data count: {}", m.data_count.unwrap_or(0))),
+        SectionId::DataCount => line(0, format!("data count: {}", m.data_count.unwrap_or(0))),
         SectionId::Code => {
             let base = imported(ExternKind::Func);
             for (i, f) in m.funcs.iter().enumerate() {
                 let idx = base + i as u32;
-                line(format!("func[{idx}] size={}{}", f.size, name_note(m, idx)));
+                line(0, format!("func[{idx}] size={}{}", f.size, name_note(m, idx)));
             }
         }
         SectionId::Data => {
             for (i, d) in m.datas.iter().enumerate() {
+                let name = m
+                    .names
+                    .as_ref()
+                    .and_then(|n| Names::lookup(&n.datas, i as u32))
+                    .map_or(String::new(), |n| format!(" <{n}>"));
                 let (mode, at) = match &d.mode {
                     DataMode::Active { memory, offset } => {
                         (format!("memory={memory}"), format!(" - init {}", init(offset)))
                     }
                     DataMode::Passive => ("passive".into(), String::new()),
                 };
-                line(format!("segment[{i}] {mode} size={}{at}", d.data.len()));
+                line(0, format!("segment[{i}]{name} {mode} size={}{at}", d.data.len()));
                 // Addresses where the bytes land, when the offset is a constant.
                 let base = match &d.mode {
                     DataMode::Active { offset, .. } => match offset.instrs.first() {
@@ -420,19 +449,16 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                     },
                     DataMode::Passive => 0,
                 };
-                for l in hexdump(&d.data[..d.data.len().min(256)], base).lines() {
-                    line(l.to_string());
-                }
-                if d.data.len() > 256 {
-                    line(format!(" … {} more bytes", d.data.len() - 256));
+                for l in hexdump(&d.data, base).lines() {
+                    line(1, l.to_string());
                 }
             }
         }
         SectionId::Custom => {
-            line(format!("name: {:?}", name.unwrap_or("")));
+            line(0, format!("name: {:?}", name.unwrap_or("")));
             if let (Some("name"), Some(n)) = (name, m.names.as_ref()) {
                 if let Some(module) = &n.module {
-                    line(format!("module <{module}>"));
+                    line(0, format!("module <{module}>"));
                 }
                 for (kind, map) in [
                     ("func", &n.funcs),
@@ -440,22 +466,46 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                     ("table", &n.tables),
                     ("memory", &n.memories),
                     ("global", &n.globals),
-                    ("elem", &n.elems),
-                    ("data", &n.datas),
+                    ("elemseg", &n.elems),
+                    ("dataseg", &n.datas),
                     ("tag", &n.tags),
                 ] {
                     for (i, s) in map {
-                        line(format!("{kind}[{i}] <{s}>"));
+                        line(0, format!("{kind}[{i}] <{s}>"));
                     }
                 }
                 for (f, map) in &n.locals {
                     for (i, s) in map {
-                        line(format!("func[{f}] local[{i}] <{s}>"));
+                        line(0, format!("func[{f}] local[{i}] <{s}>"));
                     }
+                }
+            }
+            if name == Some("target_features") {
+                for f in target_features(m) {
+                    line(1, f);
                 }
             }
         }
     }
+}
+
+/// The entries of a `target_features` section: `[+] mutable-globals`.
+fn target_features(m: &Module) -> Vec<String> {
+    let Some(c) = m.customs.iter().find(|c| c.name == "target_features") else {
+        return Vec::new();
+    };
+    let mut r = wtool_binary::reader::Reader::new(&c.data);
+    let mut out = Vec::new();
+    let Ok((n, _)) = r.count() else {
+        return out;
+    };
+    for _ in 0..n {
+        let (Ok(prefix), Ok(name)) = (r.u8(), r.name()) else {
+            break;
+        };
+        out.push(format!("[{}] {name}", prefix as char));
+    }
+    out
 }
 
 /// `-d`: every body, one instruction per line, nested blocks indented.
@@ -514,6 +564,11 @@ fn disassemble(out: &mut String, m: &Module, bytes: &[u8], base: u32) {
             }
             let note = match ins {
                 Instr::Call(t) | Instr::RefFunc(t) => name_note(m, *t),
+                Instr::GlobalGet(g) | Instr::GlobalSet(g) => m
+                    .names
+                    .as_ref()
+                    .and_then(|n| Names::lookup(&n.globals, *g))
+                    .map_or(String::new(), |n| format!(" <{n}>")),
                 _ => String::new(),
             };
             let _ = writeln!(

@@ -3,7 +3,8 @@
 //! binaryen's spellings (pass flags, `-O4`, `-S`, `-g`, `-c`, `-all`, …)
 //! are parsed by `compat::binaryen`; installed as `wasm-opt`, the command
 //! also follows binaryen's defaults: no passes means no work (the input is
-//! written back unchanged), no `-o` means no output, no `-g` means no names.
+//! written back unchanged), no `-o` means no output, no `-g` means no names,
+//! other custom sections are kept at every level.
 
 use crate::commands::validate;
 use crate::compat::binaryen::{self, PipelineArgs, Step};
@@ -130,14 +131,21 @@ pub fn run(args: Args) -> Result<(), CliError> {
         keep_sections: args.keep_section.clone(),
         inline_max_size: p.inline_max.unwrap_or(PassOptions::default().inline_max_size),
     };
-    let mut segments = segments(&steps, level, &options, &args.skip_pass)?;
+    let mut skip = args.skip_pass.clone();
+    if as_wasm_opt {
+        // binaryen keeps custom sections (producers, target_features, …) at
+        // every level; only the name section goes, without -g (below).
+        skip.push("strip-custom".into());
+    }
+    let mut segments = segments(&steps, level, &options, &skip)?;
     let ran_nothing = segments.iter().all(|s| s.pm.pass_names().is_empty());
     let report = run_segments(&mut segments, &mut module, args.converge, level.shrink >= 2)?;
     if args.timings {
         eprint!("{}", timings_table(&report));
     }
-    // wasm-opt writes the name section only with -g.
-    let drop_names = as_wasm_opt && !args.keep_names && !ran_nothing;
+    // wasm-opt writes the name section only with -g (but given no passes
+    // at all, wtool writes the input back as it was).
+    let drop_names = as_wasm_opt && !args.keep_names && !p.steps.is_empty();
     if drop_names {
         module.names = None;
         module.customs.retain(|c| c.name != "name");
@@ -149,7 +157,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         args.output.write_with(OutputKind::Text, |out| {
             wtool_print::print_to_io(&module, &PrintOptions::default(), out)
         })
-    } else if ran_nothing && input.format == Format::Binary {
+    } else if ran_nothing && !drop_names && input.format == Format::Binary {
         // Nothing ran: the input as it was, byte for byte.
         args.output
             .write_with(OutputKind::Binary, |out| out.write_all(&input.bytes))

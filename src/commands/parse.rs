@@ -100,10 +100,13 @@ pub fn run(mut args: Args) -> Result<(), CliError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         validate::check(&input, &module, features, threads)?;
     }
+    if as_wat2wasm {
+        crate::compat::wabt::wabt_encoding(&mut module);
+    }
     if args.no_names {
         module.names = None;
     } else if as_wat2wasm {
-        crate::compat::names::wabt_layout(&mut module);
+        crate::compat::wabt::wabt_layout(&mut module);
     }
     if args.wat {
         let opts = PrintOptions {

@@ -1,6 +1,7 @@
 //! `wtool print IN [-o OUT]`: binary to text, flat or folded.
 //!
-//! Installed as `wasm2wat` it marks labels as wabt does (`;; label = @1`).
+//! Installed as `wasm2wat` it marks labels as wabt does (`;; label = @1`)
+//! and, like wabt, leaves custom sections out.
 
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
@@ -82,13 +83,19 @@ pub fn run(args: Args) -> Result<(), CliError> {
         if args.no_names {
             module.names = None;
         }
-        crate::compat::names::generate(&mut module);
+        crate::compat::wabt::generate(&mut module);
+    }
+    let as_wasm2wat = crate::multicall::invoked_as().is_some();
+    if as_wasm2wat {
+        crate::compat::wabt::wabt_unique_names(&mut module);
     }
     let opts = PrintOptions {
         fold: args.fold,
         names,
-        skip_custom: args.skip_custom,
-        label_comments: args.label_comments || crate::multicall::invoked_as().is_some(),
+        // wasm2wat prints no custom sections (and wabt's wat2wasm does not
+        // read every placement wtool would write for them).
+        skip_custom: args.skip_custom || as_wasm2wat,
+        label_comments: args.label_comments || as_wasm2wat,
         inline_exports: args.inline_exports,
         inline_imports: args.inline_imports,
     };

@@ -79,7 +79,7 @@ fn func_rows(m: &Module) -> Vec<Row> {
         .map(|(i, f)| {
             let idx = base + i as u32;
             let raw = m.names.as_ref().and_then(|n| Names::lookup(&n.funcs, idx));
-            let name = raw.map(|n| demangle(n).unwrap_or_else(|| n.to_string()));
+            let name = raw.map(|n| demangle(n, true).unwrap_or_else(|| n.to_string()));
             let label = match &name {
                 Some(n) => format!("{n} (func {idx})"),
                 None => format!("func {idx}"),

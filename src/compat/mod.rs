@@ -6,7 +6,7 @@
 
 pub mod binaryen;
 pub mod interp;
-pub mod names;
+pub mod wabt;
 
 use crate::diag::CliError;
 

@@ -1,4 +1,5 @@
-//! wabt's names. wasm2wat's `--generate-names`: every unnamed function, type, table,
+//! What wabt does its own way: the name-section layout and segment
+//! encodings `wat2wasm` writes, and wasm2wat's `--generate-names`: every unnamed function, type, table,
 //! memory, global, tag, segment, parameter, local and label gets a name,
 //! in wabt's scheme: an export's name where the item is exported, an
 //! import's `$module.field`, else a letter and the index (`$f3`, `$t0`,
@@ -6,7 +7,7 @@
 //! loop and if labels). Names the module already has are kept.
 
 use std::collections::BTreeMap;
-use wtool_ast::{ExternKind, ImportDesc, Instr, Module, NameMap, Names};
+use wtool_ast::{BlockType, ExternKind, ImportDesc, Instr, Module, NameMap, Names};
 
 /// Fills `module.names` with generated names where it has none.
 pub fn generate(module: &mut Module) {
@@ -159,6 +160,117 @@ pub fn wabt_layout(module: &mut Module) {
         data: raw,
         place: wtool_ast::CustomPlace::After(wtool_ast::SectionId::Data),
     });
+}
+
+/// Encodes as wat2wasm does: block types without parameters and with at
+/// most one result in their short form, no `else` for an empty else
+/// branch, and segments: `ref.func` items of a funcref
+/// segment as function indices, and an active element segment of table 0
+/// or data segment of memory 0 without an explicit index (the `wat` crate
+/// and wtool keep the form the text used).
+pub fn wabt_encoding(module: &mut Module) {
+    for e in &mut module.elems {
+        // `(ref.func $f)` items of a funcref segment are written as indices.
+        if let wtool_ast::ElemItems::Exprs(xs) = &e.items {
+            let funcs: Option<Vec<u32>> = xs
+                .iter()
+                .map(|x| match x.instrs.as_slice() {
+                    [Instr::RefFunc(f), Instr::End] | [Instr::RefFunc(f)] => Some(*f),
+                    _ => None,
+                })
+                .collect();
+            if let (Some(funcs), true) = (funcs, e.ty == wtool_ast::RefType::FUNCREF) {
+                e.items = wtool_ast::ElemItems::Funcs(funcs);
+            }
+        }
+        let plain = matches!(e.mode, wtool_ast::ElemMode::Active { table: 0, .. })
+            && e.ty == wtool_ast::RefType::FUNCREF;
+        if plain {
+            e.explicit_index = false;
+        }
+    }
+    for d in &mut module.datas {
+        if matches!(d.mode, wtool_ast::DataMode::Active { memory: 0, .. }) {
+            d.explicit_index = false;
+        }
+    }
+    // A block type naming a type without parameters and with at most one
+    // result is written in the short form (`block (result i32)`).
+    let short: Vec<Option<BlockType>> = module
+        .types
+        .iter()
+        .map(|t| match t {
+            wtool_ast::TypeDef::Func(f) if f.params.is_empty() => match &f.results[..] {
+                [] => Some(BlockType::Empty),
+                [r] => Some(BlockType::Value(*r)),
+                _ => None,
+            },
+            #[allow(unreachable_patterns)]
+            _ => None,
+        })
+        .collect();
+    for f in &mut module.funcs {
+        for ins in &mut f.body.instrs {
+            if let Instr::Block(bt) | Instr::Loop(bt) | Instr::If(bt) = ins {
+                if let BlockType::Func(t) = *bt {
+                    if let Some(Some(s)) = short.get(t as usize) {
+                        *bt = *s;
+                    }
+                }
+            }
+        }
+        // An empty `(else)` is left out.
+        let body = &mut f.body;
+        let mut k = 0;
+        while k + 1 < body.instrs.len() {
+            if matches!(body.instrs[k], Instr::Else) && matches!(body.instrs[k + 1], Instr::End) {
+                body.instrs.remove(k);
+                if k < body.offsets.len() {
+                    body.offsets.remove(k);
+                }
+            } else {
+                k += 1;
+            }
+        }
+    }
+}
+
+/// Makes names unique in each index space as wasm2wat does: a repeated
+/// name gets `.1`, `.2`, … (`$dummy`, `$dummy.1`), so the identifiers are
+/// plain ones wabt's wat2wasm reads back.
+pub fn wabt_unique_names(module: &mut Module) {
+    fn unique(map: &mut NameMap) {
+        let mut used = std::collections::HashSet::new();
+        for (_, name) in map.iter_mut() {
+            if used.insert(name.clone()) {
+                continue;
+            }
+            let mut k = 1;
+            while used.contains(&format!("{name}.{k}")) {
+                k += 1;
+            }
+            *name = format!("{name}.{k}");
+            used.insert(name.clone());
+        }
+    }
+    let Some(n) = module.names.as_mut() else {
+        return;
+    };
+    for map in [
+        &mut n.funcs,
+        &mut n.types,
+        &mut n.tables,
+        &mut n.memories,
+        &mut n.globals,
+        &mut n.elems,
+        &mut n.datas,
+        &mut n.tags,
+    ] {
+        unique(map);
+    }
+    for (_, map) in n.locals.iter_mut() {
+        unique(map);
+    }
 }
 
 /// The inner map of `outer` in an indirect map, created if missing.
