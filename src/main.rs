@@ -22,13 +22,16 @@ Examples:
   wtool print fixtures/add.wasm                 binary to text
   wtool validate -v *.wasm                      check modules
   wtool opt -Oz app.wasm -o small.wasm          optimize for size
+  wtool run --invoke add fixtures/add.wasm 1 2  call an export (prints 3)
   wtool dump fixtures/add.wasm                  describe a module as JSON
-  wtool dump --instructions app.wasm -o app.json
+  wtool objdump -x -d app.wasm                  sections, entries, disassembly
+  wtool size app.wasm                           where the bytes go
   cat app.wasm | wtool dump - | jq '.exports'   read stdin, query with jq
-  wtool completions bash > /etc/bash_completion.d/wtool
+  wtool install-aliases ~/.local/bin            wat2wasm, wasm-opt, … as links to wtool
 
-Installed (symlinked or copied) as wat2wasm, wasm2wat, wasm-validate, wasm-opt
-or wasm-interp, wtool runs the matching subcommand.";
+Installed (linked or copied) as wat2wasm, wasm2wat, wasm-validate, wasm-opt,
+wasm-interp, wasm-objdump or wasm-strip, wtool runs the matching subcommand with
+that tool's flags (wabt 1.0.42, binaryen 108).";
 
 /// A WebAssembly toolchain: parse, print, validate, dump, optimize and run modules.
 #[derive(Parser, Debug)]
