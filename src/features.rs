@@ -277,6 +277,9 @@ impl clap::Args for FeaturesArg {
                 ),
         );
         // The anchors' spellings, hidden unless an alias shows them.
+        if !crate::anchor_flags_wanted() {
+            return cmd;
+        }
         for (name, _, _) in ANCHOR_FEATURES {
             for on in [true, false] {
                 let id = flag_id(on, name);
@@ -314,8 +317,13 @@ impl clap::Args for FeaturesArg {
 impl clap::FromArgMatches for FeaturesArg {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
         let mut edits: Vec<(usize, Edit)> = Vec::new();
-        let at =
-            |id: &str| -> Vec<usize> { m.indices_of(id).map(|i| i.collect()).unwrap_or_default() };
+        // Ids left out of a lean CLI (see `anchor_flags_wanted`) are not asked for.
+        let at = |id: &str| -> Vec<usize> {
+            if m.try_contains_id(id).ok() != Some(true) {
+                return Vec::new();
+            }
+            m.indices_of(id).map(|i| i.collect()).unwrap_or_default()
+        };
         if let Some(values) = m.get_many::<String>("features") {
             edits.extend(
                 at("features")

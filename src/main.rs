@@ -46,6 +46,31 @@ pub fn cli_command() -> clap::Command {
     Cli::command()
 }
 
+/// Whether the anchors' hidden flags (about 60 feature spellings per
+/// command, 150 binaryen options and passes) are part of the CLI. Building
+/// them costs more than the rest of a small run (about 2.5 million
+/// instructions), so a plain `wtool` run that uses none of them leaves them
+/// out; alias names, `completions`, `man` and `opt` get them all.
+static ANCHOR_FLAGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// See [`ANCHOR_FLAGS`].
+pub fn anchor_flags_wanted() -> bool {
+    ANCHOR_FLAGS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a plain `wtool …` command line needs the anchors' flags.
+fn needs_anchor_flags(argv: &[std::ffi::OsString]) -> bool {
+    let sub = argv.get(1).and_then(|s| s.to_str()).unwrap_or("");
+    matches!(sub, "opt" | "completions" | "man")
+        || argv.iter().skip(2).filter_map(|a| a.to_str()).any(|a| {
+            a.starts_with("--enable-")
+                || a.starts_with("--disable-")
+                || a.starts_with("--all-features")
+                || a.starts_with("--mvp-features")
+                || a.starts_with("--detect-features")
+        })
+}
+
 fn main() -> ExitCode {
     let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(anchor) = argv
@@ -54,6 +79,10 @@ fn main() -> ExitCode {
     {
         return multicall::main(anchor, argv);
     }
+    ANCHOR_FLAGS.store(
+        needs_anchor_flags(&argv),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let cli = cli_command();
     commands::run::program_args_after_file(&mut argv, &cli);
     parse_and_run(cli, argv)
@@ -161,5 +190,23 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         cli_command().debug_assert();
+    }
+
+    #[test]
+    fn anchor_flags_only_when_needed() {
+        let argv =
+            |s: &str| -> Vec<std::ffi::OsString> { s.split_whitespace().map(Into::into).collect() };
+        assert!(!needs_anchor_flags(&argv("wtool dump x.wasm")));
+        assert!(!needs_anchor_flags(&argv(
+            "wtool parse --features=+threads x.wat"
+        )));
+        assert!(needs_anchor_flags(&argv(
+            "wtool parse --enable-threads x.wat"
+        )));
+        assert!(needs_anchor_flags(&argv(
+            "wtool validate --mvp-features x.wasm"
+        )));
+        assert!(needs_anchor_flags(&argv("wtool opt -O2 x.wasm")));
+        assert!(needs_anchor_flags(&argv("wtool completions bash")));
     }
 }

@@ -493,6 +493,9 @@ impl clap::Args for PipelineArgs {
                     .help("How much every pass favours size (binaryen's -s), whatever -O says")
                     .hide(true),
             );
+        if !crate::anchor_flags_wanted() {
+            return cmd;
+        }
         for name in PASSES.iter().map(|(n, _)| *n).chain(own_passes()) {
             let help = match PASSES.iter().find(|(n, _)| *n == name) {
                 Some((_, Missing)) => "binaryen pass wtool does not have (refused)".to_string(),
@@ -545,6 +548,10 @@ impl clap::Args for PipelineArgs {
 
 /// `(index, value)` of every occurrence of `id`.
 fn occurrences(m: &ArgMatches, id: &str) -> Vec<(usize, String)> {
+    // Ids left out of a lean CLI (see `anchor_flags_wanted`) are not asked for.
+    if m.try_contains_id(id).ok() != Some(true) {
+        return Vec::new();
+    }
     let (Some(idx), Some(vals)) = (m.indices_of(id), m.get_many::<String>(id)) else {
         return Vec::new();
     };
@@ -580,6 +587,9 @@ impl clap::FromArgMatches for PipelineArgs {
             events.push((i, Event::Step(Step::Pass(v.trim().to_string()))));
         }
         let numbers = |id: &str| -> Vec<(usize, u8)> {
+            if m.try_contains_id(id).ok() != Some(true) {
+                return Vec::new();
+            }
             match (m.indices_of(id), m.get_many::<u8>(id)) {
                 (Some(i), Some(v)) => i.zip(v.copied()).collect(),
                 _ => Vec::new(),
