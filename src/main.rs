@@ -50,7 +50,7 @@ pub fn cli_command() -> clap::Command {
 /// command, 150 binaryen options and passes) are part of the CLI. Building
 /// them costs more than the rest of a small run (about 2.5 million
 /// instructions), so a plain `wtool` run that uses none of them leaves them
-/// out; alias names, `completions`, `man` and `opt` get them all.
+/// out; alias names, `completions` and `man` get them all.
 static ANCHOR_FLAGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
 /// See [`ANCHOR_FLAGS`].
@@ -61,8 +61,10 @@ pub fn anchor_flags_wanted() -> bool {
 /// Whether a plain `wtool …` command line needs the anchors' flags.
 fn needs_anchor_flags(argv: &[std::ffi::OsString]) -> bool {
     let sub = argv.get(1).and_then(|s| s.to_str()).unwrap_or("");
-    matches!(sub, "opt" | "completions" | "man")
-        || argv.iter().skip(2).filter_map(|a| a.to_str()).any(|a| {
+    let args = || argv.iter().skip(2).filter_map(|a| a.to_str());
+    matches!(sub, "completions" | "man")
+        || (sub == "opt" && compat::binaryen::mentions_binaryen_flag(args()))
+        || args().any(|a| {
             a.starts_with("--enable-")
                 || a.starts_with("--disable-")
                 || a.starts_with("--all-features")
@@ -83,6 +85,11 @@ fn main() -> ExitCode {
         needs_anchor_flags(&argv),
         std::sync::atomic::Ordering::Relaxed,
     );
+    if argv.get(1).is_some_and(|s| s == "opt") {
+        // binaryen's one-dash spellings (`-all`, `-ol 3`, bare `-O`) work in `wtool opt` too.
+        let rest = compat::binaryen::normalize(argv.split_off(2));
+        argv.extend(rest);
+    }
     let cli = cli_command();
     commands::run::program_args_after_file(&mut argv, &cli);
     parse_and_run(cli, argv)
@@ -206,7 +213,12 @@ mod tests {
         assert!(needs_anchor_flags(&argv(
             "wtool validate --mvp-features x.wasm"
         )));
-        assert!(needs_anchor_flags(&argv("wtool opt -O2 x.wasm")));
+        assert!(!needs_anchor_flags(&argv(
+            "wtool opt -O2 --passes dce x.wasm"
+        )));
+        assert!(needs_anchor_flags(&argv("wtool opt -O2 --dce x.wasm")));
+        assert!(needs_anchor_flags(&argv("wtool opt -tnh x.wasm")));
+        assert!(needs_anchor_flags(&argv("wtool opt --peephole x.wasm")));
         assert!(needs_anchor_flags(&argv("wtool completions bash")));
     }
 }

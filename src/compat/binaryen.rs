@@ -392,6 +392,26 @@ pub fn normalize(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     out
 }
 
+/// Whether `args` spell any of binaryen's own flags (a pass name, one of
+/// its options, a one-dash long option): only then does `wtool opt` need
+/// them in its command line.
+pub fn mentions_binaryen_flag<'a>(mut args: impl Iterator<Item = &'a str>) -> bool {
+    args.any(|a| {
+        if ONE_DASH.iter().any(|(short, _)| *short == a)
+            || OPTIONS.iter().any(|(_, short, _, _)| *short == Some(a))
+        {
+            return true;
+        }
+        let Some(long) = a.strip_prefix("--") else {
+            return false;
+        };
+        let name = long.split_once('=').map_or(long, |(n, _)| n);
+        PASSES.iter().any(|(n, _)| *n == name)
+            || OPTIONS.iter().any(|(n, _, _, _)| *n == name)
+            || wtool_opt::registry::lookup(name).is_some()
+    })
+}
+
 /// One step of the pipeline, in command-line order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
