@@ -89,11 +89,14 @@ fn anchors(names: &[&str]) -> Option<Vec<PathBuf>> {
     None
 }
 
-/// wtool installed under `name` (a symlink in a shared scratch directory).
+/// wtool installed under `name` (a symlink in cargo's scratch directory for
+/// integration tests, under `target/`, so nothing is left in /tmp).
 fn ours(name: &str) -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
-        let d = scratch("aliases");
+        // Shared by every run: a link that is there already is the same link.
+        let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("anchor-aliases");
+        fs::create_dir_all(&d).unwrap();
         for n in [
             "wat2wasm",
             "wasm2wat",
@@ -103,10 +106,22 @@ fn ours(name: &str) -> PathBuf {
             "wasm-objdump",
             "wasm-strip",
         ] {
+            let link = d.join(n);
+            if link.symlink_metadata().is_ok() {
+                continue;
+            }
             #[cfg(unix)]
-            std::os::unix::fs::symlink(WTOOL, d.join(n)).unwrap();
+            let made = std::os::unix::fs::symlink(WTOOL, &link);
             #[cfg(not(unix))]
-            fs::copy(WTOOL, d.join(n)).unwrap();
+            let made = fs::copy(WTOOL, &link).map(|_| ());
+            if let Err(e) = made {
+                assert_eq!(
+                    e.kind(),
+                    std::io::ErrorKind::AlreadyExists,
+                    "{}: {e}",
+                    link.display()
+                );
+            }
         }
         d
     });
