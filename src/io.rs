@@ -1,14 +1,17 @@
 //! Input and output conventions shared by every subcommand.
 //!
 //! - Input: a path, or `-` for stdin; `.wasm` vs `.wat` is decided by the
-//!   content (the `\0asm` magic), never by the file name.
+//!   content (the `\0asm` magic). Input that is empty, not UTF-8, or named
+//!   `.wasm` without the magic is refused as "not a WebAssembly binary",
+//!   saying what it looks like; its bytes are never echoed.
 //! - Output: stdout, or `-o FILE` written atomically (a temporary file in the
 //!   same directory, renamed over FILE once complete), so a failed run never
 //!   leaves a half-written or truncated file behind.
 //! - Binary output is refused when stdout is a terminal.
-//! - `--features` edits the WebAssembly 2.0 default feature set.
+//! - `--features` (in `features.rs`) edits the default feature set.
 
 use crate::diag::CliError;
+pub use crate::features::FeaturesArg;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -43,15 +46,67 @@ pub struct Input {
     pub format: Format,
 }
 
-/// Binary when the input starts with a NUL byte: every binary module does
-/// (`\0asm`), no text module can, and a binary with a damaged magic number is
-/// then reported by the decoder ("magic header not detected") instead of as a
-/// text syntax error.
-pub fn detect_format(bytes: &[u8]) -> Format {
-    if bytes.first() == Some(&0) {
-        Format::Binary
-    } else {
-        Format::Text
+/// What the input is, by its first bytes and (only to refuse text) its
+/// name: `\0asm` is binary; empty input, bytes that are not UTF-8 and a
+/// `.wasm` name without the magic are not a module at all (`Err` holds
+/// why, e.g. `bad magic (found 1f 8b 08 00, gzip data?)`); the rest is text.
+pub fn detect_format(bytes: &[u8], name: &str) -> Result<Format, String> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(Format::Binary);
+    }
+    let named_wasm = name.to_ascii_lowercase().ends_with(".wasm");
+    if bytes.is_empty() || bytes[0] == 0 || named_wasm || std::str::from_utf8(bytes).is_err() {
+        return Err(bad_magic(bytes));
+    }
+    Ok(Format::Text)
+}
+
+/// `bad magic (found 1f 8b 08 00, gzip data?)`: the first bytes in hex and
+/// a guess at what they are.
+pub fn bad_magic(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "bad magic (found nothing: the input is empty)".into();
+    }
+    let head: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let guess = match bytes {
+        [0x1f, 0x8b, ..] => Some("gzip data"),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd data"),
+        [b'B', b'Z', b'h', ..] => Some("bzip2 data"),
+        [0xfd, b'7', b'z', b'X', ..] => Some("xz data"),
+        [b'P', b'K', 3, 4, ..] => Some("a zip archive"),
+        [0x7f, b'E', b'L', b'F', ..] => Some("an ELF executable"),
+        [b'M', b'Z', ..] => Some("a Windows executable"),
+        [0x89, b'P', b'N', b'G', ..] => Some("a PNG image"),
+        [0xcf | 0xce, 0xfa, 0xed, 0xfe, ..] | [0xca, 0xfe, 0xba, 0xbe, ..] => {
+            Some("a Mach-O executable")
+        }
+        [0, b'a', b's', ..] | [0, b'a', ..] | [0] => Some("a cut or damaged wasm header"),
+        _ => None,
+    };
+    let text = std::str::from_utf8(bytes).ok().map(|t| t.trim_start());
+    let guess = guess.or_else(|| {
+        let t = text?;
+        let lower = t.get(..t.len().min(64))?.to_ascii_lowercase();
+        Some(
+            if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+                "an HTML page"
+            } else if lower.starts_with("<?xml") || lower.starts_with('<') {
+                "XML or HTML text"
+            } else if lower.starts_with('{') || lower.starts_with('[') {
+                "JSON text"
+            } else if lower.starts_with("(module")
+                || lower.starts_with(";;")
+                || lower.starts_with("(;")
+            {
+                "WebAssembly text, not binary"
+            } else {
+                "text"
+            },
+        )
+    });
+    match guess {
+        Some(g) => format!("bad magic (found {}, {g}?)", head.join(" ")),
+        None => format!("bad magic (found {})", head.join(" ")),
     }
 }
 
@@ -70,7 +125,10 @@ impl InputArg {
             let bytes = fs::read(&self.input).map_err(|e| CliError::io("read", &name, e))?;
             (name, bytes)
         };
-        let format = detect_format(&bytes);
+        let format = detect_format(&bytes, &name).map_err(|reason| CliError::NotWasm {
+            file: name.clone(),
+            reason,
+        })?;
         Ok(Input {
             name,
             bytes,
@@ -83,21 +141,36 @@ impl Input {
     /// Decodes or parses the input into a module.
     pub fn module(&self, features: Features) -> Result<Module, CliError> {
         match self.format {
-            Format::Binary => {
-                wtool_binary::decode_with_features(&self.bytes, features).map_err(|e| {
-                    CliError::Binary {
-                        file: self.name.clone(),
-                        offset: e.offset(),
-                        message: e.to_string(),
-                    }
-                })
-            }
+            Format::Binary => wtool_binary::decode_with_features(&self.bytes, features)
+                .map_err(|error| self.decode_error(error)),
             Format::Text => wtool_text::parse_module(&self.bytes).map_err(|e| CliError::Source {
                 file: self.name.clone(),
                 text: text_for_snippet(&self.bytes),
                 offset: e.offset(),
                 len: e.len(),
                 message: e.to_string(),
+            }),
+        }
+    }
+}
+
+impl Input {
+    /// A decode error of this input.
+    pub fn decode_error(&self, error: wtool_binary::DecodeError) -> CliError {
+        CliError::Decode {
+            file: self.name.clone(),
+            error,
+        }
+    }
+
+    /// Fails unless the input is a binary module (for commands that work
+    /// on the bytes: objdump, strip, size, demangle).
+    pub fn require_binary(&self) -> Result<(), CliError> {
+        match self.format {
+            Format::Binary => Ok(()),
+            Format::Text => Err(CliError::NotWasm {
+                file: self.name.clone(),
+                reason: bad_magic(&self.bytes),
             }),
         }
     }
@@ -112,37 +185,6 @@ pub(crate) fn text_for_snippet(bytes: &[u8]) -> String {
         out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
     }
     out
-}
-
-/// `--features`: which proposals to accept, relative to WebAssembly 2.0.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct FeaturesArg {
-    /// Enable or disable proposals, relative to WebAssembly 2.0: a comma-separated
-    /// list of `NAME`, `+NAME`, `-NAME` or a preset (`wasm1`, `wasm2`, `wasm3`, `all`),
-    /// e.g. `--features=-simd` or `--features wasm3`. May be repeated.
-    #[arg(long = "features", value_name = "LIST", allow_hyphen_values = true,
-          action = clap::ArgAction::Append, value_parser = check_features)]
-    features: Vec<String>,
-}
-
-/// Checks one `--features` value at parse time, so a typo is a usage error (exit 2).
-fn check_features(s: &str) -> Result<String, wtool_ast::UnknownFeature> {
-    Features::parse(s, Features::WASM2).map(|_| s.to_string())
-}
-
-impl FeaturesArg {
-    /// Whether `--features` was given at all (some commands default to another set).
-    pub fn is_set(&self) -> bool {
-        !self.features.is_empty()
-    }
-
-    /// The resulting feature set: each `--features` value applies on top of the previous.
-    pub fn get(&self) -> Features {
-        self.features.iter().fold(Features::WASM2, |set, spec| {
-            // Every value passed `check_features`; an error cannot happen here.
-            Features::parse(spec, set).unwrap_or(set)
-        })
-    }
 }
 
 /// `-o FILE`: where a command writes its result.
@@ -209,11 +251,32 @@ fn binary_to_terminal() -> CliError {
 /// Writes `path` by way of a temporary file in the same directory, renamed
 /// into place only after everything was written and flushed. On any failure
 /// the temporary file is removed and an existing `path` is left untouched.
+///
+/// What is not a regular file is written to directly: renaming over
+/// `/dev/null`, a FIFO or a terminal would replace the device with a file
+/// (`wat2wasm x.wat -o /dev/null` is a common way to only check). A
+/// symbolic link to a file is followed, so the link stays a link.
 pub fn atomic_write(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
     let shown = path.display().to_string();
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let direct = (|| {
+            let file = OpenOptions::new().write(true).open(path)?;
+            let mut out = BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            out.flush()
+        })();
+        return direct.map_err(|e| CliError::io("write", &shown, e));
+    }
+    let resolved;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(path).map_err(|e| CliError::io("write", &shown, e))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let (tmp_path, file) =
         create_temp_beside(path).map_err(|e| CliError::io("write", &shown, e))?;
     let result = (|| {
@@ -272,10 +335,43 @@ mod tests {
 
     #[test]
     fn format_by_content() {
-        assert_eq!(detect_format(b"\0asm\x01\0\0\0"), Format::Binary);
-        assert_eq!(detect_format(b"\0abc"), Format::Binary);
-        assert_eq!(detect_format(b"(module)"), Format::Text);
-        assert_eq!(detect_format(b""), Format::Text);
+        assert_eq!(detect_format(b"\0asm\x01\0\0\0", "x"), Ok(Format::Binary));
+        assert_eq!(
+            detect_format(b"\0asm\x01\0\0\0", "x.wat"),
+            Ok(Format::Binary)
+        );
+        assert_eq!(detect_format(b"(module)", "x.wat"), Ok(Format::Text));
+        assert_eq!(detect_format(b"(module)", "<stdin>"), Ok(Format::Text));
+        let refused: [(&[u8], &str, &str); 6] = [
+            (b"", "x.wat", "found nothing: the input is empty"),
+            (
+                b"\x1f\x8b\x08\x00\xff",
+                "x.wasm",
+                "found 1f 8b 08 00, gzip data?",
+            ),
+            (
+                b"<!DOCTYPE html><p>",
+                "x.wasm",
+                "found 3c 21 44 4f, an HTML page?",
+            ),
+            (
+                b"(module)",
+                "X.WASM",
+                "found 28 6d 6f 64, WebAssembly text, not binary?",
+            ),
+            (
+                b"\0abc",
+                "x",
+                "found 00 61 62 63, a cut or damaged wasm header?",
+            ),
+            (b"a\xffb", "x", "found 61 ff 62"),
+        ];
+        for (bytes, name, why) in refused {
+            assert_eq!(
+                detect_format(bytes, name),
+                Err(format!("bad magic ({why})"))
+            );
+        }
     }
 
     #[test]
@@ -296,6 +392,36 @@ mod tests {
         fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A FIFO (like /dev/null, not a regular file) is written to, not replaced.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_leaves_devices_and_links_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = scratch("special");
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || fs::read(fifo).unwrap())
+            };
+            atomic_write(&fifo, |w| w.write_all(b"through")).unwrap();
+            assert_eq!(reader.join().unwrap(), b"through");
+            assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        }
+        let target = dir.join("real.txt");
+        fs::write(&target, "old").unwrap();
+        let link = dir.join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        atomic_write(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn atomic_write_into_missing_directory_fails_cleanly() {
         let dir = scratch("missing");
@@ -311,17 +437,5 @@ mod tests {
             text_for_snippet("\u{e9}t\u{e9}".as_bytes()),
             "\u{e9}t\u{e9}"
         );
-    }
-
-    #[test]
-    fn features_accumulate() {
-        let f = FeaturesArg { features: vec![] }.get();
-        assert_eq!(f, Features::WASM2);
-        let f = FeaturesArg {
-            features: vec!["-simd".into(), "+tail-call".into()],
-        }
-        .get();
-        assert!(!f.contains(Features::SIMD) && f.contains(Features::TAIL_CALL));
-        assert!(check_features("nope").is_err());
     }
 }

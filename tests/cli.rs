@@ -12,9 +12,11 @@
 //! (re)writes the `.out` files.
 //!
 //! In a RUN line, `%s` is the case file (relative to the repository root, the
-//! working directory), `%S` its directory and `%t` a fresh scratch directory
-//! for the case; `< FILE` feeds stdin. The program is `wtool` or one of its
-//! multi-call names (`wasm2wat`, …), nothing else: no shell is involved.
+//! working directory), `%S` its directory, `%t` a fresh scratch directory
+//! for the case and `%R` the repository root as an absolute path; `< FILE`
+//! feeds stdin; a first word `@cwd=DIR` runs the command in DIR instead of
+//! the root. The program is `wtool` or one of its multi-call names
+//! (`wasm2wat`, …), nothing else: no shell is involved.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -28,6 +30,8 @@ const ALIASES: &[&str] = &[
     "wasm-validate",
     "wasm-opt",
     "wasm-interp",
+    "wasm-objdump",
+    "wasm-strip",
 ];
 
 fn root() -> PathBuf {
@@ -170,12 +174,19 @@ fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
     let tmp_s = tmp.to_string_lossy().into_owned();
+    let root_s = root().to_string_lossy().into_owned();
     let mut words = split_words(line).into_iter().map(|w| {
         w.replace("%s", &rel_s)
             .replace("%S", &dir_s)
             .replace("%t", &tmp_s)
+            .replace("%R", &root_s)
     });
-    let program = words.next().unwrap_or_default();
+    let mut program = words.next().unwrap_or_default();
+    let mut cwd = root();
+    if let Some(dir) = program.strip_prefix("@cwd=") {
+        cwd = PathBuf::from(dir);
+        program = words.next().unwrap_or_default();
+    }
     let exe = if program == "wtool" {
         PathBuf::from(WTOOL)
     } else if ALIASES.contains(&program.as_str()) {
@@ -204,17 +215,24 @@ fn run_one(case: &Case, line: &str, tmp: &Path, aliases: &Path) -> String {
     };
     let output = Command::new(exe)
         .args(&args)
-        .current_dir(root())
+        .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env_remove("CLICOLOR_FORCE")
         .stdin(stdin)
         .output()
         .unwrap();
+    let exe_s = fs::canonicalize(WTOOL)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| WTOOL.to_string());
     let norm = |bytes: &[u8]| -> String {
         // A module (`\0asm…`) is binary even when its bytes happen to be UTF-8.
         match std::str::from_utf8(bytes) {
-            Ok(s) if !s.contains('\0') => mask_times(&s.replace(&tmp_s, "%t")),
+            Ok(s) if !s.contains('\0') => mask_times(
+                &s.replace(&tmp_s, "%t")
+                    .replace(&exe_s, "<wtool>")
+                    .replace(&root_s, "%R"),
+            ),
             _ => hex_dump(bytes),
         }
     };
@@ -489,18 +507,19 @@ fn output_is_atomic() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Each multi-call name runs its subcommand, or, while that subcommand does
-/// not exist yet, fails as a usage error that names it.
+/// Each multi-call name runs its subcommand: its help is the subcommand's,
+/// under the alias's name, with the anchor's own flags under their heading.
 #[test]
 fn multicall_names_dispatch() {
     let dir = alias_dir("multicall-aliases");
-    let help = String::from_utf8(wtool(&["--help"]).stdout).unwrap();
-    for (alias, sub) in [
-        ("wat2wasm", "parse"),
-        ("wasm2wat", "print"),
-        ("wasm-validate", "validate"),
-        ("wasm-opt", "opt"),
-        ("wasm-interp", "run"),
+    for (alias, sub, flag) in [
+        ("wat2wasm", "parse", "--debug-names"),
+        ("wasm2wat", "print", "--enable-threads"),
+        ("wasm-validate", "validate", "--enable-all"),
+        ("wasm-opt", "opt", "--strip-debug"),
+        ("wasm-interp", "run", "--run-all-exports"),
+        ("wasm-objdump", "objdump", "--details"),
+        ("wasm-strip", "strip", "--keep"),
     ] {
         let r = Command::new(dir.join(alias))
             .arg("--help")
@@ -509,21 +528,20 @@ fn multicall_names_dispatch() {
             .unwrap();
         let stdout = String::from_utf8_lossy(&r.stdout);
         let stderr = String::from_utf8_lossy(&r.stderr);
-        if help
-            .lines()
-            .any(|l| l.trim_start().starts_with(&format!("{sub} ")))
-        {
-            assert_eq!(r.status.code(), Some(0), "{alias}: {stderr}");
-            assert!(
-                stdout.contains(&format!("Usage: wtool {sub}")),
-                "{alias}: {stdout}"
-            );
-        } else {
-            assert_eq!(r.status.code(), Some(2), "{alias}");
-            assert!(
-                stderr.contains(&format!("`wtool {sub}`")),
-                "{alias}: {stderr}"
-            );
+        assert_eq!(r.status.code(), Some(0), "{alias}: {stderr}");
+        assert!(
+            stdout.contains(&format!("Usage: {alias} ")),
+            "{alias}: {stdout}"
+        );
+        assert!(
+            stdout.contains(flag),
+            "{alias} --help shows {flag}: {stdout}"
+        );
+        // The same options as `wtool SUB` (its own flags are all there).
+        let own = String::from_utf8(wtool(&[sub, "--help"]).stdout).unwrap();
+        for line in own.lines().filter(|l| l.trim_start().starts_with("--")) {
+            let long = line.split_whitespace().next().unwrap();
+            assert!(stdout.contains(long), "{alias} lacks {long}");
         }
     }
     fs::remove_dir_all(&dir).unwrap();
@@ -536,7 +554,31 @@ fn completions_cover_the_commands() {
         assert_eq!(r.status.code(), Some(0), "{shell}");
         let s = String::from_utf8(r.stdout).unwrap();
         assert!(s.contains("dump") && s.contains("instructions"), "{shell}");
+        // The alias names, with their tools' flags.
+        for (alias, flag) in [
+            ("wat2wasm", "debug-names"),
+            ("wasm-opt", "strip-debug"),
+            ("wasm-interp", "run-all-exports"),
+            ("wasm-objdump", "disassemble"),
+        ] {
+            assert!(
+                s.contains(alias) && s.contains(flag),
+                "{shell}: {alias} {flag}"
+            );
+        }
+        let one = wtool(&["completions", shell, "--name", "wasm-opt"]);
+        let one = String::from_utf8(one.stdout).unwrap();
+        assert!(
+            one.contains("wasm-opt") && !one.contains("wat2wasm"),
+            "{shell}"
+        );
     }
+    assert_eq!(
+        wtool(&["completions", "bash", "--name", "nope"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(wtool(&["completions", "tcsh"]).status.code(), Some(2));
 }
 

@@ -248,10 +248,12 @@ fn hello_runs_and_optimized_c_fixtures_agree() {
                 assert_eq!((a.0, a.2), (b.0, b.2), "{file} -{}", level.name());
             }
             for inv in invocations {
-                let mut a_args = vec!["run", orig, "--invoke"];
-                a_args.extend_from_slice(inv);
-                let mut b_args = vec!["run", opt, "--invoke"];
-                b_args.extend_from_slice(inv);
+                // `wtool run --invoke NAME FILE ARGS…`: options go before FILE.
+                let (name, call_args) = inv.split_first().expect("a function name");
+                let mut a_args = vec!["run", "--invoke", name, orig];
+                a_args.extend_from_slice(call_args);
+                let mut b_args = vec!["run", "--invoke", name, opt];
+                b_args.extend_from_slice(call_args);
                 let a = wtool(&a_args);
                 let b = wtool(&b_args);
                 assert_eq!(a.2, Some(0), "{file} {inv:?}: {}", a.1);

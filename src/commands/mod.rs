@@ -41,6 +41,18 @@ commands! {
     Run => run,
     /// Run WebAssembly spec scripts (.wast) and report per directive
     Wast => wast,
+    /// List sections, entries, disassembly or raw bytes, like wasm-objdump
+    Objdump => objdump,
+    /// Remove custom sections (all, all but some, or some), like wasm-strip
+    Strip => strip,
+    /// Demangle Rust and C++ names in the name section (list, or write back)
+    Demangle => demangle,
+    /// Show where a module's bytes go: sections, largest functions and data
+    Size => size,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions => completions,
+    /// Write man pages for wtool, its commands and its alias names into a directory
+    Man => man,
+    /// Create links named wat2wasm, wasm-opt, … to this executable in a directory
+    InstallAliases => install_aliases,
 }

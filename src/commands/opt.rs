@@ -1,11 +1,20 @@
 //! `wtool opt IN [-O…] [-o OUT]`: the optimizing pass pipeline (like binaryen's `wasm-opt`).
+//!
+//! binaryen's spellings (pass flags, `-O4`, `-S`, `-g`, `-c`, `-all`, …)
+//! are parsed by `compat::binaryen`; installed as `wasm-opt`, the command
+//! also follows binaryen's defaults: no passes means no work (the input is
+//! written back unchanged), no `-o` means no output, no `-g` means no names,
+//! other custom sections are kept at every level.
 
 use crate::commands::validate;
+use crate::compat::binaryen::{self, PipelineArgs, Step};
 use crate::diag::CliError;
-use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
-use std::io::IsTerminal;
+use crate::features::Family;
+use crate::io::{FeaturesArg, Format, InputArg, OutputArg, OutputKind};
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use wtool_ast::Module;
 use wtool_opt::pipeline::levels_running;
 use wtool_opt::registry::PASSES;
 use wtool_opt::{OptError, OptLevel, PassManager, PassOptions, RunReport};
@@ -16,11 +25,15 @@ Examples:
   wtool opt -O2 app.wasm -o app.opt.wasm
   wtool opt -Oz --timings app.wasm -o small.wasm   per-pass times on stderr
   wtool opt --passes dce,vacuum -t module.wat      chosen passes, text output
+  wtool opt --dce -O3 --vacuum app.wasm -o out.wasm  passes and levels in order
   wtool opt -O3 --skip-pass inlining app.wasm -o out.wasm
   wtool opt --list-passes                          every pass and the levels running it
 
-Without -O or --passes the level is -O2. -Os and -Oz strip custom sections (names
-included) unless --keep-names / --keep-section NAME, and -Oz never grows the module.";
+-O levels, --passes and pass flags (--dce, --strip-debug, …) run in the order given;
+the last -O sets the level every pass sees, and each -O runs its pipeline once more.
+Without any the level is -O2; with an empty pipeline (-O0) a binary input is written
+back unchanged. -Os and -Oz strip custom sections (names included) unless -g
+(--keep-names) / --keep-section NAME, and -Oz never grows the module.";
 
 /// Arguments of `wtool opt`.
 #[derive(clap::Args, Debug)]
@@ -29,12 +42,8 @@ pub struct Args {
     /// Input module, binary (.wasm) or text (.wat), told apart by content; `-` reads stdin
     #[arg(value_name = "FILE", required_unless_present = "list_passes")]
     input: Option<PathBuf>,
-    /// Optimization level: -O0, -O1, -O2, -O3, -Os (size) or -Oz (smallest)
-    #[arg(short = 'O', value_name = "LEVEL", value_parser = parse_level)]
-    level: Option<OptLevel>,
-    /// Run these passes (comma-separated, after the -O level's if both are given)
-    #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
-    passes: Vec<String>,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
     /// Leave this pass out of the pipeline (may be repeated)
     #[arg(long, value_name = "NAME")]
     skip_pass: Vec<String>,
@@ -44,8 +53,8 @@ pub struct Args {
     /// Print a table of the time each pass took to stderr
     #[arg(long)]
     timings: bool,
-    /// Keep the name section when -Os/-Oz strip custom sections
-    #[arg(long)]
+    /// Keep the name section, also when -Os/-Oz strip custom sections (wasm-opt's -g)
+    #[arg(short = 'g', long, alias = "debuginfo")]
     keep_names: bool,
     /// Keep this custom section when -Os/-Oz strip custom sections (may be repeated)
     #[arg(long, value_name = "NAME")]
@@ -53,8 +62,11 @@ pub struct Args {
     /// Assume loads, divisions and conversions do not trap, so unused ones may go
     #[arg(long)]
     ignore_implicit_traps: bool,
-    /// Write the result as text instead of binary
-    #[arg(short = 't', long = "wat")]
+    /// Run the pipeline again while the module keeps getting smaller
+    #[arg(short = 'c', long)]
+    converge: bool,
+    /// Write the result as text instead of binary (wasm-opt's -S)
+    #[arg(short = 't', long = "wat", short_alias = 'S', alias = "emit-text")]
     wat: bool,
     #[command(flatten)]
     features: FeaturesArg,
@@ -62,8 +74,9 @@ pub struct Args {
     output: OutputArg,
 }
 
-fn parse_level(s: &str) -> Result<OptLevel, wtool_opt::ParseLevelError> {
-    s.parse()
+/// Hidden flags `wasm-opt --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    binaryen::shown_flags()
 }
 
 /// Optimizes the input and writes it (or lists the passes).
@@ -79,8 +92,28 @@ pub fn run(args: Args) -> Result<(), CliError> {
             hint: Some("usage: wtool opt [-O2] FILE -o OUT".into()),
         });
     };
-    if !args.wat {
+    let as_wasm_opt = crate::multicall::invoked_as_family() == Some(Family::Binaryen);
+    let p = &args.pipeline;
+    let mut steps = p.steps.clone();
+    if steps.is_empty() {
+        if as_wasm_opt {
+            eprintln!("warning: no passes specified, not doing any work");
+        } else {
+            steps.push(Step::Level);
+        }
+    }
+    // wasm-opt writes nothing without -o; wtool writes to stdout.
+    let discard = as_wasm_opt && args.output.output.is_none();
+    if discard {
+        eprintln!("warning: no output file specified, not emitting output");
+    } else if !args.wat {
         args.output.check_binary_destination()?;
+    }
+    if p.o4 {
+        eprintln!("note: wtool has no -O4 pipeline of its own; -O4 runs the -O3 passes");
+    }
+    for name in &p.ignored {
+        eprintln!("warning: --{name} has no effect in wtool (its passes have no such setting)");
     }
     let input = InputArg { input: path }.read()?;
     let features = args.features.get();
@@ -88,36 +121,46 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     validate::check(&input, &module, features, threads)?;
 
+    let level = p.level.unwrap_or(OptLevel::O2);
     let options = PassOptions {
         features,
-        ignore_implicit_traps: args.ignore_implicit_traps,
+        opt_level: level.opt,
+        shrink_level: level.shrink,
+        ignore_implicit_traps: args.ignore_implicit_traps || p.traps_never_happen,
         keep_names: args.keep_names,
         keep_sections: args.keep_section.clone(),
-        ..PassOptions::default()
+        inline_max_size: p.inline_max.unwrap_or(PassOptions::default().inline_max_size),
     };
-    let mut pm = pipeline(&args, options).map_err(opt_error)?;
-    for name in &args.skip_pass {
-        pm.skip_pass(name).map_err(opt_error)?;
+    let mut skip = args.skip_pass.clone();
+    if as_wasm_opt {
+        // binaryen keeps custom sections (producers, target_features, …) at
+        // every level; only the name section goes, without -g (below).
+        skip.push("strip-custom".into());
     }
-    let bar = progress_bar(pm.pass_names().len());
-    if let Some(bar) = bar.clone() {
-        pm.on_progress(Box::new(move |p| {
-            bar.set_position(p.done as u64);
-            bar.set_message(p.pass);
-        }));
-    }
-    let report = pm.run(&mut module);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let report = report.map_err(opt_error)?;
+    let mut segments = segments(&steps, level, &options, &skip)?;
+    let ran_nothing = segments.iter().all(|s| s.pm.pass_names().is_empty());
+    let report = run_segments(&mut segments, &mut module, args.converge, level.shrink >= 2)?;
     if args.timings {
         eprint!("{}", timings_table(&report));
+    }
+    // wasm-opt writes the name section only with -g (but given no passes
+    // at all, wtool writes the input back as it was).
+    let drop_names = as_wasm_opt && !args.keep_names && !p.steps.is_empty();
+    if drop_names {
+        module.names = None;
+        module.customs.retain(|c| c.name != "name");
+    }
+    if discard {
+        return Ok(());
     }
     if args.wat {
         args.output.write_with(OutputKind::Text, |out| {
             wtool_print::print_to_io(&module, &PrintOptions::default(), out)
         })
+    } else if ran_nothing && !drop_names && input.format == Format::Binary {
+        // Nothing ran: the input as it was, byte for byte.
+        args.output
+            .write_with(OutputKind::Binary, |out| out.write_all(&input.bytes))
     } else {
         let bytes = wtool_binary::encode(&module);
         args.output
@@ -125,21 +168,120 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
 }
 
-/// The level's pipeline, then `--passes`; -O2 when neither is given.
-fn pipeline(args: &Args, options: PassOptions) -> Result<PassManager, OptError> {
-    let level = match (args.level, args.passes.is_empty()) {
-        (Some(l), _) => Some(l),
-        (None, true) => Some(OptLevel::O2),
-        (None, false) => None,
+/// A run of passes, and whether the module is printed after it (`--print`).
+struct Segment {
+    pm: PassManager,
+    print_after: bool,
+}
+
+/// The steps as pass managers, split at each `--print`.
+fn segments(
+    steps: &[Step],
+    level: OptLevel,
+    options: &PassOptions,
+    skip: &[String],
+) -> Result<Vec<Segment>, CliError> {
+    let new = || {
+        let mut pm = PassManager::new(options.clone());
+        // The size guard of -Oz is applied to the whole run below.
+        pm.keep_smaller(false);
+        for name in skip {
+            pm.skip_pass(name).map_err(opt_error)?;
+        }
+        Ok::<_, CliError>(pm)
     };
-    let mut pm = match level {
-        Some(l) => PassManager::for_level(l, options),
-        None => PassManager::new(options),
-    };
-    for name in &args.passes {
-        pm.add(name.trim())?;
+    let mut out = vec![Segment {
+        pm: new()?,
+        print_after: false,
+    }];
+    for step in steps {
+        let seg = out.last_mut().expect("one segment at least");
+        match step {
+            Step::Level => {
+                for name in level.passes() {
+                    seg.pm.add(name).map_err(opt_error)?;
+                }
+            }
+            Step::Pass(name) => {
+                seg.pm.add(name).map_err(opt_error)?;
+            }
+            Step::Print => {
+                seg.print_after = true;
+                out.push(Segment {
+                    pm: new()?,
+                    print_after: false,
+                });
+            }
+        }
     }
-    Ok(pm)
+    Ok(out)
+}
+
+/// Runs the segments (again and again with `converge`, while the module
+/// shrinks), printing where asked; with `keep_smaller` (-Oz) a result that
+/// is not smaller than the input is replaced by the input.
+fn run_segments(
+    segments: &mut [Segment],
+    module: &mut Module,
+    converge: bool,
+    keep_smaller: bool,
+) -> Result<RunReport, CliError> {
+    let start = Instant::now();
+    let mut report = RunReport::default();
+    let measure = converge || keep_smaller;
+    let original = keep_smaller.then(|| module.clone());
+    let size = |m: &Module| wtool_binary::encode(m).len();
+    let before = measure.then(|| size(module));
+    let mut last = before.unwrap_or(0);
+    // Each round makes the module strictly smaller, so this ends; the cap
+    // only bounds the time.
+    for round in 0..100 {
+        let snapshot = (round > 0).then(|| module.clone());
+        for seg in segments.iter_mut() {
+            let bar = progress_bar(seg.pm.pass_names().len());
+            if let Some(bar) = bar.clone() {
+                seg.pm.on_progress(Box::new(move |p| {
+                    bar.set_position(p.done as u64);
+                    bar.set_message(p.pass);
+                }));
+            }
+            let r = seg.pm.run(module);
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            report.timings.extend(r.map_err(opt_error)?.timings);
+            if seg.print_after {
+                print_module(module)?;
+            }
+        }
+        if !converge {
+            break;
+        }
+        let now = size(module);
+        if now >= last {
+            if let Some(s) = snapshot {
+                *module = s;
+            }
+            break;
+        }
+        last = now;
+    }
+    if let (Some(orig), Some(before)) = (original, before) {
+        let after = size(module);
+        report.keep_smaller(module, orig, before, after);
+    }
+    report.total = start.elapsed();
+    Ok(report)
+}
+
+/// `--print`: the module as text on stdout.
+fn print_module(module: &Module) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match wtool_print::print_to_io(module, &PrintOptions::default(), &mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::io("write", "<stdout>", e)),
+        _ => Ok(()),
+    }
 }
 
 fn opt_error(e: OptError) -> CliError {

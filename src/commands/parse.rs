@@ -1,6 +1,10 @@
 //! `wtool parse IN [-o OUT]`: text to binary, validated by default (like wat2wasm).
+//!
+//! Installed as `wat2wasm` it follows wabt: the name section only with
+//! `--debug-names`, and without `-o` the output goes to `NAME.wasm` (the
+//! input's file name, in the current directory), never to stdout.
 
-use crate::commands::validate;
+use crate::commands::{objdump, validate};
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, Format, Input, InputArg, OutputArg, OutputKind};
 use wtool_print::PrintOptions;
@@ -30,14 +34,52 @@ pub struct Args {
     /// Write the module as pretty-printed text instead of binary
     #[arg(short = 't', long = "wat")]
     wat: bool,
+    /// Write the name section (wat2wasm writes it only with this flag; wtool always does, unless --no-names)
+    #[arg(long, hide = true)]
+    debug_names: bool,
+    /// After writing, print the module's bytes section by section to stdout (wat2wasm -v)
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, hide = true)]
+    verbose: u8,
+    /// After writing, print a hex dump of the module to stdout (wat2wasm -d)
+    #[arg(short = 'd', long = "dump-module", hide = true)]
+    dump_module: bool,
+    /// Refused: wtool writes no relocation or linking sections (wat2wasm -r)
+    #[arg(short = 'r', long, hide = true)]
+    relocatable: bool,
+    /// Refused: wtool always writes minimal LEB128 sizes
+    #[arg(long, hide = true)]
+    no_canonicalize_leb128s: bool,
     #[command(flatten)]
     features: FeaturesArg,
     #[command(flatten)]
     output: OutputArg,
 }
 
+/// Hidden flags `wat2wasm --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    ["debug_names", "verbose", "dump_module", "relocatable", "no_canonicalize_leb128s"]
+        .map(String::from)
+        .to_vec()
+}
+
 /// Parses the input, validates it and writes the binary (or text with `-t`).
-pub fn run(args: Args) -> Result<(), CliError> {
+pub fn run(mut args: Args) -> Result<(), CliError> {
+    crate::compat::refuse(&[
+        (args.relocatable, "--relocatable", "wtool writes no relocation or linking sections"),
+        (
+            args.no_canonicalize_leb128s,
+            "--no-canonicalize-leb128s",
+            "wtool always writes minimal LEB128 sizes",
+        ),
+    ])?;
+    let as_wat2wasm = crate::multicall::invoked_as().is_some();
+    if as_wat2wasm {
+        // wabt: names only when asked for; `x.wat` is written to `x.wasm`.
+        args.no_names |= !args.debug_names;
+        if args.output.output.is_none() && args.input.input.as_os_str() != "-" {
+            args.output.output = Some(default_output(&args.input.input, args.wat));
+        }
+    }
     if !args.wat {
         args.output.check_binary_destination()?;
     }
@@ -58,8 +100,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         validate::check(&input, &module, features, threads)?;
     }
+    if as_wat2wasm {
+        crate::compat::wabt::wabt_encoding(&mut module);
+    }
     if args.no_names {
         module.names = None;
+    } else if as_wat2wasm {
+        crate::compat::wabt::wabt_layout(&mut module);
     }
     if args.wat {
         let opts = PrintOptions {
@@ -72,8 +119,28 @@ pub fn run(args: Args) -> Result<(), CliError> {
     } else {
         let bytes = wtool_binary::encode(&module);
         args.output
-            .write_with(OutputKind::Binary, |out| out.write_all(&bytes))
+            .write_with(OutputKind::Binary, |out| out.write_all(&bytes))?;
+        if args.verbose > 0 || args.dump_module {
+            let listing = if args.verbose > 0 {
+                objdump::sections_hex(&bytes)
+            } else {
+                objdump::hexdump(&bytes, 0)
+            };
+            let mut out = std::io::stdout().lock();
+            let _ = std::io::Write::write_all(&mut out, listing.as_bytes());
+        }
+        Ok(())
     }
+}
+
+/// wat2wasm's output name for `dir/x.wat`: `x.wasm` in the current directory.
+fn default_output(input: &std::path::Path, text: bool) -> std::path::PathBuf {
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "out".into(), |s| s.to_os_string());
+    let mut name = std::path::PathBuf::from(stem);
+    name.set_extension(if text { "wat" } else { "wasm" });
+    name
 }
 
 /// True when the text is a WAST script rather than one module: it parses as

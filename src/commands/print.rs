@@ -1,4 +1,7 @@
 //! `wtool print IN [-o OUT]`: binary to text, flat or folded.
+//!
+//! Installed as `wasm2wat` it marks labels as wabt does (`;; label = @1`)
+//! and, like wabt, leaves custom sections out.
 
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
@@ -29,10 +32,38 @@ pub struct Args {
     /// Leave custom sections out (by default they print as `(@custom …)`)
     #[arg(long)]
     skip_custom: bool,
+    /// Mark unnamed labels `;; label = @N` and branches to them `(;@N;)` (on as wasm2wat)
+    #[arg(long)]
+    label_comments: bool,
+    /// Name every unnamed function, local, label, type, … ($f3, $p0, $B1, or the export name)
+    #[arg(long)]
+    generate_names: bool,
+    /// Write exports inside the definitions they export: (func $f (export "f") …)
+    #[arg(long)]
+    inline_exports: bool,
+    /// Write imports inside definitions: (func $f (import "m" "f") …)
+    #[arg(long)]
+    inline_imports: bool,
+    /// Accepted, no effect: wtool prints no progress log (wasm2wat -v)
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, hide = true)]
+    verbose: u8,
+    /// Accepted, no effect: wtool never validates what it prints
+    #[arg(long, hide = true)]
+    no_check: bool,
+    /// Accepted, no effect: a bad name section is ignored anyway
+    #[arg(long, hide = true)]
+    ignore_custom_section_errors: bool,
     #[command(flatten)]
     features: FeaturesArg,
     #[command(flatten)]
     output: OutputArg,
+}
+
+/// Hidden flags `wasm2wat --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    ["verbose", "no_check", "ignore_custom_section_errors"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// Decodes the input and writes its text.
@@ -45,11 +76,28 @@ pub fn run(args: Args) -> Result<(), CliError> {
     } else {
         Features::ALL
     };
-    let module = input.module(features)?;
+    let mut module = input.module(features)?;
+    let names = !args.no_names || args.generate_names;
+    if args.generate_names {
+        // `--no-names --generate-names`: every name generated afresh.
+        if args.no_names {
+            module.names = None;
+        }
+        crate::compat::wabt::generate(&mut module);
+    }
+    let as_wasm2wat = crate::multicall::invoked_as().is_some();
+    if as_wasm2wat {
+        crate::compat::wabt::wabt_unique_names(&mut module);
+    }
     let opts = PrintOptions {
         fold: args.fold,
-        names: !args.no_names,
-        skip_custom: args.skip_custom,
+        names,
+        // wasm2wat prints no custom sections (and wabt's wat2wasm does not
+        // read every placement wtool would write for them).
+        skip_custom: args.skip_custom || as_wasm2wat,
+        label_comments: args.label_comments || as_wasm2wat,
+        inline_exports: args.inline_exports,
+        inline_imports: args.inline_imports,
     };
     args.output.write_with(OutputKind::Text, |out| {
         wtool_print::print_to_io(&module, &opts, out)

@@ -1,6 +1,12 @@
-//! `wtool run FILE [--invoke NAME ARGS…]`: execute a module in the interpreter,
-//! either one export with typed arguments, or as a program (start function,
-//! `_start`, WASI preview1 command).
+//! `wtool run [OPTIONS] FILE [ARGS…]`: execute a module in the interpreter,
+//! either one export with typed arguments, every export without parameters,
+//! or as a program (start function, `_start`, WASI preview1 command).
+//!
+//! Everything after FILE goes to the program (or the invoked function), as
+//! with wasmtime; a wtool option found there gets a hint. Installed as
+//! `wasm-interp`, wabt's flags apply anywhere on the line (`-r`, `-a`,
+//! `--run-all-exports`, `--wasi`), results print as wabt prints them, and
+//! without any of those the module is only instantiated.
 
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, Format, Input, InputArg};
@@ -15,41 +21,71 @@ use wtool_wasi::{DirPerms, HostStream, InputStream, OutputStream, Preopen, WasiC
 
 const EXAMPLES: &str = "\
 Examples:
-  wtool run fixtures/add.wasm --invoke add 1 2       prints 3
-  wtool run m.wat --invoke f -- -1 0x10 nan:0x1 i32x4:1,2,3,4
-  wtool run --fuel 1000000 loop.wasm --invoke spin   stop after 10^6 calls/iterations
-  wtool run --dir data::/data --env LANG=C app.wasm -- in.txt out.txt
+  wtool run --invoke add fixtures/add.wasm 1 2       prints 3
+  wtool run --invoke f m.wat -1 0x10 nan:0x1 i32x4:1,2,3,4
+  wtool run --fuel 1000000 --invoke spin loop.wasm   stop after 10^6 calls/iterations
+  wtool run --dir data::/data --env LANG=C app.wasm in.txt out.txt
+  wtool run --run-all-exports m.wasm                 call every export without parameters
 
 Arguments are read by the export's parameter types: integers in decimal or 0x hex
 (negative allowed), floats in decimal or hex (0x1.8p3), inf, nan, nan:0xPAYLOAD,
 v128 as i8x16:…, i16x8:…, i32x4:…, i64x2:…, f32x4:…, f64x2:… (comma-separated lanes),
 references as null. Results print one per line: integers signed decimal, floats the
 shortest round-trip decimal (nan, nan:0x… for payloads), v128 as i32x4:a,b,c,d.
-Flags go before FILE's arguments. A trap prints `error: trap: MESSAGE` and a wasm
+Options go before FILE: what follows FILE is the program's. A trap prints `error: trap: MESSAGE` and a wasm
 backtrace and exits 1; a WASI program exits with its proc_exit code. Only the
 arguments, variables and directories given reach a WASI program.";
 
 /// Arguments of `wtool run`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = EXAMPLES)]
+// `-V` is wasm-interp's --value-stack-size.
+#[command(after_help = EXAMPLES, disable_version_flag = true)]
 pub struct Args {
     #[command(flatten)]
     input: InputArg,
-    /// Call this exported function with ARGS and print its results
-    #[arg(long, value_name = "NAME")]
+    /// Call this exported function with ARGS and print its results (wasm-interp -r)
+    #[arg(long, short = 'r', value_name = "NAME", alias = "run-export")]
     invoke: Option<String>,
+    /// An argument of the invoked function, as TYPE:VALUE (wasm-interp -a i32:8)
+    #[arg(short = 'a', long = "argument", value_name = "TYPE:VALUE", hide = true,
+          allow_hyphen_values = true)]
+    arguments: Vec<String>,
+    /// Call every exported function that takes no parameters, printing `name() => i32:7`
+    #[arg(long)]
+    run_all_exports: bool,
+    /// Run the module as a WASI command: call `_start` (what wtool does without --invoke)
+    #[arg(long, hide = true)]
+    wasi: bool,
     /// Limit execution: each call and loop iteration costs one unit
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
     /// Preopen host directory HOST for a WASI program, seen as GUEST (default: HOST)
-    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    #[arg(short = 'd', long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
     /// Preopen HOST read-only: the program may open, read, list and stat, never change anything
     #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
     dirs_ro: Vec<String>,
     /// Pass an environment variable to a WASI program (may be repeated)
-    #[arg(long = "env", value_name = "K=V")]
+    #[arg(short = 'e', long = "env", value_name = "K=V")]
     envs: Vec<String>,
+    /// Accepted, no effect: the value stack grows as needed (wasm-interp -V)
+    #[arg(short = 'V', long, value_name = "SIZE", hide = true)]
+    value_stack_size: Option<u64>,
+    /// Accepted, no effect: wtool's call depth limit applies (wasm-interp -C)
+    #[arg(short = 'C', long, value_name = "SIZE", hide = true)]
+    call_stack_size: Option<u64>,
+    /// Accepted, no effect: wtool prints no progress log (wasm-interp -v)
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count, hide = true)]
+    verbose: u8,
+    /// Refused: wtool's interpreter has no execution trace
+    #[arg(short = 't', long, hide = true)]
+    trace: bool,
+    /// Refused: wtool provides only WASI preview1 and spectest imports
+    #[arg(long, hide = true)]
+    host_print: bool,
+    /// Refused: wtool provides only WASI preview1 and spectest imports
+    #[arg(long, hide = true)]
+    dummy_import_func: bool,
     #[command(flatten)]
     features: FeaturesArg,
     /// Arguments of the invoked function, or of the WASI program
@@ -61,8 +97,75 @@ pub struct Args {
     args: Vec<String>,
 }
 
+/// Hidden flags `wasm-interp --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    [
+        "arguments",
+        "wasi",
+        "value_stack_size",
+        "call_stack_size",
+        "verbose",
+        "trace",
+        "host_print",
+        "dummy_import_func",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// wtool's options of `run`, which after FILE go to the program instead.
+const OPTIONS_AFTER_FILE: &[&str] = &[
+    "--invoke", "--fuel", "--dir", "--dir-ro", "--env", "--features", "--run-all-exports",
+];
+
+/// `wtool run OPTIONS FILE ARGS…`: everything after FILE is the program's,
+/// so a `--` is put after FILE (unless one is there) before clap sees it.
+/// Options before FILE are skipped with their values, as clap would read them.
+pub fn program_args_after_file(argv: &mut Vec<std::ffi::OsString>, cli: &clap::Command) {
+    if argv.get(1).is_none_or(|a| a != "run") {
+        return;
+    }
+    let Some(cmd) = cli.find_subcommand("run") else {
+        return;
+    };
+    let takes_value = |flag: &str| {
+        cmd.get_arguments().any(|a| {
+            let long = flag.strip_prefix("--").is_some_and(|l| a.get_long() == Some(l));
+            let short = flag.len() == 2
+                && flag.starts_with('-')
+                && a.get_short().is_some_and(|c| flag.ends_with(c));
+            (long || short) && a.get_action().takes_values()
+        })
+    };
+    let mut i = 2;
+    while let Some(arg) = argv.get(i).map(|a| a.to_string_lossy().into_owned()) {
+        if arg == "--" {
+            return;
+        }
+        if arg.starts_with('-') && arg != "-" {
+            // `--flag value`, not `--flag=value` or `-xVALUE`.
+            i += if !arg.contains('=') && takes_value(&arg) { 2 } else { 1 };
+            continue;
+        }
+        if argv.get(i + 1).is_some_and(|a| a != "--") {
+            argv.insert(i + 1, "--".into());
+        }
+        return;
+    }
+}
+
 /// Runs the module.
 pub fn run(args: Args) -> Result<(), CliError> {
+    crate::compat::refuse(&[
+        (args.trace, "--trace", "wtool's interpreter has no execution trace"),
+        (args.host_print, "--host-print", "wtool provides only WASI preview1 imports"),
+        (
+            args.dummy_import_func,
+            "--dummy-import-func",
+            "wtool provides only WASI preview1 imports",
+        ),
+    ])?;
+    let as_interp = crate::multicall::invoked_as().is_some();
     let features = args.features.get();
     let input = args.input.read()?;
     let module = input.module(features)?;
@@ -83,9 +186,26 @@ pub fn run(args: Args) -> Result<(), CliError> {
         None
     };
 
+    let is_command = module.exports.iter().any(|e| e.name == "_start");
+    if !as_interp && is_command && args.invoke.is_none() && !args.run_all_exports {
+        if let Some(hint) = misplaced_hint(&args) {
+            // A WASI program may well take `--env`: it gets the arguments, and a note.
+            eprintln!("note: {hint}");
+        }
+    }
     let outcome = match store.instantiate(&module, &imports) {
+        Ok(inst) if args.run_all_exports => run_all_exports(&mut store, inst, &input),
         Ok(inst) => match &args.invoke {
-            Some(name) => invoke(&mut store, inst, name, &args.args, &input),
+            Some(name) => {
+                let (texts, typed) = if args.arguments.is_empty() {
+                    (args.args.clone(), false)
+                } else {
+                    (args.arguments.clone(), true)
+                };
+                invoke(&mut store, inst, name, &texts, typed, as_interp, &input)
+            }
+            // wasm-interp without -r, --run-all-exports or --wasi only instantiates.
+            None if as_interp && !args.wasi => Ok(()),
             None => match store.get_export(inst, "_start") {
                 Some(Extern::Func(f)) => store
                     .call(f, &[])
@@ -94,7 +214,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 _ if module.start.is_some() => Ok(()),
                 _ => Err(CliError::Usage {
                     message: "the module has no start function and no `_start` export".into(),
-                    hint: Some("call an export with `--invoke NAME ARGS…`".into()),
+                    hint: Some(misplaced_hint(&args).unwrap_or_else(|| {
+                        "call an export with `--invoke NAME FILE ARGS…`".into()
+                    })),
                 }),
             },
         },
@@ -149,11 +271,85 @@ fn wasi_ctx(args: &Args) -> Result<WasiCtx, CliError> {
     b.build().map_err(|e| CliError::Plain(e.to_string()))
 }
 
+/// What to say when wtool's options came after FILE (and so went to the
+/// program): the command line with them moved before FILE.
+fn misplaced_hint(args: &Args) -> Option<String> {
+    let mut options = Vec::new();
+    let mut rest = Vec::new();
+    let mut it = args.args.iter();
+    while let Some(a) = it.next() {
+        let flag = a.split_once('=').map_or(a.as_str(), |(f, _)| f);
+        if OPTIONS_AFTER_FILE.contains(&flag) {
+            options.push(a.clone());
+            if flag == a && flag != "--run-all-exports" {
+                options.extend(it.next().cloned());
+            }
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    if options.is_empty() {
+        return None;
+    }
+    let file = args.input.input.display().to_string();
+    let line = [options, vec![file], rest].concat().join(" ");
+    Some(format!(
+        "`{}` came after FILE, so it went to the program; wtool's options go before FILE: \
+         `wtool run {line}`",
+        args.args
+            .iter()
+            .find(|a| OPTIONS_AFTER_FILE.contains(&a.split_once('=').map_or(a.as_str(), |(f, _)| f)))
+            .map_or("", String::as_str)
+    ))
+}
+
+/// `--run-all-exports`: every exported function without parameters, in
+/// export order, one `name() => results` line each (as wasm-interp prints
+/// them); a trap is printed in its place and the rest still run.
+fn run_all_exports(
+    store: &mut Store,
+    inst: wtool_interp::InstanceId,
+    input: &Input,
+) -> Result<(), CliError> {
+    let mut trapped = false;
+    let mut out = std::io::stdout().lock();
+    for (name, ext) in store.exports(inst) {
+        let Extern::Func(f) = ext else { continue };
+        if store
+            .export_func_type(inst, &name)
+            .is_none_or(|t| !t.params.is_empty())
+        {
+            continue;
+        }
+        let line = match store.call(f, &[]) {
+            Ok(results) => crate::compat::interp::call_line(&name, &[], &results),
+            Err(t) if matches!(t.kind, TrapKind::Exit(_)) => return Err(trap(t, input)),
+            Err(t) => {
+                trapped = true;
+                format!("{name}() => error: {}", t.message())
+            }
+        };
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
+    if trapped {
+        Err(CliError::Reported)
+    } else {
+        Ok(())
+    }
+}
+
+/// Calls export `name` with `texts` read by its parameter types (`typed`:
+/// as `TYPE:VALUE`, wasm-interp's `-a`), printing the results one per line,
+/// or (`wabt_style`) as one `name(args) => results` line.
 fn invoke(
     store: &mut Store,
     inst: wtool_interp::InstanceId,
     name: &str,
     texts: &[String],
+    typed: bool,
+    wabt_style: bool,
     input: &Input,
 ) -> Result<(), CliError> {
     let Some(ty) = store.export_func_type(inst, name) else {
@@ -185,16 +381,45 @@ fn invoke(
         });
     }
     let mut values = Vec::with_capacity(texts.len());
-    for (t, &p) in texts.iter().zip(ty.params.iter()) {
-        values.push(parse_value(p, t).map_err(|e| CliError::Usage {
+    for (k, (t, &p)) in texts.iter().zip(ty.params.iter()).enumerate() {
+        let (given, text) = if typed {
+            crate::compat::interp::split_typed(t)
+        } else {
+            (None, t.as_str())
+        };
+        if given.is_some_and(|g| g != p) {
+            return Err(CliError::Usage {
+                message: format!(
+                    "argument {} `{t}` is not of type {}",
+                    k + 1,
+                    wtool_run::values::type_name(p)
+                ),
+                hint: Some(format!("`{name}` has type {sig}")),
+            });
+        }
+        values.push(parse_value(p, text).map_err(|e| CliError::Usage {
             message: e.to_string(),
             hint: Some(format!("`{name}` has type {sig}; see `wtool run --help`")),
         })?);
     }
-    let results = store
-        .invoke(inst, name, &values)
-        .map_err(|t| trap(t, input))?;
     let mut out = std::io::stdout().lock();
+    let results = match store.invoke(inst, name, &values) {
+        Ok(r) => r,
+        Err(t) if wabt_style && !matches!(t.kind, TrapKind::Exit(_)) => {
+            let call = crate::compat::interp::call_line(name, &values, &[]);
+            let _ = writeln!(out, "{call} error: {}", t.message());
+            return Err(CliError::Reported);
+        }
+        Err(t) => return Err(trap(t, input)),
+    };
+    if wabt_style {
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::compat::interp::call_line(name, &values, &results)
+        );
+        return Ok(());
+    }
     for r in &results {
         // A closed stdout is not an error of the program (`| head`).
         if writeln!(out, "{}", format_value(r)).is_err() {

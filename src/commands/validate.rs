@@ -32,8 +32,21 @@ pub struct Args {
     /// Threads for function bodies (default: the number of CPUs)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     threads: Option<u32>,
+    /// Accepted, no effect: names play no part in validation
+    #[arg(long, hide = true)]
+    no_debug_names: bool,
+    /// Accepted, no effect: a bad name section is ignored anyway
+    #[arg(long, hide = true)]
+    ignore_custom_section_errors: bool,
     #[command(flatten)]
     features: FeaturesArg,
+}
+
+/// Hidden flags `wasm-validate --help` shows.
+pub fn anchor_flags() -> Vec<String> {
+    ["no_debug_names", "ignore_custom_section_errors"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// Validates every file, reporting each failure; exit 1 if any failed.
@@ -74,11 +87,15 @@ fn validate_input(input: &Input, features: Features, threads: usize) -> Result<(
         Format::Binary => {
             match wtool_validate::validate_binary_parallel(&input.bytes, features, threads) {
                 Ok(()) => Ok(()),
-                Err(BinaryValidationError::Decode(e)) => Err(CliError::Plain(format!(
-                    "{}: at {:#x}: {e}",
-                    input.name,
-                    e.offset()
-                ))),
+                Err(BinaryValidationError::Decode(e)) => {
+                    // Bodies were streamed; the whole-module decoder finds the
+                    // same error and knows which section, entry and field it is in.
+                    let e = match wtool_binary::decode_with_features(&input.bytes, features) {
+                        Err(located) if located == e => located,
+                        _ => e,
+                    };
+                    Err(input.decode_error(e))
+                }
                 Err(BinaryValidationError::Invalid(e)) => {
                     // Only failures pay for a full decode, to name the function.
                     let module = wtool_binary::decode_with_features(&input.bytes, features)

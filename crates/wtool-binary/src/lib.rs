@@ -30,7 +30,7 @@ pub mod leb128;
 pub mod reader;
 
 pub use decode::code::{BodyRange, BodyReader};
-pub use error::{DecodeError, ErrorKind};
+pub use error::{DecodeError, EntryKind, ErrorKind, Location, SectionRef, Truncation};
 use wtool_ast::{Features, Module};
 
 /// Decodes a module, accepting the encodings of WebAssembly 2.0 (the default
@@ -81,6 +81,17 @@ pub fn decode_func_body(
     features: Features,
 ) -> Result<(Vec<wtool_ast::LocalGroup>, wtool_ast::Expr), DecodeError> {
     decode::code::decode_body(bytes, features)
+}
+
+/// Reads only the header and each section's id, position, size and (for a
+/// custom section) name, without decoding any section's contents: for
+/// tools that move whole sections, which should work on modules whose
+/// contents are malformed. Errors are those of [`decode`] for the header
+/// and the section headers.
+pub fn read_sections(
+    bytes: &[u8],
+) -> Result<Vec<(wtool_ast::SectionInfo, Option<String>)>, DecodeError> {
+    decode::module::read_sections(bytes)
 }
 
 /// Encodes a module into its binary form.

@@ -4,7 +4,7 @@
 //! every recorded instruction offset is a file offset. A reader for a section
 //! or function body shares the input and only has a smaller end.
 
-use crate::error::{DecodeError, ErrorKind, Result};
+use crate::error::{DecodeError, ErrorKind, Result, Truncation};
 use crate::leb128::{self, LebError};
 
 /// A cursor over `input[pos..end]`.
@@ -129,8 +129,18 @@ impl<'a> Reader<'a> {
                 self.pos += n;
                 Ok(s)
             }
-            None => Err(self.eof(self.data.len())),
+            None => Err(self.short(n)),
         }
+    }
+
+    /// The error for `n` bytes wanted where fewer remain: running out, with
+    /// how many there were.
+    #[cold]
+    fn short(&self, n: usize) -> DecodeError {
+        self.eof(self.data.len()).with_truncation(Truncation {
+            declared: n as u64,
+            available: self.remaining() as u64,
+        })
     }
 
     /// Reads a fixed-size array (float constants, v128 immediates).
@@ -254,10 +264,15 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         let n = self.u32()? as usize;
         if n > self.full.len() - self.pos {
-            return Err(DecodeError::new(at, ErrorKind::LengthOutOfBounds));
+            return Err(
+                DecodeError::new(at, ErrorKind::LengthOutOfBounds).with_truncation(Truncation {
+                    declared: n as u64,
+                    available: (self.full.len() - self.pos) as u64,
+                }),
+            );
         }
         if n > self.remaining() {
-            return Err(self.eof(self.data.len()));
+            return Err(self.short(n));
         }
         Ok(n)
     }

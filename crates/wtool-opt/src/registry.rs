@@ -93,6 +93,26 @@ pub static PASSES: &[PassEntry] = &[
         strip_custom::StripCustom
     ),
     entry!(
+        "strip-debug",
+        "remove debug information: the name section, DWARF (.debug_*), sourceMappingURL, external_debug_info",
+        strip_sections::StripDebug
+    ),
+    entry!(
+        "strip-dwarf",
+        "remove DWARF debug information (the .debug_* custom sections)",
+        strip_sections::StripDwarf
+    ),
+    entry!(
+        "strip-producers",
+        "remove the producers custom section",
+        strip_sections::StripProducers
+    ),
+    entry!(
+        "strip-target-features",
+        "remove the target_features custom section",
+        strip_sections::StripTargetFeatures
+    ),
+    entry!(
         "vacuum",
         "remove nops, drops of effect-free values, empty blocks and empty ifs",
         vacuum::Vacuum

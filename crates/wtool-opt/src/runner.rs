@@ -82,6 +82,28 @@ pub struct RunReport {
     pub kept_input: bool,
 }
 
+impl RunReport {
+    /// The `-Oz` guard: when the result (`after` bytes) is not smaller than
+    /// the input (`before` bytes, `original`), the input is put back.
+    /// Records the sizes and whether the input was kept.
+    pub fn keep_smaller(
+        &mut self,
+        module: &mut Module,
+        original: Module,
+        before: usize,
+        after: usize,
+    ) {
+        self.size_before = Some(before);
+        if after >= before && *module != original {
+            *module = original;
+            self.kept_input = true;
+            self.size_after = Some(before);
+        } else {
+            self.size_after = Some(after);
+        }
+    }
+}
+
 /// Progress events for a terminal progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
@@ -277,12 +299,10 @@ impl PassManager {
             });
             done += 1;
             if self.validate_each && changed {
-                validate(module, &self.validator).map_err(|error| {
-                    OptError::InvalidAfterPass {
-                        pass: name,
-                        index: index + 1,
-                        error,
-                    }
+                validate(module, &self.validator).map_err(|error| OptError::InvalidAfterPass {
+                    pass: name,
+                    index: index + 1,
+                    error,
                 })?;
             }
         }
@@ -297,13 +317,7 @@ impl PassManager {
             (original, &self.size_measure, report.size_before)
         {
             let after = measure(module);
-            if after >= before && *module != orig {
-                *module = orig;
-                report.kept_input = true;
-                report.size_after = Some(before);
-            } else {
-                report.size_after = Some(after);
-            }
+            report.keep_smaller(module, orig, before, after);
         }
         report.total = start.elapsed();
         Ok(report)

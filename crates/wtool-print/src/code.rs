@@ -203,6 +203,7 @@ impl Printer<'_, '_> {
 
     fn flat(&mut self, instrs: &[Instr], base: usize, inline: bool) {
         self.label_stack.clear();
+        self.line_comments = !inline;
         let mut depth = 0usize;
         let mut label = 0u32;
         let mut first = true;
@@ -210,6 +211,7 @@ impl Printer<'_, '_> {
         for (i, ins) in instrs.iter().enumerate() {
             if ins.opens_block() {
                 self.brk(base + depth, inline, &mut first);
+                self.comment_depth = base + depth;
                 self.instr(ins, label);
                 self.label_stack.push(label);
                 label = label.wrapping_add(1);
@@ -445,15 +447,21 @@ impl Printer<'_, '_> {
         let mut first = true;
         let mut printed = 0usize;
         self.label_stack.clear();
+        self.line_comments = !inline;
         while let Some(w) = s.work.pop() {
             match w {
-                Work::Close => self.out.push(')'),
                 Work::PushLabel(l) => self.label_stack.push(l),
                 Work::PopLabel => {
                     self.label_stack.pop();
                 }
-                Work::CloseScope => {
-                    self.label_stack.pop();
+                Work::Close | Work::CloseScope => {
+                    if matches!(w, Work::CloseScope) {
+                        self.label_stack.pop();
+                    }
+                    // `)` after a `;; label` comment would be commented out.
+                    if let Some(d) = self.open_line_comment {
+                        self.newline(d);
+                    }
                     self.out.push(')');
                 }
                 Work::Then(n, d) | Work::Else(n, d) | Work::Do(n, d) => {
@@ -515,6 +523,7 @@ impl Printer<'_, '_> {
             return;
         };
         self.brk(d as usize, inline, first);
+        self.comment_depth = d as usize;
         *printed += 1;
         if printed.is_multiple_of(4096) {
             self.maybe_flush();

@@ -25,15 +25,40 @@ impl Printer<'_, '_> {
             }
         }
         self.immediates(ins);
+        if ins.opens_block()
+            && self.opts.label_comments
+            && self.line_comments
+            && self.labels.get(label).is_none()
+        {
+            // The depth this block's label has inside it (1 = outermost).
+            self.out.push_str("  ;; label = @");
+            num::push_u32(&mut self.out, self.label_stack.len() as u32 + 1);
+            self.open_line_comment = Some(self.comment_depth);
+        }
     }
 
     /// ` (;$name;)` after a branch depth whose label has a plain identifier
     /// (quoted ones could hold `;)`, so they get no comment).
     fn label_note(&mut self, depth: u32) {
+        let len = self.label_stack.len();
+        if self.opts.label_comments {
+            // `(;@N;)`: the depth of the target label counted from the
+            // function's own label (@0), as wasm2wat numbers them.
+            let target = len.checked_sub(depth as usize);
+            let named = target
+                .and_then(|t| t.checked_sub(1))
+                .and_then(|at| self.label_stack.get(at))
+                .is_some_and(|&ord| self.labels.get(ord).is_some());
+            if let (Some(n), false) = (target, named) {
+                self.out.push_str(" (;@");
+                num::push_u32(&mut self.out, n as u32);
+                self.out.push_str(";)");
+                return;
+            }
+        }
         if self.labels.is_empty() {
             return;
         }
-        let len = self.label_stack.len();
         let Some(at) = len
             .checked_sub(1)
             .and_then(|t| t.checked_sub(depth as usize))

@@ -366,17 +366,48 @@ impl Printer<'_, '_> {
 
     fn imports(&mut self) {
         let (mut nf, mut nt, mut nm, mut ng, mut ntag) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        let inline = self.opts.inline_imports;
         for imp in &self.m.imports {
             self.newline(1);
-            self.out.push_str("(import ");
-            num::push_str_lit(&mut self.out, &imp.module);
-            self.out.push(' ');
-            num::push_str_lit(&mut self.out, &imp.name);
-            self.out.push_str(" (");
-            self.out.push_str(imp.desc.kind().keyword());
+            let kind = imp.desc.kind();
+            let index = match kind {
+                ExternKind::Func => nf,
+                ExternKind::Table => nt,
+                ExternKind::Memory => nm,
+                ExternKind::Global => ng,
+                ExternKind::Tag => ntag,
+            };
+            // `(import "m" "n" (func $f …))`, or inline: `(func $f (export …)? (import "m" "n") …)`.
+            let import_clause = |p: &mut Self| {
+                p.out.push_str("(import ");
+                num::push_str_lit(&mut p.out, &imp.module);
+                p.out.push(' ');
+                num::push_str_lit(&mut p.out, &imp.name);
+            };
+            if inline {
+                self.out.push('(');
+                self.out.push_str(kind.keyword());
+            } else {
+                import_clause(self);
+                self.out.push_str(" (");
+                self.out.push_str(kind.keyword());
+            }
+            let space: fn(&Ids) -> &Space = match kind {
+                ExternKind::Func => |ids| &ids.funcs,
+                ExternKind::Table => |ids| &ids.tables,
+                ExternKind::Memory => |ids| &ids.memories,
+                ExternKind::Global => |ids| &ids.globals,
+                ExternKind::Tag => |ids| &ids.tags,
+            };
+            self.push_def(space, index);
+            if inline {
+                self.inline_exports(kind, index);
+                self.out.push(' ');
+                import_clause(self);
+                self.out.push(')');
+            }
             match &imp.desc {
                 ImportDesc::Func(t) => {
-                    self.push_def(|ids| &ids.funcs, nf);
                     let locals = self.func_locals(nf, u64::from(u32::MAX));
                     if imp.exact {
                         self.out.push_str(" (exact");
@@ -388,29 +419,43 @@ impl Printer<'_, '_> {
                     nf += 1;
                 }
                 ImportDesc::Table(t) => {
-                    self.push_def(|ids| &ids.tables, nt);
                     self.push_tabletype(t);
                     nt += 1;
                 }
                 ImportDesc::Memory(m) => {
-                    self.push_def(|ids| &ids.memories, nm);
                     self.push_memtype(m);
                     nm += 1;
                 }
                 ImportDesc::Global(g) => {
-                    self.push_def(|ids| &ids.globals, ng);
                     self.out.push(' ');
                     self.push_globaltype(*g);
                     ng += 1;
                 }
                 ImportDesc::Tag(t) => {
-                    self.push_def(|ids| &ids.tags, ntag);
                     let params = self.tag_param_names(ntag, *t);
                     self.push_typeuse(*t, Some(&params));
                     ntag += 1;
                 }
             }
-            self.out.push_str("))");
+            self.out.push_str(if inline { ")" } else { "))" });
+        }
+    }
+
+    /// ` (export "name")` for each export of this definition, when exports
+    /// are written inline; those are then left out of the export list.
+    fn inline_exports(&mut self, kind: ExternKind, index: u32) {
+        let Some(list) = self.exports_of.get(&(kind, index)) else {
+            return;
+        };
+        for &k in list {
+            if let Some(e) = self.m.exports.get(k) {
+                self.out.push_str(" (export ");
+                num::push_str_lit(&mut self.out, &e.name);
+                self.out.push(')');
+            }
+            if let Some(done) = self.inlined.get_mut(k) {
+                *done = true;
+            }
         }
     }
 
@@ -501,6 +546,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(func");
             self.push_def(|ids| &ids.funcs, idx);
+            self.inline_exports(ExternKind::Func, idx);
             let nparams = self
                 .m
                 .func_type(f.type_idx)
@@ -574,6 +620,9 @@ impl Printer<'_, '_> {
             self.func_body(&f.body, results);
             self.locals = Space::default();
             self.labels = Space::default();
+            if let Some(d) = self.open_line_comment {
+                self.newline(d);
+            }
             self.out.push(')');
             self.maybe_flush();
         }
@@ -585,6 +634,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(table");
             self.push_def(|ids| &ids.tables, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Table, base.wrapping_add(k as u32));
             self.push_tabletype(&t.ty);
             if let Some(init) = &t.init {
                 self.out.push(' ');
@@ -600,6 +650,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(memory");
             self.push_def(|ids| &ids.memories, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Memory, base.wrapping_add(k as u32));
             self.push_memtype(m);
             self.out.push(')');
         }
@@ -612,6 +663,7 @@ impl Printer<'_, '_> {
             self.out.push_str("(tag");
             let idx = base.wrapping_add(k as u32);
             self.push_def(|ids| &ids.tags, idx);
+            self.inline_exports(ExternKind::Tag, idx);
             let params = self.tag_param_names(idx, t.type_idx);
             self.push_typeuse(t.type_idx, Some(&params));
             self.out.push(')');
@@ -624,6 +676,7 @@ impl Printer<'_, '_> {
             self.newline(1);
             self.out.push_str("(global");
             self.push_def(|ids| &ids.globals, base.wrapping_add(k as u32));
+            self.inline_exports(ExternKind::Global, base.wrapping_add(k as u32));
             self.out.push(' ');
             self.push_globaltype(g.ty);
             self.out.push(' ');
@@ -633,7 +686,10 @@ impl Printer<'_, '_> {
     }
 
     fn exports(&mut self) {
-        for e in &self.m.exports {
+        for (k, e) in self.m.exports.iter().enumerate() {
+            if self.inlined.get(k) == Some(&true) {
+                continue;
+            }
             self.newline(1);
             self.out.push_str("(export ");
             num::push_str_lit(&mut self.out, &e.name);

@@ -83,6 +83,14 @@ pub struct PrintOptions {
     pub names: bool,
     /// Leave custom sections out (`--skip-custom`).
     pub skip_custom: bool,
+    /// Mark each unnamed block with `;; label = @N` (its nesting depth) and
+    /// each branch to it with `(;@N;)`, as wasm2wat and wasm-tools print.
+    pub label_comments: bool,
+    /// Write exports inline in the definitions they export:
+    /// `(func $f (export "f") …)` (wasm2wat's `--inline-exports`).
+    pub inline_exports: bool,
+    /// Write imports inline: `(func $f (import "m" "f") …)` (`--inline-imports`).
+    pub inline_imports: bool,
 }
 
 impl Default for PrintOptions {
@@ -91,6 +99,9 @@ impl Default for PrintOptions {
             fold: false,
             names: true,
             skip_custom: false,
+            label_comments: false,
+            inline_exports: false,
+            inline_imports: false,
         }
     }
 }
@@ -199,6 +210,57 @@ pub fn f64_text(bits: u64) -> String {
     s
 }
 
+/// Prints single instructions of one module, as they appear in its text
+/// (for disassembly listings such as `wtool objdump -d`): identifiers come
+/// from the name section when [`PrintOptions::names`] is set.
+///
+/// ```
+/// let module = wtool_ast::Module::default();
+/// let mut p = wtool_print::InstrPrinter::new(&module, &Default::default());
+/// assert_eq!(p.instr(&wtool_ast::Instr::I32Const(7)), "i32.const 7");
+/// ```
+pub struct InstrPrinter<'m> {
+    p: Printer<'m, 'static>,
+}
+
+impl<'m> InstrPrinter<'m> {
+    /// A printer for the instructions of `module`.
+    pub fn new(module: &'m Module, opts: &PrintOptions) -> Self {
+        InstrPrinter {
+            p: Printer::new(module, opts, None),
+        }
+    }
+
+    /// Names locals and labels after function `func` (its index, imports
+    /// first) for the instructions that follow.
+    pub fn enter_func(&mut self, func: u32) {
+        let params = self
+            .p
+            .func_type_idx(func)
+            .and_then(|t| self.p.m.func_type(t))
+            .map_or(0, |t| t.params.len() as u64);
+        let locals = func
+            .checked_sub(self.p.import_func_types.len() as u32)
+            .and_then(|d| self.p.m.funcs.get(d as usize))
+            .map_or(0, |f| f.num_locals());
+        self.p.locals = self.p.func_locals(func, params + locals);
+        self.p.labels = self.p.func_labels(func);
+    }
+
+    /// The text of one instruction: mnemonic and immediates, no comments.
+    pub fn instr(&mut self, ins: &wtool_ast::Instr) -> &str {
+        self.p.out.clear();
+        self.p.label_stack.clear();
+        self.p.line_comments = false;
+        // Block labels are not named here: a listing shows one instruction
+        // at a time, outside the nesting that numbers them.
+        let labels = std::mem::take(&mut self.p.labels);
+        self.p.instr(ins, u32::MAX);
+        self.p.labels = labels;
+        &self.p.out
+    }
+}
+
 /// Flush threshold of the streaming variants.
 const CHUNK: usize = 1 << 16;
 
@@ -242,6 +304,18 @@ pub(crate) struct Printer<'m, 's> {
     pub(crate) label_stack: Vec<u32>,
     /// Type index of each imported function (call arities while folding).
     pub(crate) import_func_types: Vec<u32>,
+    /// Whether the current instruction sequence prints one per line, so a
+    /// `;; …` comment may end a line.
+    pub(crate) line_comments: bool,
+    /// Depth of a line that ends in a `;;` comment, which a closing
+    /// parenthesis must not follow on the same line.
+    pub(crate) open_line_comment: Option<usize>,
+    /// Indentation of the line being written (where a closing parenthesis goes).
+    pub(crate) comment_depth: usize,
+    /// For `inline_exports`: export indices by (kind, index), and which
+    /// were written inline already.
+    pub(crate) exports_of: std::collections::HashMap<(ExternKind, u32), Vec<usize>>,
+    pub(crate) inlined: Vec<bool>,
 }
 
 impl<'m, 's> Printer<'m, 's> {
@@ -316,6 +390,19 @@ impl<'m, 's> Printer<'m, 's> {
                     _ => None,
                 })
                 .collect(),
+            line_comments: false,
+            open_line_comment: None,
+            comment_depth: 0,
+            exports_of: if opts.inline_exports {
+                let mut map = std::collections::HashMap::<_, Vec<usize>>::new();
+                for (k, e) in m.exports.iter().enumerate() {
+                    map.entry((e.kind, e.index)).or_default().push(k);
+                }
+                map
+            } else {
+                Default::default()
+            },
+            inlined: vec![false; m.exports.len()],
         }
     }
 
@@ -339,6 +426,7 @@ impl<'m, 's> Printer<'m, 's> {
     /// Starts a new line indented `depth` levels (2 spaces each).
     #[inline]
     pub(crate) fn newline(&mut self, depth: usize) {
+        self.open_line_comment = None;
         const SPACES: &str = "                                                                                                                                ";
         self.out.push('\n');
         let n = depth.min(MAX_INDENT) * 2;

@@ -8,11 +8,17 @@ const FLAT: PrintOptions = PrintOptions {
     fold: false,
     names: true,
     skip_custom: false,
+    label_comments: false,
+    inline_exports: false,
+    inline_imports: false,
 };
 const FOLD: PrintOptions = PrintOptions {
     fold: true,
     names: true,
     skip_custom: false,
+    label_comments: false,
+    inline_exports: false,
+    inline_imports: false,
 };
 
 fn func(params: &[ValType], results: &[ValType], body: Vec<Instr>) -> Module {
@@ -206,7 +212,7 @@ fn duplicate_and_odd_names_stay_exact() {
         &PrintOptions {
             names: false,
             skip_custom: true,
-            fold: false,
+            ..FLAT
         },
     );
     assert!(!skipped.contains("@custom"), "{skipped}");

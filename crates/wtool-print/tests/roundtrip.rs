@@ -150,7 +150,7 @@ fn spec_roundtrip() {
                     &PrintOptions {
                         fold,
                         names,
-                        skip_custom: false,
+                        ..Default::default()
                     },
                 );
                 let same_module = |b: &[u8]| {

@@ -1,9 +1,9 @@
 ;; Traps: message, wasm backtrace, exit 1; fuel; recursion ends cleanly.
-;; RUN: wtool run %s --invoke div 1 0
-;; RUN: wtool run %s --invoke outer 7
-;; RUN: wtool run %s --invoke recurse
-;; RUN: wtool run %s --invoke spin
-;; RUN: wtool run --fuel 1000 %s --invoke loop
+;; RUN: wtool run --invoke div %s 1 0
+;; RUN: wtool run --invoke outer %s 7
+;; RUN: wtool run --invoke recurse %s
+;; RUN: wtool run --invoke spin %s
+;; RUN: wtool run --fuel 1000 --invoke loop %s
 (module
   (func $div (export "div") (param i32 i32) (result i32)
     local.get 0 local.get 1 i32.div_s)

@@ -9,8 +9,13 @@ use wtool_ast::{
 use super::code::{self, CodeCtx};
 use super::names;
 use super::types::{self, Accept};
-use crate::error::{DecodeError, ErrorKind, Result};
+use crate::error::{Context, DecodeError, EntryKind, ErrorKind, Result, SectionRef};
 use crate::reader::Reader;
+
+/// The running index of entry `i` in an index space that imports start.
+fn index(imported: u32, i: u32) -> u32 {
+    imported.saturating_add(i)
+}
 
 /// State carried across sections.
 struct Decoder<'a> {
@@ -45,11 +50,23 @@ pub(crate) fn decode_module_with(
         return Err(DecodeError::new(0, ErrorKind::LengthOutOfBounds));
     }
     let mut r = Reader::new(bytes);
-    if r.bytes(4)? != b"\0asm" {
-        return Err(DecodeError::new(0, ErrorKind::BadMagic));
+    let header = |e: DecodeError, field| {
+        let ends = e.kind() == &ErrorKind::UnexpectedEnd;
+        let e = e.in_section(SectionRef::Header).in_field(field);
+        if ends {
+            e.input_ended()
+        } else {
+            e
+        }
+    };
+    if r.bytes(4).map_err(|e| header(e, "magic"))? != b"\0asm" {
+        return Err(header(DecodeError::new(0, ErrorKind::BadMagic), "magic"));
     }
-    if r.bytes(4)? != [1, 0, 0, 0] {
-        return Err(DecodeError::new(4, ErrorKind::BadVersion));
+    if r.bytes(4).map_err(|e| header(e, "version"))? != [1, 0, 0, 0] {
+        return Err(header(
+            DecodeError::new(4, ErrorKind::BadVersion),
+            "version",
+        ));
     }
     let mut d = Decoder {
         full: bytes,
@@ -72,10 +89,15 @@ pub(crate) fn decode_module_with(
         let id = r.u8()?;
         let sid = SectionId::from_u8(id)
             .filter(|&s| s != SectionId::Tag || d.acc.exceptions)
-            .ok_or_else(|| DecodeError::new(offset, ErrorKind::MalformedSectionId))?;
-        let size = r.len32()?;
+            .ok_or_else(|| {
+                DecodeError::new(offset, ErrorKind::MalformedSectionId).in_field("section id")
+            })?;
+        let size = match r.len32() {
+            Ok(size) => size,
+            Err(e) => return Err(d.section_past_end(sid, r.pos(), e)),
+        };
         let payload_offset = r.pos();
-        let mut s = r.sub(size)?;
+        let mut s = r.sub(size).map_err(|e| e.in_section(SectionRef::Id(sid)))?;
         d.m.sections.push(SectionInfo {
             id,
             offset: offset as u32,
@@ -92,68 +114,124 @@ pub(crate) fn decode_module_with(
         }
         if let (Some(l), Some(order)) = (last, sid.order()) {
             if l.order().is_some_and(|lo| order <= lo) {
-                return Err(DecodeError::new(offset, ErrorKind::ContentAfterLastSection));
+                return Err(DecodeError::new(offset, ErrorKind::ContentAfterLastSection)
+                    .in_section(SectionRef::Id(sid)));
             }
         }
         last = Some(sid);
-        d.section(sid, &mut s)?;
+        d.section(sid, &mut s)
+            .map_err(|e| e.in_section(SectionRef::Id(sid)))?;
         if !s.at_end() {
-            return Err(DecodeError::new(s.pos(), ErrorKind::SectionSizeMismatch));
+            return Err(DecodeError::new(s.pos(), ErrorKind::SectionSizeMismatch)
+                .in_section(SectionRef::Id(sid)));
         }
     }
     d.finish()
 }
 
 impl<'a> Decoder<'a> {
+    /// The error for a section whose size field could not be read, or runs
+    /// past the end of the input. In the second case the file is cut short:
+    /// what there is of the section is decoded as far as it goes, so the
+    /// error can say which entry and field the input ends in (its offset
+    /// and spec message stay those of the size field).
+    #[cold]
+    fn section_past_end(
+        &mut self,
+        sid: SectionId,
+        after_size: usize,
+        e: DecodeError,
+    ) -> DecodeError {
+        let e = e.in_field("section size");
+        match e.kind() {
+            ErrorKind::UnexpectedEnd => e.in_section(SectionRef::Id(sid)).input_ended(),
+            ErrorKind::LengthOutOfBounds => {
+                let mut part = Reader::bounded(self.full, after_size, self.full.len());
+                let inner = if sid == SectionId::Custom {
+                    // What there is of a custom section is its name and some bytes.
+                    match part.name() {
+                        Ok(name) => Err(DecodeError::new(0, ErrorKind::UnexpectedEnd)
+                            .in_section(SectionRef::Custom(name.to_string()))
+                            .in_field("contents")),
+                        Err(e) => Err(e.in_section(SectionRef::Id(sid)).in_field("name")),
+                    }
+                } else {
+                    self.section(sid, &mut part)
+                        .map_err(|e| e.in_section(SectionRef::Id(sid)))
+                };
+                let e = match inner {
+                    Err(inner) if runs_out(&inner) => e.with_context_of(inner),
+                    _ => e.in_section(SectionRef::Id(sid)),
+                };
+                e.input_ended()
+            }
+            _ => e.in_section(SectionRef::Id(sid)),
+        }
+    }
+
     fn section(&mut self, id: SectionId, s: &mut Reader<'a>) -> Result<()> {
         match id {
             SectionId::Type => self.types(s),
             SectionId::Import => self.imports(s),
             SectionId::Function => {
-                let (n, cap) = s.count()?;
+                let (n, cap) = s.count().field("count")?;
+                let base = self.m.num_imported(ExternKind::Func);
                 self.func_types = Vec::with_capacity(cap);
-                for _ in 0..n {
-                    self.func_types.push(s.u32()?);
+                for i in 0..n {
+                    let t = s.u32().field("type index");
+                    self.func_types
+                        .push(t.entry(EntryKind::Function, index(base, i))?);
                 }
                 Ok(())
             }
             SectionId::Table => self.tables(s),
             SectionId::Memory => {
-                let (n, cap) = s.count()?;
+                let (n, cap) = s.count().field("count")?;
+                let base = self.m.num_imported(ExternKind::Memory);
                 self.m.memories.reserve(cap);
-                for _ in 0..n {
-                    self.m.memories.push(types::memory_type(s, self.acc)?);
+                for i in 0..n {
+                    let ty = types::memory_type(s, self.acc).field("limits");
+                    self.m
+                        .memories
+                        .push(ty.entry(EntryKind::Memory, index(base, i))?);
                 }
                 Ok(())
             }
             SectionId::Tag => {
-                let (n, cap) = s.count()?;
+                let (n, cap) = s.count().field("count")?;
+                let base = self.m.num_imported(ExternKind::Tag);
                 self.m.tags.reserve(cap);
-                for _ in 0..n {
-                    self.m.tags.push(Tag {
-                        type_idx: tag_type(s)?,
-                    });
+                for i in 0..n {
+                    let type_idx = tag_type(s).entry(EntryKind::Tag, index(base, i))?;
+                    self.m.tags.push(Tag { type_idx });
                 }
                 Ok(())
             }
             SectionId::Global => {
-                let (n, cap) = s.count()?;
+                let (n, cap) = s.count().field("count")?;
+                let base = self.m.num_imported(ExternKind::Global);
                 self.m.globals.reserve(cap);
-                for _ in 0..n {
-                    let ty = types::global_type(s, self.acc)?;
-                    let init = self.const_expr(s)?;
+                for i in 0..n {
+                    let at = EntryKind::Global;
+                    let ty = types::global_type(s, self.acc)
+                        .field("type")
+                        .entry(at, index(base, i))?;
+                    let init = self
+                        .const_expr(s)
+                        .field("initializer")
+                        .entry(at, index(base, i))?;
                     self.m.globals.push(Global { ty, init });
                 }
                 Ok(())
             }
             SectionId::Export => self.exports(s),
             SectionId::Start => {
-                self.m.start = Some(s.u32()?);
+                self.m.start = Some(s.u32().field("function index")?);
                 Ok(())
             }
             SectionId::Element => self.elems(s),
             SectionId::DataCount => {
-                self.m.data_count = Some(s.u32()?);
+                self.m.data_count = Some(s.u32().field("count")?);
                 Ok(())
             }
             SectionId::Code => self.code(s),
@@ -171,9 +249,14 @@ impl<'a> Decoder<'a> {
     }
 
     fn custom(&mut self, s: &mut Reader<'a>, place: CustomPlace) -> Result<()> {
-        let name = s.name()?.to_string();
+        let name = s
+            .name()
+            .field("name")
+            .map_err(|e| e.in_section(SectionRef::Id(SectionId::Custom)))?
+            .to_string();
+        let in_custom = |e: DecodeError| e.in_section(SectionRef::Custom(name.clone()));
         let mut payload = s.clone();
-        let raw = s.bytes(s.remaining())?;
+        let raw = s.bytes(s.remaining()).map_err(in_custom)?;
         let mut data = raw.to_vec();
         if name == "name" && !self.seen_name {
             self.seen_name = true;
@@ -191,161 +274,191 @@ impl<'a> Decoder<'a> {
     }
 
     fn types(&mut self, s: &mut Reader<'a>) -> Result<()> {
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
         self.m.types.reserve(cap);
-        for _ in 0..n {
+        for i in 0..n {
             let at = s.pos();
-            let first = s.u8()?;
+            let first = s.u8().entry(EntryKind::Type, i)?;
             if first == 0x4e && self.acc.gc {
-                let (len, _) = s.count()?;
+                let (len, _) = s.count().entry(EntryKind::Type, i)?;
                 let start = self.m.types.len() as u32;
                 for _ in 0..len {
                     let at = s.pos();
-                    let b = s.u8()?;
-                    self.m.types.push(types::sub_type(s, self.acc, b, at)?);
+                    let b = s.u8().entry(EntryKind::Type, i)?;
+                    let ty = types::sub_type(s, self.acc, b, at).entry(EntryKind::Type, i)?;
+                    self.m.types.push(ty);
                 }
                 self.m.rec_groups.push(wtool_ast::RecGroup { start, len });
             } else {
-                self.m.types.push(types::sub_type(s, self.acc, first, at)?);
+                let ty = types::sub_type(s, self.acc, first, at).entry(EntryKind::Type, i)?;
+                self.m.types.push(ty);
             }
         }
         Ok(())
     }
 
     fn imports(&mut self, s: &mut Reader<'a>) -> Result<()> {
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
         self.m.imports.reserve(cap);
-        for _ in 0..n {
-            let module = s.name()?.to_string();
-            let name = s.name()?.to_string();
-            let at = s.pos();
-            let mut exact = false;
-            let desc = match s.u8()? {
-                0x00 => ImportDesc::Func(s.u32()?),
-                0x20 if self.acc.custom_descriptors => {
-                    exact = true;
-                    ImportDesc::Func(s.u32()?)
-                }
-                0x01 => ImportDesc::Table(types::table_type(s, self.acc)?),
-                0x02 => ImportDesc::Memory(types::memory_type(s, self.acc)?),
-                0x03 => ImportDesc::Global(types::global_type(s, self.acc)?),
-                0x04 if self.acc.exceptions => ImportDesc::Tag(tag_type(s)?),
-                _ => return Err(DecodeError::new(at, ErrorKind::MalformedImportKind)),
-            };
-            self.m.imports.push(Import {
-                module,
-                name,
-                desc,
-                exact,
-            });
+        for i in 0..n {
+            let import = self.import(s).entry(EntryKind::Import, i)?;
+            self.m.imports.push(import);
         }
         Ok(())
+    }
+
+    fn import(&self, s: &mut Reader<'a>) -> Result<Import> {
+        let module = s.name().field("module name")?.to_string();
+        let name = s.name().field("field name")?.to_string();
+        let at = s.pos();
+        let mut exact = false;
+        let desc = match s.u8().field("kind")? {
+            0x00 => ImportDesc::Func(s.u32().field("type index")?),
+            0x20 if self.acc.custom_descriptors => {
+                exact = true;
+                ImportDesc::Func(s.u32().field("type index")?)
+            }
+            0x01 => ImportDesc::Table(types::table_type(s, self.acc).field("table type")?),
+            0x02 => ImportDesc::Memory(types::memory_type(s, self.acc).field("limits")?),
+            0x03 => ImportDesc::Global(types::global_type(s, self.acc).field("global type")?),
+            0x04 if self.acc.exceptions => ImportDesc::Tag(tag_type(s)?),
+            _ => return Err(DecodeError::new(at, ErrorKind::MalformedImportKind).in_field("kind")),
+        };
+        Ok(Import {
+            module,
+            name,
+            desc,
+            exact,
+        })
     }
 
     fn tables(&mut self, s: &mut Reader<'a>) -> Result<()> {
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
+        let base = self.m.num_imported(ExternKind::Table);
         self.m.tables.reserve(cap);
-        for _ in 0..n {
-            if self.acc.typed_refs && s.peek() == Some(0x40) {
-                s.u8()?;
-                let at = s.pos();
-                if s.u8()? != 0 {
-                    return Err(DecodeError::new(at, ErrorKind::MalformedTable));
-                }
-                let ty = types::table_type(s, self.acc)?;
-                let init = Some(self.const_expr(s)?);
-                self.m.tables.push(Table { ty, init });
-            } else {
-                let ty = types::table_type(s, self.acc)?;
-                self.m.tables.push(Table { ty, init: None });
-            }
+        for i in 0..n {
+            let table = self.table(s).entry(EntryKind::Table, index(base, i))?;
+            self.m.tables.push(table);
         }
         Ok(())
+    }
+
+    fn table(&self, s: &mut Reader<'a>) -> Result<Table> {
+        if self.acc.typed_refs && s.peek() == Some(0x40) {
+            s.u8()?;
+            let at = s.pos();
+            if s.u8().field("table type")? != 0 {
+                return Err(DecodeError::new(at, ErrorKind::MalformedTable).in_field("table type"));
+            }
+            let ty = types::table_type(s, self.acc).field("table type")?;
+            let init = Some(self.const_expr(s).field("initializer")?);
+            Ok(Table { ty, init })
+        } else {
+            let ty = types::table_type(s, self.acc).field("table type")?;
+            Ok(Table { ty, init: None })
+        }
     }
 
     fn exports(&mut self, s: &mut Reader<'a>) -> Result<()> {
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
         self.m.exports.reserve(cap);
-        for _ in 0..n {
-            let name = s.name()?.to_string();
-            let at = s.pos();
-            let kind = match s.u8()? {
-                0x00 => ExternKind::Func,
-                0x01 => ExternKind::Table,
-                0x02 => ExternKind::Memory,
-                0x03 => ExternKind::Global,
-                0x04 if self.acc.exceptions => ExternKind::Tag,
-                _ => return Err(DecodeError::new(at, ErrorKind::MalformedExportKind)),
-            };
-            let index = s.u32()?;
-            self.m.exports.push(Export { name, kind, index });
+        for i in 0..n {
+            let export = self.export(s).entry(EntryKind::Export, i)?;
+            self.m.exports.push(export);
         }
         Ok(())
     }
 
+    fn export(&self, s: &mut Reader<'a>) -> Result<Export> {
+        let name = s.name().field("name")?.to_string();
+        let at = s.pos();
+        let kind = match s.u8().field("kind")? {
+            0x00 => ExternKind::Func,
+            0x01 => ExternKind::Table,
+            0x02 => ExternKind::Memory,
+            0x03 => ExternKind::Global,
+            0x04 if self.acc.exceptions => ExternKind::Tag,
+            _ => return Err(DecodeError::new(at, ErrorKind::MalformedExportKind).in_field("kind")),
+        };
+        let index = s.u32().field("index")?;
+        Ok(Export { name, kind, index })
+    }
+
     fn elems(&mut self, s: &mut Reader<'a>) -> Result<()> {
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
         self.m.elems.reserve(cap);
-        for _ in 0..n {
-            let at = s.pos();
-            let flags = s.u32()?;
-            if flags > 7 {
-                return Err(DecodeError::new(at, ErrorKind::MalformedElemFlags));
-            }
-            // Bit 0: passive or declarative; bit 1: explicit table (active) or
-            // declarative (otherwise); bit 2: expressions instead of indices.
-            let mode = if flags & 1 == 0 {
-                let table = if flags & 2 != 0 { s.u32()? } else { 0 };
-                ElemMode::Active {
-                    table,
-                    offset: self.const_expr(s)?,
-                }
-            } else if flags & 2 != 0 {
-                ElemMode::Declarative
-            } else {
-                ElemMode::Passive
-            };
-            let has_type = flags & 3 != 0;
-            let exprs = flags & 4 != 0;
-            let ty = if !has_type {
-                RefType::FUNCREF
-            } else if exprs {
-                types::ref_type(s, self.acc)?
-            } else {
-                let at = s.pos();
-                if s.u8()? != 0 {
-                    return Err(DecodeError::new(at, ErrorKind::MalformedElemKind));
-                }
-                RefType::FUNCREF
-            };
-            let (count, cap) = s.count()?;
-            let items = if exprs {
-                let mut v = Vec::with_capacity(cap);
-                for _ in 0..count {
-                    v.push(self.const_expr(s)?);
-                }
-                ElemItems::Exprs(v)
-            } else {
-                let mut v = Vec::with_capacity(cap);
-                for _ in 0..count {
-                    v.push(s.u32()?);
-                }
-                ElemItems::Funcs(v)
-            };
-            let explicit_index = flags & 3 == 2;
-            self.m.elems.push(ElemSegment {
-                ty,
-                mode,
-                items,
-                explicit_index,
-            });
+        for i in 0..n {
+            let seg = self.elem(s).entry(EntryKind::Element, i)?;
+            self.m.elems.push(seg);
         }
         Ok(())
+    }
+
+    fn elem(&self, s: &mut Reader<'a>) -> Result<ElemSegment> {
+        let at = s.pos();
+        let flags = s.u32().field("flags")?;
+        if flags > 7 {
+            return Err(DecodeError::new(at, ErrorKind::MalformedElemFlags).in_field("flags"));
+        }
+        // Bit 0: passive or declarative; bit 1: explicit table (active) or
+        // declarative (otherwise); bit 2: expressions instead of indices.
+        let mode = if flags & 1 == 0 {
+            let table = if flags & 2 != 0 {
+                s.u32().field("table index")?
+            } else {
+                0
+            };
+            ElemMode::Active {
+                table,
+                offset: self.const_expr(s).field("offset")?,
+            }
+        } else if flags & 2 != 0 {
+            ElemMode::Declarative
+        } else {
+            ElemMode::Passive
+        };
+        let has_type = flags & 3 != 0;
+        let exprs = flags & 4 != 0;
+        let ty = if !has_type {
+            RefType::FUNCREF
+        } else if exprs {
+            types::ref_type(s, self.acc).field("element type")?
+        } else {
+            let at = s.pos();
+            if s.u8().field("element kind")? != 0 {
+                return Err(
+                    DecodeError::new(at, ErrorKind::MalformedElemKind).in_field("element kind")
+                );
+            }
+            RefType::FUNCREF
+        };
+        let (count, cap) = s.count().field("count")?;
+        let items = if exprs {
+            let mut v = Vec::with_capacity(cap);
+            for _ in 0..count {
+                v.push(self.const_expr(s).field("items")?);
+            }
+            ElemItems::Exprs(v)
+        } else {
+            let mut v = Vec::with_capacity(cap);
+            for _ in 0..count {
+                v.push(s.u32().field("function indices")?);
+            }
+            ElemItems::Funcs(v)
+        };
+        let explicit_index = flags & 3 == 2;
+        Ok(ElemSegment {
+            ty,
+            mode,
+            items,
+            explicit_index,
+        })
     }
 
     fn code(&mut self, s: &mut Reader<'a>) -> Result<()> {
         self.code_at = Some(s.pos());
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
+        let base = self.m.num_imported(ExternKind::Func);
         let cx = CodeCtx {
             acc: self.acc,
             has_data_count: self.m.data_count.is_some(),
@@ -358,10 +471,14 @@ impl<'a> Decoder<'a> {
             // A count mismatch is reported after all sections, as the spec
             // orders its checks; until then a missing type index reads as 0.
             let type_idx = self.func_types.get(i).copied().unwrap_or(0);
+            let func = EntryKind::Function;
+            let at = index(base, i as u32);
             let offset = s.pos();
-            let size = s.len32()?;
-            let mut body = s.sub(size)?;
-            let locals = code::locals(&mut body, self.acc)?;
+            let size = s.len32().field("body").entry(func, at)?;
+            let mut body = s.sub(size).field("body").entry(func, at)?;
+            let locals = code::locals(&mut body, self.acc)
+                .field("locals")
+                .entry(func, at)?;
             let expr = if self.lazy {
                 self.bodies.push(code::BodyRange {
                     defined_index: i as u32,
@@ -370,9 +487,13 @@ impl<'a> Decoder<'a> {
                 });
                 wtool_ast::Expr::default()
             } else {
-                let expr = code::decode_body_expr(&mut body, cx, &mut self.scratch)?;
+                let expr = code::decode_body_expr(&mut body, cx, &mut self.scratch)
+                    .field("body")
+                    .entry(func, at)?;
                 if !body.at_end() {
-                    return Err(DecodeError::new(body.pos(), ErrorKind::SectionSizeMismatch));
+                    return Err(DecodeError::new(body.pos(), ErrorKind::SectionSizeMismatch)
+                        .in_field("body")
+                        .in_entry(func, at));
                 }
                 expr
             };
@@ -389,61 +510,75 @@ impl<'a> Decoder<'a> {
 
     fn datas(&mut self, s: &mut Reader<'a>) -> Result<()> {
         let at = s.pos();
-        let (n, cap) = s.count()?;
+        let (n, cap) = s.count().field("count")?;
         if let Some(c) = self.m.data_count {
             if c != n {
-                return Err(DecodeError::new(at, ErrorKind::DataCountMismatch));
+                return Err(DecodeError::new(at, ErrorKind::DataCountMismatch).in_field("count"));
             }
         }
         self.seen_data = true;
         self.m.datas.reserve(cap);
-        for _ in 0..n {
-            let at = s.pos();
-            let flags = s.u32()?;
-            let (mode, explicit_index) = match flags {
-                0 => (
-                    DataMode::Active {
-                        memory: 0,
-                        offset: self.const_expr(s)?,
-                    },
-                    false,
-                ),
-                1 => (DataMode::Passive, false),
-                2 => {
-                    let memory = s.u32()?;
-                    // Only memory 0 has a shorter form (flag 0) to remember.
-                    (
-                        DataMode::Active {
-                            memory,
-                            offset: self.const_expr(s)?,
-                        },
-                        memory == 0,
-                    )
-                }
-                _ => return Err(DecodeError::new(at, ErrorKind::MalformedDataFlags)),
-            };
-            // Not `len32`: the testsuite reports a short segment as an
-            // unexpected end, not as an out-of-bounds length.
-            let len = s.u32()? as usize;
-            let data = s.bytes(len)?.to_vec();
-            self.m.datas.push(DataSegment {
-                mode,
-                data,
-                explicit_index,
-            });
+        for i in 0..n {
+            let seg = self.data(s).entry(EntryKind::Data, i)?;
+            self.m.datas.push(seg);
         }
         Ok(())
+    }
+
+    fn data(&self, s: &mut Reader<'a>) -> Result<DataSegment> {
+        let at = s.pos();
+        let flags = s.u32().field("flags")?;
+        let (mode, explicit_index) = match flags {
+            0 => (
+                DataMode::Active {
+                    memory: 0,
+                    offset: self.const_expr(s).field("offset")?,
+                },
+                false,
+            ),
+            1 => (DataMode::Passive, false),
+            2 => {
+                let memory = s.u32().field("memory index")?;
+                // Only memory 0 has a shorter form (flag 0) to remember.
+                (
+                    DataMode::Active {
+                        memory,
+                        offset: self.const_expr(s).field("offset")?,
+                    },
+                    memory == 0,
+                )
+            }
+            _ => return Err(DecodeError::new(at, ErrorKind::MalformedDataFlags).in_field("flags")),
+        };
+        // Not `len32`: the testsuite reports a short segment as an
+        // unexpected end, not as an out-of-bounds length.
+        let len = s.u32().field("size")? as usize;
+        let data = s.bytes(len).field("bytes")?.to_vec();
+        Ok(DataSegment {
+            mode,
+            data,
+            explicit_index,
+        })
     }
 
     fn finish(self) -> Result<(Module, Vec<code::BodyRange>)> {
         let end = self.full.len();
         if self.func_types.len() != self.m.funcs.len() {
             let at = self.code_at.unwrap_or(end);
-            return Err(DecodeError::new(at, ErrorKind::FuncCodeMismatch));
+            let section = if self.code_at.is_some() {
+                SectionId::Code
+            } else {
+                SectionId::Function
+            };
+            return Err(DecodeError::new(at, ErrorKind::FuncCodeMismatch)
+                .in_section(SectionRef::Id(section))
+                .in_field("count"));
         }
         if let Some(c) = self.m.data_count {
             if !self.seen_data && c != 0 {
-                return Err(DecodeError::new(end, ErrorKind::DataCountMismatch));
+                return Err(DecodeError::new(end, ErrorKind::DataCountMismatch)
+                    .in_section(SectionRef::Id(SectionId::DataCount))
+                    .in_field("count"));
             }
         }
         Ok((self.m, self.bodies))
@@ -452,8 +587,67 @@ impl<'a> Decoder<'a> {
 
 fn tag_type(s: &mut Reader<'_>) -> Result<u32> {
     let at = s.pos();
-    if s.u8()? != 0 {
-        return Err(DecodeError::new(at, ErrorKind::MalformedTagAttribute));
+    if s.u8().field("attribute")? != 0 {
+        return Err(DecodeError::new(at, ErrorKind::MalformedTagAttribute).in_field("attribute"));
     }
-    s.u32()
+    s.u32().field("type index")
+}
+
+/// Whether an error is the input running out (rather than a bad byte).
+fn runs_out(e: &DecodeError) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::UnexpectedEnd | ErrorKind::UnexpectedEndOfSection | ErrorKind::LengthOutOfBounds
+    )
+}
+
+/// Reads the header and the section headers only (id, size, and a custom
+/// section's name), as tools that move whole sections need (strip): the
+/// section contents are not decoded, so a module whose bodies are
+/// malformed can still be taken apart.
+pub(crate) fn read_sections(bytes: &[u8]) -> Result<Vec<(SectionInfo, Option<String>)>> {
+    let mut r = Reader::new(bytes);
+    let header = |e: DecodeError, field| e.in_section(SectionRef::Header).in_field(field);
+    if r.bytes(4).map_err(|e| header(e, "magic").input_ended())? != b"\0asm" {
+        return Err(header(DecodeError::new(0, ErrorKind::BadMagic), "magic"));
+    }
+    if r.bytes(4).map_err(|e| header(e, "version").input_ended())? != [1, 0, 0, 0] {
+        return Err(header(
+            DecodeError::new(4, ErrorKind::BadVersion),
+            "version",
+        ));
+    }
+    let mut out = Vec::new();
+    while !r.at_end() {
+        let offset = r.pos();
+        let id = r.u8()?;
+        let section = |e: DecodeError| match SectionId::from_u8(id) {
+            Some(s) => e.in_section(SectionRef::Id(s)),
+            None => e,
+        };
+        let size = r
+            .len32()
+            .map_err(|e| section(e.in_field("section size")).input_ended())?;
+        let payload_offset = r.pos();
+        let mut s = r.sub(size)?;
+        let name = if id == 0 {
+            Some(
+                s.name()
+                    .map_err(|e| section(e.in_field("name")))?
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        out.push((
+            SectionInfo {
+                id,
+                offset: offset as u32,
+                payload_offset: payload_offset as u32,
+                size: size as u32,
+            },
+            name,
+        ));
+    }
+    Ok(out)
 }

@@ -5,7 +5,7 @@ use wtool_ast::{
     RefType, StorageType, SubType, TableType, TypeDef, ValType,
 };
 
-use crate::error::{ErrorKind, Result};
+use crate::error::{Context, ErrorKind, Result};
 use crate::reader::Reader;
 
 /// What the decoder accepts beyond WebAssembly 2.0, derived once from [`Features`].
@@ -285,8 +285,8 @@ fn val_types(r: &mut Reader<'_>, acc: Accept) -> Result<Vec<ValType>> {
 fn composite_type(r: &mut Reader<'_>, acc: Accept, form: u8, at: usize) -> Result<CompositeType> {
     Ok(match form {
         0x60 => {
-            let params = val_types(r, acc)?;
-            let results = val_types(r, acc)?;
+            let params = val_types(r, acc).field("parameters")?;
+            let results = val_types(r, acc).field("results")?;
             CompositeType::Func(FuncType::new(params, results))
         }
         0x5f if acc.gc => {
@@ -299,8 +299,14 @@ fn composite_type(r: &mut Reader<'_>, acc: Accept, form: u8, at: usize) -> Resul
         }
         0x5e if acc.gc => CompositeType::Array(field_type(r, acc)?),
         // The form is a signed 7-bit LEB128 in the spec's grammar.
-        b if b & 0x80 != 0 => return Err(r.err(at + 1, ErrorKind::IntegerTooLong)),
-        _ => return Err(r.err(at, ErrorKind::MalformedDefinitionType)),
+        b if b & 0x80 != 0 => {
+            return Err(r.err(at + 1, ErrorKind::IntegerTooLong).in_field("form"))
+        }
+        _ => {
+            return Err(r
+                .err(at, ErrorKind::MalformedDefinitionType)
+                .in_field("form"))
+        }
     })
 }
 

@@ -14,4 +14,5 @@ pub mod reorder_functions;
 pub mod simplify_branches;
 pub mod simplify_locals;
 pub mod strip_custom;
+pub mod strip_sections;
 pub mod vacuum;

@@ -1,0 +1,2 @@
+(module
+  (memory (export "mem") 1 1 shared))
