@@ -11,8 +11,12 @@
 //!   binaryen's `wasm-opt -Oz` (when installed: `apt-get install binaryen`) on
 //!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
 //!   that wtool achieves.
+//! - `fuzz TARGET|all [--seconds N] [--jobs J]`: a cargo-fuzz campaign on
+//!   `fuzz/` (see `fuzz.rs` and `fuzz/README.md`).
 //!
 //! The committed fixtures never need clang: tests only read them.
+
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -35,6 +39,13 @@ const C_FIXTURES: &[(&str, &str, &[&str])] = &[
         &["-O2", "-mexec-model=reactor"],
     ),
     ("c/hello.c", "hello.wasm", &["-O2"]),
+    // Auto-vectorised: real SIMD code for the interpreter, optimizer and
+    // mutation tests.
+    (
+        "c/kernels.c",
+        "kernels-simd.wasm",
+        &["-O3", "-msimd128", "-mexec-model=reactor"],
+    ),
     // -fwrapv: the generated code overflows signed integers on purpose.
     ("c/big.c", "big.wasm", &["-O2", "-fwrapv", "-w", "-lm"]),
     // -O0 builds: what the optimizer benchmark (`bench-opt`) shrinks. big-O0
@@ -57,9 +68,10 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures(args.iter().any(|a| a == "--check")),
         Some("bench") => bench(),
         Some("bench-opt") => bench_opt(),
+        Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask fixtures [--check] | cargo xtask bench | cargo xtask bench-opt"
+                "usage: cargo xtask fixtures [--check] | bench | bench-opt | fuzz TARGET [--seconds N]"
             );
             return ExitCode::from(2);
         }
