@@ -19,9 +19,23 @@ fuzz_target!(|data: &[u8]| {
     ) else {
         return;
     };
-    let Ok(module) = wtool_binary::decode_with_features(&bytes, wtool_features()) else {
+    let Ok(mut module) = wtool_binary::decode_with_features(&bytes, wtool_features()) else {
         return;
     };
+    // The binary may split a run of same-typed locals into several groups,
+    // which print as `(local i32) (local i32)`; the text format does not
+    // keep that split (our parser, like wat, makes one group). Merge first
+    // so the fixpoint is about everything else.
+    for f in &mut module.funcs {
+        let mut merged: Vec<wtool_ast::LocalGroup> = Vec::new();
+        for g in f.locals.iter().filter(|g| g.count > 0) {
+            match merged.last_mut() {
+                Some(last) if last.ty == g.ty => last.count += g.count,
+                _ => merged.push(*g),
+            }
+        }
+        f.locals = merged;
+    }
     let opts = PrintOptions {
         fold: mode & 2 == 2,
         names: mode & 4 == 0,
