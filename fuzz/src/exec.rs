@@ -11,7 +11,7 @@
 use wtool_interp::{Config, Extern, Imports, Store, TrapKind, Value};
 
 /// Fuel for one whole run (both engines).
-pub const FUEL: u64 = 100_000;
+pub const FUEL: u64 = 10_000;
 /// The most bytes one memory may take, in both engines.
 pub const MEMORY_LIMIT: u64 = 16 << 20;
 /// The most elements one table may hold, in both engines.
