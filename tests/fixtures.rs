@@ -42,6 +42,7 @@ fn clang_fixtures_have_their_source() {
     for (wasm, source) in [
         ("big.wasm", "c/big.c"),
         ("kernels.wasm", "c/kernels.c"),
+        ("kernels-simd.wasm", "c/kernels.c"),
         ("hello.wasm", "c/hello.c"),
     ] {
         assert!(fixtures().join(wasm).is_file(), "{wasm}");

@@ -59,6 +59,16 @@ pub struct Args {
     /// Limit execution: each call and loop iteration costs one unit
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
+    /// Largest size of any one linear memory, in bytes or with a K/M/G suffix (KiB, MiB, GiB); past it
+    /// memory.grow returns -1, and a module whose memory needs more at the start does not run
+    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+    max_memory: u64,
+    /// Most elements of any one table; past it table.grow returns -1, and a module whose table needs more at the start does not run
+    #[arg(long, value_name = "N", default_value_t = wtool_interp::table::MAX_TABLE)]
+    max_table_elements: u64,
+    /// Deepest nesting of wasm calls; deeper traps with "call stack exhausted"
+    #[arg(long, value_name = "N", default_value_t = Config::default().max_call_depth, value_parser = clap::value_parser!(u32).range(1..))]
+    max_stack: u32,
     /// Preopen host directory HOST for a WASI program, seen as GUEST (default: HOST)
     #[arg(short = 'd', long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
@@ -173,6 +183,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
 
     let mut store = Store::with_config(Config {
         fuel: args.fuel,
+        max_memory_bytes: args.max_memory,
+        max_table_elements: args.max_table_elements,
+        max_call_depth: args.max_stack,
         ..Config::default()
     });
     store.set_fuel(args.fuel);
@@ -221,6 +234,18 @@ pub fn run(args: Args) -> Result<(), CliError> {
             },
         },
         Err(InstantiateError::Trap(t)) => Err(trap(t, &input)),
+        // Exit 1 like any module that cannot run, with the flag to change.
+        Err(e @ InstantiateError::Limit { what, .. }) => Err(CliError::WithTrailer(
+            Box::new(CliError::Plain(format!("{}: {e}", input.name))),
+            format!(
+                "  hint: raise the limit with `{}`\n",
+                if what == "memory" {
+                    "--max-memory SIZE"
+                } else {
+                    "--max-table-elements N"
+                }
+            ),
+        )),
         Err(e) => Err(CliError::Plain(format!("{}: {e}", input.name))),
     };
     // The WASI streams flush when the context goes away, before any exit.
@@ -509,4 +534,44 @@ fn backtrace(t: &Trap, at: impl Fn(u32) -> String) -> String {
         i += run;
     }
     s
+}
+
+/// A byte count for `--max-memory`: digits, optionally followed by `K`, `M`,
+/// `G` or `T` (binary units; `KiB`, `MiB`, `GiB`, `TiB` and `KB`… spell the same).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(digits);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 65536, 64KiB, 512MiB, 4GiB)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("`{s}`: unknown unit `{unit}` (use K, M, G or T)")),
+    };
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("64KiB"), Ok(65536));
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("4GiB"), Ok(1 << 32));
+        assert_eq!(parse_size("1tb"), Ok(1 << 40));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999999999999").is_err());
+        assert!(parse_size("20000000T").is_err());
+    }
 }

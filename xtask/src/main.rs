@@ -11,11 +11,14 @@
 //!   binaryen's `wasm-opt -Oz` (when installed: `apt-get install binaryen`) on
 //!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
 //!   that wtool achieves.
+//! - `fuzz TARGET|all [--seconds N] [--jobs J]`: a cargo-fuzz campaign on
+//!   `fuzz/` (see `fuzz.rs` and `fuzz/README.md`).
 //!
 //! - `gen [--check]`: generate code from the instruction table (see `gen/mod.rs`).
 //!
 //! The committed fixtures never need clang: tests only read them.
 
+mod fuzz;
 mod gen;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +42,13 @@ const C_FIXTURES: &[(&str, &str, &[&str])] = &[
         &["-O2", "-mexec-model=reactor"],
     ),
     ("c/hello.c", "hello.wasm", &["-O2"]),
+    // Auto-vectorised: real SIMD code for the interpreter, optimizer and
+    // mutation tests.
+    (
+        "c/kernels.c",
+        "kernels-simd.wasm",
+        &["-O3", "-msimd128", "-mexec-model=reactor"],
+    ),
     // -fwrapv: the generated code overflows signed integers on purpose.
     ("c/big.c", "big.wasm", &["-O2", "-fwrapv", "-w", "-lm"]),
     // -O0 builds: what the optimizer benchmark (`bench-opt`) shrinks. big-O0
@@ -62,8 +72,11 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("bench-opt") => bench_opt(),
         Some("gen") => gen::run(&root(), args.iter().any(|a| a == "--check")),
+        Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt");
+            eprintln!(
+                "usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt | fuzz TARGET [--seconds N]"
+            );
             return ExitCode::from(2);
         }
     };

@@ -175,7 +175,9 @@ const BUDGET: u32 = 256;
 /// success its results are at `stack[0..]`.
 fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<(), Trap> {
     let limit = (store.config.max_stack_slots as usize).min(STACK_SLOTS);
-    let max_depth = store.config.max_call_depth as usize;
+    // Frames are pushed per call made; the entry function has none, so
+    // `max_call_depth` nested functions need one fewer.
+    let max_depth = (store.config.max_call_depth as usize).saturating_sub(1);
     let Some(FuncInst::Wasm(w)) = store.funcs.get(func as usize) else {
         return Err(Trap::host("not a wasm function"));
     };
@@ -273,7 +275,7 @@ pub(crate) fn stack_op(
     macro_rules! mem {
         ($m:expr) => {
             match store.mems.get_mut($m as usize) {
-                Some(m) => &mut m.data,
+                Some(m) => m.bytes_mut(),
                 None => trap!(TrapKind::MemoryOutOfBounds),
             }
         };
@@ -383,7 +385,8 @@ pub(crate) fn stack_op(
             let r = store
                 .mems
                 .get_mut(m as usize)
-                .map_or(u32::MAX, |m| m.grow(n));
+                .and_then(|m| m.grow(n.into()))
+                .map_or(u32::MAX, |old| old as u32);
             stack[(sp - 1) & M] = r as u64;
         }
         Ins::MemoryFill(m) => {
@@ -667,8 +670,8 @@ fn table_init(store: &mut Store, table: u32, elem: u32, d: usize, s: usize, n: u
 
 fn memory_copy(store: &mut Store, dst: u32, src: u32, d: usize, s: usize, n: usize) -> bool {
     let (Some(sl), Some(dl)) = (
-        store.mems.get(src as usize).map(|m| m.data.len()),
-        store.mems.get(dst as usize).map(|m| m.data.len()),
+        store.mems.get(src as usize).map(|m| m.len()),
+        store.mems.get(dst as usize).map(|m| m.len()),
     ) else {
         return false;
     };
@@ -676,10 +679,12 @@ fn memory_copy(store: &mut Store, dst: u32, src: u32, d: usize, s: usize, n: usi
         return false;
     }
     if dst == src {
-        store.mems[dst as usize].data.copy_within(s..s + n, d);
+        store.mems[dst as usize]
+            .bytes_mut()
+            .copy_within(s..s + n, d);
     } else {
-        let tmp: Vec<u8> = store.mems[src as usize].data[s..s + n].to_vec();
-        store.mems[dst as usize].data[d..d + n].copy_from_slice(&tmp);
+        let tmp: Vec<u8> = store.mems[src as usize].bytes()[s..s + n].to_vec();
+        store.mems[dst as usize].bytes_mut()[d..d + n].copy_from_slice(&tmp);
     }
     true
 }
@@ -694,7 +699,7 @@ fn memory_init(store: &mut Store, mem: u32, data: u32, d: usize, s: usize, n: us
     let Some(m) = store.mems.get_mut(mem as usize) else {
         return false;
     };
-    match d.checked_add(n).and_then(|e| m.data.get_mut(d..e)) {
+    match d.checked_add(n).and_then(|e| m.bytes_mut().get_mut(d..e)) {
         Some(dst) => {
             dst.copy_from_slice(src);
             true

@@ -126,7 +126,7 @@ impl Cx<'_> {
     /// between, so the cache is current whenever they read it.
     pub(crate) fn refresh_mem(&mut self) {
         (self.mem_base, self.mem_len) = match self.store.mems.get_mut(self.mem0) {
-            Some(m) => (m.data.as_mut_ptr(), m.data.len()),
+            Some(m) => (m.base_ptr(), m.len()),
             None => (std::ptr::null_mut(), 0),
         };
     }

@@ -12,6 +12,7 @@ use wtool_ast::{
 
 use crate::compile::{compile_func, CompileError};
 use crate::exec;
+use crate::memory::{MemInst, MemoryError};
 use crate::store::{
     Extern, FuncInst, GlobalAddr, InstanceData, InstanceId, MemAddr, Store, TableAddr, WasmFunc,
 };
@@ -74,6 +75,19 @@ pub enum InstantiateError {
     Compile(CompileError),
     /// A memory or table could not be allocated.
     Resource(String),
+    /// A memory or table needs more than the store's limit allows
+    /// ([`Config::max_memory_bytes`](crate::Config),
+    /// [`Config::max_table_elements`](crate::Config)).
+    Limit {
+        /// `"memory"` or `"table"`.
+        what: &'static str,
+        /// Its index in the module.
+        index: u32,
+        /// What its minimum size needs (bytes or elements).
+        needed: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// Segment initialisation or the start function trapped
     /// (`assert_uninstantiable`); effects on shared state persist.
     Trap(Trap),
@@ -89,6 +103,26 @@ impl fmt::Display for InstantiateError {
             } => write!(f, "{message}: {module}.{name}"),
             InstantiateError::Compile(e) => write!(f, "compile error: {e}"),
             InstantiateError::Resource(m) => f.write_str(m),
+            InstantiateError::Limit {
+                what: "memory",
+                index,
+                needed,
+                limit,
+            } => write!(
+                f,
+                "memory {index} needs {} at instantiation, more than the memory limit of {}",
+                crate::memory::format_bytes(*needed),
+                crate::memory::format_bytes(*limit)
+            ),
+            InstantiateError::Limit {
+                what,
+                index,
+                needed,
+                limit,
+            } => write!(
+                f,
+                "{what} {index} needs {needed} elements at instantiation, more than the limit of {limit}"
+            ),
             InstantiateError::Trap(t) => write!(f, "{t}"),
         }
     }
@@ -182,22 +216,38 @@ impl Store {
             d.globals.push(self.globals.len() as u32 - 1);
         }
         // 4. Tables and memories.
-        for t in &module.tables {
+        let imported_tables = d.tables.len() as u32;
+        for (i, t) in module.tables.iter().enumerate() {
             let init = match &t.init {
                 Some(e) => self.eval_const(e, &d)?.0,
                 None => NULL_REF,
             };
-            if t.ty.limits.min > crate::table::MAX_TABLE {
-                return Err(InstantiateError::Resource("table too large".into()));
-            }
-            self.tables.push(TableInst::new(t.ty, init));
+            let limit = self.config.max_table_elements;
+            let table = TableInst::new(t.ty, init, limit).ok_or(InstantiateError::Limit {
+                what: "table",
+                index: imported_tables + i as u32,
+                needed: t.ty.limits.min,
+                limit,
+            })?;
+            self.tables.push(table);
             d.tables.push(self.tables.len() as u32 - 1);
         }
-        for m in &module.memories {
-            let a = self
-                .add_memory(*m)
-                .ok_or_else(|| InstantiateError::Resource("memory too large".into()))?;
-            d.mems.push(a.0);
+        let imported_mems = d.mems.len() as u32;
+        for (i, m) in module.memories.iter().enumerate() {
+            let mem = MemInst::new(*m, self.config.max_memory_bytes).map_err(|e| match e {
+                MemoryError::OverLimit { needed, limit } => InstantiateError::Limit {
+                    what: "memory",
+                    index: imported_mems + i as u32,
+                    needed,
+                    limit,
+                },
+                other => InstantiateError::Resource(format!(
+                    "memory {}: {other}",
+                    imported_mems + i as u32
+                )),
+            })?;
+            self.mems.push(mem);
+            d.mems.push(self.mems.len() as u32 - 1);
         }
         // 5. Element and data instances.
         for e in &module.elems {
@@ -353,7 +403,7 @@ impl Store {
                 let m = &mut self.mems[ma as usize];
                 match off
                     .checked_add(bytes.len())
-                    .and_then(|end| m.data.get_mut(off..end))
+                    .and_then(|end| m.bytes_mut().get_mut(off..end))
                 {
                     Some(dst) => dst.copy_from_slice(&bytes),
                     None => {

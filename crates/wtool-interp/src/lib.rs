@@ -46,6 +46,7 @@ mod ins;
 mod instance;
 pub mod memory;
 mod numeric;
+mod region;
 mod store;
 pub mod table;
 mod trap;

@@ -147,6 +147,14 @@ pub struct Config {
     /// unit, and running out traps. Metering is compiled into the code of
     /// modules instantiated while fuel is set.
     pub fuel: Option<u64>,
+    /// The most bytes any one linear memory may take: instantiating a memory
+    /// whose minimum is larger fails, and `memory.grow` past it returns -1.
+    /// Address space for this much is reserved per memory; pages are
+    /// committed only when touched.
+    pub max_memory_bytes: u64,
+    /// The most elements any one table may hold (instantiation fails above
+    /// it, `table.grow` past it returns -1).
+    pub max_table_elements: u64,
 }
 
 impl Default for Config {
@@ -155,6 +163,8 @@ impl Default for Config {
             max_call_depth: 20_000,
             max_stack_slots: 1 << 20,
             fuel: None,
+            max_memory_bytes: crate::memory::DEFAULT_MAX_MEMORY_BYTES,
+            max_table_elements: crate::table::MAX_TABLE,
         }
     }
 }
@@ -274,15 +284,18 @@ impl Store {
         FuncAddr(self.funcs.len() as u32 - 1)
     }
 
-    /// Adds a table of type `ty` filled with `init` (a reference value).
-    pub fn add_table(&mut self, ty: TableType, init: Value) -> TableAddr {
-        self.tables.push(TableInst::new(ty, init.lo_slot()));
-        TableAddr(self.tables.len() as u32 - 1)
+    /// Adds a table of type `ty` filled with `init` (a reference value);
+    /// `None` if its minimum is over the table limit.
+    pub fn add_table(&mut self, ty: TableType, init: Value) -> Option<TableAddr> {
+        let t = TableInst::new(ty, init.lo_slot(), self.config.max_table_elements)?;
+        self.tables.push(t);
+        Some(TableAddr(self.tables.len() as u32 - 1))
     }
 
-    /// Adds a zeroed memory of type `ty`; `None` if it cannot be allocated.
+    /// Adds a zeroed memory of type `ty`; `None` if it is over the memory
+    /// limit or cannot be allocated.
     pub fn add_memory(&mut self, ty: MemoryType) -> Option<MemAddr> {
-        let m = MemInst::new(ty)?;
+        let m = MemInst::new(ty, self.config.max_memory_bytes).ok()?;
         self.mems.push(m);
         Some(MemAddr(self.mems.len() as u32 - 1))
     }
@@ -338,14 +351,12 @@ impl Store {
 
     /// A memory's bytes.
     pub fn memory_data(&self, m: MemAddr) -> Option<&[u8]> {
-        self.mems.get(m.0 as usize).map(|m| m.data.as_slice())
+        self.mems.get(m.0 as usize).map(|m| m.bytes())
     }
 
     /// A memory's bytes, writable.
     pub fn memory_data_mut(&mut self, m: MemAddr) -> Option<&mut [u8]> {
-        self.mems
-            .get_mut(m.0 as usize)
-            .map(|m| m.data.as_mut_slice())
+        self.mems.get_mut(m.0 as usize).map(|m| m.bytes_mut())
     }
 
     /// A table element.

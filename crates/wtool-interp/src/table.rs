@@ -2,7 +2,7 @@
 
 use wtool_ast::{Limits, TableType};
 
-/// The largest table this interpreter allocates (elements).
+/// The default limit on one table's size in elements (8 bytes each: 80 MB).
 pub const MAX_TABLE: u64 = 10_000_000;
 
 /// A table instance: reference slots.
@@ -10,16 +10,29 @@ pub const MAX_TABLE: u64 = 10_000_000;
 pub(crate) struct TableInst {
     pub ty: TableType,
     pub elems: Vec<u64>,
+    /// The most elements `grow` may reach (type, index space and limit).
+    max: u64,
 }
 
 impl TableInst {
-    /// A table of `ty.limits.min` copies of `init`.
-    pub fn new(ty: TableType, init: u64) -> TableInst {
-        let n = ty.limits.min.min(MAX_TABLE) as usize;
-        TableInst {
-            ty,
-            elems: vec![init; n],
+    /// A table of `ty.limits.min` copies of `init` that may grow to its
+    /// declared maximum, its index space or `limit` elements, whichever is
+    /// least; `None` if the minimum is over `limit`.
+    pub fn new(ty: TableType, init: u64, limit: u64) -> Option<TableInst> {
+        let space = if ty.index64 {
+            u64::MAX
+        } else {
+            u32::MAX as u64
+        };
+        let max = ty.limits.max.unwrap_or(space).min(space).min(limit);
+        if ty.limits.min > max {
+            return None;
         }
+        let n = usize::try_from(ty.limits.min).ok()?;
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(n).ok()?;
+        elems.resize(n, init);
+        Some(TableInst { ty, elems, max })
     }
 
     /// The type with the current size as minimum.
@@ -37,16 +50,35 @@ impl TableInst {
     pub fn grow(&mut self, delta: u32, init: u64) -> u32 {
         let old = self.elems.len() as u64;
         let new = old + delta as u64;
-        let max = self
-            .ty
-            .limits
-            .max
-            .unwrap_or(u32::MAX as u64)
-            .min(u32::MAX as u64);
-        if new > max || new > MAX_TABLE {
+        if new > self.max || self.elems.try_reserve_exact(delta as usize).is_err() {
             return u32::MAX;
         }
         self.elems.resize(new as usize, init);
         old as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wtool_ast::RefType;
+
+    fn ty(min: u64, max: Option<u64>) -> TableType {
+        TableType {
+            elem: RefType::FUNCREF,
+            limits: Limits { min, max },
+            index64: false,
+        }
+    }
+
+    #[test]
+    fn limit_bounds_creation_and_growth() {
+        assert!(TableInst::new(ty(11, None), 0, 10).is_none());
+        let mut t = TableInst::new(ty(10, None), 0, 10).unwrap();
+        assert_eq!(t.grow(1, 0), u32::MAX);
+        assert_eq!(t.grow(0, 0), 10);
+        let mut t = TableInst::new(ty(4, Some(6)), 0, 10).unwrap();
+        assert_eq!(t.grow(2, 0), 4);
+        assert_eq!(t.grow(1, 0), u32::MAX);
     }
 }

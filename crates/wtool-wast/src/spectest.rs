@@ -31,7 +31,7 @@ pub fn define_spectest(store: &mut Store, imports: &mut Imports) {
         let g = store.add_global(GlobalType { ty, mutable: false }, v);
         imports.define("spectest", name, Extern::Global(g));
     }
-    let t = store.add_table(
+    if let Some(t) = store.add_table(
         TableType {
             elem: RefType::FUNCREF,
             limits: Limits {
@@ -41,8 +41,9 @@ pub fn define_spectest(store: &mut Store, imports: &mut Imports) {
             index64: false,
         },
         Value::FuncRef(None),
-    );
-    imports.define("spectest", "table", Extern::Table(t));
+    ) {
+        imports.define("spectest", "table", Extern::Table(t));
+    }
     let mt = MemoryType {
         limits: Limits {
             min: 1,
