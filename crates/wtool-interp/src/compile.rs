@@ -22,9 +22,9 @@ use std::fmt;
 
 use wtool_ast::{BlockType, Expr, Func, Instr, Module, Op, ValType};
 
+use crate::compiled::ModuleInfo;
 use crate::forms;
 use crate::ins::{Cmp, Ins, Rhs};
-use crate::store::InstanceData;
 use crate::values::{slots, NULL_REF};
 
 /// A function the compiler cannot handle (only for invalid input).
@@ -49,37 +49,6 @@ impl fmt::Display for CompileError {
 }
 
 impl std::error::Error for CompileError {}
-
-/// Checks that control stays inside `code` from every instruction at or
-/// after `from`: jump targets, `br_table` entries and the immediates that
-/// follow an instruction are all within it, and the last instruction
-/// cannot fall through. The executor fetches without bounds checks on the
-/// strength of this.
-pub(crate) fn verify_flow(code: &[Ins], from: usize) -> Result<(), CompileError> {
-    let bad = |at: usize| CompileError {
-        func: u32::MAX,
-        offset: None,
-        message: format!("internal error: control leaves the code at {at}"),
-    };
-    let len = code.len();
-    if !matches!(code.last(), Some(Ins::Unreachable)) {
-        return Err(bad(len));
-    }
-    for (i, ins) in code.iter().enumerate().skip(from) {
-        let mut ins = *ins;
-        let reach = match ins {
-            Ins::BrTable { len: n, .. } => i + 1 + n as usize,
-            Ins::Shuffle => i + 2,
-            Ins::MemLane { .. } => i + 1,
-            _ => i,
-        };
-        let target_ok = ins.target_mut().is_none_or(|t| (*t as usize) < len);
-        if !target_ok || reach + 1 >= len && i + 1 != len {
-            return Err(bad(i));
-        }
-    }
-    Ok(())
-}
 
 /// Layout of a compiled function.
 pub(crate) struct Compiled {
@@ -151,8 +120,7 @@ const MAX_LOCALS: u64 = 1_000_000;
 
 struct Compiler<'a> {
     module: &'a Module,
-    inst: &'a InstanceData,
-    store_types: &'a [wtool_ast::FuncType],
+    info: &'a ModuleInfo,
     func: u32,
     code: Vec<Ins>,
     offsets: Vec<u32>,
@@ -186,10 +154,10 @@ struct Compiler<'a> {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn compile_func(
     module: &Module,
-    inst: &InstanceData,
-    store_types: &[wtool_ast::FuncType],
+    info: &ModuleInfo,
     index: u32,
     f: &Func,
+    body: &Expr,
     fuel: bool,
     code: &mut Vec<Ins>,
     offsets: &mut Vec<u32>,
@@ -221,8 +189,7 @@ pub(crate) fn compile_func(
     let local_slots = off - param_slots;
     let mut c = Compiler {
         module,
-        inst,
-        store_types,
+        info,
         func: index,
         code: std::mem::take(code),
         offsets: std::mem::take(offsets),
@@ -239,7 +206,7 @@ pub(crate) fn compile_func(
         last_def: None,
         label_pos: 0,
         sp_known: None,
-        mem0: inst.mems.first().copied(),
+        mem0: (info.memories > 0).then_some(0),
         fuel,
     };
     c.frames.push(Frame {
@@ -255,7 +222,7 @@ pub(crate) fn compile_func(
     if fuel {
         c.emit(Ins::Fuel);
     }
-    let r = c.body(&f.body);
+    let r = c.body(body);
     *code = c.code;
     *offsets = c.offsets;
     r?;
@@ -555,8 +522,13 @@ impl Compiler<'_> {
         })
     }
 
-    fn addr(&self, space: &[u32], i: u32, what: &str) -> Result<u32, CompileError> {
-        space.get(i as usize).copied().ok_or_else(|| self.err(what))
+    /// Checks module index `i` against a space of `n` entries.
+    fn addr(&self, n: usize, i: u32, what: &str) -> Result<u32, CompileError> {
+        if (i as usize) < n {
+            Ok(i)
+        } else {
+            Err(self.err(what))
+        }
     }
 
     fn local(&self, i: u32) -> Result<(u32, ValType), CompileError> {
@@ -875,10 +847,12 @@ impl Compiler<'_> {
                 self.unreachable = true;
             }
             Instr::Call(f) => {
-                let addr = self.addr(&self.inst.funcs, *f, "unknown function")?;
+                let addr = self.addr(self.info.func_types.len(), *f, "unknown function")?;
                 let ti = self
-                    .module
-                    .func_type_idx(*f)
+                    .info
+                    .func_types
+                    .get(*f as usize)
+                    .copied()
                     .ok_or_else(|| self.err("unknown function"))?;
                 let ft = self
                     .module
@@ -896,11 +870,11 @@ impl Compiler<'_> {
                 }
             }
             Instr::CallIndirect { type_idx, table } => {
-                let taddr = self.addr(&self.inst.tables, *table, "unknown table")?;
-                let tid = self.addr(&self.inst.types, *type_idx, "unknown type")?;
+                let taddr = self.addr(self.info.tables as usize, *table, "unknown table")?;
+                let tid = self.addr(self.module.types.len(), *type_idx, "unknown type")?;
                 let ft = self
-                    .store_types
-                    .get(tid as usize)
+                    .module
+                    .func_type(tid)
                     .ok_or_else(|| self.err("unknown type"))?
                     .clone();
                 let mut tys = ft.params.to_vec();
@@ -969,7 +943,7 @@ impl Compiler<'_> {
                 }
             }
             Instr::GlobalGet(g) => {
-                let a = self.addr(&self.inst.globals, *g, "unknown global")?;
+                let a = self.addr(self.info.globals as usize, *g, "unknown global")?;
                 let t = self
                     .module
                     .global_type(*g)
@@ -984,7 +958,7 @@ impl Compiler<'_> {
                 self.push(t, Src::Stack);
             }
             Instr::GlobalSet(g) => {
-                let a = self.addr(&self.inst.globals, *g, "unknown global")?;
+                let a = self.addr(self.info.globals as usize, *g, "unknown global")?;
                 let t = self
                     .module
                     .global_type(*g)
@@ -999,7 +973,7 @@ impl Compiler<'_> {
                 });
             }
             Instr::TableGet(t) => {
-                let a = self.addr(&self.inst.tables, *t, "unknown table")?;
+                let a = self.addr(self.info.tables as usize, *t, "unknown table")?;
                 let ty = self
                     .module
                     .table_type(*t)
@@ -1007,32 +981,32 @@ impl Compiler<'_> {
                 self.stack_op(&[I32], &[ValType::Ref(ty.elem)], &[Ins::TableGet(a)])?;
             }
             Instr::TableSet(t) => {
-                let a = self.addr(&self.inst.tables, *t, "unknown table")?;
+                let a = self.addr(self.info.tables as usize, *t, "unknown table")?;
                 let rt = self.top_type()?;
                 self.stack_op(&[I32, rt], &[], &[Ins::TableSet(a)])?;
             }
             Instr::TableSize(t) => {
-                let a = self.addr(&self.inst.tables, *t, "unknown table")?;
+                let a = self.addr(self.info.tables as usize, *t, "unknown table")?;
                 self.stack_op(&[], &[I32], &[Ins::TableSize(a)])?;
             }
             Instr::TableGrow(t) => {
-                let a = self.addr(&self.inst.tables, *t, "unknown table")?;
+                let a = self.addr(self.info.tables as usize, *t, "unknown table")?;
                 let rt = self.nth_type(1)?;
                 self.stack_op(&[rt, I32], &[I32], &[Ins::TableGrow(a)])?;
             }
             Instr::TableFill(t) => {
-                let a = self.addr(&self.inst.tables, *t, "unknown table")?;
+                let a = self.addr(self.info.tables as usize, *t, "unknown table")?;
                 let rt = self.nth_type(1)?;
                 self.stack_op(&[I32, rt, I32], &[], &[Ins::TableFill(a)])?;
             }
             Instr::TableCopy { dst, src } => {
-                let d = self.addr(&self.inst.tables, *dst, "unknown table")?;
-                let s = self.addr(&self.inst.tables, *src, "unknown table")?;
+                let d = self.addr(self.info.tables as usize, *dst, "unknown table")?;
+                let s = self.addr(self.info.tables as usize, *src, "unknown table")?;
                 self.stack_op(&[I32, I32, I32], &[], &[Ins::TableCopy { dst: d, src: s }])?;
             }
             Instr::TableInit { elem, table } => {
-                let t = self.addr(&self.inst.tables, *table, "unknown table")?;
-                let e = self.addr(&self.inst.elems, *elem, "unknown elem segment")?;
+                let t = self.addr(self.info.tables as usize, *table, "unknown table")?;
+                let e = self.addr(self.module.elems.len(), *elem, "unknown elem segment")?;
                 self.stack_op(
                     &[I32, I32, I32],
                     &[],
@@ -1040,29 +1014,29 @@ impl Compiler<'_> {
                 )?;
             }
             Instr::ElemDrop(e) => {
-                let e = self.addr(&self.inst.elems, *e, "unknown elem segment")?;
+                let e = self.addr(self.module.elems.len(), *e, "unknown elem segment")?;
                 self.emit(Ins::ElemDrop(e));
             }
             Instr::MemorySize(m) => {
-                let a = self.addr(&self.inst.mems, *m, "unknown memory")?;
+                let a = self.addr(self.info.memories as usize, *m, "unknown memory")?;
                 self.stack_op(&[], &[I32], &[Ins::MemorySize(a)])?;
             }
             Instr::MemoryGrow(m) => {
-                let a = self.addr(&self.inst.mems, *m, "unknown memory")?;
+                let a = self.addr(self.info.memories as usize, *m, "unknown memory")?;
                 self.stack_op(&[I32], &[I32], &[Ins::MemoryGrow(a)])?;
             }
             Instr::MemoryFill(m) => {
-                let a = self.addr(&self.inst.mems, *m, "unknown memory")?;
+                let a = self.addr(self.info.memories as usize, *m, "unknown memory")?;
                 self.stack_op(&[I32, I32, I32], &[], &[Ins::MemoryFill(a)])?;
             }
             Instr::MemoryCopy { dst, src } => {
-                let d = self.addr(&self.inst.mems, *dst, "unknown memory")?;
-                let s = self.addr(&self.inst.mems, *src, "unknown memory")?;
+                let d = self.addr(self.info.memories as usize, *dst, "unknown memory")?;
+                let s = self.addr(self.info.memories as usize, *src, "unknown memory")?;
                 self.stack_op(&[I32, I32, I32], &[], &[Ins::MemoryCopy { dst: d, src: s }])?;
             }
             Instr::MemoryInit { data, mem } => {
-                let m = self.addr(&self.inst.mems, *mem, "unknown memory")?;
-                let d = self.addr(&self.inst.datas, *data, "unknown data segment")?;
+                let m = self.addr(self.info.memories as usize, *mem, "unknown memory")?;
+                let d = self.addr(self.module.datas.len(), *data, "unknown data segment")?;
                 self.stack_op(
                     &[I32, I32, I32],
                     &[],
@@ -1070,7 +1044,7 @@ impl Compiler<'_> {
                 )?;
             }
             Instr::DataDrop(d) => {
-                let d = self.addr(&self.inst.datas, *d, "unknown data segment")?;
+                let d = self.addr(self.module.datas.len(), *d, "unknown data segment")?;
                 self.emit(Ins::DataDrop(d));
             }
             Instr::I32Const(v) => {
@@ -1122,8 +1096,11 @@ impl Compiler<'_> {
                 self.push(I32, Src::Stack);
             }
             Instr::RefFunc(f) => {
-                let a = self.addr(&self.inst.funcs, *f, "unknown function")?;
-                self.push(ValType::FUNCREF, Src::Const(a as u64 + 1));
+                let a = self.addr(self.info.func_types.len(), *f, "unknown function")?;
+                // Function references are store addresses: resolved at run time.
+                let d = self.height;
+                self.emit_def(Ins::RefFunc { d, f: a });
+                self.push(ValType::FUNCREF, Src::Stack);
             }
             Instr::Plain(op) => self.plain(*op)?,
             Instr::Mem(op, m) => {
@@ -1137,7 +1114,7 @@ impl Compiler<'_> {
                     }
                     return Ok(());
                 };
-                let mem = self.addr(&self.inst.mems, m.memory, "unknown memory")?;
+                let mem = self.addr(self.info.memories as usize, m.memory, "unknown memory")?;
                 if Some(mem) == self.mem0 && self.mem_op(*op, offset)? {
                     return Ok(());
                 }
@@ -1157,7 +1134,11 @@ impl Compiler<'_> {
             }
             Instr::MemLane(ml) => {
                 let info = ml.op.info();
-                let mem = self.addr(&self.inst.mems, ml.memarg.memory, "unknown memory")?;
+                let mem = self.addr(
+                    self.info.memories as usize,
+                    ml.memarg.memory,
+                    "unknown memory",
+                )?;
                 match u32::try_from(ml.memarg.offset) {
                     Ok(offset) => self.stack_op(
                         info.params,
@@ -1401,38 +1382,5 @@ impl Compiler<'_> {
         }
         self.unreachable = true;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn verify_flow_keeps_control_inside_the_code() {
-        let ok = [
-            Ins::JumpIfNez { c: 0, to: 2 },
-            Ins::Return0,
-            Ins::BrTable { idx: 0, len: 1 },
-            Ins::Jump(0),
-            Ins::Return0,
-            Ins::Unreachable,
-        ];
-        assert!(verify_flow(&ok, 0).is_ok());
-        // No sentinel: the last instruction could fall off the end.
-        assert!(verify_flow(&ok[..5], 0).is_err());
-        // A jump past the end.
-        let mut far = ok;
-        far[0] = Ins::JumpIfNez { c: 0, to: 6 };
-        assert!(verify_flow(&far, 0).is_err());
-        // A br_table whose entries run into the sentinel's place.
-        let mut table = ok;
-        table[2] = Ins::BrTable { idx: 0, len: 3 };
-        assert!(verify_flow(&table, 0).is_err());
-        // Immediates that run off the end.
-        let shuffle = [Ins::Shuffle, Ins::Imm(0), Ins::Unreachable];
-        assert!(verify_flow(&shuffle, 0).is_err());
-        let shuffle = [Ins::Shuffle, Ins::Imm(0), Ins::Imm(0), Ins::Unreachable];
-        assert!(verify_flow(&shuffle, 0).is_ok());
     }
 }

@@ -53,6 +53,7 @@ macro_rules! define_ins {
                     $( Ins::$un { d, .. } => Some(d), )*
                     $( Ins::$ld { d, .. } => Some(d), )*
                     Ins::GlobalGet { d, .. }
+                    | Ins::RefFunc { d, .. }
                     | Ins::I32LoadAI { d, .. }
                     | Ins::I64LoadAI { d, .. }
                     | Ins::I32Load8UAI { d, .. }
@@ -60,6 +61,19 @@ macro_rules! define_ins {
                     | Ins::I64LoadAA { d, .. }
                     | Ins::I32Load8UAA { d, .. } => Some(d),
                     _ => None,
+                }
+            }
+
+            /// The frame slots this instruction addresses directly, as
+            /// `(first, count)` runs: what `code::lower` checks against the
+            /// frame size before the handlers access them unchecked.
+            pub(crate) fn slot_runs(&self) -> [(u32, u32); 3] {
+                match *self {
+                    $( Ins::$rr { d, a, b } => [(d, 1), (a, 1), (b, 1)], )*
+                    $( Ins::$ri { d, a, .. } => [(d, 1), (a, 1), (0, 0)], )*
+                    $( Ins::$un { d, a } => [(d, 1), (a, 1), (0, 0)], )*
+                    $( Ins::$ld { d, a, .. } => [(d, 1), (a, 1), (0, 0)], )*
+                    _ => self.other_slot_runs(),
                 }
             }
         }
@@ -198,6 +212,8 @@ define_ins! {
         Select2 { d: u32, b: u32, c: u32 },
         /// `d = global g`.
         GlobalGet { d: u32, g: u32 },
+        /// `d = ref.func f` (resolved through the running instance).
+        RefFunc { d: u32, f: u32 },
         /// `global g = s`.
         GlobalSet { g: u32, s: u32 },
         /// Two-slot `global.get`.
@@ -291,6 +307,78 @@ define_ins! {
 const _: () = assert!(std::mem::size_of::<Ins>() <= 16);
 
 impl Ins {
+    /// `slot_runs` for the instructions outside the operand-shape lists.
+    /// Stack-form instructions (after `SetSp`) address slots through the
+    /// checked slow path and list none; `SetSp`, `Call` and the returns
+    /// list the height they start from.
+    fn other_slot_runs(&self) -> [(u32, u32); 3] {
+        const N: (u32, u32) = (0, 0);
+        match *self {
+            Ins::SetSp(h) => [(0, h), N, N],
+            Ins::JumpIfNez { c, .. } | Ins::JumpIfEqz { c, .. } => [(c, 1), N, N],
+            Ins::JumpIfEq { a, b, .. }
+            | Ins::JumpIfNe { a, b, .. }
+            | Ins::JumpIfLtS { a, b, .. }
+            | Ins::JumpIfLtU { a, b, .. }
+            | Ins::JumpIfGtS { a, b, .. }
+            | Ins::JumpIfGtU { a, b, .. }
+            | Ins::JumpIfLeS { a, b, .. }
+            | Ins::JumpIfLeU { a, b, .. }
+            | Ins::JumpIfGeS { a, b, .. }
+            | Ins::JumpIfGeU { a, b, .. } => [(a, 1), (b, 1), N],
+            Ins::JumpIfEqI { a, .. }
+            | Ins::JumpIfNeI { a, .. }
+            | Ins::JumpIfLtSI { a, .. }
+            | Ins::JumpIfLtUI { a, .. }
+            | Ins::JumpIfGtSI { a, .. }
+            | Ins::JumpIfGtUI { a, .. }
+            | Ins::JumpIfLeSI { a, .. }
+            | Ins::JumpIfLeUI { a, .. }
+            | Ins::JumpIfGeSI { a, .. }
+            | Ins::JumpIfGeUI { a, .. } => [(a, 1), N, N],
+            Ins::IncJumpNez { x, .. } => [(x, 1), N, N],
+            Ins::IncJumpNe { x, n, .. }
+            | Ins::IncJumpLtS { x, n, .. }
+            | Ins::IncJumpLtU { x, n, .. } => [(x, 1), (n, 1), N],
+            Ins::BrTable { idx, .. } => [(idx, 1), N, N],
+            Ins::Return1 { s } => [(s, 1), (0, 1), N],
+            Ins::ReturnN { from, k } => [(from, k), (0, k), N],
+            // The callee's frame starts at `base`; its own size is checked
+            // against the stack at the call.
+            Ins::Call { base, .. } => [(0, base), N, N],
+            Ins::CallIndirect { idx, .. } => [(idx, 1), N, N],
+            Ins::Copy { d, s } => [(d, 1), (s, 1), N],
+            Ins::Copy2 { d, s } => [(d, 2), (s, 2), N],
+            Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => [(d, 1), N, N],
+            Ins::Select1 { d, b, c } => [(d, 1), (b, 1), (c, 1)],
+            Ins::Select2 { d, b, c } => [(d, 2), (b, 2), (c, 1)],
+            Ins::GlobalGet { d, .. } | Ins::RefFunc { d, .. } => [(d, 1), N, N],
+            Ins::GlobalGet2 { d, .. } => [(d, 2), N, N],
+            Ins::GlobalSet { s, .. } => [(s, 1), N, N],
+            Ins::GlobalSet2 { s, .. } => [(s, 2), N, N],
+            Ins::I32Store { a, v, .. }
+            | Ins::I64Store { a, v, .. }
+            | Ins::I32Store8 { a, v, .. }
+            | Ins::I32Store16 { a, v, .. }
+            | Ins::I64Store32 { a, v, .. } => [(a, 1), (v, 1), N],
+            Ins::I32StoreI { a, .. } | Ins::I32Store8I { a, .. } => [(a, 1), N, N],
+            Ins::I32StoreAI { x, v, .. }
+            | Ins::I64StoreAI { x, v, .. }
+            | Ins::I32Store8AI { x, v, .. } => [(x, 1), (v, 1), N],
+            Ins::I32StoreAA { x, y, v }
+            | Ins::I64StoreAA { x, y, v }
+            | Ins::I32Store8AA { x, y, v } => [(x, 1), (y, 1), (v, 1)],
+            Ins::I32Store8IAA { x, y, .. } => [(x, 1), (y, 1), N],
+            Ins::I32LoadAI { d, x, .. }
+            | Ins::I64LoadAI { d, x, .. }
+            | Ins::I32Load8UAI { d, x, .. } => [(d, 1), (x, 1), N],
+            Ins::I32LoadAA { d, x, y }
+            | Ins::I64LoadAA { d, x, y }
+            | Ins::I32Load8UAA { d, x, y } => [(d, 1), (x, 1), (y, 1)],
+            _ => [N, N, N],
+        }
+    }
+
     /// The jump target field of a branch, for patching forward jumps.
     pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
         match self {

@@ -38,7 +38,9 @@
 //!   defined under `wasi_snapshot_preview1` in an [`Imports`]
 //!   ([`TrapKind::Exit`] carries `proc_exit`).
 
+mod code;
 mod compile;
+mod compiled;
 mod exec;
 mod forms;
 mod handlers;
@@ -52,6 +54,7 @@ mod trap;
 mod values;
 
 pub use compile::CompileError;
+pub use compiled::{debug_listing, BodySource, CompiledModule};
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
 pub use store::{
     Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,

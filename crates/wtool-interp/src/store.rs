@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use wtool_ast::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
-use crate::ins::Ins;
+use crate::code::FuncCode;
+use crate::compiled::CompiledModule;
 use crate::memory::MemInst;
 use crate::table::TableInst;
 use crate::trap::Trap;
@@ -77,22 +78,30 @@ impl Caller<'_> {
     }
 }
 
-/// A function defined in wasm, compiled into the store's code.
+/// A function defined in wasm: its instance, and its module's shared,
+/// lazily made translation.
 #[derive(Clone, Debug)]
 pub(crate) struct WasmFunc {
     pub type_id: u32,
     pub instance: u32,
     /// Index within its module (for backtraces).
     pub index: u32,
-    pub entry: u32,
-    pub param_slots: u32,
-    /// Declared locals' slots (zeroed on entry).
-    pub local_slots: u32,
-    /// Highest stack height above the frame base, locals included.
-    pub max_height: u32,
+    /// Index among the module's defined functions.
+    pub defined: u32,
+    pub module: Rc<CompiledModule>,
+    /// Whether its code meters fuel.
+    pub metered: bool,
     /// Store address of its instance's memory 0 (`u32::MAX` if none), which
     /// register-form loads and stores address.
     pub mem0: u32,
+}
+
+impl WasmFunc {
+    /// Its translation, if made.
+    #[inline(always)]
+    pub fn code(&self) -> Option<&FuncCode> {
+        self.module.code(self.defined, self.metered)
+    }
 }
 
 /// A function instance.
@@ -172,14 +181,8 @@ pub struct Store {
     /// Data instances (emptied by `data.drop`).
     pub(crate) datas: Vec<Vec<u8>>,
     pub(crate) instances: Vec<InstanceData>,
-    /// All compiled code; a function is an entry pc into it.
-    pub(crate) code: Rc<Vec<Ins>>,
-    /// The handler of each instruction in `code` (same length).
-    pub(crate) handlers: Rc<Vec<crate::handlers::Handler>>,
-    /// Source offset of each instruction of `code` (`u32::MAX` if unknown).
-    pub(crate) code_offsets: Vec<u32>,
-    /// `(entry pc, func addr)` of every compiled function, by pc.
-    pub(crate) code_funcs: Vec<(u32, u32)>,
+    /// Parameter slots of each interned type (what `call_indirect` skips).
+    pub(crate) param_slots: Vec<u32>,
     pub(crate) config: Config,
     /// Remaining fuel (`u64::MAX` when unmetered).
     pub(crate) fuel: u64,
@@ -223,10 +226,7 @@ impl Store {
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
-            code: Rc::new(Vec::new()),
-            handlers: Rc::new(Vec::new()),
-            code_offsets: Vec::new(),
-            code_funcs: Vec::new(),
+            param_slots: Vec::new(),
             fuel: config.fuel.unwrap_or(u64::MAX),
             config,
             spare_stack: None,
@@ -249,12 +249,26 @@ impl Store {
         self.config.fuel.map(|_| self.fuel)
     }
 
+    /// Translates wasm function `addr` unless done already; a function
+    /// that cannot be translated (only possible for an unvalidated module)
+    /// traps with the reason.
+    pub(crate) fn translate(&mut self, addr: u32) -> Result<(), crate::trap::TrapKind> {
+        let Some(FuncInst::Wasm(w)) = self.funcs.get(addr as usize) else {
+            return Ok(());
+        };
+        w.module
+            .translate(w.defined, w.metered)
+            .map(|_| ())
+            .map_err(|e| crate::trap::TrapKind::Host(format!("cannot compile {e}")))
+    }
+
     /// Interns a function type and returns its store-wide id.
     pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
         if let Some(&id) = self.type_ids.get(ty) {
             return id;
         }
         let id = self.types.len() as u32;
+        self.param_slots.push(crate::values::slots_of(&ty.params));
         self.types.push(ty.clone());
         self.type_ids.insert(ty.clone(), id);
         id
