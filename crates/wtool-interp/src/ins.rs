@@ -54,6 +54,9 @@ macro_rules! define_ins {
                     $( Ins::$ld { d, .. } => Some(d), )*
                     Ins::GlobalGet { d, .. }
                     | Ins::RefFunc { d, .. }
+                    | Ins::SelRR { d, .. }
+                    | Ins::SelRI { d, .. }
+                    | Ins::SelIR { d, .. }
                     | Ins::I32LoadAI { d, .. }
                     | Ins::I64LoadAI { d, .. }
                     | Ins::I32Load8UAI { d, .. }
@@ -67,12 +70,12 @@ macro_rules! define_ins {
             /// The frame slots this instruction addresses directly, as
             /// `(first, count)` runs: what `code::lower` checks against the
             /// frame size before the handlers access them unchecked.
-            pub(crate) fn slot_runs(&self) -> [(u32, u32); 3] {
+            pub(crate) fn slot_runs(&self) -> [(u32, u32); 4] {
                 match *self {
-                    $( Ins::$rr { d, a, b } => [(d, 1), (a, 1), (b, 1)], )*
-                    $( Ins::$ri { d, a, .. } => [(d, 1), (a, 1), (0, 0)], )*
-                    $( Ins::$un { d, a } => [(d, 1), (a, 1), (0, 0)], )*
-                    $( Ins::$ld { d, a, .. } => [(d, 1), (a, 1), (0, 0)], )*
+                    $( Ins::$rr { d, a, b } => [(d, 1), (a, 1), (b, 1), (0, 0)], )*
+                    $( Ins::$ri { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    $( Ins::$un { d, a } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    $( Ins::$ld { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
                     _ => self.other_slot_runs(),
                 }
             }
@@ -110,6 +113,10 @@ define_ins! {
         F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U,
         F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U,
         F32DemoteF64, F64PromoteF32, RefIsNull,
+        I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+        I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
     ],
     load: [
         I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
@@ -173,6 +180,51 @@ define_ins! {
         JumpIfGeSI { a: u32, imm: u32, to: u32 },
         /// Jumps if `a >= imm` (unsigned).
         JumpIfGeUI { a: u32, imm: u32, to: u32 },
+        // Fused i64 compare-and-jump (`imm` sign-extended).
+        /// Jumps if `a == b` (i64).
+        JumpIfEq64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a != b` (i64).
+        JumpIfNe64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a < (signed) b` (i64).
+        JumpIfLtS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a < (unsigned) b` (i64).
+        JumpIfLtU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a > (signed) b` (i64).
+        JumpIfGtS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a > (unsigned) b` (i64).
+        JumpIfGtU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a <= (signed) b` (i64).
+        JumpIfLeS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a <= (unsigned) b` (i64).
+        JumpIfLeU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a >= (signed) b` (i64).
+        JumpIfGeS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a >= (unsigned) b` (i64).
+        JumpIfGeU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a == imm` (i64).
+        JumpIfEq64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a != imm` (i64).
+        JumpIfNe64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a < (signed) imm` (i64).
+        JumpIfLtS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a < (unsigned) imm` (i64).
+        JumpIfLtU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a > (signed) imm` (i64).
+        JumpIfGtS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a > (unsigned) imm` (i64).
+        JumpIfGtU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a <= (signed) imm` (i64).
+        JumpIfLeS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a <= (unsigned) imm` (i64).
+        JumpIfLeU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a >= (signed) imm` (i64).
+        JumpIfGeS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a >= (unsigned) imm` (i64).
+        JumpIfGeU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a & imm != 0` (i32).
+        JumpIfAnyI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a & imm == 0` (i32).
+        JumpIfNoneI { a: u32, imm: u32, to: u32 },
         // Loop steps: `x += imm` (i32; `imm` is an i16, sign-extended),
         // then a jump on the new `x`.
         /// Jumps if the new `x != 0`.
@@ -190,6 +242,8 @@ define_ins! {
         Return0,
         /// Returns the one-slot value in slot `s`.
         Return1 { s: u32 },
+        /// Returns the one-slot constant `v`.
+        Return1I { v: u64 },
         /// Returns the `k` slots starting at slot `from`.
         ReturnN { from: u32, k: u32 },
         /// Calls function `func` with arguments in the slots from `base`;
@@ -208,6 +262,12 @@ define_ins! {
         Const64 { d: u32, v: u64 },
         /// `d = c != 0 ? d : b`.
         Select1 { d: u32, b: u32, c: u32 },
+        /// `d = c != 0 ? a : b`.
+        SelRR { d: u32, a: u32, b: u32, c: u32 },
+        /// `d = c != 0 ? a : imm` (zero-extended).
+        SelRI { d: u32, a: u32, imm: u32, c: u32 },
+        /// `d = c != 0 ? imm : b` (zero-extended).
+        SelIR { d: u32, imm: u32, b: u32, c: u32 },
         /// As `Select1` on two-slot values.
         Select2 { d: u32, b: u32, c: u32 },
         /// `d = global g`.
@@ -304,18 +364,19 @@ define_ins! {
     }
 }
 
-const _: () = assert!(std::mem::size_of::<Ins>() <= 16);
+// The compiler's form; what runs is `code::Inst` (operands packed in 16 bytes).
+const _: () = assert!(std::mem::size_of::<Ins>() <= 24);
 
 impl Ins {
     /// `slot_runs` for the instructions outside the operand-shape lists.
     /// Stack-form instructions (after `SetSp`) address slots through the
     /// checked slow path and list none; `SetSp`, `Call` and the returns
     /// list the height they start from.
-    fn other_slot_runs(&self) -> [(u32, u32); 3] {
+    fn other_slot_runs(&self) -> [(u32, u32); 4] {
         const N: (u32, u32) = (0, 0);
         match *self {
-            Ins::SetSp(h) => [(0, h), N, N],
-            Ins::JumpIfNez { c, .. } | Ins::JumpIfEqz { c, .. } => [(c, 1), N, N],
+            Ins::SetSp(h) => [(0, h), N, N, N],
+            Ins::JumpIfNez { c, .. } | Ins::JumpIfEqz { c, .. } => [(c, 1), N, N, N],
             Ins::JumpIfEq { a, b, .. }
             | Ins::JumpIfNe { a, b, .. }
             | Ins::JumpIfLtS { a, b, .. }
@@ -325,7 +386,7 @@ impl Ins {
             | Ins::JumpIfLeS { a, b, .. }
             | Ins::JumpIfLeU { a, b, .. }
             | Ins::JumpIfGeS { a, b, .. }
-            | Ins::JumpIfGeU { a, b, .. } => [(a, 1), (b, 1), N],
+            | Ins::JumpIfGeU { a, b, .. } => [(a, 1), (b, 1), N, N],
             Ins::JumpIfEqI { a, .. }
             | Ins::JumpIfNeI { a, .. }
             | Ins::JumpIfLtSI { a, .. }
@@ -335,47 +396,72 @@ impl Ins {
             | Ins::JumpIfLeSI { a, .. }
             | Ins::JumpIfLeUI { a, .. }
             | Ins::JumpIfGeSI { a, .. }
-            | Ins::JumpIfGeUI { a, .. } => [(a, 1), N, N],
-            Ins::IncJumpNez { x, .. } => [(x, 1), N, N],
+            | Ins::JumpIfGeUI { a, .. } => [(a, 1), N, N, N],
+            Ins::JumpIfEq64 { a, b, .. }
+            | Ins::JumpIfNe64 { a, b, .. }
+            | Ins::JumpIfLtS64 { a, b, .. }
+            | Ins::JumpIfLtU64 { a, b, .. }
+            | Ins::JumpIfGtS64 { a, b, .. }
+            | Ins::JumpIfGtU64 { a, b, .. }
+            | Ins::JumpIfLeS64 { a, b, .. }
+            | Ins::JumpIfLeU64 { a, b, .. }
+            | Ins::JumpIfGeS64 { a, b, .. }
+            | Ins::JumpIfGeU64 { a, b, .. } => [(a, 1), (b, 1), N, N],
+            Ins::JumpIfEq64I { a, .. }
+            | Ins::JumpIfNe64I { a, .. }
+            | Ins::JumpIfLtS64I { a, .. }
+            | Ins::JumpIfLtU64I { a, .. }
+            | Ins::JumpIfGtS64I { a, .. }
+            | Ins::JumpIfGtU64I { a, .. }
+            | Ins::JumpIfLeS64I { a, .. }
+            | Ins::JumpIfLeU64I { a, .. }
+            | Ins::JumpIfGeS64I { a, .. }
+            | Ins::JumpIfGeU64I { a, .. }
+            | Ins::JumpIfAnyI { a, .. }
+            | Ins::JumpIfNoneI { a, .. } => [(a, 1), N, N, N],
+            Ins::IncJumpNez { x, .. } => [(x, 1), N, N, N],
             Ins::IncJumpNe { x, n, .. }
             | Ins::IncJumpLtS { x, n, .. }
-            | Ins::IncJumpLtU { x, n, .. } => [(x, 1), (n, 1), N],
-            Ins::BrTable { idx, .. } => [(idx, 1), N, N],
-            Ins::Return1 { s } => [(s, 1), (0, 1), N],
-            Ins::ReturnN { from, k } => [(from, k), (0, k), N],
+            | Ins::IncJumpLtU { x, n, .. } => [(x, 1), (n, 1), N, N],
+            Ins::BrTable { idx, .. } => [(idx, 1), N, N, N],
+            Ins::Return1 { s } => [(s, 1), (0, 1), N, N],
+            Ins::ReturnN { from, k } => [(from, k), (0, k), N, N],
             // The callee's frame starts at `base`; its own size is checked
             // against the stack at the call.
-            Ins::Call { base, .. } => [(0, base), N, N],
-            Ins::CallIndirect { idx, .. } => [(idx, 1), N, N],
-            Ins::Copy { d, s } => [(d, 1), (s, 1), N],
-            Ins::Copy2 { d, s } => [(d, 2), (s, 2), N],
-            Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => [(d, 1), N, N],
-            Ins::Select1 { d, b, c } => [(d, 1), (b, 1), (c, 1)],
-            Ins::Select2 { d, b, c } => [(d, 2), (b, 2), (c, 1)],
-            Ins::GlobalGet { d, .. } | Ins::RefFunc { d, .. } => [(d, 1), N, N],
-            Ins::GlobalGet2 { d, .. } => [(d, 2), N, N],
-            Ins::GlobalSet { s, .. } => [(s, 1), N, N],
-            Ins::GlobalSet2 { s, .. } => [(s, 2), N, N],
+            Ins::Call { base, .. } => [(0, base), N, N, N],
+            Ins::CallIndirect { idx, .. } => [(idx, 1), N, N, N],
+            Ins::Copy { d, s } => [(d, 1), (s, 1), N, N],
+            Ins::Copy2 { d, s } => [(d, 2), (s, 2), N, N],
+            Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => [(d, 1), N, N, N],
+            Ins::Select1 { d, b, c } => [(d, 1), (b, 1), (c, 1), N],
+            Ins::Select2 { d, b, c } => [(d, 2), (b, 2), (c, 1), N],
+            Ins::GlobalGet { d, .. } | Ins::RefFunc { d, .. } => [(d, 1), N, N, N],
+            Ins::GlobalGet2 { d, .. } => [(d, 2), N, N, N],
+            Ins::GlobalSet { s, .. } => [(s, 1), N, N, N],
+            Ins::GlobalSet2 { s, .. } => [(s, 2), N, N, N],
             Ins::I32Store { a, v, .. }
             | Ins::I64Store { a, v, .. }
             | Ins::I32Store8 { a, v, .. }
             | Ins::I32Store16 { a, v, .. }
-            | Ins::I64Store32 { a, v, .. } => [(a, 1), (v, 1), N],
-            Ins::I32StoreI { a, .. } | Ins::I32Store8I { a, .. } => [(a, 1), N, N],
+            | Ins::I64Store32 { a, v, .. } => [(a, 1), (v, 1), N, N],
+            Ins::I32StoreI { a, .. } | Ins::I32Store8I { a, .. } => [(a, 1), N, N, N],
             Ins::I32StoreAI { x, v, .. }
             | Ins::I64StoreAI { x, v, .. }
-            | Ins::I32Store8AI { x, v, .. } => [(x, 1), (v, 1), N],
+            | Ins::I32Store8AI { x, v, .. } => [(x, 1), (v, 1), N, N],
             Ins::I32StoreAA { x, y, v }
             | Ins::I64StoreAA { x, y, v }
-            | Ins::I32Store8AA { x, y, v } => [(x, 1), (y, 1), (v, 1)],
-            Ins::I32Store8IAA { x, y, .. } => [(x, 1), (y, 1), N],
+            | Ins::I32Store8AA { x, y, v } => [(x, 1), (y, 1), (v, 1), N],
+            Ins::I32Store8IAA { x, y, .. } => [(x, 1), (y, 1), N, N],
             Ins::I32LoadAI { d, x, .. }
             | Ins::I64LoadAI { d, x, .. }
-            | Ins::I32Load8UAI { d, x, .. } => [(d, 1), (x, 1), N],
+            | Ins::I32Load8UAI { d, x, .. } => [(d, 1), (x, 1), N, N],
             Ins::I32LoadAA { d, x, y }
             | Ins::I64LoadAA { d, x, y }
-            | Ins::I32Load8UAA { d, x, y } => [(d, 1), (x, 1), (y, 1)],
-            _ => [N, N, N],
+            | Ins::I32Load8UAA { d, x, y } => [(d, 1), (x, 1), (y, 1), N],
+            Ins::SelRR { d, a, b, c } => [(d, 1), (a, 1), (b, 1), (c, 1)],
+            Ins::SelRI { d, a, c, .. } => [(d, 1), (a, 1), (c, 1), N],
+            Ins::SelIR { d, b, c, .. } => [(d, 1), (b, 1), (c, 1), N],
+            _ => [N, N, N, N],
         }
     }
 
@@ -405,6 +491,28 @@ impl Ins {
             | Ins::JumpIfLeUI { to, .. }
             | Ins::JumpIfGeSI { to, .. }
             | Ins::JumpIfGeUI { to, .. }
+            | Ins::JumpIfEq64 { to, .. }
+            | Ins::JumpIfNe64 { to, .. }
+            | Ins::JumpIfLtS64 { to, .. }
+            | Ins::JumpIfLtU64 { to, .. }
+            | Ins::JumpIfGtS64 { to, .. }
+            | Ins::JumpIfGtU64 { to, .. }
+            | Ins::JumpIfLeS64 { to, .. }
+            | Ins::JumpIfLeU64 { to, .. }
+            | Ins::JumpIfGeS64 { to, .. }
+            | Ins::JumpIfGeU64 { to, .. }
+            | Ins::JumpIfEq64I { to, .. }
+            | Ins::JumpIfNe64I { to, .. }
+            | Ins::JumpIfLtS64I { to, .. }
+            | Ins::JumpIfLtU64I { to, .. }
+            | Ins::JumpIfGtS64I { to, .. }
+            | Ins::JumpIfGtU64I { to, .. }
+            | Ins::JumpIfLeS64I { to, .. }
+            | Ins::JumpIfLeU64I { to, .. }
+            | Ins::JumpIfGeS64I { to, .. }
+            | Ins::JumpIfGeU64I { to, .. }
+            | Ins::JumpIfAnyI { to, .. }
+            | Ins::JumpIfNoneI { to, .. }
             | Ins::IncJumpNez { to, .. }
             | Ins::IncJumpNe { to, .. }
             | Ins::IncJumpLtS { to, .. }
@@ -481,6 +589,65 @@ impl Cmp {
                 Cmp::GeU => Ins::JumpIfGeUI { a, imm, to },
             },
         }
+    }
+
+    /// The fused i64 jump to `to` if `a <cmp> rhs` (an immediate is
+    /// sign-extended).
+    pub(crate) fn jump64(self, a: u32, rhs: Rhs, to: u32) -> Ins {
+        match rhs {
+            Rhs::Slot(b) => match self {
+                Cmp::Eq => Ins::JumpIfEq64 { a, b, to },
+                Cmp::Ne => Ins::JumpIfNe64 { a, b, to },
+                Cmp::LtS => Ins::JumpIfLtS64 { a, b, to },
+                Cmp::LtU => Ins::JumpIfLtU64 { a, b, to },
+                Cmp::GtS => Ins::JumpIfGtS64 { a, b, to },
+                Cmp::GtU => Ins::JumpIfGtU64 { a, b, to },
+                Cmp::LeS => Ins::JumpIfLeS64 { a, b, to },
+                Cmp::LeU => Ins::JumpIfLeU64 { a, b, to },
+                Cmp::GeS => Ins::JumpIfGeS64 { a, b, to },
+                Cmp::GeU => Ins::JumpIfGeU64 { a, b, to },
+            },
+            Rhs::Imm(imm) => match self {
+                Cmp::Eq => Ins::JumpIfEq64I { a, imm, to },
+                Cmp::Ne => Ins::JumpIfNe64I { a, imm, to },
+                Cmp::LtS => Ins::JumpIfLtS64I { a, imm, to },
+                Cmp::LtU => Ins::JumpIfLtU64I { a, imm, to },
+                Cmp::GtS => Ins::JumpIfGtS64I { a, imm, to },
+                Cmp::GtU => Ins::JumpIfGtU64I { a, imm, to },
+                Cmp::LeS => Ins::JumpIfLeS64I { a, imm, to },
+                Cmp::LeU => Ins::JumpIfLeU64I { a, imm, to },
+                Cmp::GeS => Ins::JumpIfGeS64I { a, imm, to },
+                Cmp::GeU => Ins::JumpIfGeU64I { a, imm, to },
+            },
+        }
+    }
+
+    /// The i64 comparison (and operands) a compare instruction performs.
+    pub(crate) fn of64(i: Ins) -> Option<(Cmp, u32, Rhs)> {
+        Some(match i {
+            Ins::I64Eq { a, b, .. } => (Cmp::Eq, a, Rhs::Slot(b)),
+            Ins::I64Ne { a, b, .. } => (Cmp::Ne, a, Rhs::Slot(b)),
+            Ins::I64LtS { a, b, .. } => (Cmp::LtS, a, Rhs::Slot(b)),
+            Ins::I64LtU { a, b, .. } => (Cmp::LtU, a, Rhs::Slot(b)),
+            Ins::I64GtS { a, b, .. } => (Cmp::GtS, a, Rhs::Slot(b)),
+            Ins::I64GtU { a, b, .. } => (Cmp::GtU, a, Rhs::Slot(b)),
+            Ins::I64LeS { a, b, .. } => (Cmp::LeS, a, Rhs::Slot(b)),
+            Ins::I64LeU { a, b, .. } => (Cmp::LeU, a, Rhs::Slot(b)),
+            Ins::I64GeS { a, b, .. } => (Cmp::GeS, a, Rhs::Slot(b)),
+            Ins::I64GeU { a, b, .. } => (Cmp::GeU, a, Rhs::Slot(b)),
+            Ins::I64EqI { a, imm, .. } => (Cmp::Eq, a, Rhs::Imm(imm)),
+            Ins::I64NeI { a, imm, .. } => (Cmp::Ne, a, Rhs::Imm(imm)),
+            Ins::I64LtSI { a, imm, .. } => (Cmp::LtS, a, Rhs::Imm(imm)),
+            Ins::I64LtUI { a, imm, .. } => (Cmp::LtU, a, Rhs::Imm(imm)),
+            Ins::I64GtSI { a, imm, .. } => (Cmp::GtS, a, Rhs::Imm(imm)),
+            Ins::I64GtUI { a, imm, .. } => (Cmp::GtU, a, Rhs::Imm(imm)),
+            Ins::I64LeSI { a, imm, .. } => (Cmp::LeS, a, Rhs::Imm(imm)),
+            Ins::I64LeUI { a, imm, .. } => (Cmp::LeU, a, Rhs::Imm(imm)),
+            Ins::I64GeSI { a, imm, .. } => (Cmp::GeS, a, Rhs::Imm(imm)),
+            Ins::I64GeUI { a, imm, .. } => (Cmp::GeU, a, Rhs::Imm(imm)),
+            Ins::I64Eqz { a, .. } => (Cmp::Eq, a, Rhs::Imm(0)),
+            _ => return None,
+        })
     }
 
     /// The i32 comparison (and operands) a compare instruction performs.

@@ -265,6 +265,14 @@ impl Compiler<'_> {
                 self.drop_last();
                 return Ok(Cond::Cmp(c, a, rhs));
             }
+            if let Some((c, a, rhs)) = Cmp::of64(self.code[at]) {
+                self.drop_last();
+                return Ok(Cond::Cmp64(c, a, rhs));
+            }
+            if let Ins::I32AndI { a, imm, .. } = self.code[at] {
+                self.drop_last();
+                return Ok(Cond::Test(a, imm));
+            }
         }
         Ok(Cond::Slot(self.reg(e)))
     }
@@ -282,6 +290,12 @@ impl Compiler<'_> {
                     _ => cmp.jump(a, rhs, to),
                 }
             }
+            Cond::Cmp64(cmp, a, rhs) => {
+                let cmp = if negate { cmp.inverse() } else { cmp };
+                cmp.jump64(a, rhs, to)
+            }
+            Cond::Test(a, imm) if negate => Ins::JumpIfNoneI { a, imm, to },
+            Cond::Test(a, imm) => Ins::JumpIfAnyI { a, imm, to },
         }
     }
 
@@ -309,15 +323,11 @@ impl Compiler<'_> {
             0 => Ins::Return0,
             1 if slots(self.stack[len - 1].ty) == 1 => {
                 let e = self.stack[len - 1];
-                let s = match e.src {
-                    Src::Stack => e.pos,
-                    Src::Local(x) => x,
-                    Src::Const(_) => {
-                        self.materialize(len - 1);
-                        e.pos
-                    }
-                };
-                Ins::Return1 { s }
+                match e.src {
+                    Src::Stack => Ins::Return1 { s: e.pos },
+                    Src::Local(x) => Ins::Return1 { s: x },
+                    Src::Const(v) => Ins::Return1I { v },
+                }
             }
             _ => {
                 self.materialize_top(n);

@@ -89,6 +89,10 @@ enum Cond {
     Slot(u32),
     /// A fused i32 comparison.
     Cmp(Cmp, u32, Rhs),
+    /// A fused i64 comparison.
+    Cmp64(Cmp, u32, Rhs),
+    /// `a & imm` (i32), true when non-zero.
+    Test(u32, u32),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use wtool_ast::ValType::I32;
 
-use super::{same_shape, CompileError, Compiler, Src};
+use super::{same_shape, CompileError, Compiler, Entry, Src};
 use crate::ins::Ins;
 use crate::values::slots;
 
@@ -23,13 +23,35 @@ impl Compiler<'_> {
             return Err(self.err("type mismatch"));
         }
         let c = self.reg(c);
-        let bs = self.reg(b);
-        self.write(a.pos, a);
-        self.emit(if slots(a.ty) == 2 {
-            Ins::Select2 { d: a.pos, b: bs, c }
-        } else {
-            Ins::Select1 { d: a.pos, b: bs, c }
-        });
+        let d = a.pos;
+        if slots(a.ty) == 2 {
+            let bs = self.reg(b);
+            self.write(d, a);
+            self.emit(Ins::Select2 { d, b: bs, c });
+            self.push(a.ty, Src::Stack);
+            return Ok(());
+        }
+        // One instruction whatever the operands are; it writes only `d`,
+        // so a `local.set` can take its result over.
+        let small = |e: &Entry| match e.src {
+            Src::Const(k) => u32::try_from(k).ok(),
+            _ => None,
+        };
+        let ins = match (small(&a), small(&b)) {
+            (None, Some(imm)) => {
+                let a = self.reg(a);
+                Ins::SelRI { d, a, imm, c }
+            }
+            (Some(imm), _) => {
+                let b = self.reg(b);
+                Ins::SelIR { d, imm, b, c }
+            }
+            (None, None) => {
+                let (a, b) = (self.reg(a), self.reg(b));
+                Ins::SelRR { d, a, b, c }
+            }
+        };
+        self.emit_def(ins);
         self.push(a.ty, Src::Stack);
         Ok(())
     }

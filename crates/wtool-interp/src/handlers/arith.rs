@@ -108,6 +108,16 @@ macro_rules! divide {
     };
 }
 
+/// A trapping float-to-int conversion (NaN or out of range traps).
+macro_rules! trunc {
+    ($d:expr, $a:expr, $f:ident) => {{
+        match numeric::$f(r!($a)) {
+            Ok(v) => w!($d, v),
+            Err(k) => trap_with!(k),
+        }
+    }};
+}
+
 handlers! {
     lower;
     (ip, sp, mem, len, cx);
@@ -327,4 +337,20 @@ handlers! {
     F32DemoteF64 { d, a } => { un!(d, a, |x| numeric::f32_demote(x) as u64); }
     F64PromoteF32 { d, a } => { un!(d, a, |x| numeric::f64_promote(x as u32)); }
     RefIsNull { d, a } => { un!(d, a, |x| (x == NULL_REF) as u64); }
+    I32TruncF32S { d, a } => { trunc!(d, a, i32_trunc_f32_s); }
+    I32TruncF32U { d, a } => { trunc!(d, a, i32_trunc_f32_u); }
+    I32TruncF64S { d, a } => { trunc!(d, a, i32_trunc_f64_s); }
+    I32TruncF64U { d, a } => { trunc!(d, a, i32_trunc_f64_u); }
+    I64TruncF32S { d, a } => { trunc!(d, a, i64_trunc_f32_s); }
+    I64TruncF32U { d, a } => { trunc!(d, a, i64_trunc_f32_u); }
+    I64TruncF64S { d, a } => { trunc!(d, a, i64_trunc_f64_s); }
+    I64TruncF64U { d, a } => { trunc!(d, a, i64_trunc_f64_u); }
+    I32TruncSatF32S { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as i32 as u32 as u64); }
+    I32TruncSatF32U { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as u32 as u64); }
+    I32TruncSatF64S { d, a } => { un!(d, a, |x| f64::from_bits(x) as i32 as u32 as u64); }
+    I32TruncSatF64U { d, a } => { un!(d, a, |x| f64::from_bits(x) as u32 as u64); }
+    I64TruncSatF32S { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as i64 as u64); }
+    I64TruncSatF32U { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as u64); }
+    I64TruncSatF64S { d, a } => { un!(d, a, |x| f64::from_bits(x) as i64 as u64); }
+    I64TruncSatF64U { d, a } => { un!(d, a, |x| f64::from_bits(x) as u64); }
 }

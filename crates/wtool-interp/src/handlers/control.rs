@@ -124,6 +124,40 @@ handlers! {
         };
         w!(d, *a as u64 + 1);
     }
+    JumpIfEq64 { a, b, to } => { jmp_if!((r!(a) as u64) == (r!(b) as u64), to); }
+    JumpIfNe64 { a, b, to } => { jmp_if!((r!(a) as u64) != (r!(b) as u64), to); }
+    JumpIfLtS64 { a, b, to } => { jmp_if!((r!(a) as i64) < (r!(b) as i64), to); }
+    JumpIfLtU64 { a, b, to } => { jmp_if!((r!(a) as u64) < (r!(b) as u64), to); }
+    JumpIfGtS64 { a, b, to } => { jmp_if!((r!(a) as i64) > (r!(b) as i64), to); }
+    JumpIfGtU64 { a, b, to } => { jmp_if!((r!(a) as u64) > (r!(b) as u64), to); }
+    JumpIfLeS64 { a, b, to } => { jmp_if!((r!(a) as i64) <= (r!(b) as i64), to); }
+    JumpIfLeU64 { a, b, to } => { jmp_if!((r!(a) as u64) <= (r!(b) as u64), to); }
+    JumpIfGeS64 { a, b, to } => { jmp_if!((r!(a) as i64) >= (r!(b) as i64), to); }
+    JumpIfGeU64 { a, b, to } => { jmp_if!((r!(a) as u64) >= (r!(b) as u64), to); }
+    JumpIfEq64I { a, imm, to } => { jmp_if!((r!(a) as u64) == (imm as i32 as i64 as u64), to); }
+    JumpIfNe64I { a, imm, to } => { jmp_if!((r!(a) as u64) != (imm as i32 as i64 as u64), to); }
+    JumpIfLtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) < (imm as i32 as i64 as i64), to); }
+    JumpIfLtU64I { a, imm, to } => { jmp_if!((r!(a) as u64) < (imm as i32 as i64 as u64), to); }
+    JumpIfGtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) > (imm as i32 as i64 as i64), to); }
+    JumpIfGtU64I { a, imm, to } => { jmp_if!((r!(a) as u64) > (imm as i32 as i64 as u64), to); }
+    JumpIfLeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) <= (imm as i32 as i64 as i64), to); }
+    JumpIfLeU64I { a, imm, to } => { jmp_if!((r!(a) as u64) <= (imm as i32 as i64 as u64), to); }
+    JumpIfGeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) >= (imm as i32 as i64 as i64), to); }
+    JumpIfGeU64I { a, imm, to } => { jmp_if!((r!(a) as u64) >= (imm as i32 as i64 as u64), to); }
+    JumpIfAnyI { a, imm, to } => { jmp_if!(r!(a) as u32 & imm != 0, to); }
+    JumpIfNoneI { a, imm, to } => { jmp_if!(r!(a) as u32 & imm == 0, to); }
+    SelRR { d, a, b, c } => {
+        let v = if r!(c) as u32 != 0 { r!(a) } else { r!(b) };
+        w!(d, v);
+    }
+    SelRI { d, a, imm, c } => {
+        let v = if r!(c) as u32 != 0 { r!(a) } else { imm as u64 };
+        w!(d, v);
+    }
+    SelIR { d, imm, b, c } => {
+        let v = if r!(c) as u32 != 0 { imm as u64 } else { r!(b) };
+        w!(d, v);
+    }
 }
 
 /// The handler and operands of a control instruction; everything without
@@ -141,6 +175,7 @@ pub(super) fn lower(i: &Ins, _pc: u32) -> (Handler, [u32; 4]) {
         Ins::BrTable { idx, len } => (br_table, idx, len, 0),
         Ins::Return0 => (return0, 0, 0, 0),
         Ins::Return1 { s } => (return1, s, 0, 0),
+        Ins::Return1I { v } => (return1i, v as u32, (v >> 32) as u32, 0),
         Ins::ReturnN { from, k } => (return_n, from, k, 0),
         Ins::Call { func, base } => (call, func, base, 0),
         Ins::CallIndirect { table, ty, idx } => (call_indirect, table, ty, idx),
@@ -191,6 +226,12 @@ fn return0(_: *const Inst, _: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_
 fn return1(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     let [s, ..] = operands(ip);
     wr(sp, 0, rd(sp, s));
+    leave(mem, len, cx)
+}
+
+fn return1i(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+    let [lo, hi, ..] = operands(ip);
+    wr(sp, 0, lo as u64 | (hi as u64) << 32);
     leave(mem, len, cx)
 }
 

@@ -228,7 +228,7 @@ pub(crate) fn wr(sp: *mut u64, s: u32, v: u64) {
 /// Declares one handler per listed instruction, whose fields are unpacked
 /// from the operands in declaration order, and `$lower`, which packs an
 /// instruction of these kinds for `code::lower`. Inside a body, `r!(s)`
-/// and `w!(d, v)` access frame slots, `m!()` is memory 0 as `(base, len)`, `trap!(Code)` stops, `jmp_if!(c,
+/// and `w!(d, v)` access frame slots, `m!()` is memory 0 as `(base, len)`, `trap!(Code)` and `trap_with!(kind)` stop, `jmp_if!(c,
 /// to)` takes a relative jump, `mem`/`len` are memory 0; after the body,
 /// the next instruction runs.
 macro_rules! handlers {
@@ -254,6 +254,11 @@ macro_rules! handlers {
                 macro_rules! trap {
                     ($c:ident) => {
                         return $cx.trap_code($ip, TrapCode::$c)
+                    };
+                }
+                macro_rules! trap_with {
+                    ($k:expr) => {
+                        return $cx.trap_at($ip, $k)
                     };
                 }
                 macro_rules! m {
