@@ -195,6 +195,56 @@ pub(crate) fn ri(op: Op, d: u32, a: u32, k: u64) -> Option<Ins> {
     })
 }
 
+/// `d = a <op> k` for a float op with the constant `k` (slot bits).
+pub(crate) fn rf(op: Op, d: u32, a: u32, k: u64) -> Option<Ins> {
+    let imm = k as u32;
+    Some(match op {
+        Op::F32Add => Ins::F32AddI { d, a, imm },
+        Op::F32Sub => Ins::F32SubI { d, a, imm },
+        Op::F32Mul => Ins::F32MulI { d, a, imm },
+        Op::F32Div => Ins::F32DivI { d, a, imm },
+        Op::F64Add => Ins::F64AddI { d, a, imm: k },
+        Op::F64Sub => Ins::F64SubI { d, a, imm: k },
+        Op::F64Mul => Ins::F64MulI { d, a, imm: k },
+        Op::F64Div => Ins::F64DivI { d, a, imm: k },
+        _ => return None,
+    })
+}
+
+/// `d = k <op> b` for a float op with the constant `k` on the left.
+pub(crate) fn fr(op: Op, d: u32, k: u64, b: u32) -> Option<Ins> {
+    let imm = k as u32;
+    Some(match op {
+        Op::F32Sub => Ins::F32RSubI { d, a: b, imm },
+        Op::F32Div => Ins::F32RDivI { d, a: b, imm },
+        Op::F64Sub => Ins::F64RSubI { d, a: b, imm: k },
+        Op::F64Div => Ins::F64RDivI { d, a: b, imm: k },
+        // Not addition or multiplication: which NaN operand propagates
+        // depends on the order (compilers put constants on the right).
+        _ => return None,
+    })
+}
+
+/// A load from memory 0 at the constant address `addr`.
+pub(crate) fn load_abs(op: Op, d: u32, addr: u64) -> Option<Ins> {
+    Some(match op {
+        Op::I32Load | Op::F32Load => Ins::I32LoadAbs { d, addr },
+        Op::I64Load | Op::F64Load => Ins::I64LoadAbs { d, addr },
+        Op::I32Load8U => Ins::I32Load8UAbs { d, addr },
+        _ => return None,
+    })
+}
+
+/// A store of slot `v` to memory 0 at the constant address `addr`.
+pub(crate) fn store_abs(op: Op, v: u32, addr: u64) -> Option<Ins> {
+    Some(match op {
+        Op::I32Store | Op::F32Store => Ins::I32StoreAbs { v, addr },
+        Op::I64Store | Op::F64Store => Ins::I64StoreAbs { v, addr },
+        Op::I32Store8 | Op::I64Store8 => Ins::I32Store8Abs { v, addr },
+        _ => return None,
+    })
+}
+
 /// `d = k <op> b` with the constant on the left: commutative ops and
 /// comparisons swap their operands, subtraction has a reversed form.
 pub(crate) fn ir(op: Op, d: u32, k: u64, b: u32) -> Option<Ins> {

@@ -15,6 +15,7 @@ macro_rules! define_ins {
     (
         rr: [$($rr:ident),* $(,)?],
         ri: [$($ri:ident),* $(,)?],
+        rw: [$($rw:ident),* $(,)?],
         un: [$($un:ident),* $(,)?],
         load: [$($ld:ident),* $(,)?],
         other: { $($other:tt)* }
@@ -31,6 +32,10 @@ macro_rules! define_ins {
             $(
                 /// `d = a <op> imm`.
                 $ri { d: u32, a: u32, imm: u32 },
+            )*
+            $(
+                /// `d = a <op> imm` with a 64-bit immediate.
+                $rw { d: u32, a: u32, imm: u64 },
             )*
             $(
                 /// `d = <op> a`.
@@ -50,6 +55,7 @@ macro_rules! define_ins {
                 match self {
                     $( Ins::$rr { d, .. } => Some(d), )*
                     $( Ins::$ri { d, .. } => Some(d), )*
+                    $( Ins::$rw { d, .. } => Some(d), )*
                     $( Ins::$un { d, .. } => Some(d), )*
                     $( Ins::$ld { d, .. } => Some(d), )*
                     Ins::GlobalGet { d, .. }
@@ -57,6 +63,9 @@ macro_rules! define_ins {
                     | Ins::SelRR { d, .. }
                     | Ins::SelRI { d, .. }
                     | Ins::SelIR { d, .. }
+                    | Ins::I32LoadAbs { d, .. }
+                    | Ins::I64LoadAbs { d, .. }
+                    | Ins::I32Load8UAbs { d, .. }
                     | Ins::I32LoadAI { d, .. }
                     | Ins::I64LoadAI { d, .. }
                     | Ins::I32Load8UAI { d, .. }
@@ -74,6 +83,7 @@ macro_rules! define_ins {
                 match *self {
                     $( Ins::$rr { d, a, b } => [(d, 1), (a, 1), (b, 1), (0, 0)], )*
                     $( Ins::$ri { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    $( Ins::$rw { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
                     $( Ins::$un { d, a } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
                     $( Ins::$ld { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
                     _ => self.other_slot_runs(),
@@ -103,6 +113,10 @@ define_ins! {
         I64AddI, I64RSubI, I64MulI, I64DivSI, I64DivUI, I64RemSI, I64RemUI,
         I64AndI, I64OrI, I64XorI, I64ShlI, I64ShrSI, I64ShrUI, I64RotlI, I64RotrI,
         I64EqI, I64NeI, I64LtSI, I64LtUI, I64GtSI, I64GtUI, I64LeSI, I64LeUI, I64GeSI, I64GeUI,
+        F32AddI, F32SubI, F32RSubI, F32MulI, F32DivI, F32RDivI,
+    ],
+    rw: [
+        F64AddI, F64SubI, F64RSubI, F64MulI, F64DivI, F64RDivI,
     ],
     un: [
         I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,
@@ -290,6 +304,19 @@ define_ins! {
         I32Store16 { a: u32, v: u32, offset: u32 },
         /// `i64.store32`.
         I64Store32 { a: u32, v: u32, offset: u32 },
+        // Accesses at a constant address (`addr` = constant + offset).
+        /// `i32.load`/`f32.load` at `addr`.
+        I32LoadAbs { d: u32, addr: u64 },
+        /// `i64.load`/`f64.load` at `addr`.
+        I64LoadAbs { d: u32, addr: u64 },
+        /// `i32.load8_u` at `addr`.
+        I32Load8UAbs { d: u32, addr: u64 },
+        /// `i32.store`/`f32.store` of slot `v` at `addr`.
+        I32StoreAbs { v: u32, addr: u64 },
+        /// `i64.store`/`f64.store` of slot `v` at `addr`.
+        I64StoreAbs { v: u32, addr: u64 },
+        /// `i32.store8`/`i64.store8` of slot `v` at `addr`.
+        I32Store8Abs { v: u32, addr: u64 },
         /// `i32.store` of a constant.
         I32StoreI { a: u32, imm: u32, offset: u32 },
         /// `i32.store8` of a constant.
@@ -458,6 +485,12 @@ impl Ins {
             Ins::I32LoadAA { d, x, y }
             | Ins::I64LoadAA { d, x, y }
             | Ins::I32Load8UAA { d, x, y } => [(d, 1), (x, 1), (y, 1), N],
+            Ins::I32LoadAbs { d, .. } | Ins::I64LoadAbs { d, .. } | Ins::I32Load8UAbs { d, .. } => {
+                [(d, 1), N, N, N]
+            }
+            Ins::I32StoreAbs { v, .. }
+            | Ins::I64StoreAbs { v, .. }
+            | Ins::I32Store8Abs { v, .. } => [(v, 1), N, N, N],
             Ins::SelRR { d, a, b, c } => [(d, 1), (a, 1), (b, 1), (c, 1)],
             Ins::SelRI { d, a, c, .. } => [(d, 1), (a, 1), (c, 1), N],
             Ins::SelIR { d, b, c, .. } => [(d, 1), (b, 1), (c, 1), N],

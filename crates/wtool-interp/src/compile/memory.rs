@@ -124,6 +124,13 @@ impl Compiler<'_> {
         if forms::load(op, 0, 0, 0).is_some() {
             let a = self.pop_expect(ValType::I32)?;
             let d = a.pos;
+            if let Src::Const(k) = a.src {
+                if let Some(i) = forms::load_abs(op, d, k + u64::from(offset)) {
+                    self.emit_def(i);
+                    self.push(info.results[0], Src::Stack);
+                    return Ok(true);
+                }
+            }
             let fused = self
                 .addr_of(&a, offset)
                 .and_then(|addr| forms::load_at(op, d, addr));
@@ -167,6 +174,15 @@ impl Compiler<'_> {
             self.drop_last();
             self.emit(i);
             return Ok(true);
+        }
+        if let Src::Const(k) = a.src {
+            if forms::store_abs(op, 0, 0).is_some() {
+                let rv = self.reg(v);
+                if let Some(i) = forms::store_abs(op, rv, k + u64::from(offset)) {
+                    self.emit(i);
+                }
+                return Ok(true);
+            }
         }
         let ra = self.reg(a);
         let imm = match v.src {

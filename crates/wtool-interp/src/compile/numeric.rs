@@ -89,6 +89,14 @@ impl Compiler<'_> {
                         let rb = self.reg(b);
                         forms::ir(op, d, k, rb)
                     }
+                    (_, Src::Const(k)) if forms::rf(op, 0, 0, k).is_some() => {
+                        let ra = self.reg(a);
+                        forms::rf(op, d, ra, k)
+                    }
+                    (Src::Const(k), _) if forms::fr(op, 0, k, 0).is_some() => {
+                        let rb = self.reg(b);
+                        forms::fr(op, d, k, rb)
+                    }
                     _ => {
                         let ra = self.reg(a);
                         let rb = self.reg(b);

@@ -108,6 +108,26 @@ macro_rules! divide {
     };
 }
 
+/// `d = a <op> imm` on f32 bits.
+macro_rules! rif32 {
+    ($d:expr, $a:expr, $imm:expr, $op:expr) => {{
+        let op: fn(f32, f32) -> f32 = $op;
+        let (x, y) = (f32::from_bits(r!($a) as u32), f32::from_bits($imm));
+        w!($d, op(x, y).to_bits() as u64)
+    }};
+}
+
+/// `d = a <op> imm` on f64 bits.
+macro_rules! rif64 {
+    ($d:expr, $a:expr, $imm:expr, $op:expr) => {{
+        let op: fn(f64, f64) -> f64 = $op;
+        w!(
+            $d,
+            op(f64::from_bits(r!($a)), f64::from_bits($imm)).to_bits()
+        )
+    }};
+}
+
 /// A trapping float-to-int conversion (NaN or out of range traps).
 macro_rules! trunc {
     ($d:expr, $a:expr, $f:ident) => {{
@@ -353,4 +373,16 @@ handlers! {
     I64TruncSatF32U { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as u64); }
     I64TruncSatF64S { d, a } => { un!(d, a, |x| f64::from_bits(x) as i64 as u64); }
     I64TruncSatF64U { d, a } => { un!(d, a, |x| f64::from_bits(x) as u64); }
+    F32AddI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_add); }
+    F32SubI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_sub); }
+    F32MulI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_mul); }
+    F32DivI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_div); }
+    F32RSubI { d, a, imm } => { rif32!(d, a, imm, |x, y| numeric::f32_sub(y, x)); }
+    F32RDivI { d, a, imm } => { rif32!(d, a, imm, |x, y| numeric::f32_div(y, x)); }
+    F64AddI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_add); }
+    F64SubI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_sub); }
+    F64MulI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_mul); }
+    F64DivI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_div); }
+    F64RSubI { d, a, imm } => { rif64!(d, a, imm, |x, y| numeric::f64_sub(y, x)); }
+    F64RDivI { d, a, imm } => { rif64!(d, a, imm, |x, y| numeric::f64_div(y, x)); }
 }

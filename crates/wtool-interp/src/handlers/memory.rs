@@ -151,4 +151,10 @@ handlers! {
     I32Load8UAA { d, x, y } => {
                     ldw!(d, r!(x) as u32, r!(y) as u32, 1, |b| b[0] as u64)
                 }
+    I32LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 4, |b| u32::from_le_bytes(b) as u64); }
+    I64LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 8, u64::from_le_bytes); }
+    I32Load8UAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 1, |b| b[0] as u64); }
+    I32StoreAbs { v, addr } => { st!(0u32, 0u32, addr, (r!(v) as u32).to_le_bytes()); }
+    I64StoreAbs { v, addr } => { st!(0u32, 0u32, addr, r!(v).to_le_bytes()); }
+    I32Store8Abs { v, addr } => { st!(0u32, 0u32, addr, [r!(v) as u8]); }
 }
