@@ -447,3 +447,20 @@ pub(crate) fn store_at(op: Op, addr: Addr, v: u32) -> Option<Ins> {
         _ => return None,
     })
 }
+
+/// The two i32 ops `p` then `i` as one instruction, where `i` consumes
+/// `p`'s result (a temporary nothing else reads).
+pub(crate) fn fuse2(p: Ins, i: Ins) -> Option<Ins> {
+    Some(match (p, i) {
+        (Ins::I32ShrUI { a, imm: sh, .. }, Ins::I32AndI { d, imm: mask, .. }) => {
+            Ins::ShrUAnd { d, a, sh, mask }
+        }
+        (Ins::I32ShlI { a, imm: sh, .. }, Ins::I32AddI { d, imm, .. }) => {
+            Ins::ShlAdd { d, a, sh, imm }
+        }
+        (Ins::I32Xor { a, b, .. }, Ins::I32AndI { d, imm: mask, .. }) => {
+            Ins::XorAnd { d, a, b, mask }
+        }
+        _ => return None,
+    })
+}

@@ -61,6 +61,9 @@ macro_rules! define_ins {
                     Ins::GlobalGet { d, .. }
                     | Ins::RefFunc { d, .. }
                     | Ins::SelRR { d, .. }
+                    | Ins::ShrUAnd { d, .. }
+                    | Ins::ShlAdd { d, .. }
+                    | Ins::XorAnd { d, .. }
                     | Ins::SelRI { d, .. }
                     | Ins::SelIR { d, .. }
                     | Ins::I32LoadAbs { d, .. }
@@ -239,6 +242,8 @@ define_ins! {
         JumpIfAnyI { a: u32, imm: u32, to: u32 },
         /// Jumps if `a & imm == 0` (i32).
         JumpIfNoneI { a: u32, imm: u32, to: u32 },
+        /// `d = load32(a + offset)`, then jumps if `d != 0` (list walks).
+        LoadJumpNez { d: u32, a: u32, offset: u32, to: u32 },
         // Loop steps: `x += imm` (i32; `imm` is an i16, sign-extended),
         // then a jump on the new `x`.
         /// Jumps if the new `x != 0`.
@@ -276,6 +281,13 @@ define_ins! {
         Const64 { d: u32, v: u64 },
         /// `d = c != 0 ? d : b`.
         Select1 { d: u32, b: u32, c: u32 },
+        // Two i32 ops in one, when the first result feeds only the second.
+        /// `d = (a >> sh) & mask` (unsigned shift).
+        ShrUAnd { d: u32, a: u32, sh: u32, mask: u32 },
+        /// `d = (a << sh) + imm`.
+        ShlAdd { d: u32, a: u32, sh: u32, imm: u32 },
+        /// `d = (a ^ b) & mask`.
+        XorAnd { d: u32, a: u32, b: u32, mask: u32 },
         /// `d = c != 0 ? a : b`.
         SelRR { d: u32, a: u32, b: u32, c: u32 },
         /// `d = c != 0 ? a : imm` (zero-extended).
@@ -491,6 +503,9 @@ impl Ins {
             Ins::I32StoreAbs { v, .. }
             | Ins::I64StoreAbs { v, .. }
             | Ins::I32Store8Abs { v, .. } => [(v, 1), N, N, N],
+            Ins::ShrUAnd { d, a, .. } | Ins::ShlAdd { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::XorAnd { d, a, b, .. } => [(d, 1), (a, 1), (b, 1), N],
+            Ins::LoadJumpNez { d, a, .. } => [(d, 1), (a, 1), N, N],
             Ins::SelRR { d, a, b, c } => [(d, 1), (a, 1), (b, 1), (c, 1)],
             Ins::SelRI { d, a, c, .. } => [(d, 1), (a, 1), (c, 1), N],
             Ins::SelIR { d, b, c, .. } => [(d, 1), (b, 1), (c, 1), N],
@@ -546,6 +561,7 @@ impl Ins {
             | Ins::JumpIfGeU64I { to, .. }
             | Ins::JumpIfAnyI { to, .. }
             | Ins::JumpIfNoneI { to, .. }
+            | Ins::LoadJumpNez { to, .. }
             | Ins::IncJumpNez { to, .. }
             | Ins::IncJumpNe { to, .. }
             | Ins::IncJumpLtS { to, .. }

@@ -90,6 +90,41 @@ const FIXED: &str = r#"
     i32.const 0 i32.load8_u)
   (func (export "abs_wrap") (param i32 i32) (result i32)
     local.get 0 if (result i32) i32.const -8 i64.load offset=16 i32.wrap_i64 else i32.const 1 end)
+  (func (export "shr_and") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.shr_u i32.const 0x7f0f i32.and
+    local.get 0 i32.const 35 i32.shr_u i32.const 3 i32.and i32.add)
+  (func (export "shl_add") (param i32 i32) (result i32)
+    local.get 0 i32.const 2 i32.shl i32.const 1000 i32.add
+    local.get 1 i32.const 33 i32.shl i32.const -7 i32.sub i32.xor)
+  (func (export "xor_and") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.xor i32.const 0xff00ff i32.and local.set 0
+    local.get 0 local.get 0 i32.xor i32.const 1 i32.and local.get 0 i32.add)
+  (func (export "fused_into_local") (param i32 i32) (result i32) (local i32)
+    local.get 1 local.get 0 i32.xor i32.const 5 i32.and local.tee 2
+    local.get 1 i32.const 3 i32.shr_u i32.const 9 i32.and i32.add local.get 2 i32.mul)
+  ;; a linked list of n (1..4) nodes at 64, 72, ...; walk it, counting
+  (func (export "list_walk") (param i32 i32) (result i32) (local i32 i32)
+    local.get 0 i32.const 3 i32.and i32.const 1 i32.add local.set 2
+    loop
+      local.get 3 i32.const 8 i32.mul i32.const 64 i32.add
+      local.get 3 i32.const 1 i32.add local.tee 3 local.get 2 i32.lt_u
+      if (result i32) local.get 3 i32.const 8 i32.mul i32.const 64 i32.add else i32.const 0 end
+      i32.store
+      local.get 3 local.get 2 i32.lt_u br_if 0
+    end
+    i32.const 0 local.set 3
+    i32.const 64 local.set 0
+    loop
+      local.get 3 i32.const 1 i32.add local.set 3
+      local.get 0 i32.load local.tee 0 br_if 0
+    end
+    local.get 3)
+  (func (export "list_walk_oob") (param i32 i32) (result i32)
+    i32.const 65536 local.get 1 i32.sub local.set 0
+    loop
+      local.get 0 i32.load local.tee 0 br_if 0
+    end
+    local.get 0)
   (func (export "return_const") (param i32 i32) (result i32)
     local.get 0 if i32.const 5 return end
     local.get 1 if i32.const -9 return end
@@ -170,5 +205,8 @@ fn specialised_forms_agree_with_wasmi() {
         }
     }
     assert_eq!(values + traps, m.exports.len() * 100);
-    assert!(traps > 0 && values > traps, "{values} values, {traps} traps");
+    assert!(
+        traps > 0 && values > traps,
+        "{values} values, {traps} traps"
+    );
 }

@@ -227,6 +227,13 @@ impl Compiler<'_> {
             }
             _ => None,
         };
+        // A list walk: load a pointer, loop while it is not null.
+        if let (Some(&Ins::I32Load { d, a, offset }), Cond::Slot(s)) = (self.code.last(), c) {
+            if s == d && n > self.label_pos {
+                self.drop_last();
+                return Ins::LoadJumpNez { d, a, offset, to };
+            }
+        }
         let Some((x, imm)) = step else {
             return Self::cond_jump(c, false, to);
         };

@@ -82,8 +82,16 @@ impl Compiler<'_> {
                 let d = a.pos;
                 let ins = match (a.src, b.src) {
                     (_, Src::Const(k)) if forms::ri(op, 0, 0, k).is_some() => {
+                        let prev = self.def_of(&a).map(|at| self.code[at]);
                         let ra = self.reg(a);
-                        forms::ri(op, d, ra, k)
+                        let i = forms::ri(op, d, ra, k);
+                        match prev.zip(i).and_then(|(p, i)| forms::fuse2(p, i)) {
+                            Some(f) => {
+                                self.drop_last();
+                                Some(f)
+                            }
+                            None => i,
+                        }
                     }
                     (Src::Const(k), _) if forms::ir(op, 0, k, 0).is_some() => {
                         let rb = self.reg(b);

@@ -158,6 +158,22 @@ handlers! {
         let v = if r!(c) as u32 != 0 { imm as u64 } else { r!(b) };
         w!(d, v);
     }
+    ShrUAnd { d, a, sh, mask } => { w!(d, ((r!(a) as u32).wrapping_shr(sh) & mask) as u64); }
+    ShlAdd { d, a, sh, imm } => { w!(d, (r!(a) as u32).wrapping_shl(sh).wrapping_add(imm) as u64); }
+    XorAnd { d, a, b, mask } => { w!(d, ((r!(a) as u32 ^ r!(b) as u32) & mask) as u64); }
+    LoadJumpNez { d, a, offset, to } => {
+        let ea = r!(a) as u32 as u64 + offset as u64;
+        let (mem, len) = m!();
+        if ea + 4 > len as u64 {
+            trap!(MemoryOutOfBounds);
+        }
+        // SAFETY: as for the loads in `memory.rs`: `ea + 4 <= len`, the
+        // current length of memory 0 at `mem`.
+        #[allow(unsafe_code)]
+        let v = u32::from_le_bytes(unsafe { std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; 4]) });
+        w!(d, v as u64);
+        jmp_if!(v != 0, to);
+    }
 }
 
 /// The handler and operands of a control instruction; everything without
