@@ -409,6 +409,8 @@ pub(crate) enum Addr {
     Imm(u32, u32),
     /// `x + y`.
     Sum(u32, u32),
+    /// `(x << sh) + imm`.
+    Scaled(u32, u32, u32),
 }
 
 impl Addr {
@@ -417,6 +419,7 @@ impl Addr {
         match i {
             Ins::I32AddI { a, imm, .. } => Some(Addr::Imm(a, imm)),
             Ins::I32Add { a, b, .. } => Some(Addr::Sum(a, b)),
+            Ins::ShlAdd { a, sh, imm, .. } => Some(Addr::Scaled(a, sh, imm)),
             _ => None,
         }
     }
@@ -431,6 +434,8 @@ pub(crate) fn load_at(op: Op, d: u32, addr: Addr) -> Option<Ins> {
         (Op::I32Load | Op::F32Load, Addr::Sum(x, y)) => Ins::I32LoadAA { d, x, y },
         (Op::I64Load | Op::F64Load, Addr::Sum(x, y)) => Ins::I64LoadAA { d, x, y },
         (Op::I32Load8U, Addr::Sum(x, y)) => Ins::I32Load8UAA { d, x, y },
+        (Op::I32Load | Op::F32Load, Addr::Scaled(x, sh, imm)) => Ins::I32LoadSc { d, x, sh, imm },
+        (Op::I64Load | Op::F64Load, Addr::Scaled(x, sh, imm)) => Ins::I64LoadSc { d, x, sh, imm },
         _ => return None,
     })
 }
@@ -444,6 +449,12 @@ pub(crate) fn store_at(op: Op, addr: Addr, v: u32) -> Option<Ins> {
         (Op::I32Store | Op::F32Store, Addr::Sum(x, y)) => Ins::I32StoreAA { x, y, v },
         (Op::I64Store | Op::F64Store, Addr::Sum(x, y)) => Ins::I64StoreAA { x, y, v },
         (Op::I32Store8, Addr::Sum(x, y)) => Ins::I32Store8AA { x, y, v },
+        (Op::I32Store | Op::F32Store, Addr::Scaled(x, sh, imm)) => {
+            Ins::I32StoreSc { x, sh, imm, v }
+        }
+        (Op::I64Store | Op::F64Store, Addr::Scaled(x, sh, imm)) => {
+            Ins::I64StoreSc { x, sh, imm, v }
+        }
         _ => return None,
     })
 }

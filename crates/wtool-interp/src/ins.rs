@@ -66,6 +66,8 @@ macro_rules! define_ins {
                     | Ins::XorAnd { d, .. }
                     | Ins::SelRI { d, .. }
                     | Ins::SelIR { d, .. }
+                    | Ins::I32LoadSc { d, .. }
+                    | Ins::I64LoadSc { d, .. }
                     | Ins::I32LoadAbs { d, .. }
                     | Ins::I64LoadAbs { d, .. }
                     | Ins::I32Load8UAbs { d, .. }
@@ -349,6 +351,15 @@ define_ins! {
         I32Store8AA { x: u32, y: u32, v: u32 },
         /// `i32.store8` of the constant `imm` at `x + y`.
         I32Store8IAA { x: u32, y: u32, imm: u32 },
+        // Scaled-index forms: the address is `(x << sh) + imm` (wrapping).
+        /// `i32.load` at `(x << sh) + imm`.
+        I32LoadSc { d: u32, x: u32, sh: u32, imm: u32 },
+        /// `i64.load` at `(x << sh) + imm`.
+        I64LoadSc { d: u32, x: u32, sh: u32, imm: u32 },
+        /// `i32.store` of slot `v` at `(x << sh) + imm`.
+        I32StoreSc { x: u32, sh: u32, imm: u32, v: u32 },
+        /// `i64.store` of slot `v` at `(x << sh) + imm`.
+        I64StoreSc { x: u32, sh: u32, imm: u32, v: u32 },
         /// `i32.load` at `x + imm`.
         I32LoadAI { d: u32, x: u32, imm: u32 },
         /// `i64.load` at `x + imm`.
@@ -503,6 +514,8 @@ impl Ins {
             Ins::I32StoreAbs { v, .. }
             | Ins::I64StoreAbs { v, .. }
             | Ins::I32Store8Abs { v, .. } => [(v, 1), N, N, N],
+            Ins::I32LoadSc { d, x, .. } | Ins::I64LoadSc { d, x, .. } => [(d, 1), (x, 1), N, N],
+            Ins::I32StoreSc { x, v, .. } | Ins::I64StoreSc { x, v, .. } => [(x, 1), (v, 1), N, N],
             Ins::ShrUAnd { d, a, .. } | Ins::ShlAdd { d, a, .. } => [(d, 1), (a, 1), N, N],
             Ins::XorAnd { d, a, b, .. } => [(d, 1), (a, 1), (b, 1), N],
             Ins::LoadJumpNez { d, a, .. } => [(d, 1), (a, 1), N, N],

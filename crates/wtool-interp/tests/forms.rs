@@ -125,6 +125,17 @@ const FIXED: &str = r#"
       local.get 0 i32.load local.tee 0 br_if 0
     end
     local.get 0)
+  (func (export "scaled") (param i32 i32) (result i32) (local i64)
+    local.get 1 i64.extend_i32_s local.set 2
+    local.get 0 i32.const 7 i32.and i32.const 2 i32.shl i32.const 256 i32.add local.get 1 i32.store
+    local.get 0 i32.const 3 i32.and i32.const 3 i32.shl i32.const 512 i32.add local.get 2 i64.store
+    local.get 0 i32.const 7 i32.and i32.const 2 i32.shl i32.const 256 i32.add i32.load
+    local.get 0 i32.const 3 i32.and i32.const 3 i32.shl i32.const 512 i32.add i64.load i32.wrap_i64 i32.add
+    local.get 1 i32.const 2 i32.shl i32.const 1024 i32.add i32.load i32.add
+    local.get 1 i32.const 35 i32.shl i32.const 1024 i32.add f64.load i32.trunc_sat_f64_s i32.add)
+  (func (export "scaled_store_oob") (param i32 i32) (result i32)
+    local.get 0 i32.const 4 i32.shl i32.const -16 i32.add local.get 1 i32.store
+    i32.const 0 i32.load)
   (func (export "return_const") (param i32 i32) (result i32)
     local.get 0 if i32.const 5 return end
     local.get 1 if i32.const -9 return end

@@ -157,4 +157,20 @@ handlers! {
     I32StoreAbs { v, addr } => { st!(0u32, 0u32, addr, (r!(v) as u32).to_le_bytes()); }
     I64StoreAbs { v, addr } => { st!(0u32, 0u32, addr, r!(v).to_le_bytes()); }
     I32Store8Abs { v, addr } => { st!(0u32, 0u32, addr, [r!(v) as u8]); }
+    I32LoadSc { d, x, sh, imm } => {
+        let a = (r!(x) as u32).wrapping_shl(sh);
+        ldw!(d, a, imm, 4, |b| u32::from_le_bytes(b) as u64)
+    }
+    I64LoadSc { d, x, sh, imm } => {
+        let a = (r!(x) as u32).wrapping_shl(sh);
+        ldw!(d, a, imm, 8, u64::from_le_bytes)
+    }
+    I32StoreSc { x, sh, imm, v } => {
+        let a = (r!(x) as u32).wrapping_shl(sh);
+        strw!(a, imm, (r!(v) as u32).to_le_bytes())
+    }
+    I64StoreSc { x, sh, imm, v } => {
+        let a = (r!(x) as u32).wrapping_shl(sh);
+        strw!(a, imm, r!(v).to_le_bytes())
+    }
 }
