@@ -116,6 +116,42 @@ fn trailing(ins: &Ins) -> usize {
     }
 }
 
+/// Jump threading: a jump whose target is an unconditional jump goes to
+/// that jump's target instead, and an unconditional jump to a return
+/// becomes the return. Both are exact: the instruction skipped would only
+/// have transferred control.
+pub(crate) fn thread_jumps(ins: &mut [Ins]) {
+    // Bounded: a cycle of jumps (an empty infinite loop) stays as it is.
+    const HOPS: usize = 8;
+    let follow = |ins: &[Ins], mut t: u32| {
+        for _ in 0..HOPS {
+            match ins.get(t as usize) {
+                Some(Ins::Jump(next)) if *next != t => t = *next,
+                _ => break,
+            }
+        }
+        t
+    };
+    for pc in 0..ins.len() {
+        let mut i = ins[pc];
+        if let Some(t) = i.target_mut() {
+            *t = follow(ins, *t);
+        }
+        if let Ins::Jump(t) = i {
+            if let Some(
+                r @ (Ins::Return0
+                | Ins::Return1 { .. }
+                | Ins::Return1I { .. }
+                | Ins::ReturnN { .. }),
+            ) = ins.get(t as usize)
+            {
+                i = *r;
+            }
+        }
+        ins[pc] = i;
+    }
+}
+
 /// Lowers a function's instructions (which must end with the
 /// `Ins::Unreachable` sentinel) to threaded code, checking the invariants
 /// the unchecked accesses rely on (see the module docs).
@@ -199,6 +235,25 @@ mod tests {
         assert!(lower(&code(Ins::Call { func: 0, base: 4 }), 3).is_err());
         assert!(lower(&code(Ins::I32LoadAA { d: 0, x: 1, y: 9 }), 3).is_err());
         assert!(lower(&code(Ins::JumpIfLtS { a: 0, b: 7, to: 0 }), 3).is_err());
+    }
+
+    #[test]
+    fn jumps_are_threaded() {
+        let mut code = [
+            Ins::JumpIfNez { c: 0, to: 2 },
+            Ins::Jump(3),
+            Ins::Jump(4),
+            Ins::Jump(3),
+            Ins::Return1 { s: 0 },
+            Ins::Unreachable,
+        ];
+        thread_jumps(&mut code);
+        // The conditional jump goes to the end of the chain, a jump to a
+        // return is the return, and a self-loop stays.
+        assert_eq!(code[0], Ins::JumpIfNez { c: 0, to: 4 });
+        assert_eq!(code[1], Ins::Jump(3));
+        assert_eq!(code[2], Ins::Return1 { s: 0 });
+        assert_eq!(code[3], Ins::Jump(3));
     }
 
     #[test]

@@ -148,6 +148,7 @@ impl CompiledModule {
         // The sentinel ends every fall-through inside the code.
         ins.push(crate::ins::Ins::Unreachable);
         offsets.push(u32::MAX);
+        code::thread_jumps(&mut ins);
         let threaded =
             code::lower(&ins, c.max_height).map_err(|e| CompileError { func: index, ..e })?;
         let fc = FuncCode {
