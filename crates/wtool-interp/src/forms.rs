@@ -123,7 +123,20 @@ pub(crate) fn ri(op: Op, d: u32, a: u32, k: u64) -> Option<Ins> {
     let imm = if is64 {
         let v = k as i64;
         if v != v as i32 as i64 {
-            return None;
+            // A full 64-bit immediate, for the ops that take one.
+            return Some(match op {
+                Op::I64Add => Ins::I64AddW { d, a, imm: k },
+                Op::I64Sub => Ins::I64AddW {
+                    d,
+                    a,
+                    imm: k.wrapping_neg(),
+                },
+                Op::I64Mul => Ins::I64MulW { d, a, imm: k },
+                Op::I64And => Ins::I64AndW { d, a, imm: k },
+                Op::I64Or => Ins::I64OrW { d, a, imm: k },
+                Op::I64Xor => Ins::I64XorW { d, a, imm: k },
+                _ => return None,
+            });
         }
         v as i32 as u32
     } else {

@@ -122,6 +122,7 @@ define_ins! {
     ],
     rw: [
         F64AddI, F64SubI, F64RSubI, F64MulI, F64DivI, F64RDivI,
+        I64AddW, I64MulW, I64AndW, I64OrW, I64XorW,
     ],
     un: [
         I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,

@@ -136,6 +136,13 @@ const FIXED: &str = r#"
   (func (export "scaled_store_oob") (param i32 i32) (result i32)
     local.get 0 i32.const 4 i32.shl i32.const -16 i32.add local.get 1 i32.store
     i32.const 0 i32.load)
+  (func (export "i64_wide_imm") (param i32 i32) (result i32)
+    local.get 0 i64.extend_i32_s i64.const 0x100000001b3 i64.mul
+    i64.const 0xcbf29ce484222325 i64.xor i64.const 0x7fffffff00000000 i64.add
+    i64.const 0x0ff0000000ff00ff i64.and i64.const 0x8000000000000001 i64.or
+    i64.const -0x123456789 i64.sub
+    local.get 1 i64.extend_i32_u i64.const 0x1_0000_0000 i64.mul i64.xor
+    i64.const 29 i64.shr_u i32.wrap_i64)
   (func (export "return_const") (param i32 i32) (result i32)
     local.get 0 if i32.const 5 return end
     local.get 1 if i32.const -9 return end

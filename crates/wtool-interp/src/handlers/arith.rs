@@ -385,4 +385,9 @@ handlers! {
     F64DivI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_div); }
     F64RSubI { d, a, imm } => { rif64!(d, a, imm, |x, y| numeric::f64_sub(y, x)); }
     F64RDivI { d, a, imm } => { rif64!(d, a, imm, |x, y| numeric::f64_div(y, x)); }
+    I64AddW { d, a, imm } => { w!(d, r!(a).wrapping_add(imm)); }
+    I64MulW { d, a, imm } => { w!(d, r!(a).wrapping_mul(imm)); }
+    I64AndW { d, a, imm } => { w!(d, r!(a) & imm); }
+    I64OrW { d, a, imm } => { w!(d, r!(a) | imm); }
+    I64XorW { d, a, imm } => { w!(d, r!(a) ^ imm); }
 }
