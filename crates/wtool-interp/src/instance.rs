@@ -179,6 +179,7 @@ impl Store {
         let metered = self.config.fuel.is_some();
         for (i, f) in module.funcs.iter().enumerate() {
             let type_id = d.types.get(f.type_idx as usize).copied().unwrap_or(0);
+            self.targets.push(crate::store::CallTarget::UNKNOWN);
             self.funcs.push(FuncInst::Wasm(WasmFunc {
                 type_id,
                 instance: inst_id,

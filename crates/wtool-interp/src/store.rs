@@ -104,6 +104,32 @@ impl WasmFunc {
     }
 }
 
+/// What a call needs of a function, cached per store address: filled when
+/// a wasm function's translation is first used from this address; `entry`
+/// is null until then (and for host functions), which sends calls down the
+/// slow path.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallTarget {
+    pub entry: *const crate::code::Inst,
+    pub params: u32,
+    pub locals: u32,
+    pub frame: u32,
+    pub inst: u32,
+    pub mem0: u32,
+}
+
+impl CallTarget {
+    /// Not translated yet (or a host function).
+    pub const UNKNOWN: CallTarget = CallTarget {
+        entry: std::ptr::null(),
+        params: 0,
+        locals: 0,
+        frame: 0,
+        inst: 0,
+        mem0: 0,
+    };
+}
+
 /// A function instance.
 #[derive(Clone)]
 pub(crate) enum FuncInst {
@@ -173,6 +199,8 @@ pub struct Store {
     pub(crate) types: Vec<FuncType>,
     type_ids: HashMap<FuncType, u32>,
     pub(crate) funcs: Vec<FuncInst>,
+    /// Parallel to `funcs`: the call cache.
+    pub(crate) targets: Vec<CallTarget>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
     pub(crate) globals: Vec<GlobalInst>,
@@ -220,6 +248,7 @@ impl Store {
             types: Vec::new(),
             type_ids: HashMap::new(),
             funcs: Vec::new(),
+            targets: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
             globals: Vec::new(),
@@ -256,10 +285,22 @@ impl Store {
         let Some(FuncInst::Wasm(w)) = self.funcs.get(addr as usize) else {
             return Ok(());
         };
-        w.module
+        let code = w
+            .module
             .translate(w.defined, w.metered)
-            .map(|_| ())
-            .map_err(|e| crate::trap::TrapKind::Host(format!("cannot compile {e}")))
+            .map_err(|e| crate::trap::TrapKind::Host(format!("cannot compile {e}")))?;
+        let t = CallTarget {
+            entry: code.code.as_ptr(),
+            params: code.param_slots,
+            locals: code.local_slots,
+            frame: code.max_height,
+            inst: w.instance,
+            mem0: w.mem0,
+        };
+        if let Some(slot) = self.targets.get_mut(addr as usize) {
+            *slot = t;
+        }
+        Ok(())
     }
 
     /// Interns a function type and returns its store-wide id.
@@ -285,6 +326,7 @@ impl Store {
             type_id,
             func: Rc::new(f),
         });
+        self.targets.push(CallTarget::UNKNOWN);
         FuncAddr(self.funcs.len() as u32 - 1)
     }
 

@@ -322,16 +322,6 @@ fn call_indirect(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &m
     }
 }
 
-/// What a call needs of a translated callee.
-struct Callee {
-    entry: *const Inst,
-    params: u32,
-    locals: u32,
-    frame: u32,
-    inst: u32,
-    mem0: u32,
-}
-
 /// Calls function `addr` with its arguments at slot `base` of the frame
 /// at `sp` (they become the start of the callee's frame: no copies).
 #[inline(always)]
@@ -344,20 +334,9 @@ fn enter(
     addr: u32,
     base: u32,
 ) -> Exit {
-    let c = match cx.store.funcs.get(addr as usize) {
-        Some(FuncInst::Wasm(w)) => match w.code() {
-            Some(code) => Callee {
-                entry: code.code.as_ptr(),
-                params: code.param_slots,
-                locals: code.local_slots,
-                frame: code.max_height,
-                inst: w.instance,
-                mem0: w.mem0,
-            },
-            None => return enter_cold(ip, sp, mem, len, cx, addr, base),
-        },
-        Some(FuncInst::Host { .. }) => return host(ip, sp, cx, addr, base),
-        None => return cx.trap_code(ip, TrapCode::Unreachable),
+    let c = match cx.store.targets.get(addr as usize) {
+        Some(t) if !t.entry.is_null() => *t,
+        _ => return enter_cold(ip, sp, mem, len, cx, addr, base),
     };
     let new_sp = sp.wrapping_add(base as usize);
     let at = cx.slot_index(new_sp);
@@ -386,7 +365,8 @@ fn enter(
     dispatch(c.entry, new_sp, mem, len, cx)
 }
 
-/// A call to a function not translated yet: translates it, then calls.
+/// A call through an empty cache entry: a host function, or a wasm
+/// function whose translation this address has not used yet.
 #[cold]
 #[inline(never)]
 fn enter_cold(
@@ -398,9 +378,23 @@ fn enter_cold(
     addr: u32,
     base: u32,
 ) -> Exit {
-    match cx.store.translate(addr) {
-        Ok(()) => enter(ip, sp, mem, len, cx, addr, base),
-        Err(k) => cx.trap_at(ip, k),
+    match cx.store.funcs.get(addr as usize) {
+        Some(FuncInst::Wasm(_)) => match cx.store.translate(addr) {
+            // The cache entry is filled now: the retry takes the fast path.
+            Ok(())
+                if cx
+                    .store
+                    .targets
+                    .get(addr as usize)
+                    .is_some_and(|t| !t.entry.is_null()) =>
+            {
+                enter(ip, sp, mem, len, cx, addr, base)
+            }
+            Ok(()) => cx.trap_code(ip, TrapCode::Unreachable),
+            Err(k) => cx.trap_at(ip, k),
+        },
+        Some(FuncInst::Host { .. }) => host(ip, sp, cx, addr, base),
+        None => cx.trap_code(ip, TrapCode::Unreachable),
     }
 }
 
