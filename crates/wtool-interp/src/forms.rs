@@ -488,3 +488,43 @@ pub(crate) fn fuse2(p: Ins, i: Ins) -> Option<Ins> {
         _ => return None,
     })
 }
+
+/// The fused jump for float comparison `i` (target and negation unset).
+pub(crate) fn float_jump(i: Ins) -> Option<Ins> {
+    let (to, neg) = (0, 0);
+    Some(match i {
+        Ins::F32Eq { a, b, .. } => Ins::JumpIfF32Eq { a, b, to, neg },
+        Ins::F32Ne { a, b, .. } => Ins::JumpIfF32Ne { a, b, to, neg },
+        Ins::F32Lt { a, b, .. } => Ins::JumpIfF32Lt { a, b, to, neg },
+        Ins::F32Gt { a, b, .. } => Ins::JumpIfF32Gt { a, b, to, neg },
+        Ins::F32Le { a, b, .. } => Ins::JumpIfF32Le { a, b, to, neg },
+        Ins::F32Ge { a, b, .. } => Ins::JumpIfF32Ge { a, b, to, neg },
+        Ins::F64Eq { a, b, .. } => Ins::JumpIfF64Eq { a, b, to, neg },
+        Ins::F64Ne { a, b, .. } => Ins::JumpIfF64Ne { a, b, to, neg },
+        Ins::F64Lt { a, b, .. } => Ins::JumpIfF64Lt { a, b, to, neg },
+        Ins::F64Gt { a, b, .. } => Ins::JumpIfF64Gt { a, b, to, neg },
+        Ins::F64Le { a, b, .. } => Ins::JumpIfF64Le { a, b, to, neg },
+        Ins::F64Ge { a, b, .. } => Ins::JumpIfF64Ge { a, b, to, neg },
+        _ => return None,
+    })
+}
+
+/// Makes a fused float jump jump when its comparison fails instead (NaN
+/// operands make that different from the inverse comparison).
+pub(crate) fn set_neg(j: &mut Ins, negate: bool) {
+    match j {
+        Ins::JumpIfF32Eq { neg, .. }
+        | Ins::JumpIfF32Ne { neg, .. }
+        | Ins::JumpIfF32Lt { neg, .. }
+        | Ins::JumpIfF32Gt { neg, .. }
+        | Ins::JumpIfF32Le { neg, .. }
+        | Ins::JumpIfF32Ge { neg, .. }
+        | Ins::JumpIfF64Eq { neg, .. }
+        | Ins::JumpIfF64Ne { neg, .. }
+        | Ins::JumpIfF64Lt { neg, .. }
+        | Ins::JumpIfF64Gt { neg, .. }
+        | Ins::JumpIfF64Le { neg, .. }
+        | Ins::JumpIfF64Ge { neg, .. } => *neg = u32::from(negate),
+        _ => {}
+    }
+}

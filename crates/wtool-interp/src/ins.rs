@@ -241,6 +241,30 @@ define_ins! {
         JumpIfGeS64I { a: u32, imm: u32, to: u32 },
         /// Jumps if `a >= (unsigned) imm` (i64).
         JumpIfGeU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `(a == b) != neg` (f32).
+        JumpIfF32Eq { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a != b) != neg` (f32).
+        JumpIfF32Ne { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a < b) != neg` (f32).
+        JumpIfF32Lt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a > b) != neg` (f32).
+        JumpIfF32Gt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a <= b) != neg` (f32).
+        JumpIfF32Le { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a >= b) != neg` (f32).
+        JumpIfF32Ge { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a == b) != neg` (f64).
+        JumpIfF64Eq { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a != b) != neg` (f64).
+        JumpIfF64Ne { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a < b) != neg` (f64).
+        JumpIfF64Lt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a > b) != neg` (f64).
+        JumpIfF64Gt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a <= b) != neg` (f64).
+        JumpIfF64Le { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a >= b) != neg` (f64).
+        JumpIfF64Ge { a: u32, b: u32, to: u32, neg: u32 },
         /// Jumps if `a & imm != 0` (i32).
         JumpIfAnyI { a: u32, imm: u32, to: u32 },
         /// Jumps if `a & imm == 0` (i32).
@@ -520,6 +544,18 @@ impl Ins {
             Ins::ShrUAnd { d, a, .. } | Ins::ShlAdd { d, a, .. } => [(d, 1), (a, 1), N, N],
             Ins::XorAnd { d, a, b, .. } => [(d, 1), (a, 1), (b, 1), N],
             Ins::LoadJumpNez { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::JumpIfF32Eq { a, b, .. }
+            | Ins::JumpIfF32Ne { a, b, .. }
+            | Ins::JumpIfF32Lt { a, b, .. }
+            | Ins::JumpIfF32Gt { a, b, .. }
+            | Ins::JumpIfF32Le { a, b, .. }
+            | Ins::JumpIfF32Ge { a, b, .. }
+            | Ins::JumpIfF64Eq { a, b, .. }
+            | Ins::JumpIfF64Ne { a, b, .. }
+            | Ins::JumpIfF64Lt { a, b, .. }
+            | Ins::JumpIfF64Gt { a, b, .. }
+            | Ins::JumpIfF64Le { a, b, .. }
+            | Ins::JumpIfF64Ge { a, b, .. } => [(a, 1), (b, 1), N, N],
             Ins::SelRR { d, a, b, c } => [(d, 1), (a, 1), (b, 1), (c, 1)],
             Ins::SelRI { d, a, c, .. } => [(d, 1), (a, 1), (c, 1), N],
             Ins::SelIR { d, b, c, .. } => [(d, 1), (b, 1), (c, 1), N],
@@ -576,6 +612,18 @@ impl Ins {
             | Ins::JumpIfAnyI { to, .. }
             | Ins::JumpIfNoneI { to, .. }
             | Ins::LoadJumpNez { to, .. }
+            | Ins::JumpIfF32Eq { to, .. }
+            | Ins::JumpIfF32Ne { to, .. }
+            | Ins::JumpIfF32Lt { to, .. }
+            | Ins::JumpIfF32Gt { to, .. }
+            | Ins::JumpIfF32Le { to, .. }
+            | Ins::JumpIfF32Ge { to, .. }
+            | Ins::JumpIfF64Eq { to, .. }
+            | Ins::JumpIfF64Ne { to, .. }
+            | Ins::JumpIfF64Lt { to, .. }
+            | Ins::JumpIfF64Gt { to, .. }
+            | Ins::JumpIfF64Le { to, .. }
+            | Ins::JumpIfF64Ge { to, .. }
             | Ins::IncJumpNez { to, .. }
             | Ins::IncJumpNe { to, .. }
             | Ins::IncJumpLtS { to, .. }

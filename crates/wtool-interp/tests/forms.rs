@@ -143,6 +143,29 @@ const FIXED: &str = r#"
     i64.const -0x123456789 i64.sub
     local.get 1 i64.extend_i32_u i64.const 0x1_0000_0000 i64.mul i64.xor
     i64.const 29 i64.shr_u i32.wrap_i64)
+  ;; float compares fused into branches, NaN operands included
+  (func (export "fbr") (param i32 i32) (result i32) (local f64 f32 i32)
+    local.get 0 f64.convert_i32_s local.get 1 f64.convert_i32_s f64.div local.set 2
+    local.get 1 f32.convert_i32_s local.get 0 f32.convert_i32_s f32.div local.set 3
+    local.get 2 f64.const 0.5 f64.lt if local.get 4 i32.const 1 i32.or local.set 4 end
+    local.get 2 f64.const 0.5 f64.ge if local.get 4 i32.const 2 i32.or local.set 4 end
+    local.get 2 local.get 2 f64.eq if local.get 4 i32.const 4 i32.or local.set 4 end
+    local.get 2 local.get 2 f64.ne if local.get 4 i32.const 8 i32.or local.set 4 end
+    local.get 3 f32.const -1 f32.gt if local.get 4 i32.const 16 i32.or local.set 4 end
+    local.get 3 f32.const -1 f32.le if local.get 4 i32.const 32 i32.or local.set 4 end
+    local.get 3 local.get 3 f32.eq if local.get 4 i32.const 64 i32.or local.set 4 end
+    local.get 3 local.get 3 f32.ne if local.get 4 i32.const 128 i32.or local.set 4 end
+    block local.get 2 f64.const 1 f64.gt br_if 0 local.get 4 i32.const 256 i32.or local.set 4 end
+    block local.get 3 f32.const 0 f32.lt br_if 0 local.get 4 i32.const 512 i32.or local.set 4 end
+    block local.get 2 f64.const 3 f64.le br_if 0 local.get 4 i32.const 1024 i32.or local.set 4 end
+    block local.get 3 f32.const 3 f32.ge br_if 0 local.get 4 i32.const 2048 i32.or local.set 4 end
+    block local.get 3 f32.const 3 f32.ne br_if 0 local.get 4 i32.const 4096 i32.or local.set 4 end
+    block local.get 2 f64.const 0 f64.eq br_if 0 local.get 4 i32.const 8192 i32.or local.set 4 end
+    block local.get 3 f32.const 0 f32.eq br_if 0 local.get 4 i32.const 16384 i32.or local.set 4 end
+    block local.get 2 f64.const 0 f64.ne br_if 0 local.get 4 i32.const 32768 i32.or local.set 4 end
+    block local.get 3 f32.const 0 f32.le br_if 0 local.get 4 i32.const 65536 i32.or local.set 4 end
+    block local.get 2 f64.const 0 f64.lt br_if 0 local.get 4 i32.const 131072 i32.or local.set 4 end
+    local.get 4)
   (func (export "return_const") (param i32 i32) (result i32)
     local.get 0 if i32.const 5 return end
     local.get 1 if i32.const -9 return end

@@ -276,6 +276,10 @@ impl Compiler<'_> {
                 self.drop_last();
                 return Ok(Cond::Cmp64(c, a, rhs));
             }
+            if let Some(j) = crate::forms::float_jump(self.code[at]) {
+                self.drop_last();
+                return Ok(Cond::Float(j));
+            }
             if let Ins::I32AndI { a, imm, .. } = self.code[at] {
                 self.drop_last();
                 return Ok(Cond::Test(a, imm));
@@ -300,6 +304,13 @@ impl Compiler<'_> {
             Cond::Cmp64(cmp, a, rhs) => {
                 let cmp = if negate { cmp.inverse() } else { cmp };
                 cmp.jump64(a, rhs, to)
+            }
+            Cond::Float(mut j) => {
+                if let Some(t) = j.target_mut() {
+                    *t = to;
+                }
+                crate::forms::set_neg(&mut j, negate);
+                j
             }
             Cond::Test(a, imm) if negate => Ins::JumpIfNoneI { a, imm, to },
             Cond::Test(a, imm) => Ins::JumpIfAnyI { a, imm, to },

@@ -93,6 +93,8 @@ enum Cond {
     Cmp64(Cmp, u32, Rhs),
     /// `a & imm` (i32), true when non-zero.
     Test(u32, u32),
+    /// A float comparison (`Ins::JumpIfF..` with `to` and `neg` to fill).
+    Float(Ins),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

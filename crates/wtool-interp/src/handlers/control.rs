@@ -174,6 +174,18 @@ handlers! {
         w!(d, v as u64);
         jmp_if!(v != 0, to);
     }
+    JumpIfF32Eq { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) == f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Ne { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) != f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Lt { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) < f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Gt { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) > f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Le { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) <= f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Ge { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) >= f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF64Eq { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) == f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Ne { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) != f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Lt { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) < f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Gt { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) > f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Le { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) <= f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Ge { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) >= f64::from_bits(r!(b))) != (neg != 0), to); }
 }
 
 /// The handler and operands of a control instruction; everything without
