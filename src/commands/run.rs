@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     });
     store.set_fuel(args.fuel);
     let mut imports = Imports::new();
-    let wasi = uses_wasi(&module);
+    let wasi = uses_wasi(module);
     let ctx = if wasi {
         let ctx = Rc::new(RefCell::new(wasi_ctx(&args)?));
         define_wasi(&mut store, &mut imports, Rc::clone(&ctx));

@@ -235,7 +235,7 @@ fn specialised_forms_agree_with_wasmi() {
                     (Err(o), Err(t)) => {
                         assert_eq!(
                             o.message(),
-                            t.as_trap_code().map_or("?".into(), |c| c.trap_message()),
+                            t.as_trap_code().map_or("?", |c| c.trap_message()),
                             "{name}({a}, {b})"
                         );
                         traps += 1;

@@ -124,26 +124,26 @@ handlers! {
         };
         w!(d, *a as u64 + 1);
     }
-    JumpIfEq64 { a, b, to } => { jmp_if!((r!(a) as u64) == (r!(b) as u64), to); }
-    JumpIfNe64 { a, b, to } => { jmp_if!((r!(a) as u64) != (r!(b) as u64), to); }
+    JumpIfEq64 { a, b, to } => { jmp_if!(r!(a) == r!(b), to); }
+    JumpIfNe64 { a, b, to } => { jmp_if!(r!(a) != r!(b), to); }
     JumpIfLtS64 { a, b, to } => { jmp_if!((r!(a) as i64) < (r!(b) as i64), to); }
-    JumpIfLtU64 { a, b, to } => { jmp_if!((r!(a) as u64) < (r!(b) as u64), to); }
+    JumpIfLtU64 { a, b, to } => { jmp_if!(r!(a) < r!(b), to); }
     JumpIfGtS64 { a, b, to } => { jmp_if!((r!(a) as i64) > (r!(b) as i64), to); }
-    JumpIfGtU64 { a, b, to } => { jmp_if!((r!(a) as u64) > (r!(b) as u64), to); }
+    JumpIfGtU64 { a, b, to } => { jmp_if!(r!(a) > r!(b), to); }
     JumpIfLeS64 { a, b, to } => { jmp_if!((r!(a) as i64) <= (r!(b) as i64), to); }
-    JumpIfLeU64 { a, b, to } => { jmp_if!((r!(a) as u64) <= (r!(b) as u64), to); }
+    JumpIfLeU64 { a, b, to } => { jmp_if!(r!(a) <= r!(b), to); }
     JumpIfGeS64 { a, b, to } => { jmp_if!((r!(a) as i64) >= (r!(b) as i64), to); }
-    JumpIfGeU64 { a, b, to } => { jmp_if!((r!(a) as u64) >= (r!(b) as u64), to); }
-    JumpIfEq64I { a, imm, to } => { jmp_if!((r!(a) as u64) == (imm as i32 as i64 as u64), to); }
-    JumpIfNe64I { a, imm, to } => { jmp_if!((r!(a) as u64) != (imm as i32 as i64 as u64), to); }
-    JumpIfLtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) < (imm as i32 as i64 as i64), to); }
-    JumpIfLtU64I { a, imm, to } => { jmp_if!((r!(a) as u64) < (imm as i32 as i64 as u64), to); }
-    JumpIfGtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) > (imm as i32 as i64 as i64), to); }
-    JumpIfGtU64I { a, imm, to } => { jmp_if!((r!(a) as u64) > (imm as i32 as i64 as u64), to); }
-    JumpIfLeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) <= (imm as i32 as i64 as i64), to); }
-    JumpIfLeU64I { a, imm, to } => { jmp_if!((r!(a) as u64) <= (imm as i32 as i64 as u64), to); }
-    JumpIfGeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) >= (imm as i32 as i64 as i64), to); }
-    JumpIfGeU64I { a, imm, to } => { jmp_if!((r!(a) as u64) >= (imm as i32 as i64 as u64), to); }
+    JumpIfGeU64 { a, b, to } => { jmp_if!(r!(a) >= r!(b), to); }
+    JumpIfEq64I { a, imm, to } => { jmp_if!(r!(a) == (imm as i32 as i64 as u64), to); }
+    JumpIfNe64I { a, imm, to } => { jmp_if!(r!(a) != (imm as i32 as i64 as u64), to); }
+    JumpIfLtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) < (imm as i32 as i64), to); }
+    JumpIfLtU64I { a, imm, to } => { jmp_if!(r!(a) < (imm as i32 as i64 as u64), to); }
+    JumpIfGtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) > (imm as i32 as i64), to); }
+    JumpIfGtU64I { a, imm, to } => { jmp_if!(r!(a) > (imm as i32 as i64 as u64), to); }
+    JumpIfLeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) <= (imm as i32 as i64), to); }
+    JumpIfLeU64I { a, imm, to } => { jmp_if!(r!(a) <= (imm as i32 as i64 as u64), to); }
+    JumpIfGeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) >= (imm as i32 as i64), to); }
+    JumpIfGeU64I { a, imm, to } => { jmp_if!(r!(a) >= (imm as i32 as i64 as u64), to); }
     JumpIfAnyI { a, imm, to } => { jmp_if!(r!(a) as u32 & imm != 0, to); }
     JumpIfNoneI { a, imm, to } => { jmp_if!(r!(a) as u32 & imm == 0, to); }
     SelRR { d, a, b, c } => {
