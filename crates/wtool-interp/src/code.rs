@@ -183,7 +183,15 @@ pub(crate) fn lower(ins: &[Ins], max_height: u32) -> Result<Box<[Inst]>, Compile
             // Handlers jump relative to their own instruction.
             *t = (*t as i64 - pc as i64) as i32 as u32;
         }
-        let (h, op) = handlers::lower_one(&i, pc as u32);
+        let (mut h, op) = handlers::lower_one(&i, pc as u32);
+        if let Ins::BrTable { len: n, .. } = i {
+            // Entries that are all plain jumps: the table jumps through them
+            // directly (one dispatch instead of two).
+            let entries = ins.get(pc + 1..pc + 2 + n as usize).unwrap_or(&[]);
+            if entries.iter().all(|e| matches!(e, Ins::Jump(_))) {
+                h = handlers::br_table_direct;
+            }
+        }
         out.push(Inst { h, op });
     }
     Ok(out.into_boxed_slice())

@@ -247,6 +247,22 @@ fn br_table(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx
     dispatch(ip.wrapping_add(1 + i as usize), sp, mem, len, cx)
 }
 
+/// `br_table` whose entries are all `Jump`s (checked by `code::lower`):
+/// continues at the chosen entry's target without dispatching the entry.
+pub(crate) fn br_table_direct(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+) -> Exit {
+    let [idx, n, ..] = operands(ip);
+    let entry = ip.wrapping_add(1 + (rd(sp, idx) as u32).min(n) as usize);
+    // The entry is a jump: its first operand is its offset, relative to itself.
+    let [to, ..] = operands(entry);
+    dispatch(entry.wrapping_offset(to as i32 as isize), sp, mem, len, cx)
+}
+
 fn return0(_: *const Inst, _: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     leave(mem, len, cx)
 }

@@ -314,6 +314,8 @@ macro_rules! handlers {
 }
 pub(crate) use handlers;
 
+pub(crate) use control::br_table_direct;
+
 /// The handler and operands of instruction `i` at position `pc` (jump
 /// targets already relative).
 pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
