@@ -14,8 +14,10 @@ use std::cell::RefCell;
 use std::io::Write as _;
 use std::path::Path;
 use std::rc::Rc;
-use wtool_ast::Module;
-use wtool_interp::{Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind};
+use wtool_ast::{Features, Module};
+use wtool_interp::{
+    CompiledModule, Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind,
+};
 use wtool_run::{define_wasi, format_value, parse_value};
 use wtool_wasi::{DirPerms, HostStream, InputStream, OutputStream, Preopen, WasiCtx};
 
@@ -177,9 +179,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
     ])?;
     let as_interp = crate::multicall::invoked_as().is_some();
     let features = args.features.get();
-    let input = args.input.read()?;
-    let module = input.module(features)?;
-    crate::commands::validate::check(&input, &module, features, 1)?;
+    let mut input = args.input.read()?;
+    let compiled = prepare(&mut input, features)?;
+    let module = compiled.module();
 
     let mut store = Store::with_config(Config {
         fuel: args.fuel,
@@ -190,7 +192,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     });
     store.set_fuel(args.fuel);
     let mut imports = Imports::new();
-    let wasi = uses_wasi(&module);
+    let wasi = uses_wasi(module);
     let ctx = if wasi {
         let ctx = Rc::new(RefCell::new(wasi_ctx(&args)?));
         define_wasi(&mut store, &mut imports, Rc::clone(&ctx));
@@ -206,7 +208,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
             eprintln!("note: {hint}");
         }
     }
-    let outcome = match store.instantiate(&module, &imports) {
+    let outcome = match store.instantiate_compiled(&compiled, &imports) {
         Ok(inst) if args.run_all_exports => run_all_exports(&mut store, inst, &input),
         Ok(inst) => match &args.invoke {
             Some(name) => {
@@ -252,6 +254,45 @@ pub fn run(args: Args) -> Result<(), CliError> {
     drop(store);
     drop(ctx);
     outcome
+}
+
+/// Validates the input completely, then prepares it for the interpreter.
+/// Binary input is decoded without its function bodies, each of which is
+/// decoded when the function first runs, so a large program starts without
+/// decoding code it never calls.
+fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, CliError> {
+    use crate::commands::validate::{default_threads, validate_input};
+    validate_input(input, features, default_threads())?;
+    let compiled = match input.format {
+        Format::Text => CompiledModule::new(input.module(features)?),
+        Format::Binary => {
+            let (module, bodies) =
+                wtool_binary::decode_lazy(&input.bytes, features).map_err(|error| {
+                    CliError::Decode {
+                        file: input.name.clone(),
+                        error,
+                    }
+                })?;
+            let has_data_count = module.data_count.is_some();
+            // The bytes move into the body source; traps in binary input
+            // need only the file name.
+            let bytes = Rc::new(std::mem::take(&mut input.bytes));
+            CompiledModule::with_lazy_bodies(
+                module,
+                Box::new(move |i| {
+                    let range = bodies.get(i as usize).ok_or("no such function body")?;
+                    let mut expr = wtool_ast::Expr::default();
+                    for r in wtool_binary::BodyReader::new(&bytes, range, features, has_data_count) {
+                        let (at, instr) = r.map_err(|e| e.to_string())?;
+                        expr.instrs.push(instr);
+                        expr.offsets.push(at);
+                    }
+                    Ok(expr)
+                }),
+            )
+        }
+    };
+    Ok(Rc::new(compiled))
 }
 
 /// Whether the module imports anything from WASI preview 1.

@@ -77,12 +77,16 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
 }
 
-fn default_threads() -> usize {
+pub(crate) fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Decodes (streaming, for binary) or parses, then validates one input.
-fn validate_input(input: &Input, features: Features, threads: usize) -> Result<(), CliError> {
+pub(crate) fn validate_input(
+    input: &Input,
+    features: Features,
+    threads: usize,
+) -> Result<(), CliError> {
     match input.format {
         Format::Binary => {
             match wtool_validate::validate_binary_parallel(&input.bytes, features, threads) {

@@ -7,6 +7,10 @@
 //!   the fixtures are built into a scratch directory and compared with the
 //!   committed ones instead (clang output is deterministic for a given version).
 //! - `bench`: builds the release `wtool` and times its commands on the fixtures.
+//! - `bench-run [--runs N] [--only NAME]`: builds the release `wtool` and times
+//!   whole `wtool run` processes against the `wasmi` 2.0 CLI (installed with
+//!   `cargo install wasmi_cli --version 2.0.0` when missing) on real programs;
+//!   see `bench_run.rs`.
 //! - `bench-opt`: builds the release `wtool` and compares `wtool opt -Oz` with
 //!   binaryen's `wasm-opt -Oz` (when installed: `apt-get install binaryen`) on
 //!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
@@ -24,6 +28,8 @@ mod gen;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
+
+mod bench_run;
 
 /// Number of generated functions in `big.c` (about 1.5 MB of wasm at -O2).
 const BIG_FUNCTIONS: &str = "4000";
@@ -73,9 +79,11 @@ fn main() -> ExitCode {
         Some("bench-opt") => bench_opt(),
         Some("gen") => gen::run(&root(), args.iter().any(|a| a == "--check")),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
+        Some("bench-run") => bench_run::main(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt | fuzz TARGET [--seconds N]"
+                "usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt \
+                 | bench-run [--runs N] [--only NAME] | fuzz TARGET [--seconds N]"
             );
             return ExitCode::from(2);
         }
@@ -89,14 +97,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
     let status = cmd
         .status()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
@@ -219,7 +227,7 @@ fn wasm_opt_stub() -> Result<PathBuf, String> {
 }
 
 /// Builds the release `wtool` binary (only that package) and returns its path.
-fn release_wtool() -> Result<PathBuf, String> {
+pub(crate) fn release_wtool() -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo)
         .current_dir(root())

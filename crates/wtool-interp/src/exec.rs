@@ -5,10 +5,9 @@
 //! frame stack and never recurses natively, so deep recursion ends in the
 //! "call stack exhausted" trap at the configured depth.
 
-use std::rc::Rc;
-
 use wtool_ast::{Op, ValType};
 
+use crate::code::Inst;
 use crate::handlers::{self, Cx, Exit, Frame};
 use crate::ins::Ins;
 use crate::numeric;
@@ -16,11 +15,9 @@ use crate::store::{Caller, FuncInst, Store};
 use crate::trap::{BacktraceFrame, Trap, TrapKind};
 use crate::values::{FuncAddr, Value};
 
-/// Slots of the value stack. A power of two: the executor indexes it with
-/// `i & M`, so slot accesses need neither bounds checks nor `unsafe`. The
-/// compiler's stack-height bookkeeping (checked at every function entry
-/// against the configured limit) keeps real indices below this, so the
-/// mask never actually wraps.
+/// Slots of the value stack. Frames live inside its first
+/// `Config::max_stack_slots` slots (checked at every call); the
+/// out-of-line stack-form instructions index it with `i & M`.
 pub(crate) const STACK_SLOTS: usize = 1 << 20;
 pub(crate) const M: usize = STACK_SLOTS - 1;
 
@@ -116,30 +113,31 @@ pub(crate) fn invoke(store: &mut Store, f: FuncAddr, args: &[Value]) -> Result<V
     }
 }
 
-fn backtrace(store: &Store, frames: &[Frame], pc: usize, func: u32) -> Vec<BacktraceFrame> {
-    let mut out = Vec::new();
-    let mut add = |f: u32, pc: usize| {
-        if let Some(FuncInst::Wasm(w)) = store.funcs.get(f as usize) {
-            let name = store
-                .instances
-                .get(w.instance as usize)
-                .and_then(|i| i.func_names.get(&w.index))
-                .cloned();
-            let offset = store
-                .code_offsets
-                .get(pc)
-                .copied()
-                .filter(|&o| o != u32::MAX);
-            out.push(BacktraceFrame {
-                func_index: w.index,
-                func_name: name,
-                offset,
-            });
-        }
+/// The backtrace entry of function `func` stopped at `ip`.
+fn frame_of(store: &Store, func: u32, ip: *const Inst) -> Option<BacktraceFrame> {
+    let Some(FuncInst::Wasm(w)) = store.funcs.get(func as usize) else {
+        return None;
     };
-    add(func, pc);
+    let name = store
+        .instances
+        .get(w.instance as usize)
+        .and_then(|i| i.func_names.get(&w.index))
+        .cloned();
+    let offset = w
+        .code()
+        .and_then(|c| c.index_of(ip).and_then(|at| c.offsets.get(at)).copied())
+        .filter(|&o| o != u32::MAX);
+    Some(BacktraceFrame {
+        func_index: w.index,
+        func_name: name,
+        offset,
+    })
+}
+
+fn backtrace(store: &Store, frames: &[Frame], ip: *const Inst, func: u32) -> Vec<BacktraceFrame> {
+    let mut out: Vec<BacktraceFrame> = frame_of(store, func, ip).into_iter().collect();
     for fr in frames.iter().rev().take(MAX_BACKTRACE - 1) {
-        add(fr.func, (fr.ret_pc as usize).saturating_sub(1));
+        out.extend(frame_of(store, fr.func, fr.ret_ip.wrapping_sub(1)));
     }
     out
 }
@@ -168,25 +166,37 @@ fn store_bytes<const N: usize>(data: &mut [u8], addr: u64, offset: u32, b: [u8; 
     }
 }
 
-/// Chained handlers between returns to the driver loop (see `handlers`).
+/// Handlers chained between returns to the driver loop, in builds with
+/// debug assertions (see `handlers`).
+#[cfg(debug_assertions)]
 const BUDGET: u32 = 256;
 
-/// Runs wasm function `func` whose arguments occupy `stack[..sp]`; on
+/// Runs wasm function `func` whose arguments occupy `stack[..sp0]`; on
 /// success its results are at `stack[0..]`.
 fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<(), Trap> {
     let limit = (store.config.max_stack_slots as usize).min(STACK_SLOTS);
     // Frames are pushed per call made; the entry function has none, so
     // `max_call_depth` nested functions need one fewer.
     let max_depth = (store.config.max_call_depth as usize).saturating_sub(1);
+    if let Err(kind) = store.translate(func) {
+        return Err(Trap {
+            kind,
+            backtrace: Vec::new(),
+        });
+    }
     let Some(FuncInst::Wasm(w)) = store.funcs.get(func as usize) else {
         return Err(Trap::host("not a wasm function"));
     };
-    let (entry, ls, mh, ps, mem0) = (
-        w.entry as usize,
-        w.local_slots as usize,
-        w.max_height as usize,
-        w.param_slots as usize,
-        w.mem0 as usize,
+    let Some(c) = w.code() else {
+        return Err(Trap::host("internal error: function not translated"));
+    };
+    let (entry, ls, mh, ps, inst, mem0) = (
+        c.code.as_ptr(),
+        c.local_slots as usize,
+        c.max_height as usize,
+        c.param_slots as usize,
+        w.instance,
+        w.mem0,
     );
     if sp0 != ps || mh > limit {
         return Err(Trap {
@@ -194,39 +204,40 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
             backtrace: backtrace(store, &[], entry, func),
         });
     }
-    if store.code.len() != store.handlers.len() || entry >= store.code.len() {
-        return Err(Trap::host("internal error: code and handlers disagree"));
-    }
     stack[ps..ps + ls].fill(0);
-    let code_rc = Rc::clone(&store.code);
-    let handlers_rc = Rc::clone(&store.handlers);
+    let base = stack.as_mut_ptr();
     let mut cx = Cx {
-        code: code_rc.as_ptr(),
-        code_rc,
-        handlers: handlers_rc.as_ptr(),
-        handlers_rc,
         store,
-        frames: Vec::new(),
-        sp: sp0 + ls,
-        cur_func: func,
+        frames: Vec::with_capacity(64),
+        func,
+        inst,
         mem0,
-        mem_base: std::ptr::null_mut(),
-        mem_len: 0,
+        stack: base,
+        stack_len: STACK_SLOTS,
         limit,
+        top: sp0 + ls,
         max_depth,
-        pc: entry,
-        fp: 0,
+        ip: entry,
+        sp: base,
+        mem: std::ptr::null_mut(),
+        len: 0,
         trap: None,
+        #[cfg(debug_assertions)]
+        budget: BUDGET,
     };
-    cx.refresh_mem();
-    let (mut pc, mut fp) = (entry, 0);
+    let (mut mem, mut len) = cx.mem_view();
+    let (mut ip, mut sp) = (entry, base);
     loop {
-        match handlers::next(&mut cx, stack, pc, fp, BUDGET) {
-            Exit::Yield => (pc, fp) = (cx.pc, cx.fp),
+        #[cfg(debug_assertions)]
+        {
+            cx.budget = BUDGET;
+        }
+        match handlers::dispatch(ip, sp, mem, len, &mut cx) {
+            Exit::Yield => (ip, sp, mem, len) = (cx.ip, cx.sp, cx.mem, cx.len),
             Exit::Done => return Ok(()),
             Exit::Trap => {
                 let kind = cx.trap.take().unwrap_or(TrapKind::Unreachable);
-                let backtrace = backtrace(cx.store, &cx.frames, cx.pc, cx.cur_func);
+                let backtrace = backtrace(cx.store, &cx.frames, cx.ip, cx.func);
                 return Err(Trap { kind, backtrace });
             }
         }
@@ -241,7 +252,7 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
 #[allow(clippy::redundant_closure_call)]
 pub(crate) fn stack_op(
     store: &mut Store,
-    stack: &mut Stack,
+    stack: &mut [u64],
     code: &[Ins],
     pc: usize,
     mut sp: usize,

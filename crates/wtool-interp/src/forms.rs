@@ -123,7 +123,20 @@ pub(crate) fn ri(op: Op, d: u32, a: u32, k: u64) -> Option<Ins> {
     let imm = if is64 {
         let v = k as i64;
         if v != v as i32 as i64 {
-            return None;
+            // A full 64-bit immediate, for the ops that take one.
+            return Some(match op {
+                Op::I64Add => Ins::I64AddW { d, a, imm: k },
+                Op::I64Sub => Ins::I64AddW {
+                    d,
+                    a,
+                    imm: k.wrapping_neg(),
+                },
+                Op::I64Mul => Ins::I64MulW { d, a, imm: k },
+                Op::I64And => Ins::I64AndW { d, a, imm: k },
+                Op::I64Or => Ins::I64OrW { d, a, imm: k },
+                Op::I64Xor => Ins::I64XorW { d, a, imm: k },
+                _ => return None,
+            });
         }
         v as i32 as u32
     } else {
@@ -191,6 +204,56 @@ pub(crate) fn ri(op: Op, d: u32, a: u32, k: u64) -> Option<Ins> {
         Op::I64LeU => Ins::I64LeUI { d, a, imm },
         Op::I64GeS => Ins::I64GeSI { d, a, imm },
         Op::I64GeU => Ins::I64GeUI { d, a, imm },
+        _ => return None,
+    })
+}
+
+/// `d = a <op> k` for a float op with the constant `k` (slot bits).
+pub(crate) fn rf(op: Op, d: u32, a: u32, k: u64) -> Option<Ins> {
+    let imm = k as u32;
+    Some(match op {
+        Op::F32Add => Ins::F32AddI { d, a, imm },
+        Op::F32Sub => Ins::F32SubI { d, a, imm },
+        Op::F32Mul => Ins::F32MulI { d, a, imm },
+        Op::F32Div => Ins::F32DivI { d, a, imm },
+        Op::F64Add => Ins::F64AddI { d, a, imm: k },
+        Op::F64Sub => Ins::F64SubI { d, a, imm: k },
+        Op::F64Mul => Ins::F64MulI { d, a, imm: k },
+        Op::F64Div => Ins::F64DivI { d, a, imm: k },
+        _ => return None,
+    })
+}
+
+/// `d = k <op> b` for a float op with the constant `k` on the left.
+pub(crate) fn fr(op: Op, d: u32, k: u64, b: u32) -> Option<Ins> {
+    let imm = k as u32;
+    Some(match op {
+        Op::F32Sub => Ins::F32RSubI { d, a: b, imm },
+        Op::F32Div => Ins::F32RDivI { d, a: b, imm },
+        Op::F64Sub => Ins::F64RSubI { d, a: b, imm: k },
+        Op::F64Div => Ins::F64RDivI { d, a: b, imm: k },
+        // Not addition or multiplication: which NaN operand propagates
+        // depends on the order (compilers put constants on the right).
+        _ => return None,
+    })
+}
+
+/// A load from memory 0 at the constant address `addr`.
+pub(crate) fn load_abs(op: Op, d: u32, addr: u64) -> Option<Ins> {
+    Some(match op {
+        Op::I32Load | Op::F32Load => Ins::I32LoadAbs { d, addr },
+        Op::I64Load | Op::F64Load => Ins::I64LoadAbs { d, addr },
+        Op::I32Load8U => Ins::I32Load8UAbs { d, addr },
+        _ => return None,
+    })
+}
+
+/// A store of slot `v` to memory 0 at the constant address `addr`.
+pub(crate) fn store_abs(op: Op, v: u32, addr: u64) -> Option<Ins> {
+    Some(match op {
+        Op::I32Store | Op::F32Store => Ins::I32StoreAbs { v, addr },
+        Op::I64Store | Op::F64Store => Ins::I64StoreAbs { v, addr },
+        Op::I32Store8 | Op::I64Store8 => Ins::I32Store8Abs { v, addr },
         _ => return None,
     })
 }
@@ -280,6 +343,22 @@ pub(crate) fn un(op: Op, d: u32, a: u32) -> Option<Ins> {
         Op::F64ConvertI64U => Ins::F64ConvertI64U { d, a },
         Op::F32DemoteF64 => Ins::F32DemoteF64 { d, a },
         Op::F64PromoteF32 => Ins::F64PromoteF32 { d, a },
+        Op::I32TruncF32S => Ins::I32TruncF32S { d, a },
+        Op::I32TruncF32U => Ins::I32TruncF32U { d, a },
+        Op::I32TruncF64S => Ins::I32TruncF64S { d, a },
+        Op::I32TruncF64U => Ins::I32TruncF64U { d, a },
+        Op::I64TruncF32S => Ins::I64TruncF32S { d, a },
+        Op::I64TruncF32U => Ins::I64TruncF32U { d, a },
+        Op::I64TruncF64S => Ins::I64TruncF64S { d, a },
+        Op::I64TruncF64U => Ins::I64TruncF64U { d, a },
+        Op::I32TruncSatF32S => Ins::I32TruncSatF32S { d, a },
+        Op::I32TruncSatF32U => Ins::I32TruncSatF32U { d, a },
+        Op::I32TruncSatF64S => Ins::I32TruncSatF64S { d, a },
+        Op::I32TruncSatF64U => Ins::I32TruncSatF64U { d, a },
+        Op::I64TruncSatF32S => Ins::I64TruncSatF32S { d, a },
+        Op::I64TruncSatF32U => Ins::I64TruncSatF32U { d, a },
+        Op::I64TruncSatF64S => Ins::I64TruncSatF64S { d, a },
+        Op::I64TruncSatF64U => Ins::I64TruncSatF64U { d, a },
         _ => return None,
     })
 }
@@ -343,6 +422,8 @@ pub(crate) enum Addr {
     Imm(u32, u32),
     /// `x + y`.
     Sum(u32, u32),
+    /// `(x << sh) + imm`.
+    Scaled(u32, u32, u32),
 }
 
 impl Addr {
@@ -351,6 +432,7 @@ impl Addr {
         match i {
             Ins::I32AddI { a, imm, .. } => Some(Addr::Imm(a, imm)),
             Ins::I32Add { a, b, .. } => Some(Addr::Sum(a, b)),
+            Ins::ShlAdd { a, sh, imm, .. } => Some(Addr::Scaled(a, sh, imm)),
             _ => None,
         }
     }
@@ -365,6 +447,8 @@ pub(crate) fn load_at(op: Op, d: u32, addr: Addr) -> Option<Ins> {
         (Op::I32Load | Op::F32Load, Addr::Sum(x, y)) => Ins::I32LoadAA { d, x, y },
         (Op::I64Load | Op::F64Load, Addr::Sum(x, y)) => Ins::I64LoadAA { d, x, y },
         (Op::I32Load8U, Addr::Sum(x, y)) => Ins::I32Load8UAA { d, x, y },
+        (Op::I32Load | Op::F32Load, Addr::Scaled(x, sh, imm)) => Ins::I32LoadSc { d, x, sh, imm },
+        (Op::I64Load | Op::F64Load, Addr::Scaled(x, sh, imm)) => Ins::I64LoadSc { d, x, sh, imm },
         _ => return None,
     })
 }
@@ -378,6 +462,69 @@ pub(crate) fn store_at(op: Op, addr: Addr, v: u32) -> Option<Ins> {
         (Op::I32Store | Op::F32Store, Addr::Sum(x, y)) => Ins::I32StoreAA { x, y, v },
         (Op::I64Store | Op::F64Store, Addr::Sum(x, y)) => Ins::I64StoreAA { x, y, v },
         (Op::I32Store8, Addr::Sum(x, y)) => Ins::I32Store8AA { x, y, v },
+        (Op::I32Store | Op::F32Store, Addr::Scaled(x, sh, imm)) => {
+            Ins::I32StoreSc { x, sh, imm, v }
+        }
+        (Op::I64Store | Op::F64Store, Addr::Scaled(x, sh, imm)) => {
+            Ins::I64StoreSc { x, sh, imm, v }
+        }
         _ => return None,
     })
+}
+
+/// The two i32 ops `p` then `i` as one instruction, where `i` consumes
+/// `p`'s result (a temporary nothing else reads).
+pub(crate) fn fuse2(p: Ins, i: Ins) -> Option<Ins> {
+    Some(match (p, i) {
+        (Ins::I32ShrUI { a, imm: sh, .. }, Ins::I32AndI { d, imm: mask, .. }) => {
+            Ins::ShrUAnd { d, a, sh, mask }
+        }
+        (Ins::I32ShlI { a, imm: sh, .. }, Ins::I32AddI { d, imm, .. }) => {
+            Ins::ShlAdd { d, a, sh, imm }
+        }
+        (Ins::I32Xor { a, b, .. }, Ins::I32AndI { d, imm: mask, .. }) => {
+            Ins::XorAnd { d, a, b, mask }
+        }
+        _ => return None,
+    })
+}
+
+/// The fused jump for float comparison `i` (target and negation unset).
+pub(crate) fn float_jump(i: Ins) -> Option<Ins> {
+    let (to, neg) = (0, 0);
+    Some(match i {
+        Ins::F32Eq { a, b, .. } => Ins::JumpIfF32Eq { a, b, to, neg },
+        Ins::F32Ne { a, b, .. } => Ins::JumpIfF32Ne { a, b, to, neg },
+        Ins::F32Lt { a, b, .. } => Ins::JumpIfF32Lt { a, b, to, neg },
+        Ins::F32Gt { a, b, .. } => Ins::JumpIfF32Gt { a, b, to, neg },
+        Ins::F32Le { a, b, .. } => Ins::JumpIfF32Le { a, b, to, neg },
+        Ins::F32Ge { a, b, .. } => Ins::JumpIfF32Ge { a, b, to, neg },
+        Ins::F64Eq { a, b, .. } => Ins::JumpIfF64Eq { a, b, to, neg },
+        Ins::F64Ne { a, b, .. } => Ins::JumpIfF64Ne { a, b, to, neg },
+        Ins::F64Lt { a, b, .. } => Ins::JumpIfF64Lt { a, b, to, neg },
+        Ins::F64Gt { a, b, .. } => Ins::JumpIfF64Gt { a, b, to, neg },
+        Ins::F64Le { a, b, .. } => Ins::JumpIfF64Le { a, b, to, neg },
+        Ins::F64Ge { a, b, .. } => Ins::JumpIfF64Ge { a, b, to, neg },
+        _ => return None,
+    })
+}
+
+/// Makes a fused float jump jump when its comparison fails instead (NaN
+/// operands make that different from the inverse comparison).
+pub(crate) fn set_neg(j: &mut Ins, negate: bool) {
+    match j {
+        Ins::JumpIfF32Eq { neg, .. }
+        | Ins::JumpIfF32Ne { neg, .. }
+        | Ins::JumpIfF32Lt { neg, .. }
+        | Ins::JumpIfF32Gt { neg, .. }
+        | Ins::JumpIfF32Le { neg, .. }
+        | Ins::JumpIfF32Ge { neg, .. }
+        | Ins::JumpIfF64Eq { neg, .. }
+        | Ins::JumpIfF64Ne { neg, .. }
+        | Ins::JumpIfF64Lt { neg, .. }
+        | Ins::JumpIfF64Gt { neg, .. }
+        | Ins::JumpIfF64Le { neg, .. }
+        | Ins::JumpIfF64Ge { neg, .. } => *neg = u32::from(negate),
+        _ => {}
+    }
 }

@@ -15,6 +15,7 @@ macro_rules! define_ins {
     (
         rr: [$($rr:ident),* $(,)?],
         ri: [$($ri:ident),* $(,)?],
+        rw: [$($rw:ident),* $(,)?],
         un: [$($un:ident),* $(,)?],
         load: [$($ld:ident),* $(,)?],
         other: { $($other:tt)* }
@@ -31,6 +32,10 @@ macro_rules! define_ins {
             $(
                 /// `d = a <op> imm`.
                 $ri { d: u32, a: u32, imm: u32 },
+            )*
+            $(
+                /// `d = a <op> imm` with a 64-bit immediate.
+                $rw { d: u32, a: u32, imm: u64 },
             )*
             $(
                 /// `d = <op> a`.
@@ -50,9 +55,22 @@ macro_rules! define_ins {
                 match self {
                     $( Ins::$rr { d, .. } => Some(d), )*
                     $( Ins::$ri { d, .. } => Some(d), )*
+                    $( Ins::$rw { d, .. } => Some(d), )*
                     $( Ins::$un { d, .. } => Some(d), )*
                     $( Ins::$ld { d, .. } => Some(d), )*
                     Ins::GlobalGet { d, .. }
+                    | Ins::RefFunc { d, .. }
+                    | Ins::SelRR { d, .. }
+                    | Ins::ShrUAnd { d, .. }
+                    | Ins::ShlAdd { d, .. }
+                    | Ins::XorAnd { d, .. }
+                    | Ins::SelRI { d, .. }
+                    | Ins::SelIR { d, .. }
+                    | Ins::I32LoadSc { d, .. }
+                    | Ins::I64LoadSc { d, .. }
+                    | Ins::I32LoadAbs { d, .. }
+                    | Ins::I64LoadAbs { d, .. }
+                    | Ins::I32Load8UAbs { d, .. }
                     | Ins::I32LoadAI { d, .. }
                     | Ins::I64LoadAI { d, .. }
                     | Ins::I32Load8UAI { d, .. }
@@ -60,6 +78,20 @@ macro_rules! define_ins {
                     | Ins::I64LoadAA { d, .. }
                     | Ins::I32Load8UAA { d, .. } => Some(d),
                     _ => None,
+                }
+            }
+
+            /// The frame slots this instruction addresses directly, as
+            /// `(first, count)` runs: what `code::lower` checks against the
+            /// frame size before the handlers access them unchecked.
+            pub(crate) fn slot_runs(&self) -> [(u32, u32); 4] {
+                match *self {
+                    $( Ins::$rr { d, a, b } => [(d, 1), (a, 1), (b, 1), (0, 0)], )*
+                    $( Ins::$ri { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    $( Ins::$rw { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    $( Ins::$un { d, a } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    $( Ins::$ld { d, a, .. } => [(d, 1), (a, 1), (0, 0), (0, 0)], )*
+                    _ => self.other_slot_runs(),
                 }
             }
         }
@@ -86,6 +118,11 @@ define_ins! {
         I64AddI, I64RSubI, I64MulI, I64DivSI, I64DivUI, I64RemSI, I64RemUI,
         I64AndI, I64OrI, I64XorI, I64ShlI, I64ShrSI, I64ShrUI, I64RotlI, I64RotrI,
         I64EqI, I64NeI, I64LtSI, I64LtUI, I64GtSI, I64GtUI, I64LeSI, I64LeUI, I64GeSI, I64GeUI,
+        F32AddI, F32SubI, F32RSubI, F32MulI, F32DivI, F32RDivI,
+    ],
+    rw: [
+        F64AddI, F64SubI, F64RSubI, F64MulI, F64DivI, F64RDivI,
+        I64AddW, I64MulW, I64AndW, I64OrW, I64XorW,
     ],
     un: [
         I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,
@@ -96,6 +133,10 @@ define_ins! {
         F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U,
         F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U,
         F32DemoteF64, F64PromoteF32, RefIsNull,
+        I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+        I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
     ],
     load: [
         I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
@@ -159,6 +200,77 @@ define_ins! {
         JumpIfGeSI { a: u32, imm: u32, to: u32 },
         /// Jumps if `a >= imm` (unsigned).
         JumpIfGeUI { a: u32, imm: u32, to: u32 },
+        // Fused i64 compare-and-jump (`imm` sign-extended).
+        /// Jumps if `a == b` (i64).
+        JumpIfEq64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a != b` (i64).
+        JumpIfNe64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a < (signed) b` (i64).
+        JumpIfLtS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a < (unsigned) b` (i64).
+        JumpIfLtU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a > (signed) b` (i64).
+        JumpIfGtS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a > (unsigned) b` (i64).
+        JumpIfGtU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a <= (signed) b` (i64).
+        JumpIfLeS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a <= (unsigned) b` (i64).
+        JumpIfLeU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a >= (signed) b` (i64).
+        JumpIfGeS64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a >= (unsigned) b` (i64).
+        JumpIfGeU64 { a: u32, b: u32, to: u32 },
+        /// Jumps if `a == imm` (i64).
+        JumpIfEq64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a != imm` (i64).
+        JumpIfNe64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a < (signed) imm` (i64).
+        JumpIfLtS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a < (unsigned) imm` (i64).
+        JumpIfLtU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a > (signed) imm` (i64).
+        JumpIfGtS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a > (unsigned) imm` (i64).
+        JumpIfGtU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a <= (signed) imm` (i64).
+        JumpIfLeS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a <= (unsigned) imm` (i64).
+        JumpIfLeU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a >= (signed) imm` (i64).
+        JumpIfGeS64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a >= (unsigned) imm` (i64).
+        JumpIfGeU64I { a: u32, imm: u32, to: u32 },
+        /// Jumps if `(a == b) != neg` (f32).
+        JumpIfF32Eq { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a != b) != neg` (f32).
+        JumpIfF32Ne { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a < b) != neg` (f32).
+        JumpIfF32Lt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a > b) != neg` (f32).
+        JumpIfF32Gt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a <= b) != neg` (f32).
+        JumpIfF32Le { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a >= b) != neg` (f32).
+        JumpIfF32Ge { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a == b) != neg` (f64).
+        JumpIfF64Eq { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a != b) != neg` (f64).
+        JumpIfF64Ne { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a < b) != neg` (f64).
+        JumpIfF64Lt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a > b) != neg` (f64).
+        JumpIfF64Gt { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a <= b) != neg` (f64).
+        JumpIfF64Le { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `(a >= b) != neg` (f64).
+        JumpIfF64Ge { a: u32, b: u32, to: u32, neg: u32 },
+        /// Jumps if `a & imm != 0` (i32).
+        JumpIfAnyI { a: u32, imm: u32, to: u32 },
+        /// Jumps if `a & imm == 0` (i32).
+        JumpIfNoneI { a: u32, imm: u32, to: u32 },
+        /// `d = load32(a + offset)`, then jumps if `d != 0` (list walks).
+        LoadJumpNez { d: u32, a: u32, offset: u32, to: u32 },
         // Loop steps: `x += imm` (i32; `imm` is an i16, sign-extended),
         // then a jump on the new `x`.
         /// Jumps if the new `x != 0`.
@@ -176,6 +288,8 @@ define_ins! {
         Return0,
         /// Returns the one-slot value in slot `s`.
         Return1 { s: u32 },
+        /// Returns the one-slot constant `v`.
+        Return1I { v: u64 },
         /// Returns the `k` slots starting at slot `from`.
         ReturnN { from: u32, k: u32 },
         /// Calls function `func` with arguments in the slots from `base`;
@@ -194,10 +308,25 @@ define_ins! {
         Const64 { d: u32, v: u64 },
         /// `d = c != 0 ? d : b`.
         Select1 { d: u32, b: u32, c: u32 },
+        // Two i32 ops in one, when the first result feeds only the second.
+        /// `d = (a >> sh) & mask` (unsigned shift).
+        ShrUAnd { d: u32, a: u32, sh: u32, mask: u32 },
+        /// `d = (a << sh) + imm`.
+        ShlAdd { d: u32, a: u32, sh: u32, imm: u32 },
+        /// `d = (a ^ b) & mask`.
+        XorAnd { d: u32, a: u32, b: u32, mask: u32 },
+        /// `d = c != 0 ? a : b`.
+        SelRR { d: u32, a: u32, b: u32, c: u32 },
+        /// `d = c != 0 ? a : imm` (zero-extended).
+        SelRI { d: u32, a: u32, imm: u32, c: u32 },
+        /// `d = c != 0 ? imm : b` (zero-extended).
+        SelIR { d: u32, imm: u32, b: u32, c: u32 },
         /// As `Select1` on two-slot values.
         Select2 { d: u32, b: u32, c: u32 },
         /// `d = global g`.
         GlobalGet { d: u32, g: u32 },
+        /// `d = ref.func f` (resolved through the running instance).
+        RefFunc { d: u32, f: u32 },
         /// `global g = s`.
         GlobalSet { g: u32, s: u32 },
         /// Two-slot `global.get`.
@@ -214,6 +343,19 @@ define_ins! {
         I32Store16 { a: u32, v: u32, offset: u32 },
         /// `i64.store32`.
         I64Store32 { a: u32, v: u32, offset: u32 },
+        // Accesses at a constant address (`addr` = constant + offset).
+        /// `i32.load`/`f32.load` at `addr`.
+        I32LoadAbs { d: u32, addr: u64 },
+        /// `i64.load`/`f64.load` at `addr`.
+        I64LoadAbs { d: u32, addr: u64 },
+        /// `i32.load8_u` at `addr`.
+        I32Load8UAbs { d: u32, addr: u64 },
+        /// `i32.store`/`f32.store` of slot `v` at `addr`.
+        I32StoreAbs { v: u32, addr: u64 },
+        /// `i64.store`/`f64.store` of slot `v` at `addr`.
+        I64StoreAbs { v: u32, addr: u64 },
+        /// `i32.store8`/`i64.store8` of slot `v` at `addr`.
+        I32Store8Abs { v: u32, addr: u64 },
         /// `i32.store` of a constant.
         I32StoreI { a: u32, imm: u32, offset: u32 },
         /// `i32.store8` of a constant.
@@ -234,6 +376,15 @@ define_ins! {
         I32Store8AA { x: u32, y: u32, v: u32 },
         /// `i32.store8` of the constant `imm` at `x + y`.
         I32Store8IAA { x: u32, y: u32, imm: u32 },
+        // Scaled-index forms: the address is `(x << sh) + imm` (wrapping).
+        /// `i32.load` at `(x << sh) + imm`.
+        I32LoadSc { d: u32, x: u32, sh: u32, imm: u32 },
+        /// `i64.load` at `(x << sh) + imm`.
+        I64LoadSc { d: u32, x: u32, sh: u32, imm: u32 },
+        /// `i32.store` of slot `v` at `(x << sh) + imm`.
+        I32StoreSc { x: u32, sh: u32, imm: u32, v: u32 },
+        /// `i64.store` of slot `v` at `(x << sh) + imm`.
+        I64StoreSc { x: u32, sh: u32, imm: u32, v: u32 },
         /// `i32.load` at `x + imm`.
         I32LoadAI { d: u32, x: u32, imm: u32 },
         /// `i64.load` at `x + imm`.
@@ -288,9 +439,130 @@ define_ins! {
     }
 }
 
-const _: () = assert!(std::mem::size_of::<Ins>() <= 16);
+// The compiler's form; what runs is `code::Inst` (operands packed in 16 bytes).
+const _: () = assert!(std::mem::size_of::<Ins>() <= 24);
 
 impl Ins {
+    /// `slot_runs` for the instructions outside the operand-shape lists.
+    /// Stack-form instructions (after `SetSp`) address slots through the
+    /// checked slow path and list none; `SetSp`, `Call` and the returns
+    /// list the height they start from.
+    fn other_slot_runs(&self) -> [(u32, u32); 4] {
+        const N: (u32, u32) = (0, 0);
+        match *self {
+            Ins::SetSp(h) => [(0, h), N, N, N],
+            Ins::JumpIfNez { c, .. } | Ins::JumpIfEqz { c, .. } => [(c, 1), N, N, N],
+            Ins::JumpIfEq { a, b, .. }
+            | Ins::JumpIfNe { a, b, .. }
+            | Ins::JumpIfLtS { a, b, .. }
+            | Ins::JumpIfLtU { a, b, .. }
+            | Ins::JumpIfGtS { a, b, .. }
+            | Ins::JumpIfGtU { a, b, .. }
+            | Ins::JumpIfLeS { a, b, .. }
+            | Ins::JumpIfLeU { a, b, .. }
+            | Ins::JumpIfGeS { a, b, .. }
+            | Ins::JumpIfGeU { a, b, .. } => [(a, 1), (b, 1), N, N],
+            Ins::JumpIfEqI { a, .. }
+            | Ins::JumpIfNeI { a, .. }
+            | Ins::JumpIfLtSI { a, .. }
+            | Ins::JumpIfLtUI { a, .. }
+            | Ins::JumpIfGtSI { a, .. }
+            | Ins::JumpIfGtUI { a, .. }
+            | Ins::JumpIfLeSI { a, .. }
+            | Ins::JumpIfLeUI { a, .. }
+            | Ins::JumpIfGeSI { a, .. }
+            | Ins::JumpIfGeUI { a, .. } => [(a, 1), N, N, N],
+            Ins::JumpIfEq64 { a, b, .. }
+            | Ins::JumpIfNe64 { a, b, .. }
+            | Ins::JumpIfLtS64 { a, b, .. }
+            | Ins::JumpIfLtU64 { a, b, .. }
+            | Ins::JumpIfGtS64 { a, b, .. }
+            | Ins::JumpIfGtU64 { a, b, .. }
+            | Ins::JumpIfLeS64 { a, b, .. }
+            | Ins::JumpIfLeU64 { a, b, .. }
+            | Ins::JumpIfGeS64 { a, b, .. }
+            | Ins::JumpIfGeU64 { a, b, .. } => [(a, 1), (b, 1), N, N],
+            Ins::JumpIfEq64I { a, .. }
+            | Ins::JumpIfNe64I { a, .. }
+            | Ins::JumpIfLtS64I { a, .. }
+            | Ins::JumpIfLtU64I { a, .. }
+            | Ins::JumpIfGtS64I { a, .. }
+            | Ins::JumpIfGtU64I { a, .. }
+            | Ins::JumpIfLeS64I { a, .. }
+            | Ins::JumpIfLeU64I { a, .. }
+            | Ins::JumpIfGeS64I { a, .. }
+            | Ins::JumpIfGeU64I { a, .. }
+            | Ins::JumpIfAnyI { a, .. }
+            | Ins::JumpIfNoneI { a, .. } => [(a, 1), N, N, N],
+            Ins::IncJumpNez { x, .. } => [(x, 1), N, N, N],
+            Ins::IncJumpNe { x, n, .. }
+            | Ins::IncJumpLtS { x, n, .. }
+            | Ins::IncJumpLtU { x, n, .. } => [(x, 1), (n, 1), N, N],
+            Ins::BrTable { idx, .. } => [(idx, 1), N, N, N],
+            Ins::Return1 { s } => [(s, 1), (0, 1), N, N],
+            Ins::ReturnN { from, k } => [(from, k), (0, k), N, N],
+            // The callee's frame starts at `base`; its own size is checked
+            // against the stack at the call.
+            Ins::Call { base, .. } => [(0, base), N, N, N],
+            Ins::CallIndirect { idx, .. } => [(idx, 1), N, N, N],
+            Ins::Copy { d, s } => [(d, 1), (s, 1), N, N],
+            Ins::Copy2 { d, s } => [(d, 2), (s, 2), N, N],
+            Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => [(d, 1), N, N, N],
+            Ins::Select1 { d, b, c } => [(d, 1), (b, 1), (c, 1), N],
+            Ins::Select2 { d, b, c } => [(d, 2), (b, 2), (c, 1), N],
+            Ins::GlobalGet { d, .. } | Ins::RefFunc { d, .. } => [(d, 1), N, N, N],
+            Ins::GlobalGet2 { d, .. } => [(d, 2), N, N, N],
+            Ins::GlobalSet { s, .. } => [(s, 1), N, N, N],
+            Ins::GlobalSet2 { s, .. } => [(s, 2), N, N, N],
+            Ins::I32Store { a, v, .. }
+            | Ins::I64Store { a, v, .. }
+            | Ins::I32Store8 { a, v, .. }
+            | Ins::I32Store16 { a, v, .. }
+            | Ins::I64Store32 { a, v, .. } => [(a, 1), (v, 1), N, N],
+            Ins::I32StoreI { a, .. } | Ins::I32Store8I { a, .. } => [(a, 1), N, N, N],
+            Ins::I32StoreAI { x, v, .. }
+            | Ins::I64StoreAI { x, v, .. }
+            | Ins::I32Store8AI { x, v, .. } => [(x, 1), (v, 1), N, N],
+            Ins::I32StoreAA { x, y, v }
+            | Ins::I64StoreAA { x, y, v }
+            | Ins::I32Store8AA { x, y, v } => [(x, 1), (y, 1), (v, 1), N],
+            Ins::I32Store8IAA { x, y, .. } => [(x, 1), (y, 1), N, N],
+            Ins::I32LoadAI { d, x, .. }
+            | Ins::I64LoadAI { d, x, .. }
+            | Ins::I32Load8UAI { d, x, .. } => [(d, 1), (x, 1), N, N],
+            Ins::I32LoadAA { d, x, y }
+            | Ins::I64LoadAA { d, x, y }
+            | Ins::I32Load8UAA { d, x, y } => [(d, 1), (x, 1), (y, 1), N],
+            Ins::I32LoadAbs { d, .. } | Ins::I64LoadAbs { d, .. } | Ins::I32Load8UAbs { d, .. } => {
+                [(d, 1), N, N, N]
+            }
+            Ins::I32StoreAbs { v, .. }
+            | Ins::I64StoreAbs { v, .. }
+            | Ins::I32Store8Abs { v, .. } => [(v, 1), N, N, N],
+            Ins::I32LoadSc { d, x, .. } | Ins::I64LoadSc { d, x, .. } => [(d, 1), (x, 1), N, N],
+            Ins::I32StoreSc { x, v, .. } | Ins::I64StoreSc { x, v, .. } => [(x, 1), (v, 1), N, N],
+            Ins::ShrUAnd { d, a, .. } | Ins::ShlAdd { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::XorAnd { d, a, b, .. } => [(d, 1), (a, 1), (b, 1), N],
+            Ins::LoadJumpNez { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::JumpIfF32Eq { a, b, .. }
+            | Ins::JumpIfF32Ne { a, b, .. }
+            | Ins::JumpIfF32Lt { a, b, .. }
+            | Ins::JumpIfF32Gt { a, b, .. }
+            | Ins::JumpIfF32Le { a, b, .. }
+            | Ins::JumpIfF32Ge { a, b, .. }
+            | Ins::JumpIfF64Eq { a, b, .. }
+            | Ins::JumpIfF64Ne { a, b, .. }
+            | Ins::JumpIfF64Lt { a, b, .. }
+            | Ins::JumpIfF64Gt { a, b, .. }
+            | Ins::JumpIfF64Le { a, b, .. }
+            | Ins::JumpIfF64Ge { a, b, .. } => [(a, 1), (b, 1), N, N],
+            Ins::SelRR { d, a, b, c } => [(d, 1), (a, 1), (b, 1), (c, 1)],
+            Ins::SelRI { d, a, c, .. } => [(d, 1), (a, 1), (c, 1), N],
+            Ins::SelIR { d, b, c, .. } => [(d, 1), (b, 1), (c, 1), N],
+            _ => [N, N, N, N],
+        }
+    }
+
     /// The jump target field of a branch, for patching forward jumps.
     pub(crate) fn target_mut(&mut self) -> Option<&mut u32> {
         match self {
@@ -317,6 +589,41 @@ impl Ins {
             | Ins::JumpIfLeUI { to, .. }
             | Ins::JumpIfGeSI { to, .. }
             | Ins::JumpIfGeUI { to, .. }
+            | Ins::JumpIfEq64 { to, .. }
+            | Ins::JumpIfNe64 { to, .. }
+            | Ins::JumpIfLtS64 { to, .. }
+            | Ins::JumpIfLtU64 { to, .. }
+            | Ins::JumpIfGtS64 { to, .. }
+            | Ins::JumpIfGtU64 { to, .. }
+            | Ins::JumpIfLeS64 { to, .. }
+            | Ins::JumpIfLeU64 { to, .. }
+            | Ins::JumpIfGeS64 { to, .. }
+            | Ins::JumpIfGeU64 { to, .. }
+            | Ins::JumpIfEq64I { to, .. }
+            | Ins::JumpIfNe64I { to, .. }
+            | Ins::JumpIfLtS64I { to, .. }
+            | Ins::JumpIfLtU64I { to, .. }
+            | Ins::JumpIfGtS64I { to, .. }
+            | Ins::JumpIfGtU64I { to, .. }
+            | Ins::JumpIfLeS64I { to, .. }
+            | Ins::JumpIfLeU64I { to, .. }
+            | Ins::JumpIfGeS64I { to, .. }
+            | Ins::JumpIfGeU64I { to, .. }
+            | Ins::JumpIfAnyI { to, .. }
+            | Ins::JumpIfNoneI { to, .. }
+            | Ins::LoadJumpNez { to, .. }
+            | Ins::JumpIfF32Eq { to, .. }
+            | Ins::JumpIfF32Ne { to, .. }
+            | Ins::JumpIfF32Lt { to, .. }
+            | Ins::JumpIfF32Gt { to, .. }
+            | Ins::JumpIfF32Le { to, .. }
+            | Ins::JumpIfF32Ge { to, .. }
+            | Ins::JumpIfF64Eq { to, .. }
+            | Ins::JumpIfF64Ne { to, .. }
+            | Ins::JumpIfF64Lt { to, .. }
+            | Ins::JumpIfF64Gt { to, .. }
+            | Ins::JumpIfF64Le { to, .. }
+            | Ins::JumpIfF64Ge { to, .. }
             | Ins::IncJumpNez { to, .. }
             | Ins::IncJumpNe { to, .. }
             | Ins::IncJumpLtS { to, .. }
@@ -393,6 +700,65 @@ impl Cmp {
                 Cmp::GeU => Ins::JumpIfGeUI { a, imm, to },
             },
         }
+    }
+
+    /// The fused i64 jump to `to` if `a <cmp> rhs` (an immediate is
+    /// sign-extended).
+    pub(crate) fn jump64(self, a: u32, rhs: Rhs, to: u32) -> Ins {
+        match rhs {
+            Rhs::Slot(b) => match self {
+                Cmp::Eq => Ins::JumpIfEq64 { a, b, to },
+                Cmp::Ne => Ins::JumpIfNe64 { a, b, to },
+                Cmp::LtS => Ins::JumpIfLtS64 { a, b, to },
+                Cmp::LtU => Ins::JumpIfLtU64 { a, b, to },
+                Cmp::GtS => Ins::JumpIfGtS64 { a, b, to },
+                Cmp::GtU => Ins::JumpIfGtU64 { a, b, to },
+                Cmp::LeS => Ins::JumpIfLeS64 { a, b, to },
+                Cmp::LeU => Ins::JumpIfLeU64 { a, b, to },
+                Cmp::GeS => Ins::JumpIfGeS64 { a, b, to },
+                Cmp::GeU => Ins::JumpIfGeU64 { a, b, to },
+            },
+            Rhs::Imm(imm) => match self {
+                Cmp::Eq => Ins::JumpIfEq64I { a, imm, to },
+                Cmp::Ne => Ins::JumpIfNe64I { a, imm, to },
+                Cmp::LtS => Ins::JumpIfLtS64I { a, imm, to },
+                Cmp::LtU => Ins::JumpIfLtU64I { a, imm, to },
+                Cmp::GtS => Ins::JumpIfGtS64I { a, imm, to },
+                Cmp::GtU => Ins::JumpIfGtU64I { a, imm, to },
+                Cmp::LeS => Ins::JumpIfLeS64I { a, imm, to },
+                Cmp::LeU => Ins::JumpIfLeU64I { a, imm, to },
+                Cmp::GeS => Ins::JumpIfGeS64I { a, imm, to },
+                Cmp::GeU => Ins::JumpIfGeU64I { a, imm, to },
+            },
+        }
+    }
+
+    /// The i64 comparison (and operands) a compare instruction performs.
+    pub(crate) fn of64(i: Ins) -> Option<(Cmp, u32, Rhs)> {
+        Some(match i {
+            Ins::I64Eq { a, b, .. } => (Cmp::Eq, a, Rhs::Slot(b)),
+            Ins::I64Ne { a, b, .. } => (Cmp::Ne, a, Rhs::Slot(b)),
+            Ins::I64LtS { a, b, .. } => (Cmp::LtS, a, Rhs::Slot(b)),
+            Ins::I64LtU { a, b, .. } => (Cmp::LtU, a, Rhs::Slot(b)),
+            Ins::I64GtS { a, b, .. } => (Cmp::GtS, a, Rhs::Slot(b)),
+            Ins::I64GtU { a, b, .. } => (Cmp::GtU, a, Rhs::Slot(b)),
+            Ins::I64LeS { a, b, .. } => (Cmp::LeS, a, Rhs::Slot(b)),
+            Ins::I64LeU { a, b, .. } => (Cmp::LeU, a, Rhs::Slot(b)),
+            Ins::I64GeS { a, b, .. } => (Cmp::GeS, a, Rhs::Slot(b)),
+            Ins::I64GeU { a, b, .. } => (Cmp::GeU, a, Rhs::Slot(b)),
+            Ins::I64EqI { a, imm, .. } => (Cmp::Eq, a, Rhs::Imm(imm)),
+            Ins::I64NeI { a, imm, .. } => (Cmp::Ne, a, Rhs::Imm(imm)),
+            Ins::I64LtSI { a, imm, .. } => (Cmp::LtS, a, Rhs::Imm(imm)),
+            Ins::I64LtUI { a, imm, .. } => (Cmp::LtU, a, Rhs::Imm(imm)),
+            Ins::I64GtSI { a, imm, .. } => (Cmp::GtS, a, Rhs::Imm(imm)),
+            Ins::I64GtUI { a, imm, .. } => (Cmp::GtU, a, Rhs::Imm(imm)),
+            Ins::I64LeSI { a, imm, .. } => (Cmp::LeS, a, Rhs::Imm(imm)),
+            Ins::I64LeUI { a, imm, .. } => (Cmp::LeU, a, Rhs::Imm(imm)),
+            Ins::I64GeSI { a, imm, .. } => (Cmp::GeS, a, Rhs::Imm(imm)),
+            Ins::I64GeUI { a, imm, .. } => (Cmp::GeU, a, Rhs::Imm(imm)),
+            Ins::I64Eqz { a, .. } => (Cmp::Eq, a, Rhs::Imm(0)),
+            _ => return None,
+        })
     }
 
     /// The i32 comparison (and operands) a compare instruction performs.

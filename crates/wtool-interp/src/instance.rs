@@ -10,7 +10,8 @@ use wtool_ast::{
     DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits, Module, Op, ValType,
 };
 
-use crate::compile::{compile_func, CompileError};
+use crate::compile::CompileError;
+use crate::compiled::CompiledModule;
 use crate::exec;
 use crate::memory::{MemInst, MemoryError};
 use crate::store::{
@@ -144,11 +145,26 @@ impl Store {
     /// On a trap during segment initialisation or in the start function the
     /// error is [`InstantiateError::Trap`]; writes already made to imported
     /// tables and memories stay, as the spec requires.
+    ///
+    /// The module is prepared anew (see [`CompiledModule`]); to instantiate
+    /// one module several times with one translation, prepare it once and
+    /// use [`Store::instantiate_compiled`].
     pub fn instantiate(
         &mut self,
         module: &Module,
         imports: &dyn Resolver,
     ) -> Result<InstanceId, InstantiateError> {
+        self.instantiate_compiled(&Rc::new(CompiledModule::new(module.clone())), imports)
+    }
+
+    /// Instantiates a prepared module. Its functions are translated on
+    /// their first call (in any instance) and the translation is shared.
+    pub fn instantiate_compiled(
+        &mut self,
+        compiled: &Rc<CompiledModule>,
+        imports: &dyn Resolver,
+    ) -> Result<InstanceId, InstantiateError> {
+        let module = &compiled.module;
         let mut d = InstanceData::default();
         for t in &module.types {
             let ft = t.as_func().cloned().unwrap_or_default();
@@ -191,19 +207,20 @@ impl Store {
             }
         }
         let inst_id = self.instances.len() as u32;
-        // 2. Allocate functions (entries patched after compilation).
+        // 2. Allocate functions; memory 0 is known once memories are.
         let first_func = self.funcs.len();
         let n_imported_funcs = d.funcs.len() as u32;
+        let metered = self.config.fuel.is_some();
         for (i, f) in module.funcs.iter().enumerate() {
             let type_id = d.types.get(f.type_idx as usize).copied().unwrap_or(0);
+            self.targets.push(crate::store::CallTarget::UNKNOWN);
             self.funcs.push(FuncInst::Wasm(WasmFunc {
                 type_id,
                 instance: inst_id,
                 index: n_imported_funcs + i as u32,
-                entry: 0,
-                param_slots: 0,
-                local_slots: 0,
-                max_height: 0,
+                defined: i as u32,
+                module: Rc::clone(compiled),
+                metered,
                 mem0: u32::MAX,
             }));
             d.funcs.push(self.funcs.len() as u32 - 1);
@@ -301,56 +318,13 @@ impl Store {
         if let Some(names) = &module.names {
             d.func_names = names.funcs.iter().cloned().collect();
         }
-        // 7. Compile every body once into the store's code.
-        let fuel = self.config.fuel.is_some();
-        {
-            let mut code = std::mem::take(Rc::make_mut(&mut self.code));
-            let mut offsets = std::mem::take(&mut self.code_offsets);
-            let mut result = Ok(());
-            let start = code.len();
-            for (i, f) in module.funcs.iter().enumerate() {
-                let entry = code.len() as u32;
-                let index = n_imported_funcs + i as u32;
-                match compile_func(
-                    module,
-                    &d,
-                    &self.types,
-                    index,
-                    f,
-                    fuel,
-                    &mut code,
-                    &mut offsets,
-                ) {
-                    Ok(c) => {
-                        let addr = first_func + i;
-                        if let Some(FuncInst::Wasm(w)) = self.funcs.get_mut(addr) {
-                            w.entry = entry;
-                            w.param_slots = c.param_slots;
-                            w.local_slots = c.local_slots;
-                            w.max_height = c.max_height;
-                            w.mem0 = d.mems.first().copied().unwrap_or(u32::MAX);
-                        }
-                        self.code_funcs.push((entry, addr as u32));
-                    }
-                    Err(e) => {
-                        result = Err(InstantiateError::Compile(e));
-                        break;
-                    }
-                }
+        // 7. Functions learn their memory 0; bodies are translated on
+        // their first call.
+        let mem0 = d.mems.first().copied().unwrap_or(u32::MAX);
+        for f in &mut self.funcs[first_func..] {
+            if let FuncInst::Wasm(w) = f {
+                w.mem0 = mem0;
             }
-            // The sentinel ends every function's fall-through inside the
-            // code, which the executor's unchecked fetch relies on.
-            code.push(crate::ins::Ins::Unreachable);
-            offsets.push(u32::MAX);
-            if result.is_ok() {
-                result =
-                    crate::compile::verify_flow(&code, start).map_err(InstantiateError::Compile);
-            }
-            Rc::make_mut(&mut self.handlers)
-                .extend(code[start..].iter().map(crate::handlers::handler_for));
-            *Rc::make_mut(&mut self.code) = code;
-            self.code_offsets = offsets;
-            result?;
         }
         self.instances.push(d);
         let id = InstanceId(inst_id);

@@ -1,7 +1,8 @@
 //! The wtool interpreter: the spec's store and instance model, a compiler
 //! from validated functions to register-form internal code (operands are
-//! frame slots), and threaded handlers over an explicit frame stack and a
-//! value stack of untyped 64-bit slots.
+//! frame slots), lowered to direct-threaded code whose handlers keep the
+//! instruction pointer, frame base and memory 0 in registers, over an
+//! explicit frame stack and a value stack of untyped 64-bit slots.
 //!
 //! ```ignore
 //! use wtool_interp::{Imports, Store, Value};
@@ -15,11 +16,14 @@
 //!
 //! - **Instantiation** ([`Store::instantiate`]) resolves imports through a
 //!   [`Resolver`] (e.g. [`Imports`]), failing with the spec's link errors
-//!   ("unknown import", "incompatible import type"), allocates, compiles
-//!   every body once, initialises element then data segments in order
-//!   (trapping "out of bounds table/memory access" with earlier writes kept)
-//!   and runs the start function. Validate first: the compiler re-checks the
-//!   stack discipline it relies on and returns [`CompileError`] rather than
+//!   ("unknown import", "incompatible import type"), allocates, initialises
+//!   element then data segments in order (trapping "out of bounds
+//!   table/memory access" with earlier writes kept) and runs the start
+//!   function. Functions are translated on their first call; a
+//!   [`CompiledModule`] (what [`Store::instantiate_compiled`] takes) shares
+//!   its translations between all its instances, and may decode bodies
+//!   lazily too. Validate first: the compiler re-checks the stack
+//!   discipline it relies on and traps with the [`CompileError`] rather than
 //!   panic, but it is not a validator.
 //! - **Calls**: [`Store::invoke`] (by export name) or [`Store::call`] (by
 //!   address) with typed [`Value`]s; results come back typed.
@@ -38,7 +42,9 @@
 //!   defined under `wasi_snapshot_preview1` in an [`Imports`]
 //!   ([`TrapKind::Exit`] carries `proc_exit`).
 
+mod code;
 mod compile;
+mod compiled;
 mod exec;
 mod forms;
 mod handlers;
@@ -53,6 +59,7 @@ mod trap;
 mod values;
 
 pub use compile::CompileError;
+pub use compiled::{debug_listing, BodySource, CompiledModule};
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
 pub use store::{
     Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,

@@ -8,7 +8,7 @@
 //! zero pages until touched. So a memory grown to 4 GiB and barely used
 //! costs barely anything, `memory.grow` never copies, and the base address
 //! of a memory's bytes never changes: after a grow only the length needs
-//! re-reading (`Cx::refresh_mem`).
+//! re-reading (`Cx::mem_view`).
 //!
 //! API for the rest of the interpreter: [`MemInst::new`], [`MemInst::grow`],
 //! [`MemInst::pages`], [`MemInst::len`], [`MemInst::bytes`] /

@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use wtool_ast::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
-use crate::ins::Ins;
+use crate::code::FuncCode;
+use crate::compiled::CompiledModule;
 use crate::memory::MemInst;
 use crate::table::TableInst;
 use crate::trap::Trap;
@@ -77,22 +78,56 @@ impl Caller<'_> {
     }
 }
 
-/// A function defined in wasm, compiled into the store's code.
+/// A function defined in wasm: its instance, and its module's shared,
+/// lazily made translation.
 #[derive(Clone, Debug)]
 pub(crate) struct WasmFunc {
     pub type_id: u32,
     pub instance: u32,
     /// Index within its module (for backtraces).
     pub index: u32,
-    pub entry: u32,
-    pub param_slots: u32,
-    /// Declared locals' slots (zeroed on entry).
-    pub local_slots: u32,
-    /// Highest stack height above the frame base, locals included.
-    pub max_height: u32,
+    /// Index among the module's defined functions.
+    pub defined: u32,
+    pub module: Rc<CompiledModule>,
+    /// Whether its code meters fuel.
+    pub metered: bool,
     /// Store address of its instance's memory 0 (`u32::MAX` if none), which
     /// register-form loads and stores address.
     pub mem0: u32,
+}
+
+impl WasmFunc {
+    /// Its translation, if made.
+    #[inline(always)]
+    pub fn code(&self) -> Option<&FuncCode> {
+        self.module.code(self.defined, self.metered)
+    }
+}
+
+/// What a call needs of a function, cached per store address: filled when
+/// a wasm function's translation is first used from this address; `entry`
+/// is null until then (and for host functions), which sends calls down the
+/// slow path.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallTarget {
+    pub entry: *const crate::code::Inst,
+    pub params: u32,
+    pub locals: u32,
+    pub frame: u32,
+    pub inst: u32,
+    pub mem0: u32,
+}
+
+impl CallTarget {
+    /// Not translated yet (or a host function).
+    pub const UNKNOWN: CallTarget = CallTarget {
+        entry: std::ptr::null(),
+        params: 0,
+        locals: 0,
+        frame: 0,
+        inst: 0,
+        mem0: 0,
+    };
 }
 
 /// A function instance.
@@ -174,6 +209,8 @@ pub struct Store {
     pub(crate) types: Vec<FuncType>,
     type_ids: HashMap<FuncType, u32>,
     pub(crate) funcs: Vec<FuncInst>,
+    /// Parallel to `funcs`: the call cache.
+    pub(crate) targets: Vec<CallTarget>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
     pub(crate) globals: Vec<GlobalInst>,
@@ -182,14 +219,8 @@ pub struct Store {
     /// Data instances (emptied by `data.drop`).
     pub(crate) datas: Vec<Vec<u8>>,
     pub(crate) instances: Vec<InstanceData>,
-    /// All compiled code; a function is an entry pc into it.
-    pub(crate) code: Rc<Vec<Ins>>,
-    /// The handler of each instruction in `code` (same length).
-    pub(crate) handlers: Rc<Vec<crate::handlers::Handler>>,
-    /// Source offset of each instruction of `code` (`u32::MAX` if unknown).
-    pub(crate) code_offsets: Vec<u32>,
-    /// `(entry pc, func addr)` of every compiled function, by pc.
-    pub(crate) code_funcs: Vec<(u32, u32)>,
+    /// Parameter slots of each interned type (what `call_indirect` skips).
+    pub(crate) param_slots: Vec<u32>,
     pub(crate) config: Config,
     /// Remaining fuel (`u64::MAX` when unmetered).
     pub(crate) fuel: u64,
@@ -227,16 +258,14 @@ impl Store {
             types: Vec::new(),
             type_ids: HashMap::new(),
             funcs: Vec::new(),
+            targets: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
             globals: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
-            code: Rc::new(Vec::new()),
-            handlers: Rc::new(Vec::new()),
-            code_offsets: Vec::new(),
-            code_funcs: Vec::new(),
+            param_slots: Vec::new(),
             fuel: config.fuel.unwrap_or(u64::MAX),
             config,
             spare_stack: None,
@@ -259,12 +288,38 @@ impl Store {
         self.config.fuel.map(|_| self.fuel)
     }
 
+    /// Translates wasm function `addr` unless done already; a function
+    /// that cannot be translated (only possible for an unvalidated module)
+    /// traps with the reason.
+    pub(crate) fn translate(&mut self, addr: u32) -> Result<(), crate::trap::TrapKind> {
+        let Some(FuncInst::Wasm(w)) = self.funcs.get(addr as usize) else {
+            return Ok(());
+        };
+        let code = w
+            .module
+            .translate(w.defined, w.metered)
+            .map_err(|e| crate::trap::TrapKind::Host(format!("cannot compile {e}")))?;
+        let t = CallTarget {
+            entry: code.code.as_ptr(),
+            params: code.param_slots,
+            locals: code.local_slots,
+            frame: code.max_height,
+            inst: w.instance,
+            mem0: w.mem0,
+        };
+        if let Some(slot) = self.targets.get_mut(addr as usize) {
+            *slot = t;
+        }
+        Ok(())
+    }
+
     /// Interns a function type and returns its store-wide id.
     pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
         if let Some(&id) = self.type_ids.get(ty) {
             return id;
         }
         let id = self.types.len() as u32;
+        self.param_slots.push(crate::values::slots_of(&ty.params));
         self.types.push(ty.clone());
         self.type_ids.insert(ty.clone(), id);
         id
@@ -281,6 +336,7 @@ impl Store {
             type_id,
             func: Rc::new(f),
         });
+        self.targets.push(CallTarget::UNKNOWN);
         FuncAddr(self.funcs.len() as u32 - 1)
     }
 

@@ -1,0 +1,279 @@
+//! Executable code: the compiler's instructions (`ins.rs`) lowered to
+//! direct-threaded form, one [`Inst`] per instruction: the handler to run
+//! and its operands, packed in instruction order. Handlers read their own
+//! operands without checking a tag (the handler *is* the instruction), keep
+//! `ip` as a pointer into this array, and jump by a relative offset.
+//!
+//! The executor dereferences `ip` and frame slots without bounds checks.
+//! [`lower`] is what makes that sound: it refuses code in which
+//! - a jump target, a `br_table` entry or an instruction's trailing
+//!   immediates would leave the function's code, or the last instruction
+//!   could fall through (the code always ends with a trapping sentinel);
+//! - an instruction names a frame slot at or beyond the function's frame
+//!   size (`max_height`), which every call checks against the value stack
+//!   before entering the function.
+
+use crate::compile::CompileError;
+use crate::handlers::{self, Handler};
+use crate::ins::Ins;
+
+/// One threaded instruction: its handler and up to four 32-bit operands
+/// (a 64-bit operand takes two, low half first).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct Inst {
+    pub h: Handler,
+    pub op: [u32; 4],
+}
+
+impl std::fmt::Debug for Inst {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Inst({:?})", self.op)
+    }
+}
+
+/// A translated function.
+#[derive(Debug)]
+pub(crate) struct FuncCode {
+    /// The threaded code; never changed or moved once built, so `ip`
+    /// pointers into it stay valid while the store (which owns it) lives.
+    pub code: Box<[Inst]>,
+    /// The compiler's form of each instruction, for the stack-form
+    /// instructions that run out of line and for backtraces.
+    pub ins: Box<[Ins]>,
+    /// Source offset of each instruction (`u32::MAX` if none).
+    pub offsets: Box<[u32]>,
+    pub param_slots: u32,
+    pub local_slots: u32,
+    /// Frame size in slots: every slot the code names is below it.
+    pub max_height: u32,
+}
+
+impl FuncCode {
+    /// The instruction index of `ip`, if it points into this code.
+    pub(crate) fn index_of(&self, ip: *const Inst) -> Option<usize> {
+        let base = self.code.as_ptr() as usize;
+        let at = (ip as usize).checked_sub(base)? / std::mem::size_of::<Inst>();
+        (at < self.code.len()).then_some(at)
+    }
+}
+
+/// Packs instruction fields into operand cells, in declaration order.
+pub(crate) trait Field: Copy {
+    /// Appends `self` at cell `*k`.
+    fn put(self, op: &mut [u32; 4], k: &mut usize);
+    /// Reads the field at cell `*k`.
+    fn take(op: &[u32; 4], k: &mut usize) -> Self;
+}
+
+impl Field for u32 {
+    #[inline(always)]
+    fn put(self, op: &mut [u32; 4], k: &mut usize) {
+        op[*k] = self;
+        *k += 1;
+    }
+    #[inline(always)]
+    fn take(op: &[u32; 4], k: &mut usize) -> Self {
+        let v = op[*k];
+        *k += 1;
+        v
+    }
+}
+
+impl Field for u16 {
+    #[inline(always)]
+    fn put(self, op: &mut [u32; 4], k: &mut usize) {
+        (self as u32).put(op, k)
+    }
+    #[inline(always)]
+    fn take(op: &[u32; 4], k: &mut usize) -> Self {
+        u32::take(op, k) as u16
+    }
+}
+
+impl Field for u64 {
+    #[inline(always)]
+    fn put(self, op: &mut [u32; 4], k: &mut usize) {
+        (self as u32).put(op, k);
+        ((self >> 32) as u32).put(op, k);
+    }
+    #[inline(always)]
+    fn take(op: &[u32; 4], k: &mut usize) -> Self {
+        let lo = u32::take(op, k) as u64;
+        let hi = u32::take(op, k) as u64;
+        lo | hi << 32
+    }
+}
+
+/// How many instructions after `ins` belong to it (immediates, `br_table`
+/// entries) and must also lie inside the code.
+fn trailing(ins: &Ins) -> usize {
+    match *ins {
+        Ins::BrTable { len, .. } => len as usize + 1,
+        Ins::Shuffle => 2,
+        Ins::MemLane { .. } => 1,
+        _ => 0,
+    }
+}
+
+/// Jump threading: a jump whose target is an unconditional jump goes to
+/// that jump's target instead, and an unconditional jump to a return
+/// becomes the return. Both are exact: the instruction skipped would only
+/// have transferred control.
+pub(crate) fn thread_jumps(ins: &mut [Ins]) {
+    // Bounded: a cycle of jumps (an empty infinite loop) stays as it is.
+    const HOPS: usize = 8;
+    let follow = |ins: &[Ins], mut t: u32| {
+        for _ in 0..HOPS {
+            match ins.get(t as usize) {
+                Some(Ins::Jump(next)) if *next != t => t = *next,
+                _ => break,
+            }
+        }
+        t
+    };
+    for pc in 0..ins.len() {
+        let mut i = ins[pc];
+        if let Some(t) = i.target_mut() {
+            *t = follow(ins, *t);
+        }
+        if let Ins::Jump(t) = i {
+            if let Some(
+                r @ (Ins::Return0
+                | Ins::Return1 { .. }
+                | Ins::Return1I { .. }
+                | Ins::ReturnN { .. }),
+            ) = ins.get(t as usize)
+            {
+                i = *r;
+            }
+        }
+        ins[pc] = i;
+    }
+}
+
+/// Lowers a function's instructions (which must end with the
+/// `Ins::Unreachable` sentinel) to threaded code, checking the invariants
+/// the unchecked accesses rely on (see the module docs).
+pub(crate) fn lower(ins: &[Ins], max_height: u32) -> Result<Box<[Inst]>, CompileError> {
+    let bad = |at: usize, what: &str| CompileError {
+        func: u32::MAX,
+        offset: None,
+        message: format!("internal error: {what} at instruction {at}"),
+    };
+    let len = ins.len();
+    if !matches!(ins.last(), Some(Ins::Unreachable)) {
+        return Err(bad(len, "code without its sentinel"));
+    }
+    let mut out = Vec::with_capacity(len);
+    for (pc, i) in ins.iter().enumerate() {
+        let mut i = *i;
+        if pc + trailing(&i) + 1 >= len && pc + 1 != len {
+            return Err(bad(pc, "control leaves the code"));
+        }
+        for (first, n) in i.slot_runs() {
+            if u64::from(first) + u64::from(n) > u64::from(max_height) {
+                return Err(bad(pc, "slot beyond the frame"));
+            }
+        }
+        if let Some(t) = i.target_mut() {
+            if *t as usize >= len {
+                return Err(bad(pc, "control leaves the code"));
+            }
+            // Handlers jump relative to their own instruction.
+            *t = (*t as i64 - pc as i64) as i32 as u32;
+        }
+        let (mut h, op) = handlers::lower_one(&i, pc as u32);
+        if let Ins::BrTable { len: n, .. } = i {
+            // Entries that are all plain jumps: the table jumps through them
+            // directly (one dispatch instead of two).
+            let entries = ins.get(pc + 1..pc + 2 + n as usize).unwrap_or(&[]);
+            if entries.iter().all(|e| matches!(e, Ins::Jump(_))) {
+                h = handlers::br_table_direct;
+            }
+        }
+        out.push(Inst { h, op });
+    }
+    Ok(out.into_boxed_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_keeps_control_inside_the_code() {
+        let ok = [
+            Ins::JumpIfNez { c: 0, to: 2 },
+            Ins::Return0,
+            Ins::BrTable { idx: 0, len: 1 },
+            Ins::Jump(0),
+            Ins::Return0,
+            Ins::Unreachable,
+        ];
+        assert!(lower(&ok, 1).is_ok());
+        // No sentinel: the last instruction could fall off the end.
+        assert!(lower(&ok[..5], 1).is_err());
+        // A jump past the end.
+        let mut far = ok;
+        far[0] = Ins::JumpIfNez { c: 0, to: 6 };
+        assert!(lower(&far, 1).is_err());
+        // A br_table whose entries run into the sentinel's place.
+        let mut table = ok;
+        table[2] = Ins::BrTable { idx: 0, len: 3 };
+        assert!(lower(&table, 1).is_err());
+        // Immediates that run off the end.
+        let shuffle = [Ins::Shuffle, Ins::Imm(0), Ins::Unreachable];
+        assert!(lower(&shuffle, 0).is_err());
+        let shuffle = [Ins::Shuffle, Ins::Imm(0), Ins::Imm(0), Ins::Unreachable];
+        assert!(lower(&shuffle, 0).is_ok());
+    }
+
+    #[test]
+    fn lower_keeps_slots_inside_the_frame() {
+        let code = |i: Ins| [i, Ins::Return0, Ins::Unreachable];
+        assert!(lower(&code(Ins::I32Add { d: 2, a: 0, b: 1 }), 3).is_ok());
+        assert!(lower(&code(Ins::I32Add { d: 3, a: 0, b: 1 }), 3).is_err());
+        assert!(lower(&code(Ins::I32Add { d: 0, a: 0, b: 3 }), 3).is_err());
+        // Two-slot values need both slots.
+        assert!(lower(&code(Ins::Copy2 { d: 1, s: 0 }), 3).is_ok());
+        assert!(lower(&code(Ins::Copy2 { d: 2, s: 0 }), 3).is_err());
+        // Returned values and the callee's frame base.
+        assert!(lower(&code(Ins::ReturnN { from: 1, k: 3 }), 3).is_err());
+        assert!(lower(&code(Ins::Call { func: 0, base: 4 }), 3).is_err());
+        assert!(lower(&code(Ins::I32LoadAA { d: 0, x: 1, y: 9 }), 3).is_err());
+        assert!(lower(&code(Ins::JumpIfLtS { a: 0, b: 7, to: 0 }), 3).is_err());
+    }
+
+    #[test]
+    fn jumps_are_threaded() {
+        let mut code = [
+            Ins::JumpIfNez { c: 0, to: 2 },
+            Ins::Jump(3),
+            Ins::Jump(4),
+            Ins::Jump(3),
+            Ins::Return1 { s: 0 },
+            Ins::Unreachable,
+        ];
+        thread_jumps(&mut code);
+        // The conditional jump goes to the end of the chain, a jump to a
+        // return is the return, and a self-loop stays.
+        assert_eq!(code[0], Ins::JumpIfNez { c: 0, to: 4 });
+        assert_eq!(code[1], Ins::Jump(3));
+        assert_eq!(code[2], Ins::Return1 { s: 0 });
+        assert_eq!(code[3], Ins::Jump(3));
+    }
+
+    #[test]
+    fn fields_round_trip() {
+        let mut op = [0u32; 4];
+        let mut k = 0;
+        7u16.put(&mut op, &mut k);
+        0x1122_3344_5566_7788u64.put(&mut op, &mut k);
+        9u32.put(&mut op, &mut k);
+        let mut k = 0;
+        assert_eq!(u16::take(&op, &mut k), 7);
+        assert_eq!(u64::take(&op, &mut k), 0x1122_3344_5566_7788);
+        assert_eq!(u32::take(&op, &mut k), 9);
+    }
+}

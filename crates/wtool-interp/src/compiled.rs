@@ -1,0 +1,180 @@
+//! A module prepared for execution: compiled once, shared by all its
+//! instances, each function translated on its first call.
+//!
+//! Translated code names functions, globals, tables, memories and segments
+//! by their module index; the executor resolves them through the running
+//! instance, so the same code serves every instance. Validation happens
+//! before (completely and up front, by the caller); translation only
+//! re-checks the stack discipline it relies on.
+
+use std::cell::OnceCell;
+use std::fmt;
+
+use wtool_ast::{Expr, ExternKind, Module};
+
+use crate::code::{self, FuncCode};
+use crate::compile::{compile_func, CompileError};
+
+/// Supplies function bodies that were left out of a module's AST (decoded
+/// lazily): the body of the defined function with this index, with
+/// absolute offsets.
+pub type BodySource = Box<dyn Fn(u32) -> Result<Expr, String>>;
+
+/// A module ready to be instantiated any number of times
+/// ([`crate::Store::instantiate_compiled`]); translation is per function,
+/// on its first call, and shared by every instance.
+pub struct CompiledModule {
+    pub(crate) module: Module,
+    bodies: Option<BodySource>,
+    pub(crate) info: ModuleInfo,
+    /// Translations without and with fuel metering, by defined index.
+    plain: Box<[OnceCell<Box<FuncCode>>]>,
+    metered: Box<[OnceCell<Box<FuncCode>>]>,
+}
+
+impl fmt::Debug for CompiledModule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CompiledModule")
+            .field("funcs", &self.plain.len())
+            .field("lazy_bodies", &self.bodies.is_some())
+            .finish()
+    }
+}
+
+/// What translation needs to know of the module's index spaces.
+#[derive(Debug, Default)]
+pub(crate) struct ModuleInfo {
+    /// Type index of every function (imports first).
+    pub func_types: Vec<u32>,
+    pub imported_funcs: u32,
+    pub tables: u32,
+    pub memories: u32,
+    pub globals: u32,
+}
+
+impl ModuleInfo {
+    fn new(m: &Module) -> ModuleInfo {
+        let mut func_types = Vec::new();
+        for imp in &m.imports {
+            if let wtool_ast::ImportDesc::Func(t) = imp.desc {
+                func_types.push(t);
+            }
+        }
+        let imported_funcs = func_types.len() as u32;
+        func_types.extend(m.funcs.iter().map(|f| f.type_idx));
+        ModuleInfo {
+            func_types,
+            imported_funcs,
+            tables: m.num_imported(ExternKind::Table) + m.tables.len() as u32,
+            memories: m.num_imported(ExternKind::Memory) + m.memories.len() as u32,
+            globals: m.num_imported(ExternKind::Global) + m.globals.len() as u32,
+        }
+    }
+}
+
+impl CompiledModule {
+    /// Prepares a validated module whose function bodies are all present.
+    pub fn new(module: Module) -> CompiledModule {
+        let n = module.funcs.len();
+        let cells = || (0..n).map(|_| OnceCell::new()).collect::<Box<[_]>>();
+        CompiledModule {
+            info: ModuleInfo::new(&module),
+            plain: cells(),
+            metered: cells(),
+            module,
+            bodies: None,
+        }
+    }
+
+    /// Prepares a validated module whose function bodies are empty
+    /// (`Expr::instrs` empty); `bodies` decodes each when it is first
+    /// called, so a large program starts without decoding code it never
+    /// runs.
+    pub fn with_lazy_bodies(module: Module, bodies: BodySource) -> CompiledModule {
+        CompiledModule {
+            bodies: Some(bodies),
+            ..CompiledModule::new(module)
+        }
+    }
+
+    /// The module.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// The translation of defined function `defined`, if made.
+    #[inline(always)]
+    pub(crate) fn code(&self, defined: u32, metered: bool) -> Option<&FuncCode> {
+        let cells = if metered { &self.metered } else { &self.plain };
+        cells.get(defined as usize)?.get().map(|b| &**b)
+    }
+
+    /// Translates defined function `defined` unless done already.
+    pub(crate) fn translate(&self, defined: u32, metered: bool) -> Result<&FuncCode, CompileError> {
+        let cells = if metered { &self.metered } else { &self.plain };
+        let index = self.info.imported_funcs + defined;
+        let err = |message: String| CompileError {
+            func: index,
+            offset: None,
+            message,
+        };
+        let cell = cells
+            .get(defined as usize)
+            .ok_or_else(|| err("unknown function".into()))?;
+        if let Some(c) = cell.get() {
+            return Ok(c);
+        }
+        let f = &self.module.funcs[defined as usize];
+        let lazy;
+        let body = match (&self.bodies, f.body.instrs.is_empty()) {
+            (Some(src), true) => {
+                lazy = src(defined).map_err(err)?;
+                &lazy
+            }
+            _ => &f.body,
+        };
+        let mut ins = Vec::new();
+        let mut offsets = Vec::new();
+        let c = compile_func(
+            &self.module,
+            &self.info,
+            index,
+            f,
+            body,
+            metered,
+            &mut ins,
+            &mut offsets,
+        )?;
+        // The sentinel ends every fall-through inside the code.
+        ins.push(crate::ins::Ins::Unreachable);
+        offsets.push(u32::MAX);
+        code::thread_jumps(&mut ins);
+        let threaded =
+            code::lower(&ins, c.max_height).map_err(|e| CompileError { func: index, ..e })?;
+        let fc = FuncCode {
+            code: threaded,
+            ins: ins.into_boxed_slice(),
+            offsets: offsets.into_boxed_slice(),
+            param_slots: c.param_slots,
+            local_slots: c.local_slots,
+            max_height: c.max_height,
+        };
+        let _ = cell.set(Box::new(fc));
+        cell.get()
+            .map(|b| &**b)
+            .ok_or_else(|| err("translation lost".into()))
+    }
+}
+
+/// The internal code of defined function `defined`, one instruction a line
+/// (a debugging aid for the interpreter's own development).
+#[doc(hidden)]
+pub fn debug_listing(module: Module, defined: u32) -> Result<String, CompileError> {
+    let c = CompiledModule::new(module);
+    let code = c.translate(defined, false)?;
+    let mut s = String::new();
+    for (i, ins) in code.ins.iter().enumerate() {
+        s.push_str(&format!("{i:4} {ins:?}\n"));
+    }
+    Ok(s)
+}
