@@ -16,7 +16,7 @@ use std::path::Path;
 use std::rc::Rc;
 use wtool_ast::{Features, Module};
 use wtool_interp::{
-    CompiledModule, Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind,
+    BodyError, CompiledModule, Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind,
 };
 use wtool_run::{define_wasi, format_value, parse_value};
 use wtool_wasi::{DirPerms, HostStream, InputStream, OutputStream, Preopen, WasiCtx};
@@ -280,10 +280,12 @@ fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, 
             CompiledModule::with_lazy_bodies(
                 module,
                 Box::new(move |i| {
-                    let range = bodies.get(i as usize).ok_or("no such function body")?;
+                    let range = bodies
+                        .get(i as usize)
+                        .ok_or_else(|| BodyError::from("no such function body"))?;
                     let mut expr = wtool_ast::Expr::default();
                     for r in wtool_binary::BodyReader::new(&bytes, range, features, has_data_count) {
-                        let (at, instr) = r.map_err(|e| e.to_string())?;
+                        let (at, instr) = r?;
                         expr.instrs.push(instr);
                         expr.offsets.push(at);
                     }
@@ -392,7 +394,7 @@ fn run_all_exports(
             Err(t) if matches!(t.kind, TrapKind::Exit(_)) => return Err(trap(t, input)),
             Err(t) => {
                 trapped = true;
-                format!("{name}() => error: {}", t.message())
+                format!("{name}() => error: {}", t.kind)
             }
         };
         if writeln!(out, "{line}").is_err() {
@@ -473,7 +475,7 @@ fn invoke(
         Ok(r) => r,
         Err(t) if wabt_style && !matches!(t.kind, TrapKind::Exit(_)) => {
             let call = crate::compat::interp::call_line(name, &values, &[]);
-            let _ = writeln!(out, "{call} error: {}", t.message());
+            let _ = writeln!(out, "{call} error: {}", t.kind);
             return Err(CliError::Reported);
         }
         Err(t) => return Err(trap(t, input)),
@@ -531,7 +533,7 @@ fn trap(t: Trap, input: &Input) -> CliError {
         None => format!("0x{o:x}"),
     };
     let bt = backtrace(&t, at);
-    let message = format!("trap: {}", t.message());
+    let message = format!("trap: {}", t.kind);
     match (text, t.backtrace.first().and_then(|f| f.offset)) {
         (Some(src), Some(offset)) => CliError::WithTrailer(
             Box::new(CliError::Source {

@@ -13,7 +13,7 @@
 //!   size (`max_height`), which every call checks against the value stack
 //!   before entering the function.
 
-use crate::compile::CompileError;
+use crate::compile::{CompileError, CompileErrorKind};
 use crate::handlers::{self, Handler};
 use crate::ins::Ins;
 
@@ -156,10 +156,10 @@ pub(crate) fn thread_jumps(ins: &mut [Ins]) {
 /// `Ins::Unreachable` sentinel) to threaded code, checking the invariants
 /// the unchecked accesses rely on (see the module docs).
 pub(crate) fn lower(ins: &[Ins], max_height: u32) -> Result<Box<[Inst]>, CompileError> {
-    let bad = |at: usize, what: &str| CompileError {
+    let bad = |at: usize, what: &'static str| CompileError {
         func: u32::MAX,
         offset: None,
-        message: format!("internal error: {what} at instruction {at}"),
+        kind: CompileErrorKind::Internal { what, at },
     };
     let len = ins.len();
     if !matches!(ins.last(), Some(Ins::Unreachable)) {

@@ -13,12 +13,15 @@ use std::fmt;
 use wtool_ast::{Expr, ExternKind, Module};
 
 use crate::code::{self, FuncCode};
-use crate::compile::{compile_func, CompileError};
+use crate::compile::{compile_func, CompileError, CompileErrorKind};
 
 /// Supplies function bodies that were left out of a module's AST (decoded
 /// lazily): the body of the defined function with this index, with
 /// absolute offsets.
-pub type BodySource = Box<dyn Fn(u32) -> Result<Expr, String>>;
+pub type BodySource = Box<dyn Fn(u32) -> Result<Expr, BodyError>>;
+
+/// Why a lazily decoded body could not be read (the decoder's own error).
+pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A module ready to be instantiated any number of times
 /// ([`crate::Store::instantiate_compiled`]); translation is per function,
@@ -113,14 +116,14 @@ impl CompiledModule {
     pub(crate) fn translate(&self, defined: u32, metered: bool) -> Result<&FuncCode, CompileError> {
         let cells = if metered { &self.metered } else { &self.plain };
         let index = self.info.imported_funcs + defined;
-        let err = |message: String| CompileError {
+        let err = |kind: CompileErrorKind| CompileError {
             func: index,
             offset: None,
-            message,
+            kind,
         };
         let cell = cells
             .get(defined as usize)
-            .ok_or_else(|| err("unknown function".into()))?;
+            .ok_or_else(|| err(CompileErrorKind::Invalid("unknown function")))?;
         if let Some(c) = cell.get() {
             return Ok(c);
         }
@@ -128,7 +131,7 @@ impl CompiledModule {
         let lazy;
         let body = match (&self.bodies, f.body.instrs.is_empty()) {
             (Some(src), true) => {
-                lazy = src(defined).map_err(err)?;
+                lazy = src(defined).map_err(|e| err(CompileErrorKind::Body(e.into())))?;
                 &lazy
             }
             _ => &f.body,
@@ -160,9 +163,12 @@ impl CompiledModule {
             max_height: c.max_height,
         };
         let _ = cell.set(Box::new(fc));
-        cell.get()
-            .map(|b| &**b)
-            .ok_or_else(|| err("translation lost".into()))
+        cell.get().map(|b| &**b).ok_or_else(|| {
+            err(CompileErrorKind::Internal {
+                what: "translation lost",
+                at: 0,
+            })
+        })
     }
 }
 

@@ -188,7 +188,7 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
         return Err(Trap::host("not a wasm function"));
     };
     let Some(c) = w.code() else {
-        return Err(Trap::host("internal error: function not translated"));
+        return Err(Trap::new(TrapKind::Internal("function not translated")));
     };
     let (entry, ls, mh, ps, inst, mem0) = (
         c.code.as_ptr(),

@@ -10,7 +10,7 @@ use wtool_ast::{
     DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits, Module, Op, ValType,
 };
 
-use crate::compile::CompileError;
+use crate::compile::{CompileError, CompileErrorKind};
 use crate::compiled::CompiledModule;
 use crate::exec;
 use crate::memory::{MemInst, MemoryError};
@@ -404,7 +404,7 @@ impl Store {
             InstantiateError::Compile(CompileError {
                 func: u32::MAX,
                 offset: e.offsets.first().copied(),
-                message: "constant expression required".into(),
+                kind: CompileErrorKind::Invalid("constant expression required"),
             })
         };
         let mut st: Vec<(u64, u64)> = Vec::new();

@@ -58,8 +58,8 @@ pub mod table;
 mod trap;
 mod values;
 
-pub use compile::CompileError;
-pub use compiled::{debug_listing, BodySource, CompiledModule};
+pub use compile::{CompileError, CompileErrorKind};
+pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
 pub use store::{
     Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,

@@ -18,7 +18,7 @@ fn trap_of(t: NumTrap) -> TrapKind {
         NumTrap::IntegerDivideByZero => TrapKind::IntegerDivideByZero,
         NumTrap::IntegerOverflow => TrapKind::IntegerOverflow,
         NumTrap::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
-        NumTrap::Unsupported => TrapKind::Host("unsupported operator".into()),
+        NumTrap::Unsupported => TrapKind::UnsupportedOperator,
     }
 }
 
@@ -85,7 +85,7 @@ pub(crate) fn slow(
         .map(|&t| crate::values::slots(t) as usize)
         .sum();
     if n > 3 || sp < need {
-        return Err(TrapKind::Host("unsupported operator".into()));
+        return Err(TrapKind::UnsupportedOperator);
     }
     let mut i = sp - need;
     for (k, &t) in info.params.iter().enumerate() {
@@ -99,7 +99,7 @@ pub(crate) fn slow(
                 i += 1;
                 N::V128((stack[i] as u128) << 64 | lo as u128)
             }
-            ValType::Ref(_) => return Err(TrapKind::Host("unsupported operator".into())),
+            ValType::Ref(_) => return Err(TrapKind::UnsupportedOperator),
         };
         i += 1;
     }

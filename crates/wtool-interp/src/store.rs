@@ -298,7 +298,7 @@ impl Store {
         let code = w
             .module
             .translate(w.defined, w.metered)
-            .map_err(|e| crate::trap::TrapKind::Host(format!("cannot compile {e}")))?;
+            .map_err(|e| crate::trap::TrapKind::Compile(Box::new(e)))?;
         let t = CallTarget {
             entry: code.code.as_ptr(),
             params: code.param_slots,

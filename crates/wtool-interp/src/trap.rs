@@ -28,8 +28,17 @@ pub enum TrapKind {
     CallStackExhausted,
     /// The fuel (step) limit ran out.
     OutOfFuel,
-    /// A host function failed.
+    /// A host function failed, with the host's own message.
     Host(String),
+    /// A function could not be translated on its first call.
+    Compile(Box<crate::compile::CompileError>),
+    /// A host function returned values that do not match its type.
+    HostResultType,
+    /// An operator the interpreter does not execute (only reached by
+    /// input that skipped validation).
+    UnsupportedOperator,
+    /// The interpreter broke one of its own invariants (a bug in wtool).
+    Internal(&'static str),
     /// The host asked the program to exit (e.g. WASI `proc_exit`).
     Exit(i32),
 }
@@ -50,6 +59,10 @@ impl TrapKind {
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Host(m) => m,
+            TrapKind::Compile(_) => "cannot compile function",
+            TrapKind::HostResultType => "host function returned a value of the wrong type",
+            TrapKind::UnsupportedOperator => "unsupported operator",
+            TrapKind::Internal(m) => m,
             TrapKind::Exit(_) => "exit",
         }
     }
@@ -59,6 +72,8 @@ impl fmt::Display for TrapKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrapKind::Exit(code) => write!(f, "exit with code {code}"),
+            TrapKind::Compile(e) => write!(f, "cannot compile {e}"),
+            TrapKind::Internal(m) => write!(f, "internal error: {m}"),
             k => f.write_str(k.message()),
         }
     }

@@ -258,3 +258,32 @@ fn reference_locals_and_tables_start_null() {
     call(&mut s, i, "put", &[Value::ExternRef(Some(0))]);
     assert_eq!(call(&mut s, i, "get", &[]), vec![Value::ExternRef(Some(0))]);
 }
+
+/// A 3.0 instruction the interpreter does not execute yet reaches the
+/// compiler only when validation was skipped; it must come back as a typed
+/// error naming the instruction, not a panic or a string.
+#[test]
+fn unvalidated_tail_call_is_a_typed_compile_error() {
+    let bytes = wat::parse_str(
+        r#"(module
+          (func $f (export "f") (result i32) return_call $g)
+          (func $g (result i32) i32.const 1))"#,
+    )
+    .expect("wat");
+    let m = wtool_binary::decode_with_features(&bytes, wtool_ast::Features::ALL).expect("decode");
+    let mut s = Store::new();
+    let i = s.instantiate(&m, &Imports::new()).expect("instantiate");
+    let t = s.invoke(i, "f", &[]).unwrap_err();
+    let TrapKind::Compile(e) = &t.kind else {
+        panic!("expected a compile error, got {t}");
+    };
+    assert_eq!(e.func, 0);
+    assert_eq!(
+        e.kind,
+        wtool_interp::CompileErrorKind::Unsupported("return_call")
+    );
+    assert!(
+        t.to_string().contains("not supported yet: return_call"),
+        "{t}"
+    );
+}

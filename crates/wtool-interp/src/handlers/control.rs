@@ -477,9 +477,7 @@ fn host_call_at(cx: &mut Cx<'_>, target: u32, at: usize) -> Result<(), TrapKind>
     let mut o = at;
     for (r, &t) in results.iter().zip(ty.results.iter()) {
         if !r.has_type(t) {
-            return Err(TrapKind::Host(
-                "host function returned a value of the wrong type".into(),
-            ));
+            return Err(TrapKind::HostResultType);
         }
         stack[o] = r.lo_slot();
         o += 1;
@@ -507,7 +505,7 @@ fn stack_form(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut 
 /// whether memory may have moved.
 #[inline(never)]
 fn stack_form_cold(ip: *const Inst, cx: &mut Cx<'_>) -> Result<(*const Inst, bool), TrapKind> {
-    let lost = || TrapKind::Host("internal error: instruction outside its function".into());
+    let lost = || TrapKind::Internal("instruction outside its function");
     let Some(FuncInst::Wasm(w)) = cx.store.funcs.get(cx.func as usize) else {
         return Err(lost());
     };
