@@ -212,6 +212,47 @@ impl<'a> BodyReader<'a> {
     }
 }
 
+impl BodyReader<'_> {
+    /// Decodes the next instruction straight into `v` (no [`Instr`] value
+    /// outlives the call): its offset and what `v` returned, or `Ok(None)`
+    /// once the body has been read completely. Equivalent to [`Self::read`]
+    /// followed by [`Instr::visit`], errors and offsets included.
+    #[inline(always)]
+    pub fn read_visit<V: wtool_ast::InstrVisitor + ?Sized>(
+        &mut self,
+        v: &mut V,
+    ) -> Result<Option<(u32, V::Output)>> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.closed {
+            self.done = true;
+            if !self.r.at_end() {
+                return Err(DecodeError::new(
+                    self.r.pos(),
+                    ErrorKind::SectionSizeMismatch,
+                ));
+            }
+            return Ok(None);
+        }
+        let at = self.r.pos();
+        let Some(b) = self.r.next_byte() else {
+            self.done = true;
+            return Err(ran_out(&self.r, true, self.cx.acc));
+        };
+        match generated::visit(&mut self.r, &self.cx, at, b, &mut self.depth, v) {
+            Ok((out, last)) => {
+                self.closed = last;
+                Ok(Some((at as u32, out)))
+            }
+            Err(e) => {
+                self.done = true;
+                Err(e)
+            }
+        }
+    }
+}
+
 impl Iterator for BodyReader<'_> {
     type Item = Result<(u32, Instr)>;
 
