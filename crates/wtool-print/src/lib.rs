@@ -147,22 +147,11 @@ pub fn print_to_io<W: io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> io::Result<()> {
-    let mut err = None;
-    {
-        let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
-            Ok(()) => true,
-            Err(e) => {
-                err = Some(e);
-                false
-            }
-        };
-        let mut p = Printer::new(module, opts, Some(&mut sink));
-        p.module();
-        p.flush();
-    }
-    match err {
-        Some(e) => Err(e),
-        None => Ok(()),
+    match stream_io(module, None, opts, w) {
+        Ok(()) => Ok(()),
+        Err(PrintError::Io(e)) => Err(e),
+        // Without a body source every body is in the module.
+        Err(PrintError::Decode(e)) => Err(io::Error::other(e)),
     }
 }
 
@@ -208,6 +197,16 @@ pub fn print_lazy_to_io<W: io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> Result<(), PrintError> {
+    stream_io(module, Some(bodies), opts, w)
+}
+
+/// The printer writing into `w`, with bodies from `bodies` where given.
+fn stream_io<W: io::Write + ?Sized>(
+    module: &Module,
+    bodies: Option<&BodySource<'_>>,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> Result<(), PrintError> {
     let mut err = None;
     let body_error = {
         let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
@@ -218,7 +217,7 @@ pub fn print_lazy_to_io<W: io::Write + ?Sized>(
             }
         };
         let mut p = Printer::new(module, opts, Some(&mut sink));
-        p.bodies = Some(bodies);
+        p.bodies = bodies;
         p.module();
         if p.body_error.is_none() {
             p.flush();
