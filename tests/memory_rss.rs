@@ -52,7 +52,8 @@ fn growing_to_4_gib_and_touching_the_top_is_cheap() {
 /// `wtool print` and `wtool dump` stream a binary module: sections decoded,
 /// each function body decoded only when written, output written in chunks.
 /// Peak RSS on the 3.5 MB `big-O0.wasm` stays under 2× the input plus a
-/// 12 MB constant (binary, stack, buffers), printed flat and folded and
+/// 16 MB constant (binary, thread stacks, the print workers' windows of
+/// text not yet written), printed flat and folded and
 /// dumped with every instruction; decoding the whole module first took
 /// 41 MB (print) and 43 MB (dump).
 #[cfg(target_os = "linux")]
@@ -89,7 +90,7 @@ fn print_and_dump_hold_one_function_body_at_a_time() {
         println!("{args:?}: input {size} KiB, output {text} KiB, peak RSS {kb} KiB");
         assert!(text > 4 * size, "the text is much bigger than the input");
         assert!(
-            kb < 2 * size + 12 * 1024,
+            kb < 2 * size + 16 * 1024,
             "peak RSS {kb} KiB for a {size} KiB input"
         );
     }
