@@ -431,11 +431,14 @@ define_ins! {
         /// A SIMD lane op.
         Lane(wtool_ast::Op, u8),
         /// A load or store on any memory.
-        Mem { op: wtool_ast::Op, mem: u32, offset: u32 },
+        Mem { op: wtool_ast::Op, mem: u32, offset: u64 },
         /// `v128.{load,store}N_lane`; the next instruction is `Imm(offset)`.
         MemLane { op: wtool_ast::Op, lane: u8, mem: u32 },
         /// `i8x16.shuffle`; the next two instructions are `Imm` lane bytes (lo, hi).
         Shuffle,
+        /// Checks the table64 index on top of the stack for `call_indirect`,
+        /// which then reads it as 32 bits ("undefined element" past 2^32).
+        TableIdx64,
     }
 }
 
