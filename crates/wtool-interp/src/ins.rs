@@ -439,6 +439,34 @@ define_ins! {
         /// Checks the table64 index on top of the stack for `call_indirect`,
         /// which then reads it as 32 bits ("undefined element" past 2^32).
         TableIdx64,
+        // Loads and stores on a 64-bit memory 0 (`handlers/mem64.rs`): the
+        // address is the whole slot, the offset 64 bits, their sum checked.
+        /// A 4-byte load, zero-extended (`i32.load`, `f32.load`, `i64.load32_u`).
+        Mem64Load4U { d: u32, a: u32, offset: u64 },
+        /// An 8-byte load (`i64.load`, `f64.load`).
+        Mem64Load8 { d: u32, a: u32, offset: u64 },
+        /// A 1-byte load, zero-extended (`i32.load8_u`, `i64.load8_u`).
+        Mem64Load1U { d: u32, a: u32, offset: u64 },
+        /// A 2-byte load, zero-extended (`i32.load16_u`, `i64.load16_u`).
+        Mem64Load2U { d: u32, a: u32, offset: u64 },
+        /// `i32.load8_s`.
+        Mem64Load1S32 { d: u32, a: u32, offset: u64 },
+        /// `i32.load16_s`.
+        Mem64Load2S32 { d: u32, a: u32, offset: u64 },
+        /// `i64.load8_s`.
+        Mem64Load1S64 { d: u32, a: u32, offset: u64 },
+        /// `i64.load16_s`.
+        Mem64Load2S64 { d: u32, a: u32, offset: u64 },
+        /// `i64.load32_s`.
+        Mem64Load4S64 { d: u32, a: u32, offset: u64 },
+        /// A 1-byte store (`i32.store8`, `i64.store8`).
+        Mem64Store1 { a: u32, v: u32, offset: u64 },
+        /// A 2-byte store (`i32.store16`, `i64.store16`).
+        Mem64Store2 { a: u32, v: u32, offset: u64 },
+        /// A 4-byte store (`i32.store`, `f32.store`, `i64.store32`).
+        Mem64Store4 { a: u32, v: u32, offset: u64 },
+        /// An 8-byte store (`i64.store`, `f64.store`).
+        Mem64Store8 { a: u32, v: u32, offset: u64 },
     }
 }
 
@@ -545,6 +573,19 @@ impl Ins {
             Ins::I32LoadSc { d, x, .. } | Ins::I64LoadSc { d, x, .. } => [(d, 1), (x, 1), N, N],
             Ins::I32StoreSc { x, v, .. } | Ins::I64StoreSc { x, v, .. } => [(x, 1), (v, 1), N, N],
             Ins::ShrUAnd { d, a, .. } | Ins::ShlAdd { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::Mem64Load4U { d, a, .. }
+            | Ins::Mem64Load8 { d, a, .. }
+            | Ins::Mem64Load1U { d, a, .. }
+            | Ins::Mem64Load2U { d, a, .. }
+            | Ins::Mem64Load1S32 { d, a, .. }
+            | Ins::Mem64Load2S32 { d, a, .. }
+            | Ins::Mem64Load1S64 { d, a, .. }
+            | Ins::Mem64Load2S64 { d, a, .. }
+            | Ins::Mem64Load4S64 { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::Mem64Store1 { a, v, .. }
+            | Ins::Mem64Store2 { a, v, .. }
+            | Ins::Mem64Store4 { a, v, .. }
+            | Ins::Mem64Store8 { a, v, .. } => [(a, 1), (v, 1), N, N],
             Ins::XorAnd { d, a, b, .. } => [(d, 1), (a, 1), (b, 1), N],
             Ins::LoadJumpNez { d, a, .. } => [(d, 1), (a, 1), N, N],
             Ins::JumpIfF32Eq { a, b, .. }

@@ -35,7 +35,13 @@ fn memory64_grows_past_4_gib_and_addresses_all_of_it() {
           (func (export "store") (param i64 i64) local.get 0 local.get 1 i64.store)
           (func (export "load") (param i64) (result i64) local.get 0 i64.load)
           (func (export "load_off") (param i64) (result i64)
-            local.get 0 i64.load offset=0xffffffffffff0000))"#,
+            local.get 0 i64.load offset=0xffffffffffff0000)
+          ;; the register forms see the new length right after the grow
+          (func (export "grow_then_access") (result i64)
+            (drop (memory.grow (i64.const 1)))
+            (i64.store16 (i64.sub (i64.shl (memory.size) (i64.const 16)) (i64.const 2))
+              (i64.const 0x3344))
+            (i64.load16_s (i64.sub (i64.shl (memory.size) (i64.const 16)) (i64.const 2)))))"#,
     );
     let r = store.invoke(inst, "grow", &[Value::I64(65536)]).unwrap();
     assert_eq!(r, vec![Value::I64(1)]);

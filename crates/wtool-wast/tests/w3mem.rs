@@ -2,7 +2,7 @@
 //! memory64/table64 files (`*64.wast`), the multi-memory files (`*N.wast`,
 //! `memory-multi`, `simd_memory-multi`), and the threads, custom-page-sizes
 //! and wide-arithmetic proposal folders, each run as is and with every
-//! module optimized at -O3. Every scored directive must pass.
+//! module optimized at -O3 and at -Oz. Every scored directive must pass.
 
 use wtool_ast::Features;
 use wtool_testsupport::{snapshot_files, SpecFile};
@@ -65,6 +65,25 @@ fn run(opt: Option<OptLevel>) -> Report {
     for f in &report.files {
         println!("  {}: {} passed, {} failed", f.file, f.passed, f.failed);
     }
+    let mismatches: usize = report.files.iter().map(|f| f.message_mismatches).sum();
+    println!("  {mismatches} rejections with another message than the script's");
+    for f in &report.files {
+        for d in f.directives.iter().filter(|d| {
+            d.passed
+                && d.kind.starts_with("assert_")
+                && d.kind != "assert_unlinkable"
+                && !d.got.is_empty()
+        }) {
+            let exp = d.expected.split_once(": ").map_or("", |x| x.1);
+            let got = d.got.split_once(": ").map_or(d.got.as_str(), |x| x.1);
+            if !(got.starts_with(exp) || exp.starts_with(got)) {
+                println!(
+                    "  mismatch {}:{}: expected {}, got {}",
+                    f.file, d.line, d.expected, d.got
+                );
+            }
+        }
+    }
     for line in report.failure_lines().iter().take(50) {
         println!("  {line}");
     }
@@ -80,5 +99,11 @@ fn memory64_multi_memory_threads_page_sizes_wide_arithmetic_pass() {
 #[test]
 fn the_same_files_pass_optimized_at_o3() {
     let r = run(Some(OptLevel::O3));
+    assert_eq!(r.failed, 0, "{}", r.summary());
+}
+
+#[test]
+fn the_same_files_pass_optimized_at_oz() {
+    let r = run(Some(OptLevel::OZ));
     assert_eq!(r.failed, 0, "{}", r.summary());
 }

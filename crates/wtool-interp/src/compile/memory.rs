@@ -103,6 +103,9 @@ impl Compiler<'_> {
         if Some(mem) == self.mem0 && self.mem_op(*op, offset as u32)? {
             return Ok(());
         }
+        if mem == 0 && at == I64 && self.mem64_op(*op, offset)? {
+            return Ok(());
+        }
         self.stack_op(
             &params[..np],
             info.results,

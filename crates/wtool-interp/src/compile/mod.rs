@@ -21,6 +21,7 @@
 use std::fmt;
 
 mod control;
+mod mem64;
 mod memory;
 mod numeric;
 mod table;
