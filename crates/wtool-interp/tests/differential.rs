@@ -217,6 +217,17 @@ fn agrees_with_wasmi_on_random_modules_with_3_0_memories() {
 /// must reject what it cannot run and nothing may panic.
 #[test]
 fn unvalidated_modules_never_panic() {
+    unvalidated_runs(false);
+}
+
+/// The same with memory64, multi-memory, custom page sizes and wide
+/// arithmetic (the stack-form paths and the 64-bit memory-0 forms).
+#[test]
+fn unvalidated_modules_with_3_0_memories_never_panic() {
+    unvalidated_runs(true);
+}
+
+fn unvalidated_runs(w3mem: bool) {
     let n: u64 = std::env::var("WTOOL_DIFF_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -235,7 +246,7 @@ fn unvalidated_modules_never_panic() {
         let mut u = Unstructured::new(&bytes);
         let cfg = wasm_smith::Config {
             allow_invalid_funcs: true,
-            ..config()
+            ..if w3mem { config_w3mem() } else { config() }
         };
         let Ok(mut m) = wasm_smith::Module::new(cfg, &mut u) else {
             continue;
@@ -243,7 +254,8 @@ fn unvalidated_modules_never_panic() {
         if m.ensure_termination(1_000).is_err() {
             continue;
         }
-        let Ok(ast) = wtool_binary::decode(&m.to_bytes()) else {
+        let Ok(ast) = wtool_binary::decode_with_features(&m.to_bytes(), wtool_ast::Features::ALL)
+        else {
             continue;
         };
         let mut store = Store::new();
