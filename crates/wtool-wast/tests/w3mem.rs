@@ -28,7 +28,7 @@ fn files() -> Vec<(SpecFile, Features)> {
                 let multi_memory = stem.ends_with(|c: char| c.is_ascii_digit())
                     && !stem.ends_with("64")
                     && !stem.starts_with("simd_")
-                    && !matches!(stem, "f32" | "i32" | "i31")
+                    && !matches!(stem, "f32" | "i32" | "i31" | "binary-leb128")
                     || stem.ends_with("memory-multi");
                 (memory64 || multi_memory).then_some(Features::ALL)
             }
