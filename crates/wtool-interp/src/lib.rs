@@ -42,6 +42,7 @@
 //!   defined under `wasi_snapshot_preview1` in an [`Imports`]
 //!   ([`TrapKind::Exit`] carries `proc_exit`).
 
+mod atomic;
 mod code;
 mod compile;
 mod compiled;
@@ -50,6 +51,7 @@ mod forms;
 mod handlers;
 mod ins;
 mod instance;
+mod memops;
 pub mod memory;
 mod numeric;
 mod region;
@@ -57,6 +59,7 @@ mod store;
 pub mod table;
 mod trap;
 mod values;
+mod wide;
 
 pub use compile::{CompileError, CompileErrorKind};
 pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};

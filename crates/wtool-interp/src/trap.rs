@@ -41,6 +41,13 @@ pub enum TrapKind {
     Internal(&'static str),
     /// The host asked the program to exit (e.g. WASI `proc_exit`).
     Exit(i32),
+    /// An atomic access at an address that is not a multiple of its size.
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared.
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait32/64` without a timeout, where no other thread
+    /// exists that could ever notify it.
+    WaitWouldDeadlock,
 }
 
 impl TrapKind {
@@ -64,6 +71,9 @@ impl TrapKind {
             TrapKind::UnsupportedOperator => "unsupported operator",
             TrapKind::Internal(m) => m,
             TrapKind::Exit(_) => "exit",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
+            TrapKind::WaitWouldDeadlock => "wait would block forever: no other thread can notify",
         }
     }
 }

@@ -199,6 +199,8 @@ pub enum ErrorKind {
     Unsupported(&'static str),
     /// An instruction variant whose opcode does not fit its immediates.
     BadImmediate(&'static str),
+    /// An atomic access whose alignment is not exactly the natural one.
+    AlignmentNotNatural,
 }
 
 impl fmt::Display for ErrorKind {
@@ -287,6 +289,7 @@ impl fmt::Display for ErrorKind {
             Malformed(m) => f.write_str(m),
             Unsupported(m) => write!(f, "not supported yet: {m}"),
             BadImmediate(m) => write!(f, "invalid instruction: {m}"),
+            AlignmentNotNatural => f.write_str("alignment must be equal to natural"),
         }
     }
 }

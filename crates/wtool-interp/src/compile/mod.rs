@@ -21,6 +21,7 @@
 use std::fmt;
 
 mod control;
+mod mem64;
 mod memory;
 mod numeric;
 mod table;
@@ -274,7 +275,9 @@ pub(crate) fn compile_func(
         last_def: None,
         label_pos: 0,
         sp_known: None,
-        mem0: (info.memories > 0).then_some(0),
+        // The register loads and stores are 32-bit: a memory64 memory 0
+        // runs in stack form (`Ins::Mem` with a 64-bit address).
+        mem0: (info.memories > 0 && info.mem64.first() == Some(&false)).then_some(0),
         fuel,
     };
     c.frames.push(Frame {

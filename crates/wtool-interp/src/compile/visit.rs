@@ -106,6 +106,7 @@ impl InstrVisitor for Compiler<'_> {
         self.call(&func)
     }
     fn visit_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.table_index32(table)?;
         self.call_indirect(&type_idx, &table)
     }
     fn visit_drop(&mut self) -> Self::Output {
@@ -202,6 +203,10 @@ impl InstrVisitor for Compiler<'_> {
     fn visit_ref_func(&mut self, func: u32) -> Self::Output {
         self.ref_func(&func)
     }
+    fn visit_atomic_fence(&mut self) -> Self::Output {
+        // A single-threaded store has no other accesses to order.
+        Ok(())
+    }
     fn visit_op(&mut self, op: Op) -> Self::Output {
         self.plain(op)
     }
@@ -228,7 +233,6 @@ impl InstrVisitor for Compiler<'_> {
         visit_catch_all() => "catch_all";
         visit_delegate(label: u32) => "delegate";
         visit_rethrow(label: u32) => "rethrow";
-        visit_atomic_fence() => "atomic.fence";
         visit_ref_eq() => "ref.eq";
         visit_ref_as_non_null() => "ref.as_non_null";
         visit_br_on_null(label: u32) => "br_on_null";
