@@ -44,6 +44,8 @@ fn clang_fixtures_have_their_source() {
         ("kernels.wasm", "c/kernels.c"),
         ("kernels-simd.wasm", "c/kernels.c"),
         ("hello.wasm", "c/hello.c"),
+        ("atomics.wasm", "c/atomics.c"),
+        ("exceptions.wasm", "exceptions.wat"),
     ] {
         assert!(fixtures().join(wasm).is_file(), "{wasm}");
         assert!(fixtures().join(source).is_file(), "{source}");
@@ -62,17 +64,20 @@ fn every_fixture_validates_decodes_and_round_trips() {
     for path in wasm_files() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = fs::read(&path).unwrap();
-        wasmparser::Validator::new()
+        // Fixtures include threads and (legacy) exceptions modules.
+        let validator =
+            || wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
+        validator()
             .validate_all(&bytes)
             .unwrap_or_else(|e| panic!("{name}: not valid per wasmparser: {e}"));
-        let module = wtool_binary::decode(&bytes)
+        let module = wtool_binary::decode_with_features(&bytes, wtool_ast::Features::ALL)
             .unwrap_or_else(|e| panic!("{name}: decode failed at {:#x}: {e}", e.offset()));
         let encoded = wtool_binary::encode(&module);
         if let Some(i) = encoded.iter().zip(&bytes).position(|(a, b)| a != b) {
             panic!("{name}: re-encoding differs at offset {i:#x}");
         }
         assert_eq!(encoded.len(), bytes.len(), "{name}: re-encoded length");
-        wasmparser::Validator::new()
+        validator()
             .validate_all(&encoded)
             .unwrap_or_else(|e| panic!("{name}: re-encoded module invalid: {e}"));
         report.push(format!(

@@ -66,6 +66,22 @@ const C_FIXTURES: &[(&str, &str, &[&str])] = &[
     ),
     ("c/hello.c", "hello-O0.wasm", &["-O0"]),
     ("c/big.c", "big-O0.wasm", &["-O0", "-fwrapv", "-w", "-lm"]),
+    // Threads: atomics on an imported shared memory, no libc.
+    (
+        "c/atomics.c",
+        "atomics.wasm",
+        &[
+            "-O2",
+            "-nostdlib",
+            "-matomics",
+            "-mbulk-memory",
+            "-msimd128",
+            "-Wl,--no-entry",
+            "-Wl,--shared-memory",
+            "-Wl,--import-memory",
+            "-Wl,--max-memory=131072",
+        ],
+    ),
 ];
 
 /// -O0 fixtures larger than this are not committed (the repository stays small).
