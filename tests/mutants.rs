@@ -4,7 +4,7 @@
 //!
 //! The mutants are made deterministically from a seed and an index, from
 //! the real modules in `fixtures/` (C programs compiled by clang, one of them
-//! auto-vectorised SIMD). Half are byte mutants: bit flips, interesting
+//! auto-vectorised SIMD, one with atomics, and an exceptions module). Half are byte mutants: bit flips, interesting
 //! bytes, insertions, deletions and copied runs, mostly inside the code
 //! section. Half are instruction mutants, made on the decoded module and
 //! encoded again: constants replaced by edge values, instructions deleted,
@@ -16,9 +16,9 @@
 //!
 //! `cargo test --test mutants` runs 300 mutants. A long run:
 //! `WTOOL_MUTANTS=100000 cargo test --release --test mutants -- --nocapture`
-//! (`WTOOL_MUTANT_SEED` picks another sequence). When the WebAssembly 3.0
-//! work lands, add modules that use threads, exceptions and tail calls to
-//! `INPUTS` and turn on `Features::ALL` in `FEATURES`.
+//! (`WTOOL_MUTANT_SEED` picks another sequence). The inputs include a
+//! threads build (atomics on a shared memory) and an exceptions module
+//! (exnref and legacy handlers), and every feature is on.
 
 use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Write};
@@ -37,10 +37,13 @@ const INPUTS: &[&str] = &[
     "fixtures/kernels-O0.wasm",
     "fixtures/hello.wasm",
     "fixtures/add.wasm",
+    "fixtures/atomics.wasm",
+    "fixtures/exceptions.wasm",
 ];
 
-/// The features the pipeline runs with (what `wtool` commands default to).
-const FEATURES: Features = Features::WASM2;
+/// The features the pipeline runs with: all of them, so that mutants of the
+/// threads and exceptions modules reach every stage.
+const FEATURES: Features = Features::ALL;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -291,6 +294,15 @@ fn run(module: &wtool_ast::Module) {
         .expect("WASI context");
     let mut imports = Imports::new();
     wtool_run::define_wasi(&mut store, &mut imports, Rc::new(RefCell::new(ctx)));
+    // Imported memories (a threads build imports its shared memory) get a
+    // fresh memory of the declared type.
+    for imp in &module.imports {
+        if let wtool_ast::ImportDesc::Memory(ty) = imp.desc {
+            if let Some(m) = store.add_memory(ty) {
+                imports.define(&imp.module, &imp.name, Extern::Memory(m));
+            }
+        }
+    }
     let Ok(inst) = store.instantiate(module, &imports) else {
         return;
     };
