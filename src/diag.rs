@@ -156,6 +156,12 @@ fn render_decode(out: &mut String, file: &str, e: &wtool_binary::DecodeError) ->
         write!(out, ": {loc}")?;
     }
     out.push('\n');
+    if let Some(name) = e.needs_feature().and_then(|f| f.flag_name()) {
+        writeln!(
+            out,
+            "  note: {name} support is not enabled (enable with --features=+{name})"
+        )?;
+    }
     if e.input_ends_early() {
         write!(out, "  note: unexpected end of file")?;
         if !loc.is_empty() {

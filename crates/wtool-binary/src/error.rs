@@ -161,6 +161,9 @@ struct Inner {
     /// truncated download or copy), rather than a size field being wrong
     /// inside an intact file.
     ends_early: bool,
+    /// The encoding belongs to this proposal, which is not enabled: the
+    /// error keeps the spec's wording and the CLI adds which flag to pass.
+    needs: Option<wtool_ast::Features>,
 }
 
 /// The section an error was found in.
@@ -288,7 +291,20 @@ impl DecodeError {
             location: Location::default(),
             truncation: None,
             ends_early: false,
+            needs: None,
         }))
+    }
+
+    /// Marks the error as an encoding of `feature`, which is off.
+    #[cold]
+    pub fn needing(mut self, feature: wtool_ast::Features) -> Self {
+        self.0.needs = Some(feature);
+        self
+    }
+
+    /// The disabled proposal whose encoding this is, if that is why.
+    pub fn needs_feature(&self) -> Option<wtool_ast::Features> {
+        self.0.needs
     }
 
     /// Byte offset in the input where the problem was found.

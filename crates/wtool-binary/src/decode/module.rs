@@ -90,7 +90,13 @@ pub(crate) fn decode_module_with(
         let sid = SectionId::from_u8(id)
             .filter(|&s| s != SectionId::Tag || d.acc.exceptions)
             .ok_or_else(|| {
-                DecodeError::new(offset, ErrorKind::MalformedSectionId).in_field("section id")
+                let e =
+                    DecodeError::new(offset, ErrorKind::MalformedSectionId).in_field("section id");
+                if id == SectionId::Tag as u8 {
+                    e.needing(Features::EXCEPTIONS)
+                } else {
+                    e
+                }
             })?;
         let size = match r.len32() {
             Ok(size) => size,
@@ -322,7 +328,14 @@ impl<'a> Decoder<'a> {
             0x02 => ImportDesc::Memory(types::memory_type(s, self.acc).field("limits")?),
             0x03 => ImportDesc::Global(types::global_type(s, self.acc).field("global type")?),
             0x04 if self.acc.exceptions => ImportDesc::Tag(tag_type(s)?),
-            _ => return Err(DecodeError::new(at, ErrorKind::MalformedImportKind).in_field("kind")),
+            k => {
+                let e = DecodeError::new(at, ErrorKind::MalformedImportKind).in_field("kind");
+                return Err(match k {
+                    0x04 => e.needing(Features::EXCEPTIONS),
+                    0x20 => e.needing(Features::CUSTOM_DESCRIPTORS),
+                    _ => e,
+                });
+            }
         };
         Ok(Import {
             module,

@@ -5,7 +5,7 @@ use wtool_ast::{
     RefType, StorageType, SubType, TableType, TypeDef, ValType,
 };
 
-use crate::error::{Context, ErrorKind, Result};
+use crate::error::{Context, DecodeError, ErrorKind, Result};
 use crate::reader::Reader;
 
 /// What the decoder accepts beyond WebAssembly 2.0, derived once from [`Features`].
@@ -95,7 +95,16 @@ pub(crate) fn heap_type(r: &mut Reader<'_>, acc: Accept) -> Result<HeapType> {
             return Ok(HeapType::Concrete(idx));
         }
     }
-    Err(r.err(at, ErrorKind::MalformedRefType))
+    Err(ref_error(r.err(at, ErrorKind::MalformedRefType), b, acc))
+}
+
+/// A malformed reference type, with the proposal its byte belongs to.
+#[cold]
+fn ref_error(e: DecodeError, b: u8, acc: Accept) -> DecodeError {
+    match ref_byte_proposal(b) {
+        Some(f) if !acc.typed_refs => e.needing(f),
+        _ => e,
+    }
 }
 
 /// Reads a reference type.
@@ -115,7 +124,7 @@ pub(crate) fn ref_type(r: &mut Reader<'_>, acc: Accept) -> Result<RefType> {
             heap,
         });
     }
-    Err(r.err(at, ErrorKind::MalformedRefType))
+    Err(ref_error(r.err(at, ErrorKind::MalformedRefType), b, acc))
 }
 
 /// The value type a byte stands for on its own (no heap type following).
@@ -151,7 +160,18 @@ pub(crate) fn val_type(r: &mut Reader<'_>, acc: Accept) -> Result<ValType> {
     if starts_val_type(b, acc) {
         return ref_type(r, acc).map(ValType::Ref);
     }
-    Err(r.err(at, ErrorKind::MalformedValType))
+    Err(ref_error(r.err(at, ErrorKind::MalformedValType), b, acc))
+}
+
+/// The proposal that gives a reference type byte its meaning (for the
+/// hint when that proposal is off).
+fn ref_byte_proposal(b: u8) -> Option<Features> {
+    match b {
+        0x63 | 0x64 => Some(Features::FUNCTION_REFERENCES),
+        0x69 | 0x74 => Some(Features::EXCEPTIONS),
+        0x6a..=0x6e | 0x71..=0x73 => Some(Features::GC),
+        _ => None,
+    }
 }
 
 /// Reads limits given the flags' "has max" and "64-bit" bits.
@@ -170,17 +190,41 @@ fn limits(r: &mut Reader<'_>, has_max: bool, wide: bool) -> Result<Limits> {
 
 /// Reads a limits flags byte. With only "has max" allowed (2.0), the spec's
 /// grammar reads it as a 1-bit LEB128, hence its integer error messages.
-fn limit_flags(r: &mut Reader<'_>, allowed: u8) -> Result<u8> {
-    if allowed == 0x01 {
-        return r.small_uint(1);
-    }
+/// `proposals` names the proposal behind each flag bit, for the hint when
+/// a flag is refused because its proposal is off.
+fn limit_flags(r: &mut Reader<'_>, allowed: u8, proposals: &[(u8, Features)]) -> Result<u8> {
     let at = r.pos();
+    let needs = |flags: u8| {
+        let extra = flags & !allowed;
+        proposals
+            .iter()
+            .find(|(bit, _)| extra & bit != 0)
+            .map(|(_, f)| *f)
+    };
+    let hint = |e: DecodeError, flags: Option<u8>| match flags.and_then(needs) {
+        Some(f) if flags.is_some_and(|b| b < 0x10) => e.needing(f),
+        _ => e,
+    };
+    if allowed == 0x01 {
+        let byte = r.peek();
+        return r.small_uint(1).map_err(|e| hint(e, byte));
+    }
     let flags = r.u8()?;
     if flags & !allowed != 0 {
-        return Err(r.err(at, ErrorKind::MalformedLimitsFlags));
+        return Err(hint(
+            r.err(at, ErrorKind::MalformedLimitsFlags),
+            Some(flags),
+        ));
     }
     Ok(flags)
 }
+
+/// The proposals behind a memory type's flag bits.
+const MEMORY_FLAG_PROPOSALS: [(u8, Features); 3] = [
+    (0x02, Features::THREADS),
+    (0x04, Features::MEMORY64),
+    (0x08, Features::CUSTOM_PAGE_SIZES),
+];
 
 /// Reads a memory type.
 pub(crate) fn memory_type(r: &mut Reader<'_>, acc: Accept) -> Result<MemoryType> {
@@ -194,7 +238,7 @@ pub(crate) fn memory_type(r: &mut Reader<'_>, acc: Accept) -> Result<MemoryType>
     if acc.custom_pages {
         allowed |= 0x08;
     }
-    let flags = limit_flags(r, allowed)?;
+    let flags = limit_flags(r, allowed, &MEMORY_FLAG_PROPOSALS)?;
     let index64 = flags & 0x04 != 0;
     // 3.0 reads every limit as a u64 (validation bounds 32-bit ones).
     let limits = limits(r, flags & 0x01 != 0, index64 || acc.memory64)?;
@@ -222,7 +266,7 @@ pub(crate) fn memory_type(r: &mut Reader<'_>, acc: Accept) -> Result<MemoryType>
 pub(crate) fn table_type(r: &mut Reader<'_>, acc: Accept) -> Result<TableType> {
     let elem = ref_type(r, acc)?;
     let allowed = if acc.memory64 { 0x05 } else { 0x01 };
-    let flags = limit_flags(r, allowed)?;
+    let flags = limit_flags(r, allowed, &[(0x04, Features::MEMORY64)])?;
     let index64 = flags & 0x04 != 0;
     // 3.0 reads every limit as a u64 (validation bounds 32-bit ones).
     let limits = limits(r, flags & 0x01 != 0, index64 || acc.memory64)?;
@@ -302,10 +346,18 @@ fn composite_type(r: &mut Reader<'_>, acc: Accept, form: u8, at: usize) -> Resul
         b if b & 0x80 != 0 => {
             return Err(r.err(at + 1, ErrorKind::IntegerTooLong).in_field("form"))
         }
-        _ => {
-            return Err(r
+        b => {
+            let e = r
                 .err(at, ErrorKind::MalformedDefinitionType)
-                .in_field("form"))
+                .in_field("form");
+            // struct, array, sub, sub final and rec are GC's forms.
+            return Err(
+                if !acc.gc && matches!(b, 0x5f | 0x5e | 0x50 | 0x4f | 0x4e) {
+                    e.needing(Features::GC)
+                } else {
+                    e
+                },
+            );
         }
     })
 }
