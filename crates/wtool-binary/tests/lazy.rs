@@ -74,7 +74,7 @@ fn lazy_equals_eager_on_fixtures_and_truncations() {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "wasm") {
             let bytes = std::fs::read(&p).expect("read");
-            assert!(check(&bytes, Features::WASM2, &p.display().to_string()));
+            assert!(check(&bytes, Features::ALL, &p.display().to_string()));
             n += 1;
         }
     }
