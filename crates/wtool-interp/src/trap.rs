@@ -41,6 +41,12 @@ pub enum TrapKind {
     Internal(&'static str),
     /// The host asked the program to exit (e.g. WASI `proc_exit`).
     Exit(i32),
+    /// `call_ref` or `return_call_ref` through a null reference.
+    NullFunctionReference,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
+    /// `throw_ref` of a null exception reference.
+    NullExceptionReference,
 }
 
 impl TrapKind {
@@ -64,6 +70,9 @@ impl TrapKind {
             TrapKind::UnsupportedOperator => "unsupported operator",
             TrapKind::Internal(m) => m,
             TrapKind::Exit(_) => "exit",
+            TrapKind::NullFunctionReference => "null function reference",
+            TrapKind::NullReference => "null reference",
+            TrapKind::NullExceptionReference => "null exception reference",
         }
     }
 }

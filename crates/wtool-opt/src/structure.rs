@@ -31,12 +31,40 @@ pub struct Structure {
     pub parent: Vec<u32>,
 }
 
+/// True for instructions whose control flow the passes do not model
+/// (exception handlers, throws, tail calls, branches on references): a body
+/// holding one is left as it is (`Structure::of` answers `None` and
+/// `for_each_body` skips it), which keeps such functions correct.
+pub fn is_opaque(ins: &Instr) -> bool {
+    matches!(
+        ins,
+        Instr::TryTable(_)
+            | Instr::Try(_)
+            | Instr::Catch(_)
+            | Instr::CatchAll
+            | Instr::Delegate(_)
+            | Instr::Rethrow(_)
+            | Instr::Throw(_)
+            | Instr::ThrowRef
+            | Instr::ReturnCall(_)
+            | Instr::ReturnCallIndirect { .. }
+            | Instr::ReturnCallRef(_)
+            | Instr::BrOnNull(_)
+            | Instr::BrOnNonNull(_)
+            | Instr::BrOnCast(_)
+            | Instr::BrOnCastFail(_)
+            | Instr::BrOnCastDescEq(_)
+            | Instr::BrOnCastDescEqFail(_)
+    )
+}
+
 impl Structure {
     /// Computes the structure; `None` if the markers do not balance (the last
-    /// `end` closes the function and must be the last instruction).
+    /// `end` closes the function and must be the last instruction) or the
+    /// body holds an instruction the passes do not model ([`is_opaque`]).
     pub fn of(instrs: &[Instr]) -> Option<Structure> {
         let n = instrs.len();
-        if n == 0 || u32::try_from(n).is_err() {
+        if n == 0 || u32::try_from(n).is_err() || instrs.iter().any(is_opaque) {
             return None;
         }
         let mut s = Structure {

@@ -10,7 +10,7 @@ use wtool_ast::{
 
 use crate::error::{ErrorKind, Expected, ValidationError};
 use crate::features::{check_ref_type, check_val_type, require};
-use crate::types::{addr_type, matches, ref_matches};
+use crate::types::{addr_type, TypeCx};
 
 /// Largest page count of a 32-bit memory (4 GiB of 64 KiB pages).
 const MAX_PAGES32: u64 = 1 << 16;
@@ -33,6 +33,8 @@ pub struct ModuleInfo<'m> {
     pub(crate) elem_types: Vec<RefType>,
     /// Functions that may be named by `ref.func` inside bodies (C.refs).
     pub(crate) declared: Vec<bool>,
+    /// Subtyping over the module's types.
+    pub(crate) tcx: TypeCx,
 }
 
 impl<'m> ModuleInfo<'m> {
@@ -105,6 +107,7 @@ impl<'m> ModuleInfo<'m> {
             num_imported_globals,
             elem_types,
             declared,
+            tcx: TypeCx::new(module),
         }
     }
 
@@ -290,7 +293,7 @@ impl<'m> ModuleInfo<'m> {
                         .ok_or(ErrorKind::UnknownTable(*table))
                         .map_err(at)?;
                     self.const_expr(offset, addr_type(tt.index64), const_globals)?;
-                    if !ref_matches(e.ty, tt.elem) {
+                    if !self.tcx.ref_matches(e.ty, tt.elem) {
                         return Err(ValidationError::module(
                             ErrorKind::TypeMismatch {
                                 expected: Expected::Val(ValType::Ref(tt.elem)),
@@ -592,7 +595,7 @@ impl<'m> ModuleInfo<'m> {
         }
         let last = n.saturating_sub(1);
         match stack.as_slice() {
-            [t] if matches(*t, expected) => Ok(()),
+            [t] if self.tcx.matches(*t, expected) => Ok(()),
             [] => fail(
                 last,
                 ErrorKind::TypeMismatch {

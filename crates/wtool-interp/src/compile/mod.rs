@@ -20,6 +20,7 @@
 
 use std::fmt;
 
+mod calls;
 mod control;
 mod memory;
 mod numeric;

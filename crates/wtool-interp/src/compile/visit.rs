@@ -108,6 +108,18 @@ impl InstrVisitor for Compiler<'_> {
     fn visit_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
         self.call_indirect(&type_idx, &table)
     }
+    fn visit_return_call(&mut self, func: u32) -> Self::Output {
+        self.return_call(func)
+    }
+    fn visit_return_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.return_call_indirect(type_idx, table)
+    }
+    fn visit_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.call_ref(type_idx, false)
+    }
+    fn visit_return_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.call_ref(type_idx, true)
+    }
     fn visit_drop(&mut self) -> Self::Output {
         self.drop_()
     }
@@ -216,10 +228,6 @@ impl InstrVisitor for Compiler<'_> {
     }
 
     not_yet! {
-        visit_return_call(func: u32) => "return_call";
-        visit_return_call_indirect(type_idx: u32, table: u32) => "return_call_indirect";
-        visit_call_ref(type_idx: u32) => "call_ref";
-        visit_return_call_ref(type_idx: u32) => "return_call_ref";
         visit_throw(tag: u32) => "throw";
         visit_throw_ref() => "throw_ref";
         visit_try_table(block_type: BlockType, catches: &[Catch]) => "try_table";

@@ -23,6 +23,7 @@ use crate::store::Store;
 use crate::trap::TrapKind;
 
 mod arith;
+mod calls;
 mod control;
 mod memory;
 
@@ -96,6 +97,7 @@ pub(crate) enum TrapCode {
     UninitializedElement,
     IndirectCallTypeMismatch,
     OutOfFuel,
+    NullFunctionReference,
 }
 
 impl From<TrapCode> for TrapKind {
@@ -110,6 +112,7 @@ impl From<TrapCode> for TrapKind {
             TrapCode::UninitializedElement => TrapKind::UninitializedElement,
             TrapCode::IndirectCallTypeMismatch => TrapKind::IndirectCallTypeMismatch,
             TrapCode::OutOfFuel => TrapKind::OutOfFuel,
+            TrapCode::NullFunctionReference => TrapKind::NullFunctionReference,
         }
     }
 }
@@ -320,6 +323,9 @@ pub(crate) use control::br_table_direct;
 /// targets already relative).
 pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
     if let Some(x) = arith::lower(i) {
+        return x;
+    }
+    if let Some(x) = calls::lower(i) {
         return x;
     }
     if let Some(x) = memory::lower(i) {

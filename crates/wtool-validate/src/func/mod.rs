@@ -11,6 +11,7 @@ mod memory;
 mod numeric;
 mod reference;
 mod table;
+mod tail;
 mod variable;
 mod visit;
 
@@ -20,7 +21,7 @@ use wtool_binary::{BodyReader, DecodeError};
 use crate::error::{ErrorKind, Expected, ValidationError};
 use crate::features::check_val_type;
 use crate::module::ModuleInfo;
-use crate::types::Ty;
+use crate::types::{Ty, TypeCx};
 use numeric::OpSig;
 
 /// Most locals (parameters included) a function may declare; the limit
@@ -61,6 +62,8 @@ pub struct Validator {
     /// `ctrls` because every pop consults them.
     height: usize,
     unreachable: bool,
+    /// Subtyping over the current module's types.
+    tcx: TypeCx,
 }
 
 /// Parameters of a block type. (Never asked of the function's own frame,
@@ -301,6 +304,7 @@ impl Validator {
             self.locals
                 .extend(std::iter::repeat_n(Ty::from_val(g.ty), g.count as usize));
         }
+        self.tcx = info.tcx.clone();
         self.vals.clear();
         self.ctrls.clear();
         self.ctrls.push(Frame {
@@ -354,7 +358,7 @@ impl Validator {
         let expected = expected.into();
         if self.vals.len() > self.height {
             if let Some(v) = self.vals.pop() {
-                if v == expected || v.is_unknown() || v.matches(expected) {
+                if v == expected || v.is_unknown() || v.matches(expected, &self.tcx) {
                     return Ok(v);
                 }
                 return Err(mismatch_ty(expected, v));
@@ -384,7 +388,7 @@ impl Validator {
             let pos = len.checked_sub(k + 1).filter(|&p| p >= self.height);
             let want = Ty::from_val(t);
             match pos.and_then(|p| self.vals.get(p)) {
-                Some(v) if !v.is_unknown() && !v.matches(want) => {
+                Some(v) if !v.is_unknown() && !v.matches(want, &self.tcx) => {
                     return Err(mismatch_ty(want, *v))
                 }
                 Some(_) => {}

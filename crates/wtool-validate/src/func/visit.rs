@@ -102,23 +102,23 @@ impl InstrVisitor for Step<'_, '_, '_> {
     }
 
     #[inline(always)]
-    fn visit_return_call(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::TAIL_CALL)
+    fn visit_return_call(&mut self, func: u32) -> Self::Output {
+        self.v.return_call(self.info, func)
     }
 
     #[inline(always)]
-    fn visit_return_call_indirect(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::TAIL_CALL)
+    fn visit_return_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.v.return_call_indirect(self.info, type_idx, table)
     }
 
     #[inline(always)]
-    fn visit_call_ref(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.v.call_ref(self.info, type_idx)
     }
 
     #[inline(always)]
-    fn visit_return_call_ref(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_return_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.v.return_call_ref(self.info, type_idx)
     }
 
     #[inline(always)]
