@@ -446,6 +446,14 @@ define_ins! {
         CallRef { r: u32, base: u32 },
         /// `return_call_ref`: as `CallRef`, in the same frame.
         ReturnCallRef { r: u32, base: u32 },
+        /// `throw tag` (module index) with its values in the slots from `base`.
+        Throw { tag: u32, base: u32 },
+        /// `throw_ref` of the `exnref` in slot `s`.
+        ThrowRef { s: u32 },
+        /// Legacy `rethrow` of the exception kept in slot `s`.
+        Rethrow { s: u32 },
+        /// Traps "null reference" if slot `s` holds null (`ref.as_non_null`).
+        TrapIfNull { s: u32 },
     }
 }
 
@@ -518,6 +526,8 @@ impl Ins {
             Ins::ReturnCall { base, n, .. } => [(base, n), (0, n), N, N],
             Ins::ReturnCallIndirect { idx, .. } => [(idx, 1), (0, idx), N, N],
             Ins::CallRef { r, base } | Ins::ReturnCallRef { r, base } => [(r, 1), (0, base), N, N],
+            Ins::Throw { base, .. } => [(0, base), N, N, N],
+            Ins::ThrowRef { s } | Ins::Rethrow { s } | Ins::TrapIfNull { s } => [(s, 1), N, N, N],
             Ins::Copy { d, s } => [(d, 1), (s, 1), N, N],
             Ins::Copy2 { d, s } => [(d, 2), (s, 2), N, N],
             Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => [(d, 1), N, N, N],

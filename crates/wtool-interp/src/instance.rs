@@ -194,6 +194,10 @@ impl Store {
                 (ImportDesc::Global(gt), Extern::Global(g)) => {
                     self.global_type(g).is_some_and(|a| a == *gt)
                 }
+                (ImportDesc::Tag(ti), Extern::Tag(t)) => {
+                    let want = module.func_type(*ti);
+                    want.is_some() && self.tag_type(t) == want
+                }
                 _ => false,
             };
             if !ok {
@@ -204,7 +208,14 @@ impl Store {
                 Extern::Table(t) => d.tables.push(t.0),
                 Extern::Memory(m) => d.mems.push(m.0),
                 Extern::Global(g) => d.globals.push(g.0),
+                Extern::Tag(t) => d.tags.push(t.0),
             }
+        }
+        // Tags (their types are interned with the module's).
+        for t in &module.tags {
+            let ty = d.types.get(t.type_idx as usize).copied().unwrap_or(0);
+            self.tags.push(ty);
+            d.tags.push(self.tags.len() as u32 - 1);
         }
         let inst_id = self.instances.len() as u32;
         // 2. Allocate functions; memory 0 is known once memories are.
@@ -300,7 +311,7 @@ impl Store {
                 ExternKind::Table => &d.tables,
                 ExternKind::Memory => &d.mems,
                 ExternKind::Global => &d.globals,
-                ExternKind::Tag => continue,
+                ExternKind::Tag => &d.tags,
             };
             let Some(&a) = space.get(ex.index as usize) else {
                 continue;
@@ -309,6 +320,7 @@ impl Store {
                 ExternKind::Func => Extern::Func(FuncAddr(a)),
                 ExternKind::Table => Extern::Table(TableAddr(a)),
                 ExternKind::Memory => Extern::Memory(MemAddr(a)),
+                ExternKind::Tag => Extern::Tag(crate::store::TagAddr(a)),
                 _ => Extern::Global(GlobalAddr(a)),
             };
             if d.exports.insert(ex.name.clone(), e).is_none() {

@@ -46,6 +46,7 @@ mod code;
 mod compile;
 mod compiled;
 mod exec;
+mod exn;
 mod forms;
 mod handlers;
 mod ins;
@@ -60,9 +61,11 @@ mod values;
 
 pub use compile::{CompileError, CompileErrorKind};
 pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};
+pub use exn::Thrown;
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
 pub use store::{
     Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,
+    TagAddr,
 };
 pub use trap::{BacktraceFrame, Trap, TrapKind};
 pub use values::{FuncAddr, Value, NULL_REF};

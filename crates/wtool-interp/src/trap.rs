@@ -47,6 +47,8 @@ pub enum TrapKind {
     NullReference,
     /// `throw_ref` of a null exception reference.
     NullExceptionReference,
+    /// An exception that no handler caught.
+    Exception(Box<crate::exn::Thrown>),
 }
 
 impl TrapKind {
@@ -73,6 +75,7 @@ impl TrapKind {
             TrapKind::NullFunctionReference => "null function reference",
             TrapKind::NullReference => "null reference",
             TrapKind::NullExceptionReference => "null exception reference",
+            TrapKind::Exception(_) => "uncaught exception",
         }
     }
 }
@@ -83,6 +86,7 @@ impl fmt::Display for TrapKind {
             TrapKind::Exit(code) => write!(f, "exit with code {code}"),
             TrapKind::Compile(e) => write!(f, "cannot compile {e}"),
             TrapKind::Internal(m) => write!(f, "internal error: {m}"),
+            TrapKind::Exception(t) => t.fmt(f),
             k => f.write_str(k.message()),
         }
     }

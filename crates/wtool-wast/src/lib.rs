@@ -475,6 +475,9 @@ impl Runner {
                 }
             }
             CommandKind::AssertException { action } => match self.action(&action) {
+                Ok(Err(t)) if matches!(t.kind, wtool_interp::TrapKind::Exception(_)) => {
+                    outcome(true, "an uncaught exception", t.to_string())
+                }
                 Ok(Err(t)) => outcome(false, "an uncaught exception", format!("trap: {t}")),
                 Ok(Ok(v)) => outcome(false, "an uncaught exception", values_text(&v)),
                 Err(e) => outcome(false, "an uncaught exception", e),

@@ -157,7 +157,11 @@ fn tail_cold(
             let (mem, len) = cx.mem_view();
             match r {
                 Ok(()) => leave(mem, len, cx),
-                Err(k) => cx.trap_at(ip, k),
+                Err(k) => {
+                    // An exception from the host unwinds from this frame.
+                    cx.sp = sp;
+                    cx.trap_at(ip, k)
+                }
             }
         }
         None => cx.trap_code(ip, TrapCode::Unreachable),

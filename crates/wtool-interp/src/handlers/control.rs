@@ -452,7 +452,11 @@ fn host(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, addr: u32, base: u32) ->
     let (mem, len) = cx.mem_view();
     match r {
         Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx),
-        Err(k) => cx.trap_at(ip, k),
+        Err(k) => {
+            // An exception from the host unwinds from this frame.
+            cx.sp = sp;
+            cx.trap_at(ip, k)
+        }
     }
 }
 

@@ -26,6 +26,7 @@ mod arith;
 mod calls;
 mod control;
 mod memory;
+mod throw;
 
 /// How a chain of handlers ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +99,7 @@ pub(crate) enum TrapCode {
     IndirectCallTypeMismatch,
     OutOfFuel,
     NullFunctionReference,
+    NullReference,
 }
 
 impl From<TrapCode> for TrapKind {
@@ -113,6 +115,7 @@ impl From<TrapCode> for TrapKind {
             TrapCode::IndirectCallTypeMismatch => TrapKind::IndirectCallTypeMismatch,
             TrapCode::OutOfFuel => TrapKind::OutOfFuel,
             TrapCode::NullFunctionReference => TrapKind::NullFunctionReference,
+            TrapCode::NullReference => TrapKind::NullReference,
         }
     }
 }
@@ -326,6 +329,9 @@ pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
         return x;
     }
     if let Some(x) = calls::lower(i) {
+        return x;
+    }
+    if let Some(x) = throw::lower(i) {
         return x;
     }
     if let Some(x) = memory::lower(i) {

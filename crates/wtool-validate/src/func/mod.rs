@@ -7,6 +7,7 @@
 //! holds the stacks, the frame logic and the dispatch.
 
 mod control;
+mod exceptions;
 mod memory;
 mod numeric;
 mod reference;
@@ -36,6 +37,14 @@ pub(crate) enum FrameKind {
     If,
     Else,
     Func,
+    /// A `try_table` (its label is its end, as a block's).
+    TryTable,
+    /// A legacy `try` before its first clause.
+    Try,
+    /// A legacy `catch` clause.
+    Catch,
+    /// A legacy `catch_all` clause.
+    CatchAll,
 }
 
 /// One entry of the control stack.

@@ -122,43 +122,43 @@ impl InstrVisitor for Step<'_, '_, '_> {
     }
 
     #[inline(always)]
-    fn visit_throw(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::EXCEPTIONS)
+    fn visit_throw(&mut self, tag: u32) -> Self::Output {
+        self.v.throw(self.info, tag)
     }
 
     #[inline(always)]
     fn visit_throw_ref(&mut self) -> Self::Output {
-        self.unsupported(Features::EXCEPTIONS)
+        self.v.throw_ref(self.info)
     }
 
     #[inline(always)]
-    fn visit_try_table(&mut self, _: BlockType, _: &[Catch]) -> Self::Output {
-        self.unsupported(Features::EXCEPTIONS)
+    fn visit_try_table(&mut self, block_type: BlockType, catches: &[Catch]) -> Self::Output {
+        self.v.try_table(self.info, block_type, catches)
     }
 
     #[inline(always)]
-    fn visit_try(&mut self, _: BlockType) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_try(&mut self, block_type: BlockType) -> Self::Output {
+        self.v.try_(self.info, block_type)
     }
 
     #[inline(always)]
-    fn visit_catch(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_catch(&mut self, tag: u32) -> Self::Output {
+        self.v.catch(self.info, Some(tag))
     }
 
     #[inline(always)]
     fn visit_catch_all(&mut self) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+        self.v.catch(self.info, None)
     }
 
     #[inline(always)]
-    fn visit_delegate(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_delegate(&mut self, label: u32) -> Self::Output {
+        self.v.delegate(self.info, label)
     }
 
     #[inline(always)]
-    fn visit_rethrow(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_rethrow(&mut self, label: u32) -> Self::Output {
+        self.v.rethrow(self.info, label)
     }
 
     #[inline(always)]
