@@ -61,7 +61,11 @@ impl<'m> ModuleInfo<'m> {
         tables.extend(module.tables.iter().map(|t| t.ty));
         memories.extend(module.memories.iter().copied());
         globals.extend(module.globals.iter().map(|g| g.ty));
-        let elem_types = module.elems.iter().map(|e| e.ty).collect();
+        let elem_types = module
+            .elems
+            .iter()
+            .map(|e| elem_type(e, features))
+            .collect();
 
         let mut declared = vec![false; func_types.len()];
         let mut declare = |f: u32| {
@@ -293,7 +297,7 @@ impl<'m> ModuleInfo<'m> {
                         .ok_or(ErrorKind::UnknownTable(*table))
                         .map_err(at)?;
                     self.const_expr(offset, addr_type(tt.index64), const_globals)?;
-                    if !self.tcx.ref_matches(e.ty, tt.elem) {
+                    if !self.tcx.ref_matches(elem_type(e, self.features), tt.elem) {
                         return Err(ValidationError::module(
                             ErrorKind::TypeMismatch {
                                 expected: Expected::Val(ValType::Ref(tt.elem)),
@@ -630,5 +634,21 @@ impl<'m> ModuleInfo<'m> {
         } else {
             ValType::FUNCREF
         }
+    }
+}
+
+/// The type of an element segment: function indices (element kind `func`)
+/// are `(ref func)` with typed function references, `funcref` before.
+fn elem_type(e: &wtool_ast::ElemSegment, features: Features) -> RefType {
+    match e.items {
+        ElemItems::Funcs(_)
+            if e.ty == RefType::FUNCREF && features.contains(Features::FUNCTION_REFERENCES) =>
+        {
+            RefType {
+                nullable: false,
+                heap: HeapType::Func,
+            }
+        }
+        _ => e.ty,
     }
 }

@@ -1,11 +1,12 @@
-//! Tail calls and calls through function references. A tail call passes
-//! its arguments like a call (materialized in their slots); the handler
-//! moves them to the frame base and continues in the callee.
+//! Tail calls, calls through function references and the other typed
+//! reference instructions. A tail call passes its arguments like a call
+//! (materialized in their slots); the handler moves them to the frame base
+//! and continues in the callee.
 
 use wtool_ast::{FuncType, ValType};
 
-use super::{CompileError, Compiler, Src};
-use crate::ins::Ins;
+use super::{CompileError, Compiler, Cond, Src};
+use crate::ins::{Cmp, Ins, Rhs};
 use crate::values::slots;
 
 const I32: ValType = ValType::I32;
@@ -91,6 +92,49 @@ impl Compiler<'_> {
                 self.push(t, Src::Stack);
             }
         }
+        Ok(())
+    }
+}
+
+impl Compiler<'_> {
+    /// The top entry, which must be a reference; its slot (constants are
+    /// written to their canonical slot first) and the entry to put back.
+    fn top_ref(&mut self) -> Result<(u32, super::Entry), CompileError> {
+        let rt = self.top_type()?;
+        if !matches!(rt, ValType::Ref(_)) {
+            return Err(self.err("type mismatch"));
+        }
+        let e = self.pop()?;
+        let r = self.reg(e);
+        let src = match e.src {
+            Src::Const(_) => Src::Stack,
+            s => s,
+        };
+        Ok((r, super::Entry { src, ..e }))
+    }
+
+    /// `ref.as_non_null`: a null check; the value stays where it is.
+    pub(super) fn ref_as_non_null(&mut self) -> Result<(), CompileError> {
+        let (r, e) = self.top_ref()?;
+        self.emit(Ins::TrapIfNull { s: r });
+        self.push(e.ty, e.src);
+        Ok(())
+    }
+
+    /// `br_on_null l`: branches (without the reference) when it is null.
+    pub(super) fn br_on_null(&mut self, l: u32) -> Result<(), CompileError> {
+        let (r, e) = self.top_ref()?;
+        self.branch(l, Some(Cond::Cmp64(Cmp::Eq, r, Rhs::Imm(0))))?;
+        self.push(e.ty, e.src);
+        Ok(())
+    }
+
+    /// `br_on_non_null l`: branches with the reference unless it is null.
+    pub(super) fn br_on_non_null(&mut self, l: u32) -> Result<(), CompileError> {
+        let (r, e) = self.top_ref()?;
+        self.push(e.ty, e.src);
+        self.branch(l, Some(Cond::Cmp64(Cmp::Ne, r, Rhs::Imm(0))))?;
+        self.pop()?;
         Ok(())
     }
 }

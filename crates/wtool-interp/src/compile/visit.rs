@@ -158,6 +158,15 @@ impl InstrVisitor for Compiler<'_> {
     fn visit_rethrow(&mut self, label: u32) -> Self::Output {
         self.rethrow(label)
     }
+    fn visit_ref_as_non_null(&mut self) -> Self::Output {
+        self.ref_as_non_null()
+    }
+    fn visit_br_on_null(&mut self, label: u32) -> Self::Output {
+        self.br_on_null(label)
+    }
+    fn visit_br_on_non_null(&mut self, label: u32) -> Self::Output {
+        self.br_on_non_null(label)
+    }
     fn visit_drop(&mut self) -> Self::Output {
         self.drop_()
     }
@@ -268,9 +277,6 @@ impl InstrVisitor for Compiler<'_> {
     not_yet! {
         visit_atomic_fence() => "atomic.fence";
         visit_ref_eq() => "ref.eq";
-        visit_ref_as_non_null() => "ref.as_non_null";
-        visit_br_on_null(label: u32) => "br_on_null";
-        visit_br_on_non_null(label: u32) => "br_on_non_null";
         visit_struct_new(type_idx: u32) => "struct.new";
         visit_struct_new_default(type_idx: u32) => "struct.new_default";
         visit_struct_get(type_idx: u32, field: u32) => "struct.get";

@@ -13,6 +13,7 @@ mod numeric;
 mod reference;
 mod table;
 mod tail;
+mod typed_ref;
 mod variable;
 mod visit;
 
@@ -56,6 +57,8 @@ pub(crate) struct Frame {
     /// Operand stack height when the frame was entered.
     pub(crate) height: usize,
     pub(crate) unreachable: bool,
+    /// Length of `init_log` when the frame was entered.
+    pub(crate) inits: usize,
 }
 
 /// Function-body validator. Reuse one per thread: its stacks keep their
@@ -73,6 +76,13 @@ pub struct Validator {
     unreachable: bool,
     /// Subtyping over the current module's types.
     tcx: TypeCx,
+    /// Whether each local is initialized (only tracked when `track_inits`).
+    inited: Vec<bool>,
+    /// Locals initialized since function entry, in order (frames reset
+    /// theirs at their end).
+    init_log: Vec<u32>,
+    /// The function has non-defaultable locals.
+    track_inits: bool,
 }
 
 /// Parameters of a block type. (Never asked of the function's own frame,
@@ -301,17 +311,26 @@ impl Validator {
         self.locals.clear();
         self.locals
             .extend(ty.params.iter().map(|&t| Ty::from_val(t)));
+        self.inited.clear();
+        self.init_log.clear();
+        self.track_inits = false;
         for g in &func.locals {
             check_val_type(info.features, g.ty, info.module.types.len() as u32)?;
-            if let ValType::Ref(r) = g.ty {
-                if !r.nullable {
-                    // Non-defaultable locals need initialization tracking
-                    // (typed function references), which is not implemented.
-                    return Err(ErrorKind::Unsupported("non-defaultable locals"));
-                }
+            if matches!(g.ty, ValType::Ref(r) if !r.nullable) {
+                self.track_inits = true;
             }
+        }
+        if self.track_inits {
+            self.inited.resize(ty.params.len(), true);
+        }
+        for g in &func.locals {
             self.locals
                 .extend(std::iter::repeat_n(Ty::from_val(g.ty), g.count as usize));
+            if self.track_inits {
+                let defaultable = !matches!(g.ty, ValType::Ref(r) if !r.nullable);
+                self.inited
+                    .extend(std::iter::repeat_n(defaultable, g.count as usize));
+            }
         }
         self.tcx = info.tcx.clone();
         self.vals.clear();
@@ -321,6 +340,7 @@ impl Validator {
             bt: BlockType::Func(func.type_idx),
             height: 0,
             unreachable: false,
+            inits: 0,
         });
         self.height = 0;
         self.unreachable = false;
@@ -427,6 +447,7 @@ impl Validator {
             bt,
             height,
             unreachable: false,
+            inits: self.init_log.len(),
         });
         self.height = height;
         self.unreachable = false;
@@ -445,6 +466,14 @@ impl Validator {
             });
         }
         self.ctrls.pop();
+        if self.track_inits {
+            // Initializations inside the frame do not outlive it.
+            for x in self.init_log.drain(frame.inits.min(self.init_log.len())..) {
+                if let Some(i) = self.inited.get_mut(x as usize) {
+                    *i = false;
+                }
+            }
+        }
         if let Some(top) = self.ctrls.last() {
             self.height = top.height;
             self.unreachable = top.unreachable;

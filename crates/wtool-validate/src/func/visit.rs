@@ -335,17 +335,17 @@ impl InstrVisitor for Step<'_, '_, '_> {
 
     #[inline(always)]
     fn visit_ref_as_non_null(&mut self) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+        self.v.ref_as_non_null(self.info)
     }
 
     #[inline(always)]
-    fn visit_br_on_null(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_br_on_null(&mut self, label: u32) -> Self::Output {
+        self.v.br_on_null(self.info, label)
     }
 
     #[inline(always)]
-    fn visit_br_on_non_null(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_br_on_non_null(&mut self, label: u32) -> Self::Output {
+        self.v.br_on_non_null(self.info, label)
     }
 
     #[inline(always)]
