@@ -168,6 +168,7 @@ impl Store {
         let mut d = InstanceData::default();
         for t in &module.types {
             let ft = t.as_func().cloned().unwrap_or_default();
+            let ft = crate::typing::store_form(&ft, d.types.len() as u32, &d.types);
             d.types.push(self.intern_type(&ft));
         }
         // 1. Imports.
@@ -182,21 +183,27 @@ impl Store {
                 .ok_or_else(|| link("unknown import"))?;
             let ok = match (&imp.desc, e) {
                 (ImportDesc::Func(ti), Extern::Func(f)) => {
-                    let want = module.func_type(*ti);
-                    want.is_some() && self.func_type(f) == want
+                    let want = d.types.get(*ti as usize).copied();
+                    want.is_some() && self.funcs.get(f.0 as usize).map(|x| x.type_id()) == want
                 }
-                (ImportDesc::Table(tt), Extern::Table(t)) => self
-                    .table_type(t)
-                    .is_some_and(|a| a.elem == tt.elem && limits_match(a.limits, tt.limits)),
+                (ImportDesc::Table(tt), Extern::Table(t)) => {
+                    let want = crate::typing::store_ref(tt.elem, u32::MAX, &d.types);
+                    self.table_type(t)
+                        .is_some_and(|a| a.elem == want && limits_match(a.limits, tt.limits))
+                }
                 (ImportDesc::Memory(mt), Extern::Memory(m)) => self
                     .memory_type(m)
                     .is_some_and(|a| limits_match(a.limits, mt.limits)),
                 (ImportDesc::Global(gt), Extern::Global(g)) => {
-                    self.global_type(g).is_some_and(|a| a == *gt)
+                    let want = crate::typing::store_val(gt.ty, u32::MAX, &d.types);
+                    self.global_type(g).is_some_and(|a| {
+                        a.mutable == gt.mutable
+                            && (a.ty == want || !a.mutable && crate::typing::val_sub(a.ty, want))
+                    })
                 }
                 (ImportDesc::Tag(ti), Extern::Tag(t)) => {
-                    let want = module.func_type(*ti);
-                    want.is_some() && self.tag_type(t) == want
+                    let want = d.types.get(*ti as usize);
+                    want.is_some() && self.tags.get(t.0 as usize) == want
                 }
                 _ => false,
             };
@@ -239,8 +246,14 @@ impl Store {
         // 3. Globals (initialisers may read imported globals and take ref.func).
         for g in &module.globals {
             let (lo, hi) = self.eval_const(&g.init, &d)?;
-            self.globals
-                .push(crate::store::GlobalInst { ty: g.ty, lo, hi });
+            self.globals.push(crate::store::GlobalInst {
+                ty: wtool_ast::GlobalType {
+                    ty: crate::typing::store_val(g.ty.ty, u32::MAX, &d.types),
+                    ..g.ty
+                },
+                lo,
+                hi,
+            });
             d.globals.push(self.globals.len() as u32 - 1);
         }
         // 4. Tables and memories.
@@ -251,7 +264,11 @@ impl Store {
                 None => NULL_REF,
             };
             let limit = self.config.max_table_elements;
-            let table = TableInst::new(t.ty, init, limit).ok_or(InstantiateError::Limit {
+            let ty = wtool_ast::TableType {
+                elem: crate::typing::store_ref(t.ty.elem, u32::MAX, &d.types),
+                ..t.ty
+            };
+            let table = TableInst::new(ty, init, limit).ok_or(InstantiateError::Limit {
                 what: "table",
                 index: imported_tables + i as u32,
                 needed: t.ty.limits.min,

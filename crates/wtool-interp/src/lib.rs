@@ -57,6 +57,7 @@ mod region;
 mod store;
 pub mod table;
 mod trap;
+mod typing;
 mod values;
 
 pub use compile::{CompileError, CompileErrorKind};

@@ -190,8 +190,11 @@ impl<'m> ModuleInfo<'m> {
 
         enter(SectionId::Type);
 
-        for ty in &m.types {
+        for (i, ty) in m.types.iter().enumerate() {
             self.type_def(ty).map_err(at)?;
+            if m.rec_groups.is_empty() {
+                forward_refs(ty, i as u32).map_err(at)?;
+            }
         }
         if !m.rec_groups.is_empty() {
             self.not_yet(Features::GC).map_err(at)?;
@@ -232,7 +235,8 @@ impl<'m> ModuleInfo<'m> {
             match &t.init {
                 Some(init) => {
                     require(self.features, Features::FUNCTION_REFERENCES).map_err(at)?;
-                    self.const_expr(init, ValType::Ref(t.ty.elem), self.globals.len() as u32)?;
+                    // The global section comes later: only imports are visible.
+                    self.const_expr(init, ValType::Ref(t.ty.elem), self.num_imported_globals)?;
                 }
                 None if !t.ty.elem.nullable => return Err(at(ErrorKind::UninitializedTable)),
                 None => {}
@@ -651,4 +655,23 @@ fn elem_type(e: &wtool_ast::ElemSegment, features: Features) -> RefType {
         }
         _ => e.ty,
     }
+}
+
+/// Outside explicit recursion groups a type may refer to earlier types and
+/// to itself only ("unknown type" otherwise).
+fn forward_refs(ty: &wtool_ast::TypeDef, i: u32) -> Result<(), ErrorKind> {
+    if let Some(ft) = ty.as_func() {
+        for &t in ft.params.iter().chain(ft.results.iter()) {
+            if let ValType::Ref(RefType {
+                heap: HeapType::Concrete(j),
+                ..
+            }) = t
+            {
+                if j > i {
+                    return Err(ErrorKind::UnknownType(j));
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -35,7 +35,7 @@ impl TypeCx {
                 // own identity until GC's iso-recursive equivalence lands.
                 (CompositeType::Func(f), false) => {
                     let norm = |ts: &[ValType]| -> Vec<ValType> {
-                        ts.iter().map(|&v| canon_val(&canon, v)).collect()
+                        ts.iter().map(|&v| canon_val(&canon, i, v)).collect()
                     };
                     let key = (norm(&f.params), norm(&f.results));
                     *seen.entry(key).or_insert(i)
@@ -90,15 +90,23 @@ impl TypeCx {
     }
 }
 
-/// `v` with its concrete type index replaced by its canonical one.
-fn canon_val(canon: &[u32], v: ValType) -> ValType {
+/// A reference to the type being defined (recursion within its own group).
+const SELF: u32 = u32::MAX;
+
+/// `v`, in type `own`'s definition, with its concrete type index replaced
+/// by its canonical one (and a reference to `own` by [`SELF`]).
+fn canon_val(canon: &[u32], own: u32, v: ValType) -> ValType {
     match v {
         ValType::Ref(RefType {
             nullable,
             heap: HeapType::Concrete(i),
         }) => ValType::Ref(RefType {
             nullable,
-            heap: HeapType::Concrete(canon.get(i as usize).copied().unwrap_or(i)),
+            heap: HeapType::Concrete(if i == own {
+                SELF
+            } else {
+                canon.get(i as usize).copied().unwrap_or(i)
+            }),
         }),
         _ => v,
     }
