@@ -48,3 +48,41 @@ fn growing_to_4_gib_and_touching_the_top_is_cheap() {
     // machine's load (the time is printed for the record).
     assert!(kb < 100 * 1024, "peak RSS {kb} KiB, over 100 MB");
 }
+
+/// `wtool print` streams a binary module: sections decoded, each function
+/// body decoded only when printed, text written in chunks. Peak RSS on the
+/// 3.5 MB `big-O0.wasm` stays under 2× the input plus a 12 MB constant
+/// (binary, stack, buffers), flat and folded; decoding the whole module
+/// first took 41 MB.
+#[cfg(target_os = "linux")]
+#[test]
+fn print_holds_one_function_body_at_a_time() {
+    use std::process::Command;
+
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/big-O0.wasm");
+    let size = std::fs::metadata(input).unwrap().len() / 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big.wat");
+    for fold in [false, true] {
+        let mut cmd = Command::new("/usr/bin/time");
+        cmd.arg("-v").arg(env!("CARGO_BIN_EXE_wtool")).arg("print");
+        if fold {
+            cmd.arg("--fold");
+        }
+        let run = cmd.arg(input).arg("-o").arg(&out).output().unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{stderr}");
+        let kb: u64 = stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no peak RSS in /usr/bin/time output:\n{stderr}"));
+        let text = std::fs::metadata(&out).unwrap().len() / 1024;
+        println!("print fold={fold}: input {size} KiB, text {text} KiB, peak RSS {kb} KiB");
+        assert!(text > 4 * size, "the text is much bigger than the input");
+        assert!(
+            kb < 2 * size + 12 * 1024,
+            "peak RSS {kb} KiB for a {size} KiB input"
+        );
+    }
+}

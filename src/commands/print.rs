@@ -4,9 +4,10 @@
 //! and, like wabt, leaves custom sections out.
 
 use crate::diag::CliError;
-use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
+use crate::io::{FeaturesArg, Format, InputArg, OutputArg, OutputKind};
 use wtool_ast::Features;
-use wtool_print::PrintOptions;
+use wtool_binary::{BodyReader, DecodeError, ErrorKind};
+use wtool_print::{PrintError, PrintOptions};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -76,8 +77,42 @@ pub fn run(args: Args) -> Result<(), CliError> {
     } else {
         Features::ALL
     };
-    let mut module = input.module(features)?;
     let names = !args.no_names || args.generate_names;
+    let as_wasm2wat = crate::multicall::invoked_as().is_some();
+    // The common case streams: sections decoded, each function body decoded
+    // only when it is printed and dropped after, so memory stays near the
+    // input's size. wabt's name generation and layout rewrite bodies, so
+    // those need the whole module.
+    if input.format == Format::Binary && !args.generate_names && !as_wasm2wat {
+        let (module, ranges) = wtool_binary::decode_lazy(&input.bytes, features)
+            .map_err(|e| input.decode_error(e))?;
+        let has_data_count = module.data_count.is_some();
+        let bodies = |i: u32, expr: &mut wtool_ast::Expr| {
+            let range = ranges
+                .get(i as usize)
+                .ok_or_else(|| DecodeError::new(input.bytes.len(), ErrorKind::UnexpectedEnd))?;
+            BodyReader::new(&input.bytes, range, features, has_data_count).read_into(expr)
+        };
+        let opts = options(&args, names, false);
+        let mut failed = None;
+        args.output.write_with(OutputKind::Text, |out| {
+            match wtool_print::print_lazy_to_io(&module, &bodies, &opts, out) {
+                Ok(()) => Ok(()),
+                Err(PrintError::Io(e)) => Err(e),
+                Err(PrintError::Decode(e)) => {
+                    failed = Some(e);
+                    // Fails the write so that no partial file is kept.
+                    Err(std::io::Error::other("a function body did not decode"))
+                }
+            }
+        })
+        .map_err(|e| match failed.take() {
+            Some(d) => input.decode_error(d),
+            None => e,
+        })?;
+        return Ok(());
+    }
+    let mut module = input.module(features)?;
     if args.generate_names {
         // `--no-names --generate-names`: every name generated afresh.
         if args.no_names {
@@ -85,11 +120,18 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
         crate::compat::wabt::generate(&mut module);
     }
-    let as_wasm2wat = crate::multicall::invoked_as().is_some();
     if as_wasm2wat {
         crate::compat::wabt::wabt_unique_names(&mut module);
     }
-    let opts = PrintOptions {
+    let opts = options(&args, names, as_wasm2wat);
+    args.output.write_with(OutputKind::Text, |out| {
+        wtool_print::print_to_io(&module, &opts, out)
+    })
+}
+
+/// The printer's options from the flags (`as_wasm2wat`: wabt's defaults).
+fn options(args: &Args, names: bool, as_wasm2wat: bool) -> PrintOptions {
+    PrintOptions {
         fold: args.fold,
         names,
         // wasm2wat prints no custom sections (and wabt's wat2wasm does not
@@ -98,8 +140,5 @@ pub fn run(args: Args) -> Result<(), CliError> {
         label_comments: args.label_comments || as_wasm2wat,
         inline_exports: args.inline_exports,
         inline_imports: args.inline_imports,
-    };
-    args.output.write_with(OutputKind::Text, |out| {
-        wtool_print::print_to_io(&module, &opts, out)
-    })
+    }
 }

@@ -283,13 +283,10 @@ fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, 
                     let range = bodies
                         .get(i as usize)
                         .ok_or_else(|| BodyError::from("no such function body"))?;
-                    let mut expr = wtool_ast::Expr::default();
-                    for r in wtool_binary::BodyReader::new(&bytes, range, features, has_data_count) {
-                        let (at, instr) = r?;
-                        expr.instrs.push(instr);
-                        expr.offsets.push(at);
-                    }
-                    Ok(expr)
+                    Ok(
+                        wtool_binary::BodyReader::new(&bytes, range, features, has_data_count)
+                            .into_expr()?,
+                    )
                 }),
             )
         }

@@ -617,7 +617,22 @@ impl Printer<'_, '_> {
             self.locals = locals;
             self.labels = self.func_labels(idx);
             let results = self.m.func_type(f.type_idx).map(|t| t.results.len() as u32);
-            self.func_body(&f.body, results);
+            match self.bodies {
+                Some(src) if f.body.instrs.is_empty() => match src(k as u32, &mut self.lazy_body) {
+                    Ok(()) => {
+                        let body = std::mem::take(&mut self.lazy_body);
+                        self.func_body(&body, results);
+                        self.lazy_body = body;
+                    }
+                    Err(e) => {
+                        // Nothing after a broken body is written.
+                        self.body_error = Some(e);
+                        self.sink_off();
+                        return;
+                    }
+                },
+                _ => self.func_body(&f.body, results),
+            }
             self.locals = Space::default();
             self.labels = Space::default();
             if let Some(d) = self.open_line_comment {

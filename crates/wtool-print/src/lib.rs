@@ -70,7 +70,8 @@ mod num;
 use std::fmt;
 use std::io;
 
-use wtool_ast::{ExternKind, Module, Names};
+use wtool_ast::{Expr, ExternKind, Module, Names};
+use wtool_binary::DecodeError;
 
 use crate::names::{Ident, Space};
 
@@ -146,8 +147,68 @@ pub fn print_to_io<W: io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> io::Result<()> {
+    match stream_io(module, None, opts, w) {
+        Ok(()) => Ok(()),
+        Err(PrintError::Io(e)) => Err(e),
+        // Without a body source every body is in the module.
+        Err(PrintError::Decode(e)) => Err(io::Error::other(e)),
+    }
+}
+
+/// Decodes defined function `i`'s body into the expression given (see
+/// [`print_lazy_to_io`]).
+pub type BodySource<'a> = dyn Fn(u32, &mut Expr) -> Result<(), DecodeError> + 'a;
+
+/// Why printing a lazily decoded module stopped.
+#[derive(Debug)]
+pub enum PrintError {
+    /// A function body did not decode.
+    Decode(DecodeError),
+    /// The output could not be written.
+    Io(io::Error),
+}
+
+impl fmt::Display for PrintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrintError::Decode(e) => e.fmt(f),
+            PrintError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PrintError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PrintError::Decode(e) => Some(e),
+            PrintError::Io(e) => Some(e),
+        }
+    }
+}
+
+/// Streams the text of a module decoded without its function bodies
+/// ([`wtool_binary::decode_lazy`]): `bodies(i, e)` decodes defined function
+/// `i`'s body into `e`, which is printed before the next one replaces it,
+/// so memory holds one body at a time whatever the module's size. A body
+/// that does not decode stops the output there with its error.
+pub fn print_lazy_to_io<W: io::Write + ?Sized>(
+    module: &Module,
+    bodies: &BodySource<'_>,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> Result<(), PrintError> {
+    stream_io(module, Some(bodies), opts, w)
+}
+
+/// The printer writing into `w`, with bodies from `bodies` where given.
+fn stream_io<W: io::Write + ?Sized>(
+    module: &Module,
+    bodies: Option<&BodySource<'_>>,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> Result<(), PrintError> {
     let mut err = None;
-    {
+    let body_error = {
         let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
             Ok(()) => true,
             Err(e) => {
@@ -156,12 +217,17 @@ pub fn print_to_io<W: io::Write + ?Sized>(
             }
         };
         let mut p = Printer::new(module, opts, Some(&mut sink));
+        p.bodies = bodies;
         p.module();
-        p.flush();
-    }
-    match err {
-        Some(e) => Err(e),
-        None => Ok(()),
+        if p.body_error.is_none() {
+            p.flush();
+        }
+        p.body_error.take()
+    };
+    match (body_error, err) {
+        (Some(e), _) => Err(PrintError::Decode(e)),
+        (None, Some(e)) => Err(PrintError::Io(e)),
+        (None, None) => Ok(()),
     }
 }
 
@@ -294,6 +360,13 @@ pub(crate) struct Printer<'m, 's> {
     pub(crate) out: String,
     sink: Option<&'s mut dyn FnMut(&str) -> bool>,
     failed: bool,
+    /// Where function bodies come from when the module was decoded lazily
+    /// (each decoded just before it is printed and dropped after).
+    pub(crate) bodies: Option<&'s BodySource<'s>>,
+    /// The body being printed, when they come from `bodies`.
+    pub(crate) lazy_body: Expr,
+    /// The first body that failed to decode (printing stops there).
+    pub(crate) body_error: Option<DecodeError>,
     pub(crate) ids: Ids,
     pub(crate) names: Option<&'m Names>,
     /// Identifiers of the current function's locals and labels.
@@ -376,6 +449,9 @@ impl<'m, 's> Printer<'m, 's> {
             }),
             sink,
             failed: false,
+            bodies: None,
+            lazy_body: Expr::default(),
+            body_error: None,
             ids,
             names,
             locals: Space::default(),
@@ -412,6 +488,12 @@ impl<'m, 's> Printer<'m, 's> {
         if self.out.len() >= CHUNK && self.sink.is_some() {
             self.flush();
         }
+    }
+
+    /// Stops all further output (after an error).
+    pub(crate) fn sink_off(&mut self) {
+        self.failed = true;
+        self.out.clear();
     }
 
     fn flush(&mut self) {

@@ -16,6 +16,9 @@ fn same_as_wat(src: &str) {
 fn abbreviations_match_wat() {
     for src in [
         "(module)",
+        // An empty recursion group is still a group: the type section holds it.
+        "(module (rec))",
+        "(module (rec) (type (func)) (rec))",
         "(func) (memory 1)",
         r#"(module $m (func $f (export "a") (export "b") (param $x i32) (param f32 f64) (result i32) (local $y i64) (local i32 i32) local.get $x))"#,
         r#"(module (import "a" "b" (func $i (param $p i32))) (func (export "c") (call $i (i32.const 1))))"#,

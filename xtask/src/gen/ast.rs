@@ -305,7 +305,7 @@ pub fn instr(rows: &[Row]) -> String {
         );
     }
     // visit
-    s.push_str("    /// Calls the visitor's method for this instruction.\n    #[inline]\n    pub fn visit<V: InstrVisitor + ?Sized>(&self, v: &mut V) -> V::Output {\n        match self {\n");
+    s.push_str("    /// Calls the visitor's method for this instruction.\n    #[inline(always)]\n    pub fn visit<V: InstrVisitor + ?Sized>(&self, v: &mut V) -> V::Output {\n        match self {\n");
     for r in &st {
         let (pat, params) = pattern(r);
         let _ = writeln!(
@@ -352,6 +352,7 @@ fn stack_effect(st: &[&Row]) -> String {
          /// the table, or for `custom` rows from the rule in `crate::arity` given\n\
          /// the context `env`; `None` where that is unknown (an index out of\n\
          /// range) or not a simple count (block structure).\n\
+         #[inline]\n\
          pub fn stack_effect<E: crate::arity::StackEnv + ?Sized>(&self, env: &E) -> Option<(u32, u32)> {\n\
          match self {\n",
     );

@@ -59,6 +59,29 @@ fn build(r: &Row, nullable: bool) -> String {
     }
 }
 
+/// Whether the row's variant owns heap memory (a box, or an immediate
+/// stored boxed), so that a decoded value must be dropped. Erring towards
+/// true only costs a drop call.
+fn owns_heap(r: &Row) -> bool {
+    let kinds: Vec<Kind> = r.imms.iter().map(|i| i.kind).collect();
+    r.boxed()
+        || kinds.iter().any(|k| {
+            matches!(
+                k,
+                Kind::BrTable
+                    | Kind::BrCast
+                    | Kind::Catches
+                    | Kind::ValTypes
+                    | Kind::V128
+                    | Kind::Shuffle
+                    | Kind::CastRef
+            )
+        })
+        || (r.is_op()
+            && kinds.iter().any(|k| matches!(k, Kind::MemArg(_)))
+            && kinds.iter().any(|k| matches!(k, Kind::Lane(_))))
+}
+
 /// Arms `code => expr` for one opcode space.
 fn arms(rows: &[&Row]) -> Vec<(u32, String)> {
     let mut out = Vec::new();
@@ -87,7 +110,7 @@ pub fn decode(rows: &[Row]) -> String {
     s.push_str(
         "//! Decoding one instruction: a match per opcode space, immediates read in\n\
          //! binary order by the per-kind readers in `imm.rs`.\n\n\
-         use wtool_ast::{Features, Instr, MemLane, Op};\n\n\
+         use wtool_ast::{Features, Instr, InstrVisitor, MemLane, Op};\n\n\
          use super::code::{illegal, require_data_count, CodeCtx};\n\
          use super::imm;\n\
          use crate::error::Result;\n\
@@ -130,6 +153,51 @@ pub fn decode(rows: &[Row]) -> String {
             "        _ => return Err(illegal(at, {p:#04x}, Some(code))),\n    }})\n}}\n"
         );
     }
+    // The same decoder handing each instruction straight to a visitor: each
+    // arm builds a value of one known variant and visits it, so after
+    // inlining the visitor's own match folds away (one dispatch per
+    // instruction instead of two).
+    s.push_str(
+        "/// Decodes the instruction whose first byte `b` (at `at`) was just read\n\
+         /// and hands it to `v`, as [`instr`] does.\n\
+         #[inline(always)]\n\
+         pub(crate) fn visit<V: InstrVisitor + ?Sized>(r: &mut Reader<'_>, cx: &CodeCtx, at: usize, b: u8, depth: &mut usize, v: &mut V) -> Result<(V::Output, bool)> {\n\
+         let out = match b {\n\
+         0x0b => {\n\
+         if *depth == 0 {\n\
+         return Ok((v.visit_end(), true));\n\
+         }\n\
+         *depth -= 1;\n\
+         v.visit_end()\n\
+         }\n",
+    );
+    let owning: Vec<u32> = spaces
+        .get(&0)
+        .map_or(&[][..], |v| v)
+        .iter()
+        .filter(|r| owns_heap(r))
+        .flat_map(|r| [r.code, r.code + 1])
+        .collect();
+    for (code, e) in arms(spaces.get(&0).map_or(&[][..], |v| v)) {
+        if owning.contains(&code) {
+            let _ = writeln!(s, "        {code:#04x} => {{ let i = {e}; i.visit(v) }}");
+        } else {
+            // Nothing to free: skip the (out-of-line) drop glue of `Instr`.
+            let _ = writeln!(
+                s,
+                "        {code:#04x} => {{ let i = core::mem::ManuallyDrop::new({e}); i.visit(v) }}"
+            );
+        }
+    }
+    for p in spaces.keys().filter(|&&p| p != 0) {
+        let _ = writeln!(
+            s,
+            "        {p:#04x} => prefixed_{p:x}(r, cx, at, depth)?.visit(v),"
+        );
+    }
+    s.push_str(
+        "        _ => return Err(illegal(at, b, None)),\n    };\n    Ok((out, false))\n}\n\n",
+    );
     // Which bytes start an instruction under a feature set.
     s.push_str("/// True if byte `b` starts an instruction that `features` enables (a\n/// prefix byte counts when any instruction behind it is enabled).\npub(crate) fn starts_instr(b: u8, features: Features) -> bool {\n    match b {\n");
     let mut by_byte: BTreeMap<u8, Vec<String>> = BTreeMap::new();

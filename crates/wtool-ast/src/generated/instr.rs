@@ -686,7 +686,7 @@ impl Instr {
     }
 
     /// Calls the visitor's method for this instruction.
-    #[inline]
+    #[inline(always)]
     pub fn visit<V: InstrVisitor + ?Sized>(&self, v: &mut V) -> V::Output {
         match self {
             Instr::Unreachable => v.visit_unreachable(),
@@ -804,6 +804,7 @@ impl Instr {
     /// the table, or for `custom` rows from the rule in `crate::arity` given
     /// the context `env`; `None` where that is unknown (an index out of
     /// range) or not a simple count (block structure).
+    #[inline]
     pub fn stack_effect<E: crate::arity::StackEnv + ?Sized>(&self, env: &E) -> Option<(u32, u32)> {
         match self {
             Instr::Unreachable => crate::arity::of_unreachable(env),

@@ -131,6 +131,8 @@ fn read_instr(
 pub struct BodyRange {
     /// Index of the function among the module's defined functions.
     pub defined_index: u32,
+    /// Its index in the function index space (imports first), for errors.
+    pub func_index: u32,
     /// Absolute offset of the first instruction (just after the locals).
     pub start: u32,
     /// Absolute offset just past the body's last byte.
@@ -145,6 +147,8 @@ pub struct BodyRange {
 #[derive(Clone, Debug)]
 pub struct BodyReader<'a> {
     r: Reader<'a>,
+    /// Function index, for the location of errors.
+    func: u32,
     cx: CodeCtx,
     depth: usize,
     /// The final `end` has been read (the trailing-bytes check is pending).
@@ -166,6 +170,7 @@ impl<'a> BodyReader<'a> {
     ) -> Self {
         BodyReader {
             r: Reader::bounded(bytes, range.start as usize, range.end as usize),
+            func: range.func_index,
             cx: CodeCtx {
                 acc: Accept::new(features),
                 has_data_count,
@@ -191,10 +196,10 @@ impl<'a> BodyReader<'a> {
         if self.closed {
             self.done = true;
             if !self.r.at_end() {
-                return Err(DecodeError::new(
+                return Err(self.locate(DecodeError::new(
                     self.r.pos(),
                     ErrorKind::SectionSizeMismatch,
-                ));
+                )));
             }
             return Ok(None);
         }
@@ -206,7 +211,82 @@ impl<'a> BodyReader<'a> {
             }
             Err(e) => {
                 self.done = true;
-                Err(e)
+                Err(self.locate(e))
+            }
+        }
+    }
+}
+
+impl BodyReader<'_> {
+    /// Where an error happened, as the eager decoder says it: the code
+    /// section, this function's body.
+    #[cold]
+    fn locate(&self, e: DecodeError) -> DecodeError {
+        e.in_field("body")
+            .in_entry(crate::error::EntryKind::Function, self.func)
+            .in_section(crate::error::SectionRef::Id(wtool_ast::SectionId::Code))
+    }
+
+    /// Decodes the rest of the body into an expression with file offsets
+    /// (for tools that hold one body at a time).
+    pub fn into_expr(self) -> Result<wtool_ast::Expr> {
+        let mut expr = wtool_ast::Expr::default();
+        self.read_into(&mut expr)?;
+        Ok(expr)
+    }
+
+    /// Decodes the rest of the body into `expr`, replacing its contents but
+    /// keeping its allocations (a loop over many bodies allocates once).
+    pub fn read_into(self, expr: &mut wtool_ast::Expr) -> Result<()> {
+        expr.instrs.clear();
+        expr.offsets.clear();
+        // About one instruction per two bytes of code.
+        let guess = (self.r.end() - self.r.pos()) / 2;
+        expr.instrs.reserve(guess);
+        expr.offsets.reserve(guess);
+        for r in self {
+            let (at, instr) = r?;
+            expr.instrs.push(instr);
+            expr.offsets.push(at);
+        }
+        Ok(())
+    }
+
+    /// Decodes the next instruction straight into `v` (no [`Instr`] value
+    /// outlives the call): its offset and what `v` returned, or `Ok(None)`
+    /// once the body has been read completely. Equivalent to [`Self::read`]
+    /// followed by [`Instr::visit`], errors and offsets included.
+    #[inline(always)]
+    pub fn read_visit<V: wtool_ast::InstrVisitor + ?Sized>(
+        &mut self,
+        v: &mut V,
+    ) -> Result<Option<(u32, V::Output)>> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.closed {
+            self.done = true;
+            if !self.r.at_end() {
+                return Err(self.locate(DecodeError::new(
+                    self.r.pos(),
+                    ErrorKind::SectionSizeMismatch,
+                )));
+            }
+            return Ok(None);
+        }
+        let at = self.r.pos();
+        let Some(b) = self.r.next_byte() else {
+            self.done = true;
+            return Err(self.locate(ran_out(&self.r, true, self.cx.acc)));
+        };
+        match generated::visit(&mut self.r, &self.cx, at, b, &mut self.depth, v) {
+            Ok((out, last)) => {
+                self.closed = last;
+                Ok(Some((at as u32, out)))
+            }
+            Err(e) => {
+                self.done = true;
+                Err(self.locate(e))
             }
         }
     }

@@ -4,7 +4,7 @@
 //! Decoding one instruction: a match per opcode space, immediates read in
 //! binary order by the per-kind readers in `imm.rs`.
 
-use wtool_ast::{Features, Instr, MemLane, Op};
+use wtool_ast::{Features, Instr, InstrVisitor, MemLane, Op};
 
 use super::code::{illegal, require_data_count, CodeCtx};
 use super::imm;
@@ -1348,6 +1348,1015 @@ fn prefixed_fe(r: &mut Reader<'_>, cx: &CodeCtx, at: usize, depth: &mut usize) -
         }
         _ => return Err(illegal(at, 0xfe, Some(code))),
     })
+}
+
+/// Decodes the instruction whose first byte `b` (at `at`) was just read
+/// and hands it to `v`, as [`instr`] does.
+#[inline(always)]
+pub(crate) fn visit<V: InstrVisitor + ?Sized>(
+    r: &mut Reader<'_>,
+    cx: &CodeCtx,
+    at: usize,
+    b: u8,
+    depth: &mut usize,
+    v: &mut V,
+) -> Result<(V::Output, bool)> {
+    let out = match b {
+        0x0b => {
+            if *depth == 0 {
+                return Ok((v.visit_end(), true));
+            }
+            *depth -= 1;
+            v.visit_end()
+        }
+        0x00 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Unreachable);
+            i.visit(v)
+        }
+        0x01 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Nop);
+            i.visit(v)
+        }
+        0x02 => {
+            let i = core::mem::ManuallyDrop::new({
+                *depth += 1;
+                let block_type = imm::block_type(r, cx)?;
+                Instr::Block(block_type)
+            });
+            i.visit(v)
+        }
+        0x03 => {
+            let i = core::mem::ManuallyDrop::new({
+                *depth += 1;
+                let block_type = imm::block_type(r, cx)?;
+                Instr::Loop(block_type)
+            });
+            i.visit(v)
+        }
+        0x04 => {
+            let i = core::mem::ManuallyDrop::new({
+                *depth += 1;
+                let block_type = imm::block_type(r, cx)?;
+                Instr::If(block_type)
+            });
+            i.visit(v)
+        }
+        0x05 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Else);
+            i.visit(v)
+        }
+        0x06 => {
+            let i = core::mem::ManuallyDrop::new({
+                *depth += 1;
+                let block_type = imm::block_type(r, cx)?;
+                Instr::Try(block_type)
+            });
+            i.visit(v)
+        }
+        0x07 => {
+            let i = core::mem::ManuallyDrop::new({
+                let tag = imm::tag(r, cx)?;
+                Instr::Catch(tag)
+            });
+            i.visit(v)
+        }
+        0x08 => {
+            let i = core::mem::ManuallyDrop::new({
+                let tag = imm::tag(r, cx)?;
+                Instr::Throw(tag)
+            });
+            i.visit(v)
+        }
+        0x09 => {
+            let i = core::mem::ManuallyDrop::new({
+                let label = imm::label(r, cx)?;
+                Instr::Rethrow(label)
+            });
+            i.visit(v)
+        }
+        0x0a => {
+            let i = core::mem::ManuallyDrop::new(Instr::ThrowRef);
+            i.visit(v)
+        }
+        0x0c => {
+            let i = core::mem::ManuallyDrop::new({
+                let label = imm::label(r, cx)?;
+                Instr::Br(label)
+            });
+            i.visit(v)
+        }
+        0x0d => {
+            let i = core::mem::ManuallyDrop::new({
+                let label = imm::label(r, cx)?;
+                Instr::BrIf(label)
+            });
+            i.visit(v)
+        }
+        0x0e => {
+            let i = {
+                let labels = imm::br_table(r, cx)?;
+                Instr::BrTable(labels)
+            };
+            i.visit(v)
+        }
+        0x0f => {
+            let i = Instr::Return;
+            i.visit(v)
+        }
+        0x10 => {
+            let i = core::mem::ManuallyDrop::new({
+                let func = imm::func(r, cx)?;
+                Instr::Call(func)
+            });
+            i.visit(v)
+        }
+        0x11 => {
+            let i = core::mem::ManuallyDrop::new({
+                let type_idx = imm::type_use(r, cx)?;
+                let table = imm::table0(r, cx)?;
+                Instr::CallIndirect { type_idx, table }
+            });
+            i.visit(v)
+        }
+        0x12 => {
+            let i = core::mem::ManuallyDrop::new({
+                let func = imm::func(r, cx)?;
+                Instr::ReturnCall(func)
+            });
+            i.visit(v)
+        }
+        0x13 => {
+            let i = core::mem::ManuallyDrop::new({
+                let type_idx = imm::type_use(r, cx)?;
+                let table = imm::table(r, cx)?;
+                Instr::ReturnCallIndirect { type_idx, table }
+            });
+            i.visit(v)
+        }
+        0x14 => {
+            let i = core::mem::ManuallyDrop::new({
+                let type_idx = imm::type_idx(r, cx)?;
+                Instr::CallRef(type_idx)
+            });
+            i.visit(v)
+        }
+        0x15 => {
+            let i = core::mem::ManuallyDrop::new({
+                let type_idx = imm::type_idx(r, cx)?;
+                Instr::ReturnCallRef(type_idx)
+            });
+            i.visit(v)
+        }
+        0x18 => {
+            let i = core::mem::ManuallyDrop::new({
+                *depth = depth.saturating_sub(1);
+                let label = imm::label(r, cx)?;
+                Instr::Delegate(label)
+            });
+            i.visit(v)
+        }
+        0x19 => {
+            let i = core::mem::ManuallyDrop::new(Instr::CatchAll);
+            i.visit(v)
+        }
+        0x1a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Drop);
+            i.visit(v)
+        }
+        0x1b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Select);
+            i.visit(v)
+        }
+        0x1c => {
+            let i = {
+                let result_types = imm::val_types(r, cx)?;
+                Instr::SelectT(result_types)
+            };
+            i.visit(v)
+        }
+        0x1f => {
+            let i = {
+                *depth += 1;
+                let block_type = imm::block_type(r, cx)?;
+                let catches = imm::catches(r, cx)?;
+                Instr::TryTable(Box::new(wtool_ast::TryTable {
+                    block_type,
+                    catches,
+                }))
+            };
+            i.visit(v)
+        }
+        0x20 => {
+            let i = {
+                let local = imm::local(r, cx)?;
+                Instr::LocalGet(local)
+            };
+            i.visit(v)
+        }
+        0x21 => {
+            let i = core::mem::ManuallyDrop::new({
+                let local = imm::local(r, cx)?;
+                Instr::LocalSet(local)
+            });
+            i.visit(v)
+        }
+        0x22 => {
+            let i = core::mem::ManuallyDrop::new({
+                let local = imm::local(r, cx)?;
+                Instr::LocalTee(local)
+            });
+            i.visit(v)
+        }
+        0x23 => {
+            let i = core::mem::ManuallyDrop::new({
+                let global = imm::global(r, cx)?;
+                Instr::GlobalGet(global)
+            });
+            i.visit(v)
+        }
+        0x24 => {
+            let i = core::mem::ManuallyDrop::new({
+                let global = imm::global(r, cx)?;
+                Instr::GlobalSet(global)
+            });
+            i.visit(v)
+        }
+        0x25 => {
+            let i = core::mem::ManuallyDrop::new({
+                let table = imm::table_opt(r, cx)?;
+                Instr::TableGet(table)
+            });
+            i.visit(v)
+        }
+        0x26 => {
+            let i = core::mem::ManuallyDrop::new({
+                let table = imm::table_opt(r, cx)?;
+                Instr::TableSet(table)
+            });
+            i.visit(v)
+        }
+        0x28 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Load, memarg)
+            });
+            i.visit(v)
+        }
+        0x29 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load, memarg)
+            });
+            i.visit(v)
+        }
+        0x2a => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::F32Load, memarg)
+            });
+            i.visit(v)
+        }
+        0x2b => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::F64Load, memarg)
+            });
+            i.visit(v)
+        }
+        0x2c => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Load8S, memarg)
+            });
+            i.visit(v)
+        }
+        0x2d => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Load8U, memarg)
+            });
+            i.visit(v)
+        }
+        0x2e => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Load16S, memarg)
+            });
+            i.visit(v)
+        }
+        0x2f => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Load16U, memarg)
+            });
+            i.visit(v)
+        }
+        0x30 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load8S, memarg)
+            });
+            i.visit(v)
+        }
+        0x31 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load8U, memarg)
+            });
+            i.visit(v)
+        }
+        0x32 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load16S, memarg)
+            });
+            i.visit(v)
+        }
+        0x33 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load16U, memarg)
+            });
+            i.visit(v)
+        }
+        0x34 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load32S, memarg)
+            });
+            i.visit(v)
+        }
+        0x35 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Load32U, memarg)
+            });
+            i.visit(v)
+        }
+        0x36 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Store, memarg)
+            });
+            i.visit(v)
+        }
+        0x37 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Store, memarg)
+            });
+            i.visit(v)
+        }
+        0x38 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::F32Store, memarg)
+            });
+            i.visit(v)
+        }
+        0x39 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::F64Store, memarg)
+            });
+            i.visit(v)
+        }
+        0x3a => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Store8, memarg)
+            });
+            i.visit(v)
+        }
+        0x3b => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I32Store16, memarg)
+            });
+            i.visit(v)
+        }
+        0x3c => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Store8, memarg)
+            });
+            i.visit(v)
+        }
+        0x3d => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Store16, memarg)
+            });
+            i.visit(v)
+        }
+        0x3e => {
+            let i = core::mem::ManuallyDrop::new({
+                let memarg = imm::memarg(r, cx)?;
+                Instr::Mem(Op::I64Store32, memarg)
+            });
+            i.visit(v)
+        }
+        0x3f => {
+            let i = core::mem::ManuallyDrop::new({
+                let memory = imm::mem_idx(r, cx)?;
+                Instr::MemorySize(memory)
+            });
+            i.visit(v)
+        }
+        0x40 => {
+            let i = core::mem::ManuallyDrop::new({
+                let memory = imm::mem_idx(r, cx)?;
+                Instr::MemoryGrow(memory)
+            });
+            i.visit(v)
+        }
+        0x41 => {
+            let i = core::mem::ManuallyDrop::new({
+                let value = imm::i32(r, cx)?;
+                Instr::I32Const(value)
+            });
+            i.visit(v)
+        }
+        0x42 => {
+            let i = core::mem::ManuallyDrop::new({
+                let value = imm::i64(r, cx)?;
+                Instr::I64Const(value)
+            });
+            i.visit(v)
+        }
+        0x43 => {
+            let i = core::mem::ManuallyDrop::new({
+                let value = imm::f32(r, cx)?;
+                Instr::F32Const(value)
+            });
+            i.visit(v)
+        }
+        0x44 => {
+            let i = core::mem::ManuallyDrop::new({
+                let value = imm::f64(r, cx)?;
+                Instr::F64Const(value)
+            });
+            i.visit(v)
+        }
+        0x45 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Eqz));
+            i.visit(v)
+        }
+        0x46 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Eq));
+            i.visit(v)
+        }
+        0x47 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Ne));
+            i.visit(v)
+        }
+        0x48 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32LtS));
+            i.visit(v)
+        }
+        0x49 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32LtU));
+            i.visit(v)
+        }
+        0x4a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32GtS));
+            i.visit(v)
+        }
+        0x4b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32GtU));
+            i.visit(v)
+        }
+        0x4c => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32LeS));
+            i.visit(v)
+        }
+        0x4d => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32LeU));
+            i.visit(v)
+        }
+        0x4e => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32GeS));
+            i.visit(v)
+        }
+        0x4f => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32GeU));
+            i.visit(v)
+        }
+        0x50 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Eqz));
+            i.visit(v)
+        }
+        0x51 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Eq));
+            i.visit(v)
+        }
+        0x52 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Ne));
+            i.visit(v)
+        }
+        0x53 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64LtS));
+            i.visit(v)
+        }
+        0x54 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64LtU));
+            i.visit(v)
+        }
+        0x55 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64GtS));
+            i.visit(v)
+        }
+        0x56 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64GtU));
+            i.visit(v)
+        }
+        0x57 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64LeS));
+            i.visit(v)
+        }
+        0x58 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64LeU));
+            i.visit(v)
+        }
+        0x59 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64GeS));
+            i.visit(v)
+        }
+        0x5a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64GeU));
+            i.visit(v)
+        }
+        0x5b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Eq));
+            i.visit(v)
+        }
+        0x5c => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Ne));
+            i.visit(v)
+        }
+        0x5d => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Lt));
+            i.visit(v)
+        }
+        0x5e => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Gt));
+            i.visit(v)
+        }
+        0x5f => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Le));
+            i.visit(v)
+        }
+        0x60 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Ge));
+            i.visit(v)
+        }
+        0x61 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Eq));
+            i.visit(v)
+        }
+        0x62 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Ne));
+            i.visit(v)
+        }
+        0x63 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Lt));
+            i.visit(v)
+        }
+        0x64 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Gt));
+            i.visit(v)
+        }
+        0x65 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Le));
+            i.visit(v)
+        }
+        0x66 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Ge));
+            i.visit(v)
+        }
+        0x67 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Clz));
+            i.visit(v)
+        }
+        0x68 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Ctz));
+            i.visit(v)
+        }
+        0x69 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Popcnt));
+            i.visit(v)
+        }
+        0x6a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Add));
+            i.visit(v)
+        }
+        0x6b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Sub));
+            i.visit(v)
+        }
+        0x6c => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Mul));
+            i.visit(v)
+        }
+        0x6d => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32DivS));
+            i.visit(v)
+        }
+        0x6e => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32DivU));
+            i.visit(v)
+        }
+        0x6f => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32RemS));
+            i.visit(v)
+        }
+        0x70 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32RemU));
+            i.visit(v)
+        }
+        0x71 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32And));
+            i.visit(v)
+        }
+        0x72 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Or));
+            i.visit(v)
+        }
+        0x73 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Xor));
+            i.visit(v)
+        }
+        0x74 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Shl));
+            i.visit(v)
+        }
+        0x75 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32ShrS));
+            i.visit(v)
+        }
+        0x76 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32ShrU));
+            i.visit(v)
+        }
+        0x77 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Rotl));
+            i.visit(v)
+        }
+        0x78 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Rotr));
+            i.visit(v)
+        }
+        0x79 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Clz));
+            i.visit(v)
+        }
+        0x7a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Ctz));
+            i.visit(v)
+        }
+        0x7b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Popcnt));
+            i.visit(v)
+        }
+        0x7c => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Add));
+            i.visit(v)
+        }
+        0x7d => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Sub));
+            i.visit(v)
+        }
+        0x7e => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Mul));
+            i.visit(v)
+        }
+        0x7f => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64DivS));
+            i.visit(v)
+        }
+        0x80 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64DivU));
+            i.visit(v)
+        }
+        0x81 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64RemS));
+            i.visit(v)
+        }
+        0x82 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64RemU));
+            i.visit(v)
+        }
+        0x83 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64And));
+            i.visit(v)
+        }
+        0x84 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Or));
+            i.visit(v)
+        }
+        0x85 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Xor));
+            i.visit(v)
+        }
+        0x86 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Shl));
+            i.visit(v)
+        }
+        0x87 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64ShrS));
+            i.visit(v)
+        }
+        0x88 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64ShrU));
+            i.visit(v)
+        }
+        0x89 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Rotl));
+            i.visit(v)
+        }
+        0x8a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Rotr));
+            i.visit(v)
+        }
+        0x8b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Abs));
+            i.visit(v)
+        }
+        0x8c => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Neg));
+            i.visit(v)
+        }
+        0x8d => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Ceil));
+            i.visit(v)
+        }
+        0x8e => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Floor));
+            i.visit(v)
+        }
+        0x8f => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Trunc));
+            i.visit(v)
+        }
+        0x90 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Nearest));
+            i.visit(v)
+        }
+        0x91 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Sqrt));
+            i.visit(v)
+        }
+        0x92 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Add));
+            i.visit(v)
+        }
+        0x93 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Sub));
+            i.visit(v)
+        }
+        0x94 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Mul));
+            i.visit(v)
+        }
+        0x95 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Div));
+            i.visit(v)
+        }
+        0x96 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Min));
+            i.visit(v)
+        }
+        0x97 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Max));
+            i.visit(v)
+        }
+        0x98 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32Copysign));
+            i.visit(v)
+        }
+        0x99 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Abs));
+            i.visit(v)
+        }
+        0x9a => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Neg));
+            i.visit(v)
+        }
+        0x9b => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Ceil));
+            i.visit(v)
+        }
+        0x9c => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Floor));
+            i.visit(v)
+        }
+        0x9d => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Trunc));
+            i.visit(v)
+        }
+        0x9e => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Nearest));
+            i.visit(v)
+        }
+        0x9f => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Sqrt));
+            i.visit(v)
+        }
+        0xa0 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Add));
+            i.visit(v)
+        }
+        0xa1 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Sub));
+            i.visit(v)
+        }
+        0xa2 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Mul));
+            i.visit(v)
+        }
+        0xa3 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Div));
+            i.visit(v)
+        }
+        0xa4 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Min));
+            i.visit(v)
+        }
+        0xa5 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Max));
+            i.visit(v)
+        }
+        0xa6 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64Copysign));
+            i.visit(v)
+        }
+        0xa7 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32WrapI64));
+            i.visit(v)
+        }
+        0xa8 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32TruncF32S));
+            i.visit(v)
+        }
+        0xa9 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32TruncF32U));
+            i.visit(v)
+        }
+        0xaa => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32TruncF64S));
+            i.visit(v)
+        }
+        0xab => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32TruncF64U));
+            i.visit(v)
+        }
+        0xac => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64ExtendI32S));
+            i.visit(v)
+        }
+        0xad => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64ExtendI32U));
+            i.visit(v)
+        }
+        0xae => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64TruncF32S));
+            i.visit(v)
+        }
+        0xaf => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64TruncF32U));
+            i.visit(v)
+        }
+        0xb0 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64TruncF64S));
+            i.visit(v)
+        }
+        0xb1 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64TruncF64U));
+            i.visit(v)
+        }
+        0xb2 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32ConvertI32S));
+            i.visit(v)
+        }
+        0xb3 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32ConvertI32U));
+            i.visit(v)
+        }
+        0xb4 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32ConvertI64S));
+            i.visit(v)
+        }
+        0xb5 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32ConvertI64U));
+            i.visit(v)
+        }
+        0xb6 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32DemoteF64));
+            i.visit(v)
+        }
+        0xb7 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64ConvertI32S));
+            i.visit(v)
+        }
+        0xb8 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64ConvertI32U));
+            i.visit(v)
+        }
+        0xb9 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64ConvertI64S));
+            i.visit(v)
+        }
+        0xba => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64ConvertI64U));
+            i.visit(v)
+        }
+        0xbb => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64PromoteF32));
+            i.visit(v)
+        }
+        0xbc => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32ReinterpretF32));
+            i.visit(v)
+        }
+        0xbd => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64ReinterpretF64));
+            i.visit(v)
+        }
+        0xbe => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F32ReinterpretI32));
+            i.visit(v)
+        }
+        0xbf => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::F64ReinterpretI64));
+            i.visit(v)
+        }
+        0xc0 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Extend8S));
+            i.visit(v)
+        }
+        0xc1 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I32Extend16S));
+            i.visit(v)
+        }
+        0xc2 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Extend8S));
+            i.visit(v)
+        }
+        0xc3 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Extend16S));
+            i.visit(v)
+        }
+        0xc4 => {
+            let i = core::mem::ManuallyDrop::new(Instr::Plain(Op::I64Extend32S));
+            i.visit(v)
+        }
+        0xd0 => {
+            let i = core::mem::ManuallyDrop::new({
+                let heap_type = imm::heap_type(r, cx)?;
+                Instr::RefNull(heap_type)
+            });
+            i.visit(v)
+        }
+        0xd1 => {
+            let i = core::mem::ManuallyDrop::new(Instr::RefIsNull);
+            i.visit(v)
+        }
+        0xd2 => {
+            let i = core::mem::ManuallyDrop::new({
+                let func = imm::func(r, cx)?;
+                Instr::RefFunc(func)
+            });
+            i.visit(v)
+        }
+        0xd3 => {
+            let i = core::mem::ManuallyDrop::new(Instr::RefEq);
+            i.visit(v)
+        }
+        0xd4 => {
+            let i = core::mem::ManuallyDrop::new(Instr::RefAsNonNull);
+            i.visit(v)
+        }
+        0xd5 => {
+            let i = core::mem::ManuallyDrop::new({
+                let label = imm::label(r, cx)?;
+                Instr::BrOnNull(label)
+            });
+            i.visit(v)
+        }
+        0xd6 => {
+            let i = core::mem::ManuallyDrop::new({
+                let label = imm::label(r, cx)?;
+                Instr::BrOnNonNull(label)
+            });
+            i.visit(v)
+        }
+        0xfb => prefixed_fb(r, cx, at, depth)?.visit(v),
+        0xfc => prefixed_fc(r, cx, at, depth)?.visit(v),
+        0xfd => prefixed_fd(r, cx, at, depth)?.visit(v),
+        0xfe => prefixed_fe(r, cx, at, depth)?.visit(v),
+        _ => return Err(illegal(at, b, None)),
+    };
+    Ok((out, false))
 }
 
 /// True if byte `b` starts an instruction that `features` enables (a

@@ -482,6 +482,7 @@ impl<'a> Decoder<'a> {
             let expr = if self.lazy {
                 self.bodies.push(code::BodyRange {
                     defined_index: i as u32,
+                    func_index: at,
                     start: body.pos() as u32,
                     end: body.end() as u32,
                 });

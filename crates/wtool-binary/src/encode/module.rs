@@ -98,7 +98,8 @@ fn had(m: &Module, id: SectionId) -> bool {
 fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
     match id {
         SectionId::Type => {
-            if m.types.is_empty() && !had(m, id) {
+            // An empty `(rec)` is still a group the section must hold.
+            if m.types.is_empty() && m.rec_groups.is_empty() && !had(m, id) {
                 return false;
             }
             let groups = m.type_groups();

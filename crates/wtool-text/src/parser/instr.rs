@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use wtool_ast::{BlockType, Catch, Expr, Instr, TryTable};
@@ -95,10 +96,36 @@ impl<'a> ExprOut<'a> {
 
 /// The instruction keyword `s`, if it is one.
 pub(crate) fn keyword(s: &str) -> Option<Kw> {
-    static MAP: OnceLock<HashMap<&'static str, Kw>> = OnceLock::new();
+    static MAP: OnceLock<HashMap<&'static str, Kw, BuildHasherDefault<KeywordHasher>>> =
+        OnceLock::new();
     MAP.get_or_init(|| KEYWORDS.iter().copied().collect())
         .get(s)
         .copied()
+}
+
+/// A multiplicative hash for the keyword map. The map is fixed (input only
+/// looks keys up, never inserts), so hash flooding cannot slow it down and
+/// SipHash's protection would cost a third of the parser's time for nothing.
+#[derive(Default)]
+struct KeywordHasher(u64);
+
+impl Hasher for KeywordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -194,7 +221,8 @@ pub(crate) fn parse_expr<'a>(
                 }
                 p.pos += 2;
                 let word = p.text(kw_tok);
-                match keyword(word).filter(|k| k.is_control()) {
+                let found = keyword(word);
+                match found.filter(|k| k.is_control()) {
                     Some(kw @ (Kw::Block | Kw::Loop | Kw::TryTable | Kw::Try)) => {
                         let (label, display, instr, fixes) = block_header(p, ctx, &labels, kw)?;
                         out.emit(instr, kw_tok.start, fixes);
@@ -222,7 +250,7 @@ pub(crate) fn parse_expr<'a>(
                     }
                     Some(_) => return Err(p.error_at(misplaced(word), kw_tok)),
                     None => {
-                        let (instr, fixes) = plain(p, ctx, &labels, kw_tok)?;
+                        let (instr, fixes) = plain(p, ctx, &labels, kw_tok, found)?;
                         frames.push(Frame::Plain {
                             instr,
                             offset: kw_tok.start,
@@ -259,10 +287,11 @@ pub(crate) fn parse_expr<'a>(
                 }
                 let word = p.text(tok);
                 p.pos += 1;
-                match keyword(word).filter(|k| k.is_control()) {
+                let found = keyword(word);
+                match found.filter(|k| k.is_control()) {
                     Some(kw) => flat_control(p, ctx, out, &mut frames, &mut labels, kw, tok)?,
                     None => {
-                        let (instr, fixes) = plain(p, ctx, &labels, tok)?;
+                        let (instr, fixes) = plain(p, ctx, &labels, tok, found)?;
                         out.emit(instr, tok.start, fixes);
                     }
                 }
@@ -642,15 +671,17 @@ fn catch_clauses<'a>(p: &mut Parser<'a>, cx: &mut ImmCx<'a, '_>) -> Result<Vec<C
 
 type Parsed<'a> = (Instr, Vec<FixKind<'a>>);
 
-/// An instruction other than block structure, its keyword just consumed.
+/// An instruction other than block structure, its keyword just consumed
+/// and looked up (`found`, looked up once by the caller).
 fn plain<'a>(
     p: &mut Parser<'a>,
     ctx: &mut FuncCtx<'a>,
     labels: &[Option<Cow<'a, str>>],
     kw_tok: Token,
+    found: Option<Kw>,
 ) -> Result<Parsed<'a>> {
     let word = p.text(kw_tok);
-    let Some(kw) = keyword(word) else {
+    let Some(kw) = found else {
         return Err(match word {
             // Keywords of the format that are no instruction: misplaced, not unknown.
             "param" | "result" | "type" | "local" | "then" | "else" | "export" | "import"

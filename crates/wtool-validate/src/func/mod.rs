@@ -231,7 +231,8 @@ impl Validator {
             .map_err(|k| err_at(k, Some(func.offset)))?;
         let mut last = Some(func.offset);
         loop {
-            let (at, instr) = match rd.read() {
+            // Decoding hands each instruction straight to its typing rule.
+            let (at, res) = match rd.read_visit(&mut visit::Step { v: self, info }) {
                 Ok(Some(x)) => x,
                 Ok(None) => {
                     return Err(err_at(
@@ -241,25 +242,6 @@ impl Validator {
                 }
                 Err(e) => return Err(Err(e)),
             };
-            let res = self.step(info, &instr);
-            // Most instructions own nothing: skip the out-of-line drop glue.
-            if matches!(
-                instr,
-                Instr::BrTable(_)
-                    | Instr::V128Const(_)
-                    | Instr::I8x16Shuffle(_)
-                    | Instr::MemLane(_)
-                    | Instr::SelectT(_)
-                    | Instr::TryTable(_)
-                    | Instr::BrOnCast(_)
-                    | Instr::BrOnCastFail(_)
-                    | Instr::BrOnCastDescEq(_)
-                    | Instr::BrOnCastDescEqFail(_)
-            ) {
-                drop(instr);
-            } else {
-                std::mem::forget(instr);
-            }
             if let Err(kind) = res {
                 return Err(err_at(kind, Some(at)));
             }
