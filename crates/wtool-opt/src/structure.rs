@@ -305,4 +305,27 @@ mod tests {
         assert!(Structure::of(&[Else, End]).is_none());
         assert!(Structure::of(&[]).is_none());
     }
+
+    #[test]
+    fn unmodelled_control_is_left_alone() {
+        use Instr::*;
+        assert!(Structure::of(&[Nop, End]).is_some());
+        for op in [ReturnCall(0), Throw(0), ThrowRef, BrOnNull(0), Rethrow(0)] {
+            assert!(Structure::of(&[op.clone(), End]).is_none(), "{op:?}");
+        }
+        let mut m = wtool_ast::Module {
+            types: vec![wtool_ast::TypeDef::func(wtool_ast::FuncType::default())],
+            funcs: vec![wtool_ast::Func {
+                body: wtool_ast::Expr::new(vec![Nop, ReturnCall(0), End]),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let mut seen = 0;
+        crate::util::for_each_body(&mut m, |_, _| {
+            seen += 1;
+            true
+        });
+        assert_eq!(seen, 0);
+    }
 }
