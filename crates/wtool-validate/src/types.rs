@@ -318,4 +318,37 @@ mod tests {
         assert!(nn.matches(Ty::from_val(ValType::FUNCREF), &cx));
         assert!(!Ty::from_val(ValType::FUNCREF).matches(nn, &cx));
     }
+
+    fn r(nullable: bool, i: u32) -> ValType {
+        ValType::Ref(RefType {
+            nullable,
+            heap: HeapType::Concrete(i),
+        })
+    }
+
+    #[test]
+    fn equivalent_function_types_match() {
+        use wtool_ast::{FuncType, TypeDef};
+        let f = |p: Vec<ValType>| TypeDef::func(FuncType::new(p, []));
+        let m = Module {
+            types: vec![
+                f(vec![ValType::I32]), // 0
+                f(vec![ValType::I32]), // 1 ≡ 0
+                f(vec![r(false, 0)]),  // 2
+                f(vec![r(false, 1)]),  // 3 ≡ 2 (through 0 ≡ 1)
+                f(vec![r(true, 4)]),   // 4: refers to itself
+                f(vec![r(true, 5)]),   // 5 ≡ 4 (isomorphic)
+                f(vec![ValType::I64]), // 6
+            ],
+            ..Default::default()
+        };
+        let cx = TypeCx::new(&m);
+        assert!(cx.concrete_matches(0, 1) && cx.concrete_matches(2, 3));
+        assert!(cx.concrete_matches(4, 5));
+        assert!(!cx.concrete_matches(0, 6) && !cx.concrete_matches(2, 4));
+        assert!(cx.matches(r(false, 1), r(true, 0)));
+        assert!(!cx.matches(r(true, 1), r(false, 0)));
+        assert!(cx.matches(r(false, 6), ValType::FUNCREF));
+        assert!(!cx.matches(r(false, 6), r(false, 0)));
+    }
 }
