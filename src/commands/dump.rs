@@ -1,8 +1,8 @@
 //! `wtool dump FILE`: the module as JSON (schema in docs/dump.md).
 
 use crate::diag::CliError;
-use crate::io::{FeaturesArg, InputArg, OutputArg, OutputKind};
-use wtool_dump::DumpOptions;
+use crate::io::{FeaturesArg, Format, InputArg, OutputArg, OutputKind};
+use wtool_dump::{DumpOptions, LazyBodies};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -38,12 +38,34 @@ pub struct Args {
 /// Decodes the input and writes its JSON description.
 pub fn run(args: Args) -> Result<(), CliError> {
     let input = args.input.read()?;
-    let module = input.module(args.features.get())?;
+    let features = args.features.get();
     let opts = DumpOptions {
         instructions: args.instructions,
         data: args.data,
     };
-    let dump = wtool_dump::dump(&module, &input.bytes, opts);
+    // Binary input streams: sections decoded, function bodies read from the
+    // input as they are counted and written.
+    let owned;
+    let (module, ranges) = if input.format == Format::Binary {
+        let (m, r) = wtool_binary::decode_lazy(&input.bytes, features)
+            .map_err(|e| input.decode_error(e))?;
+        owned = m;
+        (&owned, r)
+    } else {
+        owned = input.module(features)?;
+        (&owned, Vec::new())
+    };
+    let bodies = LazyBodies {
+        bytes: &input.bytes,
+        ranges: &ranges,
+        features,
+        has_data_count: module.data_count.is_some(),
+    };
+    let dump = if input.format == Format::Binary {
+        wtool_dump::dump_lazy(module, &bodies, opts).map_err(|e| input.decode_error(e))?
+    } else {
+        wtool_dump::dump(module, &input.bytes, opts)
+    };
     args.output.write_with(OutputKind::Text, |out| {
         if args.compact {
             wtool_dump::write_json_compact(out, &dump)

@@ -96,7 +96,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         let opts = options(&args, names, false);
         let mut failed = None;
         args.output.write_with(OutputKind::Text, |out| {
-            match wtool_print::print_lazy_to_io(&module, &bodies, &opts, out) {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            match wtool_print::print_lazy_to_io(&module, &bodies, &opts, threads, out) {
                 Ok(()) => Ok(()),
                 Err(PrintError::Io(e)) => Err(e),
                 Err(PrintError::Decode(e)) => {

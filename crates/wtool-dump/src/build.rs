@@ -1,6 +1,6 @@
 //! Building a [`Dump`] from a module and the bytes it came from.
 
-use crate::instr::Instrs;
+use crate::instr::{Instrs, LazyBodies};
 use crate::schema::*;
 use crate::text::{expr_text, hex};
 use crate::{DumpOptions, SCHEMA_VERSION};
@@ -9,6 +9,33 @@ use wtool_ast::{
     GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin, SectionId,
     TableType, ValType,
 };
+
+/// [`dump`] for a module decoded by [`wtool_binary::decode_lazy`]: each body
+/// is decoded once to count its instructions (so a malformed one fails here,
+/// before any output) and, with `--instructions`, again while it is written.
+/// Memory holds one body at a time.
+pub fn dump_lazy<'a>(
+    module: &'a Module,
+    bodies: &'a LazyBodies<'a>,
+    opts: DumpOptions,
+) -> Result<Dump<'a>, wtool_binary::DecodeError> {
+    let mut d = dump(module, bodies.bytes, opts);
+    for (k, f) in (0u32..).zip(d.functions.iter_mut()) {
+        let Some(reader) = bodies.reader(k) else {
+            continue;
+        };
+        let mut n = 0;
+        for r in reader {
+            r?;
+            n += 1;
+        }
+        f.instruction_count = n;
+        if opts.instructions {
+            f.instructions = Some(Instrs::lazy(bodies, k));
+        }
+    }
+    Ok(d)
+}
 
 /// Describes `module`; `source` is the file it came from (binary or text),
 /// used for sizes, the binary version and custom section names.
@@ -166,7 +193,7 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
                 body_offset,
                 body_size,
                 instruction_count: f.body.instrs.len(),
-                instructions: opts.instructions.then_some(Instrs(&f.body)),
+                instructions: opts.instructions.then(|| Instrs::of(&f.body)),
             }
         })
         .collect();

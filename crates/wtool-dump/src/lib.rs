@@ -19,8 +19,8 @@ mod schema;
 mod tests;
 mod text;
 
-pub use build::dump;
-pub use instr::Instrs;
+pub use build::{dump, dump_lazy};
+pub use instr::{Instrs, LazyBodies};
 pub use schema::*;
 pub use text::expr_text;
 

@@ -3,7 +3,7 @@
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     let bytes = std::fs::read(&a[1]).expect("read");
-    let m = wtool_binary::decode(&bytes).expect("decode");
+    let m = wtool_binary::decode_with_features(&bytes, wtool_ast::Features::ALL).expect("decode");
     let imported = m.num_imported(wtool_ast::ExternKind::Func);
     for name in &a[2..] {
         let idx = name.parse::<u32>().ok().or_else(|| {

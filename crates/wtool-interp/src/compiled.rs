@@ -53,6 +53,10 @@ pub(crate) struct ModuleInfo {
     pub tables: u32,
     pub memories: u32,
     pub globals: u32,
+    /// Whether each memory (imports first) is 64-bit (memory64).
+    pub mem64: Vec<bool>,
+    /// Whether each table (imports first) is 64-bit (table64).
+    pub table64: Vec<bool>,
 }
 
 impl ModuleInfo {
@@ -71,6 +75,12 @@ impl ModuleInfo {
             tables: m.num_imported(ExternKind::Table) + m.tables.len() as u32,
             memories: m.num_imported(ExternKind::Memory) + m.memories.len() as u32,
             globals: m.num_imported(ExternKind::Global) + m.globals.len() as u32,
+            mem64: (0..m.num_imported(ExternKind::Memory) + m.memories.len() as u32)
+                .map(|i| m.memory_type(i).is_some_and(|t| t.index64))
+                .collect(),
+            table64: (0..m.num_imported(ExternKind::Table) + m.tables.len() as u32)
+                .map(|i| m.table_type(i).is_some_and(|t| t.index64))
+                .collect(),
         }
     }
 }

@@ -431,7 +431,7 @@ define_ins! {
         /// A SIMD lane op.
         Lane(wtool_ast::Op, u8),
         /// A load or store on any memory.
-        Mem { op: wtool_ast::Op, mem: u32, offset: u32 },
+        Mem { op: wtool_ast::Op, mem: u32, offset: u64 },
         /// `v128.{load,store}N_lane`; the next instruction is `Imm(offset)`.
         MemLane { op: wtool_ast::Op, lane: u8, mem: u32 },
         /// `i8x16.shuffle`; the next two instructions are `Imm` lane bytes (lo, hi).
@@ -454,8 +454,42 @@ define_ins! {
         Rethrow { s: u32 },
         /// Traps "null reference" if slot `s` holds null (`ref.as_non_null`).
         TrapIfNull { s: u32 },
+        /// Checks the table64 index on top of the stack for `call_indirect`,
+        /// which then reads it as 32 bits ("undefined element" past 2^32).
+        TableIdx64,
+        // Loads and stores on a 64-bit memory 0 (`handlers/mem64.rs`): the
+        // address is the whole slot, the offset 64 bits, their sum checked.
+        /// A 4-byte load, zero-extended (`i32.load`, `f32.load`, `i64.load32_u`).
+        Mem64Load4U { d: u32, a: u32, offset: u64 },
+        /// An 8-byte load (`i64.load`, `f64.load`).
+        Mem64Load8 { d: u32, a: u32, offset: u64 },
+        /// A 1-byte load, zero-extended (`i32.load8_u`, `i64.load8_u`).
+        Mem64Load1U { d: u32, a: u32, offset: u64 },
+        /// A 2-byte load, zero-extended (`i32.load16_u`, `i64.load16_u`).
+        Mem64Load2U { d: u32, a: u32, offset: u64 },
+        /// `i32.load8_s`.
+        Mem64Load1S32 { d: u32, a: u32, offset: u64 },
+        /// `i32.load16_s`.
+        Mem64Load2S32 { d: u32, a: u32, offset: u64 },
+        /// `i64.load8_s`.
+        Mem64Load1S64 { d: u32, a: u32, offset: u64 },
+        /// `i64.load16_s`.
+        Mem64Load2S64 { d: u32, a: u32, offset: u64 },
+        /// `i64.load32_s`.
+        Mem64Load4S64 { d: u32, a: u32, offset: u64 },
+        /// A 1-byte store (`i32.store8`, `i64.store8`).
+        Mem64Store1 { a: u32, v: u32, offset: u64 },
+        /// A 2-byte store (`i32.store16`, `i64.store16`).
+        Mem64Store2 { a: u32, v: u32, offset: u64 },
+        /// A 4-byte store (`i32.store`, `f32.store`, `i64.store32`).
+        Mem64Store4 { a: u32, v: u32, offset: u64 },
+        /// An 8-byte store (`i64.store`, `f64.store`).
+        Mem64Store8 { a: u32, v: u32, offset: u64 },
     }
 }
+
+mod cmp;
+pub(crate) use cmp::{Cmp, Rhs};
 
 // The compiler's form; what runs is `code::Inst` (operands packed in 16 bytes).
 const _: () = assert!(std::mem::size_of::<Ins>() <= 24);
@@ -565,6 +599,19 @@ impl Ins {
             Ins::I32LoadSc { d, x, .. } | Ins::I64LoadSc { d, x, .. } => [(d, 1), (x, 1), N, N],
             Ins::I32StoreSc { x, v, .. } | Ins::I64StoreSc { x, v, .. } => [(x, 1), (v, 1), N, N],
             Ins::ShrUAnd { d, a, .. } | Ins::ShlAdd { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::Mem64Load4U { d, a, .. }
+            | Ins::Mem64Load8 { d, a, .. }
+            | Ins::Mem64Load1U { d, a, .. }
+            | Ins::Mem64Load2U { d, a, .. }
+            | Ins::Mem64Load1S32 { d, a, .. }
+            | Ins::Mem64Load2S32 { d, a, .. }
+            | Ins::Mem64Load1S64 { d, a, .. }
+            | Ins::Mem64Load2S64 { d, a, .. }
+            | Ins::Mem64Load4S64 { d, a, .. } => [(d, 1), (a, 1), N, N],
+            Ins::Mem64Store1 { a, v, .. }
+            | Ins::Mem64Store2 { a, v, .. }
+            | Ins::Mem64Store4 { a, v, .. }
+            | Ins::Mem64Store8 { a, v, .. } => [(a, 1), (v, 1), N, N],
             Ins::XorAnd { d, a, b, .. } => [(d, 1), (a, 1), (b, 1), N],
             Ins::LoadJumpNez { d, a, .. } => [(d, 1), (a, 1), N, N],
             Ins::JumpIfF32Eq { a, b, .. }
@@ -653,163 +700,5 @@ impl Ins {
             | Ins::IncJumpLtU { to, .. } => Some(to),
             _ => None,
         }
-    }
-}
-
-/// An i32 comparison that can be fused into a conditional jump.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cmp {
-    Eq,
-    Ne,
-    LtS,
-    LtU,
-    GtS,
-    GtU,
-    LeS,
-    LeU,
-    GeS,
-    GeU,
-}
-
-/// The right operand of a fused comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Rhs {
-    Slot(u32),
-    Imm(u32),
-}
-
-impl Cmp {
-    /// The comparison that holds exactly when this one does not.
-    pub(crate) fn inverse(self) -> Cmp {
-        match self {
-            Cmp::Eq => Cmp::Ne,
-            Cmp::Ne => Cmp::Eq,
-            Cmp::LtS => Cmp::GeS,
-            Cmp::LtU => Cmp::GeU,
-            Cmp::GtS => Cmp::LeS,
-            Cmp::GtU => Cmp::LeU,
-            Cmp::LeS => Cmp::GtS,
-            Cmp::LeU => Cmp::GtU,
-            Cmp::GeS => Cmp::LtS,
-            Cmp::GeU => Cmp::LtU,
-        }
-    }
-
-    /// The fused jump to `to` if `a <cmp> rhs`.
-    pub(crate) fn jump(self, a: u32, rhs: Rhs, to: u32) -> Ins {
-        match rhs {
-            Rhs::Slot(b) => match self {
-                Cmp::Eq => Ins::JumpIfEq { a, b, to },
-                Cmp::Ne => Ins::JumpIfNe { a, b, to },
-                Cmp::LtS => Ins::JumpIfLtS { a, b, to },
-                Cmp::LtU => Ins::JumpIfLtU { a, b, to },
-                Cmp::GtS => Ins::JumpIfGtS { a, b, to },
-                Cmp::GtU => Ins::JumpIfGtU { a, b, to },
-                Cmp::LeS => Ins::JumpIfLeS { a, b, to },
-                Cmp::LeU => Ins::JumpIfLeU { a, b, to },
-                Cmp::GeS => Ins::JumpIfGeS { a, b, to },
-                Cmp::GeU => Ins::JumpIfGeU { a, b, to },
-            },
-            Rhs::Imm(imm) => match self {
-                Cmp::Eq => Ins::JumpIfEqI { a, imm, to },
-                Cmp::Ne => Ins::JumpIfNeI { a, imm, to },
-                Cmp::LtS => Ins::JumpIfLtSI { a, imm, to },
-                Cmp::LtU => Ins::JumpIfLtUI { a, imm, to },
-                Cmp::GtS => Ins::JumpIfGtSI { a, imm, to },
-                Cmp::GtU => Ins::JumpIfGtUI { a, imm, to },
-                Cmp::LeS => Ins::JumpIfLeSI { a, imm, to },
-                Cmp::LeU => Ins::JumpIfLeUI { a, imm, to },
-                Cmp::GeS => Ins::JumpIfGeSI { a, imm, to },
-                Cmp::GeU => Ins::JumpIfGeUI { a, imm, to },
-            },
-        }
-    }
-
-    /// The fused i64 jump to `to` if `a <cmp> rhs` (an immediate is
-    /// sign-extended).
-    pub(crate) fn jump64(self, a: u32, rhs: Rhs, to: u32) -> Ins {
-        match rhs {
-            Rhs::Slot(b) => match self {
-                Cmp::Eq => Ins::JumpIfEq64 { a, b, to },
-                Cmp::Ne => Ins::JumpIfNe64 { a, b, to },
-                Cmp::LtS => Ins::JumpIfLtS64 { a, b, to },
-                Cmp::LtU => Ins::JumpIfLtU64 { a, b, to },
-                Cmp::GtS => Ins::JumpIfGtS64 { a, b, to },
-                Cmp::GtU => Ins::JumpIfGtU64 { a, b, to },
-                Cmp::LeS => Ins::JumpIfLeS64 { a, b, to },
-                Cmp::LeU => Ins::JumpIfLeU64 { a, b, to },
-                Cmp::GeS => Ins::JumpIfGeS64 { a, b, to },
-                Cmp::GeU => Ins::JumpIfGeU64 { a, b, to },
-            },
-            Rhs::Imm(imm) => match self {
-                Cmp::Eq => Ins::JumpIfEq64I { a, imm, to },
-                Cmp::Ne => Ins::JumpIfNe64I { a, imm, to },
-                Cmp::LtS => Ins::JumpIfLtS64I { a, imm, to },
-                Cmp::LtU => Ins::JumpIfLtU64I { a, imm, to },
-                Cmp::GtS => Ins::JumpIfGtS64I { a, imm, to },
-                Cmp::GtU => Ins::JumpIfGtU64I { a, imm, to },
-                Cmp::LeS => Ins::JumpIfLeS64I { a, imm, to },
-                Cmp::LeU => Ins::JumpIfLeU64I { a, imm, to },
-                Cmp::GeS => Ins::JumpIfGeS64I { a, imm, to },
-                Cmp::GeU => Ins::JumpIfGeU64I { a, imm, to },
-            },
-        }
-    }
-
-    /// The i64 comparison (and operands) a compare instruction performs.
-    pub(crate) fn of64(i: Ins) -> Option<(Cmp, u32, Rhs)> {
-        Some(match i {
-            Ins::I64Eq { a, b, .. } => (Cmp::Eq, a, Rhs::Slot(b)),
-            Ins::I64Ne { a, b, .. } => (Cmp::Ne, a, Rhs::Slot(b)),
-            Ins::I64LtS { a, b, .. } => (Cmp::LtS, a, Rhs::Slot(b)),
-            Ins::I64LtU { a, b, .. } => (Cmp::LtU, a, Rhs::Slot(b)),
-            Ins::I64GtS { a, b, .. } => (Cmp::GtS, a, Rhs::Slot(b)),
-            Ins::I64GtU { a, b, .. } => (Cmp::GtU, a, Rhs::Slot(b)),
-            Ins::I64LeS { a, b, .. } => (Cmp::LeS, a, Rhs::Slot(b)),
-            Ins::I64LeU { a, b, .. } => (Cmp::LeU, a, Rhs::Slot(b)),
-            Ins::I64GeS { a, b, .. } => (Cmp::GeS, a, Rhs::Slot(b)),
-            Ins::I64GeU { a, b, .. } => (Cmp::GeU, a, Rhs::Slot(b)),
-            Ins::I64EqI { a, imm, .. } => (Cmp::Eq, a, Rhs::Imm(imm)),
-            Ins::I64NeI { a, imm, .. } => (Cmp::Ne, a, Rhs::Imm(imm)),
-            Ins::I64LtSI { a, imm, .. } => (Cmp::LtS, a, Rhs::Imm(imm)),
-            Ins::I64LtUI { a, imm, .. } => (Cmp::LtU, a, Rhs::Imm(imm)),
-            Ins::I64GtSI { a, imm, .. } => (Cmp::GtS, a, Rhs::Imm(imm)),
-            Ins::I64GtUI { a, imm, .. } => (Cmp::GtU, a, Rhs::Imm(imm)),
-            Ins::I64LeSI { a, imm, .. } => (Cmp::LeS, a, Rhs::Imm(imm)),
-            Ins::I64LeUI { a, imm, .. } => (Cmp::LeU, a, Rhs::Imm(imm)),
-            Ins::I64GeSI { a, imm, .. } => (Cmp::GeS, a, Rhs::Imm(imm)),
-            Ins::I64GeUI { a, imm, .. } => (Cmp::GeU, a, Rhs::Imm(imm)),
-            Ins::I64Eqz { a, .. } => (Cmp::Eq, a, Rhs::Imm(0)),
-            _ => return None,
-        })
-    }
-
-    /// The i32 comparison (and operands) a compare instruction performs.
-    pub(crate) fn of(i: Ins) -> Option<(Cmp, u32, Rhs)> {
-        Some(match i {
-            Ins::I32Eq { a, b, .. } => (Cmp::Eq, a, Rhs::Slot(b)),
-            Ins::I32Ne { a, b, .. } => (Cmp::Ne, a, Rhs::Slot(b)),
-            Ins::I32LtS { a, b, .. } => (Cmp::LtS, a, Rhs::Slot(b)),
-            Ins::I32LtU { a, b, .. } => (Cmp::LtU, a, Rhs::Slot(b)),
-            Ins::I32GtS { a, b, .. } => (Cmp::GtS, a, Rhs::Slot(b)),
-            Ins::I32GtU { a, b, .. } => (Cmp::GtU, a, Rhs::Slot(b)),
-            Ins::I32LeS { a, b, .. } => (Cmp::LeS, a, Rhs::Slot(b)),
-            Ins::I32LeU { a, b, .. } => (Cmp::LeU, a, Rhs::Slot(b)),
-            Ins::I32GeS { a, b, .. } => (Cmp::GeS, a, Rhs::Slot(b)),
-            Ins::I32GeU { a, b, .. } => (Cmp::GeU, a, Rhs::Slot(b)),
-            Ins::I32EqI { a, imm, .. } => (Cmp::Eq, a, Rhs::Imm(imm)),
-            Ins::I32NeI { a, imm, .. } => (Cmp::Ne, a, Rhs::Imm(imm)),
-            Ins::I32LtSI { a, imm, .. } => (Cmp::LtS, a, Rhs::Imm(imm)),
-            Ins::I32LtUI { a, imm, .. } => (Cmp::LtU, a, Rhs::Imm(imm)),
-            Ins::I32GtSI { a, imm, .. } => (Cmp::GtS, a, Rhs::Imm(imm)),
-            Ins::I32GtUI { a, imm, .. } => (Cmp::GtU, a, Rhs::Imm(imm)),
-            Ins::I32LeSI { a, imm, .. } => (Cmp::LeS, a, Rhs::Imm(imm)),
-            Ins::I32LeUI { a, imm, .. } => (Cmp::LeU, a, Rhs::Imm(imm)),
-            Ins::I32GeSI { a, imm, .. } => (Cmp::GeS, a, Rhs::Imm(imm)),
-            Ins::I32GeUI { a, imm, .. } => (Cmp::GeU, a, Rhs::Imm(imm)),
-            // `eqz` is `== 0`.
-            Ins::I32Eqz { a, .. } => (Cmp::Eq, a, Rhs::Imm(0)),
-            _ => return None,
-        })
     }
 }

@@ -7,7 +7,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use wtool_ast::{
-    DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits, Module, Op, ValType,
+    DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits, MemoryType, Module,
+    Op, ValType,
 };
 
 use crate::compile::{CompileError, CompileErrorKind};
@@ -139,6 +140,15 @@ fn limits_match(actual: Limits, imported: Limits) -> bool {
         }
 }
 
+/// Import matching of memory types: the same address width, shared-ness
+/// and page size (custom page sizes), and limits within the import's.
+fn memory_matches(actual: MemoryType, imported: MemoryType) -> bool {
+    actual.index64 == imported.index64
+        && actual.shared == imported.shared
+        && actual.page_size_log2.unwrap_or(16) == imported.page_size_log2.unwrap_or(16)
+        && limits_match(actual.limits, imported.limits)
+}
+
 impl Store {
     /// Instantiates a validated module, resolving imports with `imports`.
     ///
@@ -188,12 +198,15 @@ impl Store {
                 }
                 (ImportDesc::Table(tt), Extern::Table(t)) => {
                     let want = crate::typing::store_ref(tt.elem, u32::MAX, &d.types);
-                    self.table_type(t)
-                        .is_some_and(|a| a.elem == want && limits_match(a.limits, tt.limits))
+                    self.table_type(t).is_some_and(|a| {
+                        a.elem == want
+                            && a.index64 == tt.index64
+                            && limits_match(a.limits, tt.limits)
+                    })
                 }
-                (ImportDesc::Memory(mt), Extern::Memory(m)) => self
-                    .memory_type(m)
-                    .is_some_and(|a| limits_match(a.limits, mt.limits)),
+                (ImportDesc::Memory(mt), Extern::Memory(m)) => {
+                    self.memory_type(m).is_some_and(|a| memory_matches(a, *mt))
+                }
                 (ImportDesc::Global(gt), Extern::Global(g)) => {
                     let want = crate::typing::store_val(gt.ty, u32::MAX, &d.types);
                     self.global_type(g).is_some_and(|a| {

@@ -42,6 +42,7 @@
 //!   defined under `wasi_snapshot_preview1` in an [`Imports`]
 //!   ([`TrapKind::Exit`] carries `proc_exit`).
 
+mod atomic;
 mod code;
 mod compile;
 mod compiled;
@@ -51,6 +52,7 @@ mod forms;
 mod handlers;
 mod ins;
 mod instance;
+mod memops;
 pub mod memory;
 mod numeric;
 mod region;
@@ -59,6 +61,7 @@ pub mod table;
 mod trap;
 mod typing;
 mod values;
+mod wide;
 
 pub use compile::{CompileError, CompileErrorKind};
 pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};

@@ -161,6 +161,18 @@ impl MemInst {
         self.pages
     }
 
+    /// Whether addresses are 64-bit (memory64).
+    #[inline]
+    pub fn is64(&self) -> bool {
+        self.ty.index64
+    }
+
+    /// Whether the memory is shared (threads).
+    #[inline]
+    pub fn is_shared(&self) -> bool {
+        self.ty.shared
+    }
+
     /// Current size in bytes.
     #[inline]
     pub fn len(&self) -> usize {

@@ -24,7 +24,15 @@ impl TableInst {
         } else {
             u32::MAX as u64
         };
-        let max = ty.limits.max.unwrap_or(space).min(space).min(limit);
+        // Below 2^32 elements even for table64: `call_indirect` reads
+        // indices as 32 bits (growing further returns -1, as the spec allows).
+        let max = ty
+            .limits
+            .max
+            .unwrap_or(space)
+            .min(space)
+            .min(limit)
+            .min(u32::MAX as u64);
         if ty.limits.min > max {
             return None;
         }
@@ -46,15 +54,15 @@ impl TableInst {
         }
     }
 
-    /// `table.grow`: old size or -1 (as u32).
-    pub fn grow(&mut self, delta: u32, init: u64) -> u32 {
+    /// `table.grow` by `delta` elements: the old size, or `None` (the
+    /// instruction's -1) past the maximum or the limit.
+    pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
         let old = self.elems.len() as u64;
-        let new = old + delta as u64;
-        if new > self.max || self.elems.try_reserve_exact(delta as usize).is_err() {
-            return u32::MAX;
-        }
+        let new = old.checked_add(delta).filter(|&n| n <= self.max)?;
+        let extra = usize::try_from(delta).ok()?;
+        self.elems.try_reserve_exact(extra).ok()?;
         self.elems.resize(new as usize, init);
-        old as u32
+        Some(old)
     }
 }
 
@@ -75,10 +83,11 @@ mod tests {
     fn limit_bounds_creation_and_growth() {
         assert!(TableInst::new(ty(11, None), 0, 10).is_none());
         let mut t = TableInst::new(ty(10, None), 0, 10).unwrap();
-        assert_eq!(t.grow(1, 0), u32::MAX);
-        assert_eq!(t.grow(0, 0), 10);
+        assert_eq!(t.grow(1, 0), None);
+        assert_eq!(t.grow(0, 0), Some(10));
         let mut t = TableInst::new(ty(4, Some(6)), 0, 10).unwrap();
-        assert_eq!(t.grow(2, 0), 4);
-        assert_eq!(t.grow(1, 0), u32::MAX);
+        assert_eq!(t.grow(2, 0), Some(4));
+        assert_eq!(t.grow(1, 0), None);
+        assert_eq!(t.grow(u64::MAX, 0), None);
     }
 }

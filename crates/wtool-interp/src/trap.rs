@@ -49,6 +49,13 @@ pub enum TrapKind {
     NullExceptionReference,
     /// An exception that no handler caught.
     Exception(Box<crate::exn::Thrown>),
+    /// An atomic access at an address that is not a multiple of its size.
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared.
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait32/64` without a timeout, where no other thread
+    /// exists that could ever notify it.
+    WaitWouldDeadlock,
 }
 
 impl TrapKind {
@@ -76,6 +83,9 @@ impl TrapKind {
             TrapKind::NullReference => "null reference",
             TrapKind::NullExceptionReference => "null exception reference",
             TrapKind::Exception(_) => "uncaught exception",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
+            TrapKind::WaitWouldDeadlock => "wait would block forever: no other thread can notify",
         }
     }
 }

@@ -59,7 +59,37 @@ fn zero_wasmi(t: &wasmi::ValType) -> wasmi::Val {
     wasmi::Val::default_for_ty(*t)
 }
 
+/// wasm-smith's configuration for the WebAssembly 3.0 memory features
+/// (memory64, multi-memory, custom page sizes, wide arithmetic), which
+/// wasmi also runs (not threads: wasmi has no atomics).
+fn config_w3mem() -> wasm_smith::Config {
+    wasm_smith::Config {
+        memory64_enabled: true,
+        custom_page_sizes_enabled: true,
+        wide_arithmetic_enabled: true,
+        max_memories: 3,
+        max_memory64_bytes: 1 << 20,
+        ..config()
+    }
+}
+
+/// wasmi with the features `config_w3mem` may use.
+fn wasmi_engine(w3mem: bool) -> wasmi::Engine {
+    let mut c = wasmi::Config::default();
+    if w3mem {
+        c.wasm_memory64(true)
+            .wasm_multi_memory(true)
+            .wasm_custom_page_sizes(true)
+            .wasm_wide_arithmetic(true);
+    }
+    wasmi::Engine::new(&c)
+}
+
 fn run_one(seed: u64) -> usize {
+    run_with(seed, false)
+}
+
+fn run_with(seed: u64, w3mem: bool) -> usize {
     let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let bytes: Vec<u8> = (0..4096)
         .map(|_| {
@@ -70,7 +100,8 @@ fn run_one(seed: u64) -> usize {
         })
         .collect();
     let mut u = Unstructured::new(&bytes);
-    let Ok(mut m) = wasm_smith::Module::new(config(), &mut u) else {
+    let cfg = if w3mem { config_w3mem() } else { config() };
+    let Ok(mut m) = wasm_smith::Module::new(cfg, &mut u) else {
         return 0;
     };
     if m.ensure_termination(1_000).is_err() {
@@ -81,7 +112,7 @@ fn run_one(seed: u64) -> usize {
         let _ = std::fs::write(format!("{dir}/seed{seed}.wasm"), &wasm);
     }
 
-    let engine = wasmi::Engine::default();
+    let engine = wasmi_engine(w3mem);
     let module = wasmi::Module::new(&engine, &wasm).expect("wasmi accepts wasm-smith output");
     // Growing a table or memory may fail (the spec leaves the limit to the
     // implementation): give wasmi ours, so both fail at the same sizes.
@@ -94,7 +125,7 @@ fn run_one(seed: u64) -> usize {
     let theirs = wasmi::Linker::<wasmi::StoreLimits>::new(&engine)
         .instantiate_and_start(&mut wstore, &module);
 
-    let ast = wtool_binary::decode(&wasm).expect("decode");
+    let ast = wtool_binary::decode_with_features(&wasm, wtool_ast::Features::ALL).expect("decode");
     let mut store = Store::new();
     let ours = store.instantiate(&ast, &Imports::new());
     let (ours, theirs) = match (ours, theirs) {
@@ -168,11 +199,35 @@ fn agrees_with_wasmi_on_random_modules() {
     assert!(calls > n as usize / 2, "too few calls compared: {calls}");
 }
 
+/// The same against wasmi with memory64, multi-memory, custom page sizes
+/// and wide arithmetic in the generated modules.
+#[test]
+fn agrees_with_wasmi_on_random_modules_with_3_0_memories() {
+    let n: u64 = std::env::var("WTOOL_DIFF_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let calls: usize = (0..n).map(|seed| run_with(seed, true)).sum();
+    println!("{n} modules, {calls} calls compared");
+    assert!(calls > n as usize / 2, "too few calls compared: {calls}");
+}
+
 /// Modules whose function bodies may be invalid (wasm-smith's
 /// `allow_invalid_funcs`), instantiated without validation: the compiler
 /// must reject what it cannot run and nothing may panic.
 #[test]
 fn unvalidated_modules_never_panic() {
+    unvalidated_runs(false);
+}
+
+/// The same with memory64, multi-memory, custom page sizes and wide
+/// arithmetic (the stack-form paths and the 64-bit memory-0 forms).
+#[test]
+fn unvalidated_modules_with_3_0_memories_never_panic() {
+    unvalidated_runs(true);
+}
+
+fn unvalidated_runs(w3mem: bool) {
     let n: u64 = std::env::var("WTOOL_DIFF_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -191,7 +246,7 @@ fn unvalidated_modules_never_panic() {
         let mut u = Unstructured::new(&bytes);
         let cfg = wasm_smith::Config {
             allow_invalid_funcs: true,
-            ..config()
+            ..if w3mem { config_w3mem() } else { config() }
         };
         let Ok(mut m) = wasm_smith::Module::new(cfg, &mut u) else {
             continue;
@@ -199,7 +254,8 @@ fn unvalidated_modules_never_panic() {
         if m.ensure_termination(1_000).is_err() {
             continue;
         }
-        let Ok(ast) = wtool_binary::decode(&m.to_bytes()) else {
+        let Ok(ast) = wtool_binary::decode_with_features(&m.to_bytes(), wtool_ast::Features::ALL)
+        else {
             continue;
         };
         let mut store = Store::new();

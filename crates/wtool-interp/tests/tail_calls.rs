@@ -108,3 +108,29 @@ fn a_tail_call_to_a_host_function_returns_its_results() {
     let r = s.invoke(i, "f", &[Value::I64(21)]).expect("run");
     assert_eq!(r, vec![Value::I64(42)]);
 }
+
+#[test]
+fn return_call_indirect_through_a_table64() {
+    let wat = r#"(module
+      (type $t (func (param i32) (result i32)))
+      (table $tab i64 2 funcref)
+      (elem (table $tab) (i64.const 0) func $dbl)
+      (func $dbl (type $t) local.get 0 i32.const 2 i32.mul)
+      (func (export "tail") (param i64 i32) (result i32)
+        local.get 1 local.get 0 return_call_indirect $tab (type $t)))"#;
+    let m = wtool_binary::decode_with_features(
+        &wat::parse_str(wat).expect("wat"),
+        wtool_ast::Features::ALL,
+    )
+    .expect("decode");
+    let mut s = small_store();
+    let i = s.instantiate(&m, &Imports::new()).expect("instantiate");
+    let mut tail = |k: i64| {
+        s.invoke(i, "tail", &[Value::I64(k), Value::I32(21)])
+            .map_err(|t| t.kind)
+    };
+    assert_eq!(tail(0), Ok(vec![Value::I32(42)]));
+    assert_eq!(tail(1), Err(TrapKind::UninitializedElement));
+    // An index past 2^32 must not wrap to 0.
+    assert_eq!(tail(1 << 32), Err(TrapKind::UndefinedElement));
+}

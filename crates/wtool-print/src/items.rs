@@ -9,10 +9,11 @@ use wtool_ast::{
 
 use crate::names::Space;
 use crate::num;
+use crate::parallel::WINDOW;
 use crate::{Ids, Printer};
 
 /// Functions declaring more locals than this get them summarised.
-const MAX_LOCALS: u64 = 1 << 20;
+pub(crate) const MAX_LOCALS: u64 = 1 << 20;
 
 /// The text group a section's items are printed in.
 fn group_of(s: SectionId) -> SectionId {
@@ -355,7 +356,7 @@ impl Printer<'_, '_> {
     }
 
     /// ` (type N) (param …) (result …)` of a function use.
-    fn push_typeuse(&mut self, type_idx: u32, locals: Option<&Space>) {
+    pub(crate) fn push_typeuse(&mut self, type_idx: u32, locals: Option<&Space>) {
         self.out.push_str(" (type ");
         self.push_ref(|ids| &ids.types, type_idx);
         self.out.push(')');
@@ -443,7 +444,7 @@ impl Printer<'_, '_> {
 
     /// ` (export "name")` for each export of this definition, when exports
     /// are written inline; those are then left out of the export list.
-    fn inline_exports(&mut self, kind: ExternKind, index: u32) {
+    pub(crate) fn inline_exports(&mut self, kind: ExternKind, index: u32) {
         let Some(list) = self.exports_of.get(&(kind, index)) else {
             return;
         };
@@ -540,105 +541,13 @@ impl Printer<'_, '_> {
     }
 
     fn funcs(&mut self) {
-        let base = self.imported(ExternKind::Func);
-        for (k, f) in self.m.funcs.iter().enumerate() {
-            let idx = base.wrapping_add(k as u32);
-            self.newline(1);
-            self.out.push_str("(func");
-            self.push_def(|ids| &ids.funcs, idx);
-            self.inline_exports(ExternKind::Func, idx);
-            let nparams = self
-                .m
-                .func_type(f.type_idx)
-                .map_or(0, |t| t.params.len() as u64);
-            let locals = self.func_locals(idx, nparams + f.num_locals());
-            self.push_typeuse(f.type_idx, Some(&locals));
-            // Locals keep the binary's grouping: one `(local …)` per group,
-            // split per local only where names must be attached.
-            let mut li = nparams;
-            let locals_at = if f.locals.is_empty() {
-                None
-            } else {
-                self.newline(2);
-                Some(self.out.len())
-            };
-            for g in &f.locals {
-                if f.num_locals() > MAX_LOCALS {
-                    // A few bytes of binary can declare 2^32 locals; written
-                    // out they would be gigabytes of text. No engine accepts
-                    // that many (the usual limit is 50,000), so the run is
-                    // summarised in a comment instead (this text no longer
-                    // round-trips, as the module cannot be instantiated).
-                    self.out.push_str(" (; ");
-                    num::push_u32(&mut self.out, g.count);
-                    self.out.push_str(" locals of type ");
-                    self.push_valtype(g.ty);
-                    self.out.push_str(" ;)");
-                    continue;
-                }
-                let named = !locals.is_empty()
-                    && (0..u64::from(g.count)).any(|j| {
-                        u32::try_from(li + j)
-                            .ok()
-                            .and_then(|x| locals.get(x))
-                            .is_some()
-                    });
-                if !named {
-                    self.out.push_str(" (local");
-                    for _ in 0..g.count {
-                        self.out.push(' ');
-                        self.push_valtype(g.ty);
-                    }
-                    self.out.push(')');
-                } else {
-                    for j in 0..u64::from(g.count) {
-                        self.out.push_str(" (local ");
-                        if let Some(id) = u32::try_from(li + j).ok().and_then(|x| locals.get(x)) {
-                            self.out.push_str(&id.text);
-                            if let Some(a) = &id.annot {
-                                self.out.push(' ');
-                                self.out.push_str(a);
-                            }
-                            self.out.push(' ');
-                        }
-                        self.push_valtype(g.ty);
-                        self.out.push(')');
-                    }
-                }
-                li += u64::from(g.count);
+        if self.threads > 1 && self.sink.is_some() && self.m.funcs.len() >= 4 * WINDOW {
+            return self.funcs_parallel();
+        }
+        for k in 0..self.m.funcs.len() {
+            if !self.func(k) {
+                return;
             }
-            // Every declaration above starts with a separating space; the
-            // first one on the new line does not need it.
-            if let Some(at) = locals_at {
-                if self.out.as_bytes().get(at) == Some(&b' ') {
-                    self.out.remove(at);
-                }
-            }
-            self.locals = locals;
-            self.labels = self.func_labels(idx);
-            let results = self.m.func_type(f.type_idx).map(|t| t.results.len() as u32);
-            match self.bodies {
-                Some(src) if f.body.instrs.is_empty() => match src(k as u32, &mut self.lazy_body) {
-                    Ok(()) => {
-                        let body = std::mem::take(&mut self.lazy_body);
-                        self.func_body(&body, results);
-                        self.lazy_body = body;
-                    }
-                    Err(e) => {
-                        // Nothing after a broken body is written.
-                        self.body_error = Some(e);
-                        self.sink_off();
-                        return;
-                    }
-                },
-                _ => self.func_body(&f.body, results),
-            }
-            self.locals = Space::default();
-            self.labels = Space::default();
-            if let Some(d) = self.open_line_comment {
-                self.newline(d);
-            }
-            self.out.push(')');
             self.maybe_flush();
         }
     }

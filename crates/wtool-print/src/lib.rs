@@ -61,11 +61,13 @@
 //! walked with explicit stacks, never native recursion.
 
 mod code;
+mod func;
 mod generated;
 mod imm;
 mod items;
 mod names;
 mod num;
+mod parallel;
 
 use std::fmt;
 use std::io;
@@ -147,7 +149,7 @@ pub fn print_to_io<W: io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> io::Result<()> {
-    match stream_io(module, None, opts, w) {
+    match stream_io(module, None, opts, 1, w) {
         Ok(()) => Ok(()),
         Err(PrintError::Io(e)) => Err(e),
         // Without a body source every body is in the module.
@@ -157,7 +159,7 @@ pub fn print_to_io<W: io::Write + ?Sized>(
 
 /// Decodes defined function `i`'s body into the expression given (see
 /// [`print_lazy_to_io`]).
-pub type BodySource<'a> = dyn Fn(u32, &mut Expr) -> Result<(), DecodeError> + 'a;
+pub type BodySource<'a> = dyn Fn(u32, &mut Expr) -> Result<(), DecodeError> + Sync + 'a;
 
 /// Why printing a lazily decoded module stopped.
 #[derive(Debug)]
@@ -190,14 +192,17 @@ impl std::error::Error for PrintError {
 /// ([`wtool_binary::decode_lazy`]): `bodies(i, e)` decodes defined function
 /// `i`'s body into `e`, which is printed before the next one replaces it,
 /// so memory holds one body at a time whatever the module's size. A body
-/// that does not decode stops the output there with its error.
+/// that does not decode stops the output there with its error. With
+/// `threads` > 1 functions are printed in parallel, in windows written in
+/// order: the output is the same bytes as with one thread.
 pub fn print_lazy_to_io<W: io::Write + ?Sized>(
     module: &Module,
     bodies: &BodySource<'_>,
     opts: &PrintOptions,
+    threads: usize,
     w: &mut W,
 ) -> Result<(), PrintError> {
-    stream_io(module, Some(bodies), opts, w)
+    stream_io(module, Some(bodies), opts, threads, w)
 }
 
 /// The printer writing into `w`, with bodies from `bodies` where given.
@@ -205,6 +210,7 @@ fn stream_io<W: io::Write + ?Sized>(
     module: &Module,
     bodies: Option<&BodySource<'_>>,
     opts: &PrintOptions,
+    threads: usize,
     w: &mut W,
 ) -> Result<(), PrintError> {
     let mut err = None;
@@ -218,6 +224,7 @@ fn stream_io<W: io::Write + ?Sized>(
         };
         let mut p = Printer::new(module, opts, Some(&mut sink));
         p.bodies = bodies;
+        p.threads = threads.max(1);
         p.module();
         if p.body_error.is_none() {
             p.flush();
@@ -367,6 +374,8 @@ pub(crate) struct Printer<'m, 's> {
     pub(crate) lazy_body: Expr,
     /// The first body that failed to decode (printing stops there).
     pub(crate) body_error: Option<DecodeError>,
+    /// Threads printing function bodies (streaming output only).
+    pub(crate) threads: usize,
     pub(crate) ids: Ids,
     pub(crate) names: Option<&'m Names>,
     /// Identifiers of the current function's locals and labels.
@@ -452,6 +461,7 @@ impl<'m, 's> Printer<'m, 's> {
             bodies: None,
             lazy_body: Expr::default(),
             body_error: None,
+            threads: 1,
             ids,
             names,
             locals: Space::default(),

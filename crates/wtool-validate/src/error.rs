@@ -203,6 +203,8 @@ pub enum ErrorKind {
     Unsupported(&'static str),
     /// An instruction variant whose opcode does not fit its immediates.
     BadImmediate(&'static str),
+    /// An atomic access whose alignment is not exactly the natural one.
+    AlignmentNotNatural,
 }
 
 impl fmt::Display for ErrorKind {
@@ -293,6 +295,7 @@ impl fmt::Display for ErrorKind {
             InvalidRethrowLabel(l) => write!(f, "invalid rethrow label {l}"),
             UninitializedLocal(l) => write!(f, "uninitialized local {l}"),
             BadImmediate(m) => write!(f, "invalid instruction: {m}"),
+            AlignmentNotNatural => f.write_str("alignment must be equal to natural"),
         }
     }
 }

@@ -31,18 +31,21 @@ pub fn define_spectest(store: &mut Store, imports: &mut Imports) {
         let g = store.add_global(GlobalType { ty, mutable: false }, v);
         imports.define("spectest", name, Extern::Global(g));
     }
-    if let Some(t) = store.add_table(
-        TableType {
-            elem: RefType::FUNCREF,
-            limits: Limits {
-                min: 10,
-                max: Some(20),
+    // `table` and its table64 twin `table64` (memory64 proposal).
+    for (name, index64) in [("table", false), ("table64", true)] {
+        if let Some(t) = store.add_table(
+            TableType {
+                elem: RefType::FUNCREF,
+                limits: Limits {
+                    min: 10,
+                    max: Some(20),
+                },
+                index64,
             },
-            index64: false,
-        },
-        Value::FuncRef(None),
-    ) {
-        imports.define("spectest", "table", Extern::Table(t));
+            Value::FuncRef(None),
+        ) {
+            imports.define("spectest", name, Extern::Table(t));
+        }
     }
     let mt = MemoryType {
         limits: Limits {
@@ -53,5 +56,10 @@ pub fn define_spectest(store: &mut Store, imports: &mut Imports) {
     };
     if let Some(m) = store.add_memory(mt) {
         imports.define("spectest", "memory", Extern::Memory(m));
+    }
+    // The threads proposal's shared twin of `memory`.
+    let shared = MemoryType { shared: true, ..mt };
+    if let Some(m) = store.add_memory(shared) {
+        imports.define("spectest", "shared_memory", Extern::Memory(m));
     }
 }

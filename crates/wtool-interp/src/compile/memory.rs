@@ -1,40 +1,55 @@
-//! Compiling memory instructions: register-form loads and stores on
-//! memory 0 (with fused addresses), the rest in stack form.
+//! Compiling memory instructions: register-form loads and stores on a
+//! 32-bit memory 0 (with fused addresses), the rest in stack form. A
+//! memory64 memory's addresses are i64 operands; the stack forms read them
+//! at the width of the memory's type.
 
 use wtool_ast::Op;
-use wtool_ast::ValType::{self, I32};
+use wtool_ast::ValType::{self, I32, I64};
 
 use super::{CompileError, Compiler, Entry, Src};
 use crate::forms;
 use crate::ins::Ins;
 
 impl Compiler<'_> {
+    /// The address type of memory `m` (module index).
+    pub(super) fn mem_addr_type(&self, m: u32) -> ValType {
+        match self.info.mem64.get(m as usize) {
+            Some(true) => I64,
+            _ => I32,
+        }
+    }
+
     /// `memory.size`.
     pub(super) fn memory_size(&mut self, m: &u32) -> Result<(), CompileError> {
         let a = self.addr(self.info.memories as usize, *m, "unknown memory")?;
-        self.stack_op(&[], &[I32], &[Ins::MemorySize(a)])?;
+        let at = self.mem_addr_type(*m);
+        self.stack_op(&[], &[at], &[Ins::MemorySize(a)])?;
         Ok(())
     }
 
     /// `memory.grow`.
     pub(super) fn memory_grow(&mut self, m: &u32) -> Result<(), CompileError> {
         let a = self.addr(self.info.memories as usize, *m, "unknown memory")?;
-        self.stack_op(&[I32], &[I32], &[Ins::MemoryGrow(a)])?;
+        let at = self.mem_addr_type(*m);
+        self.stack_op(&[at], &[at], &[Ins::MemoryGrow(a)])?;
         Ok(())
     }
 
     /// `memory.fill`.
     pub(super) fn memory_fill(&mut self, m: &u32) -> Result<(), CompileError> {
         let a = self.addr(self.info.memories as usize, *m, "unknown memory")?;
-        self.stack_op(&[I32, I32, I32], &[], &[Ins::MemoryFill(a)])?;
+        let at = self.mem_addr_type(*m);
+        self.stack_op(&[at, I32, at], &[], &[Ins::MemoryFill(a)])?;
         Ok(())
     }
 
-    /// `memory.copy`.
+    /// `memory.copy`: the count is i64 only when both memories are 64-bit.
     pub(super) fn memory_copy(&mut self, dst: &u32, src: &u32) -> Result<(), CompileError> {
         let d = self.addr(self.info.memories as usize, *dst, "unknown memory")?;
         let s = self.addr(self.info.memories as usize, *src, "unknown memory")?;
-        self.stack_op(&[I32, I32, I32], &[], &[Ins::MemoryCopy { dst: d, src: s }])?;
+        let (dt, st) = (self.mem_addr_type(*dst), self.mem_addr_type(*src));
+        let nt = if dt == I64 && st == I64 { I64 } else { I32 };
+        self.stack_op(&[dt, st, nt], &[], &[Ins::MemoryCopy { dst: d, src: s }])?;
         Ok(())
     }
 
@@ -42,11 +57,8 @@ impl Compiler<'_> {
     pub(super) fn memory_init(&mut self, data: &u32, mem: &u32) -> Result<(), CompileError> {
         let m = self.addr(self.info.memories as usize, *mem, "unknown memory")?;
         let d = self.addr(self.module.datas.len(), *data, "unknown data segment")?;
-        self.stack_op(
-            &[I32, I32, I32],
-            &[],
-            &[Ins::MemoryInit { mem: m, data: d }],
-        )?;
+        let at = self.mem_addr_type(*mem);
+        self.stack_op(&[at, I32, I32], &[], &[Ins::MemoryInit { mem: m, data: d }])?;
         Ok(())
     }
 
@@ -57,24 +69,45 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// The operand types of a memory access `op` on a memory whose address
+    /// type is `at` (the opcode table lists the i32 address).
+    fn mem_params(op: Op, at: ValType) -> ([ValType; 3], usize) {
+        let p = op.info().params;
+        let mut out = [I32; 3];
+        for (o, &t) in out.iter_mut().zip(p) {
+            *o = t;
+        }
+        out[0] = at;
+        (out, p.len().min(3))
+    }
+
     /// A load or store.
     pub(super) fn mem(&mut self, op: &Op, m: &wtool_ast::MemArg) -> Result<(), CompileError> {
         let info = op.info();
-        let Ok(offset) = u32::try_from(m.offset) else {
-            // An offset beyond any 32-bit memory: always out of bounds.
-            self.pop_types(info.params)?;
-            self.emit(Ins::TrapMemOob);
-            for &r in info.results {
-                self.push(r, Src::Stack);
+        let at = self.mem_addr_type(m.memory);
+        let (params, np) = Self::mem_params(*op, at);
+        let offset = match u32::try_from(m.offset) {
+            Ok(o) => o as u64,
+            Err(_) if at == I64 => m.offset,
+            Err(_) => {
+                // An offset beyond any 32-bit memory: always out of bounds.
+                self.pop_types(&params[..np])?;
+                self.emit(Ins::TrapMemOob);
+                for &r in info.results {
+                    self.push(r, Src::Stack);
+                }
+                return Ok(());
             }
-            return Ok(());
         };
         let mem = self.addr(self.info.memories as usize, m.memory, "unknown memory")?;
-        if Some(mem) == self.mem0 && self.mem_op(*op, offset)? {
+        if Some(mem) == self.mem0 && self.mem_op(*op, offset as u32)? {
+            return Ok(());
+        }
+        if mem == 0 && at == I64 && self.mem64_op(*op, offset)? {
             return Ok(());
         }
         self.stack_op(
-            info.params,
+            &params[..np],
             info.results,
             &[Ins::Mem {
                 op: *op,
@@ -93,27 +126,28 @@ impl Compiler<'_> {
             ml.memarg.memory,
             "unknown memory",
         )?;
-        match u32::try_from(ml.memarg.offset) {
-            Ok(offset) => self.stack_op(
-                info.params,
-                info.results,
-                &[
-                    Ins::MemLane {
-                        op: ml.op,
-                        lane: ml.lane,
-                        mem,
-                    },
-                    Ins::Imm(offset as u64),
-                ],
-            )?,
-            Err(_) => {
-                self.pop_types(info.params)?;
-                self.emit(Ins::TrapMemOob);
-                for &r in info.results {
-                    self.push(r, Src::Stack);
-                }
+        let at = self.mem_addr_type(ml.memarg.memory);
+        let (params, np) = Self::mem_params(ml.op, at);
+        if at == I32 && ml.memarg.offset > u32::MAX as u64 {
+            self.pop_types(&params[..np])?;
+            self.emit(Ins::TrapMemOob);
+            for &r in info.results {
+                self.push(r, Src::Stack);
             }
+            return Ok(());
         }
+        self.stack_op(
+            &params[..np],
+            info.results,
+            &[
+                Ins::MemLane {
+                    op: ml.op,
+                    lane: ml.lane,
+                    mem,
+                },
+                Ins::Imm(ml.memarg.offset),
+            ],
+        )?;
         Ok(())
     }
 

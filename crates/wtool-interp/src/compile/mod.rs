@@ -23,6 +23,7 @@ use std::fmt;
 mod calls;
 mod control;
 mod exceptions;
+mod mem64;
 mod memory;
 mod numeric;
 mod table;
@@ -279,7 +280,9 @@ pub(crate) fn compile_func(
         last_def: None,
         label_pos: 0,
         sp_known: None,
-        mem0: (info.memories > 0).then_some(0),
+        // The register loads and stores are 32-bit: a memory64 memory 0
+        // runs in stack form (`Ins::Mem` with a 64-bit address).
+        mem0: (info.memories > 0 && info.mem64.first() == Some(&false)).then_some(0),
         fuel,
         exn: exceptions::ExnState::default(),
     };

@@ -120,12 +120,14 @@ impl InstrVisitor for Compiler<'_> {
         self.call(&func)
     }
     fn visit_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.table_index32(table)?;
         self.call_indirect(&type_idx, &table)
     }
     fn visit_return_call(&mut self, func: u32) -> Self::Output {
         self.return_call(func)
     }
     fn visit_return_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.table_index32(table)?;
         self.return_call_indirect(type_idx, table)
     }
     fn visit_call_ref(&mut self, type_idx: u32) -> Self::Output {
@@ -261,6 +263,10 @@ impl InstrVisitor for Compiler<'_> {
     fn visit_ref_func(&mut self, func: u32) -> Self::Output {
         self.ref_func(&func)
     }
+    fn visit_atomic_fence(&mut self) -> Self::Output {
+        // A single-threaded store has no other accesses to order.
+        Ok(())
+    }
     fn visit_op(&mut self, op: Op) -> Self::Output {
         self.plain(op)
     }
@@ -275,7 +281,6 @@ impl InstrVisitor for Compiler<'_> {
     }
 
     not_yet! {
-        visit_atomic_fence() => "atomic.fence";
         visit_ref_eq() => "ref.eq";
         visit_struct_new(type_idx: u32) => "struct.new";
         visit_struct_new_default(type_idx: u32) => "struct.new_default";

@@ -13,7 +13,8 @@
 //! bounds native stack use; optimised builds have no budget.
 //!
 //! The handlers are grouped by instruction family: `arith` (numeric
-//! register forms), `memory` (loads and stores on memory 0), `control`
+//! register forms), `memory` (loads and stores on memory 0), `mem64` (the
+//! same on a 64-bit memory 0), `control`
 //! (branches, moves, globals, calls, returns, and the out-of-line
 //! stack-form instructions).
 
@@ -25,6 +26,7 @@ use crate::trap::TrapKind;
 mod arith;
 mod calls;
 mod control;
+mod mem64;
 mod memory;
 mod throw;
 
@@ -335,6 +337,9 @@ pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
         return x;
     }
     if let Some(x) = memory::lower(i) {
+        return x;
+    }
+    if let Some(x) = mem64::lower(i) {
         return x;
     }
     control::lower(i, pc)

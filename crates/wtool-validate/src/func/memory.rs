@@ -11,7 +11,7 @@ use crate::types::addr_type;
 
 impl Validator {
     #[inline]
-    fn memory(&self, info: &ModuleInfo<'_>, m: u32) -> Result<MemoryType, ErrorKind> {
+    pub(super) fn memory(&self, info: &ModuleInfo<'_>, m: u32) -> Result<MemoryType, ErrorKind> {
         info.memories
             .get(m as usize)
             .copied()

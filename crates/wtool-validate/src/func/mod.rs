@@ -6,6 +6,7 @@
 //! The instruction families are implemented in the sibling files; this file
 //! holds the stacks, the frame logic and the dispatch.
 
+mod atomic;
 mod control;
 mod exceptions;
 mod memory;

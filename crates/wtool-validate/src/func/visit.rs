@@ -276,7 +276,7 @@ impl InstrVisitor for Step<'_, '_, '_> {
 
     #[inline(always)]
     fn visit_atomic_fence(&mut self) -> Self::Output {
-        self.unsupported(Features::THREADS)
+        require(self.info.features, Features::THREADS)
     }
 
     #[inline(always)]
@@ -525,8 +525,8 @@ impl InstrVisitor for Step<'_, '_, '_> {
 
     #[inline(always)]
     fn visit_op(&mut self, op: Op) -> Self::Output {
-        if op.info().feature == Features::WIDE_ARITHMETIC {
-            return self.unsupported(Features::WIDE_ARITHMETIC);
+        if super::atomic::is_wide(op) {
+            return self.v.wide(self.info, op);
         }
         self.v.plain(self.info, op)
     }
@@ -534,7 +534,7 @@ impl InstrVisitor for Step<'_, '_, '_> {
     #[inline(always)]
     fn visit_mem_op(&mut self, op: Op, memarg: MemArg) -> Self::Output {
         if let OpKind::Atomic(_) = op.kind() {
-            return self.unsupported(Features::THREADS);
+            return self.v.atomic(self.info, op, memarg);
         }
         self.v.mem_access(self.info, op, memarg)
     }

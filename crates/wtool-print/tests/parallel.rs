@@ -1,0 +1,70 @@
+//! Streaming print on several threads writes exactly the single-threaded
+//! bytes, and a body that does not decode stops both at the same place.
+
+use wtool_ast::{Expr, Features};
+use wtool_binary::{BodyRange, BodyReader, DecodeError};
+use wtool_print::{print_lazy_to_io, PrintError, PrintOptions};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Prints `bytes` streamed on `threads` threads.
+fn print(bytes: &[u8], opts: &PrintOptions, threads: usize) -> Result<Vec<u8>, DecodeError> {
+    let (module, ranges) = wtool_binary::decode_lazy(bytes, Features::ALL).expect("decode");
+    let dc = module.data_count.is_some();
+    let bodies = |i: u32, e: &mut Expr| {
+        let r: &BodyRange = &ranges[i as usize];
+        BodyReader::new(bytes, r, Features::ALL, dc).read_into(e)
+    };
+    let mut out = Vec::new();
+    match print_lazy_to_io(&module, &bodies, opts, threads, &mut out) {
+        Ok(()) => Ok(out),
+        Err(PrintError::Decode(e)) => Err(e),
+        Err(PrintError::Io(e)) => panic!("writing to a Vec: {e}"),
+    }
+}
+
+#[test]
+fn threads_print_the_same_bytes() {
+    // big-O0 has 4,055 functions: many windows, each of 64.
+    let bytes = fixture("big-O0.wasm");
+    let all = |f: fn(&mut PrintOptions)| {
+        let mut o = PrintOptions::default();
+        f(&mut o);
+        o
+    };
+    for opts in [
+        PrintOptions::default(),
+        all(|o| o.fold = true),
+        all(|o| o.inline_exports = true),
+        all(|o| {
+            o.names = false;
+            o.label_comments = true;
+        }),
+    ] {
+        let one = print(&bytes, &opts, 1).expect("print");
+        for threads in [2, 3, 8] {
+            let many = print(&bytes, &opts, threads).expect("print");
+            assert!(one == many, "{threads} threads differ from one ({opts:?})");
+        }
+    }
+}
+
+#[test]
+fn a_broken_body_stops_every_thread_count_alike() {
+    let mut bytes = fixture("big-O0.wasm");
+    let (_, ranges) = wtool_binary::decode_lazy(&bytes, Features::ALL).expect("decode");
+    // The first instruction of a function far into the module becomes an
+    // illegal opcode.
+    let at = ranges[3000].start as usize;
+    bytes[at] = 0xff;
+    let opts = PrintOptions::default();
+    let one = print(&bytes, &opts, 1).expect_err("broken body");
+    assert_eq!(one.offset(), at);
+    for threads in [2, 4] {
+        let many = print(&bytes, &opts, threads).expect_err("broken body");
+        assert_eq!(many.to_string(), one.to_string());
+    }
+}
