@@ -47,6 +47,8 @@ pub(crate) struct FuncCode {
     pub local_slots: u32,
     /// Frame size in slots: every slot the code names is below it.
     pub max_height: u32,
+    /// Exception handlers, innermost first (see `exn`).
+    pub handlers: Box<[crate::exn::HandlerEntry]>,
 }
 
 impl FuncCode {

@@ -171,6 +171,7 @@ impl CompiledModule {
             param_slots: c.param_slots,
             local_slots: c.local_slots,
             max_height: c.max_height,
+            handlers: c.handlers.into_boxed_slice(),
         };
         let _ = cell.set(Box::new(fc));
         cell.get().map(|b| &**b).ok_or_else(|| {

@@ -213,7 +213,17 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
             Exit::Yield => (ip, sp, mem, len) = (cx.ip, cx.sp, cx.mem, cx.len),
             Exit::Done => return Ok(()),
             Exit::Trap => {
-                let kind = cx.trap.take().unwrap_or(TrapKind::Unreachable);
+                let mut kind = cx.trap.take().unwrap_or(TrapKind::Unreachable);
+                if let TrapKind::Exception(t) = &mut kind {
+                    if let Some(at) = crate::exn::unwind(&mut cx, t.exn) {
+                        (ip, sp) = at;
+                        (mem, len) = cx.mem_view();
+                        continue;
+                    }
+                    if t.text.is_empty() {
+                        t.text = cx.store.describe_exn(t.exn);
+                    }
+                }
                 let backtrace = backtrace(cx.store, &cx.frames, cx.ip, cx.func);
                 return Err(Trap { kind, backtrace });
             }

@@ -436,6 +436,24 @@ define_ins! {
         MemLane { op: wtool_ast::Op, lane: u8, mem: u32 },
         /// `i8x16.shuffle`; the next two instructions are `Imm` lane bytes (lo, hi).
         Shuffle,
+        /// `return_call`: moves the `n` argument slots at `base` to slot 0
+        /// and continues in function `func` in the same frame.
+        ReturnCall { func: u32, base: u32, n: u32 },
+        /// `return_call_indirect`: as `CallIndirect`, in the same frame.
+        ReturnCallIndirect { table: u32, ty: u32, idx: u32 },
+        /// `call_ref`: calls the function referenced by slot `r` with the
+        /// arguments from `base` (just below `r`); null traps.
+        CallRef { r: u32, base: u32 },
+        /// `return_call_ref`: as `CallRef`, in the same frame.
+        ReturnCallRef { r: u32, base: u32 },
+        /// `throw tag` (module index) with its values in the slots from `base`.
+        Throw { tag: u32, base: u32 },
+        /// `throw_ref` of the `exnref` in slot `s`.
+        ThrowRef { s: u32 },
+        /// Legacy `rethrow` of the exception kept in slot `s`.
+        Rethrow { s: u32 },
+        /// Traps "null reference" if slot `s` holds null (`ref.as_non_null`).
+        TrapIfNull { s: u32 },
         /// Checks the table64 index on top of the stack for `call_indirect`,
         /// which then reads it as 32 bits ("undefined element" past 2^32).
         TableIdx64,
@@ -539,6 +557,11 @@ impl Ins {
             // against the stack at the call.
             Ins::Call { base, .. } => [(0, base), N, N, N],
             Ins::CallIndirect { idx, .. } => [(idx, 1), N, N, N],
+            Ins::ReturnCall { base, n, .. } => [(base, n), (0, n), N, N],
+            Ins::ReturnCallIndirect { idx, .. } => [(idx, 1), (0, idx), N, N],
+            Ins::CallRef { r, base } | Ins::ReturnCallRef { r, base } => [(r, 1), (0, base), N, N],
+            Ins::Throw { base, .. } => [(0, base), N, N, N],
+            Ins::ThrowRef { s } | Ins::Rethrow { s } | Ins::TrapIfNull { s } => [(s, 1), N, N, N],
             Ins::Copy { d, s } => [(d, 1), (s, 1), N, N],
             Ins::Copy2 { d, s } => [(d, 2), (s, 2), N, N],
             Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => [(d, 1), N, N, N],

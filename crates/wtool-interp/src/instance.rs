@@ -178,6 +178,7 @@ impl Store {
         let mut d = InstanceData::default();
         for t in &module.types {
             let ft = t.as_func().cloned().unwrap_or_default();
+            let ft = crate::typing::store_form(&ft, d.types.len() as u32, &d.types);
             d.types.push(self.intern_type(&ft));
         }
         // 1. Imports.
@@ -192,19 +193,30 @@ impl Store {
                 .ok_or_else(|| link("unknown import"))?;
             let ok = match (&imp.desc, e) {
                 (ImportDesc::Func(ti), Extern::Func(f)) => {
-                    let want = module.func_type(*ti);
-                    want.is_some() && self.func_type(f) == want
+                    let want = d.types.get(*ti as usize).copied();
+                    want.is_some() && self.funcs.get(f.0 as usize).map(|x| x.type_id()) == want
                 }
-                (ImportDesc::Table(tt), Extern::Table(t)) => self.table_type(t).is_some_and(|a| {
-                    a.elem == tt.elem
-                        && a.index64 == tt.index64
-                        && limits_match(a.limits, tt.limits)
-                }),
+                (ImportDesc::Table(tt), Extern::Table(t)) => {
+                    let want = crate::typing::store_ref(tt.elem, u32::MAX, &d.types);
+                    self.table_type(t).is_some_and(|a| {
+                        a.elem == want
+                            && a.index64 == tt.index64
+                            && limits_match(a.limits, tt.limits)
+                    })
+                }
                 (ImportDesc::Memory(mt), Extern::Memory(m)) => {
                     self.memory_type(m).is_some_and(|a| memory_matches(a, *mt))
                 }
                 (ImportDesc::Global(gt), Extern::Global(g)) => {
-                    self.global_type(g).is_some_and(|a| a == *gt)
+                    let want = crate::typing::store_val(gt.ty, u32::MAX, &d.types);
+                    self.global_type(g).is_some_and(|a| {
+                        a.mutable == gt.mutable
+                            && (a.ty == want || !a.mutable && crate::typing::val_sub(a.ty, want))
+                    })
+                }
+                (ImportDesc::Tag(ti), Extern::Tag(t)) => {
+                    let want = d.types.get(*ti as usize);
+                    want.is_some() && self.tags.get(t.0 as usize) == want
                 }
                 _ => false,
             };
@@ -216,7 +228,14 @@ impl Store {
                 Extern::Table(t) => d.tables.push(t.0),
                 Extern::Memory(m) => d.mems.push(m.0),
                 Extern::Global(g) => d.globals.push(g.0),
+                Extern::Tag(t) => d.tags.push(t.0),
             }
+        }
+        // Tags (their types are interned with the module's).
+        for t in &module.tags {
+            let ty = d.types.get(t.type_idx as usize).copied().unwrap_or(0);
+            self.tags.push(ty);
+            d.tags.push(self.tags.len() as u32 - 1);
         }
         let inst_id = self.instances.len() as u32;
         // 2. Allocate functions; memory 0 is known once memories are.
@@ -240,8 +259,14 @@ impl Store {
         // 3. Globals (initialisers may read imported globals and take ref.func).
         for g in &module.globals {
             let (lo, hi) = self.eval_const(&g.init, &d)?;
-            self.globals
-                .push(crate::store::GlobalInst { ty: g.ty, lo, hi });
+            self.globals.push(crate::store::GlobalInst {
+                ty: wtool_ast::GlobalType {
+                    ty: crate::typing::store_val(g.ty.ty, u32::MAX, &d.types),
+                    ..g.ty
+                },
+                lo,
+                hi,
+            });
             d.globals.push(self.globals.len() as u32 - 1);
         }
         // 4. Tables and memories.
@@ -252,7 +277,11 @@ impl Store {
                 None => NULL_REF,
             };
             let limit = self.config.max_table_elements;
-            let table = TableInst::new(t.ty, init, limit).ok_or(InstantiateError::Limit {
+            let ty = wtool_ast::TableType {
+                elem: crate::typing::store_ref(t.ty.elem, u32::MAX, &d.types),
+                ..t.ty
+            };
+            let table = TableInst::new(ty, init, limit).ok_or(InstantiateError::Limit {
                 what: "table",
                 index: imported_tables + i as u32,
                 needed: t.ty.limits.min,
@@ -312,7 +341,7 @@ impl Store {
                 ExternKind::Table => &d.tables,
                 ExternKind::Memory => &d.mems,
                 ExternKind::Global => &d.globals,
-                ExternKind::Tag => continue,
+                ExternKind::Tag => &d.tags,
             };
             let Some(&a) = space.get(ex.index as usize) else {
                 continue;
@@ -321,6 +350,7 @@ impl Store {
                 ExternKind::Func => Extern::Func(FuncAddr(a)),
                 ExternKind::Table => Extern::Table(TableAddr(a)),
                 ExternKind::Memory => Extern::Memory(MemAddr(a)),
+                ExternKind::Tag => Extern::Tag(crate::store::TagAddr(a)),
                 _ => Extern::Global(GlobalAddr(a)),
             };
             if d.exports.insert(ex.name.clone(), e).is_none() {

@@ -47,6 +47,7 @@ mod code;
 mod compile;
 mod compiled;
 mod exec;
+mod exn;
 mod forms;
 mod handlers;
 mod ins;
@@ -58,14 +59,17 @@ mod region;
 mod store;
 pub mod table;
 mod trap;
+mod typing;
 mod values;
 mod wide;
 
 pub use compile::{CompileError, CompileErrorKind};
 pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};
+pub use exn::Thrown;
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
 pub use store::{
     Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,
+    TagAddr,
 };
 pub use trap::{BacktraceFrame, Trap, TrapKind};
 pub use values::{FuncAddr, Value, NULL_REF};

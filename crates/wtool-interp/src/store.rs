@@ -23,6 +23,9 @@ pub struct MemAddr(pub u32);
 /// Address of a global in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct GlobalAddr(pub u32);
+/// Address of an exception tag in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TagAddr(pub u32);
 /// A module instance in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct InstanceId(pub u32);
@@ -38,6 +41,8 @@ pub enum Extern {
     Memory(MemAddr),
     /// A global.
     Global(GlobalAddr),
+    /// An exception tag.
+    Tag(TagAddr),
 }
 
 /// The signature of a host function: the caller context, the arguments
@@ -168,6 +173,8 @@ pub(crate) struct InstanceData {
     pub exports: HashMap<String, Extern>,
     pub export_order: Vec<String>,
     pub func_names: HashMap<u32, String>,
+    /// Store addresses of the instance's tags.
+    pub tags: Vec<u32>,
 }
 
 /// Execution limits.
@@ -226,6 +233,10 @@ pub struct Store {
     pub(crate) fuel: u64,
     /// A value stack kept between invocations.
     pub(crate) spare_stack: Option<Box<crate::exec::Stack>>,
+    /// Tags: the interned type of each.
+    pub(crate) tags: Vec<u32>,
+    /// Exceptions thrown so far (an `exnref` is an index + 1).
+    pub(crate) exns: Vec<crate::exn::ExnInst>,
 }
 
 impl fmt::Debug for Store {
@@ -269,6 +280,8 @@ impl Store {
             fuel: config.fuel.unwrap_or(u64::MAX),
             config,
             spare_stack: None,
+            tags: Vec::new(),
+            exns: Vec::new(),
         }
     }
 
@@ -449,6 +462,7 @@ impl Store {
             Extern::Table(t) => ExternType::Table(self.table_type(t)?),
             Extern::Memory(m) => ExternType::Memory(self.memory_type(m)?),
             Extern::Global(g) => ExternType::Global(self.global_type(g)?),
+            Extern::Tag(t) => ExternType::Tag(self.tag_type(t)?.clone()),
         })
     }
 }
@@ -464,4 +478,6 @@ pub enum ExternType {
     Memory(MemoryType),
     /// Global type.
     Global(GlobalType),
+    /// Tag type (its parameters are the exception's values).
+    Tag(FuncType),
 }

@@ -41,6 +41,14 @@ pub enum TrapKind {
     Internal(&'static str),
     /// The host asked the program to exit (e.g. WASI `proc_exit`).
     Exit(i32),
+    /// `call_ref` or `return_call_ref` through a null reference.
+    NullFunctionReference,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
+    /// `throw_ref` of a null exception reference.
+    NullExceptionReference,
+    /// An exception that no handler caught.
+    Exception(Box<crate::exn::Thrown>),
     /// An atomic access at an address that is not a multiple of its size.
     UnalignedAtomic,
     /// `memory.atomic.wait32/64` on a memory that is not shared.
@@ -71,6 +79,10 @@ impl TrapKind {
             TrapKind::UnsupportedOperator => "unsupported operator",
             TrapKind::Internal(m) => m,
             TrapKind::Exit(_) => "exit",
+            TrapKind::NullFunctionReference => "null function reference",
+            TrapKind::NullReference => "null reference",
+            TrapKind::NullExceptionReference => "null exception reference",
+            TrapKind::Exception(_) => "uncaught exception",
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::WaitWouldDeadlock => "wait would block forever: no other thread can notify",
@@ -84,6 +96,7 @@ impl fmt::Display for TrapKind {
             TrapKind::Exit(code) => write!(f, "exit with code {code}"),
             TrapKind::Compile(e) => write!(f, "cannot compile {e}"),
             TrapKind::Internal(m) => write!(f, "internal error: {m}"),
+            TrapKind::Exception(t) => t.fmt(f),
             k => f.write_str(k.message()),
         }
     }

@@ -31,12 +31,40 @@ pub struct Structure {
     pub parent: Vec<u32>,
 }
 
+/// True for instructions whose control flow the passes do not model
+/// (exception handlers, throws, tail calls, branches on references): a body
+/// holding one is left as it is (`Structure::of` answers `None` and
+/// `for_each_body` skips it), which keeps such functions correct.
+pub fn is_opaque(ins: &Instr) -> bool {
+    matches!(
+        ins,
+        Instr::TryTable(_)
+            | Instr::Try(_)
+            | Instr::Catch(_)
+            | Instr::CatchAll
+            | Instr::Delegate(_)
+            | Instr::Rethrow(_)
+            | Instr::Throw(_)
+            | Instr::ThrowRef
+            | Instr::ReturnCall(_)
+            | Instr::ReturnCallIndirect { .. }
+            | Instr::ReturnCallRef(_)
+            | Instr::BrOnNull(_)
+            | Instr::BrOnNonNull(_)
+            | Instr::BrOnCast(_)
+            | Instr::BrOnCastFail(_)
+            | Instr::BrOnCastDescEq(_)
+            | Instr::BrOnCastDescEqFail(_)
+    )
+}
+
 impl Structure {
     /// Computes the structure; `None` if the markers do not balance (the last
-    /// `end` closes the function and must be the last instruction).
+    /// `end` closes the function and must be the last instruction) or the
+    /// body holds an instruction the passes do not model ([`is_opaque`]).
     pub fn of(instrs: &[Instr]) -> Option<Structure> {
         let n = instrs.len();
-        if n == 0 || u32::try_from(n).is_err() {
+        if n == 0 || u32::try_from(n).is_err() || instrs.iter().any(is_opaque) {
             return None;
         }
         let mut s = Structure {
@@ -276,5 +304,28 @@ mod tests {
         assert!(Structure::of(&[End, End]).is_none());
         assert!(Structure::of(&[Else, End]).is_none());
         assert!(Structure::of(&[]).is_none());
+    }
+
+    #[test]
+    fn unmodelled_control_is_left_alone() {
+        use Instr::*;
+        assert!(Structure::of(&[Nop, End]).is_some());
+        for op in [ReturnCall(0), Throw(0), ThrowRef, BrOnNull(0), Rethrow(0)] {
+            assert!(Structure::of(&[op.clone(), End]).is_none(), "{op:?}");
+        }
+        let mut m = wtool_ast::Module {
+            types: vec![wtool_ast::TypeDef::func(wtool_ast::FuncType::default())],
+            funcs: vec![wtool_ast::Func {
+                body: wtool_ast::Expr::new(vec![Nop, ReturnCall(0), End]),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let mut seen = 0;
+        crate::util::for_each_body(&mut m, |_, _| {
+            seen += 1;
+            true
+        });
+        assert_eq!(seen, 0);
     }
 }

@@ -22,6 +22,14 @@ pub fn for_each_body(
     let nimp = module.num_imported(ExternKind::Func);
     let mut any = false;
     for i in 0..module.funcs.len() {
+        if module.funcs[i]
+            .body
+            .instrs
+            .iter()
+            .any(crate::structure::is_opaque)
+        {
+            continue;
+        }
         let Some(locals) = local_types(module, &module.funcs[i]) else {
             continue;
         };

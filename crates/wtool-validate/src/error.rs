@@ -116,6 +116,10 @@ pub enum ErrorKind {
     },
     /// An `if` without `else` whose parameters differ from its results.
     IfWithoutElse,
+    /// `rethrow` to a label that is not a `catch`/`catch_all` clause.
+    InvalidRethrowLabel(u32),
+    /// `local.get` of a non-defaultable local before it is set.
+    UninitializedLocal(u32),
     /// `local.get/set/tee` of a local that does not exist.
     UnknownLocal(u32),
     /// A branch to a label that does not exist.
@@ -288,6 +292,8 @@ impl fmt::Display for ErrorKind {
             }
             Malformed(m) => f.write_str(m),
             Unsupported(m) => write!(f, "not supported yet: {m}"),
+            InvalidRethrowLabel(l) => write!(f, "invalid rethrow label {l}"),
+            UninitializedLocal(l) => write!(f, "uninitialized local {l}"),
             BadImmediate(m) => write!(f, "invalid instruction: {m}"),
             AlignmentNotNatural => f.write_str("alignment must be equal to natural"),
         }

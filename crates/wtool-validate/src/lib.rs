@@ -26,7 +26,7 @@ pub use error::{ErrorKind, Expected, ValidationError};
 pub use features::feature_description;
 pub use func::{Validator, MAX_LOCALS};
 pub use module::ModuleInfo;
-pub use types::{matches, ref_matches};
+pub use types::{matches, ref_matches, TypeCx};
 
 /// Validates `module` with the proposals in `features` enabled.
 pub fn validate(module: &Module, features: Features) -> Result<(), ValidationError> {

@@ -10,7 +10,7 @@ use wtool_ast::{
 
 use crate::error::{ErrorKind, Expected, ValidationError};
 use crate::features::{check_ref_type, check_val_type, require};
-use crate::types::{addr_type, matches, ref_matches};
+use crate::types::{addr_type, TypeCx};
 
 /// Largest page count of a 32-bit memory (4 GiB of 64 KiB pages).
 const MAX_PAGES32: u64 = 1 << 16;
@@ -33,6 +33,8 @@ pub struct ModuleInfo<'m> {
     pub(crate) elem_types: Vec<RefType>,
     /// Functions that may be named by `ref.func` inside bodies (C.refs).
     pub(crate) declared: Vec<bool>,
+    /// Subtyping over the module's types.
+    pub(crate) tcx: TypeCx,
 }
 
 impl<'m> ModuleInfo<'m> {
@@ -59,7 +61,11 @@ impl<'m> ModuleInfo<'m> {
         tables.extend(module.tables.iter().map(|t| t.ty));
         memories.extend(module.memories.iter().copied());
         globals.extend(module.globals.iter().map(|g| g.ty));
-        let elem_types = module.elems.iter().map(|e| e.ty).collect();
+        let elem_types = module
+            .elems
+            .iter()
+            .map(|e| elem_type(e, features))
+            .collect();
 
         let mut declared = vec![false; func_types.len()];
         let mut declare = |f: u32| {
@@ -105,6 +111,7 @@ impl<'m> ModuleInfo<'m> {
             num_imported_globals,
             elem_types,
             declared,
+            tcx: TypeCx::new(module),
         }
     }
 
@@ -183,8 +190,11 @@ impl<'m> ModuleInfo<'m> {
 
         enter(SectionId::Type);
 
-        for ty in &m.types {
+        for (i, ty) in m.types.iter().enumerate() {
             self.type_def(ty).map_err(at)?;
+            if m.rec_groups.is_empty() {
+                forward_refs(ty, i as u32).map_err(at)?;
+            }
         }
         if !m.rec_groups.is_empty() {
             self.not_yet(Features::GC).map_err(at)?;
@@ -225,7 +235,8 @@ impl<'m> ModuleInfo<'m> {
             match &t.init {
                 Some(init) => {
                     require(self.features, Features::FUNCTION_REFERENCES).map_err(at)?;
-                    self.const_expr(init, ValType::Ref(t.ty.elem), self.globals.len() as u32)?;
+                    // The global section comes later: only imports are visible.
+                    self.const_expr(init, ValType::Ref(t.ty.elem), self.num_imported_globals)?;
                 }
                 None if !t.ty.elem.nullable => return Err(at(ErrorKind::UninitializedTable)),
                 None => {}
@@ -290,7 +301,7 @@ impl<'m> ModuleInfo<'m> {
                         .ok_or(ErrorKind::UnknownTable(*table))
                         .map_err(at)?;
                     self.const_expr(offset, addr_type(tt.index64), const_globals)?;
-                    if !ref_matches(e.ty, tt.elem) {
+                    if !self.tcx.ref_matches(elem_type(e, self.features), tt.elem) {
                         return Err(ValidationError::module(
                             ErrorKind::TypeMismatch {
                                 expected: Expected::Val(ValType::Ref(tt.elem)),
@@ -592,7 +603,7 @@ impl<'m> ModuleInfo<'m> {
         }
         let last = n.saturating_sub(1);
         match stack.as_slice() {
-            [t] if matches(*t, expected) => Ok(()),
+            [t] if self.tcx.matches(*t, expected) => Ok(()),
             [] => fail(
                 last,
                 ErrorKind::TypeMismatch {
@@ -628,4 +639,39 @@ impl<'m> ModuleInfo<'m> {
             ValType::FUNCREF
         }
     }
+}
+
+/// The type of an element segment: function indices (element kind `func`)
+/// are `(ref func)` with typed function references, `funcref` before.
+fn elem_type(e: &wtool_ast::ElemSegment, features: Features) -> RefType {
+    match e.items {
+        ElemItems::Funcs(_)
+            if e.ty == RefType::FUNCREF && features.contains(Features::FUNCTION_REFERENCES) =>
+        {
+            RefType {
+                nullable: false,
+                heap: HeapType::Func,
+            }
+        }
+        _ => e.ty,
+    }
+}
+
+/// Outside explicit recursion groups a type may refer to earlier types and
+/// to itself only ("unknown type" otherwise).
+fn forward_refs(ty: &wtool_ast::TypeDef, i: u32) -> Result<(), ErrorKind> {
+    if let Some(ft) = ty.as_func() {
+        for &t in ft.params.iter().chain(ft.results.iter()) {
+            if let ValType::Ref(RefType {
+                heap: HeapType::Concrete(j),
+                ..
+            }) = t
+            {
+                if j > i {
+                    return Err(ErrorKind::UnknownType(j));
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,9 +1,116 @@
 //! Type matching (subtyping) between value types.
 //!
-//! WebAssembly 2.0 only needs equality; the abstract heap-type hierarchy is
-//! written out so typed function references and GC slot in here.
+//! The abstract heap-type hierarchy is written out here; concrete types
+//! (`(ref $t)`) are compared through a [`TypeCx`] built from the module's
+//! type section, so GC's declared subtypes extend [`TypeCx::concrete_matches`].
 
-use wtool_ast::{HeapType, RefType, ValType};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use wtool_ast::{CompositeType, HeapType, Module, RefType, ValType};
+
+/// The module's types as subtyping needs them: for each type index, the
+/// smallest index of an equivalent type (equivalent types are
+/// interchangeable; without explicit recursion groups and declared
+/// supertypes that is structural equality up to equivalence).
+#[derive(Clone, Debug, Default)]
+pub struct TypeCx {
+    canon: Arc<[u32]>,
+}
+
+impl TypeCx {
+    /// The canonical indices of `module`'s types.
+    pub fn new(module: &Module) -> Self {
+        let mut canon: Vec<u32> = Vec::with_capacity(module.types.len());
+        let mut seen: HashMap<(Vec<ValType>, Vec<ValType>), u32> = HashMap::new();
+        for (i, t) in module.types.iter().enumerate() {
+            let i = i as u32;
+            let in_rec = module
+                .rec_groups
+                .iter()
+                .any(|g| g.len > 1 && (g.start..g.start + g.len).contains(&i));
+            let c = match (&t.composite, in_rec || t.sub.is_some()) {
+                // Only bare function types (each its own group, final, no
+                // supertype) are compared structurally; the rest keep their
+                // own identity until GC's iso-recursive equivalence lands.
+                (CompositeType::Func(f), false) => {
+                    let norm = |ts: &[ValType]| -> Vec<ValType> {
+                        ts.iter().map(|&v| canon_val(&canon, i, v)).collect()
+                    };
+                    let key = (norm(&f.params), norm(&f.results));
+                    *seen.entry(key).or_insert(i)
+                }
+                _ => i,
+            };
+            canon.push(c);
+        }
+        TypeCx {
+            canon: canon.into(),
+        }
+    }
+
+    /// The canonical index of type `i` (itself when out of range).
+    #[inline]
+    fn canon(&self, i: u32) -> u32 {
+        self.canon.get(i as usize).copied().unwrap_or(i)
+    }
+
+    /// `$a <: $b` between type indices.
+    #[inline]
+    pub fn concrete_matches(&self, a: u32, b: u32) -> bool {
+        a == b || self.canon(a) == self.canon(b)
+    }
+
+    /// `a <: b` for heap types.
+    pub fn heap_matches(&self, a: HeapType, b: HeapType) -> bool {
+        match (a, b) {
+            (HeapType::Concrete(x), HeapType::Concrete(y)) => self.concrete_matches(x, y),
+            _ => heap_matches(a, b),
+        }
+    }
+
+    /// `a <: b` for reference types.
+    #[inline]
+    pub fn ref_matches(&self, a: RefType, b: RefType) -> bool {
+        a == b || ((b.nullable || !a.nullable) && self.heap_matches(a.heap, b.heap))
+    }
+
+    /// `a <: b` for value types.
+    #[inline]
+    pub fn matches(&self, a: ValType, b: ValType) -> bool {
+        match (a, b) {
+            (ValType::Ref(x), ValType::Ref(y)) => self.ref_matches(x, y),
+            _ => a == b,
+        }
+    }
+
+    /// True when the two type lists match pairwise (`a <: b`).
+    pub fn all_match(&self, a: &[ValType], b: &[ValType]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| self.matches(x, y))
+    }
+}
+
+/// A reference to the type being defined (recursion within its own group).
+const SELF: u32 = u32::MAX;
+
+/// `v`, in type `own`'s definition, with its concrete type index replaced
+/// by its canonical one (and a reference to `own` by [`SELF`]).
+fn canon_val(canon: &[u32], own: u32, v: ValType) -> ValType {
+    match v {
+        ValType::Ref(RefType {
+            nullable,
+            heap: HeapType::Concrete(i),
+        }) => ValType::Ref(RefType {
+            nullable,
+            heap: HeapType::Concrete(if i == own {
+                SELF
+            } else {
+                canon.get(i as usize).copied().unwrap_or(i)
+            }),
+        }),
+        _ => v,
+    }
+}
 
 /// `a <: b` for heap types, without declared (GC) subtypes between concrete types.
 fn heap_matches(a: HeapType, b: HeapType) -> bool {
@@ -156,14 +263,14 @@ impl Ty {
 
     /// `self <: other` for known types.
     #[inline(always)]
-    pub(crate) fn matches(self, other: Ty) -> bool {
-        self == other || (self.is_ref() && other.is_ref() && self.ref_matches_slow(other))
+    pub(crate) fn matches(self, other: Ty, cx: &TypeCx) -> bool {
+        self == other || (self.is_ref() && other.is_ref() && self.ref_matches_slow(other, cx))
     }
 
     #[cold]
-    fn ref_matches_slow(self, other: Ty) -> bool {
+    fn ref_matches_slow(self, other: Ty, cx: &TypeCx) -> bool {
         match (self.to_val(), other.to_val()) {
-            (Some(a), Some(b)) => matches(a, b),
+            (Some(a), Some(b)) => cx.matches(a, b),
             _ => false,
         }
     }
@@ -207,7 +314,41 @@ mod tests {
             nullable: false,
             heap: HeapType::Func,
         });
-        assert!(nn.matches(Ty::from_val(ValType::FUNCREF)));
-        assert!(!Ty::from_val(ValType::FUNCREF).matches(nn));
+        let cx = TypeCx::default();
+        assert!(nn.matches(Ty::from_val(ValType::FUNCREF), &cx));
+        assert!(!Ty::from_val(ValType::FUNCREF).matches(nn, &cx));
+    }
+
+    fn r(nullable: bool, i: u32) -> ValType {
+        ValType::Ref(RefType {
+            nullable,
+            heap: HeapType::Concrete(i),
+        })
+    }
+
+    #[test]
+    fn equivalent_function_types_match() {
+        use wtool_ast::{FuncType, TypeDef};
+        let f = |p: Vec<ValType>| TypeDef::func(FuncType::new(p, []));
+        let m = Module {
+            types: vec![
+                f(vec![ValType::I32]), // 0
+                f(vec![ValType::I32]), // 1 ≡ 0
+                f(vec![r(false, 0)]),  // 2
+                f(vec![r(false, 1)]),  // 3 ≡ 2 (through 0 ≡ 1)
+                f(vec![r(true, 4)]),   // 4: refers to itself
+                f(vec![r(true, 5)]),   // 5 ≡ 4 (isomorphic)
+                f(vec![ValType::I64]), // 6
+            ],
+            ..Default::default()
+        };
+        let cx = TypeCx::new(&m);
+        assert!(cx.concrete_matches(0, 1) && cx.concrete_matches(2, 3));
+        assert!(cx.concrete_matches(4, 5));
+        assert!(!cx.concrete_matches(0, 6) && !cx.concrete_matches(2, 4));
+        assert!(cx.matches(r(false, 1), r(true, 0)));
+        assert!(!cx.matches(r(true, 1), r(false, 0)));
+        assert!(cx.matches(r(false, 6), ValType::FUNCREF));
+        assert!(!cx.matches(r(false, 6), r(false, 0)));
     }
 }

@@ -475,6 +475,9 @@ impl Runner {
                 }
             }
             CommandKind::AssertException { action } => match self.action(&action) {
+                Ok(Err(t)) if matches!(t.kind, wtool_interp::TrapKind::Exception(_)) => {
+                    outcome(true, "an uncaught exception", t.to_string())
+                }
                 Ok(Err(t)) => outcome(false, "an uncaught exception", format!("trap: {t}")),
                 Ok(Ok(v)) => outcome(false, "an uncaught exception", values_text(&v)),
                 Err(e) => outcome(false, "an uncaught exception", e),
@@ -599,8 +602,10 @@ fn matches(v: &Value, e: &Expected) -> bool {
                 .enumerate()
                 .all(|(i, p)| f64_matches((v >> (64 * i)) as u64, p)),
         },
+        // The interpreter hands out every null outside the extern hierarchy
+        // (func, exn, concrete function types) as a null funcref.
         (Expected::RefNull(h), Value::FuncRef(None)) => {
-            h.is_none_or(|h| matches!(h, HeapType::Func | HeapType::NoFunc))
+            h.is_none_or(|h| !matches!(h, HeapType::Extern | HeapType::NoExtern))
         }
         (Expected::RefNull(h), Value::ExternRef(None)) => {
             h.is_none_or(|h| matches!(h, HeapType::Extern | HeapType::NoExtern))

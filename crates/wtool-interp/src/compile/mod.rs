@@ -20,7 +20,9 @@
 
 use std::fmt;
 
+mod calls;
 mod control;
+mod exceptions;
 mod mem64;
 mod memory;
 mod numeric;
@@ -118,6 +120,7 @@ pub(crate) struct Compiled {
     pub param_slots: u32,
     pub local_slots: u32,
     pub max_height: u32,
+    pub handlers: Vec<crate::exn::HandlerEntry>,
 }
 
 /// Where an operand-stack entry's value is.
@@ -216,6 +219,8 @@ struct Compiler<'a> {
     /// Store address of memory 0, which register loads and stores use.
     mem0: Option<u32>,
     fuel: bool,
+    /// Exception handling state (`exceptions.rs`).
+    exn: exceptions::ExnState,
 }
 
 /// Compiles function `index` (module index space) with body `f`, appending
@@ -279,6 +284,7 @@ pub(crate) fn compile_func(
         // runs in stack form (`Ins::Mem` with a 64-bit address).
         mem0: (info.memories > 0 && info.mem64.first() == Some(&false)).then_some(0),
         fuel,
+        exn: exceptions::ExnState::default(),
     };
     c.frames.push(Frame {
         kind: Kind::Func,
@@ -294,13 +300,15 @@ pub(crate) fn compile_func(
         c.emit(Ins::Fuel);
     }
     let r = c.body(body);
+    let (handlers, extra) = c.exn.finish(&mut c.code, c.max_height + 4);
     *code = c.code;
     *offsets = c.offsets;
     r?;
     Ok(Compiled {
         param_slots,
         local_slots,
-        max_height: c.max_height + 4,
+        max_height: c.max_height + 4 + extra,
+        handlers,
     })
 }
 

@@ -23,17 +23,31 @@ impl Compiler<'_> {
             }
             if self.unreachable {
                 match ins {
-                    Instr::Block(_) | Instr::Loop(_) | Instr::If(_) => {
+                    Instr::Block(_)
+                    | Instr::Loop(_)
+                    | Instr::If(_)
+                    | Instr::TryTable(_)
+                    | Instr::Try(_) => {
                         self.skip_depth += 1;
                         continue;
                     }
-                    Instr::End | Instr::Else if self.skip_depth > 0 => {
-                        if matches!(ins, Instr::End) {
+                    Instr::End
+                    | Instr::Else
+                    | Instr::Catch(_)
+                    | Instr::CatchAll
+                    | Instr::Delegate(_)
+                        if self.skip_depth > 0 =>
+                    {
+                        if matches!(ins, Instr::End | Instr::Delegate(_)) {
                             self.skip_depth -= 1;
                         }
                         continue;
                     }
-                    Instr::End | Instr::Else => {}
+                    Instr::End
+                    | Instr::Else
+                    | Instr::Catch(_)
+                    | Instr::CatchAll
+                    | Instr::Delegate(_) => {}
                     _ => continue,
                 }
             }
@@ -88,7 +102,7 @@ impl InstrVisitor for Compiler<'_> {
         self.else_()
     }
     fn visit_end(&mut self) -> Self::Output {
-        self.end()
+        self.end_any()
     }
     fn visit_br(&mut self, label: u32) -> Self::Output {
         self.br(&label)
@@ -108,6 +122,52 @@ impl InstrVisitor for Compiler<'_> {
     fn visit_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
         self.table_index32(table)?;
         self.call_indirect(&type_idx, &table)
+    }
+    fn visit_return_call(&mut self, func: u32) -> Self::Output {
+        self.return_call(func)
+    }
+    fn visit_return_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.table_index32(table)?;
+        self.return_call_indirect(type_idx, table)
+    }
+    fn visit_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.call_ref(type_idx, false)
+    }
+    fn visit_return_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.call_ref(type_idx, true)
+    }
+    fn visit_throw(&mut self, tag: u32) -> Self::Output {
+        self.throw(tag)
+    }
+    fn visit_throw_ref(&mut self) -> Self::Output {
+        self.throw_ref()
+    }
+    fn visit_try_table(&mut self, block_type: BlockType, catches: &[Catch]) -> Self::Output {
+        self.try_table(block_type, catches)
+    }
+    fn visit_try(&mut self, block_type: BlockType) -> Self::Output {
+        self.try_(block_type)
+    }
+    fn visit_catch(&mut self, tag: u32) -> Self::Output {
+        self.catch(Some(tag))
+    }
+    fn visit_catch_all(&mut self) -> Self::Output {
+        self.catch(None)
+    }
+    fn visit_delegate(&mut self, label: u32) -> Self::Output {
+        self.delegate(label)
+    }
+    fn visit_rethrow(&mut self, label: u32) -> Self::Output {
+        self.rethrow(label)
+    }
+    fn visit_ref_as_non_null(&mut self) -> Self::Output {
+        self.ref_as_non_null()
+    }
+    fn visit_br_on_null(&mut self, label: u32) -> Self::Output {
+        self.br_on_null(label)
+    }
+    fn visit_br_on_non_null(&mut self, label: u32) -> Self::Output {
+        self.br_on_non_null(label)
     }
     fn visit_drop(&mut self) -> Self::Output {
         self.drop_()
@@ -221,22 +281,7 @@ impl InstrVisitor for Compiler<'_> {
     }
 
     not_yet! {
-        visit_return_call(func: u32) => "return_call";
-        visit_return_call_indirect(type_idx: u32, table: u32) => "return_call_indirect";
-        visit_call_ref(type_idx: u32) => "call_ref";
-        visit_return_call_ref(type_idx: u32) => "return_call_ref";
-        visit_throw(tag: u32) => "throw";
-        visit_throw_ref() => "throw_ref";
-        visit_try_table(block_type: BlockType, catches: &[Catch]) => "try_table";
-        visit_try(block_type: BlockType) => "try";
-        visit_catch(tag: u32) => "catch";
-        visit_catch_all() => "catch_all";
-        visit_delegate(label: u32) => "delegate";
-        visit_rethrow(label: u32) => "rethrow";
         visit_ref_eq() => "ref.eq";
-        visit_ref_as_non_null() => "ref.as_non_null";
-        visit_br_on_null(label: u32) => "br_on_null";
-        visit_br_on_non_null(label: u32) => "br_on_non_null";
         visit_struct_new(type_idx: u32) => "struct.new";
         visit_struct_new_default(type_idx: u32) => "struct.new_default";
         visit_struct_get(type_idx: u32, field: u32) => "struct.get";

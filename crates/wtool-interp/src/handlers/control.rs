@@ -290,7 +290,7 @@ fn return_n(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx
 
 /// Returns to the caller, or ends the run from the outermost function.
 #[inline(always)]
-fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     match cx.frames.pop() {
         Some(fr) => {
             cx.func = fr.func;
@@ -323,19 +323,36 @@ fn call(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>
 
 fn call_indirect(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     let [table, ty, idx, _] = operands(ip);
+    match indirect_target(cx, sp, table, ty, idx) {
+        Ok((f, ps)) => enter(ip, sp, mem, len, cx, f, idx - ps),
+        Err(c) => cx.trap_code(ip, c),
+    }
+}
+
+/// The function at the table index in slot `idx`, checked against type
+/// `ty`, and its parameter slot count (at most `idx`, so the arguments
+/// below `idx` are inside the frame).
+#[inline(always)]
+pub(super) fn indirect_target(
+    cx: &mut Cx<'_>,
+    sp: *mut u64,
+    table: u32,
+    ty: u32,
+    idx: u32,
+) -> Result<(u32, u32), TrapCode> {
     let i = rd(sp, idx) as u32 as usize;
     let Some(inst) = cx.store.instances.get(cx.inst as usize) else {
-        return cx.trap_code(ip, TrapCode::Unreachable);
+        return Err(TrapCode::Unreachable);
     };
     let (Some(&t), Some(&want)) = (inst.tables.get(table as usize), inst.types.get(ty as usize))
     else {
-        return cx.trap_code(ip, TrapCode::Unreachable);
+        return Err(TrapCode::Unreachable);
     };
     let Some(&slot) = cx.store.tables.get(t as usize).and_then(|t| t.elems.get(i)) else {
-        return cx.trap_code(ip, TrapCode::UndefinedElement);
+        return Err(TrapCode::UndefinedElement);
     };
     if slot == NULL_REF {
-        return cx.trap_code(ip, TrapCode::UninitializedElement);
+        return Err(TrapCode::UninitializedElement);
     }
     let f = (slot - 1) as u32;
     let ok = cx
@@ -345,15 +362,15 @@ fn call_indirect(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &m
         .is_some_and(|fi| fi.type_id() == want);
     let ps = cx.store.param_slots.get(want as usize).copied();
     match ps {
-        Some(ps) if ok && ps <= idx => enter(ip, sp, mem, len, cx, f, idx - ps),
-        _ => cx.trap_code(ip, TrapCode::IndirectCallTypeMismatch),
+        Some(ps) if ok && ps <= idx => Ok((f, ps)),
+        _ => Err(TrapCode::IndirectCallTypeMismatch),
     }
 }
 
 /// Calls function `addr` with its arguments at slot `base` of the frame
 /// at `sp` (they become the start of the callee's frame: no copies).
 #[inline(always)]
-fn enter(
+pub(super) fn enter(
     ip: *const Inst,
     sp: *mut u64,
     mem: *mut u8,
@@ -435,13 +452,17 @@ fn host(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, addr: u32, base: u32) ->
     let (mem, len) = cx.mem_view();
     match r {
         Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx),
-        Err(k) => cx.trap_at(ip, k),
+        Err(k) => {
+            // An exception from the host unwinds from this frame.
+            cx.sp = sp;
+            cx.trap_at(ip, k)
+        }
     }
 }
 
 /// Calls host function `target` with the arguments at stack slot `at`,
 /// leaving its results there.
-fn host_call_at(cx: &mut Cx<'_>, target: u32, at: usize) -> Result<(), TrapKind> {
+pub(super) fn host_call_at(cx: &mut Cx<'_>, target: u32, at: usize) -> Result<(), TrapKind> {
     let Some(FuncInst::Host { type_id, func }) = cx.store.funcs.get(target as usize) else {
         return Err(TrapKind::Unreachable);
     };

@@ -24,9 +24,11 @@ use crate::store::Store;
 use crate::trap::TrapKind;
 
 mod arith;
+mod calls;
 mod control;
 mod mem64;
 mod memory;
+mod throw;
 
 /// How a chain of handlers ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +100,8 @@ pub(crate) enum TrapCode {
     UninitializedElement,
     IndirectCallTypeMismatch,
     OutOfFuel,
+    NullFunctionReference,
+    NullReference,
 }
 
 impl From<TrapCode> for TrapKind {
@@ -112,6 +116,8 @@ impl From<TrapCode> for TrapKind {
             TrapCode::UninitializedElement => TrapKind::UninitializedElement,
             TrapCode::IndirectCallTypeMismatch => TrapKind::IndirectCallTypeMismatch,
             TrapCode::OutOfFuel => TrapKind::OutOfFuel,
+            TrapCode::NullFunctionReference => TrapKind::NullFunctionReference,
+            TrapCode::NullReference => TrapKind::NullReference,
         }
     }
 }
@@ -322,6 +328,12 @@ pub(crate) use control::br_table_direct;
 /// targets already relative).
 pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
     if let Some(x) = arith::lower(i) {
+        return x;
+    }
+    if let Some(x) = calls::lower(i) {
+        return x;
+    }
+    if let Some(x) = throw::lower(i) {
         return x;
     }
     if let Some(x) = memory::lower(i) {

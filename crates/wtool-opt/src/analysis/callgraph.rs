@@ -25,7 +25,8 @@ impl CallGraph {
         for (i, f) in m.funcs.iter().enumerate() {
             let caller = nimp + i as u32;
             for ins in &f.body.instrs {
-                if let Instr::Call(callee) = ins {
+                // A tail call is a call for recursion and reachability.
+                if let Instr::Call(callee) | Instr::ReturnCall(callee) = ins {
                     graph.add_edge(caller, *callee, ());
                 }
             }
@@ -62,7 +63,7 @@ impl CallGraph {
         let mut counts = vec![0u32; total];
         for f in &m.funcs {
             for ins in &f.body.instrs {
-                if let Instr::Call(c) = ins {
+                if let Instr::Call(c) | Instr::ReturnCall(c) = ins {
                     if let Some(n) = counts.get_mut(*c as usize) {
                         *n = n.saturating_add(1);
                     }
@@ -121,5 +122,23 @@ mod tests {
         assert_eq!(g.reachable([0]), vec![0, 1, 2]);
         assert_eq!(g.callees(0), vec![1]);
         assert_eq!(CallGraph::call_counts(&m), vec![0, 2, 1, 1, 0]);
+    }
+
+    #[test]
+    fn tail_calls_are_calls() {
+        // 0 tail-calls 1, which calls 0: a cycle, and 1 is named twice.
+        let m = Module {
+            types: vec![TypeDef::func(FuncType::default())],
+            funcs: vec![
+                func(vec![Instr::ReturnCall(1), Instr::End]),
+                func(vec![Instr::Call(0), Instr::ReturnCall(1), Instr::End]),
+                func(vec![Instr::End]),
+            ],
+            ..Default::default()
+        };
+        let g = CallGraph::build(&m);
+        assert!(g.is_recursive(0) && g.is_recursive(1) && !g.is_recursive(2));
+        assert_eq!(g.reachable([0]), vec![0, 1]);
+        assert_eq!(CallGraph::call_counts(&m), vec![1, 2, 0]);
     }
 }

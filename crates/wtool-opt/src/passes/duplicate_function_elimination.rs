@@ -59,7 +59,7 @@ impl Pass for DuplicateFunctionElimination {
             for f in m.funcs.iter_mut() {
                 let mut touched = false;
                 for ins in f.body.instrs.iter_mut() {
-                    if let Instr::Call(c) = ins {
+                    if let Instr::Call(c) | Instr::ReturnCall(c) = ins {
                         if let Some(&to) = canon.get(c) {
                             *c = to;
                             touched = true;

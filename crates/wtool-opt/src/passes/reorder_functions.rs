@@ -44,7 +44,7 @@ impl Pass for ReorderFunctions {
         }
         for e in exprs {
             for ins in &e.instrs {
-                if let Instr::Call(f) | Instr::RefFunc(f) = ins {
+                if let Instr::Call(f) | Instr::ReturnCall(f) | Instr::RefFunc(f) = ins {
                     count(*f);
                 }
             }

@@ -6,7 +6,7 @@ use super::{bt_params, bt_results, label_types, mismatch, FrameKind, Validator};
 use crate::error::{ErrorKind, Expected};
 use crate::features::{check_val_type, require};
 use crate::module::ModuleInfo;
-use crate::types::{addr_type, matches};
+use crate::types::addr_type;
 
 impl Validator {
     /// Checks that a block type refers to something that exists and is enabled.
@@ -62,7 +62,10 @@ impl Validator {
             // parameters through unchanged.
             let params = bt_params(info, &frame.bt);
             if params.len() != results.len()
-                || !params.iter().zip(results).all(|(&p, &r)| matches(p, r))
+                || !params
+                    .iter()
+                    .zip(results)
+                    .all(|(&p, &r)| info.tcx.matches(p, r))
             {
                 return Err(ErrorKind::IfWithoutElse);
             }
@@ -130,7 +133,7 @@ impl Validator {
             .tables
             .get(table as usize)
             .ok_or(ErrorKind::UnknownTable(table))?;
-        if !matches(ValType::Ref(tt.elem), ValType::FUNCREF) {
+        if !info.tcx.matches(ValType::Ref(tt.elem), ValType::FUNCREF) {
             return Err(mismatch(
                 Expected::Val(ValType::FUNCREF),
                 Some(ValType::Ref(tt.elem)),

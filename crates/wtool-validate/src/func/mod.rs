@@ -8,10 +8,13 @@
 
 mod atomic;
 mod control;
+mod exceptions;
 mod memory;
 mod numeric;
 mod reference;
 mod table;
+mod tail;
+mod typed_ref;
 mod variable;
 mod visit;
 
@@ -21,7 +24,7 @@ use wtool_binary::{BodyReader, DecodeError};
 use crate::error::{ErrorKind, Expected, ValidationError};
 use crate::features::check_val_type;
 use crate::module::ModuleInfo;
-use crate::types::Ty;
+use crate::types::{Ty, TypeCx};
 use numeric::OpSig;
 
 /// Most locals (parameters included) a function may declare; the limit
@@ -36,6 +39,14 @@ pub(crate) enum FrameKind {
     If,
     Else,
     Func,
+    /// A `try_table` (its label is its end, as a block's).
+    TryTable,
+    /// A legacy `try` before its first clause.
+    Try,
+    /// A legacy `catch` clause.
+    Catch,
+    /// A legacy `catch_all` clause.
+    CatchAll,
 }
 
 /// One entry of the control stack.
@@ -47,6 +58,8 @@ pub(crate) struct Frame {
     /// Operand stack height when the frame was entered.
     pub(crate) height: usize,
     pub(crate) unreachable: bool,
+    /// Length of `init_log` when the frame was entered.
+    pub(crate) inits: usize,
 }
 
 /// Function-body validator. Reuse one per thread: its stacks keep their
@@ -62,6 +75,15 @@ pub struct Validator {
     /// `ctrls` because every pop consults them.
     height: usize,
     unreachable: bool,
+    /// Subtyping over the current module's types.
+    tcx: TypeCx,
+    /// Whether each local is initialized (only tracked when `track_inits`).
+    inited: Vec<bool>,
+    /// Locals initialized since function entry, in order (frames reset
+    /// theirs at their end).
+    init_log: Vec<u32>,
+    /// The function has non-defaultable locals.
+    track_inits: bool,
 }
 
 /// Parameters of a block type. (Never asked of the function's own frame,
@@ -272,18 +294,28 @@ impl Validator {
         self.locals.clear();
         self.locals
             .extend(ty.params.iter().map(|&t| Ty::from_val(t)));
+        self.inited.clear();
+        self.init_log.clear();
+        self.track_inits = false;
         for g in &func.locals {
             check_val_type(info.features, g.ty, info.module.types.len() as u32)?;
-            if let ValType::Ref(r) = g.ty {
-                if !r.nullable {
-                    // Non-defaultable locals need initialization tracking
-                    // (typed function references), which is not implemented.
-                    return Err(ErrorKind::Unsupported("non-defaultable locals"));
-                }
+            if matches!(g.ty, ValType::Ref(r) if !r.nullable) {
+                self.track_inits = true;
             }
+        }
+        if self.track_inits {
+            self.inited.resize(ty.params.len(), true);
+        }
+        for g in &func.locals {
             self.locals
                 .extend(std::iter::repeat_n(Ty::from_val(g.ty), g.count as usize));
+            if self.track_inits {
+                let defaultable = !matches!(g.ty, ValType::Ref(r) if !r.nullable);
+                self.inited
+                    .extend(std::iter::repeat_n(defaultable, g.count as usize));
+            }
         }
+        self.tcx = info.tcx.clone();
         self.vals.clear();
         self.ctrls.clear();
         self.ctrls.push(Frame {
@@ -291,6 +323,7 @@ impl Validator {
             bt: BlockType::Func(func.type_idx),
             height: 0,
             unreachable: false,
+            inits: 0,
         });
         self.height = 0;
         self.unreachable = false;
@@ -337,7 +370,7 @@ impl Validator {
         let expected = expected.into();
         if self.vals.len() > self.height {
             if let Some(v) = self.vals.pop() {
-                if v == expected || v.is_unknown() || v.matches(expected) {
+                if v == expected || v.is_unknown() || v.matches(expected, &self.tcx) {
                     return Ok(v);
                 }
                 return Err(mismatch_ty(expected, v));
@@ -367,7 +400,7 @@ impl Validator {
             let pos = len.checked_sub(k + 1).filter(|&p| p >= self.height);
             let want = Ty::from_val(t);
             match pos.and_then(|p| self.vals.get(p)) {
-                Some(v) if !v.is_unknown() && !v.matches(want) => {
+                Some(v) if !v.is_unknown() && !v.matches(want, &self.tcx) => {
                     return Err(mismatch_ty(want, *v))
                 }
                 Some(_) => {}
@@ -397,6 +430,7 @@ impl Validator {
             bt,
             height,
             unreachable: false,
+            inits: self.init_log.len(),
         });
         self.height = height;
         self.unreachable = false;
@@ -415,6 +449,14 @@ impl Validator {
             });
         }
         self.ctrls.pop();
+        if self.track_inits {
+            // Initializations inside the frame do not outlive it.
+            for x in self.init_log.drain(frame.inits.min(self.init_log.len())..) {
+                if let Some(i) = self.inited.get_mut(x as usize) {
+                    *i = false;
+                }
+            }
+        }
         if let Some(top) = self.ctrls.last() {
             self.height = top.height;
             self.unreachable = top.unreachable;

@@ -6,7 +6,7 @@ use super::{mismatch, Validator};
 use crate::error::{ErrorKind, Expected};
 use crate::features::require;
 use crate::module::ModuleInfo;
-use crate::types::{addr_type, ref_matches};
+use crate::types::addr_type;
 
 impl Validator {
     #[inline]
@@ -69,7 +69,7 @@ impl Validator {
         require(info.features, Features::BULK_MEMORY)?;
         let d = self.table(info, dst)?;
         let s = self.table(info, src)?;
-        if !ref_matches(s.elem, d.elem) {
+        if !info.tcx.ref_matches(s.elem, d.elem) {
             return Err(mismatch(
                 Expected::Val(ValType::Ref(d.elem)),
                 Some(ValType::Ref(s.elem)),
@@ -93,7 +93,7 @@ impl Validator {
             .elem_types
             .get(elem as usize)
             .ok_or(ErrorKind::UnknownElemSegment(elem))?;
-        if !ref_matches(et, tt.elem) {
+        if !info.tcx.ref_matches(et, tt.elem) {
             return Err(mismatch(
                 Expected::Val(ValType::Ref(tt.elem)),
                 Some(ValType::Ref(et)),

@@ -18,6 +18,9 @@ impl Validator {
     #[inline(always)]
     pub(super) fn local_get(&mut self, x: u32) -> Result<(), ErrorKind> {
         let t = self.local(x)?;
+        if self.track_inits && !self.inited.get(x as usize).copied().unwrap_or(true) {
+            return Err(ErrorKind::UninitializedLocal(x));
+        }
         self.push(t);
         Ok(())
     }
@@ -26,6 +29,7 @@ impl Validator {
     pub(super) fn local_set(&mut self, x: u32) -> Result<(), ErrorKind> {
         let t = self.local(x)?;
         self.pop_expect(t)?;
+        self.init_local(x);
         Ok(())
     }
 
@@ -33,8 +37,22 @@ impl Validator {
     pub(super) fn local_tee(&mut self, x: u32) -> Result<(), ErrorKind> {
         let t = self.local(x)?;
         self.pop_expect(t)?;
+        self.init_local(x);
         self.push(t);
         Ok(())
+    }
+
+    /// Records that local `x` is set (for non-defaultable locals).
+    #[inline(always)]
+    fn init_local(&mut self, x: u32) {
+        if self.track_inits {
+            if let Some(i) = self.inited.get_mut(x as usize) {
+                if !*i {
+                    *i = true;
+                    self.init_log.push(x);
+                }
+            }
+        }
     }
 
     #[inline(always)]

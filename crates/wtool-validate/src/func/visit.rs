@@ -102,63 +102,63 @@ impl InstrVisitor for Step<'_, '_, '_> {
     }
 
     #[inline(always)]
-    fn visit_return_call(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::TAIL_CALL)
+    fn visit_return_call(&mut self, func: u32) -> Self::Output {
+        self.v.return_call(self.info, func)
     }
 
     #[inline(always)]
-    fn visit_return_call_indirect(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::TAIL_CALL)
+    fn visit_return_call_indirect(&mut self, type_idx: u32, table: u32) -> Self::Output {
+        self.v.return_call_indirect(self.info, type_idx, table)
     }
 
     #[inline(always)]
-    fn visit_call_ref(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.v.call_ref(self.info, type_idx)
     }
 
     #[inline(always)]
-    fn visit_return_call_ref(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_return_call_ref(&mut self, type_idx: u32) -> Self::Output {
+        self.v.return_call_ref(self.info, type_idx)
     }
 
     #[inline(always)]
-    fn visit_throw(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::EXCEPTIONS)
+    fn visit_throw(&mut self, tag: u32) -> Self::Output {
+        self.v.throw(self.info, tag)
     }
 
     #[inline(always)]
     fn visit_throw_ref(&mut self) -> Self::Output {
-        self.unsupported(Features::EXCEPTIONS)
+        self.v.throw_ref(self.info)
     }
 
     #[inline(always)]
-    fn visit_try_table(&mut self, _: BlockType, _: &[Catch]) -> Self::Output {
-        self.unsupported(Features::EXCEPTIONS)
+    fn visit_try_table(&mut self, block_type: BlockType, catches: &[Catch]) -> Self::Output {
+        self.v.try_table(self.info, block_type, catches)
     }
 
     #[inline(always)]
-    fn visit_try(&mut self, _: BlockType) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_try(&mut self, block_type: BlockType) -> Self::Output {
+        self.v.try_(self.info, block_type)
     }
 
     #[inline(always)]
-    fn visit_catch(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_catch(&mut self, tag: u32) -> Self::Output {
+        self.v.catch(self.info, Some(tag))
     }
 
     #[inline(always)]
     fn visit_catch_all(&mut self) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+        self.v.catch(self.info, None)
     }
 
     #[inline(always)]
-    fn visit_delegate(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_delegate(&mut self, label: u32) -> Self::Output {
+        self.v.delegate(self.info, label)
     }
 
     #[inline(always)]
-    fn visit_rethrow(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::LEGACY_EXCEPTIONS)
+    fn visit_rethrow(&mut self, label: u32) -> Self::Output {
+        self.v.rethrow(self.info, label)
     }
 
     #[inline(always)]
@@ -335,17 +335,17 @@ impl InstrVisitor for Step<'_, '_, '_> {
 
     #[inline(always)]
     fn visit_ref_as_non_null(&mut self) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+        self.v.ref_as_non_null(self.info)
     }
 
     #[inline(always)]
-    fn visit_br_on_null(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_br_on_null(&mut self, label: u32) -> Self::Output {
+        self.v.br_on_null(self.info, label)
     }
 
     #[inline(always)]
-    fn visit_br_on_non_null(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::FUNCTION_REFERENCES)
+    fn visit_br_on_non_null(&mut self, label: u32) -> Self::Output {
+        self.v.br_on_non_null(self.info, label)
     }
 
     #[inline(always)]
