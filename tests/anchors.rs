@@ -94,8 +94,16 @@ fn anchors(names: &[&str]) -> Option<Vec<PathBuf>> {
 fn ours(name: &str) -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
-        // Shared by every run: a link that is there already is the same link.
-        let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("anchor-aliases");
+        // Shared by every run of this profile: a link that is there already
+        // is the same link. Debug and release builds share the tmp dir, so
+        // each profile has its own directory.
+        let profile = if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        };
+        let d =
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("anchor-aliases-{profile}"));
         fs::create_dir_all(&d).unwrap();
         for n in [
             "wat2wasm",

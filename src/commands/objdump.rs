@@ -170,6 +170,10 @@ fn describe(args: &Args, file: &str, bytes: &[u8], m: &Module) -> String {
         .file_name()
         .map_or(file.into(), |n| n.to_string_lossy());
     let _ = writeln!(out, "\n{base}:\tfile format wasm 0x1");
+    // wabt names the module under the header whatever is listed.
+    if let Some(name) = m.names.as_ref().and_then(|n| n.module.as_ref()) {
+        let _ = writeln!(out, "module name: <{name}>");
+    }
     if args.headers || none {
         out.push_str("\nSections:\n\n");
         for (s, name) in &secs {
@@ -249,6 +253,30 @@ fn limits(l: &wtool_ast::Limits) -> String {
     }
 }
 
+/// A value type as wabt names it: the nullable abstract references by
+/// their shorthand (`exnref`, as `funcref` and `externref`).
+fn val_type(t: wtool_ast::ValType) -> String {
+    match t {
+        wtool_ast::ValType::Ref(wtool_ast::RefType {
+            nullable: true,
+            heap: wtool_ast::HeapType::Exn,
+        }) => "exnref".to_string(),
+        t => t.to_string(),
+    }
+}
+
+/// A memory's limits with wabt's flags after them: ` shared`, ` i64`.
+fn memory_limits(mt: &wtool_ast::MemoryType) -> String {
+    let mut s = limits(&mt.limits);
+    if mt.shared {
+        s.push_str(" shared");
+    }
+    if mt.index64 {
+        s.push_str(" i64");
+    }
+    s
+}
+
 /// `i32=1024`, `global=0`, … for a constant expression (its first instruction).
 fn init(e: &Expr) -> String {
     match e.instrs.first() {
@@ -292,7 +320,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                     continue;
                 };
                 let list = |ts: &[wtool_ast::ValType]| {
-                    ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+                    ts.iter().map(|&t| val_type(t)).collect::<Vec<_>>().join(", ")
                 };
                 let results = match f.results.len() {
                     0 => "nil".to_string(),
@@ -317,7 +345,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                         format!("table[{idx}] type={} {} {from}", t.elem, limits(&t.limits))
                     }
                     ImportDesc::Memory(mt) => {
-                        format!("memory[{idx}] pages: {} {from}", limits(&mt.limits))
+                        format!("memory[{idx}] pages: {} {from}", memory_limits(mt))
                     }
                     ImportDesc::Global(g) => {
                         format!("global[{idx}] {} mutable={} {from}", g.ty, u8::from(g.mutable))
@@ -347,7 +375,7 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
         SectionId::Memory => {
             let base = imported(ExternKind::Memory);
             for (i, mt) in m.memories.iter().enumerate() {
-                line(0, format!("memory[{}] pages: {}", base + i as u32, limits(&mt.limits)));
+                line(0, format!("memory[{}] pages: {}", base + i as u32, memory_limits(mt)));
             }
         }
         SectionId::Tag => {
@@ -467,8 +495,17 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                 if let Some(module) = &n.module {
                     line(0, format!("module <{module}>"));
                 }
+                // Subsection order (by id), as wabt lists them: functions,
+                // locals, then the other spaces.
+                for (i, s) in &n.funcs {
+                    line(0, format!("func[{i}] <{s}>"));
+                }
+                for (f, map) in &n.locals {
+                    for (i, s) in map {
+                        line(0, format!("func[{f}] local[{i}] <{s}>"));
+                    }
+                }
                 for (kind, map) in [
-                    ("func", &n.funcs),
                     ("type", &n.types),
                     ("table", &n.tables),
                     ("memory", &n.memories),
@@ -479,11 +516,6 @@ fn details(out: &mut String, m: &Module, id: u8, name: Option<&str>) {
                 ] {
                     for (i, s) in map {
                         line(0, format!("{kind}[{i}] <{s}>"));
-                    }
-                }
-                for (f, map) in &n.locals {
-                    for (i, s) in map {
-                        line(0, format!("func[{f}] local[{i}] <{s}>"));
                     }
                 }
             }

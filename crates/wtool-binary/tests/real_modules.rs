@@ -6,7 +6,7 @@ mod common;
 
 use wasmparser::{Validator, WasmFeatures};
 use wtool_ast::{DataMode, ElemItems, ElemMode, Features, Module};
-use wtool_binary::{decode, decode_with_features, encode};
+use wtool_binary::{decode_with_features, encode};
 use wtool_testsupport::{oracle_modules, v2_files, Expect, Form};
 
 /// Why a fixture may legitimately fail to re-encode byte for byte: wasm-ld
@@ -61,7 +61,7 @@ fn fixtures_round_trip_and_validate() {
     let mut noncanonical = Vec::new();
     let mut problems = Vec::new();
     for (name, bytes) in &mods {
-        let m = match decode(bytes) {
+        let m = match decode_with_features(bytes, Features::ALL) {
             Ok(m) => m,
             Err(e) => {
                 problems.push(format!("{name}: {e} at {:#x}", e.offset()));
@@ -80,7 +80,7 @@ fn fixtures_round_trip_and_validate() {
             }
         }
         let again = encode(&m);
-        if Validator::new_with_features(WasmFeatures::default())
+        if Validator::new_with_features(WasmFeatures::all())
             .validate_all(&again)
             .is_err()
         {
@@ -98,7 +98,8 @@ fn fixtures_round_trip_and_validate() {
                 bytes.len()
             ));
         }
-        let m2 = decode(&again).expect("canonical re-encoding decodes");
+        let m2 =
+            decode_with_features(&again, Features::ALL).expect("canonical re-encoding decodes");
         if encode(&m2) != again {
             problems.push(format!(
                 "{name}: canonical re-encoding is not a fixed point"
@@ -129,7 +130,7 @@ fn fixtures_round_trip_and_validate() {
 fn instruction_offsets_match_wasmparser() {
     // Compare our per-instruction offsets with wasmparser's on every fixture.
     for (name, bytes) in common::fixture_modules() {
-        let m = decode(&bytes).unwrap();
+        let m = decode_with_features(&bytes, Features::ALL).unwrap();
         let mut ours = m.funcs.iter().flat_map(|f| f.body.offsets.iter().copied());
         for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
             if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {

@@ -24,8 +24,10 @@ fn fixtures_optimize_validly() {
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let m = wtool_binary::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        wtool_validate::validate(&m, Features::WASM2)
+        // The threads and exceptions fixtures need their proposals.
+        let m = wtool_binary::decode_with_features(&bytes, Features::ALL)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        wtool_validate::validate(&m, Features::ALL)
             .unwrap_or_else(|e| panic!("{name}: input invalid: {e}"));
         let mut line = format!("{name}: {} bytes", bytes.len());
         for level in [OptLevel::O2, OptLevel::O3, OptLevel::OZ] {
@@ -38,7 +40,7 @@ fn fixtures_optimize_validly() {
             pm.run(&mut out)
                 .unwrap_or_else(|e| panic!("{name} -{level}: {e}"));
             let elapsed = t.elapsed();
-            wtool_validate::validate(&out, Features::WASM2).unwrap_or_else(|e| {
+            wtool_validate::validate(&out, Features::ALL).unwrap_or_else(|e| {
                 panic!("{name} -{level}: output invalid: {e} (func {:?})", e.func)
             });
             let size = wtool_binary::encode(&out).len();

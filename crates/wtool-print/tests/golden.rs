@@ -21,6 +21,23 @@ fn root() -> PathBuf {
 /// equal the original apart from positions).
 fn round_trip(what: &str, module: &wtool_ast::Module, bytes: &[u8], text: &str) {
     let reference = wtool_binary::encode(module);
+    // The wat crate no longer reads legacy exception handling (`try`):
+    // for such modules only our parser checks the text.
+    let legacy = module.funcs.iter().any(|f| {
+        f.body
+            .instrs
+            .iter()
+            .any(|i| matches!(i, wtool_ast::Instr::Try(_)))
+    });
+    if legacy {
+        let ours = wtool_text::parse_module(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{what}: wtool-text: {e}"));
+        assert!(
+            wtool_binary::encode(&ours) == reference,
+            "{what}: wtool-text + encode differ"
+        );
+        return;
+    }
     let back = wat::parse_str(text).unwrap_or_else(|e| panic!("{what}: wat: {e}"));
     if reference == bytes {
         assert!(back == bytes, "{what}: wat bytes differ");
@@ -102,8 +119,8 @@ fn fixtures_round_trip() {
     files.sort();
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
-        let module =
-            wtool_binary::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let module = wtool_binary::decode_with_features(&bytes, wtool_ast::Features::ALL)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for fold in [false, true] {
             let text = print(
                 &module,

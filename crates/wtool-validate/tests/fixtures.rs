@@ -19,13 +19,14 @@ fn fixtures_validate_like_wasmparser() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("read fixture");
-        let theirs = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2)
+        // Every feature: the fixtures include threads and exceptions modules.
+        let theirs = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
             .validate_all(&bytes);
-        let module = match wtool_binary::decode(&bytes) {
+        let module = match wtool_binary::decode_with_features(&bytes, Features::ALL) {
             Ok(m) => m,
             Err(e) => panic!("{}: decode failed: {e}", path.display()),
         };
-        let ours = wtool_validate::validate(&module, Features::WASM2);
+        let ours = wtool_validate::validate(&module, Features::ALL);
         assert_eq!(
             ours.is_ok(),
             theirs.is_ok(),
@@ -34,7 +35,7 @@ fn fixtures_validate_like_wasmparser() {
             theirs.as_ref().err()
         );
         assert_eq!(
-            wtool_validate::validate_parallel(&module, Features::WASM2, 4),
+            wtool_validate::validate_parallel(&module, Features::ALL, 4),
             ours,
             "{}",
             path.display()
