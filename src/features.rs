@@ -105,18 +105,24 @@ const WABT_DEFAULTS: &[&str] = &[
     "relaxed-simd",
 ];
 
-/// The set flags start from: wtool's default, and under a wabt name what
-/// wabt enables by default as well.
+/// The set flags start from. wtool's own commands default to what modules
+/// ship with, as wasm-tools does: WebAssembly 3.0 plus threads and legacy
+/// exceptions. Under an anchor's name the anchor's defaults hold: WebAssembly
+/// 2.0 and, under a wabt name, what wabt enables by default as well.
 fn base() -> Features {
-    let mut set = Features::default();
-    if crate::multicall::invoked_as_family() == Some(Family::Wabt) {
-        for name in WABT_DEFAULTS {
-            if let Some((_, wtool, _)) = ANCHOR_FEATURES.iter().find(|(n, _, _)| n == name) {
-                set = set.union(resolve(wtool).unwrap_or(Features::empty()));
+    match crate::multicall::invoked_as_family() {
+        None => Features::WASM3_THREADS,
+        Some(Family::Wabt) => {
+            let mut set = Features::default();
+            for name in WABT_DEFAULTS {
+                if let Some((_, wtool, _)) = ANCHOR_FEATURES.iter().find(|(n, _, _)| n == name) {
+                    set = set.union(resolve(wtool).unwrap_or(Features::empty()));
+                }
             }
+            set
         }
+        Some(_) => Features::default(),
     }
-    set
 }
 
 /// Flags that replace the whole set: (long name, family, the set; `None` = no change).
@@ -387,7 +393,7 @@ mod tests {
 
     #[test]
     fn features_accumulate_in_order() {
-        assert_eq!(FeaturesArg::default().get(), Features::default());
+        assert_eq!(FeaturesArg::default().get(), Features::WASM3_THREADS);
         let f = FeaturesArg::from_specs(&["-simd", "+tail-call"]).get();
         assert!(!f.contains(Features::SIMD) && f.contains(Features::TAIL_CALL));
         assert!(check_features("nope").is_err());
@@ -404,7 +410,7 @@ mod tests {
         assert!(!f.contains(Features::SIGN_EXTENSION));
         // Names that switch nothing, and `--detect-features`.
         let f = parse(&["--enable-annotations", "--detect-features"]).unwrap();
-        assert_eq!(f, Features::default());
+        assert_eq!(f, Features::WASM3_THREADS);
     }
 
     #[test]
