@@ -59,11 +59,12 @@ fn zero_wasmi(t: &wasmi::ValType) -> wasmi::Val {
     wasmi::Val::default_for_ty(*t)
 }
 
-/// wasm-smith's configuration for the WebAssembly 3.0 memory features
-/// (memory64, multi-memory, custom page sizes, wide arithmetic), which
-/// wasmi also runs (not threads: wasmi has no atomics).
+/// wasm-smith's configuration for the WebAssembly 3.0 features wasmi also
+/// runs: tail calls, memory64, multi-memory, custom page sizes, wide
+/// arithmetic (not threads or exceptions: wasmi has neither).
 fn config_w3mem() -> wasm_smith::Config {
     wasm_smith::Config {
+        tail_call_enabled: true,
         memory64_enabled: true,
         custom_page_sizes_enabled: true,
         wide_arithmetic_enabled: true,
@@ -77,7 +78,8 @@ fn config_w3mem() -> wasm_smith::Config {
 fn wasmi_engine(w3mem: bool) -> wasmi::Engine {
     let mut c = wasmi::Config::default();
     if w3mem {
-        c.wasm_memory64(true)
+        c.wasm_tail_call(true)
+            .wasm_memory64(true)
             .wasm_multi_memory(true)
             .wasm_custom_page_sizes(true)
             .wasm_wide_arithmetic(true);
@@ -199,8 +201,8 @@ fn agrees_with_wasmi_on_random_modules() {
     assert!(calls > n as usize / 2, "too few calls compared: {calls}");
 }
 
-/// The same against wasmi with memory64, multi-memory, custom page sizes
-/// and wide arithmetic in the generated modules.
+/// The same against wasmi with tail calls, memory64, multi-memory, custom
+/// page sizes and wide arithmetic in the generated modules.
 #[test]
 fn agrees_with_wasmi_on_random_modules_with_3_0_memories() {
     let n: u64 = std::env::var("WTOOL_DIFF_SEEDS")
