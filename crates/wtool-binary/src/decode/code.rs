@@ -109,8 +109,8 @@ fn read_all(
 }
 
 /// Decodes the instruction at `r`'s position. `depth` counts open blocks;
-/// the flag is true for the `end` that closes the whole expression. The one
-/// decoding routine behind both the eager decoder and [`BodyReader`].
+/// the flag is true for the `end` that closes the whole expression. The
+/// eager decoder's step; [`BodyReader`] steps the same way (`step`).
 #[inline(always)]
 fn read_instr(
     r: &mut Reader<'_>,
@@ -190,6 +190,17 @@ impl<'a> BodyReader<'a> {
     /// been read completely.
     #[inline(always)]
     pub fn read(&mut self) -> Result<Option<(u32, Instr)>> {
+        self.step(generated::instr)
+    }
+
+    /// One step of the reader: the end-of-body checks, then `decode` on the
+    /// next instruction's first byte (what it yields, and whether that was
+    /// the final `end`). Shared by [`Self::read`] and [`Self::read_visit`].
+    #[inline(always)]
+    fn step<T>(
+        &mut self,
+        decode: impl FnOnce(&mut Reader<'a>, &CodeCtx, usize, u8, &mut usize) -> Result<(T, bool)>,
+    ) -> Result<Option<(u32, T)>> {
         if self.done {
             return Ok(None);
         }
@@ -204,10 +215,14 @@ impl<'a> BodyReader<'a> {
             return Ok(None);
         }
         let at = self.r.pos();
-        match read_instr(&mut self.r, self.cx, true, &mut self.depth) {
-            Ok((instr, last)) => {
+        let Some(b) = self.r.next_byte() else {
+            self.done = true;
+            return Err(self.locate(ran_out(&self.r, true, self.cx.acc)));
+        };
+        match decode(&mut self.r, &self.cx, at, b, &mut self.depth) {
+            Ok((out, last)) => {
                 self.closed = last;
-                Ok(Some((at as u32, instr)))
+                Ok(Some((at as u32, out)))
             }
             Err(e) => {
                 self.done = true;
@@ -261,34 +276,7 @@ impl BodyReader<'_> {
         &mut self,
         v: &mut V,
     ) -> Result<Option<(u32, V::Output)>> {
-        if self.done {
-            return Ok(None);
-        }
-        if self.closed {
-            self.done = true;
-            if !self.r.at_end() {
-                return Err(self.locate(DecodeError::new(
-                    self.r.pos(),
-                    ErrorKind::SectionSizeMismatch,
-                )));
-            }
-            return Ok(None);
-        }
-        let at = self.r.pos();
-        let Some(b) = self.r.next_byte() else {
-            self.done = true;
-            return Err(self.locate(ran_out(&self.r, true, self.cx.acc)));
-        };
-        match generated::visit(&mut self.r, &self.cx, at, b, &mut self.depth, v) {
-            Ok((out, last)) => {
-                self.closed = last;
-                Ok(Some((at as u32, out)))
-            }
-            Err(e) => {
-                self.done = true;
-                Err(self.locate(e))
-            }
-        }
+        self.step(|r, cx, at, b, depth| generated::visit(r, cx, at, b, depth, v))
     }
 }
 
