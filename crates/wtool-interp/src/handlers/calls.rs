@@ -5,8 +5,8 @@
 //! so a chain of tail calls runs in constant stack. When the callee returns,
 //! it returns to the caller's caller (the frame below).
 
-use super::control::{enter, host_call_at, leave};
-use super::{dispatch, operands, rd, wr, Cx, Exit, Handler, TrapCode};
+use super::control::{enter, host_call_at, land, leave};
+use super::{operands, rd, wr, Cx, Exit, Handler, TrapCode};
 use crate::code::Inst;
 use crate::ins::Ins;
 use crate::store::FuncInst;
@@ -108,19 +108,7 @@ fn tail(
     if cx.slot_index(sp) + c.frame as usize > cx.limit {
         return cx.trap_code(ip, TrapCode::CallStackExhausted);
     }
-    // Declared locals start at zero (they are inside the frame just checked).
-    for i in c.params..c.params + c.locals {
-        wr(sp, i, 0);
-    }
-    cx.func = addr;
-    cx.inst = c.inst;
-    let (mem, len) = if c.mem0 != cx.mem0 {
-        cx.mem0 = c.mem0;
-        cx.mem_view()
-    } else {
-        (mem, len)
-    };
-    dispatch(c.entry, sp, mem, len, cx)
+    land(c, addr, sp, mem, len, cx)
 }
 
 /// A tail call through an empty cache entry: a host function (called, then

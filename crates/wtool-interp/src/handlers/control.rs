@@ -388,10 +388,6 @@ pub(super) fn enter(
     if cx.frames.len() >= cx.max_depth || at + c.frame as usize > cx.limit {
         return cx.trap_code(ip, TrapCode::CallStackExhausted);
     }
-    // Declared locals start at zero (they are inside the frame just checked).
-    for i in c.params..c.params + c.locals {
-        wr(new_sp, i, 0);
-    }
     cx.frames.push(Frame {
         ret_ip: ip.wrapping_add(1),
         sp,
@@ -399,6 +395,26 @@ pub(super) fn enter(
         inst: cx.inst,
         mem0: cx.mem0,
     });
+    land(c, addr, new_sp, mem, len, cx)
+}
+
+/// Starts function `addr` (translated as `c`) in the frame at `sp`, whose
+/// size the caller has checked: zeroes its declared locals, makes it the
+/// running function and instance, and switches memory 0 if it has another.
+/// Shared by calls and tail calls.
+#[inline(always)]
+pub(super) fn land(
+    c: crate::store::CallTarget,
+    addr: u32,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+) -> Exit {
+    // Declared locals start at zero (they are inside the frame just checked).
+    for i in c.params..c.params + c.locals {
+        wr(sp, i, 0);
+    }
     cx.func = addr;
     cx.inst = c.inst;
     let (mem, len) = if c.mem0 != cx.mem0 {
@@ -407,7 +423,7 @@ pub(super) fn enter(
     } else {
         (mem, len)
     };
-    dispatch(c.entry, new_sp, mem, len, cx)
+    dispatch(c.entry, sp, mem, len, cx)
 }
 
 /// A call through an empty cache entry: a host function, or a wasm
