@@ -46,6 +46,8 @@ fn clang_fixtures_have_their_source() {
         ("hello.wasm", "c/hello.c"),
         ("atomics.wasm", "c/atomics.c"),
         ("exceptions.wasm", "exceptions.wat"),
+        ("cxx/throw-exnref.wasm", "cxx/throw.cpp"),
+        ("cxx/throw-legacy.wasm", "cxx/throw.cpp"),
     ] {
         assert!(fixtures().join(wasm).is_file(), "{wasm}");
         assert!(fixtures().join(source).is_file(), "{source}");

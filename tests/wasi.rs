@@ -172,9 +172,10 @@ fn every_wasi_fixture_matches_its_expectations() {
 }
 
 fn optimized(bytes: &[u8], level: wtool_opt::OptLevel) -> Vec<u8> {
-    let mut m = wtool_binary::decode(bytes).expect("decode");
+    let mut m =
+        wtool_binary::decode_with_features(bytes, wtool_ast::Features::ALL).expect("decode");
     let opts = wtool_opt::PassOptions {
-        features: wtool_ast::Features::WASM2,
+        features: wtool_ast::Features::ALL,
         opt_level: level.opt,
         shrink_level: level.shrink,
         ..wtool_opt::PassOptions::default()
@@ -290,4 +291,36 @@ fn read_only_preopen_changes_nothing() {
         before,
         "the read-only sandbox was modified"
     );
+}
+
+/// `fixtures/cxx`: a C++ program that throws and catches (its own types, a
+/// `std::out_of_range` rethrown with `throw;`, destructors run on unwinding,
+/// `catch (...)`), built with exnref and with legacy exceptions. Its
+/// expected output is what wasmtime prints for the exnref build
+/// (`tests/anchors.rs` checks that against wasmtime itself).
+#[test]
+fn cxx_exceptions_run_as_expected_plain_and_optimized() {
+    let want = std::fs::read_to_string(root().join("fixtures/cxx/throw.stdout")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    for kind in ["exnref", "legacy"] {
+        let file = format!("fixtures/cxx/throw-{kind}.wasm");
+        let (out, err, code) = wtool(&["run", &file]);
+        assert_eq!(
+            (out.as_str(), code),
+            (want.as_str(), Some(0)),
+            "{file}: {err}"
+        );
+        let bytes = std::fs::read(root().join(&file)).unwrap();
+        for level in LEVELS {
+            let path = tmp.path().join(format!("{kind}-{}.wasm", level.name()));
+            std::fs::write(&path, optimized(&bytes, level)).unwrap();
+            let (out, err, code) = wtool(&["run", path.to_str().unwrap()]);
+            assert_eq!(
+                (out.as_str(), code),
+                (want.as_str(), Some(0)),
+                "{file} at -{}: {err}",
+                level.name()
+            );
+        }
+    }
 }

@@ -17,6 +17,11 @@
 //! Start-up is measured apart: `cc1 --version` (a 24 MB program that exits at
 //! once), same interleaving and minimum.
 //!
+//! `--baseline PATH` adds another wtool binary (an older commit's release
+//! build, say) to the interleaving, with a column for it and the ratio of
+//! this build's time to its: the before/after figure of an interpreter
+//! change.
+//!
 //! The machine should be quiet: other work skews wall-clock times (the
 //! ratios somewhat less, as both engines suffer alike).
 
@@ -65,6 +70,7 @@ const WASMI_VERSION: &str = "2.0.0";
 pub(crate) fn main(args: &[String]) -> Result<(), String> {
     let mut runs = 5usize;
     let mut only: Option<String> = None;
+    let mut baseline: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -76,6 +82,13 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
                     .ok_or("--runs takes a positive number")?;
             }
             "--only" => only = Some(it.next().ok_or("--only takes a program name")?.clone()),
+            "--baseline" => {
+                let p = PathBuf::from(it.next().ok_or("--baseline takes a wtool binary")?);
+                if !p.is_file() {
+                    return Err(format!("--baseline: no file {}", p.display()));
+                }
+                baseline = Some(p);
+            }
             other => return Err(format!("unknown bench-run argument `{other}`")),
         }
     }
@@ -151,22 +164,42 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
     println!(
         "wtool run vs wasmi {WASMI_VERSION} CLI: whole processes, minimum of {runs} interleaved runs"
     );
-    println!(
+    if let Some(b) = &baseline {
+        println!("baseline: {}", b.display());
+    }
+    print!(
         "{:<12} {:>11} {:>11} {:>8}",
         "program", "wtool", "wasmi", "ratio"
     );
+    if baseline.is_some() {
+        print!(" {:>11} {:>8}", "baseline", "vs base");
+    }
+    println!();
     let mut ratios = Vec::new();
+    let mut base_ratios = Vec::new();
     for p in &programs {
-        let (ours, theirs) = measure(&wtool, &wasmi, p, &scratch, runs)?;
+        let (ours, theirs, base) = measure(&wtool, &wasmi, baseline.as_deref(), p, &scratch, runs)?;
         let r = ours.as_secs_f64() / theirs.as_secs_f64();
         ratios.push(r);
-        println!(
+        print!(
             "{:<12} {:>9.1}ms {:>9.1}ms {:>8.2}",
             p.name,
             ms(ours),
             ms(theirs),
             r
         );
+        if let Some(b) = base {
+            let rb = ours.as_secs_f64() / b.as_secs_f64();
+            base_ratios.push(rb);
+            print!(" {:>9.1}ms {:>8.3}", ms(b), rb);
+        }
+        println!();
+    }
+    if !base_ratios.is_empty() {
+        let geo =
+            (base_ratios.iter().map(|r| r.ln()).sum::<f64>() / base_ratios.len() as f64).exp();
+        let worst = base_ratios.iter().copied().fold(0.0, f64::max);
+        println!("against the baseline: geometric mean {geo:.3}, worst {worst:.3} (below 1: this build is faster)");
     }
     if !ratios.is_empty() {
         ratios.sort_by(f64::total_cmp);
@@ -186,7 +219,7 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
             args: strs(&["--version"]),
             deterministic: true,
         };
-        let (ours, theirs) = measure(&wtool, &wasmi, &startup, &scratch, runs)?;
+        let (ours, theirs, _) = measure(&wtool, &wasmi, None, &startup, &scratch, runs)?;
         println!(
             "start-up (cc1.wasm, 24 MB, `--version`): wtool {:.1}ms, wasmi {:.1}ms, ratio {:.2}",
             ms(ours),
@@ -321,23 +354,35 @@ fn time_one(cmd: &mut Command) -> Result<(Duration, Vec<u8>), String> {
 }
 
 /// The minimum times of `runs` interleaved runs of `p` in each engine.
+/// Minimum wall times of `p` under wtool, wasmi and (if given) the baseline
+/// wtool, the runs interleaved.
 fn measure(
     wtool: &Path,
     wasmi: &Path,
+    baseline: Option<&Path>,
     p: &Program,
     dir: &Path,
     runs: usize,
-) -> Result<(Duration, Duration), String> {
-    let (mut ours, mut theirs) = (Duration::MAX, Duration::MAX);
+) -> Result<(Duration, Duration, Option<Duration>), String> {
+    let (mut ours, mut theirs, mut base) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    let wtool_run = |exe: &Path| {
+        let mut c = Command::new(exe);
+        c.current_dir(dir)
+            .args(["run", "--dir", "."])
+            .arg(&p.wasm)
+            .arg("--")
+            .args(&p.args);
+        time_one(&mut c)
+    };
     for _ in 0..runs {
-        let (a, out_a) = time_one(
-            Command::new(wtool)
-                .current_dir(dir)
-                .args(["run", "--dir", "."])
-                .arg(&p.wasm)
-                .arg("--")
-                .args(&p.args),
-        )?;
+        let (a, out_a) = wtool_run(wtool)?;
+        if let Some(b) = baseline {
+            let (t, out) = wtool_run(b)?;
+            if p.deterministic && out != out_a {
+                return Err(format!("{}: the baseline prints different output", p.name));
+            }
+            base = base.min(t);
+        }
         let (b, out_b) = time_one(
             Command::new(wasmi)
                 .current_dir(dir)
@@ -356,5 +401,5 @@ fn measure(
         ours = ours.min(a);
         theirs = theirs.min(b);
     }
-    Ok((ours, theirs))
+    Ok((ours, theirs, baseline.map(|_| base)))
 }

@@ -122,3 +122,57 @@ fn many_throws_in_a_loop_and_rethrow() {
     let r = s.invoke(i, "legacy", &[Value::I32(3)]).expect("legacy");
     assert_eq!(r, vec![Value::I32(5)]);
 }
+
+#[test]
+fn legacy_rethrow_after_a_call_from_the_handler() {
+    // The caught exception waits in its slot while the handler calls a
+    // function with locals of its own (a C++ destructor, say) before
+    // `rethrow`: the callee's frame must not overwrite that slot.
+    let m = parse(
+        r#"(module
+          (tag $e (param i32))
+          (func $busy (local i32 i32 i32 i32 i32 i32 i32 i32)
+            (local.set 0 (i32.const 111)) (local.set 3 (i32.const 444))
+            (local.set 7 (i32.const 888)))
+          (func $thrower (throw $e (i32.const 7)))
+          (func $inner
+            try
+              call $thrower
+            catch_all
+              call $busy
+              rethrow 0
+            end)
+          (func $nested (local i32)
+            try
+              call $thrower
+            catch_all
+              call $busy
+              try
+                rethrow 1
+              catch $e
+                local.set 0
+                call $busy
+                rethrow 0
+              end
+            end)
+          (func (export "f") (param i32) (result i32)
+            try (result i32)
+              local.get 0
+              if
+                call $nested
+              else
+                call $inner
+              end
+              i32.const -1
+            catch $e
+              i32.const 100
+              i32.add
+            end))"#,
+    );
+    let mut s = Store::new();
+    let a = s.instantiate(&m, &Imports::new()).expect("instantiate");
+    for which in [0, 1] {
+        let r = s.invoke(a, "f", &[Value::I32(which)]).expect("caught");
+        assert_eq!(r, vec![Value::I32(107)], "variant {which}");
+    }
+}

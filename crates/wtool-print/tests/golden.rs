@@ -42,7 +42,8 @@ fn round_trip(what: &str, module: &wtool_ast::Module, bytes: &[u8], text: &str) 
     if reference == bytes {
         assert!(back == bytes, "{what}: wat bytes differ");
     } else {
-        let again = wtool_binary::decode(&back).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let again = wtool_binary::decode_with_features(&back, wtool_ast::Features::ALL)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(
             common::norm(again) == common::norm(module.clone()),
             "{what}: wat gives another module"

@@ -6,8 +6,10 @@
 //! per catch clause (behind a jump over them) that branches to the clause's
 //! label with the values the unwinder wrote to the pad's slots. A legacy
 //! `try` covers its body; each `catch` clause is its own pad. The caught
-//! exception of a legacy clause goes to a slot above the frame's operand
-//! slots (assigned at the end, see [`ExnState::finish`]) for `rethrow`.
+//! exception of a legacy clause goes to a slot of its own `try` for
+//! `rethrow`: one slot per `try`, reserved after the declared locals (the
+//! compiler counts the body's `try`s first) and numbered at the end, see
+//! [`ExnState::finish`].
 
 use wtool_ast::{BlockType, Catch, HeapType, RefType, ValType};
 
@@ -52,7 +54,7 @@ pub(crate) struct ExnState {
 
 impl ExnState {
     /// The handler table, with late slot indices turned into slots from
-    /// `base` (patched in `code` too), and the number of slots added.
+    /// `base` (patched in `code` too), and the number of slots used.
     pub(crate) fn finish(&mut self, code: &mut [Ins], base: u32) -> (Vec<HandlerEntry>, u32) {
         for &at in &self.late_uses {
             if let Some(Ins::Rethrow { s }) = code.get_mut(at) {

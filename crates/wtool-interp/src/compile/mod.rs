@@ -32,7 +32,7 @@ mod visit;
 
 use std::sync::Arc;
 
-use wtool_ast::{Expr, Func, Module, ValType};
+use wtool_ast::{Expr, Func, Instr, Module, ValType};
 
 use crate::compiled::ModuleInfo;
 use crate::ins::{Cmp, Ins, Rhs};
@@ -260,6 +260,17 @@ pub(crate) fn compile_func(
             off += slots(g.ty);
         }
     }
+    // Legacy `try` blocks keep their caught exception (for `rethrow`) in
+    // slots after the declared locals, zeroed with them. Not above the
+    // operand slots: a callee's frame starts at its arguments and would
+    // overwrite them while a `catch` body calls out before rethrowing.
+    let exn_base = off;
+    let tries = body
+        .instrs
+        .iter()
+        .filter(|i| matches!(i, Instr::Try(_)))
+        .count() as u32;
+    off += tries;
     let local_slots = off - param_slots;
     let mut c = Compiler {
         module,
@@ -300,14 +311,25 @@ pub(crate) fn compile_func(
         c.emit(Ins::Fuel);
     }
     let r = c.body(body);
-    let (handlers, extra) = c.exn.finish(&mut c.code, c.max_height + 4);
+    let (handlers, used) = c.exn.finish(&mut c.code, exn_base);
     *code = c.code;
     *offsets = c.offsets;
     r?;
+    // Fewer when a `try` sits in unreachable code the compiler skipped.
+    if used > tries {
+        return Err(CompileError {
+            func: index,
+            offset: Some(f.offset),
+            kind: CompileErrorKind::Internal {
+                what: "legacy exception slots miscounted",
+                at: 0,
+            },
+        });
+    }
     Ok(Compiled {
         param_slots,
         local_slots,
-        max_height: c.max_height + 4 + extra,
+        max_height: c.max_height + 4,
         handlers,
     })
 }
