@@ -39,8 +39,11 @@ pub const PASSES: &[(&str, PassMap)] = &[
     ("code-folding", Missing),
     ("code-pushing", Missing),
     ("const-hoisting", Missing),
-    ("dae", Missing),
-    ("dae-optimizing", Missing),
+    ("dae", Passes(&["dae"])),
+    (
+        "dae-optimizing",
+        Passes(&["dae", "precompute", "simplify-branches", "dce", "vacuum"]),
+    ),
     ("dce", Passes(&["dce"])),
     ("dealign", Missing),
     ("denan", Missing),

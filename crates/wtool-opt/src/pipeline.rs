@@ -51,6 +51,11 @@ impl OptLevel {
             // Identical bodies found early shrink everything downstream.
             v.push("duplicate-function-elimination");
         }
+        if self.opt >= 2 || self.shrink > 0 {
+            // Parameters nobody reads, or that always get one constant: the
+            // constant lands in the callee before precompute runs.
+            v.push("dae");
+        }
         // Unreachable tails are noise for every body pass.
         v.push("dce");
         // Constants first, so the branch and peephole passes see them.

@@ -30,6 +30,11 @@ pub static PASSES: &[PassEntry] = &[
         "merge locals of one type whose lifetimes are disjoint, then drop unused locals",
         coalesce_locals::CoalesceLocals
     ),
+    entry!(
+        "dae",
+        "remove parameters that are never read or always get the same constant",
+        dead_arguments::DeadArgumentElimination
+    ),
     entry!("dce", "remove code after unconditional branches, returns and traps", dce::Dce),
     entry!(
         "duplicate-function-elimination",

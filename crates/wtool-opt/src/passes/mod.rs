@@ -2,6 +2,7 @@
 
 pub mod coalesce_locals;
 pub mod dce;
+pub mod dead_arguments;
 pub mod duplicate_function_elimination;
 pub mod inlining;
 pub mod memory_packing;
