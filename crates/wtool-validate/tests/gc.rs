@@ -323,3 +323,29 @@ fn gc_constant_expressions() {
         Err(ErrorKind::ConstantExpressionRequired)
     );
 }
+
+#[test]
+fn supertype_chains_stop_at_depth_63() {
+    let chain = |len: u32| Module {
+        types: (0..len)
+            .map(|i| TypeDef {
+                sub: Some(SubType {
+                    is_final: false,
+                    supertypes: i.checked_sub(1).into_iter().collect(),
+                }),
+                ..TypeDef::new(CompositeType::Struct(vec![]))
+            })
+            .collect(),
+        ..Module::default()
+    };
+    // 64 types: the last is 63 levels below the first.
+    assert_eq!(validate(&chain(64), Features::ALL), Ok(()));
+    let err = validate(&chain(65), Features::ALL).map_err(|e| e.kind);
+    assert_eq!(err, Err(ErrorKind::SubTypeTooDeep(64)));
+    // Without GC, a `sub` clause is a feature error.
+    let err = validate(&chain(2), Features::WASM3.without(Features::GC)).map_err(|e| e.kind);
+    assert!(
+        matches!(err, Err(ErrorKind::FeatureDisabled { .. })),
+        "{err:?}"
+    );
+}
