@@ -4,7 +4,8 @@
 //! so each is also mutated: one instruction replaced by (or one inserted
 //! before it) a random GC instruction with random immediates, or one type
 //! definition altered (finality, a field's mutability or type, the declared
-//! supertype). `WTOOL_SMITH_SEEDS=20000` for a long run.
+//! supertype). Streaming validation of the bytes must give the same
+//! verdict. `WTOOL_SMITH_SEEDS=20000` for a long run.
 
 use wtool_ast::{
     BrCast, CompositeType, Features, HeapType, Instr, Module, RefType, StorageType, SubType,
@@ -27,6 +28,15 @@ fn compare(bytes: &[u8], label: &str, mismatches: &mut Vec<String>) -> Option<bo
         }
     };
     let ours = wtool_validate::validate(&module, Features::ALL);
+    // Streaming validation (what `wtool validate` runs) must agree.
+    let streamed = wtool_validate::validate_binary(bytes, Features::ALL);
+    if streamed.is_ok() != ours.is_ok() {
+        mismatches.push(format!(
+            "{label}: validate says {:?}, validate_binary says {:?}",
+            ours.as_ref().err().map(|e| e.to_string()),
+            streamed.err().map(|e| e.to_string())
+        ));
+    }
     let theirs_ok = theirs.is_ok();
     if ours.is_ok() != theirs_ok {
         mismatches.push(format!(
