@@ -4,6 +4,7 @@
 //! consume it. It has no I/O and no opinions about formats.
 
 pub mod arity;
+pub mod canon;
 pub mod features;
 mod generated;
 pub mod instr;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use wtool_ast::{Features, ValType};
+use wtool_ast::{Features, RefType, ValType};
 
 use crate::features::feature_description;
 
@@ -205,6 +205,69 @@ pub enum ErrorKind {
     BadImmediate(&'static str),
     /// An atomic access whose alignment is not exactly the natural one.
     AlignmentNotNatural,
+    /// A tag whose function type has results.
+    NonEmptyTagResult,
+    /// A struct instruction naming a type that is not a struct type.
+    NotStructType(u32),
+    /// An array instruction naming a type that is not an array type.
+    NotArrayType(u32),
+    /// A struct field index out of range.
+    UnknownField(u32),
+    /// `struct.get` of a packed field, or `get_s`/`get_u` of an unpacked
+    /// one (`packed` says which the field is).
+    FieldPacking {
+        /// The field is packed (`i8`/`i16`).
+        packed: bool,
+    },
+    /// The array counterpart of [`ErrorKind::FieldPacking`].
+    ArrayPacking {
+        /// The element type is packed.
+        packed: bool,
+    },
+    /// `struct.set` of an immutable field.
+    ImmutableField,
+    /// `array.set/fill/copy/init_*` of an immutable array.
+    ImmutableArray,
+    /// `struct.new_default` of a struct with a non-defaultable field.
+    FieldNotDefaultable,
+    /// `array.new_default` of an array of a non-defaultable type.
+    ArrayNotDefaultable,
+    /// `array.new_data`/`init_data` on an array of references.
+    ArrayNotNumeric,
+    /// `array.copy` from an array whose elements do not match the destination's.
+    ArrayTypesDiffer,
+    /// `br_on_cast(_fail)` whose target type is not a subtype of its source type.
+    CastMismatch {
+        /// The operand's (source) type.
+        from: RefType,
+        /// The cast's target type.
+        to: RefType,
+    },
+    /// A type declared with more than one supertype.
+    MultipleSupertypes(u32),
+    /// A supertype that does not precede its subtype.
+    ForwardSuperType {
+        /// The subtype's index.
+        sub: u32,
+        /// The declared supertype's index.
+        sup: u32,
+    },
+    /// A declared supertype that is final.
+    FinalSuperType {
+        /// The subtype's index.
+        sub: u32,
+        /// The declared supertype's index.
+        sup: u32,
+    },
+    /// A type whose definition does not match its declared supertype's.
+    SubTypeMismatch {
+        /// The subtype's index.
+        sub: u32,
+        /// The declared supertype's index.
+        sup: u32,
+    },
+    /// A supertype chain longer than engines accept (63, as wasmparser and V8).
+    SubTypeTooDeep(u32),
 }
 
 impl fmt::Display for ErrorKind {
@@ -296,6 +359,32 @@ impl fmt::Display for ErrorKind {
             UninitializedLocal(l) => write!(f, "uninitialized local {l}"),
             BadImmediate(m) => write!(f, "invalid instruction: {m}"),
             AlignmentNotNatural => f.write_str("alignment must be equal to natural"),
+            NonEmptyTagResult => f.write_str("non-empty tag result type"),
+            NotStructType(x) => write!(f, "non-structure type {x}"),
+            NotArrayType(x) => write!(f, "non-array type {x}"),
+            UnknownField(i) => write!(f, "unknown field {i}"),
+            FieldPacking { packed: true } => f.write_str("field is packed"),
+            FieldPacking { packed: false } => f.write_str("field is unpacked"),
+            ArrayPacking { packed: true } => f.write_str("array is packed"),
+            ArrayPacking { packed: false } => f.write_str("array is unpacked"),
+            ImmutableField => f.write_str("immutable field"),
+            ImmutableArray => f.write_str("immutable array"),
+            FieldNotDefaultable => f.write_str("field type is not defaultable"),
+            ArrayNotDefaultable => f.write_str("array type is not defaultable"),
+            ArrayNotNumeric => f.write_str("array type is not numeric or vector"),
+            ArrayTypesDiffer => f.write_str("array types do not match"),
+            CastMismatch { from, to } => {
+                write!(f, "type mismatch on cast: type {to} does not match {from}")
+            }
+            MultipleSupertypes(x) => write!(f, "multiple supertypes for type {x}"),
+            ForwardSuperType { sub, sup } => {
+                write!(f, "forward use of type {sup} in sub type definition {sub}")
+            }
+            FinalSuperType { sub, sup } => write!(f, "sub type {sub} has final super type {sup}"),
+            SubTypeMismatch { sub, sup } => {
+                write!(f, "sub type {sub} does not match super type {sup}")
+            }
+            SubTypeTooDeep(x) => write!(f, "sub type hierarchy too deep at type {x} (at most 63)"),
         }
     }
 }

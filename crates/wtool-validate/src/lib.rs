@@ -10,11 +10,13 @@
 //! `Display` is the spec testsuite's message.
 
 mod binary;
+mod const_expr;
 mod error;
 mod features;
 mod func;
 mod module;
 mod types;
+mod typesec;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use wtool_ast::{
     DataMode, ElemItems, ElemMode, Expr, ExternKind, Features, FuncType, GlobalType, HeapType,
-    ImportDesc, Instr, Limits, MemoryType, Module, Op, RefType, SectionId, TableType, ValType,
+    ImportDesc, Instr, Limits, MemoryType, Module, RefType, SectionId, TableType, ValType,
 };
 
 use crate::error::{ErrorKind, Expected, ValidationError};
@@ -157,26 +157,11 @@ impl<'m> ModuleInfo<'m> {
 
     /// A construct of `feature` that is not validated yet: the feature
     /// error when it is off, "not supported yet" when it is on.
-    fn not_yet(&self, feature: Features) -> Result<(), ErrorKind> {
+    pub(crate) fn not_yet(&self, feature: Features) -> Result<(), ErrorKind> {
         require(self.features, feature)?;
         Err(ErrorKind::Unsupported(
             feature.flag_name().unwrap_or("this proposal"),
         ))
-    }
-
-    /// A type definition: function types are checked; GC types and the
-    /// descriptor clauses are not validated yet.
-    fn type_def(&self, ty: &wtool_ast::TypeDef) -> Result<(), ErrorKind> {
-        if ty.describes.is_some() || ty.descriptor.is_some() {
-            self.not_yet(Features::CUSTOM_DESCRIPTORS)?;
-        }
-        if ty.sub.is_some() {
-            self.not_yet(Features::GC)?;
-        }
-        match &ty.composite {
-            wtool_ast::CompositeType::Func(ft) => self.func_type_ok(ft),
-            _ => self.not_yet(Features::GC),
-        }
     }
 
     /// Validates everything except function bodies.
@@ -190,15 +175,7 @@ impl<'m> ModuleInfo<'m> {
 
         enter(SectionId::Type);
 
-        for (i, ty) in m.types.iter().enumerate() {
-            self.type_def(ty).map_err(at)?;
-            if m.rec_groups.is_empty() {
-                forward_refs(ty, i as u32).map_err(at)?;
-            }
-        }
-        if !m.rec_groups.is_empty() {
-            self.not_yet(Features::GC).map_err(at)?;
-        }
+        self.type_section().map_err(at)?;
         enter(SectionId::Import);
         for imp in &m.imports {
             if imp.exact {
@@ -372,24 +349,11 @@ impl<'m> ModuleInfo<'m> {
             .map(|s| s.payload_offset)
     }
 
-    fn func_type_ok(&self, ft: &FuncType) -> Result<(), ErrorKind> {
-        for &t in ft.params.iter().chain(ft.results.iter()) {
-            check_val_type(self.features, t, self.num_types())?;
-        }
-        if ft.results.len() > 1 {
-            require(self.features, Features::MULTI_VALUE)?;
-        }
-        Ok(())
-    }
-
     fn tag_type(&self, t: u32) -> Result<(), ErrorKind> {
         require(self.features, Features::EXCEPTIONS)?;
         let ft = self.func_type(t).ok_or(ErrorKind::UnknownType(t))?;
         if !ft.results.is_empty() {
-            return Err(ErrorKind::TypeMismatch {
-                expected: Expected::Arity(0),
-                found: None,
-            });
+            return Err(ErrorKind::NonEmptyTagResult);
         }
         Ok(())
     }
@@ -506,127 +470,6 @@ impl<'m> ModuleInfo<'m> {
         Ok(())
     }
 
-    /// Validates a constant expression producing `expected`; `visible_globals`
-    /// is how many globals (from index 0) it may read.
-    pub(crate) fn const_expr(
-        &self,
-        expr: &Expr,
-        expected: ValType,
-        visible_globals: u32,
-    ) -> Result<(), ValidationError> {
-        let mut stack: Vec<ValType> = Vec::new();
-        let fail =
-            |i: usize, kind: ErrorKind| Err(ValidationError::module(kind, expr.offset_of(i)));
-        let n = expr.instrs.len();
-        for (i, instr) in expr.instrs.iter().enumerate() {
-            let t = match instr {
-                Instr::I32Const(_) => ValType::I32,
-                Instr::I64Const(_) => ValType::I64,
-                Instr::F32Const(_) => ValType::F32,
-                Instr::F64Const(_) => ValType::F64,
-                Instr::V128Const(_) => {
-                    if let Err(k) = require(self.features, Features::SIMD) {
-                        return fail(i, k);
-                    }
-                    ValType::V128
-                }
-                Instr::RefNull(h) => {
-                    let r = RefType {
-                        nullable: true,
-                        heap: *h,
-                    };
-                    if let Err(k) = check_val_type(self.features, ValType::Ref(r), self.num_types())
-                    {
-                        return fail(i, k);
-                    }
-                    ValType::Ref(r)
-                }
-                Instr::RefFunc(f) => {
-                    if let Err(k) = require(self.features, Features::REFERENCE_TYPES) {
-                        return fail(i, k);
-                    }
-                    match self.func_types.get(*f as usize) {
-                        None => return fail(i, ErrorKind::UnknownFunction(*f)),
-                        Some(&t) => self.func_ref_type(t),
-                    }
-                }
-                Instr::GlobalGet(g) => {
-                    if *g >= visible_globals {
-                        return fail(i, ErrorKind::UnknownGlobal(*g));
-                    }
-                    match self.globals.get(*g as usize) {
-                        None => return fail(i, ErrorKind::UnknownGlobal(*g)),
-                        Some(gt) if gt.mutable => {
-                            return fail(i, ErrorKind::ConstantExpressionMutableGlobal(*g))
-                        }
-                        Some(gt) => gt.ty,
-                    }
-                }
-                Instr::Plain(
-                    op @ (Op::I32Add
-                    | Op::I32Sub
-                    | Op::I32Mul
-                    | Op::I64Add
-                    | Op::I64Sub
-                    | Op::I64Mul),
-                ) if self.features.contains(Features::EXTENDED_CONST) => {
-                    let info = op.info();
-                    for &p in info.params.iter().rev() {
-                        match stack.pop() {
-                            Some(t) if t == p => {}
-                            found => {
-                                return fail(
-                                    i,
-                                    ErrorKind::TypeMismatch {
-                                        expected: Expected::Val(p),
-                                        found,
-                                    },
-                                )
-                            }
-                        }
-                    }
-                    match info.results.first() {
-                        Some(&r) => r,
-                        None => return fail(i, ErrorKind::ConstantExpressionRequired),
-                    }
-                }
-                Instr::End if i + 1 == n => break,
-                _ => return fail(i, ErrorKind::ConstantExpressionRequired),
-            };
-            stack.push(t);
-        }
-        if !matches!(expr.instrs.last(), Some(Instr::End)) {
-            return fail(
-                n.saturating_sub(1),
-                ErrorKind::Malformed("constant expression must end with end"),
-            );
-        }
-        let last = n.saturating_sub(1);
-        match stack.as_slice() {
-            [t] if self.tcx.matches(*t, expected) => Ok(()),
-            [] => fail(
-                last,
-                ErrorKind::TypeMismatch {
-                    expected: Expected::Val(expected),
-                    found: None,
-                },
-            ),
-            [t] => fail(
-                last,
-                ErrorKind::TypeMismatch {
-                    expected: Expected::Val(expected),
-                    found: Some(*t),
-                },
-            ),
-            more => fail(
-                last,
-                ErrorKind::ValuesRemaining {
-                    count: more.len() as u32 - 1,
-                },
-            ),
-        }
-    }
-
     /// The type `ref.func` of a function with type index `t` produces.
     #[inline]
     pub(crate) fn func_ref_type(&self, t: u32) -> ValType {
@@ -655,23 +498,4 @@ fn elem_type(e: &wtool_ast::ElemSegment, features: Features) -> RefType {
         }
         _ => e.ty,
     }
-}
-
-/// Outside explicit recursion groups a type may refer to earlier types and
-/// to itself only ("unknown type" otherwise).
-fn forward_refs(ty: &wtool_ast::TypeDef, i: u32) -> Result<(), ErrorKind> {
-    if let Some(ft) = ty.as_func() {
-        for &t in ft.params.iter().chain(ft.results.iter()) {
-            if let ValType::Ref(RefType {
-                heap: HeapType::Concrete(j),
-                ..
-            }) = t
-            {
-                if j > i {
-                    return Err(ErrorKind::UnknownType(j));
-                }
-            }
-        }
-    }
-    Ok(())
 }

@@ -2,70 +2,82 @@
 //!
 //! The abstract heap-type hierarchy is written out here; concrete types
 //! (`(ref $t)`) are compared through a [`TypeCx`] built from the module's
-//! type section, so GC's declared subtypes extend [`TypeCx::concrete_matches`].
+//! type section: its recursion groups canonicalised iso-recursively
+//! ([`wtool_ast::canon`]), declared supertypes followed up their chains.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use wtool_ast::canon::{CanonType, TypeRegistry};
 use wtool_ast::{CompositeType, HeapType, Module, RefType, ValType};
 
-/// The module's types as subtyping needs them: for each type index, the
-/// smallest index of an equivalent type (equivalent types are
-/// interchangeable; without explicit recursion groups and declared
-/// supertypes that is structural equality up to equivalence).
+/// The module's types as subtyping needs them: the canonical id of every
+/// type index in a registry of the module's own (equivalent types share
+/// an id), so equivalence is `==` and subtyping a supertype walk.
 #[derive(Clone, Debug, Default)]
 pub struct TypeCx {
+    reg: Arc<TypeRegistry>,
     canon: Arc<[u32]>,
 }
 
 impl TypeCx {
-    /// The canonical indices of `module`'s types.
+    /// Canonicalises `module`'s types.
     pub fn new(module: &Module) -> Self {
-        let mut canon: Vec<u32> = Vec::with_capacity(module.types.len());
-        let mut seen: HashMap<(Vec<ValType>, Vec<ValType>), u32> = HashMap::new();
-        for (i, t) in module.types.iter().enumerate() {
-            let i = i as u32;
-            let in_rec = module
-                .rec_groups
-                .iter()
-                .any(|g| g.len > 1 && (g.start..g.start + g.len).contains(&i));
-            let c = match (&t.composite, in_rec || t.sub.is_some()) {
-                // Only bare function types (each its own group, final, no
-                // supertype) are compared structurally; the rest keep their
-                // own identity until GC's iso-recursive equivalence lands.
-                (CompositeType::Func(f), false) => {
-                    let norm = |ts: &[ValType]| -> Vec<ValType> {
-                        ts.iter().map(|&v| canon_val(&canon, i, v)).collect()
-                    };
-                    let key = (norm(&f.params), norm(&f.results));
-                    *seen.entry(key).or_insert(i)
-                }
-                _ => i,
-            };
-            canon.push(c);
-        }
+        let mut reg = TypeRegistry::new();
+        let canon = reg.add_module(module);
         TypeCx {
+            reg: Arc::new(reg),
             canon: canon.into(),
         }
     }
 
-    /// The canonical index of type `i` (itself when out of range).
+    /// The registry holding the module's canonical types.
+    pub fn registry(&self) -> &TypeRegistry {
+        &self.reg
+    }
+
+    /// The canonical id of type index `i` (`None` when out of range).
     #[inline]
-    fn canon(&self, i: u32) -> u32 {
-        self.canon.get(i as usize).copied().unwrap_or(i)
+    pub fn canonical(&self, i: u32) -> Option<u32> {
+        self.canon.get(i as usize).copied()
+    }
+
+    /// The canonical form of type index `i`.
+    pub fn canon_type(&self, i: u32) -> Option<&CanonType> {
+        self.canonical(i).and_then(|c| self.reg.get(c))
+    }
+
+    /// `h` with its type index replaced by its canonical id.
+    #[inline]
+    fn to_canon(&self, h: HeapType) -> Option<HeapType> {
+        Some(match h {
+            HeapType::Concrete(i) => HeapType::Concrete(self.canonical(i)?),
+            HeapType::Exact(i) => HeapType::Exact(self.canonical(i)?),
+            h => h,
+        })
     }
 
     /// `$a <: $b` between type indices.
     #[inline]
     pub fn concrete_matches(&self, a: u32, b: u32) -> bool {
-        a == b || self.canon(a) == self.canon(b)
+        a == b
+            || matches!((self.canonical(a), self.canonical(b)),
+                (Some(x), Some(y)) if self.reg.is_subtype(x, y))
+    }
+
+    /// True when type indices `a` and `b` denote equivalent types.
+    #[inline]
+    pub fn equivalent(&self, a: u32, b: u32) -> bool {
+        a == b || matches!((self.canonical(a), self.canonical(b)), (Some(x), Some(y)) if x == y)
     }
 
     /// `a <: b` for heap types.
     pub fn heap_matches(&self, a: HeapType, b: HeapType) -> bool {
-        match (a, b) {
-            (HeapType::Concrete(x), HeapType::Concrete(y)) => self.concrete_matches(x, y),
-            _ => heap_matches(a, b),
+        if a == b {
+            return true;
+        }
+        match (self.to_canon(a), self.to_canon(b)) {
+            (Some(x), Some(y)) => self.reg.heap_matches(x, y),
+            _ => false,
         }
     }
 
@@ -88,27 +100,28 @@ impl TypeCx {
     pub fn all_match(&self, a: &[ValType], b: &[ValType]) -> bool {
         a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| self.matches(x, y))
     }
-}
 
-/// A reference to the type being defined (recursion within its own group).
-const SELF: u32 = u32::MAX;
+    /// `$a`'s composite type matches `$b`'s (what declaring `$b` as `$a`'s
+    /// supertype requires).
+    pub fn composite_matches(&self, a: u32, b: u32) -> bool {
+        match (self.canon_type(a), self.canon_type(b)) {
+            (Some(x), Some(y)) => self.reg.composite_matches(&x.composite, &y.composite),
+            _ => false,
+        }
+    }
 
-/// `v`, in type `own`'s definition, with its concrete type index replaced
-/// by its canonical one (and a reference to `own` by [`SELF`]).
-fn canon_val(canon: &[u32], own: u32, v: ValType) -> ValType {
-    match v {
-        ValType::Ref(RefType {
-            nullable,
-            heap: HeapType::Concrete(i),
-        }) => ValType::Ref(RefType {
-            nullable,
-            heap: HeapType::Concrete(if i == own {
-                SELF
-            } else {
-                canon.get(i as usize).copied().unwrap_or(i)
-            }),
-        }),
-        _ => v,
+    /// The top of `h`'s hierarchy (`any`, `func`, `extern` or `exn`).
+    pub fn top(&self, h: HeapType) -> HeapType {
+        match h {
+            HeapType::Concrete(i) | HeapType::Exact(i) => match self.canon_type(i) {
+                Some(CanonType {
+                    composite: CompositeType::Func(_),
+                    ..
+                }) => HeapType::Func,
+                _ => HeapType::Any,
+            },
+            h => self.reg.top(h),
+        }
     }
 }
 
@@ -163,6 +176,8 @@ pub(crate) struct Ty(u64);
 
 const REF: u64 = 1 << 63;
 const NULLABLE: u64 = 1 << 62;
+/// Heap code of [`Ty::BOT_REF`] (no `HeapType` has it).
+const BOT_CODE: u64 = 14;
 
 fn heap_code(h: HeapType) -> (u64, u32) {
     use HeapType::*;
@@ -213,6 +228,13 @@ impl Ty {
     pub(crate) const F64: Ty = Ty(4);
     pub(crate) const V128: Ty = Ty(5);
 
+    /// The bottom reference type: what `ref.as_non_null` (and the other
+    /// instructions that pass their reference operand on) make of the
+    /// unknown type. Unlike [`Ty::UNKNOWN`] it is a reference, so numeric
+    /// and vector instructions reject it (as the spec's `(ref bot)`); it
+    /// matches every reference type.
+    pub(crate) const BOT_REF: Ty = Ty(REF | BOT_CODE << 32);
+
     /// Encodes a value type.
     #[inline]
     pub(crate) fn from_val(v: ValType) -> Ty {
@@ -233,8 +255,11 @@ impl Ty {
         Ty(REF | if r.nullable { NULLABLE } else { 0 } | code << 32 | idx as u64)
     }
 
-    /// Decodes; `None` for the unknown type.
+    /// Decodes; `None` for the unknown type and the bottom reference.
     pub(crate) fn to_val(self) -> Option<ValType> {
+        if self == Ty::BOT_REF {
+            return Option::None;
+        }
         Some(match self.0 {
             0 => return Option::None,
             1 => ValType::I32,
@@ -269,6 +294,9 @@ impl Ty {
 
     #[cold]
     fn ref_matches_slow(self, other: Ty, cx: &TypeCx) -> bool {
+        if self == Ty::BOT_REF {
+            return true;
+        }
         match (self.to_val(), other.to_val()) {
             (Some(a), Some(b)) => cx.matches(a, b),
             _ => false,
@@ -317,6 +345,14 @@ mod tests {
         let cx = TypeCx::default();
         assert!(nn.matches(Ty::from_val(ValType::FUNCREF), &cx));
         assert!(!Ty::from_val(ValType::FUNCREF).matches(nn, &cx));
+        // The bottom reference matches references only, and nothing but
+        // itself matches it.
+        assert!(
+            Ty::BOT_REF.matches(nn, &cx)
+                && Ty::BOT_REF.matches(Ty::from_val(ValType::EXTERNREF), &cx)
+        );
+        assert!(!Ty::BOT_REF.matches(Ty::I32, &cx) && !nn.matches(Ty::BOT_REF, &cx));
+        assert!(Ty::BOT_REF.is_ref() && !Ty::BOT_REF.is_unknown());
     }
 
     fn r(nullable: bool, i: u32) -> ValType {

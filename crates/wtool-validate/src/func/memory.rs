@@ -139,7 +139,7 @@ impl Validator {
         self.data_index(info, data)
     }
 
-    fn data_index(&self, info: &ModuleInfo<'_>, data: u32) -> Result<(), ErrorKind> {
+    pub(super) fn data_index(&self, info: &ModuleInfo<'_>, data: u32) -> Result<(), ErrorKind> {
         let count = info.module.data_count.ok_or(ErrorKind::DataCountRequired)?;
         if data >= count {
             return Err(ErrorKind::UnknownDataSegment(data));

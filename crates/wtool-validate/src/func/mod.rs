@@ -9,6 +9,7 @@
 mod atomic;
 mod control;
 mod exceptions;
+mod gc;
 mod memory;
 mod numeric;
 mod reference;

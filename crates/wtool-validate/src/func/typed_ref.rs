@@ -19,13 +19,15 @@ impl Validator {
         Ok(t)
     }
 
-    /// The non-nullable version of a reference type (unknown stays unknown).
+    /// The non-nullable version of a reference type (the unknown type
+    /// becomes the bottom reference, as in the spec's algorithm).
     fn non_null(t: Ty) -> Ty {
         match t.to_val() {
             Some(ValType::Ref(r)) => Ty::from_ref(RefType {
                 nullable: false,
                 heap: r.heap,
             }),
+            _ if t.is_unknown() => Ty::BOT_REF,
             _ => t,
         }
     }

@@ -1,8 +1,9 @@
 //! The validator's [`InstrVisitor`]: one method per instruction of the
 //! table, each the typing rule of the spec's validation algorithm (the
-//! families live in the sibling files). WebAssembly 3.0 instructions that
-//! are not validated yet answer "not supported yet: <feature>" once their
-//! proposal is enabled (and "… support is not enabled" before).
+//! families live in the sibling files). Instructions of proposals that are
+//! not validated yet (custom descriptors) answer "not supported yet:
+//! <feature>" once their proposal is enabled (and "… support is not
+//! enabled" before).
 
 use wtool_ast::{
     BlockType, BrCast, BrTable, Catch, Features, HeapType, InstrVisitor, MemArg, Op, OpKind,
@@ -330,7 +331,7 @@ impl InstrVisitor for Step<'_, '_, '_> {
 
     #[inline(always)]
     fn visit_ref_eq(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.ref_eq(self.info)
     }
 
     #[inline(always)]
@@ -349,148 +350,148 @@ impl InstrVisitor for Step<'_, '_, '_> {
     }
 
     #[inline(always)]
-    fn visit_struct_new(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_struct_new(&mut self, x: u32) -> Self::Output {
+        self.v.struct_new(self.info, x, false)
     }
 
     #[inline(always)]
-    fn visit_struct_new_default(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_struct_new_default(&mut self, x: u32) -> Self::Output {
+        self.v.struct_new(self.info, x, true)
     }
 
     #[inline(always)]
-    fn visit_struct_get(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_struct_get(&mut self, x: u32, field: u32) -> Self::Output {
+        self.v.struct_get(self.info, x, field, None)
     }
 
     #[inline(always)]
-    fn visit_struct_get_s(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_struct_get_s(&mut self, x: u32, field: u32) -> Self::Output {
+        self.v.struct_get(self.info, x, field, Some(true))
     }
 
     #[inline(always)]
-    fn visit_struct_get_u(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_struct_get_u(&mut self, x: u32, field: u32) -> Self::Output {
+        self.v.struct_get(self.info, x, field, Some(false))
     }
 
     #[inline(always)]
-    fn visit_struct_set(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_struct_set(&mut self, x: u32, field: u32) -> Self::Output {
+        self.v.struct_set(self.info, x, field)
     }
 
     #[inline(always)]
-    fn visit_array_new(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_new(&mut self, x: u32) -> Self::Output {
+        self.v.array_new(self.info, x, false)
     }
 
     #[inline(always)]
-    fn visit_array_new_default(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_new_default(&mut self, x: u32) -> Self::Output {
+        self.v.array_new(self.info, x, true)
     }
 
     #[inline(always)]
-    fn visit_array_new_fixed(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_new_fixed(&mut self, x: u32, size: u32) -> Self::Output {
+        self.v.array_new_fixed(self.info, x, size)
     }
 
     #[inline(always)]
-    fn visit_array_new_data(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_new_data(&mut self, x: u32, data: u32) -> Self::Output {
+        self.v.array_new_data(self.info, x, data)
     }
 
     #[inline(always)]
-    fn visit_array_new_elem(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_new_elem(&mut self, x: u32, elem: u32) -> Self::Output {
+        self.v.array_new_elem(self.info, x, elem)
     }
 
     #[inline(always)]
-    fn visit_array_get(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_get(&mut self, x: u32) -> Self::Output {
+        self.v.array_get(self.info, x, None)
     }
 
     #[inline(always)]
-    fn visit_array_get_s(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_get_s(&mut self, x: u32) -> Self::Output {
+        self.v.array_get(self.info, x, Some(true))
     }
 
     #[inline(always)]
-    fn visit_array_get_u(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_get_u(&mut self, x: u32) -> Self::Output {
+        self.v.array_get(self.info, x, Some(false))
     }
 
     #[inline(always)]
-    fn visit_array_set(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_set(&mut self, x: u32) -> Self::Output {
+        self.v.array_set(self.info, x)
     }
 
     #[inline(always)]
     fn visit_array_len(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.array_len(self.info)
     }
 
     #[inline(always)]
-    fn visit_array_fill(&mut self, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_fill(&mut self, x: u32) -> Self::Output {
+        self.v.array_fill(self.info, x)
     }
 
     #[inline(always)]
-    fn visit_array_copy(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_copy(&mut self, dst_type: u32, src_type: u32) -> Self::Output {
+        self.v.array_copy(self.info, dst_type, src_type)
     }
 
     #[inline(always)]
-    fn visit_array_init_data(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_init_data(&mut self, x: u32, data: u32) -> Self::Output {
+        self.v.array_init_data(self.info, x, data)
     }
 
     #[inline(always)]
-    fn visit_array_init_elem(&mut self, _: u32, _: u32) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_array_init_elem(&mut self, x: u32, elem: u32) -> Self::Output {
+        self.v.array_init_elem(self.info, x, elem)
     }
 
     #[inline(always)]
-    fn visit_ref_test(&mut self, _: RefType) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_ref_test(&mut self, rt: RefType) -> Self::Output {
+        self.v.ref_test(self.info, rt, false)
     }
 
     #[inline(always)]
-    fn visit_ref_cast(&mut self, _: RefType) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_ref_cast(&mut self, rt: RefType) -> Self::Output {
+        self.v.ref_test(self.info, rt, true)
     }
 
     #[inline(always)]
-    fn visit_br_on_cast(&mut self, _: &BrCast) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_br_on_cast(&mut self, cast: &BrCast) -> Self::Output {
+        self.v.br_on_cast(self.info, cast, false)
     }
 
     #[inline(always)]
-    fn visit_br_on_cast_fail(&mut self, _: &BrCast) -> Self::Output {
-        self.unsupported(Features::GC)
+    fn visit_br_on_cast_fail(&mut self, cast: &BrCast) -> Self::Output {
+        self.v.br_on_cast(self.info, cast, true)
     }
 
     #[inline(always)]
     fn visit_any_convert_extern(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.convert_extern(self.info, true)
     }
 
     #[inline(always)]
     fn visit_extern_convert_any(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.convert_extern(self.info, false)
     }
 
     #[inline(always)]
     fn visit_ref_i31(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.ref_i31(self.info)
     }
 
     #[inline(always)]
     fn visit_i31_get_s(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.i31_get(self.info)
     }
 
     #[inline(always)]
     fn visit_i31_get_u(&mut self) -> Self::Output {
-        self.unsupported(Features::GC)
+        self.v.i31_get(self.info)
     }
 
     #[inline(always)]
