@@ -175,12 +175,10 @@ impl Store {
         imports: &dyn Resolver,
     ) -> Result<InstanceId, InstantiateError> {
         let module = &compiled.module;
-        let mut d = InstanceData::default();
-        for t in &module.types {
-            let ft = t.as_func().cloned().unwrap_or_default();
-            let ft = crate::typing::store_form(&ft, d.types.len() as u32, &d.types);
-            d.types.push(self.intern_type(&ft));
-        }
+        let mut d = InstanceData {
+            types: self.register_types(module),
+            ..InstanceData::default()
+        };
         // 1. Imports.
         for imp in &module.imports {
             let link = |message| InstantiateError::Link {
@@ -194,10 +192,11 @@ impl Store {
             let ok = match (&imp.desc, e) {
                 (ImportDesc::Func(ti), Extern::Func(f)) => {
                     let want = d.types.get(*ti as usize).copied();
-                    want.is_some() && self.funcs.get(f.0 as usize).map(|x| x.type_id()) == want
+                    let have = self.funcs.get(f.0 as usize).map(|x| x.type_id());
+                    matches!((have, want), (Some(a), Some(b)) if self.type_matches(a, b))
                 }
                 (ImportDesc::Table(tt), Extern::Table(t)) => {
-                    let want = crate::typing::store_ref(tt.elem, u32::MAX, &d.types);
+                    let want = crate::typing::store_ref(tt.elem, &d.types);
                     self.table_type(t).is_some_and(|a| {
                         a.elem == want
                             && a.index64 == tt.index64
@@ -208,10 +207,10 @@ impl Store {
                     self.memory_type(m).is_some_and(|a| memory_matches(a, *mt))
                 }
                 (ImportDesc::Global(gt), Extern::Global(g)) => {
-                    let want = crate::typing::store_val(gt.ty, u32::MAX, &d.types);
+                    let want = crate::typing::store_val(gt.ty, &d.types);
                     self.global_type(g).is_some_and(|a| {
                         a.mutable == gt.mutable
-                            && (a.ty == want || !a.mutable && crate::typing::val_sub(a.ty, want))
+                            && (a.ty == want || !a.mutable && self.registry.val_matches(a.ty, want))
                     })
                 }
                 (ImportDesc::Tag(ti), Extern::Tag(t)) => {
@@ -261,7 +260,7 @@ impl Store {
             let (lo, hi) = self.eval_const(&g.init, &d)?;
             self.globals.push(crate::store::GlobalInst {
                 ty: wtool_ast::GlobalType {
-                    ty: crate::typing::store_val(g.ty.ty, u32::MAX, &d.types),
+                    ty: crate::typing::store_val(g.ty.ty, &d.types),
                     ..g.ty
                 },
                 lo,
@@ -278,7 +277,7 @@ impl Store {
             };
             let limit = self.config.max_table_elements;
             let ty = wtool_ast::TableType {
-                elem: crate::typing::store_ref(t.ty.elem, u32::MAX, &d.types),
+                elem: crate::typing::store_ref(t.ty.elem, &d.types),
                 ..t.ty
             };
             let table = TableInst::new(ty, init, limit).ok_or(InstantiateError::Limit {

@@ -213,8 +213,14 @@ impl Default for Config {
 
 /// The store.
 pub struct Store {
+    /// Function types by store type id, which is the canonical id of
+    /// `registry` (struct and array types hold an empty signature), with
+    /// references to other types as canonical ids too.
     pub(crate) types: Vec<FuncType>,
-    type_ids: HashMap<FuncType, u32>,
+    /// Every type of every module, canonicalized iso-recursively: equal ids
+    /// are equivalent types across modules, and declared subtyping is
+    /// answered here (imports, `call_indirect`).
+    pub(crate) registry: wtool_ast::canon::TypeRegistry,
     pub(crate) funcs: Vec<FuncInst>,
     /// Parallel to `funcs`: the call cache.
     pub(crate) targets: Vec<CallTarget>,
@@ -267,7 +273,7 @@ impl Store {
     pub fn with_config(config: Config) -> Store {
         Store {
             types: Vec::new(),
-            type_ids: HashMap::new(),
+            registry: wtool_ast::canon::TypeRegistry::new(),
             funcs: Vec::new(),
             targets: Vec::new(),
             tables: Vec::new(),
@@ -326,16 +332,36 @@ impl Store {
         Ok(())
     }
 
-    /// Interns a function type and returns its store-wide id.
-    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&id) = self.type_ids.get(ty) {
-            return id;
+    /// Canonicalizes the types of `module` into the store; the store type id
+    /// of each of its type indices.
+    pub(crate) fn register_types(&mut self, module: &wtool_ast::Module) -> Vec<u32> {
+        let ids = self.registry.add_module(module);
+        while self.types.len() < self.registry.len() {
+            let id = self.types.len() as u32;
+            let ft = match self.registry.get(id).map(|t| &t.composite) {
+                Some(wtool_ast::CompositeType::Func(f)) => f.clone(),
+                _ => FuncType::default(),
+            };
+            self.param_slots.push(crate::values::slots_of(&ft.params));
+            self.types.push(ft);
         }
-        let id = self.types.len() as u32;
-        self.param_slots.push(crate::values::slots_of(&ty.params));
-        self.types.push(ty.clone());
-        self.type_ids.insert(ty.clone(), id);
-        id
+        ids
+    }
+
+    /// Interns a host function's type (a bare function type, references
+    /// abstract) and returns its store-wide id.
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        let m = wtool_ast::Module {
+            types: vec![wtool_ast::TypeDef::func(ty.clone())],
+            ..Default::default()
+        };
+        self.register_types(&m).first().copied().unwrap_or(0)
+    }
+
+    /// `a <: b` between store type ids (declared subtyping).
+    #[inline]
+    pub(crate) fn type_matches(&self, a: u32, b: u32) -> bool {
+        a == b || self.registry.is_subtype(a, b)
     }
 
     /// Adds a host function of type `ty`.

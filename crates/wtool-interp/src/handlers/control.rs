@@ -359,7 +359,7 @@ pub(super) fn indirect_target(
         .store
         .funcs
         .get(f as usize)
-        .is_some_and(|fi| fi.type_id() == want);
+        .is_some_and(|fi| fi.type_id() == want || cx.store.type_matches(fi.type_id(), want));
     let ps = cx.store.param_slots.get(want as usize).copied();
     match ps {
         Some(ps) if ok && ps <= idx => Ok((f, ps)),
