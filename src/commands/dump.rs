@@ -44,22 +44,26 @@ pub fn run(args: Args) -> Result<(), CliError> {
         data: args.data,
     };
     // Binary input streams: sections decoded, function bodies read from the
-    // input as they are counted and written.
+    // input as they are counted and written, data segments' bytes read
+    // from the input too.
     let owned;
-    let (module, ranges) = if input.format == Format::Binary {
-        let (m, r) = wtool_binary::decode_lazy(&input.bytes, features)
+    let parts;
+    let (module, ranges, datas) = if input.format == Format::Binary {
+        let (m, p) = wtool_binary::decode_lazy_parts(&input.bytes, features)
             .map_err(|e| input.decode_error(e))?;
         owned = m;
-        (&owned, r)
+        parts = p;
+        (&owned, &parts.bodies[..], Some(&parts.datas[..]))
     } else {
         owned = input.module(features)?;
-        (&owned, Vec::new())
+        (&owned, &[][..], None)
     };
     let bodies = LazyBodies {
         bytes: &input.bytes,
-        ranges: &ranges,
+        ranges,
         features,
         has_data_count: module.data_count.is_some(),
+        datas,
     };
     let dump = if input.format == Format::Binary {
         wtool_dump::dump_lazy(module, &bodies, opts).map_err(|e| input.decode_error(e))?

@@ -19,9 +19,11 @@ pub fn dump_lazy<'a>(
     bodies: &'a LazyBodies<'a>,
     opts: DumpOptions,
 ) -> Result<Dump<'a>, wtool_binary::DecodeError> {
-    let mut d = dump(module, bodies.bytes, opts);
-    for (k, f) in (0u32..).zip(d.functions.iter_mut()) {
+    let mut d = dump_with(module, bodies.bytes, opts, bodies.datas);
+    let mut counts = Vec::with_capacity(module.funcs.len());
+    for k in 0..module.funcs.len() as u32 {
         let Some(reader) = bodies.reader(k) else {
+            counts.push(None);
             continue;
         };
         let mut n = 0;
@@ -29,17 +31,26 @@ pub fn dump_lazy<'a>(
             r?;
             n += 1;
         }
-        f.instruction_count = n;
-        if opts.instructions {
-            f.instructions = Some(Instrs::lazy(bodies, k));
-        }
+        counts.push(Some(n));
     }
+    d.functions.lazy = Some((bodies, counts));
     Ok(d)
 }
 
 /// Describes `module`; `source` is the file it came from (binary or text),
 /// used for sizes, the binary version and custom section names.
 pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump<'a> {
+    dump_with(module, source, opts, None)
+}
+
+/// [`dump`], with the data segments' bytes at `datas` in `source` when
+/// the decoder left them there.
+fn dump_with<'a>(
+    module: &'a Module,
+    source: &'a [u8],
+    opts: DumpOptions,
+    datas: Option<&'a [std::ops::Range<u32>]>,
+) -> Dump<'a> {
     let binary = module.origin == Origin::Binary;
     let names = module.names.as_ref();
     let lookup = |map: fn(&Names) -> &NameMap, idx: u32| -> Option<&'a str> {
@@ -159,44 +170,13 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
         })
         .collect();
 
-    let first_func = module.num_imported(ExternKind::Func);
-    let functions = (0u32..)
-        .zip(&module.funcs)
-        .map(|(i, f)| {
-            let index = first_func.saturating_add(i);
-            let sig = module.func_type(f.type_idx);
-            let (body_offset, body_size) = if binary {
-                let size_field = leb_len(source, f.offset as usize);
-                (
-                    size_field.map(|n| f.offset.saturating_add(n as u32)),
-                    Some(f.size),
-                )
-            } else {
-                (None, None)
-            };
-            FunctionJson {
-                index,
-                name: lookup(|n| &n.funcs, index),
-                r#type: f.type_idx,
-                params: sig.map(|s| type_names(&s.params)),
-                results: sig.map(|s| type_names(&s.results)),
-                locals: f
-                    .locals
-                    .iter()
-                    .map(|g| LocalsJson {
-                        count: g.count,
-                        r#type: g.ty.to_string(),
-                    })
-                    .collect(),
-                num_locals: f.num_locals(),
-                offset: f.offset,
-                body_offset,
-                body_size,
-                instruction_count: f.body.instrs.len(),
-                instructions: opts.instructions.then(|| Instrs::of(&f.body)),
-            }
-        })
-        .collect();
+    let functions = Functions {
+        module,
+        source,
+        first: module.num_imported(ExternKind::Func),
+        instructions: opts.instructions,
+        lazy: None,
+    };
 
     let first_table = module.num_imported(ExternKind::Table);
     let tables = (0u32..)
@@ -290,6 +270,10 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
     let data = (0u32..)
         .zip(&module.datas)
         .map(|(index, d)| {
+            let bytes = datas
+                .and_then(|r| r.get(index as usize))
+                .and_then(|r| source.get(r.start as usize..r.end as usize))
+                .unwrap_or(&d.data);
             let (mode, memory, offset) = match &d.mode {
                 DataMode::Active { memory, offset } => ("active", Some(*memory), Some(offset)),
                 DataMode::Passive => ("passive", None, None),
@@ -301,8 +285,8 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
                 memory,
                 offset: offset.map(expr_text),
                 offset_value: offset.and_then(const_value),
-                size: d.data.len(),
-                bytes: opts.data.then(|| hex(&d.data)),
+                size: bytes.len(),
+                bytes: opts.data.then(|| hex(bytes)),
             }
         })
         .collect();
@@ -478,5 +462,93 @@ pub(crate) fn const_value(e: &Expr) -> Option<i64> {
         [Instr::I32Const(v), Instr::End] | [Instr::I32Const(v)] => Some(i64::from(*v)),
         [Instr::I64Const(v), Instr::End] | [Instr::I64Const(v)] => Some(*v),
         _ => None,
+    }
+}
+
+/// The defined functions of a dump, each described only while it is
+/// written (so a module with many functions needs no second copy of them).
+#[derive(Debug)]
+pub struct Functions<'a> {
+    module: &'a Module,
+    source: &'a [u8],
+    /// Index of the first defined function.
+    first: u32,
+    instructions: bool,
+    /// The bodies left in the input, with the instruction count of each
+    /// (`None` where there is no body to read).
+    lazy: Option<(&'a LazyBodies<'a>, Vec<Option<usize>>)>,
+}
+
+impl<'a> Functions<'a> {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.module.funcs.len()
+    }
+
+    /// True when the module defines no function.
+    pub fn is_empty(&self) -> bool {
+        self.module.funcs.is_empty()
+    }
+
+    /// The description of defined function `i`.
+    pub fn get(&self, i: usize) -> Option<FunctionJson<'a>> {
+        let module = self.module;
+        let f = module.funcs.get(i)?;
+        let i = i as u32;
+        let index = self.first.saturating_add(i);
+        let sig = module.func_type(f.type_idx);
+        let (body_offset, body_size) = if module.origin == Origin::Binary {
+            let size_field = leb_len(self.source, f.offset as usize);
+            (
+                size_field.map(|n| f.offset.saturating_add(n as u32)),
+                Some(f.size),
+            )
+        } else {
+            (None, None)
+        };
+        let lazy = self
+            .lazy
+            .as_ref()
+            .and_then(|(bodies, counts)| Some((*bodies, (*counts.get(i as usize)?)?)));
+        Some(FunctionJson {
+            index,
+            name: module
+                .names
+                .as_ref()
+                .and_then(|n| Names::lookup(&n.funcs, index)),
+            r#type: f.type_idx,
+            params: sig.map(|s| type_names(&s.params)),
+            results: sig.map(|s| type_names(&s.results)),
+            locals: f
+                .locals
+                .iter()
+                .map(|g| LocalsJson {
+                    count: g.count,
+                    r#type: g.ty.to_string(),
+                })
+                .collect(),
+            num_locals: f.num_locals(),
+            offset: f.offset,
+            body_offset,
+            body_size,
+            instruction_count: lazy.map_or(f.body.instrs.len(), |(_, n)| n),
+            instructions: self.instructions.then(|| match lazy {
+                Some((bodies, _)) => Instrs::lazy(bodies, i),
+                None => Instrs::of(&f.body),
+            }),
+        })
+    }
+}
+
+impl serde::Serialize for Functions<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for i in 0..self.len() {
+            if let Some(f) = self.get(i) {
+                seq.serialize_element(&f)?;
+            }
+        }
+        seq.end()
     }
 }

@@ -23,7 +23,7 @@ pub struct Dump<'a> {
     /// The import section.
     pub imports: Vec<ImportJson<'a>>,
     /// Defined functions.
-    pub functions: Vec<FunctionJson<'a>>,
+    pub functions: crate::build::Functions<'a>,
     /// Defined tables.
     pub tables: Vec<TableJson<'a>>,
     /// Defined memories.

@@ -121,6 +121,17 @@ pub(crate) struct Scratch {
     open_clauses: Vec<Clause>,
 }
 
+impl Scratch {
+    /// Lets go of the buffers when an outlier function (over `keep`
+    /// instructions) made them big, so that one huge body does not hold
+    /// its folding memory for the rest of the run.
+    pub(crate) fn trim(&mut self, keep: usize) {
+        if self.nodes.capacity() > keep || self.work.capacity() > keep {
+            *self = Scratch::default();
+        }
+    }
+}
+
 /// The context the stack effects of instructions need while folding.
 struct Env<'p, 'm, 's> {
     p: &'p Printer<'m, 's>,

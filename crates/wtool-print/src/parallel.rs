@@ -1,12 +1,14 @@
 //! Printing the functions of a streamed module on several threads.
 //!
-//! Functions are cut into windows of [`WINDOW`]; each worker keeps one
-//! printer for the whole run (building one costs a pass over the names)
-//! and takes the next window, printing it into a buffer of its own. The
-//! calling thread writes the buffers strictly in window order, so the
-//! output is byte for byte the single-threaded one. Workers run at most
-//! `AHEAD` windows per thread ahead of the writer, so memory stays bounded
-//! whatever the module's size.
+//! Functions are cut into windows of at most [`WINDOW`] functions and
+//! [`WINDOW_BYTES`] of code (a function bigger than that is a window of its
+//! own); each worker keeps one printer for the whole run (building one
+//! costs a pass over the names) and takes the next window, printing it
+//! into a buffer of its own. The calling thread writes the buffers
+//! strictly in window order, straight to the output, so the output is byte
+//! for byte the single-threaded one. Workers run at most `AHEAD` windows
+//! per thread ahead of the writer, so the text waiting to be written is
+//! bounded by the code it comes from, whatever the module's size.
 
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -17,6 +19,31 @@ use crate::Printer;
 
 /// Functions per unit of work.
 pub(crate) const WINDOW: usize = 64;
+
+/// Code bytes per unit of work (their text is some ten times more).
+const WINDOW_BYTES: u64 = 32 * 1024;
+
+/// The first function of each window, then the number of functions.
+fn window_starts(sizes: impl Iterator<Item = u32>) -> Vec<usize> {
+    let mut starts = vec![0];
+    let (mut count, mut bytes) = (0usize, 0u64);
+    let mut n = 0;
+    for (k, size) in sizes.enumerate() {
+        if count == WINDOW || (count > 0 && bytes + u64::from(size) > WINDOW_BYTES) {
+            starts.push(k);
+            (count, bytes) = (0, 0);
+        }
+        count += 1;
+        bytes += u64::from(size);
+        n = k + 1;
+    }
+    if n > 0 {
+        starts.push(n);
+    } else {
+        starts.clear();
+    }
+    starts
+}
 
 /// Windows per thread that may be printed but not yet written.
 const AHEAD: usize = 2;
@@ -62,20 +89,24 @@ impl Printer<'_, '_> {
     /// [`Printer::func`] for every defined function, on `self.threads`
     /// workers, written in order through `self`'s sink.
     pub(crate) fn funcs_parallel(&mut self) {
-        let n = self.m.funcs.len();
-        let windows = n.div_ceil(WINDOW);
+        let starts = window_starts(self.m.funcs.iter().map(|f| f.size));
+        let windows = starts.len().saturating_sub(1);
+        let starts = &starts;
         let limit = AHEAD * self.threads;
         let shared = Shared {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
         };
-        let (m, opts, bodies) = (self.m, self.opts, self.bodies);
+        let (m, opts, bodies, namer) = (self.m, self.opts, self.bodies, self.namer);
+        let ids = std::sync::Arc::clone(&self.ids);
+        let ids = &ids;
         std::thread::scope(|s| {
             for _ in 0..self.threads {
                 let shared = &shared;
                 s.spawn(move || {
-                    let mut p = Printer::new(m, &opts, None);
+                    let mut p = Printer::with_ids(m, &opts, None, ids.clone());
                     p.bodies = bodies;
+                    p.namer = namer;
                     loop {
                         let j = {
                             let mut g = shared.lock();
@@ -89,9 +120,11 @@ impl Printer<'_, '_> {
                             g.next - 1
                         };
                         p.out.clear();
-                        p.inlined.iter_mut().for_each(|x| *x = false);
+                        if opts.inline_exports {
+                            p.inlined.iter_mut().for_each(|x| *x = false);
+                        }
                         let mut error = None;
-                        for k in j * WINDOW..((j + 1) * WINDOW).min(n) {
+                        for k in starts[j]..starts[j + 1] {
                             if !p.func(k) {
                                 error = p.body_error.take();
                                 break;
@@ -99,7 +132,11 @@ impl Printer<'_, '_> {
                         }
                         let done = Done {
                             text: std::mem::take(&mut p.out),
-                            inlined: (0..p.inlined.len()).filter(|&i| p.inlined[i]).collect(),
+                            inlined: if opts.inline_exports {
+                                (0..p.inlined.len()).filter(|&i| p.inlined[i]).collect()
+                            } else {
+                                Vec::new()
+                            },
                             error,
                         };
                         shared.lock().done.insert(j, done);
@@ -129,11 +166,30 @@ impl Printer<'_, '_> {
                     shared.changed.notify_all();
                     return;
                 }
-                self.out.push_str(&done.text);
-                self.maybe_flush();
+                self.write_through(&done.text);
                 shared.lock().written = j + 1;
                 shared.changed.notify_all();
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_cut_by_count_and_by_code_size() {
+        assert!(window_starts(std::iter::empty()).is_empty());
+        assert_eq!(window_starts([10u32; 3].into_iter()), [0, 3]);
+        let many = window_starts(std::iter::repeat_n(1u32, 2 * WINDOW + 1));
+        assert_eq!(many, [0, WINDOW, 2 * WINDOW, 2 * WINDOW + 1]);
+        // A big function is a window of its own; small ones fill up to the budget.
+        let big = WINDOW_BYTES as u32 * 3;
+        let half = WINDOW_BYTES as u32 / 2;
+        assert_eq!(
+            window_starts([1, big, half, half, half, 1].into_iter()),
+            [0, 1, 2, 4, 6]
+        );
     }
 }
