@@ -500,6 +500,10 @@ pub(crate) struct Printer<'m, 's> {
     pub(crate) body_error: Option<DecodeError>,
     /// Threads printing function bodies (streaming output only).
     pub(crate) threads: usize,
+    /// A parallel worker's limit on buffered text: past it the text is
+    /// dropped and `spilled` set (the writer prints that window itself).
+    pub(crate) cap: Option<usize>,
+    pub(crate) spilled: bool,
     /// Shared by the parallel printers (for a big module they are big).
     pub(crate) ids: std::sync::Arc<Ids>,
     /// Field identifiers per struct type, built when first printed.
@@ -562,6 +566,8 @@ impl<'m, 's> Printer<'m, 's> {
             lazy_body: Expr::default(),
             body_error: None,
             threads: 1,
+            cap: None,
+            spilled: false,
             ids,
             fields: Default::default(),
             names,
@@ -596,8 +602,13 @@ impl<'m, 's> Printer<'m, 's> {
     /// Hands the buffer to the sink once it is big enough (streaming only).
     #[inline]
     pub(crate) fn maybe_flush(&mut self) {
-        if self.out.len() >= CHUNK && self.sink.is_some() {
-            self.flush();
+        if self.out.len() >= CHUNK {
+            if self.sink.is_some() {
+                self.flush();
+            } else if self.cap.is_some_and(|cap| self.out.len() > cap) {
+                self.spilled = true;
+                self.out.clear();
+            }
         }
     }
 

@@ -8,7 +8,11 @@
 //! strictly in window order, straight to the output, so the output is byte
 //! for byte the single-threaded one. Workers run at most `AHEAD` windows
 //! per thread ahead of the writer, so the text waiting to be written is
-//! bounded by the code it comes from, whatever the module's size.
+//! bounded by the code it comes from, whatever the module's size. A
+//! function of more than [`DIRECT_BYTES`] of code is printed by the writer
+//! itself when its turn comes, straight to the output, and so is a window
+//! whose text grows past [`TEXT_CAP`] in a worker (the worker drops it):
+//! no window's text is ever held whole past that size.
 
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -22,6 +26,13 @@ pub(crate) const WINDOW: usize = 64;
 
 /// Code bytes per unit of work (their text is some ten times more).
 const WINDOW_BYTES: u64 = 32 * 1024;
+
+/// Code bytes above which a function is printed by the writer.
+const DIRECT_BYTES: u32 = 64 * 1024;
+
+/// Text a worker may buffer for one window (some code prints to a hundred
+/// times its size).
+const TEXT_CAP: usize = 1 << 20;
 
 /// The first function of each window, then the number of functions.
 fn window_starts(sizes: impl Iterator<Item = u32>) -> Vec<usize> {
@@ -55,6 +66,8 @@ struct Done {
     inlined: Vec<usize>,
     /// The body that did not decode, if one did not.
     error: Option<DecodeError>,
+    /// The text grew past [`TEXT_CAP`]: the writer prints the window.
+    spilled: bool,
 }
 
 #[derive(Default)]
@@ -91,7 +104,17 @@ impl Printer<'_, '_> {
     pub(crate) fn funcs_parallel(&mut self) {
         let starts = window_starts(self.m.funcs.iter().map(|f| f.size));
         let windows = starts.len().saturating_sub(1);
-        let starts = &starts;
+        let direct: Vec<bool> = (0..windows)
+            .map(|j| {
+                starts[j + 1] - starts[j] == 1
+                    && self
+                        .m
+                        .funcs
+                        .get(starts[j])
+                        .is_some_and(|f| f.size > DIRECT_BYTES)
+            })
+            .collect();
+        let (starts, direct) = (&starts, &direct);
         let limit = AHEAD * self.threads;
         let shared = Shared {
             state: Mutex::new(State::default()),
@@ -107,10 +130,17 @@ impl Printer<'_, '_> {
                     let mut p = Printer::with_ids(m, &opts, None, ids.clone());
                     p.bodies = bodies;
                     p.namer = namer;
+                    p.cap = Some(TEXT_CAP);
                     loop {
                         let j = {
                             let mut g = shared.lock();
-                            while !g.stop && g.next < windows && g.next >= g.written + limit {
+                            loop {
+                                while g.next < windows && direct[g.next] {
+                                    g.next += 1;
+                                }
+                                if g.stop || g.next >= windows || g.next < g.written + limit {
+                                    break;
+                                }
                                 g = shared.wait(g);
                             }
                             if g.stop || g.next >= windows {
@@ -124,9 +154,14 @@ impl Printer<'_, '_> {
                             p.inlined.iter_mut().for_each(|x| *x = false);
                         }
                         let mut error = None;
+                        p.spilled = false;
                         for k in starts[j]..starts[j + 1] {
                             if !p.func(k) {
                                 error = p.body_error.take();
+                                break;
+                            }
+                            p.maybe_flush();
+                            if p.spilled {
                                 break;
                             }
                         }
@@ -138,6 +173,7 @@ impl Printer<'_, '_> {
                                 Vec::new()
                             },
                             error,
+                            spilled: p.spilled,
                         };
                         shared.lock().done.insert(j, done);
                         shared.changed.notify_all();
@@ -145,15 +181,33 @@ impl Printer<'_, '_> {
                 });
             }
             for j in 0..windows {
-                let done = {
+                let done = if direct[j] {
+                    None
+                } else {
                     let mut g = shared.lock();
                     loop {
                         if let Some(d) = g.done.remove(&j) {
-                            break d;
+                            break Some(d);
                         }
                         g = shared.wait(g);
                     }
                 };
+                // A big function, or a window whose text got too big for a
+                // worker to hold: printed here, straight to the output.
+                if done.as_ref().is_none_or(|d| d.spilled && d.error.is_none()) {
+                    for k in starts[j]..starts[j + 1] {
+                        if !self.func(k) {
+                            shared.lock().stop = true;
+                            shared.changed.notify_all();
+                            return;
+                        }
+                        self.maybe_flush();
+                    }
+                    shared.lock().written = j + 1;
+                    shared.changed.notify_all();
+                    continue;
+                }
+                let Some(done) = done else { continue };
                 for i in done.inlined {
                     if let Some(x) = self.inlined.get_mut(i) {
                         *x = true;
