@@ -48,12 +48,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
     // from the input too.
     let owned;
     let parts;
-    let (module, ranges, datas) = if input.format == Format::Binary {
-        let (m, p) = wtool_binary::decode_lazy_parts(&input.bytes, features)
+    let (module, ranges, lazy) = if input.format == Format::Binary {
+        let leave = wtool_binary::Leave { exports: true };
+        let (m, p) = wtool_binary::decode_lazy_parts_with(&input.bytes, features, leave)
             .map_err(|e| input.decode_error(e))?;
         owned = m;
         parts = p;
-        (&owned, &parts.bodies[..], Some(&parts.datas[..]))
+        (&owned, &parts.bodies[..], Some(&parts))
     } else {
         owned = input.module(features)?;
         (&owned, &[][..], None)
@@ -63,7 +64,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         ranges,
         features,
         has_data_count: module.data_count.is_some(),
-        datas,
+        parts: lazy,
     };
     let dump = if input.format == Format::Binary {
         wtool_dump::dump_lazy(module, &bodies, opts).map_err(|e| input.decode_error(e))?

@@ -4,11 +4,14 @@ use crate::instr::{Instrs, LazyBodies};
 use crate::schema::*;
 use crate::text::{expr_text, hex};
 use crate::{DumpOptions, SCHEMA_VERSION};
+use std::borrow::Cow;
+use wtool_ast::Features;
 use wtool_ast::{
     CompositeType, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, FieldType,
     GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin, SectionId,
     TableType, ValType,
 };
+use wtool_binary::LazyParts;
 
 /// [`dump`] for a module decoded by [`wtool_binary::decode_lazy`]: each body
 /// is decoded once to count its instructions (so a malformed one fails here,
@@ -19,7 +22,8 @@ pub fn dump_lazy<'a>(
     bodies: &'a LazyBodies<'a>,
     opts: DumpOptions,
 ) -> Result<Dump<'a>, wtool_binary::DecodeError> {
-    let mut d = dump_with(module, bodies.bytes, opts, bodies.datas);
+    let lazy = bodies.parts.map(|p| (p, bodies.features));
+    let mut d = dump_with(module, bodies.bytes, opts, lazy);
     let mut counts = Vec::with_capacity(module.funcs.len());
     for k in 0..module.funcs.len() as u32 {
         let Some(reader) = bodies.reader(k) else {
@@ -43,13 +47,13 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
     dump_with(module, source, opts, None)
 }
 
-/// [`dump`], with the data segments' bytes at `datas` in `source` when
-/// the decoder left them there.
+/// [`dump`], with the data segments' bytes and (when left there) the
+/// exports read from `source` where `lazy` says, with these features.
 fn dump_with<'a>(
     module: &'a Module,
     source: &'a [u8],
     opts: DumpOptions,
-    datas: Option<&'a [std::ops::Range<u32>]>,
+    lazy: Option<(&'a LazyParts, Features)>,
 ) -> Dump<'a> {
     let binary = module.origin == Origin::Binary;
     let names = module.names.as_ref();
@@ -215,30 +219,41 @@ fn dump_with<'a>(
         .collect();
 
     let first_global = module.num_imported(ExternKind::Global);
-    let globals = (0u32..)
-        .zip(&module.globals)
-        .map(|(i, g)| {
+    let globals = Each::new(module.globals.len(), move || {
+        (0u32..).zip(&module.globals).map(move |(i, g)| {
             let index = first_global.saturating_add(i);
             GlobalJson {
                 index,
-                name: lookup(|n| &n.globals, index),
+                name: names.and_then(|n| Names::lookup(&n.globals, index)),
                 r#type: g.ty.ty.to_string(),
                 mutable: g.ty.mutable,
                 init: expr_text(&g.init),
                 init_value: const_value(&g.init),
             }
         })
-        .collect();
+    });
 
-    let exports = module
-        .exports
-        .iter()
-        .map(|e| ExportJson {
-            name: &e.name,
-            kind: e.kind.keyword(),
-            index: e.index,
-        })
-        .collect();
+    let exports = match lazy
+        .and_then(|(p, features)| Some((p.read_exports(source, features)?, p, features)))
+    {
+        // Left in the input by the decoder: read again while written.
+        Some((list, parts, features)) => Each::new(list.len(), move || {
+            let list = parts.read_exports(source, features).into_iter().flatten();
+            // The decoder read them once already, so none fails here.
+            list.flatten().map(|e| ExportJson {
+                name: Cow::Owned(e.name),
+                kind: e.kind.keyword(),
+                index: e.index,
+            })
+        }),
+        None => Each::new(module.exports.len(), move || {
+            module.exports.iter().map(|e| ExportJson {
+                name: Cow::Borrowed(e.name.as_str()),
+                kind: e.kind.keyword(),
+                index: e.index,
+            })
+        }),
+    };
 
     let elements = (0u32..)
         .zip(&module.elems)
@@ -270,9 +285,8 @@ fn dump_with<'a>(
     let data = (0u32..)
         .zip(&module.datas)
         .map(|(index, d)| {
-            let bytes = datas
-                .and_then(|r| r.get(index as usize))
-                .and_then(|r| source.get(r.start as usize..r.end as usize))
+            let bytes = lazy
+                .and_then(|(p, _)| p.data(source, index as usize))
                 .unwrap_or(&d.data);
             let (mode, memory, offset) = match &d.mode {
                 DataMode::Active { memory, offset } => ("active", Some(*memory), Some(offset)),

@@ -1,5 +1,5 @@
-//! `dump_lazy` on a module whose bodies and data segments were left in
-//! the input (`decode_lazy_parts`) writes exactly the JSON of `dump` on the
+//! `dump_lazy` on a module whose bodies, data segments and exports were
+//! left in the input (`decode_lazy_parts_with`) writes exactly the JSON of `dump` on the
 //! whole decoded module, for every fixture and every option.
 
 use wtool_ast::Features;
@@ -30,13 +30,15 @@ fn lazy_dump_is_the_eager_dump() {
     let mut checked = 0;
     for (name, bytes) in fixtures() {
         let module = wtool_binary::decode_with_features(&bytes, Features::ALL).expect("decode");
-        let (lazy, parts) = wtool_binary::decode_lazy_parts(&bytes, Features::ALL).expect("decode");
+        let leave = wtool_binary::Leave { exports: true };
+        let (lazy, parts) =
+            wtool_binary::decode_lazy_parts_with(&bytes, Features::ALL, leave).expect("decode");
         let bodies = LazyBodies {
             bytes: &bytes,
             ranges: &parts.bodies,
             features: Features::ALL,
             has_data_count: lazy.data_count.is_some(),
-            datas: Some(&parts.datas),
+            parts: Some(&parts),
         };
         for (instructions, data) in [(false, false), (true, false), (false, true), (true, true)] {
             let opts = DumpOptions { instructions, data };

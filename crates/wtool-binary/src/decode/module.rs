@@ -62,7 +62,7 @@ impl LazyParts {
         &self,
         input: &'a [u8],
         features: Features,
-    ) -> Option<impl Iterator<Item = Result<Export>> + 'a> {
+    ) -> Option<impl ExactSizeIterator<Item = Result<Export>> + 'a> {
         let range = self.exports.clone()?;
         let mut r = Reader::bounded(input, range.start as usize, range.end as usize);
         let (n, _) = r.count().ok()?;
