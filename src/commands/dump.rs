@@ -44,22 +44,27 @@ pub fn run(args: Args) -> Result<(), CliError> {
         data: args.data,
     };
     // Binary input streams: sections decoded, function bodies read from the
-    // input as they are counted and written.
+    // input as they are counted and written, data segments' bytes read
+    // from the input too.
     let owned;
-    let (module, ranges) = if input.format == Format::Binary {
-        let (m, r) = wtool_binary::decode_lazy(&input.bytes, features)
+    let parts;
+    let (module, ranges, lazy) = if input.format == Format::Binary {
+        let leave = wtool_binary::Leave { exports: true };
+        let (m, p) = wtool_binary::decode_lazy_parts_with(&input.bytes, features, leave)
             .map_err(|e| input.decode_error(e))?;
         owned = m;
-        (&owned, r)
+        parts = p;
+        (&owned, &parts.bodies[..], Some(&parts))
     } else {
         owned = input.module(features)?;
-        (&owned, Vec::new())
+        (&owned, &[][..], None)
     };
     let bodies = LazyBodies {
         bytes: &input.bytes,
-        ranges: &ranges,
+        ranges,
         features,
         has_data_count: module.data_count.is_some(),
+        parts: lazy,
     };
     let dump = if input.format == Format::Binary {
         wtool_dump::dump_lazy(module, &bodies, opts).map_err(|e| input.decode_error(e))?

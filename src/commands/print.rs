@@ -4,10 +4,10 @@
 //! and, like wabt, leaves custom sections out.
 
 use crate::diag::CliError;
-use crate::io::{FeaturesArg, Format, InputArg, OutputArg, OutputKind};
+use crate::io::{FeaturesArg, Format, Input, InputArg, OutputArg, OutputKind};
 use wtool_ast::Features;
-use wtool_binary::{BodyReader, DecodeError, ErrorKind};
-use wtool_print::{PrintError, PrintOptions};
+use wtool_binary::{BodyReader, DecodeError};
+use wtool_print::{LazyInput, PrintError, PrintOptions};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -79,39 +79,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     };
     let names = !args.no_names || args.generate_names;
     let as_wasm2wat = crate::multicall::invoked_as().is_some();
-    // The common case streams: sections decoded, each function body decoded
-    // only when it is printed and dropped after, so memory stays near the
-    // input's size. wabt's name generation and layout rewrite bodies, so
-    // those need the whole module.
-    if input.format == Format::Binary && !args.generate_names && !as_wasm2wat {
-        let (module, ranges) = wtool_binary::decode_lazy(&input.bytes, features)
-            .map_err(|e| input.decode_error(e))?;
-        let has_data_count = module.data_count.is_some();
-        let bodies = |i: u32, expr: &mut wtool_ast::Expr| {
-            let range = ranges
-                .get(i as usize)
-                .ok_or_else(|| DecodeError::new(input.bytes.len(), ErrorKind::UnexpectedEnd))?;
-            BodyReader::new(&input.bytes, range, features, has_data_count).read_into(expr)
-        };
-        let opts = options(&args, names, false);
-        let mut failed = None;
-        args.output.write_with(OutputKind::Text, |out| {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            match wtool_print::print_lazy_to_io(&module, &bodies, &opts, threads, out) {
-                Ok(()) => Ok(()),
-                Err(PrintError::Io(e)) => Err(e),
-                Err(PrintError::Decode(e)) => {
-                    failed = Some(e);
-                    // Fails the write so that no partial file is kept.
-                    Err(std::io::Error::other("a function body did not decode"))
-                }
-            }
-        })
-        .map_err(|e| match failed.take() {
-            Some(d) => input.decode_error(d),
-            None => e,
-        })?;
-        return Ok(());
+    if input.format == Format::Binary {
+        return print_streamed(&args, &input, features, names, as_wasm2wat);
     }
     let mut module = input.module(features)?;
     if args.generate_names {
@@ -128,6 +97,125 @@ pub fn run(args: Args) -> Result<(), CliError> {
     args.output.write_with(OutputKind::Text, |out| {
         wtool_print::print_to_io(&module, &opts, out)
     })
+}
+
+/// Prints a binary module as it streams: sections decoded, each function
+/// body decoded only when it is printed and dropped after, data segments
+/// and custom sections printed straight from the input, so memory stays
+/// near the input's size. Generated names are made per function as it is
+/// printed; the output is that of printing the decoded module.
+fn print_streamed(
+    args: &Args,
+    input: &Input,
+    features: Features,
+    names: bool,
+    as_wasm2wat: bool,
+) -> Result<(), CliError> {
+    // These paths used to decode the whole module first: they still fail
+    // before any output, with the whole-module decoder's error.
+    let eager_errors = args.generate_names || as_wasm2wat;
+    // The exports are printed straight from the input too, unless they
+    // are needed before (written inline, or naming what they export).
+    let leave = wtool_binary::Leave {
+        exports: !args.inline_exports && !args.generate_names,
+    };
+    let decoded = wtool_binary::decode_lazy_parts_with(&input.bytes, features, leave);
+    let (mut module, parts) = match decoded {
+        Ok(decoded) => decoded,
+        Err(e) if eager_errors => return Err(eager_error(input, features, e)),
+        Err(e) => return Err(input.decode_error(e)),
+    };
+    if eager_errors {
+        let has_data_count = module.data_count.is_some();
+        for range in &parts.bodies {
+            let mut reader = BodyReader::new(&input.bytes, range, features, has_data_count);
+            if let Some(Err(e)) = reader.find(Result::is_err) {
+                return Err(eager_error(input, features, e));
+            }
+        }
+    }
+    let opts = options(args, names, as_wasm2wat);
+    if args.generate_names {
+        // `--no-names --generate-names`: every name generated afresh.
+        if args.no_names {
+            module.names = None;
+        }
+        crate::compat::wabt::generate_items(&mut module);
+        if as_wasm2wat {
+            crate::compat::wabt::wabt_unique_item_names(&mut module);
+        }
+        if generated_names_are_printed_as_bytes(&module, &opts) {
+            // The name section is printed as the bytes of all the names,
+            // generated local and label names included: made here one
+            // function at a time, labels from one more pass over the bodies.
+            let has_data_count = module.data_count.is_some();
+            let kinds = |i: usize| {
+                let Some(range) = parts.bodies.get(i) else {
+                    return Vec::new();
+                };
+                BodyReader::new(&input.bytes, range, features, has_data_count)
+                    .filter_map(|r| r.ok().and_then(|(_, ins)| crate::compat::wabt::label_kind(&ins)))
+                    .collect()
+            };
+            let bytes = crate::compat::wabt::generated_name_section(&mut module, kinds, as_wasm2wat);
+            // The first name section is the one holding the decoded names
+            // (the others are printed from the input as they are).
+            let first = (0..module.customs.len()).find(|&i| {
+                module.customs[i].name == "name" && parts.customs.get(i).is_some_and(Option::is_none)
+            });
+            if let Some(c) = first.and_then(|i| module.customs.get_mut(i)) {
+                if c.data.is_empty() {
+                    c.data = bytes;
+                }
+            }
+        }
+    } else if as_wasm2wat {
+        crate::compat::wabt::wabt_unique_names(&mut module);
+    }
+    let namer = args
+        .generate_names
+        .then(|| crate::compat::wabt::Namer::new(&module, as_wasm2wat));
+    let lazy = LazyInput {
+        bytes: &input.bytes,
+        parts: &parts,
+        features,
+    };
+    let mut failed = None;
+    args.output
+        .write_with(OutputKind::Text, |out| {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let namer = namer.as_ref().map(|n| n as &dyn wtool_print::FuncNamer);
+            match wtool_print::print_parts_to_io(&module, &lazy, &opts, threads, namer, out) {
+                Ok(()) => Ok(()),
+                Err(PrintError::Io(e)) => Err(e),
+                Err(PrintError::Decode(e)) => {
+                    failed = Some(e);
+                    // Fails the write so that no partial file is kept.
+                    Err(std::io::Error::other("a function body did not decode"))
+                }
+            }
+        })
+        .map_err(|e| match failed.take() {
+            Some(d) => input.decode_error(d),
+            None => e,
+        })
+}
+
+/// The error decoding the whole module gives (`lazy` if it succeeds).
+fn eager_error(input: &Input, features: Features, lazy: DecodeError) -> CliError {
+    let e = wtool_binary::decode_with_features(&input.bytes, features).err();
+    input.decode_error(e.unwrap_or(lazy))
+}
+
+/// Whether the printer writes the name section as bytes re-encoded from
+/// the module's names (it does when names are on and the section, kept in
+/// its canonical form, is followed by another custom section).
+fn generated_names_are_printed_as_bytes(module: &wtool_ast::Module, opts: &PrintOptions) -> bool {
+    if opts.skip_custom || !opts.names {
+        return false;
+    }
+    let last_name = module.customs.iter().rposition(|c| c.name == "name");
+    last_name.is_some_and(|p| p + 1 != module.customs.len())
 }
 
 /// The printer's options from the flags (`as_wasm2wat`: wabt's defaults).

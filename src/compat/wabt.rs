@@ -11,6 +11,357 @@ use wtool_ast::{BlockType, ExternKind, ImportDesc, Instr, Module, NameMap, Names
 
 /// Fills `module.names` with generated names where it has none.
 pub fn generate(module: &mut Module) {
+    generate_by(module, |_, f| label_kinds(&f.body));
+}
+
+/// [`generate`], with the [`label_kinds`] of defined function `i` (its
+/// definition given too) from `kinds_of`.
+fn generate_by(
+    module: &mut Module,
+    mut kinds_of: impl FnMut(usize, &wtool_ast::Func) -> Vec<char>,
+) {
+    generate_items(module);
+    let mut names = module.names.take().unwrap_or_default();
+    // Parameters and locals, and labels, per function (imports have parameters too).
+    let import_types: Vec<u32> = module
+        .imports
+        .iter()
+        .filter_map(|i| match i.desc {
+            ImportDesc::Func(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let funcs = import_types
+        .iter()
+        .map(|&t| (t, None))
+        .chain(module.funcs.iter().map(|f| (f.type_idx, Some(f))));
+    for (f, (type_idx, defined)) in funcs.enumerate() {
+        let Some(count) = local_count(module, type_idx, defined) else {
+            continue;
+        };
+        fill_locals(entry(&mut names.locals, f as u32), module, type_idx, count);
+        if let Some(func) = defined {
+            let kinds = kinds_of(f - import_types.len(), func);
+            if !kinds.is_empty() {
+                fill_labels(entry(&mut names.labels, f as u32), &kinds);
+            }
+        }
+    }
+    names.locals.retain(|(_, m)| !m.is_empty());
+    module.names = Some(names);
+}
+
+/// Parameters and locals of a function of type `type_idx` (`defined` for a
+/// defined one), or `None` when there are too many to name.
+fn local_count(module: &Module, type_idx: u32, defined: Option<&wtool_ast::Func>) -> Option<usize> {
+    let params = module.func_type(type_idx).map_or(0, |t| t.params.len());
+    let locals = defined.map_or(0, |func| func.num_locals() as usize);
+    // wtool prints at most this many locals by name (more is hostile input).
+    (params + locals <= 1 << 16).then_some(params + locals)
+}
+
+/// Names `$pN` for parameters and `$lN` for locals where `map` has none.
+fn fill_locals(map: &mut NameMap, module: &Module, type_idx: u32, count: usize) {
+    let params = module.func_type(type_idx).map_or(0, |t| t.params.len());
+    fill(map, count, |i| {
+        if i < params {
+            format!("p{i}")
+        } else {
+            format!("l{i}")
+        }
+    });
+}
+
+/// The letter of each `block`, `loop` and `if` of a body, in order.
+fn label_kinds(body: &wtool_ast::Expr) -> Vec<char> {
+    body.instrs.iter().filter_map(label_kind).collect()
+}
+
+/// The letter of a label's generated name: `B`, `L` or `I` for `block`,
+/// `loop` and `if` (other instructions get none).
+pub fn label_kind(ins: &Instr) -> Option<char> {
+    match ins {
+        Instr::Block(_) => Some('B'),
+        Instr::Loop(_) => Some('L'),
+        Instr::If(_) => Some('I'),
+        _ => None,
+    }
+}
+
+/// Names `$B0`, `$L1`, `$I2`, … for labels where `map` has none.
+fn fill_labels(map: &mut NameMap, kinds: &[char]) {
+    fill(map, kinds.len(), |i| format!("{}{i}", kinds[i]));
+}
+
+/// The name section payload [`generate`] (then, with `unique_locals`,
+/// [`wabt_unique_names`]) would make the module's names encode to, for a
+/// module that had [`generate_items`] (and [`wabt_unique_item_names`])
+/// only: each function's local and label names are made, encoded and
+/// dropped in turn, so they are never all in memory. `kinds_of(i)` gives
+/// defined function `i`'s [`label_kind`]s.
+pub fn generated_name_section(
+    module: &mut Module,
+    kinds_of: impl FnMut(usize) -> Vec<char>,
+    unique_locals: bool,
+) -> Vec<u8> {
+    let (locals, labels) = function_subsections(module, kinds_of, unique_locals);
+    // The other subsections as the encoder writes them, with these two
+    // put in their place (after the module and function names).
+    let mut rest = Vec::new();
+    if let Some(names) = module.names.as_mut() {
+        let given_locals = std::mem::take(&mut names.locals);
+        let given_labels = std::mem::take(&mut names.labels);
+        wtool_binary::encode_names(&mut rest, names);
+        names.locals = given_locals;
+        names.labels = given_labels;
+    }
+    let mut out = Vec::with_capacity(rest.len());
+    let mut r = wtool_binary::reader::Reader::new(&rest);
+    let mut inserted = false;
+    let insert = |out: &mut Vec<u8>| {
+        for (id, payload) in [(2u8, &locals), (3, &labels)] {
+            if let Some(p) = payload {
+                out.push(id);
+                wtool_binary::leb128::write_u32(out, p.len() as u32);
+                out.extend_from_slice(p);
+            }
+        }
+    };
+    while !r.at_end() {
+        let start = r.pos();
+        let (Ok(id), Ok(size)) = (r.u8(), r.u32()) else {
+            break;
+        };
+        if id > 3 && !inserted {
+            insert(&mut out);
+            inserted = true;
+        }
+        let end = (r.pos() + size as usize).min(rest.len());
+        out.extend_from_slice(&rest[start..end]);
+        if r.bytes(end - r.pos()).is_err() {
+            break;
+        }
+    }
+    if !inserted {
+        insert(&mut out);
+    }
+    out
+}
+
+/// The payloads of the local and label name subsections of
+/// [`generated_name_section`] (`None` for an empty one).
+fn function_subsections(
+    module: &Module,
+    mut kinds_of: impl FnMut(usize) -> Vec<char>,
+    unique_locals: bool,
+) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    use wtool_binary::leb128::write_u32;
+    let given = module.names.as_ref();
+    let empty = Vec::new();
+    let given_locals = given.map_or(&empty, |n| &n.locals);
+    let given_labels = given.map_or(&empty, |n| &n.labels);
+    let namer = Namer::new(module, unique_locals);
+    let imported = namer.import_types.len();
+    let total = imported + module.funcs.len();
+    let counted = |f: usize| {
+        namer
+            .func(f as u32)
+            .and_then(|(t, d)| local_count(module, t, d))
+    };
+    // Locals: `generate` gives every function it names an entry (the first
+    // one it has, or a new one, kept sorted) and drops the empty ones.
+    let mut body = Vec::new();
+    let mut n = 0u32;
+    for (f, src) in entry_order(given_locals, (0..total).filter(|&f| counted(f).is_some())) {
+        let map = match src {
+            Some((i, first)) => {
+                let mut map = given_locals[i].1.clone();
+                if first {
+                    if let Some((t, _)) = namer.func(f) {
+                        if let Some(count) = counted(f as usize) {
+                            fill_locals(&mut map, module, t, count);
+                        }
+                    }
+                }
+                map
+            }
+            None => {
+                let mut map = NameMap::new();
+                if let (Some((t, _)), Some(count)) = (namer.func(f), counted(f as usize)) {
+                    fill_locals(&mut map, module, t, count);
+                }
+                map
+            }
+        };
+        if map.is_empty() {
+            continue;
+        }
+        let mut map = map;
+        if unique_locals {
+            unique(&mut map);
+        }
+        n += 1;
+        write_u32(&mut body, f);
+        encode_map(&mut body, &map);
+    }
+    let locals = (n > 0).then(|| counted_payload(n, &body));
+    // Labels: an entry for each defined function with labels to name.
+    let mut kinds: Vec<Option<Vec<char>>> = vec![None; module.funcs.len()];
+    let labelled: Vec<usize> = (imported..total)
+        .filter(|&f| counted(f).is_some())
+        .filter(|&f| {
+            let k = kinds_of(f - imported);
+            let named = !k.is_empty();
+            kinds[f - imported] = named.then_some(k);
+            named
+        })
+        .collect();
+    body.clear();
+    n = 0;
+    for (f, src) in entry_order(given_labels, labelled.into_iter()) {
+        let mut map = match src {
+            Some((i, _)) => given_labels[i].1.clone(),
+            None => NameMap::new(),
+        };
+        let first = src.is_none_or(|(_, first)| first);
+        let own = (f as usize)
+            .checked_sub(imported)
+            .and_then(|d| kinds[d].take());
+        if let (true, Some(k)) = (first, own) {
+            fill_labels(&mut map, &k);
+        }
+        n += 1;
+        write_u32(&mut body, f);
+        encode_map(&mut body, &map);
+    }
+    let labels = (n > 0).then(|| counted_payload(n, &body));
+    (locals, labels)
+}
+
+/// A count then `body`.
+fn counted_payload(n: u32, body: &[u8]) -> Vec<u8> {
+    let mut p = Vec::with_capacity(body.len() + 5);
+    wtool_binary::leb128::write_u32(&mut p, n);
+    p.extend_from_slice(body);
+    p
+}
+
+/// A name map as the name section encodes it.
+fn encode_map(out: &mut Vec<u8>, map: &NameMap) {
+    use wtool_binary::leb128::write_u32;
+    write_u32(out, map.len() as u32);
+    for (i, name) in map {
+        write_u32(out, *i);
+        write_u32(out, name.len() as u32);
+        out.extend_from_slice(name.as_bytes());
+    }
+}
+
+/// The entries of an indirect map after [`entry`] was called for each of
+/// `wanted` in order: `(outer, Some((index in given, is the first for
+/// outer)))` for the given ones, `(outer, None)` for the new ones; the
+/// list is sorted (stably) once anything was added, as `entry` sorts.
+fn entry_order(
+    given: &[(u32, NameMap)],
+    wanted: impl Iterator<Item = usize>,
+) -> Vec<(u32, Option<(usize, bool)>)> {
+    let mut first = std::collections::HashMap::new();
+    for (i, (o, _)) in given.iter().enumerate() {
+        first.entry(*o).or_insert(i);
+    }
+    let mut out: Vec<(u32, Option<(usize, bool)>)> = given
+        .iter()
+        .enumerate()
+        .map(|(i, (o, _))| (*o, Some((i, first.get(o) == Some(&i)))))
+        .collect();
+    let before = out.len();
+    for f in wanted {
+        let f = f as u32;
+        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(f) {
+            e.insert(usize::MAX);
+            out.push((f, None));
+        }
+    }
+    if out.len() > before {
+        out.sort_by_key(|(o, _)| *o);
+    }
+    out
+}
+
+/// [`generate`] for a module printed as it streams: the module-level names
+/// are made up front ([`generate_items`]), those of each function's
+/// parameters, locals and labels when it is printed, with the same result.
+pub struct Namer<'m> {
+    module: &'m Module,
+    import_types: Vec<u32>,
+    /// Make local names unique afterwards, as [`wabt_unique_names`] does.
+    unique_locals: bool,
+}
+
+impl<'m> Namer<'m> {
+    /// The namer of `module`, after [`generate_items`] (and, as wasm2wat,
+    /// [`wabt_unique_item_names`] with `unique_locals`).
+    pub fn new(module: &'m Module, unique_locals: bool) -> Self {
+        let import_types = module
+            .imports
+            .iter()
+            .filter_map(|i| match i.desc {
+                ImportDesc::Func(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        Namer {
+            module,
+            import_types,
+            unique_locals,
+        }
+    }
+
+    /// Type index and definition of function `func`.
+    fn func(&self, func: u32) -> Option<(u32, Option<&'m wtool_ast::Func>)> {
+        let n = self.import_types.len();
+        match (func as usize).checked_sub(n) {
+            None => self.import_types.get(func as usize).map(|&t| (t, None)),
+            Some(d) => self.module.funcs.get(d).map(|f| (f.type_idx, Some(f))),
+        }
+    }
+}
+
+impl wtool_print::FuncNamer for Namer<'_> {
+    fn locals(&self, func: u32, given: Option<&NameMap>) -> Option<NameMap> {
+        let (type_idx, defined) = self.func(func)?;
+        let mut map = given.cloned().unwrap_or_default();
+        // Too many to name: only the given names, made unique all the same.
+        if let Some(count) = local_count(self.module, type_idx, defined) {
+            fill_locals(&mut map, self.module, type_idx, count);
+        }
+        if self.unique_locals {
+            unique(&mut map);
+        }
+        Some(map)
+    }
+
+    fn labels(
+        &self,
+        func: u32,
+        body: &wtool_ast::Expr,
+        given: Option<&NameMap>,
+    ) -> Option<NameMap> {
+        let (type_idx, defined) = self.func(func)?;
+        local_count(self.module, type_idx, defined)?;
+        let kinds = label_kinds(body);
+        if kinds.is_empty() {
+            return None;
+        }
+        let mut map = given.cloned().unwrap_or_default();
+        fill_labels(&mut map, &kinds);
+        Some(map)
+    }
+}
+
+/// The module-level part of [`generate`]: names for functions, tables,
+/// memories, globals, tags, types and segments (not locals or labels).
+pub fn generate_items(module: &mut Module) {
     let mut names = module.names.take().unwrap_or_default();
     let exported = |kind: ExternKind| -> BTreeMap<u32, String> {
         let mut m = BTreeMap::new();
@@ -65,53 +416,6 @@ pub fn generate(module: &mut Module) {
     fill(&mut names.elems, module.elems.len(), |i| format!("e{i}"));
     fill(&mut names.datas, module.datas.len(), |i| format!("d{i}"));
 
-    // Parameters and locals, and labels, per function (imports have parameters too).
-    let import_types: Vec<u32> = module
-        .imports
-        .iter()
-        .filter_map(|i| match i.desc {
-            ImportDesc::Func(t) => Some(t),
-            _ => None,
-        })
-        .collect();
-    let funcs = import_types
-        .iter()
-        .map(|&t| (t, None))
-        .chain(module.funcs.iter().map(|f| (f.type_idx, Some(f))));
-    for (f, (type_idx, defined)) in funcs.enumerate() {
-        let params = module.func_type(type_idx).map_or(0, |t| t.params.len());
-        let locals = defined.map_or(0, |func| func.num_locals() as usize);
-        // wtool prints at most this many locals by name (more is hostile input).
-        if params + locals > 1 << 16 {
-            continue;
-        }
-        let map = entry(&mut names.locals, f as u32);
-        fill(map, params + locals, |i| {
-            if i < params {
-                format!("p{i}")
-            } else {
-                format!("l{i}")
-            }
-        });
-        if let Some(func) = defined {
-            let kinds: Vec<char> = func
-                .body
-                .instrs
-                .iter()
-                .filter_map(|ins| match ins {
-                    Instr::Block(_) => Some('B'),
-                    Instr::Loop(_) => Some('L'),
-                    Instr::If(_) => Some('I'),
-                    _ => None,
-                })
-                .collect();
-            if !kinds.is_empty() {
-                let map = entry(&mut names.labels, f as u32);
-                fill(map, kinds.len(), |i| format!("{}{i}", kinds[i]));
-            }
-        }
-    }
-    names.locals.retain(|(_, m)| !m.is_empty());
     module.names = Some(names);
 }
 
@@ -241,20 +545,16 @@ pub fn wabt_encoding(module: &mut Module) {
 /// name gets `.1`, `.2`, … (`$dummy`, `$dummy.1`), so the identifiers are
 /// plain ones wabt's wat2wasm reads back.
 pub fn wabt_unique_names(module: &mut Module) {
-    fn unique(map: &mut NameMap) {
-        let mut used = std::collections::HashSet::new();
-        for (_, name) in map.iter_mut() {
-            if used.insert(name.clone()) {
-                continue;
-            }
-            let mut k = 1;
-            while used.contains(&format!("{name}.{k}")) {
-                k += 1;
-            }
-            *name = format!("{name}.{k}");
-            used.insert(name.clone());
+    wabt_unique_item_names(module);
+    if let Some(n) = module.names.as_mut() {
+        for (_, map) in n.locals.iter_mut() {
+            unique(map);
         }
     }
+}
+
+/// [`wabt_unique_names`] but for local names (see [`Namer`]).
+pub fn wabt_unique_item_names(module: &mut Module) {
     let Some(n) = module.names.as_mut() else {
         return;
     };
@@ -270,8 +570,21 @@ pub fn wabt_unique_names(module: &mut Module) {
     ] {
         unique(map);
     }
-    for (_, map) in n.locals.iter_mut() {
-        unique(map);
+}
+
+/// Renames repeats of a name `name.1`, `name.2`, … in map order.
+fn unique(map: &mut NameMap) {
+    let mut used = std::collections::HashSet::new();
+    for (_, name) in map.iter_mut() {
+        if used.insert(name.clone()) {
+            continue;
+        }
+        let mut k = 1;
+        while used.contains(&format!("{name}.{k}")) {
+            k += 1;
+        }
+        *name = format!("{name}.{k}");
+        used.insert(name.clone());
     }
 }
 
@@ -292,9 +605,15 @@ fn entry(map: &mut Vec<(u32, NameMap)>, outer: u32) -> &mut NameMap {
 fn fill(map: &mut NameMap, count: usize, make: impl Fn(usize) -> String) {
     for i in 0..count {
         let i32_ = i as u32;
-        if Names::lookup(map, i32_).is_none_or(str::is_empty) {
-            map.retain(|(k, _)| *k != i32_);
-            map.push((i32_, make(i)));
+        match Names::lookup(map, i32_) {
+            Some(name) if !name.is_empty() => {}
+            // Only an empty name has entries to drop (a scan per name would
+            // make naming a big module quadratic).
+            Some(_) => {
+                map.retain(|(k, _)| *k != i32_);
+                map.push((i32_, make(i)));
+            }
+            None => map.push((i32_, make(i))),
         }
     }
     map.sort_by_key(|(k, _)| *k);
@@ -303,6 +622,75 @@ fn fill(map: &mut NameMap, count: usize, make: impl Fn(usize) -> String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixtures, and one with awkward given local and label names:
+    /// out of order, repeated, empty, and more than a function has.
+    fn modules() -> Vec<(String, Module)> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(root).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "wasm") {
+                let bytes = std::fs::read(&path).unwrap();
+                let m = wtool_binary::decode_with_features(&bytes, wtool_ast::Features::ALL);
+                out.push((path.display().to_string(), m.unwrap()));
+            }
+        }
+        let mut odd = out
+            .iter()
+            .find(|(n, _)| n.ends_with("/kernels-O0.wasm"))
+            .unwrap()
+            .1
+            .clone();
+        let mut names = odd.names.take().unwrap_or_default();
+        let map = |v: &[(u32, &str)]| v.iter().map(|(i, s)| (*i, s.to_string())).collect();
+        names.locals = vec![
+            (3, map(&[(1, "x"), (0, "l1")])),
+            (1, map(&[(0, "")])),
+            (3, map(&[(0, "y")])),
+            (0, map(&[(40, "far")])),
+        ];
+        names.labels = vec![
+            (2, map(&[(0, "top")])),
+            (2, NameMap::new()),
+            (1, NameMap::new()),
+        ];
+        odd.names = Some(names);
+        out.push(("odd names".into(), odd));
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn name_section_made_per_function_equals_generate() {
+        for (name, module) in modules() {
+            for unique_locals in [false, true] {
+                let mut eager = module.clone();
+                generate(&mut eager);
+                if unique_locals {
+                    wabt_unique_names(&mut eager);
+                }
+                let mut want = Vec::new();
+                wtool_binary::encode_names(&mut want, eager.names.as_ref().unwrap());
+                let mut lazy = module.clone();
+                generate_items(&mut lazy);
+                if unique_locals {
+                    wabt_unique_item_names(&mut lazy);
+                }
+                let before = lazy.names.clone();
+                let kinds = |i: usize| label_kinds(&module.funcs[i].body);
+                let got = generated_name_section(&mut lazy, kinds, unique_locals);
+                assert!(
+                    got == want,
+                    "{name} (unique {unique_locals}): name sections differ"
+                );
+                assert_eq!(
+                    lazy.names, before,
+                    "{name}: the module's names are left as they were"
+                );
+            }
+        }
+    }
 
     #[test]
     fn names_follow_wabt() {

@@ -30,6 +30,7 @@ pub mod leb128;
 pub mod reader;
 
 pub use decode::code::{BodyRange, BodyReader};
+pub use decode::module::LazyParts;
 pub use error::{DecodeError, EntryKind, ErrorKind, Location, SectionRef, Truncation};
 use wtool_ast::{Features, Module};
 
@@ -69,7 +70,36 @@ pub fn decode_lazy(
     bytes: &[u8],
     features: Features,
 ) -> Result<(Module, Vec<BodyRange>), DecodeError> {
-    decode::module::decode_module_with(bytes, features, true)
+    decode::module::decode_module_with(bytes, features, true, None).map(|(m, p)| (m, p.bodies))
+}
+
+/// [`decode_lazy`] that also leaves the bytes of data segments and custom
+/// sections in the input (their `data` stays empty; the name section is
+/// kept as [`decode`] keeps it), for tools that only read them once, so a
+/// module's data is never copied. The errors are [`decode_lazy`]'s.
+pub fn decode_lazy_parts(
+    bytes: &[u8],
+    features: Features,
+) -> Result<(Module, LazyParts), DecodeError> {
+    decode_lazy_parts_with(bytes, features, Leave::default())
+}
+
+/// [`decode_lazy_parts`] that also leaves the sections `leave` names in
+/// the input: they are decoded and checked all the same, but not kept.
+pub fn decode_lazy_parts_with(
+    bytes: &[u8],
+    features: Features,
+    leave: Leave,
+) -> Result<(Module, LazyParts), DecodeError> {
+    decode::module::decode_module_with(bytes, features, true, Some(leave))
+}
+
+/// Sections [`decode_lazy_parts_with`] checks but leaves in the input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Leave {
+    /// The export section: `Module::exports` stays empty, and
+    /// [`LazyParts::read_exports`] reads the exports from the input.
+    pub exports: bool,
 }
 
 /// Decodes one function body as it appears in a code section entry after

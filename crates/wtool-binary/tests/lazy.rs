@@ -1,10 +1,14 @@
 //! `decode_lazy` + `BodyReader` against the eager decoder: on every module
 //! of the 2.0 spec testsuite (malformed ones included), on the fixtures and
 //! on truncations of a fixture, the lazy module with its bodies streamed back
-//! in equals the eager module, and the first error equals the eager error.
+//! in equals the eager module, and the first error equals the eager error;
+//! `decode_lazy_parts_with` (data, custom sections and exports left in the
+//! input too) read back equals `decode_lazy`, errors included.
 
 use wtool_ast::{Expr, Features, Module};
-use wtool_binary::{decode_lazy, decode_with_features, BodyReader, DecodeError};
+use wtool_binary::{
+    decode_lazy, decode_lazy_parts_with, decode_with_features, BodyReader, DecodeError, Leave,
+};
 use wtool_testsupport::{oracle_modules, v2_files};
 
 /// Lazy decode, then every body streamed in order into the module.
@@ -26,8 +30,44 @@ fn lazy_full(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
     Ok(m)
 }
 
+/// Lazy decode leaving bytes and exports in the input, then all of them
+/// (bodies included) read back into the module.
+fn parts_full(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
+    let leave = Leave { exports: true };
+    let (mut m, parts) = decode_lazy_parts_with(bytes, features, leave)?;
+    assert_eq!(parts.bodies.len(), m.funcs.len());
+    assert_eq!(parts.datas.len(), m.datas.len());
+    assert_eq!(parts.customs.len(), m.customs.len());
+    let has_dc = m.data_count.is_some();
+    for range in &parts.bodies {
+        let mut expr = Expr::default();
+        BodyReader::new(bytes, range, features, has_dc).read_into(&mut expr)?;
+        m.funcs[range.defined_index as usize].body = expr;
+    }
+    for (i, d) in m.datas.iter_mut().enumerate() {
+        assert!(d.data.is_empty());
+        d.data = parts.data(bytes, i).expect("data range").to_vec();
+    }
+    for (i, c) in m.customs.iter_mut().enumerate() {
+        if let Some(b) = parts.custom(bytes, i) {
+            assert!(c.data.is_empty());
+            c.data = b.to_vec();
+        }
+    }
+    assert!(m.exports.is_empty());
+    if let Some(exports) = parts.read_exports(bytes, features) {
+        m.exports = exports.collect::<Result<_, _>>()?;
+    }
+    Ok(m)
+}
+
 /// Checks one module; returns whether it decoded.
 fn check(bytes: &[u8], features: Features, what: &str) -> bool {
+    match (lazy_full(bytes, features), parts_full(bytes, features)) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{what}: parts"),
+        (Err(a), Err(b)) => assert_eq!(a, b, "{what}: parts"),
+        (a, b) => panic!("{what}: lazy {a:?}, parts {b:?}"),
+    }
     let eager = decode_with_features(bytes, features);
     match (&eager, lazy_full(bytes, features)) {
         (Ok(e), Ok(l)) => assert_eq!(e, &l, "{what}"),

@@ -4,11 +4,14 @@ use crate::instr::{Instrs, LazyBodies};
 use crate::schema::*;
 use crate::text::{expr_text, hex};
 use crate::{DumpOptions, SCHEMA_VERSION};
+use std::borrow::Cow;
+use wtool_ast::Features;
 use wtool_ast::{
     CompositeType, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, FieldType,
     GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin, SectionId,
     TableType, ValType,
 };
+use wtool_binary::LazyParts;
 
 /// [`dump`] for a module decoded by [`wtool_binary::decode_lazy`]: each body
 /// is decoded once to count its instructions (so a malformed one fails here,
@@ -19,9 +22,12 @@ pub fn dump_lazy<'a>(
     bodies: &'a LazyBodies<'a>,
     opts: DumpOptions,
 ) -> Result<Dump<'a>, wtool_binary::DecodeError> {
-    let mut d = dump(module, bodies.bytes, opts);
-    for (k, f) in (0u32..).zip(d.functions.iter_mut()) {
+    let lazy = bodies.parts.map(|p| (p, bodies.features));
+    let mut d = dump_with(module, bodies.bytes, opts, lazy);
+    let mut counts = Vec::with_capacity(module.funcs.len());
+    for k in 0..module.funcs.len() as u32 {
         let Some(reader) = bodies.reader(k) else {
+            counts.push(None);
             continue;
         };
         let mut n = 0;
@@ -29,17 +35,26 @@ pub fn dump_lazy<'a>(
             r?;
             n += 1;
         }
-        f.instruction_count = n;
-        if opts.instructions {
-            f.instructions = Some(Instrs::lazy(bodies, k));
-        }
+        counts.push(Some(n));
     }
+    d.functions.lazy = Some((bodies, counts));
     Ok(d)
 }
 
 /// Describes `module`; `source` is the file it came from (binary or text),
 /// used for sizes, the binary version and custom section names.
 pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump<'a> {
+    dump_with(module, source, opts, None)
+}
+
+/// [`dump`], with the data segments' bytes and (when left there) the
+/// exports read from `source` where `lazy` says, with these features.
+fn dump_with<'a>(
+    module: &'a Module,
+    source: &'a [u8],
+    opts: DumpOptions,
+    lazy: Option<(&'a LazyParts, Features)>,
+) -> Dump<'a> {
     let binary = module.origin == Origin::Binary;
     let names = module.names.as_ref();
     let lookup = |map: fn(&Names) -> &NameMap, idx: u32| -> Option<&'a str> {
@@ -159,44 +174,13 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
         })
         .collect();
 
-    let first_func = module.num_imported(ExternKind::Func);
-    let functions = (0u32..)
-        .zip(&module.funcs)
-        .map(|(i, f)| {
-            let index = first_func.saturating_add(i);
-            let sig = module.func_type(f.type_idx);
-            let (body_offset, body_size) = if binary {
-                let size_field = leb_len(source, f.offset as usize);
-                (
-                    size_field.map(|n| f.offset.saturating_add(n as u32)),
-                    Some(f.size),
-                )
-            } else {
-                (None, None)
-            };
-            FunctionJson {
-                index,
-                name: lookup(|n| &n.funcs, index),
-                r#type: f.type_idx,
-                params: sig.map(|s| type_names(&s.params)),
-                results: sig.map(|s| type_names(&s.results)),
-                locals: f
-                    .locals
-                    .iter()
-                    .map(|g| LocalsJson {
-                        count: g.count,
-                        r#type: g.ty.to_string(),
-                    })
-                    .collect(),
-                num_locals: f.num_locals(),
-                offset: f.offset,
-                body_offset,
-                body_size,
-                instruction_count: f.body.instrs.len(),
-                instructions: opts.instructions.then(|| Instrs::of(&f.body)),
-            }
-        })
-        .collect();
+    let functions = Functions {
+        module,
+        source,
+        first: module.num_imported(ExternKind::Func),
+        instructions: opts.instructions,
+        lazy: None,
+    };
 
     let first_table = module.num_imported(ExternKind::Table);
     let tables = (0u32..)
@@ -235,30 +219,41 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
         .collect();
 
     let first_global = module.num_imported(ExternKind::Global);
-    let globals = (0u32..)
-        .zip(&module.globals)
-        .map(|(i, g)| {
+    let globals = Each::new(module.globals.len(), move || {
+        (0u32..).zip(&module.globals).map(move |(i, g)| {
             let index = first_global.saturating_add(i);
             GlobalJson {
                 index,
-                name: lookup(|n| &n.globals, index),
+                name: names.and_then(|n| Names::lookup(&n.globals, index)),
                 r#type: g.ty.ty.to_string(),
                 mutable: g.ty.mutable,
                 init: expr_text(&g.init),
                 init_value: const_value(&g.init),
             }
         })
-        .collect();
+    });
 
-    let exports = module
-        .exports
-        .iter()
-        .map(|e| ExportJson {
-            name: &e.name,
-            kind: e.kind.keyword(),
-            index: e.index,
-        })
-        .collect();
+    let exports = match lazy
+        .and_then(|(p, features)| Some((p.read_exports(source, features)?, p, features)))
+    {
+        // Left in the input by the decoder: read again while written.
+        Some((list, parts, features)) => Each::new(list.len(), move || {
+            let list = parts.read_exports(source, features).into_iter().flatten();
+            // The decoder read them once already, so none fails here.
+            list.flatten().map(|e| ExportJson {
+                name: Cow::Owned(e.name),
+                kind: e.kind.keyword(),
+                index: e.index,
+            })
+        }),
+        None => Each::new(module.exports.len(), move || {
+            module.exports.iter().map(|e| ExportJson {
+                name: Cow::Borrowed(e.name.as_str()),
+                kind: e.kind.keyword(),
+                index: e.index,
+            })
+        }),
+    };
 
     let elements = (0u32..)
         .zip(&module.elems)
@@ -290,6 +285,9 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
     let data = (0u32..)
         .zip(&module.datas)
         .map(|(index, d)| {
+            let bytes = lazy
+                .and_then(|(p, _)| p.data(source, index as usize))
+                .unwrap_or(&d.data);
             let (mode, memory, offset) = match &d.mode {
                 DataMode::Active { memory, offset } => ("active", Some(*memory), Some(offset)),
                 DataMode::Passive => ("passive", None, None),
@@ -301,8 +299,8 @@ pub fn dump<'a>(module: &'a Module, source: &'a [u8], opts: DumpOptions) -> Dump
                 memory,
                 offset: offset.map(expr_text),
                 offset_value: offset.and_then(const_value),
-                size: d.data.len(),
-                bytes: opts.data.then(|| hex(&d.data)),
+                size: bytes.len(),
+                bytes: opts.data.then(|| hex(bytes)),
             }
         })
         .collect();
@@ -478,5 +476,93 @@ pub(crate) fn const_value(e: &Expr) -> Option<i64> {
         [Instr::I32Const(v), Instr::End] | [Instr::I32Const(v)] => Some(i64::from(*v)),
         [Instr::I64Const(v), Instr::End] | [Instr::I64Const(v)] => Some(*v),
         _ => None,
+    }
+}
+
+/// The defined functions of a dump, each described only while it is
+/// written (so a module with many functions needs no second copy of them).
+#[derive(Debug)]
+pub struct Functions<'a> {
+    module: &'a Module,
+    source: &'a [u8],
+    /// Index of the first defined function.
+    first: u32,
+    instructions: bool,
+    /// The bodies left in the input, with the instruction count of each
+    /// (`None` where there is no body to read).
+    lazy: Option<(&'a LazyBodies<'a>, Vec<Option<usize>>)>,
+}
+
+impl<'a> Functions<'a> {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.module.funcs.len()
+    }
+
+    /// True when the module defines no function.
+    pub fn is_empty(&self) -> bool {
+        self.module.funcs.is_empty()
+    }
+
+    /// The description of defined function `i`.
+    pub fn get(&self, i: usize) -> Option<FunctionJson<'a>> {
+        let module = self.module;
+        let f = module.funcs.get(i)?;
+        let i = i as u32;
+        let index = self.first.saturating_add(i);
+        let sig = module.func_type(f.type_idx);
+        let (body_offset, body_size) = if module.origin == Origin::Binary {
+            let size_field = leb_len(self.source, f.offset as usize);
+            (
+                size_field.map(|n| f.offset.saturating_add(n as u32)),
+                Some(f.size),
+            )
+        } else {
+            (None, None)
+        };
+        let lazy = self
+            .lazy
+            .as_ref()
+            .and_then(|(bodies, counts)| Some((*bodies, (*counts.get(i as usize)?)?)));
+        Some(FunctionJson {
+            index,
+            name: module
+                .names
+                .as_ref()
+                .and_then(|n| Names::lookup(&n.funcs, index)),
+            r#type: f.type_idx,
+            params: sig.map(|s| type_names(&s.params)),
+            results: sig.map(|s| type_names(&s.results)),
+            locals: f
+                .locals
+                .iter()
+                .map(|g| LocalsJson {
+                    count: g.count,
+                    r#type: g.ty.to_string(),
+                })
+                .collect(),
+            num_locals: f.num_locals(),
+            offset: f.offset,
+            body_offset,
+            body_size,
+            instruction_count: lazy.map_or(f.body.instrs.len(), |(_, n)| n),
+            instructions: self.instructions.then(|| match lazy {
+                Some((bodies, _)) => Instrs::lazy(bodies, i),
+                None => Instrs::of(&f.body),
+            }),
+        })
+    }
+}
+
+impl serde::Serialize for Functions<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for i in 0..self.len() {
+            if let Some(f) = self.get(i) {
+                seq.serialize_element(&f)?;
+            }
+        }
+        seq.end()
     }
 }

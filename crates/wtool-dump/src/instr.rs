@@ -39,6 +39,10 @@ pub struct LazyBodies<'a> {
     pub features: Features,
     /// Whether the module has a data count section.
     pub has_data_count: bool,
+    /// Where the data segments' bytes (and, when left there, the exports)
+    /// are, when the decoder left them in the input
+    /// ([`wtool_binary::decode_lazy_parts_with`]).
+    pub parts: Option<&'a wtool_binary::LazyParts>,
 }
 
 impl LazyBodies<'_> {

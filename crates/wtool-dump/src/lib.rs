@@ -19,7 +19,7 @@ mod schema;
 mod tests;
 mod text;
 
-pub use build::{dump, dump_lazy};
+pub use build::{dump, dump_lazy, Functions};
 pub use instr::{Instrs, LazyBodies};
 pub use schema::*;
 pub use text::expr_text;

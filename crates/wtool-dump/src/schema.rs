@@ -23,7 +23,7 @@ pub struct Dump<'a> {
     /// The import section.
     pub imports: Vec<ImportJson<'a>>,
     /// Defined functions.
-    pub functions: Vec<FunctionJson<'a>>,
+    pub functions: crate::build::Functions<'a>,
     /// Defined tables.
     pub tables: Vec<TableJson<'a>>,
     /// Defined memories.
@@ -31,9 +31,9 @@ pub struct Dump<'a> {
     /// Defined exception tags.
     pub tags: Vec<TagJson>,
     /// Defined globals.
-    pub globals: Vec<GlobalJson<'a>>,
+    pub globals: Each<'a, GlobalJson<'a>>,
     /// The export section.
-    pub exports: Vec<ExportJson<'a>>,
+    pub exports: Each<'a, ExportJson<'a>>,
     /// The start function index.
     pub start: Option<u32>,
     /// Element segments.
@@ -278,7 +278,7 @@ pub struct GlobalJson<'a> {
 #[derive(Serialize, Debug)]
 pub struct ExportJson<'a> {
     /// Export name.
-    pub name: &'a str,
+    pub name: std::borrow::Cow<'a, str>,
     /// `func`, `table`, `memory`, `global` or `tag`.
     pub kind: &'static str,
     /// Index in that kind's index space.
@@ -382,6 +382,55 @@ pub struct NamesJson<'a> {
     pub fields: IndirectJson<'a>,
     /// Tag names.
     pub tags: NameMapJson<'a>,
+}
+
+/// A list whose items are described only while it is written, so a module
+/// with many of them needs no second copy (serialized as a JSON array).
+pub struct Each<'a, T> {
+    len: usize,
+    #[allow(clippy::type_complexity)]
+    items: Box<dyn Fn() -> Box<dyn Iterator<Item = T> + 'a> + 'a>,
+}
+
+impl<'a, T: 'a> Each<'a, T> {
+    /// `len` items, made afresh by `items` each time they are listed.
+    pub fn new<I: Iterator<Item = T> + 'a>(len: usize, items: impl Fn() -> I + 'a) -> Self {
+        Each {
+            len,
+            items: Box::new(move || Box::new(items())),
+        }
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The items, described now.
+    pub fn iter(&self) -> impl Iterator<Item = T> + 'a {
+        (self.items)()
+    }
+}
+
+impl<T> std::fmt::Debug for Each<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Each").field("len", &self.len).finish()
+    }
+}
+
+impl<'a, T: Serialize + 'a> Serialize for Each<'a, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.len))?;
+        for item in self.iter() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
 }
 
 /// A name map: serialized as `[{"index": …, "name": …}, …]`.

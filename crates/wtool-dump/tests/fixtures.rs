@@ -33,7 +33,8 @@ fn fixture_files() -> Vec<(String, Vec<u8>)> {
 fn dump_json(bytes: &[u8], opts: DumpOptions) -> Value {
     let module = wtool_binary::decode_with_features(bytes, wtool_ast::Features::ALL)
         .expect("fixture decodes");
-    serde_json::from_str(&to_json(&dump(&module, bytes, opts))).unwrap()
+    let json = to_json(&dump(&module, bytes, opts));
+    serde_json::from_str(&json).unwrap()
 }
 
 /// What wasmparser sees in a module, in the shape of our dump.

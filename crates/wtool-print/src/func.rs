@@ -7,6 +7,9 @@ use crate::names::Space;
 use crate::num;
 use crate::Printer;
 
+/// Instructions a reused body buffer may keep room for (about 1 MB).
+const KEEP_INSTRS: usize = 1 << 16;
+
 impl Printer<'_, '_> {
     /// Prints defined function `k`; false when its body did not decode
     /// (then `body_error` says why and output is off).
@@ -89,14 +92,19 @@ impl Printer<'_, '_> {
                 }
             }
             self.locals = locals;
-            self.labels = self.func_labels(idx);
             let results = self.m.func_type(f.type_idx).map(|t| t.results.len() as u32);
             match self.bodies {
                 Some(src) if f.body.instrs.is_empty() => match src(k as u32, &mut self.lazy_body) {
                     Ok(()) => {
                         let body = std::mem::take(&mut self.lazy_body);
+                        self.labels = self.func_labels(idx, Some(&body));
                         self.func_body(&body, results);
-                        self.lazy_body = body;
+                        // The buffers are reused for the next body, unless
+                        // this one was an outlier that would keep them big.
+                        if body.instrs.capacity() <= KEEP_INSTRS {
+                            self.lazy_body = body;
+                        }
+                        self.scratch.trim(KEEP_INSTRS);
                     }
                     Err(e) => {
                         // Nothing after a broken body is written.
@@ -105,7 +113,10 @@ impl Printer<'_, '_> {
                         return false;
                     }
                 },
-                _ => self.func_body(&f.body, results),
+                _ => {
+                    self.labels = self.func_labels(idx, Some(&f.body));
+                    self.func_body(&f.body, results);
+                }
             }
             self.locals = Space::default();
             self.labels = Space::default();

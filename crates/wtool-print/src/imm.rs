@@ -152,7 +152,7 @@ impl Printer<'_, '_> {
     pub(crate) fn imm_field(&mut self, ty: &u32, f: &u32) {
         self.out.push(' ');
         self.build_fields_of(*ty);
-        match self.ids.fields.get(ty).and_then(|s| s.get(*f)) {
+        match self.fields.get(ty).and_then(|s| s.get(*f)) {
             Some(id) => self.out.push_str(&id.text),
             None => num::push_u32(&mut self.out, *f),
         }
@@ -161,7 +161,7 @@ impl Printer<'_, '_> {
     /// Builds the field identifiers of struct type `ty` on first use.
     pub(crate) fn build_fields_of(&mut self, ty: u32) {
         let Some(names) = self.names else { return };
-        if self.ids.fields.contains_key(&ty) {
+        if self.fields.contains_key(&ty) {
             return;
         }
         let count = self
@@ -176,7 +176,7 @@ impl Printer<'_, '_> {
             .find(|(t, _)| *t == ty)
             .map(|(_, m)| Space::build(m, count as u64, "field"))
             .unwrap_or_default();
-        self.ids.fields.insert(ty, space);
+        self.fields.insert(ty, space);
     }
 
     /// A count (`array.new_fixed`).

@@ -2,9 +2,9 @@
 //! globals, exports, start, element and data segments, custom sections.
 
 use wtool_ast::{
-    CompositeType, CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind,
-    FieldType, FuncType, GlobalType, HeapType, ImportDesc, IndirectNameMap, Limits, MemoryType,
-    Names, RefType, SectionId, StorageType, TableType, TypeDef, ValType,
+    CompositeType, CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, Export, Expr,
+    ExternKind, FieldType, FuncType, GlobalType, HeapType, ImportDesc, IndirectNameMap, Limits,
+    MemoryType, Names, RefType, SectionId, StorageType, TableType, TypeDef, ValType,
 };
 
 use crate::names::Space;
@@ -90,7 +90,7 @@ impl Printer<'_, '_> {
         // identifiers, and text tools put that one after every other custom
         // section; a name section followed by other custom sections stays an
         // annotation in its place instead, so the section order survives.
-        let customs: Vec<&CustomSection> = if self.opts.skip_custom {
+        let customs: Vec<(usize, &CustomSection)> = if self.opts.skip_custom {
             Vec::new()
         } else {
             let last_name = self.m.customs.iter().rposition(|c| c.name == "name");
@@ -98,14 +98,15 @@ impl Printer<'_, '_> {
             self.m
                 .customs
                 .iter()
-                .filter(|c| !(c.name == "name" && self.names.is_some() && name_is_last))
+                .enumerate()
+                .filter(|(_, c)| !(c.name == "name" && self.names.is_some() && name_is_last))
                 .collect()
         };
         for group in GROUPS {
-            for c in &customs {
+            for &(i, c) in &customs {
                 if let CustomPlace::Before(s) = c.place {
                     if group_of(s) == group {
-                        self.custom(c);
+                        self.custom(i, c);
                     }
                 }
             }
@@ -122,32 +123,36 @@ impl Printer<'_, '_> {
                 SectionId::Element => self.elems(),
                 _ => self.datas(),
             }
-            for c in &customs {
+            for &(i, c) in &customs {
                 if let CustomPlace::After(s) = c.place {
                     if group_of(s) == group || (s == SectionId::Custom && group == SectionId::Data)
                     {
-                        self.custom(c);
+                        self.custom(i, c);
                     }
                 }
             }
             self.maybe_flush();
         }
-        for c in &customs {
+        for &(i, c) in &customs {
             if let CustomPlace::Before(SectionId::Custom) = c.place {
-                self.custom(c);
+                self.custom(i, c);
             }
         }
         self.out.push_str(")\n");
     }
 
-    fn custom(&mut self, c: &CustomSection) {
+    /// Custom section `i` of the module.
+    fn custom(&mut self, i: usize, c: &CustomSection) {
         self.newline(1);
         self.out.push_str("(@custom ");
         num::push_str_lit(&mut self.out, &c.name);
         self.out.push(' ');
         self.out.push_str(place_text(c.place));
         self.out.push(' ');
-        if c.name == "name" && c.data.is_empty() {
+        if let Some(bytes) = self.parts.and_then(|l| l.parts.custom(l.bytes, i)) {
+            // Left in the input by the lazy decoder: printed straight from it.
+            self.push_bytes_streamed(bytes);
+        } else if c.name == "name" && c.data.is_empty() {
             // An empty payload means "the decoded names"; with names off they
             // are not printed as identifiers, so keep them as bytes.
             let bytes = self
@@ -162,9 +167,21 @@ impl Printer<'_, '_> {
                 .unwrap_or_default();
             num::push_bytes_str(&mut self.out, &bytes);
         } else {
-            num::push_bytes_str(&mut self.out, &c.data);
+            self.push_bytes_streamed(&c.data);
         }
         self.out.push(')');
+    }
+
+    /// `bytes` as a string literal, written out in pieces when streaming so
+    /// that a large segment or section never sits whole in the buffer.
+    fn push_bytes_streamed(&mut self, bytes: &[u8]) {
+        const PIECE: usize = 1 << 14;
+        self.out.push('"');
+        for piece in bytes.chunks(PIECE) {
+            num::push_bytes_body(&mut self.out, piece);
+            self.maybe_flush();
+        }
+        self.out.push('"');
     }
 
     fn types(&mut self) {
@@ -181,6 +198,7 @@ impl Printer<'_, '_> {
                     self.newline(depth);
                     self.type_def(i, t);
                 }
+                self.maybe_flush();
             }
             if explicit {
                 self.out.push(')');
@@ -224,7 +242,7 @@ impl Printer<'_, '_> {
                 self.build_fields_of(i);
                 for (k, f) in fields.iter().enumerate() {
                     self.out.push_str(" (field ");
-                    let id = self.ids.fields.get(&i).and_then(|s| s.get(k as u32));
+                    let id = self.fields.get(&i).and_then(|s| s.get(k as u32));
                     if let Some(id) = id {
                         self.out.push_str(&id.text);
                         if let Some(a) = &id.annot {
@@ -439,6 +457,7 @@ impl Printer<'_, '_> {
                 }
             }
             self.out.push_str(if inline { ")" } else { "))" });
+            self.maybe_flush();
         }
     }
 
@@ -477,23 +496,34 @@ impl Printer<'_, '_> {
 
     /// Identifiers of function `idx`'s params and locals (empty without names).
     pub(crate) fn func_locals(&self, idx: u32, limit: u64) -> Space {
-        match (self.names, self.ids.locals_at.get(&idx)) {
-            (Some(n), Some(&k)) => match n.locals.get(k) {
-                Some((_, map)) => Space::build(map, limit, "local"),
-                None => Space::default(),
-            },
-            _ => Space::default(),
+        let given = match (self.names, self.ids.locals_at.get(&idx)) {
+            (Some(n), Some(&k)) => n.locals.get(k).map(|(_, map)| map),
+            _ => None,
+        };
+        let made = match (self.names, self.namer) {
+            (Some(_), Some(namer)) => namer.locals(idx, given),
+            _ => None,
+        };
+        match made.as_ref().or(given) {
+            Some(map) => Space::build(map, limit, "local"),
+            None => Space::default(),
         }
     }
 
-    /// Identifiers of function `idx`'s labels (empty without names).
-    pub(crate) fn func_labels(&self, idx: u32) -> Space {
-        match (self.names, self.ids.labels_at.get(&idx)) {
-            (Some(n), Some(&k)) => match n.labels.get(k) {
-                Some((_, map)) => Space::labels(map),
-                None => Space::default(),
-            },
-            _ => Space::default(),
+    /// Identifiers of function `idx`'s labels (empty without names); with
+    /// its `body`, the namer may make them.
+    pub(crate) fn func_labels(&self, idx: u32, body: Option<&Expr>) -> Space {
+        let given = match (self.names, self.ids.labels_at.get(&idx)) {
+            (Some(n), Some(&k)) => n.labels.get(k).map(|(_, map)| map),
+            _ => None,
+        };
+        let made = match (self.names, self.namer, body) {
+            (Some(_), Some(namer), Some(body)) => namer.labels(idx, body, given),
+            _ => None,
+        };
+        match made.as_ref().or(given) {
+            Some(map) => Space::labels(map),
+            None => Space::default(),
         }
     }
 
@@ -606,30 +636,47 @@ impl Printer<'_, '_> {
             self.out.push(' ');
             self.const_expr(&g.init, None);
             self.out.push(')');
+            self.maybe_flush();
         }
     }
 
     fn exports(&mut self) {
+        let left = self
+            .parts
+            .and_then(|l| l.parts.read_exports(l.bytes, l.features));
+        if let Some(exports) = left {
+            // The decoder read them once already, so none fails here.
+            for e in exports.flatten() {
+                self.export(&e);
+            }
+            return;
+        }
         for (k, e) in self.m.exports.iter().enumerate() {
             if self.inlined.get(k) == Some(&true) {
                 continue;
             }
-            self.newline(1);
-            self.out.push_str("(export ");
-            num::push_str_lit(&mut self.out, &e.name);
-            self.out.push_str(" (");
-            self.out.push_str(e.kind.keyword());
-            self.out.push(' ');
-            let space: fn(&Ids) -> &Space = match e.kind {
-                ExternKind::Func => |ids| &ids.funcs,
-                ExternKind::Table => |ids| &ids.tables,
-                ExternKind::Memory => |ids| &ids.memories,
-                ExternKind::Global => |ids| &ids.globals,
-                ExternKind::Tag => |ids| &ids.tags,
-            };
-            self.push_ref(space, e.index);
-            self.out.push_str("))");
+            self.export(e);
         }
+    }
+
+    /// One export of the export list.
+    fn export(&mut self, e: &Export) {
+        self.newline(1);
+        self.out.push_str("(export ");
+        num::push_str_lit(&mut self.out, &e.name);
+        self.out.push_str(" (");
+        self.out.push_str(e.kind.keyword());
+        self.out.push(' ');
+        let space: fn(&Ids) -> &Space = match e.kind {
+            ExternKind::Func => |ids| &ids.funcs,
+            ExternKind::Table => |ids| &ids.tables,
+            ExternKind::Memory => |ids| &ids.memories,
+            ExternKind::Global => |ids| &ids.globals,
+            ExternKind::Tag => |ids| &ids.tags,
+        };
+        self.push_ref(space, e.index);
+        self.out.push_str("))");
+        self.maybe_flush();
     }
 
     fn start(&mut self) {
@@ -682,6 +729,7 @@ impl Printer<'_, '_> {
                     for x in es {
                         self.out.push(' ');
                         self.const_expr(x, Some("item"));
+                        self.maybe_flush();
                     }
                 }
             }
@@ -705,7 +753,10 @@ impl Printer<'_, '_> {
                 self.const_expr(offset, Some("offset"));
             }
             self.out.push(' ');
-            num::push_bytes_str(&mut self.out, &d.data);
+            match self.parts.and_then(|l| l.parts.data(l.bytes, k)) {
+                Some(bytes) => self.push_bytes_streamed(bytes),
+                None => self.push_bytes_streamed(&d.data),
+            }
             self.out.push(')');
             self.maybe_flush();
         }

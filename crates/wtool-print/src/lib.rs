@@ -72,8 +72,8 @@ mod parallel;
 use std::fmt;
 use std::io;
 
-use wtool_ast::{Expr, ExternKind, Module, Names};
-use wtool_binary::DecodeError;
+use wtool_ast::{Expr, ExternKind, Module, NameMap, Names};
+use wtool_binary::{BodyReader, DecodeError, ErrorKind, LazyParts};
 
 use crate::names::{Ident, Space};
 
@@ -149,7 +149,7 @@ pub fn print_to_io<W: io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> io::Result<()> {
-    match stream_io(module, None, opts, 1, w) {
+    match stream_io(module, Lazy::default(), opts, 1, w) {
         Ok(()) => Ok(()),
         Err(PrintError::Io(e)) => Err(e),
         // Without a body source every body is in the module.
@@ -202,13 +202,83 @@ pub fn print_lazy_to_io<W: io::Write + ?Sized>(
     threads: usize,
     w: &mut W,
 ) -> Result<(), PrintError> {
-    stream_io(module, Some(bodies), opts, threads, w)
+    let lazy = Lazy {
+        bodies: Some(bodies),
+        ..Lazy::default()
+    };
+    stream_io(module, lazy, opts, threads, w)
+}
+
+/// A module's bytes and what [`wtool_binary::decode_lazy_parts`] left in
+/// them (see [`print_parts_to_io`]).
+#[derive(Clone, Copy, Debug)]
+pub struct LazyInput<'a> {
+    /// The whole binary.
+    pub bytes: &'a [u8],
+    /// Where its bodies, data segments, custom sections and (when left
+    /// there) exports are.
+    pub parts: &'a LazyParts,
+    /// The features it was decoded with.
+    pub features: wtool_ast::Features,
+}
+
+/// Names made for each function as it is printed rather than all up front
+/// (wasm2wat's `--generate-names` on a streamed module): the printer asks
+/// for the function's map, given the one in the name section, and uses
+/// the answer as if the name section had held it (`None`: the given one).
+pub trait FuncNamer: Sync {
+    /// The names of function `func`'s parameters and locals (imports too).
+    fn locals(&self, func: u32, given: Option<&NameMap>) -> Option<NameMap>;
+    /// The names of defined function `func`'s labels; `body` is its body.
+    fn labels(&self, func: u32, body: &Expr, given: Option<&NameMap>) -> Option<NameMap>;
+}
+
+/// [`print_lazy_to_io`] for a module decoded by
+/// [`wtool_binary::decode_lazy_parts`]: function bodies, data segments and
+/// custom sections are read from the input as they are printed, so
+/// nothing of them is copied; `namer` makes local and label names per
+/// function.
+pub fn print_parts_to_io<W: io::Write + ?Sized>(
+    module: &Module,
+    input: &LazyInput<'_>,
+    opts: &PrintOptions,
+    threads: usize,
+    namer: Option<&dyn FuncNamer>,
+    w: &mut W,
+) -> Result<(), PrintError> {
+    let has_data_count = module.data_count.is_some();
+    let LazyInput {
+        bytes,
+        parts,
+        features,
+    } = *input;
+    let bodies = |i: u32, expr: &mut Expr| {
+        let range = parts
+            .bodies
+            .get(i as usize)
+            .ok_or_else(|| DecodeError::new(bytes.len(), ErrorKind::UnexpectedEnd))?;
+        BodyReader::new(bytes, range, features, has_data_count).read_into(expr)
+    };
+    let lazy = Lazy {
+        bodies: Some(&bodies),
+        parts: Some(*input),
+        namer,
+    };
+    stream_io(module, lazy, opts, threads, w)
+}
+
+/// Where a streamed module's undecoded parts come from.
+#[derive(Clone, Copy, Default)]
+struct Lazy<'a> {
+    bodies: Option<&'a BodySource<'a>>,
+    parts: Option<LazyInput<'a>>,
+    namer: Option<&'a dyn FuncNamer>,
 }
 
 /// The printer writing into `w`, with bodies from `bodies` where given.
 fn stream_io<W: io::Write + ?Sized>(
     module: &Module,
-    bodies: Option<&BodySource<'_>>,
+    lazy: Lazy<'_>,
     opts: &PrintOptions,
     threads: usize,
     w: &mut W,
@@ -223,7 +293,9 @@ fn stream_io<W: io::Write + ?Sized>(
             }
         };
         let mut p = Printer::new(module, opts, Some(&mut sink));
-        p.bodies = bodies;
+        p.bodies = lazy.bodies;
+        p.parts = lazy.parts;
+        p.namer = lazy.namer;
         p.threads = threads.max(1);
         p.module();
         if p.body_error.is_none() {
@@ -317,7 +389,7 @@ impl<'m> InstrPrinter<'m> {
             .and_then(|d| self.p.m.funcs.get(d as usize))
             .map_or(0, |f| f.num_locals());
         self.p.locals = self.p.func_locals(func, params + locals);
-        self.p.labels = self.p.func_labels(func);
+        self.p.labels = self.p.func_labels(func, None);
     }
 
     /// The text of one instruction: mnemonic and immediates, no comments.
@@ -353,61 +425,16 @@ pub(crate) struct Ids {
     elems: Space,
     datas: Space,
     tags: Space,
-    /// Field identifiers per struct type, built when first printed.
-    pub(crate) fields: std::collections::HashMap<u32, Space>,
     /// Function index → position in `Names::locals` / `Names::labels`.
     locals_at: std::collections::HashMap<u32, usize>,
     labels_at: std::collections::HashMap<u32, usize>,
 }
 
-/// The printer state: the module, the options, and the output buffer.
-pub(crate) struct Printer<'m, 's> {
-    pub(crate) m: &'m Module,
-    pub(crate) opts: PrintOptions,
-    pub(crate) out: String,
-    sink: Option<&'s mut dyn FnMut(&str) -> bool>,
-    failed: bool,
-    /// Where function bodies come from when the module was decoded lazily
-    /// (each decoded just before it is printed and dropped after).
-    pub(crate) bodies: Option<&'s BodySource<'s>>,
-    /// The body being printed, when they come from `bodies`.
-    pub(crate) lazy_body: Expr,
-    /// The first body that failed to decode (printing stops there).
-    pub(crate) body_error: Option<DecodeError>,
-    /// Threads printing function bodies (streaming output only).
-    pub(crate) threads: usize,
-    pub(crate) ids: Ids,
-    pub(crate) names: Option<&'m Names>,
-    /// Identifiers of the current function's locals and labels.
-    pub(crate) locals: Space,
-    pub(crate) labels: Space,
-    pub(crate) scratch: code::Scratch,
-    /// Label ordinals of the blocks enclosing the instruction being printed.
-    pub(crate) label_stack: Vec<u32>,
-    /// Type index of each imported function (call arities while folding).
-    pub(crate) import_func_types: Vec<u32>,
-    /// Whether the current instruction sequence prints one per line, so a
-    /// `;; …` comment may end a line.
-    pub(crate) line_comments: bool,
-    /// Depth of a line that ends in a `;;` comment, which a closing
-    /// parenthesis must not follow on the same line.
-    pub(crate) open_line_comment: Option<usize>,
-    /// Indentation of the line being written (where a closing parenthesis goes).
-    pub(crate) comment_depth: usize,
-    /// For `inline_exports`: export indices by (kind, index), and which
-    /// were written inline already.
-    pub(crate) exports_of: std::collections::HashMap<(ExternKind, u32), Vec<usize>>,
-    pub(crate) inlined: Vec<bool>,
-}
-
-impl<'m, 's> Printer<'m, 's> {
-    fn new(
-        m: &'m Module,
-        opts: &PrintOptions,
-        sink: Option<&'s mut dyn FnMut(&str) -> bool>,
-    ) -> Self {
-        let names = if opts.names { m.names.as_ref() } else { None };
+impl Ids {
+    /// The identifiers of `m`'s names (none unless `opts.names`).
+    pub(crate) fn build(m: &Module, opts: &PrintOptions) -> Ids {
         let mut ids = Ids::default();
+        let names = if opts.names { m.names.as_ref() } else { None };
         if let Some(n) = names {
             let count =
                 |kind: ExternKind, defined: usize| u64::from(m.num_imported(kind)) + defined as u64;
@@ -448,6 +475,81 @@ impl<'m, 's> Printer<'m, 's> {
                 ids.labels_at.entry(*f).or_insert(k);
             }
         }
+        ids
+    }
+}
+
+/// The printer state: the module, the options, and the output buffer.
+pub(crate) struct Printer<'m, 's> {
+    pub(crate) m: &'m Module,
+    pub(crate) opts: PrintOptions,
+    pub(crate) out: String,
+    sink: Option<&'s mut dyn FnMut(&str) -> bool>,
+    failed: bool,
+    /// Where function bodies come from when the module was decoded lazily
+    /// (each decoded just before it is printed and dropped after).
+    pub(crate) bodies: Option<&'s BodySource<'s>>,
+    /// The input and where its data segments and custom sections are, when
+    /// the lazy decoder left them there.
+    pub(crate) parts: Option<LazyInput<'s>>,
+    /// Makes local and label names per function (`--generate-names`).
+    pub(crate) namer: Option<&'s dyn FuncNamer>,
+    /// The body being printed, when they come from `bodies`.
+    pub(crate) lazy_body: Expr,
+    /// The first body that failed to decode (printing stops there).
+    pub(crate) body_error: Option<DecodeError>,
+    /// Threads printing function bodies (streaming output only).
+    pub(crate) threads: usize,
+    /// A parallel worker's limit on buffered text: past it the text is
+    /// dropped and `spilled` set (the writer prints that window itself).
+    pub(crate) cap: Option<usize>,
+    pub(crate) spilled: bool,
+    /// Shared by the parallel printers (for a big module they are big).
+    pub(crate) ids: std::sync::Arc<Ids>,
+    /// Field identifiers per struct type, built when first printed.
+    pub(crate) fields: std::collections::HashMap<u32, Space>,
+    pub(crate) names: Option<&'m Names>,
+    /// Identifiers of the current function's locals and labels.
+    pub(crate) locals: Space,
+    pub(crate) labels: Space,
+    pub(crate) scratch: code::Scratch,
+    /// Label ordinals of the blocks enclosing the instruction being printed.
+    pub(crate) label_stack: Vec<u32>,
+    /// Type index of each imported function (call arities while folding).
+    pub(crate) import_func_types: Vec<u32>,
+    /// Whether the current instruction sequence prints one per line, so a
+    /// `;; …` comment may end a line.
+    pub(crate) line_comments: bool,
+    /// Depth of a line that ends in a `;;` comment, which a closing
+    /// parenthesis must not follow on the same line.
+    pub(crate) open_line_comment: Option<usize>,
+    /// Indentation of the line being written (where a closing parenthesis goes).
+    pub(crate) comment_depth: usize,
+    /// For `inline_exports`: export indices by (kind, index), and which
+    /// were written inline already.
+    pub(crate) exports_of: std::collections::HashMap<(ExternKind, u32), Vec<usize>>,
+    pub(crate) inlined: Vec<bool>,
+}
+
+impl<'m, 's> Printer<'m, 's> {
+    fn new(
+        m: &'m Module,
+        opts: &PrintOptions,
+        sink: Option<&'s mut dyn FnMut(&str) -> bool>,
+    ) -> Self {
+        let ids = Ids::build(m, opts);
+        Self::with_ids(m, opts, sink, std::sync::Arc::new(ids))
+    }
+
+    /// A printer using identifiers built already (by [`Ids::build`] for
+    /// the same module and options).
+    pub(crate) fn with_ids(
+        m: &'m Module,
+        opts: &PrintOptions,
+        sink: Option<&'s mut dyn FnMut(&str) -> bool>,
+        ids: std::sync::Arc<Ids>,
+    ) -> Self {
+        let names = if opts.names { m.names.as_ref() } else { None };
         Printer {
             m,
             opts: *opts,
@@ -459,10 +561,15 @@ impl<'m, 's> Printer<'m, 's> {
             sink,
             failed: false,
             bodies: None,
+            parts: None,
+            namer: None,
             lazy_body: Expr::default(),
             body_error: None,
             threads: 1,
+            cap: None,
+            spilled: false,
             ids,
+            fields: Default::default(),
             names,
             locals: Space::default(),
             labels: Space::default(),
@@ -495,8 +602,28 @@ impl<'m, 's> Printer<'m, 's> {
     /// Hands the buffer to the sink once it is big enough (streaming only).
     #[inline]
     pub(crate) fn maybe_flush(&mut self) {
-        if self.out.len() >= CHUNK && self.sink.is_some() {
-            self.flush();
+        if self.out.len() >= CHUNK {
+            if self.sink.is_some() {
+                self.flush();
+            } else if self.cap.is_some_and(|cap| self.out.len() > cap) {
+                self.spilled = true;
+                self.out.clear();
+            }
+        }
+    }
+
+    /// Writes `text` after what is buffered without copying it into the
+    /// buffer (streaming; otherwise it is appended).
+    pub(crate) fn write_through(&mut self, text: &str) {
+        if self.sink.is_none() {
+            self.out.push_str(text);
+            return;
+        }
+        self.flush();
+        if let Some(sink) = self.sink.as_mut() {
+            if !self.failed && !text.is_empty() && !sink(text) {
+                self.failed = true;
+            }
         }
     }
 

@@ -87,9 +87,16 @@ fn special(out: &mut String, neg: bool, mant: u64, canonical: u64) {
 /// Appends `bytes` as a quoted string literal: printable ASCII stays
 /// readable, everything else becomes `\hh`.
 pub(crate) fn push_bytes_str(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() + 2);
     out.push('"');
+    push_bytes_body(out, bytes);
+    out.push('"');
+}
+
+/// The inside of [`push_bytes_str`]'s literal: each byte escaped on its
+/// own, so a long run can be written in pieces.
+pub(crate) fn push_bytes_body(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for &b in bytes {
         match b {
             b'"' => out.push_str("\\\""),
@@ -102,7 +109,6 @@ pub(crate) fn push_bytes_str(out: &mut String, bytes: &[u8]) {
             }
         }
     }
-    out.push('"');
 }
 
 /// Appends a UTF-8 string as a quoted literal. Non-ASCII characters stay as

@@ -68,3 +68,47 @@ fn a_broken_body_stops_every_thread_count_alike() {
         assert_eq!(many.to_string(), one.to_string());
     }
 }
+
+/// A module with 300 small functions, one of 70 KB of code (printed by the
+/// writer itself) and one of 12 KB of code nested 64 blocks deep, whose
+/// 1.6 MB of text is more than a worker may hold (it drops it and the
+/// writer prints the window): the output is still the single-threaded
+/// one, and the one of printing the decoded module.
+#[test]
+fn big_functions_and_big_texts_print_alike() {
+    let mut wat = String::from("(module\n");
+    for i in 0..300 {
+        wat.push_str(&format!("(func (result i32) i32.const {i})\n"));
+        if i == 100 {
+            wat.push_str("(func");
+            wat.push_str(&" nop".repeat(70_000));
+            wat.push_str(")\n");
+        }
+        if i == 200 {
+            wat.push_str("(func");
+            wat.push_str(&" block".repeat(64));
+            wat.push_str(&" nop".repeat(12_000));
+            wat.push_str(&" end".repeat(64));
+            wat.push_str(")\n");
+        }
+    }
+    wat.push(')');
+    let module = wtool_text::parse_module(wat.as_bytes()).expect("parse");
+    let bytes = wtool_binary::encode(&module);
+    let decoded = wtool_binary::decode_with_features(&bytes, Features::ALL).expect("decode");
+    for opts in [
+        PrintOptions::default(),
+        PrintOptions {
+            fold: true,
+            ..PrintOptions::default()
+        },
+    ] {
+        let mut eager = Vec::new();
+        wtool_print::print_to_io(&decoded, &opts, &mut eager).expect("print");
+        assert!(eager.len() > 2_000_000, "the big texts are there");
+        for threads in [1, 2, 3] {
+            let got = print(&bytes, &opts, threads).expect("print");
+            assert!(got == eager, "{threads} threads differ ({opts:?})");
+        }
+    }
+}

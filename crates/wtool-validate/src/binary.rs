@@ -171,11 +171,14 @@ pub fn validate_binary_parallel(
 
 /// The lazy decode; where it fails, the eager decoder names the error
 /// (a malformed body before the failing spot is reported first there).
+/// Data segments and custom sections stay in the input: validation never
+/// reads their bytes, so a data-heavy module is not copied.
 fn decode_lazy(
     bytes: &[u8],
     features: Features,
 ) -> Result<(Module, Vec<BodyRange>), BinaryValidationError> {
-    wtool_binary::decode_lazy(bytes, features).map_err(|lazy| {
+    let lazy = wtool_binary::decode_lazy_parts(bytes, features).map(|(m, p)| (m, p.bodies));
+    lazy.map_err(|lazy| {
         let eager = wtool_binary::decode_with_features(bytes, features).err();
         BinaryValidationError::Decode(eager.unwrap_or(lazy))
     })

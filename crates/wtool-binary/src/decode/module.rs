@@ -30,22 +30,75 @@ struct Decoder<'a> {
     seen_name: bool,
     /// Leave function bodies' instructions undecoded, recording their ranges.
     lazy: bool,
-    bodies: Vec<code::BodyRange>,
+    /// Leave data segment and custom section bytes in the input too.
+    lazy_bytes: bool,
+    /// Check the export section but keep none of it (`LazyParts::exports`).
+    leave_exports: bool,
+    parts: LazyParts,
     scratch: code::Scratch,
+}
+
+/// Where the parts a lazy decode leaves undecoded lie in the input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LazyParts {
+    /// Each defined function's instructions, in order.
+    pub bodies: Vec<code::BodyRange>,
+    /// Each data segment's bytes, in order (with [`crate::decode_lazy_parts`]
+    /// the segments' own `data` is left empty).
+    pub datas: Vec<std::ops::Range<u32>>,
+    /// Each custom section's payload after its name, in order; `None` where
+    /// the section's `data` holds what it should (the name section, kept as
+    /// [`crate::decode`] keeps it).
+    pub customs: Vec<Option<std::ops::Range<u32>>>,
+    /// The export section's payload, when it was checked but left there
+    /// ([`crate::Leave::exports`]; `Module::exports` is then empty).
+    pub exports: Option<std::ops::Range<u32>>,
+}
+
+impl LazyParts {
+    /// The exports left in `input` (see the `exports` field), decoded
+    /// one at a time; `None` when they are in the module.
+    pub fn read_exports<'a>(
+        &self,
+        input: &'a [u8],
+        features: Features,
+    ) -> Option<impl ExactSizeIterator<Item = Result<Export>> + 'a> {
+        let range = self.exports.clone()?;
+        let mut r = Reader::bounded(input, range.start as usize, range.end as usize);
+        let (n, _) = r.count().ok()?;
+        let acc = Accept::new(features);
+        Some((0..n).map(move |i| export(&mut r, acc).entry(EntryKind::Export, i)))
+    }
+
+    /// The bytes of data segment `i` in `input`, the module's bytes.
+    pub fn data<'a>(&self, input: &'a [u8], i: usize) -> Option<&'a [u8]> {
+        let r = self.datas.get(i)?;
+        input.get(r.start as usize..r.end as usize)
+    }
+
+    /// The payload of custom section `i` in `input`, when it was left there.
+    pub fn custom<'a>(&self, input: &'a [u8], i: usize) -> Option<&'a [u8]> {
+        let r = self.customs.get(i)?.as_ref()?;
+        input.get(r.start as usize..r.end as usize)
+    }
 }
 
 /// Decodes a whole module, accepting the encodings `features` enable.
 pub(crate) fn decode_module(bytes: &[u8], features: Features) -> Result<Module> {
-    decode_module_with(bytes, features, false).map(|(m, _)| m)
+    decode_module_with(bytes, features, false, None).map(|(m, _)| m)
 }
 
 /// Decodes a module; with `lazy`, function bodies keep empty instruction
-/// lists and their byte ranges are returned instead.
+/// lists and their byte ranges are returned instead; with `leave`, data
+/// segments and custom sections other than the name section keep empty
+/// `data` and their ranges are returned (nothing is copied), and so are
+/// the sections `leave` names.
 pub(crate) fn decode_module_with(
     bytes: &[u8],
     features: Features,
     lazy: bool,
-) -> Result<(Module, Vec<code::BodyRange>)> {
+    leave: Option<crate::Leave>,
+) -> Result<(Module, LazyParts)> {
     if u32::try_from(bytes.len()).is_err() {
         return Err(DecodeError::new(0, ErrorKind::LengthOutOfBounds));
     }
@@ -80,7 +133,9 @@ pub(crate) fn decode_module_with(
         seen_data: false,
         seen_name: false,
         lazy,
-        bodies: Vec::new(),
+        lazy_bytes: leave.is_some(),
+        leave_exports: leave.is_some_and(|l| l.exports),
+        parts: LazyParts::default(),
         scratch: code::Scratch::default(),
     };
     let mut last: Option<SectionId> = None;
@@ -262,9 +317,21 @@ impl<'a> Decoder<'a> {
             .to_string();
         let in_custom = |e: DecodeError| e.in_section(SectionRef::Custom(name.clone()));
         let mut payload = s.clone();
+        let start = s.pos();
         let raw = s.bytes(s.remaining()).map_err(in_custom)?;
-        let mut data = raw.to_vec();
-        if name == "name" && !self.seen_name {
+        let is_names = name == "name" && !self.seen_name;
+        let mut data = if self.lazy_bytes && !is_names {
+            self.parts
+                .customs
+                .push(Some(start as u32..(start + raw.len()) as u32));
+            Vec::new()
+        } else {
+            if self.lazy_bytes {
+                self.parts.customs.push(None);
+            }
+            raw.to_vec()
+        };
+        if is_names {
             self.seen_name = true;
             if let Some(n) = names::decode_names(&mut payload) {
                 let mut canon = Vec::new();
@@ -373,28 +440,21 @@ impl<'a> Decoder<'a> {
     }
 
     fn exports(&mut self, s: &mut Reader<'a>) -> Result<()> {
+        let start = s.pos();
         let (n, cap) = s.count().field("count")?;
+        if self.leave_exports {
+            for i in 0..n {
+                export(s, self.acc).entry(EntryKind::Export, i)?;
+            }
+            self.parts.exports = Some(start as u32..s.pos() as u32);
+            return Ok(());
+        }
         self.m.exports.reserve(cap);
         for i in 0..n {
-            let export = self.export(s).entry(EntryKind::Export, i)?;
+            let export = export(s, self.acc).entry(EntryKind::Export, i)?;
             self.m.exports.push(export);
         }
         Ok(())
-    }
-
-    fn export(&self, s: &mut Reader<'a>) -> Result<Export> {
-        let name = s.name().field("name")?.to_string();
-        let at = s.pos();
-        let kind = match s.u8().field("kind")? {
-            0x00 => ExternKind::Func,
-            0x01 => ExternKind::Table,
-            0x02 => ExternKind::Memory,
-            0x03 => ExternKind::Global,
-            0x04 if self.acc.exceptions => ExternKind::Tag,
-            _ => return Err(DecodeError::new(at, ErrorKind::MalformedExportKind).in_field("kind")),
-        };
-        let index = s.u32().field("index")?;
-        Ok(Export { name, kind, index })
     }
 
     fn elems(&mut self, s: &mut Reader<'a>) -> Result<()> {
@@ -478,7 +538,7 @@ impl<'a> Decoder<'a> {
         };
         self.m.funcs.reserve(cap);
         if self.lazy {
-            self.bodies.reserve(cap);
+            self.parts.bodies.reserve(cap);
         }
         for i in 0..n as usize {
             // A count mismatch is reported after all sections, as the spec
@@ -493,7 +553,7 @@ impl<'a> Decoder<'a> {
                 .field("locals")
                 .entry(func, at)?;
             let expr = if self.lazy {
-                self.bodies.push(code::BodyRange {
+                self.parts.bodies.push(code::BodyRange {
                     defined_index: i as u32,
                     func_index: at,
                     start: body.pos() as u32,
@@ -539,7 +599,7 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    fn data(&self, s: &mut Reader<'a>) -> Result<DataSegment> {
+    fn data(&mut self, s: &mut Reader<'a>) -> Result<DataSegment> {
         let at = s.pos();
         let flags = s.u32().field("flags")?;
         let (mode, explicit_index) = match flags {
@@ -567,7 +627,16 @@ impl<'a> Decoder<'a> {
         // Not `len32`: the testsuite reports a short segment as an
         // unexpected end, not as an out-of-bounds length.
         let len = s.u32().field("size")? as usize;
-        let data = s.bytes(len).field("bytes")?.to_vec();
+        let start = s.pos();
+        let bytes = s.bytes(len).field("bytes")?;
+        let data = if self.lazy_bytes {
+            self.parts
+                .datas
+                .push(start as u32..(start + bytes.len()) as u32);
+            Vec::new()
+        } else {
+            bytes.to_vec()
+        };
         Ok(DataSegment {
             mode,
             data,
@@ -575,7 +644,7 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    fn finish(self) -> Result<(Module, Vec<code::BodyRange>)> {
+    fn finish(self) -> Result<(Module, LazyParts)> {
         let end = self.full.len();
         if self.func_types.len() != self.m.funcs.len() {
             let at = self.code_at.unwrap_or(end);
@@ -595,8 +664,23 @@ impl<'a> Decoder<'a> {
                     .in_field("count"));
             }
         }
-        Ok((self.m, self.bodies))
+        Ok((self.m, self.parts))
     }
+}
+
+fn export(s: &mut Reader<'_>, acc: Accept) -> Result<Export> {
+    let name = s.name().field("name")?.to_string();
+    let at = s.pos();
+    let kind = match s.u8().field("kind")? {
+        0x00 => ExternKind::Func,
+        0x01 => ExternKind::Table,
+        0x02 => ExternKind::Memory,
+        0x03 => ExternKind::Global,
+        0x04 if acc.exceptions => ExternKind::Tag,
+        _ => return Err(DecodeError::new(at, ErrorKind::MalformedExportKind).in_field("kind")),
+    };
+    let index = s.u32().field("index")?;
+    Ok(Export { name, kind, index })
 }
 
 fn tag_type(s: &mut Reader<'_>) -> Result<u32> {
