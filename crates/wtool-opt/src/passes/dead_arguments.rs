@@ -22,6 +22,9 @@ use crate::structure::is_opaque;
 use crate::util::{forget_raw_names, indices_of, Space};
 use wtool_ast::{ElemItems, ExternKind, FuncType, Instr, LocalGroup, Module, TypeDef, ValType};
 
+/// The `[start, end)` instruction range computing each argument of a call.
+type ArgRanges = Vec<(usize, usize)>;
+
 /// How far back the producer of one argument is searched.
 const ARG_SCAN: usize = 64;
 
@@ -124,7 +127,7 @@ fn arg_ranges(
     m: &Module,
     locals: &[ValType],
     ignore_traps: bool,
-) -> Option<Vec<(usize, usize)>> {
+) -> Option<ArgRanges> {
     let mut out = vec![(0, 0); n];
     let mut end = at;
     for k in (0..n).rev() {
@@ -261,30 +264,41 @@ fn apply(m: &mut Module, p: &Plan, ignore_traps: bool) {
     let gone: Vec<bool> = (0..np as u32)
         .map(|i| p.removed.iter().any(|(r, _)| *r == i))
         .collect();
-    // Call sites first, from the last of each body, while the callee's type
-    // still says how many arguments there are.
-    for d in 0..m.funcs.len() {
-        let Some(ls) = local_types(m, &m.funcs[d]) else {
-            continue;
-        };
-        let mut body = std::mem::take(&mut m.funcs[d].body.instrs);
+    // Every call site's argument runs, found before anything changes: if one
+    // is missing (it cannot be, as `plan` checked them and earlier plans only
+    // delete pure runs that end at calls of other functions), nothing changes.
+    let mut edits: Vec<(usize, Vec<ArgRanges>)> = Vec::new();
+    for (d, f) in m.funcs.iter().enumerate() {
+        let body = &f.body.instrs;
         let calls: Vec<usize> = (0..body.len())
             .filter(|&i| body[i] == Instr::Call(abs))
             .collect();
-        for &at in calls.iter().rev() {
-            let Some(rs) = arg_ranges(&body, at, np, m, &ls, ignore_traps) else {
-                continue;
+        if calls.is_empty() {
+            continue;
+        }
+        let Some(ls) = local_types(m, f) else {
+            return;
+        };
+        let mut sites = Vec::with_capacity(calls.len());
+        for at in calls {
+            let Some(rs) = arg_ranges(body, at, np, m, &ls, ignore_traps) else {
+                return;
             };
+            sites.push(rs);
+        }
+        edits.push((d, sites));
+    }
+    // From the last site of each body back, so earlier positions hold.
+    for (d, sites) in edits {
+        let body = &mut m.funcs[d].body;
+        for rs in sites.iter().rev() {
             for (k, &(s, e)) in rs.iter().enumerate().rev() {
                 if gone[k] {
-                    body.drain(s..e);
+                    body.instrs.drain(s..e);
                 }
             }
         }
-        if !calls.is_empty() {
-            m.funcs[d].body.offsets.clear();
-        }
-        m.funcs[d].body.instrs = body;
+        body.offsets.clear();
     }
     // The callee: kept params first, then its declared locals, then the
     // removed params as locals.
