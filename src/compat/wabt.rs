@@ -115,10 +115,7 @@ pub fn generated_name_section(
         names.locals = given_locals;
         names.labels = given_labels;
     }
-    let mut out = Vec::with_capacity(rest.len());
-    let mut r = wtool_binary::reader::Reader::new(&rest);
-    let mut inserted = false;
-    let insert = |out: &mut Vec<u8>| {
+    splice_subsections(&rest, 3, |out| {
         for (id, payload) in [(2u8, &locals), (3, &labels)] {
             if let Some(p) = payload {
                 out.push(id);
@@ -126,24 +123,34 @@ pub fn generated_name_section(
                 out.extend_from_slice(p);
             }
         }
-    };
+    })
+}
+
+/// The name section payload `encoded` with `insert`'s bytes placed before
+/// its first subsection whose id is over `after` (at the end if none is),
+/// keeping the subsections in id order.
+fn splice_subsections(encoded: &[u8], after: u8, insert: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::with_capacity(encoded.len() + 3);
+    let mut r = wtool_binary::reader::Reader::new(encoded);
+    let mut insert = Some(insert);
     while !r.at_end() {
         let start = r.pos();
         let (Ok(id), Ok(size)) = (r.u8(), r.u32()) else {
             break;
         };
-        if id > 3 && !inserted {
-            insert(&mut out);
-            inserted = true;
+        if id > after {
+            if let Some(f) = insert.take() {
+                f(&mut out);
+            }
         }
-        let end = (r.pos() + size as usize).min(rest.len());
-        out.extend_from_slice(&rest[start..end]);
+        let end = (r.pos() + size as usize).min(encoded.len());
+        out.extend_from_slice(&encoded[start..end]);
         if r.bytes(end - r.pos()).is_err() {
             break;
         }
     }
-    if !inserted {
-        insert(&mut out);
+    if let Some(f) = insert.take() {
+        f(&mut out);
     }
     out
 }
@@ -440,27 +447,7 @@ pub fn wabt_layout(module: &mut Module) {
     // which `Names` cannot express; the section goes in as raw bytes.
     let mut encoded = Vec::new();
     wtool_binary::encode_names(&mut encoded, names);
-    let mut raw = Vec::with_capacity(encoded.len() + 3);
-    let mut r = wtool_binary::reader::Reader::new(&encoded);
-    let mut inserted = false;
-    while !r.at_end() {
-        let start = r.pos();
-        let (Ok(id), Ok(size)) = (r.u8(), r.u32()) else {
-            break;
-        };
-        if id > 2 && !inserted {
-            raw.extend_from_slice(&[2, 1, 0]);
-            inserted = true;
-        }
-        let end = (r.pos() + size as usize).min(encoded.len());
-        raw.extend_from_slice(&encoded[start..end]);
-        if r.bytes(end - r.pos()).is_err() {
-            break;
-        }
-    }
-    if !inserted {
-        raw.extend_from_slice(&[2, 1, 0]);
-    }
+    let raw = splice_subsections(&encoded, 2, |out| out.extend_from_slice(&[2, 1, 0]));
     module.customs.retain(|c| c.name != "name");
     module.customs.push(wtool_ast::CustomSection {
         name: "name".into(),
