@@ -229,3 +229,58 @@ pub fn forget_raw_names(module: &mut Module) {
         has_names
     });
 }
+
+/// Functions (by absolute index) named by anything but a direct `call`:
+/// exports, the start function, element segments, and every other
+/// instruction naming one (`ref.func`, tail calls) in bodies, global and
+/// table initializers. Their identity or signature is observable, so a
+/// pass may not remove them or change their type.
+pub fn referenced_otherwise(m: &Module) -> Vec<bool> {
+    let nimp = m.num_imported(ExternKind::Func) as usize;
+    let mut named = vec![false; nimp + m.funcs.len()];
+    let mut mark = |i: u32| {
+        if let Some(e) = named.get_mut(i as usize) {
+            *e = true;
+        }
+    };
+    for e in &m.exports {
+        if e.kind == ExternKind::Func {
+            mark(e.index);
+        }
+    }
+    if let Some(s) = m.start {
+        mark(s);
+    }
+    let in_instrs = |instrs: &[Instr], mark: &mut dyn FnMut(u32)| {
+        for ins in instrs {
+            if matches!(ins, Instr::Call(_)) {
+                continue;
+            }
+            indices_of(ins, &mut |space, i| {
+                if space == Space::Func {
+                    mark(i);
+                }
+            });
+        }
+    };
+    for f in &m.funcs {
+        in_instrs(&f.body.instrs, &mut mark);
+    }
+    for g in &m.globals {
+        in_instrs(&g.init.instrs, &mut mark);
+    }
+    for t in &m.tables {
+        if let Some(init) = &t.init {
+            in_instrs(&init.instrs, &mut mark);
+        }
+    }
+    for e in &m.elems {
+        match &e.items {
+            wtool_ast::ElemItems::Funcs(fs) => fs.iter().for_each(|&f| mark(f)),
+            wtool_ast::ElemItems::Exprs(es) => {
+                es.iter().for_each(|x| in_instrs(&x.instrs, &mut mark))
+            }
+        }
+    }
+    named
+}

@@ -19,8 +19,8 @@ use crate::analysis::local_types;
 use crate::analysis::stack::producer_start;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::is_opaque;
-use crate::util::{forget_raw_names, indices_of, Space};
-use wtool_ast::{ElemItems, ExternKind, FuncType, Instr, LocalGroup, Module, TypeDef, ValType};
+use crate::util::{forget_raw_names, referenced_otherwise};
+use wtool_ast::{ExternKind, FuncType, Instr, LocalGroup, Module, TypeDef, ValType};
 
 /// The `[start, end)` instruction range computing each argument of a call.
 type ArgRanges = Vec<(usize, usize)>;
@@ -69,55 +69,6 @@ struct Plan {
     removed: Vec<(u32, Option<Instr>)>,
 }
 
-/// Functions reachable other than by a direct `call` (absolute indices).
-fn escaping(m: &Module) -> Vec<bool> {
-    let nimp = m.num_imported(ExternKind::Func) as usize;
-    let mut esc = vec![false; nimp + m.funcs.len()];
-    let mut mark = |i: u32| {
-        if let Some(e) = esc.get_mut(i as usize) {
-            *e = true;
-        }
-    };
-    for e in &m.exports {
-        if e.kind == ExternKind::Func {
-            mark(e.index);
-        }
-    }
-    if let Some(s) = m.start {
-        mark(s);
-    }
-    let in_instrs = |instrs: &[Instr], mark: &mut dyn FnMut(u32)| {
-        for ins in instrs {
-            if matches!(ins, Instr::Call(_)) {
-                continue;
-            }
-            indices_of(ins, &mut |space, i| {
-                if space == Space::Func {
-                    mark(i);
-                }
-            });
-        }
-    };
-    for f in &m.funcs {
-        in_instrs(&f.body.instrs, &mut mark);
-    }
-    for g in &m.globals {
-        in_instrs(&g.init.instrs, &mut mark);
-    }
-    for t in &m.tables {
-        if let Some(init) = &t.init {
-            in_instrs(&init.instrs, &mut mark);
-        }
-    }
-    for e in &m.elems {
-        match &e.items {
-            ElemItems::Funcs(fs) => fs.iter().for_each(|&f| mark(f)),
-            ElemItems::Exprs(es) => es.iter().for_each(|x| in_instrs(&x.instrs, &mut mark)),
-        }
-    }
-    esc
-}
-
 /// The instruction ranges computing each of the `n` arguments of the call
 /// at `at`, first argument first; `None` when one is not a pure run.
 fn arg_ranges(
@@ -150,7 +101,7 @@ fn is_const(ins: &Instr) -> bool {
 /// The functions to change and how.
 fn plan(m: &Module, ignore_traps: bool) -> Vec<Plan> {
     let nimp = m.num_imported(ExternKind::Func);
-    let esc = escaping(m);
+    let esc = referenced_otherwise(m);
     // Per callee: every call site as (caller def, instruction index).
     let mut sites: Vec<Vec<(usize, usize)>> = vec![Vec::new(); m.funcs.len()];
     let mut caller_ok = vec![true; m.funcs.len()];

@@ -17,7 +17,7 @@ use crate::analysis::callgraph::CallGraph;
 use crate::analysis::local_types;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::Structure;
-use crate::util::{drop_label_names, zero_of};
+use crate::util::{drop_label_names, referenced_otherwise, zero_of};
 use std::collections::HashMap;
 use wtool_ast::{BlockType, ExternKind, Instr, LocalGroup, Module, ValType};
 
@@ -31,41 +31,6 @@ struct Callee {
     block: BlockType,
     /// The body without its final `end`, `return` already turned into `br`.
     body: Vec<Instr>,
-}
-
-/// Functions (by absolute index) named by anything but a direct call:
-/// exports, the start function, element segments, `ref.func` anywhere.
-fn referenced_otherwise(m: &Module) -> Vec<bool> {
-    let total = m.num_imported(ExternKind::Func) as usize + m.funcs.len();
-    let mut r = vec![false; total];
-    let mut mark = |f: u32| {
-        if let Some(x) = r.get_mut(f as usize) {
-            *x = true;
-        }
-    };
-    for e in &m.exports {
-        if e.kind == ExternKind::Func {
-            mark(e.index);
-        }
-    }
-    if let Some(s) = m.start {
-        mark(s);
-    }
-    let mut exprs: Vec<&[Instr]> = Vec::new();
-    for seg in &m.elems {
-        match &seg.items {
-            wtool_ast::ElemItems::Funcs(fs) => fs.iter().for_each(|f| mark(*f)),
-            wtool_ast::ElemItems::Exprs(es) => exprs.extend(es.iter().map(|e| e.instrs.as_slice())),
-        }
-    }
-    exprs.extend(m.globals.iter().map(|g| g.init.instrs.as_slice()));
-    exprs.extend(m.funcs.iter().map(|f| f.body.instrs.as_slice()));
-    for ins in exprs.into_iter().flatten() {
-        if let Instr::RefFunc(f) = ins {
-            mark(*f);
-        }
-    }
-    r
 }
 
 /// Most locals a caller may grow to through inlining.
