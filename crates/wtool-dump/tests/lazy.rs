@@ -6,21 +6,7 @@ use wtool_ast::Features;
 use wtool_dump::{dump, dump_lazy, write_json, write_json_compact, DumpOptions, LazyBodies};
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    let mut out = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("fixtures") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "wasm") {
-                let bytes = std::fs::read(&path).expect("read");
-                out.push((path.display().to_string(), bytes));
-            }
-        }
-    }
-    out.sort();
+    let out = wtool_testsupport::fixture_modules();
     assert!(out.len() >= 10, "fixtures found: {}", out.len());
     out
 }

@@ -10,21 +10,7 @@ use wtool_print::{print_parts_to_io, print_to_io, FuncNamer, LazyInput, PrintOpt
 
 /// Every `.wasm` under `fixtures/`.
 fn fixtures() -> Vec<(String, Vec<u8>)> {
-    let root = format!("{}/../../fixtures", env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    let mut dirs = vec![std::path::PathBuf::from(root)];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("fixtures") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "wasm") {
-                let bytes = std::fs::read(&path).expect("read");
-                out.push((path.display().to_string(), bytes));
-            }
-        }
-    }
-    out.sort();
+    let out = wtool_testsupport::fixture_modules();
     assert!(out.len() >= 10, "fixtures found: {}", out.len());
     out
 }

@@ -67,6 +67,38 @@ pub fn v2_files() -> Vec<SpecFile> {
     out
 }
 
+/// `fixtures/` at the workspace root.
+fn fixtures_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Every committed `.wasm` fixture (`fixtures/*.wasm`, `fixtures/*/*.wasm`)
+/// with its path relative to `fixtures/`, sorted.
+pub fn fixture_modules() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let root = fixtures_dir();
+    let mut dirs = vec![root.clone()];
+    if let Ok(rd) = std::fs::read_dir(&root) {
+        dirs.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    }
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "wasm") {
+                if let Ok(bytes) = std::fs::read(&p) {
+                    let name = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+                    out.push((name, bytes));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The vendored testsuite snapshot (`vendor/testsuite`): the WebAssembly 3.0
 /// core suite at the top level, `legacy/`, `proposals/*` and `custom/`.
 pub fn snapshot_dir() -> std::path::PathBuf {
