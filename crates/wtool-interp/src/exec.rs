@@ -52,7 +52,7 @@ pub(crate) fn invoke(store: &mut Store, f: FuncAddr, args: &[Value]) -> Result<V
         || args
             .iter()
             .zip(ty.params.iter())
-            .any(|(a, &t)| !a.has_type(t))
+            .any(|(a, &t)| !store.value_matches(a, t))
     {
         return Err(Trap::host(format!(
             "argument type mismatch: expected ({}), got ({})",
@@ -96,7 +96,12 @@ pub(crate) fn invoke(store: &mut Store, f: FuncAddr, args: &[Value]) -> Result<V
                     sp += 1;
                 }
             }
+            // A host function calling back in starts a second stack,
+            // which the collector would not see: only the outermost run
+            // collects.
+            store.heap.depth += 1;
             let r = run(store, &mut stack, f.0, sp);
+            store.heap.depth -= 1;
             let out = r.map(|()| {
                 let mut out = Vec::with_capacity(ty.results.len());
                 let mut i = 0usize;
@@ -294,6 +299,7 @@ pub(crate) fn stack_op(
                 *d = Vec::new();
             }
         }
+        Ins::Gc(op) => sp = crate::gc::run(store, stack, sp, op)?,
         Ins::Num(op) => match op {
             Op::I32TruncF32S => conv!(numeric::i32_trunc_f32_s),
             Op::I32TruncF32U => conv!(numeric::i32_trunc_f32_u),

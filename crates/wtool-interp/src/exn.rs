@@ -22,13 +22,6 @@ use crate::store::{Extern, FuncInst, Store, TagAddr};
 use crate::trap::TrapKind;
 use crate::values::Value;
 
-/// An exception: its tag (store address) and its values as slots.
-#[derive(Clone, Debug)]
-pub(crate) struct ExnInst {
-    pub tag: u32,
-    pub vals: Box<[u64]>,
-}
-
 /// What a handler table entry does with an exception thrown inside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HandlerKind {
@@ -61,8 +54,8 @@ pub(crate) struct HandlerEntry {
 /// An exception that no handler caught.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Thrown {
-    /// The exception (store index).
-    pub exn: u32,
+    /// The exception: its `exnref` slot (an object of the store's heap).
+    pub exn: u64,
     /// Its tag.
     pub tag: TagAddr,
     /// The tag and values, for messages (filled when it leaves a run).
@@ -81,17 +74,12 @@ impl Store {
         self.types.get(*self.tags.get(t.0 as usize)? as usize)
     }
 
-    /// Allocates an exception of tag `tag` with `vals`; its `exnref` slot.
-    pub(crate) fn new_exn(&mut self, tag: u32, vals: Box<[u64]>) -> u32 {
-        self.exns.push(ExnInst { tag, vals });
-        self.exns.len() as u32 - 1
-    }
-
     /// The tag and values of exception `exn`, as messages show them.
-    pub(crate) fn describe_exn(&self, exn: u32) -> String {
-        let Some(e) = self.exns.get(exn as usize) else {
-            return format!("exception {exn}");
+    pub(crate) fn describe_exn(&self, exn: u64) -> String {
+        let Some((tag, vals)) = self.heap.exn(exn) else {
+            return format!("exception {:#x}", exn);
         };
+        let e = ExnView { tag, vals };
         let name = self
             .instances
             .iter()
@@ -113,9 +101,15 @@ impl Store {
     }
 }
 
+/// An exception's tag and values, for messages.
+struct ExnView<'a> {
+    tag: u32,
+    vals: &'a [u64],
+}
+
 /// The trap kind that carries exception `exn` up to the driver loop.
-pub(crate) fn thrown(store: &Store, exn: u32) -> TrapKind {
-    let tag = store.exns.get(exn as usize).map_or(u32::MAX, |e| e.tag);
+pub(crate) fn thrown(store: &Store, exn: u64) -> TrapKind {
+    let tag = store.heap.exn(exn).map_or(u32::MAX, |e| e.0);
     TrapKind::Exception(Box::new(Thrown {
         exn,
         tag: TagAddr(tag),
@@ -127,12 +121,12 @@ pub(crate) fn thrown(store: &Store, exn: u32) -> TrapKind {
 /// `cx.sp`, walking out through `cx.frames`. On a match, the frames above
 /// the handler's are dropped, the values are written to the pad's slots
 /// and the pad's position and frame are returned; otherwise nothing changes.
-pub(crate) fn unwind(cx: &mut Cx<'_>, exn: u32) -> Option<(*const Inst, *mut u64)> {
+pub(crate) fn unwind(cx: &mut Cx<'_>, exn: u64) -> Option<(*const Inst, *mut u64)> {
     let (mut func, mut ip, mut sp, mut mem0) = (cx.func, cx.ip, cx.sp, cx.mem0);
     let mut depth = cx.frames.len();
     loop {
         if let Some((h, pad, inst)) = find(cx.store, func, ip, exn) {
-            let vals = cx.store.exns.get(exn as usize)?.vals.clone();
+            let vals: Box<[u64]> = cx.store.heap.exn(exn)?.1.into();
             let at = cx.slot_index(sp);
             let stack = cx.stack_slice();
             let mut o = at + h.dst as usize;
@@ -146,15 +140,15 @@ pub(crate) fn unwind(cx: &mut Cx<'_>, exn: u32) -> Option<(*const Inst, *mut u64
                 HandlerKind::Catch { with_ref, .. } => {
                     vals.iter().for_each(|&v| put(v));
                     if with_ref {
-                        put(exn as u64 + 1);
+                        put(exn);
                     }
                 }
-                HandlerKind::CatchAll { with_ref: true } => put(exn as u64 + 1),
+                HandlerKind::CatchAll { with_ref: true } => put(exn),
                 _ => {}
             }
             if h.exn_slot != u32::MAX {
                 if let Some(s) = stack.get_mut(at + h.exn_slot as usize) {
-                    *s = exn as u64 + 1;
+                    *s = exn;
                 }
             }
             cx.frames.truncate(depth);
@@ -175,14 +169,14 @@ fn find(
     store: &Store,
     func: u32,
     ip: *const Inst,
-    exn: u32,
+    exn: u64,
 ) -> Option<(HandlerEntry, *const Inst, u32)> {
     let Some(FuncInst::Wasm(w)) = store.funcs.get(func as usize) else {
         return None;
     };
     let code = w.code()?;
     let pc = code.index_of(ip)? as u32;
-    let tag = store.exns.get(exn as usize)?.tag;
+    let tag = store.heap.exn(exn)?.0;
     let inst = store.instances.get(w.instance as usize)?;
     let mut limit = u32::MAX;
     for h in code.handlers.iter() {

@@ -426,6 +426,8 @@ define_ins! {
         MemoryInit { mem: u32, data: u32 },
         /// `data.drop`.
         DataDrop(u32),
+        /// A GC instruction (structs, arrays, `i31`, casts).
+        Gc(crate::gc::GcOp),
         /// A table-driven numeric or SIMD op.
         Num(wtool_ast::Op),
         /// A SIMD lane op.

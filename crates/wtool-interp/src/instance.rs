@@ -257,7 +257,7 @@ impl Store {
         }
         // 3. Globals (initialisers may read imported globals and take ref.func).
         for g in &module.globals {
-            let (lo, hi) = self.eval_const(&g.init, &d)?;
+            let (lo, hi) = self.eval_const(module, &g.init, &d)?;
             self.globals.push(crate::store::GlobalInst {
                 ty: wtool_ast::GlobalType {
                     ty: crate::typing::store_val(g.ty.ty, &d.types),
@@ -272,7 +272,7 @@ impl Store {
         let imported_tables = d.tables.len() as u32;
         for (i, t) in module.tables.iter().enumerate() {
             let init = match &t.init {
-                Some(e) => self.eval_const(e, &d)?.0,
+                Some(e) => self.eval_const(module, e, &d)?.0,
                 None => NULL_REF,
             };
             let limit = self.config.max_table_elements;
@@ -321,7 +321,7 @@ impl Store {
                 ElemItems::Exprs(es) => {
                     let mut v = Vec::with_capacity(es.len());
                     for x in es {
-                        v.push(self.eval_const(x, &d)?.0);
+                        v.push(self.eval_const(module, x, &d)?.0);
                     }
                     v
                 }
@@ -381,7 +381,7 @@ impl Store {
                         )));
                     };
                     let off = self
-                        .eval_const(offset, &self.instances[inst_id as usize].clone())?
+                        .eval_const(module, offset, &self.instances[inst_id as usize].clone())?
                         .0 as u32 as usize;
                     let items = self.elems[ea as usize].clone();
                     let t = &mut self.tables[ta as usize];
@@ -412,7 +412,7 @@ impl Store {
                     )));
                 };
                 let off = self
-                    .eval_const(offset, &self.instances[inst_id as usize].clone())?
+                    .eval_const(module, offset, &self.instances[inst_id as usize].clone())?
                     .0 as u32 as usize;
                 let bytes = std::mem::take(&mut self.datas[da as usize]);
                 let m = &mut self.mems[ma as usize];
@@ -440,7 +440,12 @@ impl Store {
     }
 
     /// Evaluates a constant expression to its slots.
-    fn eval_const(&self, e: &Expr, d: &InstanceData) -> Result<(u64, u64), InstantiateError> {
+    fn eval_const(
+        &mut self,
+        module: &Module,
+        e: &Expr,
+        d: &InstanceData,
+    ) -> Result<(u64, u64), InstantiateError> {
         let bad = || {
             InstantiateError::Compile(CompileError {
                 func: u32::MAX,
@@ -480,7 +485,11 @@ impl Store {
                     (r, 0)
                 }
                 Instr::End => break,
-                _ => return Err(bad()),
+                _ => match crate::gc::konst::eval(self, module, &d.types, i, &mut st) {
+                    Some(Ok(())) => continue,
+                    Some(Err(k)) => return Err(InstantiateError::Trap(Trap::new(k))),
+                    None => return Err(bad()),
+                },
             };
             st.push(v);
         }

@@ -49,6 +49,7 @@ mod compiled;
 mod exec;
 mod exn;
 mod forms;
+mod gc;
 mod handlers;
 mod ins;
 mod instance;
@@ -66,10 +67,11 @@ mod wide;
 pub use compile::{CompileError, CompileErrorKind};
 pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};
 pub use exn::Thrown;
+pub use gc::GcStats;
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};
 pub use store::{
     Caller, Config, Extern, ExternType, GlobalAddr, HostFn, InstanceId, MemAddr, Store, TableAddr,
     TagAddr,
 };
 pub use trap::{BacktraceFrame, Trap, TrapKind};
-pub use values::{FuncAddr, Value, NULL_REF};
+pub use values::{AnyRef, FuncAddr, GcRef, Value, NULL_REF};

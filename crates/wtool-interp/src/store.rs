@@ -197,6 +197,9 @@ pub struct Config {
     /// The most elements any one table may hold (instantiation fails above
     /// it, `table.grow` past it returns -1).
     pub max_table_elements: u64,
+    /// The most bytes the GC heap (structs and arrays) may hold; an
+    /// allocation past it traps.
+    pub max_heap_bytes: u64,
 }
 
 impl Default for Config {
@@ -207,6 +210,7 @@ impl Default for Config {
             fuel: None,
             max_memory_bytes: crate::memory::DEFAULT_MAX_MEMORY_BYTES,
             max_table_elements: crate::table::MAX_TABLE,
+            max_heap_bytes: 4 << 30,
         }
     }
 }
@@ -241,8 +245,8 @@ pub struct Store {
     pub(crate) spare_stack: Option<Box<crate::exec::Stack>>,
     /// Tags: the interned type of each.
     pub(crate) tags: Vec<u32>,
-    /// Exceptions thrown so far (an `exnref` is an index + 1).
-    pub(crate) exns: Vec<crate::exn::ExnInst>,
+    /// Structs and arrays (WebAssembly GC).
+    pub(crate) heap: crate::gc::Heap,
 }
 
 impl fmt::Debug for Store {
@@ -287,7 +291,9 @@ impl Store {
             config,
             spare_stack: None,
             tags: Vec::new(),
-            exns: Vec::new(),
+            heap: crate::gc::Heap::new(
+                usize::try_from(config.max_heap_bytes).unwrap_or(usize::MAX),
+            ),
         }
     }
 
@@ -434,14 +440,30 @@ impl Store {
 
     /// Sets a global's value (mutable or not: the host may initialise).
     pub fn set_global_value(&mut self, g: GlobalAddr, v: Value) -> bool {
+        let ok = self
+            .globals
+            .get(g.0 as usize)
+            .is_some_and(|gl| crate::gc::value_matches(self, &v, gl.ty.ty));
         match self.globals.get_mut(g.0 as usize) {
-            Some(gl) if v.has_type(gl.ty.ty) => {
+            Some(gl) if ok => {
                 gl.lo = v.lo_slot();
                 gl.hi = v.hi_slot();
                 true
             }
             _ => false,
         }
+    }
+
+    /// Whether `v` is a value of `ty` (a store-form type, as this store's
+    /// function and global types are): concrete reference types are
+    /// checked against the referenced function's or object's type.
+    pub fn value_matches(&self, v: &Value, ty: ValType) -> bool {
+        crate::gc::value_matches(self, v, ty)
+    }
+
+    /// What the GC heap holds now.
+    pub fn gc_stats(&self) -> crate::gc::GcStats {
+        self.heap.stats()
     }
 
     /// A memory's bytes.

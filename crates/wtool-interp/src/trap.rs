@@ -56,6 +56,20 @@ pub enum TrapKind {
     /// `memory.atomic.wait32/64` without a timeout, where no other thread
     /// exists that could ever notify it.
     WaitWouldDeadlock,
+    /// `struct.get`/`struct.set` on a null reference.
+    NullStructureReference,
+    /// An array instruction on a null reference.
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` on a null reference.
+    NullI31Reference,
+    /// An array index or range outside the array.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a reference that is not of the target type.
+    CastFailure,
+    /// An allocation the GC heap limit (`Config::max_heap_bytes`) cannot hold.
+    HeapExhausted,
+    /// A heap reference the host kept after its object was reclaimed.
+    StaleReference,
 }
 
 impl TrapKind {
@@ -86,6 +100,13 @@ impl TrapKind {
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::WaitWouldDeadlock => "wait would block forever: no other thread can notify",
+            TrapKind::NullStructureReference => "null structure reference",
+            TrapKind::NullArrayReference => "null array reference",
+            TrapKind::NullI31Reference => "null i31 reference",
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
+            TrapKind::CastFailure => "cast failure",
+            TrapKind::HeapExhausted => "out of memory: the GC heap limit is reached",
+            TrapKind::StaleReference => "stale reference: its object was reclaimed",
         }
     }
 }

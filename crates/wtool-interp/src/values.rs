@@ -2,16 +2,95 @@
 //! slots of the value stack.
 //!
 //! On the stack every value is one `u64` slot except `v128`, which takes two
-//! (low half first). References are slots too: a function reference is its
-//! store address plus one, an external reference its host value plus one,
-//! and null is [`NULL_REF`] (zero) for both, so `ref.is_null` is one compare
-//! and zeroed locals and tables start out null.
+//! (low half first). References are slots too, one encoding for every
+//! hierarchy, so that `any.convert_extern` and `extern.convert_any` cost
+//! nothing and `ref.eq` is a compare of slots:
+//! - null is [`NULL_REF`] (zero), so `ref.is_null` is one compare and zeroed
+//!   locals, fields and tables start out null;
+//! - a function reference is its store address plus one, a host value
+//!   (`externref`, or internalized into `any`) its number plus one;
+//! - an `i31` has bit 63 set and its value in the low 31 bits;
+//! - a heap object (struct, array or exception, see `gc`) has bit 62 set, bit 61 for
+//!   an array, a 29-bit generation in bits 32..61 and its heap index in the
+//!   low 32 bits. The generation makes a reference to a reclaimed object
+//!   (one a host kept past a collection) detectably stale instead of
+//!   silently naming the object that reuses its index.
 
 use std::fmt;
 use wtool_ast::{HeapType, ValType};
 
 /// The slot value of a null reference.
 pub const NULL_REF: u64 = 0;
+
+/// Tag bit of an unboxed `i31` reference.
+pub(crate) const I31_TAG: u64 = 1 << 63;
+/// Tag bit of a heap object reference.
+pub(crate) const OBJ_TAG: u64 = 1 << 62;
+/// Set in an object reference when the object is an array.
+pub(crate) const ARRAY_BIT: u64 = 1 << 61;
+/// Position and mask of an object reference's generation.
+pub(crate) const GEN_SHIFT: u32 = 32;
+pub(crate) const GEN_MASK: u64 = (1 << 29) - 1;
+
+/// The slot of `i31` value `v` (its low 31 bits).
+#[inline]
+pub(crate) fn i31_slot(v: u32) -> u64 {
+    I31_TAG | (v & 0x7fff_ffff) as u64
+}
+
+/// The slot of a heap object reference.
+#[inline]
+pub(crate) fn obj_slot(index: u32, gen: u32, array: bool) -> u64 {
+    OBJ_TAG
+        | if array { ARRAY_BIT } else { 0 }
+        | ((gen as u64 & GEN_MASK) << GEN_SHIFT)
+        | index as u64
+}
+
+/// A non-null reference in the `any` hierarchy as the host sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnyRef {
+    /// A host value made internal (`any.convert_extern` of `externref` n).
+    Host(u32),
+    /// An unboxed 31-bit integer (`ref.i31`), sign-extended.
+    I31(i32),
+    /// A struct on the store's heap.
+    Struct(GcRef),
+    /// An array on the store's heap.
+    Array(GcRef),
+}
+
+/// An opaque handle to a heap object. It names the object while something
+/// the collector sees (a global, table, another live object, a running
+/// function) keeps it alive; one kept only by the host may go stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GcRef(pub(crate) u64);
+
+impl AnyRef {
+    /// Decodes a non-null slot of the `any` hierarchy.
+    fn from_slot(v: u64) -> AnyRef {
+        if v & I31_TAG != 0 {
+            AnyRef::I31(((v as u32) << 1) as i32 >> 1)
+        } else if v & OBJ_TAG != 0 {
+            if v & ARRAY_BIT != 0 {
+                AnyRef::Array(GcRef(v))
+            } else {
+                AnyRef::Struct(GcRef(v))
+            }
+        } else {
+            AnyRef::Host((v - 1) as u32)
+        }
+    }
+
+    /// Its slot.
+    fn slot(self) -> u64 {
+        match self {
+            AnyRef::Host(n) => n as u64 + 1,
+            AnyRef::I31(v) => i31_slot(v as u32),
+            AnyRef::Struct(r) | AnyRef::Array(r) => r.0,
+        }
+    }
+}
 
 /// The address of a function in a [`crate::Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,6 +113,14 @@ pub enum Value {
     FuncRef(Option<FuncAddr>),
     /// An external (host) reference or null.
     ExternRef(Option<u32>),
+    /// A reference in the `any` hierarchy (`anyref`, `eqref`, `i31ref`,
+    /// `structref`, `arrayref`, struct and array types) or null.
+    AnyRef(Option<AnyRef>),
+    /// An `externref` that holds an internal GC value
+    /// (`extern.convert_any` of an `i31`, struct or array).
+    ExternAny(AnyRef),
+    /// An exception reference (`exnref`) or null.
+    ExnRef(Option<GcRef>),
 }
 
 impl Value {
@@ -55,9 +142,11 @@ impl Value {
             ValType::F32 => Value::F32(0),
             ValType::F64 => Value::F64(0),
             ValType::V128 => Value::V128(0),
-            ValType::Ref(r) => match r.heap {
-                HeapType::Extern | HeapType::NoExtern => Value::ExternRef(None),
-                _ => Value::FuncRef(None),
+            ValType::Ref(r) => match hierarchy(r.heap) {
+                Hierarchy::Extern => Value::ExternRef(None),
+                Hierarchy::Any => Value::AnyRef(None),
+                Hierarchy::Exn => Value::ExnRef(None),
+                Hierarchy::Func => Value::FuncRef(None),
             },
         }
     }
@@ -71,7 +160,15 @@ impl Value {
             Value::F64(_) => ValType::F64,
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FUNCREF,
-            Value::ExternRef(_) => ValType::EXTERNREF,
+            Value::ExternRef(_) | Value::ExternAny(_) => ValType::EXTERNREF,
+            Value::AnyRef(_) => ValType::Ref(wtool_ast::RefType {
+                nullable: true,
+                heap: HeapType::Any,
+            }),
+            Value::ExnRef(_) => ValType::Ref(wtool_ast::RefType {
+                nullable: true,
+                heap: HeapType::Exn,
+            }),
         }
     }
 
@@ -84,15 +181,24 @@ impl Value {
             ValType::F32 => Value::F32(lo as u32),
             ValType::F64 => Value::F64(lo),
             ValType::V128 => Value::V128((lo as u128) | ((hi as u128) << 64)),
-            ValType::Ref(r) => {
-                let is_extern = matches!(r.heap, HeapType::Extern | HeapType::NoExtern);
-                match (is_extern, lo) {
-                    (true, NULL_REF) => Value::ExternRef(None),
-                    (true, v) => Value::ExternRef(Some((v - 1) as u32)),
-                    (false, NULL_REF) => Value::FuncRef(None),
-                    (false, v) => Value::FuncRef(Some(FuncAddr((v - 1) as u32))),
+            ValType::Ref(r) => match (hierarchy(r.heap), lo) {
+                (Hierarchy::Extern, NULL_REF) => Value::ExternRef(None),
+                (Hierarchy::Extern, v) if v & (I31_TAG | OBJ_TAG) != 0 => {
+                    Value::ExternAny(AnyRef::from_slot(v))
                 }
-            }
+                (Hierarchy::Extern, v) => Value::ExternRef(Some((v - 1) as u32)),
+                (Hierarchy::Exn, NULL_REF) => Value::ExnRef(None),
+                (Hierarchy::Exn, v) => Value::ExnRef(Some(GcRef(v))),
+                (Hierarchy::Any, NULL_REF) => Value::AnyRef(None),
+                (Hierarchy::Any, v) => Value::AnyRef(Some(AnyRef::from_slot(v))),
+                // A concrete type's reference names an object unless it is
+                // a function's address.
+                (Hierarchy::Func, v) if v & (I31_TAG | OBJ_TAG) != 0 => {
+                    Value::AnyRef(Some(AnyRef::from_slot(v)))
+                }
+                (Hierarchy::Func, NULL_REF) => Value::FuncRef(None),
+                (Hierarchy::Func, v) => Value::FuncRef(Some(FuncAddr((v - 1) as u32))),
+            },
         }
     }
 
@@ -106,6 +212,9 @@ impl Value {
             Value::V128(v) => v as u64,
             Value::FuncRef(f) => f.map_or(NULL_REF, |a| a.0 as u64 + 1),
             Value::ExternRef(e) => e.map_or(NULL_REF, |v| v as u64 + 1),
+            Value::AnyRef(r) => r.map_or(NULL_REF, AnyRef::slot),
+            Value::ExternAny(r) => r.slot(),
+            Value::ExnRef(r) => r.map_or(NULL_REF, |r| r.0),
         }
     }
 
@@ -117,13 +226,49 @@ impl Value {
         }
     }
 
-    /// True if this value is a member of type `ty` (2.0 subtyping: exact match,
-    /// with a null reference matching any nullable reference type of its kind).
+    /// True if this value is a member of type `ty`, as far as the value
+    /// alone tells: a reference of the right hierarchy and abstract kind,
+    /// null only where `ty` is nullable (a concrete type's membership is the
+    /// store's to check, see `Store::value_matches`).
     pub fn has_type(&self, ty: ValType) -> bool {
-        match (self, ty) {
-            (Value::FuncRef(_), ValType::Ref(r)) => matches!(r.heap, HeapType::Func),
-            (Value::ExternRef(_), ValType::Ref(r)) => matches!(r.heap, HeapType::Extern),
-            _ => self.ty() == ty,
+        let ValType::Ref(r) = ty else {
+            return self.ty() == ty;
+        };
+        let Some(h) = self.hierarchy() else {
+            return false;
+        };
+        let concrete = matches!(r.heap, HeapType::Concrete(_) | HeapType::Exact(_));
+        if !concrete && h != hierarchy(r.heap) {
+            return false;
+        }
+        if self.lo_slot() == NULL_REF {
+            return r.nullable;
+        }
+        match (self, r.heap) {
+            (Value::FuncRef(_), HeapType::Func | HeapType::Concrete(_)) => true,
+            (Value::ExternRef(_) | Value::ExternAny(_), HeapType::Extern) => true,
+            (Value::ExnRef(_), HeapType::Exn) => true,
+            (Value::AnyRef(Some(a)), h) => match (a, h) {
+                (_, HeapType::Any) => true,
+                (AnyRef::Host(_), _) => false,
+                (_, HeapType::Eq) => true,
+                (AnyRef::I31(_), HeapType::I31) => true,
+                (AnyRef::Struct(_), HeapType::Struct | HeapType::Concrete(_)) => true,
+                (AnyRef::Array(_), HeapType::Array | HeapType::Concrete(_)) => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The reference hierarchy of a reference value.
+    fn hierarchy(&self) -> Option<Hierarchy> {
+        match self {
+            Value::FuncRef(_) => Some(Hierarchy::Func),
+            Value::ExternRef(_) | Value::ExternAny(_) => Some(Hierarchy::Extern),
+            Value::AnyRef(_) => Some(Hierarchy::Any),
+            Value::ExnRef(_) => Some(Hierarchy::Exn),
+            _ => None,
         }
     }
 }
@@ -140,7 +285,49 @@ impl fmt::Display for Value {
             Value::FuncRef(Some(a)) => write!(f, "ref.func {}", a.0),
             Value::ExternRef(None) => f.write_str("ref.null extern"),
             Value::ExternRef(Some(v)) => write!(f, "ref.extern {v}"),
+            Value::AnyRef(None) => f.write_str("ref.null any"),
+            Value::AnyRef(Some(a)) => a.fmt(f),
+            Value::ExternAny(a) => write!(f, "extern({a})"),
+            Value::ExnRef(None) => f.write_str("ref.null exn"),
+            Value::ExnRef(Some(r)) => write!(f, "ref.exn @{}", r.0 as u32),
         }
+    }
+}
+
+impl fmt::Display for AnyRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            AnyRef::Host(n) => write!(f, "ref.host {n}"),
+            AnyRef::I31(v) => write!(f, "ref.i31 {v}"),
+            AnyRef::Struct(r) => write!(f, "ref.struct @{}", r.0 as u32),
+            AnyRef::Array(r) => write!(f, "ref.array @{}", r.0 as u32),
+        }
+    }
+}
+
+/// The reference hierarchies a slot can belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hierarchy {
+    Func,
+    Extern,
+    Any,
+    Exn,
+}
+
+/// The hierarchy of a heap type, telling concrete types apart by what the
+/// value can be: a concrete type's hierarchy depends on its definition, so
+/// it counts as `Func` here and `from_slots` recognizes objects by tag.
+fn hierarchy(h: HeapType) -> Hierarchy {
+    match h {
+        HeapType::Extern | HeapType::NoExtern => Hierarchy::Extern,
+        HeapType::Any
+        | HeapType::Eq
+        | HeapType::I31
+        | HeapType::Struct
+        | HeapType::Array
+        | HeapType::None => Hierarchy::Any,
+        HeapType::Exn | HeapType::NoExn => Hierarchy::Exn,
+        _ => Hierarchy::Func,
     }
 }
 

@@ -259,16 +259,21 @@ fn reference_locals_and_tables_start_null() {
     assert_eq!(call(&mut s, i, "get", &[]), vec![Value::ExternRef(Some(0))]);
 }
 
-/// A 3.0 instruction the interpreter does not execute yet reaches the
-/// compiler only when validation was skipped; it must come back as a typed
-/// error naming the instruction, not a panic or a string.
+/// An instruction the interpreter does not execute yet (custom
+/// descriptors' `ref.get_desc`) reaches the compiler only when validation
+/// was skipped; it must come back as a typed error naming the instruction,
+/// not a panic or a string.
 #[test]
-fn unvalidated_gc_instruction_is_a_typed_compile_error() {
-    let bytes = wat::parse_str(
-        r#"(module
-          (func $f (export "f") (result i32) i32.const 1 ref.i31 drop i32.const 0))"#,
-    )
-    .expect("wat");
+fn unvalidated_unsupported_instruction_is_a_typed_compile_error() {
+    // (type (struct)) (type (func (result i32)))
+    // (func (export "f") (type 1) ref.null 0 ref.get_desc 0 drop i32.const 0)
+    let bytes = [
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // header
+        0x01, 0x07, 0x02, 0x5f, 0x00, 0x60, 0x00, 0x01, 0x7f, // types
+        0x03, 0x02, 0x01, 0x01, // funcs
+        0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00, // exports
+        0x0a, 0x0c, 0x01, 0x0a, 0x00, 0xd0, 0x00, 0xfb, 0x22, 0x00, 0x1a, 0x41, 0x00, 0x0b,
+    ];
     let m = wtool_binary::decode_with_features(&bytes, wtool_ast::Features::ALL).expect("decode");
     let mut s = Store::new();
     let i = s.instantiate(&m, &Imports::new()).expect("instantiate");
@@ -279,7 +284,10 @@ fn unvalidated_gc_instruction_is_a_typed_compile_error() {
     assert_eq!(e.func, 0);
     assert_eq!(
         e.kind,
-        wtool_interp::CompileErrorKind::Unsupported("ref.i31")
+        wtool_interp::CompileErrorKind::Unsupported("ref.get_desc")
     );
-    assert!(t.to_string().contains("not supported yet: ref.i31"), "{t}");
+    assert!(
+        t.to_string().contains("not supported yet: ref.get_desc"),
+        "{t}"
+    );
 }

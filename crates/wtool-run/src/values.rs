@@ -8,17 +8,18 @@
 //! - `v128`: `i8x16:…`, `i16x8:…`, `i32x4:…`, `i64x2:…`, `f32x4:…`, `f64x2:…`
 //!   with comma-separated lanes in the lane type's syntax, or one `0x` hex
 //!   128-bit integer.
-//! - `funcref`/`externref`: `null`.
+//! - references (`funcref`, `externref`, `anyref`, ...): `null`, when nullable.
 //!
 //! Output ([`format_value`]): integers as signed decimal; floats as the
 //! shortest decimal that reads back to the same bits (`inf`, `-0`, `nan`
 //! for the canonical NaN, `nan:0x…` with the payload otherwise); `v128` as
 //! `i32x4:a,b,c,d` with signed decimal lanes (valid input again);
-//! references as `null`, `funcref:N` or `externref:N`.
+//! references as `null`, `funcref:N`, `externref:N`, `i31:N`, `structref`, `arrayref`,
+//! `hostref:N`, `exnref`.
 
 use std::fmt;
 use wtool_ast::ValType;
-use wtool_interp::Value;
+use wtool_interp::{AnyRef, Value};
 
 /// Why an argument does not read as a value of its type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,11 +65,7 @@ pub fn parse_value(ty: ValType, text: &str) -> Result<Value, ValueError> {
         ValType::F32 => parse_float(t, FloatFormat::F32).map(|b| Value::F32(b as u32)),
         ValType::F64 => parse_float(t, FloatFormat::F64).map(Value::F64),
         ValType::V128 => parse_v128(t).map(Value::V128),
-        ValType::Ref(_) if t == "null" => Some(if ty == ValType::EXTERNREF {
-            Value::ExternRef(None)
-        } else {
-            Value::FuncRef(None)
-        }),
+        ValType::Ref(r) if t == "null" && r.nullable => Some(Value::default_for(ty)),
         ValType::Ref(_) => None,
     }
     .ok_or_else(err)
@@ -90,6 +87,22 @@ pub fn format_value(v: &Value) -> String {
         Value::FuncRef(None) | Value::ExternRef(None) => "null".to_string(),
         Value::FuncRef(Some(f)) => format!("funcref:{}", f.0),
         Value::ExternRef(Some(e)) => format!("externref:{e}"),
+        Value::AnyRef(None) => "null".to_string(),
+        Value::AnyRef(Some(a)) => format_any(a),
+        Value::ExternAny(a) => format!("externref({})", format_any(a)),
+        Value::ExnRef(None) => "null".to_string(),
+        Value::ExnRef(Some(_)) => "exnref".to_string(),
+    }
+}
+
+/// A non-null `any` reference: an `i31` shows its value; objects only
+/// their kind (their identity is not stable across runs).
+fn format_any(a: AnyRef) -> String {
+    match a {
+        AnyRef::Host(n) => format!("hostref:{n}"),
+        AnyRef::I31(v) => format!("i31:{v}"),
+        AnyRef::Struct(_) => "structref".to_string(),
+        AnyRef::Array(_) => "arrayref".to_string(),
     }
 }
 

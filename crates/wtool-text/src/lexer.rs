@@ -50,6 +50,9 @@ pub struct Lexed {
     pub unclosed: Option<u32>,
     /// `(@name "…")` annotations: (index of the token that follows, the string token).
     pub names: Vec<(u32, Token)>,
+    /// `(@metadata.code.branch_hint …)` annotations: (index of the token
+    /// that follows, offset of the annotation).
+    pub hints: Vec<(u32, u32)>,
 }
 
 /// True for the characters the text format allows in keywords, ids and numbers.
@@ -72,6 +75,7 @@ pub fn lex(src: &[u8]) -> Result<Lexed> {
     }
     let mut tokens = Vec::with_capacity(src.len() / 5);
     let mut names = Vec::new();
+    let mut hints = Vec::new();
     // Offsets of the open parens, so the end-of-input error can point at one.
     let mut open: Vec<u32> = Vec::new();
     // Depth inside an ignored annotation: tokens there are lexed (so strings
@@ -135,6 +139,9 @@ pub fn lex(src: &[u8]) -> Result<Lexed> {
                         i = end;
                         continue;
                     }
+                }
+                if skip == 0 && id == b"metadata.code.branch_hint" {
+                    hints.push((tokens.len() as u32, i as u32));
                 }
                 open.push(i as u32);
                 i = j;
@@ -217,6 +224,7 @@ pub fn lex(src: &[u8]) -> Result<Lexed> {
         tokens,
         unclosed: open.last().copied(),
         names,
+        hints,
     })
 }
 

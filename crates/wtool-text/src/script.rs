@@ -70,6 +70,8 @@ pub enum Value {
     RefNull(HeapType),
     /// `ref.extern n`
     RefExtern(u32),
+    /// `ref.host n`: host value n in the `any` hierarchy.
+    RefHost(u32),
     /// `ref.func f` (an index into the module's functions)
     RefFunc(u32),
 }
@@ -113,6 +115,8 @@ pub enum Expected {
     RefNull(Option<HeapType>),
     /// `ref.extern` (any non-null extern when no number is given).
     RefExtern(Option<u32>),
+    /// `ref.host n`: host value n seen in the `any` hierarchy.
+    RefHost(u32),
     /// `ref.func` (any non-null funcref when no index is given).
     RefFunc(Option<u32>),
     /// `ref.struct`: any non-null struct reference.
@@ -544,7 +548,8 @@ fn value(p: &mut Parser<'_>) -> Result<Value> {
         "f64.const" => Value::F64(p.f64()?),
         "v128.const" => Value::V128(v128_const(p)?),
         "ref.null" => Value::RefNull(p.heap_type()?),
-        "ref.extern" | "ref.host" => Value::RefExtern(p.u32()?),
+        "ref.extern" => Value::RefExtern(p.u32()?),
+        "ref.host" => Value::RefHost(p.u32()?),
         "ref.func" => Value::RefFunc(p.u32()?),
         _ => {
             p.pos -= 1;
@@ -627,9 +632,8 @@ fn result(p: &mut Parser<'_>, allow_either: bool) -> Result<Expected> {
         } else {
             Some(p.heap_type()?)
         }),
-        "ref.extern" | "ref.host" => {
-            Expected::RefExtern(if p.at_num() { Some(p.u32()?) } else { None })
-        }
+        "ref.extern" => Expected::RefExtern(if p.at_num() { Some(p.u32()?) } else { None }),
+        "ref.host" => Expected::RefHost(p.u32()?),
         "ref.func" => Expected::RefFunc(if p.at_num() { Some(p.u32()?) } else { None }),
         "ref.struct" => Expected::RefStruct,
         "ref.array" => Expected::RefArray,

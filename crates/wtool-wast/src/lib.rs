@@ -13,7 +13,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use serde::Serialize;
 use wtool_ast::{Features, HeapType, Module};
-use wtool_interp::{Config, Extern, Imports, InstanceId, InstantiateError, Store, TrapKind, Value};
+use wtool_interp::{
+    AnyRef, Config, Extern, Imports, InstanceId, InstantiateError, Store, TrapKind, Value,
+};
 use wtool_text::script::{
     parse_script_with, Action, CommandKind, Expected, FloatPattern, ModuleSource, ScriptModule,
     V128Pattern, Value as SValue,
@@ -562,9 +564,17 @@ fn arg_value(v: &SValue) -> Value {
         SValue::V128(b) => Value::V128(u128::from_le_bytes(*b)),
         SValue::RefNull(h) => match h {
             HeapType::Extern | HeapType::NoExtern => Value::ExternRef(None),
+            HeapType::Any
+            | HeapType::Eq
+            | HeapType::I31
+            | HeapType::Struct
+            | HeapType::Array
+            | HeapType::None => Value::AnyRef(None),
+            HeapType::Exn | HeapType::NoExn => Value::ExnRef(None),
             _ => Value::FuncRef(None),
         },
         SValue::RefExtern(n) => Value::ExternRef(Some(*n)),
+        SValue::RefHost(n) => Value::AnyRef(Some(AnyRef::Host(*n))),
         SValue::RefFunc(f) => Value::FuncRef(Some(wtool_interp::FuncAddr(*f))),
     }
 }
@@ -602,16 +612,39 @@ fn matches(v: &Value, e: &Expected) -> bool {
                 .enumerate()
                 .all(|(i, p)| f64_matches((v >> (64 * i)) as u64, p)),
         },
-        // The interpreter hands out every null outside the extern hierarchy
-        // (func, exn, concrete function types) as a null funcref.
+        // The interpreter hands out nulls of the func and exn hierarchies,
+        // and of concrete types, as a null funcref: a null has no type of
+        // its own to check beyond its hierarchy.
         (Expected::RefNull(h), Value::FuncRef(None)) => {
             h.is_none_or(|h| !matches!(h, HeapType::Extern | HeapType::NoExtern))
         }
         (Expected::RefNull(h), Value::ExternRef(None)) => {
             h.is_none_or(|h| matches!(h, HeapType::Extern | HeapType::NoExtern))
         }
+        (Expected::RefNull(h), Value::AnyRef(None)) => h.is_none_or(|h| {
+            !matches!(
+                h,
+                HeapType::Extern
+                    | HeapType::NoExtern
+                    | HeapType::Func
+                    | HeapType::NoFunc
+                    | HeapType::Exn
+                    | HeapType::NoExn
+            )
+        }),
         (Expected::RefExtern(n), Value::ExternRef(Some(x))) => n.is_none_or(|n| n == *x),
+        (Expected::RefExtern(None), Value::ExternAny(_)) => true,
+        (Expected::RefHost(n), Value::AnyRef(Some(AnyRef::Host(x)))) => n == x,
         (Expected::RefFunc(_), Value::FuncRef(Some(_))) => true,
+        (Expected::RefAny, Value::AnyRef(Some(_))) => true,
+        (Expected::RefExn, Value::ExnRef(Some(_))) => true,
+        (Expected::RefNull(h), Value::ExnRef(None)) => {
+            h.is_none_or(|h| matches!(h, HeapType::Exn | HeapType::NoExn))
+        }
+        (Expected::RefEq, Value::AnyRef(Some(a))) => !matches!(a, AnyRef::Host(_)),
+        (Expected::RefI31, Value::AnyRef(Some(AnyRef::I31(_)))) => true,
+        (Expected::RefStruct, Value::AnyRef(Some(AnyRef::Struct(_)))) => true,
+        (Expected::RefArray, Value::AnyRef(Some(AnyRef::Array(_)))) => true,
         (Expected::Either(alts), v) => alts.iter().any(|a| matches(v, a)),
         _ => false,
     }
@@ -646,6 +679,7 @@ fn expected_text(e: &Expected) -> String {
         }
         Expected::RefNull(_) => "ref.null".into(),
         Expected::RefExtern(n) => format!("ref.extern {}", n.map_or("_".into(), |n| n.to_string())),
+        Expected::RefHost(n) => format!("ref.host {n}"),
         Expected::RefFunc(_) => "ref.func".into(),
         Expected::RefStruct => "ref.struct".into(),
         Expected::RefArray => "ref.array".into(),

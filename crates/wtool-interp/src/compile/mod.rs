@@ -23,6 +23,7 @@ use std::fmt;
 mod calls;
 mod control;
 mod exceptions;
+mod gc;
 mod mem64;
 mod memory;
 mod numeric;

@@ -280,37 +280,98 @@ impl InstrVisitor for Compiler<'_> {
         self.mem_lane(&MemLane { op, memarg, lane })
     }
 
+    fn visit_ref_eq(&mut self) -> Self::Output {
+        self.ref_eq()
+    }
+    fn visit_struct_new(&mut self, type_idx: u32) -> Self::Output {
+        self.struct_new(type_idx, false)
+    }
+    fn visit_struct_new_default(&mut self, type_idx: u32) -> Self::Output {
+        self.struct_new(type_idx, true)
+    }
+    fn visit_struct_get(&mut self, type_idx: u32, field: u32) -> Self::Output {
+        self.struct_get(type_idx, field, false)
+    }
+    fn visit_struct_get_s(&mut self, type_idx: u32, field: u32) -> Self::Output {
+        self.struct_get(type_idx, field, true)
+    }
+    fn visit_struct_get_u(&mut self, type_idx: u32, field: u32) -> Self::Output {
+        self.struct_get(type_idx, field, false)
+    }
+    fn visit_struct_set(&mut self, type_idx: u32, field: u32) -> Self::Output {
+        self.struct_set(type_idx, field)
+    }
+    fn visit_array_new(&mut self, type_idx: u32) -> Self::Output {
+        self.array_new(type_idx, false)
+    }
+    fn visit_array_new_default(&mut self, type_idx: u32) -> Self::Output {
+        self.array_new(type_idx, true)
+    }
+    fn visit_array_new_fixed(&mut self, type_idx: u32, size: u32) -> Self::Output {
+        self.array_new_fixed(type_idx, size)
+    }
+    fn visit_array_new_data(&mut self, type_idx: u32, data: u32) -> Self::Output {
+        self.array_new_data(type_idx, data)
+    }
+    fn visit_array_new_elem(&mut self, type_idx: u32, elem: u32) -> Self::Output {
+        self.array_new_elem(type_idx, elem)
+    }
+    fn visit_array_get(&mut self, type_idx: u32) -> Self::Output {
+        self.array_get(type_idx, false)
+    }
+    fn visit_array_get_s(&mut self, type_idx: u32) -> Self::Output {
+        self.array_get(type_idx, true)
+    }
+    fn visit_array_get_u(&mut self, type_idx: u32) -> Self::Output {
+        self.array_get(type_idx, false)
+    }
+    fn visit_array_set(&mut self, type_idx: u32) -> Self::Output {
+        self.array_set(type_idx)
+    }
+    fn visit_array_len(&mut self) -> Self::Output {
+        self.array_len()
+    }
+    fn visit_array_fill(&mut self, type_idx: u32) -> Self::Output {
+        self.array_fill(type_idx)
+    }
+    fn visit_array_copy(&mut self, dst_type: u32, src_type: u32) -> Self::Output {
+        self.array_copy(dst_type, src_type)
+    }
+    fn visit_array_init_data(&mut self, type_idx: u32, data: u32) -> Self::Output {
+        self.array_init_data(type_idx, data)
+    }
+    fn visit_array_init_elem(&mut self, type_idx: u32, elem: u32) -> Self::Output {
+        self.array_init_elem(type_idx, elem)
+    }
+    fn visit_ref_test(&mut self, ref_type: RefType) -> Self::Output {
+        self.ref_test(ref_type)
+    }
+    fn visit_ref_cast(&mut self, ref_type: RefType) -> Self::Output {
+        self.ref_cast(ref_type)
+    }
+    fn visit_br_on_cast(&mut self, cast: &BrCast) -> Self::Output {
+        self.br_on_cast(cast, false)
+    }
+    fn visit_br_on_cast_fail(&mut self, cast: &BrCast) -> Self::Output {
+        self.br_on_cast(cast, true)
+    }
+    fn visit_any_convert_extern(&mut self) -> Self::Output {
+        self.convert_ref(HeapType::Any)
+    }
+    fn visit_extern_convert_any(&mut self) -> Self::Output {
+        self.convert_ref(HeapType::Extern)
+    }
+    fn visit_ref_i31(&mut self) -> Self::Output {
+        self.ref_i31()
+    }
+    fn visit_i31_get_s(&mut self) -> Self::Output {
+        self.i31_get(true)
+    }
+    fn visit_i31_get_u(&mut self) -> Self::Output {
+        self.i31_get(false)
+    }
+
     not_yet! {
-        visit_ref_eq() => "ref.eq";
-        visit_struct_new(type_idx: u32) => "struct.new";
-        visit_struct_new_default(type_idx: u32) => "struct.new_default";
-        visit_struct_get(type_idx: u32, field: u32) => "struct.get";
-        visit_struct_get_s(type_idx: u32, field: u32) => "struct.get_s";
-        visit_struct_get_u(type_idx: u32, field: u32) => "struct.get_u";
-        visit_struct_set(type_idx: u32, field: u32) => "struct.set";
-        visit_array_new(type_idx: u32) => "array.new";
-        visit_array_new_default(type_idx: u32) => "array.new_default";
-        visit_array_new_fixed(type_idx: u32, size: u32) => "array.new_fixed";
-        visit_array_new_data(type_idx: u32, data: u32) => "array.new_data";
-        visit_array_new_elem(type_idx: u32, elem: u32) => "array.new_elem";
-        visit_array_get(type_idx: u32) => "array.get";
-        visit_array_get_s(type_idx: u32) => "array.get_s";
-        visit_array_get_u(type_idx: u32) => "array.get_u";
-        visit_array_set(type_idx: u32) => "array.set";
-        visit_array_len() => "array.len";
-        visit_array_fill(type_idx: u32) => "array.fill";
-        visit_array_copy(dst_type: u32, src_type: u32) => "array.copy";
-        visit_array_init_data(type_idx: u32, data: u32) => "array.init_data";
-        visit_array_init_elem(type_idx: u32, elem: u32) => "array.init_elem";
-        visit_ref_test(ref_type: RefType) => "ref.test";
-        visit_ref_cast(ref_type: RefType) => "ref.cast";
-        visit_br_on_cast(cast: &BrCast) => "br_on_cast";
-        visit_br_on_cast_fail(cast: &BrCast) => "br_on_cast_fail";
-        visit_any_convert_extern() => "any.convert_extern";
-        visit_extern_convert_any() => "extern.convert_any";
-        visit_ref_i31() => "ref.i31";
-        visit_i31_get_s() => "i31.get_s";
-        visit_i31_get_u() => "i31.get_u";
         visit_struct_new_desc(type_idx: u32) => "struct.new_desc";
         visit_struct_new_default_desc(type_idx: u32) => "struct.new_default_desc";
         visit_ref_get_desc(type_idx: u32) => "ref.get_desc";

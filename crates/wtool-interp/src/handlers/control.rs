@@ -510,12 +510,16 @@ pub(super) fn host_call_at(cx: &mut Cx<'_>, target: u32, at: usize) -> Result<()
     if at + 2 * results.len() > limit {
         return Err(TrapKind::CallStackExhausted);
     }
+    if results
+        .iter()
+        .zip(ty.results.iter())
+        .any(|(r, &t)| !cx.store.value_matches(r, t))
+    {
+        return Err(TrapKind::HostResultType);
+    }
     let stack = cx.stack_slice();
     let mut o = at;
     for (r, &t) in results.iter().zip(ty.results.iter()) {
-        if !r.has_type(t) {
-            return Err(TrapKind::HostResultType);
-        }
         stack[o] = r.lo_slot();
         o += 1;
         if t == ValType::V128 {
@@ -598,6 +602,7 @@ fn resolve(i: Ins, d: &InstanceData) -> Option<Ins> {
             data: s(data)?,
         },
         Ins::DataDrop(x) => Ins::DataDrop(s(x)?),
+        Ins::Gc(op) => Ins::Gc(op.resolve(d)?),
         Ins::Mem { op, mem, offset } => Ins::Mem {
             op,
             mem: m(mem)?,

@@ -24,7 +24,7 @@ pub(super) fn lower(i: &Ins) -> Option<(Handler, [u32; 4])> {
 /// Stops the chain with exception `exn` thrown at `ip` in the frame at `sp`.
 #[cold]
 #[inline(never)]
-fn raise(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, exn: u32) -> Exit {
+fn raise(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, exn: u64) -> Exit {
     cx.sp = sp;
     let k = thrown(cx.store, exn);
     cx.trap_at(ip, k)
@@ -52,8 +52,17 @@ fn throw(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>) -
     let Some(vals) = cx.stack_slice().get(at..at + n).map(Box::<[u64]>::from) else {
         return cx.trap_at(ip, TrapKind::Internal("exception values outside the stack"));
     };
-    let exn = cx.store.new_exn(t, vals);
-    raise(ip, sp, cx, exn)
+    // Everything live is below the thrown values (see `gc`). Copied, as
+    // the store is borrowed too, only when a collection is due (once per
+    // megabytes of allocation).
+    if cx.store.heap.wants_collection() {
+        let live = cx.stack_slice()[..at + n].to_vec();
+        crate::gc::collect(cx.store, &live);
+    }
+    match cx.store.heap.alloc_exn(t, vals) {
+        Ok(exn) => raise(ip, sp, cx, exn),
+        Err(k) => cx.trap_at(ip, k),
+    }
 }
 
 #[inline(never)]
@@ -61,7 +70,7 @@ fn throw_ref(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_
     let [s, ..] = operands(ip);
     match rd(sp, s) {
         NULL_REF => cx.trap_at(ip, TrapKind::NullExceptionReference),
-        v => raise(ip, sp, cx, (v - 1) as u32),
+        v => raise(ip, sp, cx, v),
     }
 }
 

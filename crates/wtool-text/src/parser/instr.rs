@@ -219,8 +219,9 @@ pub(crate) fn parse_expr<'a>(
                 if folded_clause(p, ctx, out, &mut frames, &mut labels, kw_tok)? {
                     continue;
                 }
-                p.pos += 2;
                 let word = p.text(kw_tok);
+                p.take_hint(word)?;
+                p.pos += 2;
                 let found = keyword(word);
                 match found.filter(|k| k.is_control()) {
                     Some(kw @ (Kw::Block | Kw::Loop | Kw::TryTable | Kw::Try)) => {
@@ -286,6 +287,7 @@ pub(crate) fn parse_expr<'a>(
                     _ => {}
                 }
                 let word = p.text(tok);
+                p.take_hint(word)?;
                 p.pos += 1;
                 let found = keyword(word);
                 match found.filter(|k| k.is_control()) {

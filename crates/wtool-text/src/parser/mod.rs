@@ -89,6 +89,12 @@ pub(crate) struct Parser<'a> {
     pub features: Features,
     /// `(@name "…")` annotations by the index of the token after them.
     names: Vec<(u32, Token)>,
+    /// Which `names` an item took (the rest are misplaced).
+    names_used: Vec<std::cell::Cell<bool>>,
+    /// Branch hint annotations: (index of the token after, offset).
+    hints: Vec<(u32, u32)>,
+    /// Which `hints` an instruction took.
+    hints_used: Vec<bool>,
 }
 
 impl<'a> Parser<'a> {
@@ -113,7 +119,10 @@ impl<'a> Parser<'a> {
             type_names: HashMap::new(),
             mem64: features.contains(Features::MEMORY64),
             features,
+            names_used: vec![std::cell::Cell::new(false); lexed.names.len()],
             names: lexed.names,
+            hints_used: vec![false; lexed.hints.len()],
+            hints: lexed.hints,
         })
     }
 
@@ -305,9 +314,73 @@ impl<'a> Parser<'a> {
             return Ok(None);
         };
         let t = self.names[i].1;
+        let same = |j: usize| self.names.get(j).is_some_and(|(k, _)| *k == at);
+        if same(i + 1) || i.checked_sub(1).is_some_and(same) {
+            // The item's keyword is just before its annotations, or before its `$id`.
+            let back = if self.at_id() { 2 } else { 1 };
+            let what = (at as usize)
+                .checked_sub(back)
+                .and_then(|j| self.toks.get(j))
+                .map_or("item", |&k| self.text(k));
+            return Err(self.error_at(
+                TextErrorKind::Other(format!("@name annotation: multiple {what}")),
+                t,
+            ));
+        }
+        self.names_used[i].set(true);
         String::from_utf8(lexer::unescape(self.text(t).as_bytes()))
             .map(Some)
             .map_err(|_| self.error_at(TextErrorKind::MalformedUtf8, t))
+    }
+
+    /// Takes the branch hint annotation before the instruction whose first
+    /// token (`(` or its keyword) is the current one, checking that the
+    /// instruction (`word`) is one a hint may name.
+    pub fn take_hint(&mut self, word: &str) -> Result<()> {
+        let at = self.pos as u32;
+        let Ok(i) = self.hints.binary_search_by_key(&at, |(k, _)| *k) else {
+            return Ok(());
+        };
+        let dup = |j: usize| self.hints.get(j).is_some_and(|(k, _)| *k == at);
+        let off = self.hints[i].1 as usize;
+        if dup(i + 1) || i.checked_sub(1).is_some_and(dup) {
+            return Err(self.hint_error("duplicate annotation", off));
+        }
+        if !matches!(word, "if" | "br_if") {
+            return Err(self.hint_error("invalid target", off));
+        }
+        self.hints_used[i] = true;
+        Ok(())
+    }
+
+    fn hint_error(&self, what: &str, off: usize) -> TextError {
+        TextError::new(
+            TextErrorKind::Other(format!("@metadata.code.branch_hint annotation: {what}")),
+            off,
+            2,
+        )
+    }
+
+    /// Checks that every annotation between token `from` and the current
+    /// one (a module's fields) was taken by the item or instruction after
+    /// it: a `(@name …)` elsewhere is misplaced, and a branch hint outside
+    /// a function body is not in a function.
+    pub fn check_annotations(&self, from: usize) -> Result<()> {
+        let range = from as u32..=self.pos as u32;
+        for ((k, t), used) in self.names.iter().zip(&self.names_used) {
+            if range.contains(k) && !used.get() {
+                return Err(self.error_at(
+                    TextErrorKind::Other("misplaced @name annotation".into()),
+                    *t,
+                ));
+            }
+        }
+        for (&(k, off), &used) in self.hints.iter().zip(&self.hints_used) {
+            if range.contains(&k) && !used {
+                return Err(self.hint_error("not in a function", off as usize));
+            }
+        }
+        Ok(())
     }
 
     /// An optional `$id` and `(@name …)`; the name for the name section is

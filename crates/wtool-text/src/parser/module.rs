@@ -1051,6 +1051,7 @@ pub(crate) fn parse_source(src: &[u8], features: wtool_ast::Features) -> Result<
     } else {
         let mut b = Builder::new();
         fields(&mut p, &mut b)?;
+        p.check_annotations(0)?;
         crate::resolve::resolve(b)?
     };
     if let Some(t) = p.peek() {
@@ -1078,6 +1079,7 @@ pub(crate) enum ModuleForm {
 /// Parses the rest of a `(module` form after the keyword, without its `)`;
 /// returns the optional `$id` and the contents.
 pub(crate) fn module_form<'a>(p: &mut Parser<'a>) -> Result<(Option<String>, ModuleForm)> {
+    let start = p.pos;
     let (id, display) = p.opt_id_named()?;
     let id = id.map(|(n, _)| n.into_owned());
     match p.peek_kw() {
@@ -1103,6 +1105,7 @@ pub(crate) fn module_form<'a>(p: &mut Parser<'a>) -> Result<(Option<String>, Mod
             let mut b = Builder::new();
             b.module_name = display;
             fields(p, &mut b)?;
+            p.check_annotations(start)?;
             Ok((id, ModuleForm::Text(Box::new(crate::resolve::resolve(b)?))))
         }
     }
