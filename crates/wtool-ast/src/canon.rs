@@ -309,24 +309,10 @@ pub fn abstract_heap_matches(a: HeapType, b: HeapType) -> bool {
         )
 }
 
-/// A number for each abstract heap type (keys only).
+/// A number for each abstract heap type (keys only): concrete and exact
+/// types share one, their index is keyed separately.
 fn abstract_code(h: HeapType) -> u64 {
-    use HeapType::*;
-    match h {
-        Func => 0,
-        Extern => 1,
-        Any => 2,
-        Eq => 3,
-        I31 => 4,
-        Struct => 5,
-        Array => 6,
-        None => 7,
-        NoFunc => 8,
-        NoExtern => 9,
-        Exn => 10,
-        NoExn => 11,
-        Concrete(_) | Exact(_) => 12,
-    }
+    h.code().0.min(12) as u64
 }
 
 /// `v` with its type reference mapped through `id`.

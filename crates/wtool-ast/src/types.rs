@@ -38,6 +38,51 @@ pub enum HeapType {
 }
 
 impl HeapType {
+    /// A dense number for the heap type's kind (0..=13, abstract types in
+    /// declaration order, then concrete and exact) and its type index (0
+    /// for abstract types): for compact encodings of types.
+    pub fn code(self) -> (u32, u32) {
+        use HeapType::*;
+        match self {
+            Func => (0, 0),
+            Extern => (1, 0),
+            Any => (2, 0),
+            Eq => (3, 0),
+            I31 => (4, 0),
+            Struct => (5, 0),
+            Array => (6, 0),
+            None => (7, 0),
+            NoFunc => (8, 0),
+            NoExtern => (9, 0),
+            Exn => (10, 0),
+            NoExn => (11, 0),
+            Concrete(i) => (12, i),
+            Exact(i) => (13, i),
+        }
+    }
+
+    /// The heap type of a [`HeapType::code`], if `code` is one.
+    pub fn from_code(code: u32, index: u32) -> Option<HeapType> {
+        use HeapType::*;
+        Some(match code {
+            0 => Func,
+            1 => Extern,
+            2 => Any,
+            3 => Eq,
+            4 => I31,
+            5 => Struct,
+            6 => Array,
+            7 => None,
+            8 => NoFunc,
+            9 => NoExtern,
+            10 => Exn,
+            11 => NoExn,
+            12 => Concrete(index),
+            13 => Exact(index),
+            _ => return Option::None,
+        })
+    }
+
     /// Text keyword of an abstract heap type, `None` for a concrete one.
     pub fn keyword(self) -> Option<&'static str> {
         Some(match self {

@@ -179,46 +179,6 @@ const NULLABLE: u64 = 1 << 62;
 /// Heap code of [`Ty::BOT_REF`] (no `HeapType` has it).
 const BOT_CODE: u64 = 14;
 
-fn heap_code(h: HeapType) -> (u64, u32) {
-    use HeapType::*;
-    match h {
-        Func => (0, 0),
-        Extern => (1, 0),
-        Any => (2, 0),
-        Eq => (3, 0),
-        I31 => (4, 0),
-        Struct => (5, 0),
-        Array => (6, 0),
-        None => (7, 0),
-        NoFunc => (8, 0),
-        NoExtern => (9, 0),
-        Exn => (10, 0),
-        NoExn => (11, 0),
-        Concrete(i) => (12, i),
-        Exact(i) => (13, i),
-    }
-}
-
-fn heap_from_code(code: u64, idx: u32) -> HeapType {
-    use HeapType::*;
-    match code {
-        0 => Func,
-        1 => Extern,
-        2 => Any,
-        3 => Eq,
-        4 => I31,
-        5 => Struct,
-        6 => Array,
-        7 => None,
-        8 => NoFunc,
-        9 => NoExtern,
-        10 => Exn,
-        11 => NoExn,
-        13 => Exact(idx),
-        _ => Concrete(idx),
-    }
-}
-
 impl Ty {
     /// The unknown (bottom) type.
     pub(crate) const UNKNOWN: Ty = Ty(0);
@@ -251,8 +211,8 @@ impl Ty {
     /// Encodes a reference type.
     #[inline]
     pub(crate) fn from_ref(r: RefType) -> Ty {
-        let (code, idx) = heap_code(r.heap);
-        Ty(REF | if r.nullable { NULLABLE } else { 0 } | code << 32 | idx as u64)
+        let (code, idx) = r.heap.code();
+        Ty(REF | if r.nullable { NULLABLE } else { 0 } | (code as u64) << 32 | idx as u64)
     }
 
     /// Decodes; `None` for the unknown type and the bottom reference.
@@ -269,7 +229,8 @@ impl Ty {
             5 => ValType::V128,
             x => ValType::Ref(RefType {
                 nullable: x & NULLABLE != 0,
-                heap: heap_from_code((x >> 32) & 0xff, x as u32),
+                heap: HeapType::from_code(((x >> 32) & 0xff) as u32, x as u32)
+                    .unwrap_or(HeapType::Concrete(x as u32)),
             }),
         })
     }

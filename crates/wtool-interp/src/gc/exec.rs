@@ -8,7 +8,11 @@ use crate::store::Store;
 use crate::trap::TrapKind;
 use crate::values::{i31_slot, I31_TAG, NULL_REF};
 
-const ARRAY_OOB: TrapKind = TrapKind::ArrayOutOfBounds;
+/// The trap of an index or range outside an array (a function, so that
+/// the `ok_or_else` calls build it only when they fail).
+fn array_oob() -> TrapKind {
+    TrapKind::ArrayOutOfBounds
+}
 
 /// Reads a field or element at `data[at..]` as the value it yields.
 #[inline]
@@ -57,7 +61,7 @@ fn data_span(store: &Store, d: u32, off: u64, n: u64, elem: Elem) -> Result<&[u8
         .and_then(|len| off.checked_add(len))
         .filter(|&end| end <= bytes.len() as u64)
         .map(|end| &bytes[off as usize..end as usize])
-        .ok_or(TrapKind::MemoryOutOfBounds)
+        .ok_or_else(|| TrapKind::MemoryOutOfBounds)
 }
 
 /// The slice of element segment `e` from `off` of `n` references.
@@ -66,7 +70,7 @@ fn elem_span(store: &Store, e: u32, off: u64, n: u64) -> Result<&[u64], TrapKind
     off.checked_add(n)
         .filter(|&end| end <= refs.len() as u64)
         .map(|end| &refs[off as usize..end as usize])
-        .ok_or(TrapKind::TableOutOfBounds)
+        .ok_or_else(|| TrapKind::TableOutOfBounds)
 }
 
 /// A zeroed slot buffer for `n` elements of `k` slots, within the heap's
@@ -75,7 +79,7 @@ fn buffer(store: &Store, n: u64, k: usize) -> Result<Vec<u64>, TrapKind> {
     let slots = usize::try_from(n)
         .ok()
         .and_then(|n| n.checked_mul(k))
-        .ok_or(TrapKind::HeapExhausted)?;
+        .ok_or_else(|| TrapKind::HeapExhausted)?;
     store
         .heap
         .charge(slots.saturating_mul(8))
@@ -115,10 +119,10 @@ pub(crate) fn run(
             } else {
                 let from = sp
                     .checked_sub(n)
-                    .ok_or(TrapKind::Internal("stack underflow"))?;
+                    .ok_or_else(|| TrapKind::Internal("stack underflow"))?;
                 let v = stack
                     .get(from..sp)
-                    .ok_or(TrapKind::Internal("stack underflow"))?;
+                    .ok_or_else(|| TrapKind::Internal("stack underflow"))?;
                 sp = from;
                 v.into()
             };
@@ -133,7 +137,7 @@ pub(crate) fn run(
             }
             let data = store.heap.data(r)?;
             let (lo, hi) = read(data, off as usize, elem, signed)
-                .ok_or(TrapKind::Internal("field outside its struct"))?;
+                .ok_or_else(|| TrapKind::Internal("field outside its struct"))?;
             stack[at(sp, 1)] = lo;
             if elem == Elem::V128 {
                 stack[sp & M] = hi;
@@ -151,7 +155,7 @@ pub(crate) fn run(
             let off = off as usize;
             let dst = data
                 .get_mut(off..off + k)
-                .ok_or(TrapKind::Internal("field outside its struct"))?;
+                .ok_or_else(|| TrapKind::Internal("field outside its struct"))?;
             dst[0] = lo;
             if k == 2 {
                 dst[1] = hi;
@@ -183,10 +187,10 @@ pub(crate) fn run(
             let slots = n as usize * elem.slots();
             let from = sp
                 .checked_sub(slots)
-                .ok_or(TrapKind::Internal("stack underflow"))?;
+                .ok_or_else(|| TrapKind::Internal("stack underflow"))?;
             let data: Box<[u64]> = stack
                 .get(from..sp)
-                .ok_or(TrapKind::Internal("stack underflow"))?
+                .ok_or_else(|| TrapKind::Internal("stack underflow"))?
                 .into();
             sp = from;
             let r = store.heap.alloc(&store.registry, ty, true, data, n)?;
@@ -225,8 +229,8 @@ pub(crate) fn run(
             let (r, i) = (stack[at(sp, 2)], stack[at(sp, 1)] as u32 as u64);
             let o = store.heap.array(r)?;
             let k = elem.slots();
-            let s = span(i, 1, o.len as usize, k).ok_or(ARRAY_OOB)?;
-            let (lo, hi) = read(&o.data, s.start, elem, signed).ok_or(ARRAY_OOB)?;
+            let s = span(i, 1, o.len as usize, k).ok_or_else(array_oob)?;
+            let (lo, hi) = read(&o.data, s.start, elem, signed).ok_or_else(array_oob)?;
             sp -= 1;
             stack[at(sp, 1)] = lo;
             if k == 2 {
@@ -239,7 +243,7 @@ pub(crate) fn run(
             let (r, i) = (stack[at(sp, k + 2)], stack[at(sp, k + 1)] as u32 as u64);
             let (lo, hi) = (stack[at(sp, k)], stack[at(sp, 1)]);
             let o = store.heap.array_mut(r)?;
-            let s = span(i, 1, o.len as usize, k).ok_or(ARRAY_OOB)?;
+            let s = span(i, 1, o.len as usize, k).ok_or_else(array_oob)?;
             o.data[s.start] = lo;
             if k == 2 {
                 o.data[s.start + 1] = hi;
@@ -257,7 +261,7 @@ pub(crate) fn run(
             let (lo, hi) = (stack[at(sp, k + 1)], stack[at(sp, 2)]);
             let n = stack[at(sp, 1)] as u32 as u64;
             let o = store.heap.array_mut(r)?;
-            let s = span(off, n, o.len as usize, k).ok_or(ARRAY_OOB)?;
+            let s = span(off, n, o.len as usize, k).ok_or_else(array_oob)?;
             for e in o.data[s].chunks_exact_mut(k) {
                 e[0] = lo;
                 if k == 2 {
@@ -274,8 +278,8 @@ pub(crate) fn run(
             sp -= 5;
             let dlen = store.heap.array(d)?.len as usize;
             let src = store.heap.array(s)?;
-            let sr = span(soff, n, src.len as usize, k).ok_or(ARRAY_OOB)?;
-            let dr = span(doff, n, dlen, k).ok_or(ARRAY_OOB)?;
+            let sr = span(soff, n, src.len as usize, k).ok_or_else(array_oob)?;
+            let dr = span(doff, n, dlen, k).ok_or_else(array_oob)?;
             if store.heap.index(d) == store.heap.index(s) {
                 store.heap.array_mut(d)?.data.copy_within(sr, dr.start);
             } else {
@@ -288,7 +292,7 @@ pub(crate) fn run(
             let (r, doff, soff, n) = init_operands(stack, sp);
             sp -= 4;
             let len = store.heap.array(r)?.len as usize;
-            let dr = span(doff, n, len, k).ok_or(ARRAY_OOB)?;
+            let dr = span(doff, n, len, k).ok_or_else(array_oob)?;
             let mut tmp = vec![0u64; dr.len()];
             decode(data_span(store, dseg, soff, n, elem)?, elem, &mut tmp);
             store.heap.array_mut(r)?.data[dr].copy_from_slice(&tmp);
@@ -297,7 +301,7 @@ pub(crate) fn run(
             let (r, doff, soff, n) = init_operands(stack, sp);
             sp -= 4;
             let len = store.heap.array(r)?.len as usize;
-            let dr = span(doff, n, len, 1).ok_or(ARRAY_OOB)?;
+            let dr = span(doff, n, len, 1).ok_or_else(array_oob)?;
             let tmp: Vec<u64> = elem_span(store, e, soff, n)?.to_vec();
             store.heap.array_mut(r)?.data[dr].copy_from_slice(&tmp);
         }
@@ -342,7 +346,7 @@ impl super::Heap {
         if r == NULL_REF {
             return Err(TrapKind::NullArrayReference);
         }
-        let i = self.index(r).ok_or(TrapKind::StaleReference)?;
+        let i = self.index(r).ok_or_else(|| TrapKind::StaleReference)?;
         Ok(&self.objs[i])
     }
 
@@ -352,7 +356,7 @@ impl super::Heap {
         if r == NULL_REF {
             return Err(TrapKind::NullArrayReference);
         }
-        let i = self.index(r).ok_or(TrapKind::StaleReference)?;
+        let i = self.index(r).ok_or_else(|| TrapKind::StaleReference)?;
         Ok(&mut self.objs[i])
     }
 }

@@ -27,6 +27,7 @@ mod collect;
 pub(crate) use collect::collect;
 mod exec;
 pub(crate) mod konst;
+mod pack;
 
 pub(crate) use cast::value_matches;
 pub(crate) use exec::run;
@@ -148,6 +149,7 @@ pub(crate) enum GcOp {
 
 impl GcOp {
     /// The instruction with store ids for the instance `d`.
+    #[inline(always)]
     pub(crate) fn resolve(self, d: &InstanceData) -> Option<GcOp> {
         let ty = |t: u32| d.types.get(t as usize).copied();
         let data = |x: u32| d.datas.get(x as usize).copied();
@@ -357,7 +359,7 @@ impl Heap {
                 let i = u32::try_from(self.objs.len())
                     .ok()
                     .filter(|&i| i < EXN)
-                    .ok_or(TrapKind::HeapExhausted)?;
+                    .ok_or_else(|| TrapKind::HeapExhausted)?;
                 self.objs.push(obj);
                 Ok((i, 0))
             }

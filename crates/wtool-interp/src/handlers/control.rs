@@ -555,12 +555,9 @@ fn stack_form_cold(ip: *const Inst, cx: &mut Cx<'_>) -> Result<(*const Inst, boo
     let pc = code.index_of(ip).ok_or_else(lost)?;
     let inst = cx.store.instances.get(cx.inst as usize).ok_or_else(lost)?;
     let ins = resolve(code.ins[pc], inst).ok_or(TrapKind::Unreachable)?;
-    let (p, n) = (cx.stack, cx.stack_len);
     let top = cx.top;
-    // SAFETY: see `Cx::stack_slice`; `cx` is not used while this lives.
-    #[allow(unsafe_code)]
-    let stack = unsafe { std::slice::from_raw_parts_mut(p, n) };
-    let (next, top) = stack_op(cx.store, stack, &code.ins, pc, top, ins)?;
+    let (store, stack) = cx.store_and_stack();
+    let (next, top) = stack_op(store, stack, &code.ins, pc, top, ins)?;
     cx.top = top;
     Ok((
         ip.wrapping_add(next - pc),

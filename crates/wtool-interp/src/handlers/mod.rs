@@ -26,6 +26,7 @@ use crate::trap::TrapKind;
 mod arith;
 mod calls;
 mod control;
+mod gc;
 mod mem64;
 mod memory;
 mod throw;
@@ -161,6 +162,16 @@ impl Cx<'_> {
         unsafe {
             std::slice::from_raw_parts_mut(self.stack, self.stack_len)
         }
+    }
+
+    /// The store and the value stack at once, for out-of-line paths that
+    /// update both (stack-form and GC instructions).
+    pub(crate) fn store_and_stack(&mut self) -> (&mut Store, &mut [u64]) {
+        // SAFETY: as in `stack_slice`; the stack is not part of the store,
+        // so the two borrows are disjoint.
+        #[allow(unsafe_code)]
+        let stack = unsafe { std::slice::from_raw_parts_mut(self.stack, self.stack_len) };
+        (self.store, stack)
     }
 
     /// The slot index of frame pointer `sp`.
@@ -335,6 +346,9 @@ pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
     }
     if let Some(x) = throw::lower(i) {
         return x;
+    }
+    if let Ins::Gc(op) = i {
+        return (gc::gc_op, op.pack());
     }
     if let Some(x) = memory::lower(i) {
         return x;
