@@ -36,17 +36,7 @@ fn status(o: &Output) -> String {
 /// wasmtime runs exnref only; the legacy build must print the same.
 #[test]
 fn cxx_exceptions_print_what_wasmtime_prints() {
-    let has = Command::new("python3")
-        .args(["-c", "import wasmtime"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has {
-        assert!(
-            std::env::var_os("WTOOL_REQUIRE_ANCHORS").is_none(),
-            "anchors required but missing: wasmtime (pip install wasmtime)"
-        );
-        println!("note: wasmtime not installed; comparison skipped");
+    if !wtool_testsupport::wasmtime_available() {
         return;
     }
     let theirs = run(

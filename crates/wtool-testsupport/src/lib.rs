@@ -101,6 +101,27 @@ pub fn fixture_modules() -> Vec<(String, Vec<u8>)> {
 
 /// The vendored testsuite snapshot (`vendor/testsuite`): the WebAssembly 3.0
 /// core suite at the top level, `legacy/`, `proposals/*` and `custom/`.
+/// Whether the wasmtime anchor (its Python embedding, `pip install
+/// wasmtime`) can be used. When it cannot, a comparison is skipped with a
+/// note, unless `WTOOL_REQUIRE_ANCHORS` is set (as `.ci/run` does): then
+/// this panics.
+pub fn wasmtime_available() -> bool {
+    let has = std::process::Command::new("python3")
+        .args(["-c", "import wasmtime"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        assert!(
+            std::env::var_os("WTOOL_REQUIRE_ANCHORS").is_none(),
+            "anchors required but missing: wasmtime (pip install wasmtime)"
+        );
+        println!("note: wasmtime not installed; comparison skipped");
+    }
+    has
+}
+
+/// The vendored testsuite snapshot's directory.
 pub fn snapshot_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../vendor/testsuite")

@@ -28,30 +28,27 @@ fn read(data: &[u64], at: usize, elem: Elem, signed: bool) -> Option<(u64, u64)>
     })
 }
 
-/// `start..start + n` as slot indices of an array of `len` elements of
-/// `k` slots each, if in bounds.
+/// `start` and `n` as a checked element range of an array of `len`.
 #[inline]
-fn span(start: u64, n: u64, len: usize, k: usize) -> Option<std::ops::Range<usize>> {
-    let end = start.checked_add(n)?;
-    if end > len as u64 {
-        return None;
+fn span(start: u64, n: u64, len: u32) -> Result<(usize, usize), TrapKind> {
+    match start.checked_add(n) {
+        Some(end) if end <= len as u64 => Ok((start as usize, n as usize)),
+        _ => Err(array_oob()),
     }
-    Some(start as usize * k..end as usize * k)
 }
 
-/// Decodes `n` elements from data segment bytes.
-fn decode(bytes: &[u8], elem: Elem, out: &mut [u64]) {
+/// Writes the elements of data segment bytes into an array from element
+/// `at` (the caller checked both ranges).
+fn decode(bytes: &[u8], elem: Elem, out: &mut [u64], at: usize) -> Result<(), TrapKind> {
     let w = elem.bytes();
-    let k = elem.slots();
     for (i, chunk) in bytes.chunks_exact(w).enumerate() {
         let mut b = [0u8; 16];
         b[..w].copy_from_slice(chunk);
         let v = u128::from_le_bytes(b);
-        out[i * k] = v as u64;
-        if k == 2 {
-            out[i * k + 1] = (v >> 64) as u64;
-        }
+        elem.set(out, at + i, v as u64, (v >> 64) as u64)
+            .ok_or_else(array_oob)?;
     }
+    Ok(())
 }
 
 /// The slice of data segment `d` for `n` elements of `elem` from `off`.
@@ -73,22 +70,15 @@ fn elem_span(store: &Store, e: u32, off: u64, n: u64) -> Result<&[u64], TrapKind
         .ok_or_else(|| TrapKind::TableOutOfBounds)
 }
 
-/// A zeroed slot buffer for `n` elements of `k` slots, within the heap's
-/// limit (an impossible size traps instead of aborting the process).
-fn buffer(store: &Store, n: u64, k: usize) -> Result<Vec<u64>, TrapKind> {
-    let slots = usize::try_from(n)
-        .ok()
-        .and_then(|n| n.checked_mul(k))
+/// Zeroed slots for an array of `n` elements, within the heap's limit (an
+/// impossible size traps instead of aborting the process). Zeroed by the
+/// allocator, so a large array's pages are mapped only when touched.
+fn buffer(store: &Store, n: u64, elem: Elem) -> Result<Vec<u64>, TrapKind> {
+    let slots = elem
+        .array_slots(n)
+        .filter(|s| u32::try_from(n).is_ok() && store.heap.charge(s.saturating_mul(8)).is_ok())
         .ok_or_else(|| TrapKind::HeapExhausted)?;
-    store
-        .heap
-        .charge(slots.saturating_mul(8))
-        .map_err(|_| TrapKind::HeapExhausted)?;
-    let mut v = Vec::new();
-    v.try_reserve_exact(slots)
-        .map_err(|_| TrapKind::HeapExhausted)?;
-    v.resize(slots, 0);
-    Ok(v)
+    Ok(vec![0; slots])
 }
 
 /// The operands of `array.init_data`/`array.init_elem` below `sp`: the
@@ -166,15 +156,13 @@ pub(crate) fn run(
             let k = elem.slots();
             let n = stack[at(sp, 1)] as u32 as u64;
             sp -= 1;
-            let mut data = buffer(store, n, k)?;
+            let mut data = buffer(store, n, elem)?;
             if !default {
                 let (lo, hi) = (stack[at(sp, k)], stack[at(sp, 1)]);
                 sp -= k;
-                for e in data.chunks_exact_mut(k) {
-                    e[0] = lo;
-                    if k == 2 {
-                        e[1] = hi;
-                    }
+                if lo != 0 || hi != 0 {
+                    elem.fill(&mut data, 0, n as usize, lo, hi)
+                        .ok_or_else(array_oob)?;
                 }
             }
             let r = store
@@ -184,16 +172,22 @@ pub(crate) fn run(
             sp += 1;
         }
         GcOp::ArrayNewFixed { ty, elem, n } => {
-            let slots = n as usize * elem.slots();
+            let k = elem.slots();
             let from = sp
-                .checked_sub(slots)
+                .checked_sub(n as usize * k)
                 .ok_or_else(|| TrapKind::Internal("stack underflow"))?;
-            let data: Box<[u64]> = stack
+            let vals = stack
                 .get(from..sp)
-                .ok_or_else(|| TrapKind::Internal("stack underflow"))?
-                .into();
+                .ok_or_else(|| TrapKind::Internal("stack underflow"))?;
+            let mut data = buffer(store, n as u64, elem)?;
+            for (i, v) in vals.chunks_exact(k).enumerate() {
+                elem.set(&mut data, i, v[0], v[k - 1])
+                    .ok_or_else(array_oob)?;
+            }
             sp = from;
-            let r = store.heap.alloc(&store.registry, ty, true, data, n)?;
+            let r = store
+                .heap
+                .alloc(&store.registry, ty, true, data.into(), n)?;
             stack[sp & M] = r;
             sp += 1;
         }
@@ -204,8 +198,8 @@ pub(crate) fn run(
             );
             sp -= 2;
             let bytes = data_span(store, d, off, n, elem)?;
-            let mut data = buffer(store, n, elem.slots())?;
-            decode(bytes, elem, &mut data);
+            let mut data = buffer(store, n, elem)?;
+            decode(bytes, elem, &mut data, 0)?;
             let r = store
                 .heap
                 .alloc(&store.registry, ty, true, data.into(), n as u32)?;
@@ -229,8 +223,9 @@ pub(crate) fn run(
             let (r, i) = (stack[at(sp, 2)], stack[at(sp, 1)] as u32 as u64);
             let o = store.heap.array(r)?;
             let k = elem.slots();
-            let s = span(i, 1, o.len as usize, k).ok_or_else(array_oob)?;
-            let (lo, hi) = read(&o.data, s.start, elem, signed).ok_or_else(array_oob)?;
+            let (i, _) = span(i, 1, o.len)?;
+            let (lo, hi) = elem.get(&o.data, i).ok_or_else(array_oob)?;
+            let (lo, hi) = read(&[lo, hi], 0, elem, signed).ok_or_else(array_oob)?;
             sp -= 1;
             stack[at(sp, 1)] = lo;
             if k == 2 {
@@ -243,11 +238,8 @@ pub(crate) fn run(
             let (r, i) = (stack[at(sp, k + 2)], stack[at(sp, k + 1)] as u32 as u64);
             let (lo, hi) = (stack[at(sp, k)], stack[at(sp, 1)]);
             let o = store.heap.array_mut(r)?;
-            let s = span(i, 1, o.len as usize, k).ok_or_else(array_oob)?;
-            o.data[s.start] = lo;
-            if k == 2 {
-                o.data[s.start + 1] = hi;
-            }
+            let (i, _) = span(i, 1, o.len)?;
+            elem.set(&mut o.data, i, lo, hi).ok_or_else(array_oob)?;
             sp -= k + 2;
         }
         GcOp::ArrayLen => {
@@ -261,49 +253,45 @@ pub(crate) fn run(
             let (lo, hi) = (stack[at(sp, k + 1)], stack[at(sp, 2)]);
             let n = stack[at(sp, 1)] as u32 as u64;
             let o = store.heap.array_mut(r)?;
-            let s = span(off, n, o.len as usize, k).ok_or_else(array_oob)?;
-            for e in o.data[s].chunks_exact_mut(k) {
-                e[0] = lo;
-                if k == 2 {
-                    e[1] = hi;
-                }
-            }
+            let (start, n) = span(off, n, o.len)?;
+            elem.fill(&mut o.data, start, n, lo, hi)
+                .ok_or_else(array_oob)?;
             sp -= k + 3;
         }
         GcOp::ArrayCopy { elem } => {
-            let k = elem.slots();
             let (d, doff) = (stack[at(sp, 5)], stack[at(sp, 4)] as u32 as u64);
             let (s, soff) = (stack[at(sp, 3)], stack[at(sp, 2)] as u32 as u64);
             let n = stack[at(sp, 1)] as u32 as u64;
             sp -= 5;
-            let dlen = store.heap.array(d)?.len as usize;
+            let dlen = store.heap.array(d)?.len;
             let src = store.heap.array(s)?;
-            let sr = span(soff, n, src.len as usize, k).ok_or_else(array_oob)?;
-            let dr = span(doff, n, dlen, k).ok_or_else(array_oob)?;
-            if store.heap.index(d) == store.heap.index(s) {
-                store.heap.array_mut(d)?.data.copy_within(sr, dr.start);
+            let (so, n) = span(soff, n, src.len)?;
+            let (dof, _) = span(doff, n as u64, dlen)?;
+            let copied = if store.heap.index(d) == store.heap.index(s) {
+                elem.copy_within(&mut store.heap.array_mut(d)?.data, dof, so, n)
             } else {
-                let tmp: Vec<u64> = src.data[sr].to_vec();
-                store.heap.array_mut(d)?.data[dr].copy_from_slice(&tmp);
-            }
+                let (di, si) = (store.heap.index(d), store.heap.index(s));
+                let (di, si) = di.zip(si).ok_or_else(|| TrapKind::StaleReference)?;
+                let (dst, src) = store.heap.pair_mut(di, si);
+                elem.copy(&mut dst.data, dof, &src.data, so, n)
+            };
+            copied.ok_or_else(array_oob)?;
         }
         GcOp::ArrayInitData { elem, data: dseg } => {
-            let k = elem.slots();
             let (r, doff, soff, n) = init_operands(stack, sp);
             sp -= 4;
-            let len = store.heap.array(r)?.len as usize;
-            let dr = span(doff, n, len, k).ok_or_else(array_oob)?;
-            let mut tmp = vec![0u64; dr.len()];
-            decode(data_span(store, dseg, soff, n, elem)?, elem, &mut tmp);
-            store.heap.array_mut(r)?.data[dr].copy_from_slice(&tmp);
+            let len = store.heap.array(r)?.len;
+            let (start, _) = span(doff, n, len)?;
+            let bytes = data_span(store, dseg, soff, n, elem)?.to_vec();
+            decode(&bytes, elem, &mut store.heap.array_mut(r)?.data, start)?;
         }
         GcOp::ArrayInitElem { elem: e } => {
             let (r, doff, soff, n) = init_operands(stack, sp);
             sp -= 4;
-            let len = store.heap.array(r)?.len as usize;
-            let dr = span(doff, n, len, 1).ok_or_else(array_oob)?;
-            let tmp: Vec<u64> = elem_span(store, e, soff, n)?.to_vec();
-            store.heap.array_mut(r)?.data[dr].copy_from_slice(&tmp);
+            let len = store.heap.array(r)?.len;
+            let (start, n) = span(doff, n, len)?;
+            let tmp: Vec<u64> = elem_span(store, e, soff, n as u64)?.to_vec();
+            store.heap.array_mut(r)?.data[start..start + n].copy_from_slice(&tmp);
         }
         GcOp::RefI31 => {
             let v = stack[at(sp, 1)];
@@ -340,6 +328,17 @@ pub(crate) fn run(
 }
 
 impl super::Heap {
+    /// Two distinct entries, writable and readable.
+    fn pair_mut(&mut self, a: usize, b: usize) -> (&mut Obj, &Obj) {
+        if a < b {
+            let (lo, hi) = self.objs.split_at_mut(b);
+            (&mut lo[a], &hi[0])
+        } else {
+            let (lo, hi) = self.objs.split_at_mut(a);
+            (&mut hi[0], &lo[b])
+        }
+    }
+
     /// The array `r` references; null traps "null array reference".
     #[inline]
     fn array(&self, r: u64) -> Result<&Obj, TrapKind> {

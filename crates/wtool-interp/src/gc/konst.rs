@@ -24,7 +24,7 @@ pub(crate) fn eval(
         let from = st.len().checked_sub(n)?;
         Some(st.split_off(from))
     };
-    // Slots of values stored as elements of kind `elem`.
+    // A struct's slots: one per field, two for a `v128`.
     let flatten = |vals: &[(u64, u64)], elems: &mut dyn Iterator<Item = Elem>| -> Vec<u64> {
         let mut out = Vec::with_capacity(vals.len());
         for (&(lo, hi), e) in vals.iter().zip(elems) {
@@ -69,16 +69,12 @@ pub(crate) fn eval(
             } else {
                 (0, 0)
             };
-            let slots = (n as usize).saturating_mul(elem.slots());
-            if let Err(k) = store.heap.charge(slots.saturating_mul(8)) {
-                return Some(Err(k));
-            }
-            let mut data = Vec::with_capacity(slots);
-            for _ in 0..n {
-                data.push(lo);
-                if elem == Elem::V128 {
-                    data.push(hi);
-                }
+            let mut data = match array(store, elem, n, &mut std::iter::empty()) {
+                Ok(d) => d,
+                Err(k) => return Some(Err(k)),
+            };
+            if lo != 0 || hi != 0 {
+                elem.fill(&mut data, 0, n as usize, lo, hi)?;
             }
             (*t, true, data, n)
         }
@@ -88,7 +84,10 @@ pub(crate) fn eval(
             };
             let elem = Elem::of(f.storage);
             let vals = pop_n(st, *size as usize)?;
-            let data = flatten(&vals, &mut std::iter::repeat(elem));
+            let data = match array(store, elem, *size, &mut vals.into_iter()) {
+                Ok(d) => d,
+                Err(k) => return Some(Err(k)),
+            };
             (*type_idx, true, data, *size)
         }
         _ => return None,
@@ -100,4 +99,26 @@ pub(crate) fn eval(
             .alloc(&store.registry, id, array, data.into(), len)
             .map(|r| st.push((r, 0))),
     )
+}
+
+/// The slots of an array of `n` elements of kind `elem` taken from `vals`,
+/// within the heap's limit.
+fn array(
+    store: &Store,
+    elem: Elem,
+    n: u32,
+    vals: &mut dyn Iterator<Item = (u64, u64)>,
+) -> Result<Vec<u64>, crate::trap::TrapKind> {
+    let slots = elem
+        .array_slots(n as u64)
+        .filter(|s| store.heap.charge(s.saturating_mul(8)).is_ok())
+        .ok_or(crate::trap::TrapKind::HeapExhausted)?;
+    let mut data = vec![0; slots];
+    for (i, (lo, hi)) in (0..n as usize).zip(vals) {
+        if lo != 0 || hi != 0 {
+            elem.set(&mut data, i, lo, hi)
+                .ok_or(crate::trap::TrapKind::HeapExhausted)?;
+        }
+    }
+    Ok(data)
 }

@@ -22,6 +22,7 @@
 //! (a host function that calls back into wasm starts a second value stack
 //! the collector would not see).
 
+mod array;
 mod cast;
 mod collect;
 pub(crate) use collect::collect;
