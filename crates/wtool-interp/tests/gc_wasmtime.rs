@@ -234,3 +234,49 @@ fn dump_seed() {
     let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
     std::fs::write("/tmp/seed.wasm", module(seed).unwrap()).unwrap();
 }
+
+/// GC modules whose function bodies may be invalid (wasm-smith's
+/// `allow_invalid_funcs`), run without validation: the compiler rejects
+/// what it cannot run, and no GC instruction on a wrongly typed reference
+/// may panic (`WTOOL_GC_DIFF_MODULES` seeds).
+#[test]
+fn unvalidated_gc_modules_never_panic() {
+    let n: u64 = std::env::var("WTOOL_GC_DIFF_MODULES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let mut ran = 0;
+    for seed in 0..n {
+        let bytes = wtool_testsupport::rng::Rng::new(seed ^ 0x5eed).bytes(8192);
+        let cfg = wasm_smith::Config {
+            allow_invalid_funcs: true,
+            ..config()
+        };
+        let Ok(mut m) = wasm_smith::Module::new(cfg, &mut Unstructured::new(&bytes)) else {
+            continue;
+        };
+        if m.ensure_termination(1_000).is_err() {
+            continue;
+        }
+        let Ok(ast) = wtool_binary::decode_with_features(&m.to_bytes(), Features::ALL) else {
+            continue;
+        };
+        let mut store = Store::new();
+        let Ok(inst) = store.instantiate(&ast, &Imports::new()) else {
+            continue;
+        };
+        for (_, e) in store.exports(inst) {
+            let wtool_interp::Extern::Func(f) = e else {
+                continue;
+            };
+            let Some(ty) = store.func_type(f).cloned() else {
+                continue;
+            };
+            let args: Vec<Value> = ty.params.iter().map(|&t| Value::default_for(t)).collect();
+            let _ = store.call(f, &args);
+            ran += 1;
+        }
+    }
+    println!("{ran} calls ran over {n} seeds");
+    assert!(ran * 10 > n as usize, "only {ran} calls ran");
+}
