@@ -17,32 +17,7 @@ use wtool_ast::{Features, ValType};
 use wtool_interp::{Imports, Store, Value};
 
 fn config() -> wasm_smith::Config {
-    wasm_smith::Config {
-        gc_enabled: true,
-        reference_types_enabled: true,
-        exceptions_enabled: false,
-        tail_call_enabled: false,
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
-        memory64_enabled: false,
-        wide_arithmetic_enabled: false,
-        custom_page_sizes_enabled: false,
-        custom_descriptors_enabled: false,
-        shared_everything_threads_enabled: false,
-        export_everything: true,
-        max_imports: 0,
-        min_funcs: 2,
-        max_funcs: 20,
-        min_types: 2,
-        max_instructions: 300,
-        canonicalize_nans: true,
-        max_tables: 2,
-        max_memories: 1,
-        max_memory32_bytes: 1 << 20,
-        max_table_elements: 1_000,
-        ..wasm_smith::Config::default()
-    }
+    wtool_testsupport::smith::gc_exec_config()
 }
 
 fn module(seed: u64) -> Option<Vec<u8>> {

@@ -81,6 +81,39 @@ pub fn exec_config() -> wasm_smith::Config {
     }
 }
 
+/// For differential execution of GC programs (against wasmtime, and before
+/// and after optimization): GC types and instructions with the features
+/// every runner has, every function exported, no imports, NaNs
+/// canonicalised, small memories and tables.
+pub fn gc_exec_config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        gc_enabled: true,
+        reference_types_enabled: true,
+        exceptions_enabled: false,
+        tail_call_enabled: false,
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        memory64_enabled: false,
+        wide_arithmetic_enabled: false,
+        custom_page_sizes_enabled: false,
+        custom_descriptors_enabled: false,
+        shared_everything_threads_enabled: false,
+        export_everything: true,
+        max_imports: 0,
+        min_funcs: 2,
+        max_funcs: 20,
+        min_types: 2,
+        max_instructions: 300,
+        canonicalize_nans: true,
+        max_tables: 2,
+        max_memories: 1,
+        max_memory32_bytes: 1 << 20,
+        max_table_elements: 1_000,
+        ..wasm_smith::Config::default()
+    }
+}
+
 /// The module wasm-smith builds with `config` from the bytes of `seed`
 /// (between 256 and 16 KiB of them), if it builds one.
 pub fn module(seed: u64, config: wasm_smith::Config) -> Option<Vec<u8>> {
