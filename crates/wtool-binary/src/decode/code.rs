@@ -63,6 +63,18 @@ pub(crate) fn decode_expr(r: &mut Reader<'_>, cx: CodeCtx, body: bool) -> Result
 pub(crate) struct Scratch {
     instrs: Vec<Instr>,
     offsets: Vec<u32>,
+    /// Leave every body's `offsets` empty (see [`crate::decode_without_offsets`]).
+    drop_offsets: bool,
+}
+
+impl Scratch {
+    /// Empty buffers; with `drop_offsets`, bodies keep no offsets.
+    pub(crate) fn new(drop_offsets: bool) -> Scratch {
+        Scratch {
+            drop_offsets,
+            ..Scratch::default()
+        }
+    }
 }
 
 /// Decodes a function body's instructions through `scratch`.
@@ -82,10 +94,12 @@ pub(crate) fn decode_body_expr(
     read_all(r, cx, true, &mut scratch.instrs, &mut scratch.offsets)?;
     let mut instrs = Vec::with_capacity(scratch.instrs.len());
     instrs.append(&mut scratch.instrs);
-    Ok(Expr {
-        instrs,
-        offsets: scratch.offsets.as_slice().to_vec(),
-    })
+    let offsets = if scratch.drop_offsets {
+        Vec::new()
+    } else {
+        scratch.offsets.as_slice().to_vec()
+    };
+    Ok(Expr { instrs, offsets })
 }
 
 #[inline(always)]
