@@ -115,11 +115,33 @@ pub fn run(args: Args) -> Result<(), CliError> {
     for name in &p.ignored {
         eprintln!("warning: --{name} has no effect in wtool (its passes have no such setting)");
     }
-    let input = InputArg { input: path }.read()?;
+    let mut input = InputArg { input: path }.read()?;
     let features = args.features.get();
-    let mut module = input.module(features)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    validate::check(&input, &module, features, threads)?;
+    let module = match input.format {
+        // Instruction offsets only place the input's validation errors (a
+        // u32 per instruction, a fifth of the decoded bodies) and no pass
+        // reads them: decoded without, and only a module that fails to
+        // validate is decoded again with them, for the message.
+        Format::Binary => {
+            let m = wtool_binary::decode_without_offsets(&input.bytes, features)
+                .map_err(|e| input.decode_error(e))?;
+            if wtool_validate::validate_parallel(&m, features, threads).is_ok() {
+                m
+            } else {
+                drop(m);
+                let located = input.module(features)?;
+                validate::check(&input, &located, features, threads)?;
+                located
+            }
+        }
+        Format::Text => {
+            let m = input.module(features)?;
+            validate::check(&input, &m, features, threads)?;
+            m
+        }
+    };
+    let mut module = module;
 
     let level = p.level.unwrap_or(OptLevel::O2);
     let options = PassOptions {
@@ -139,6 +161,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     let mut segments = segments(&steps, level, &options, &skip)?;
     let ran_nothing = segments.iter().all(|s| s.pm.pass_names().is_empty());
+    // The input's bytes are written back only when no pass runs; otherwise
+    // they are not held through the passes.
+    if !(ran_nothing && input.format == Format::Binary) {
+        input.bytes = Vec::new();
+    }
     let report = run_segments(&mut segments, &mut module, args.converge, level.shrink >= 2)?;
     if args.timings {
         eprint!("{}", timings_table(&report));
@@ -162,9 +189,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
         args.output
             .write_with(OutputKind::Binary, |out| out.write_all(&input.bytes))
     } else {
-        let bytes = wtool_binary::encode(&module);
+        // Streamed, each body freed once encoded (no copy of the output).
         args.output
-            .write_with(OutputKind::Binary, |out| out.write_all(&bytes))
+            .write_with(OutputKind::Binary, |out| wtool_binary::encode_into(module, out))
     }
 }
 

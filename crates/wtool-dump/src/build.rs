@@ -282,9 +282,10 @@ fn dump_with<'a>(
         })
         .collect();
 
-    let data = (0u32..)
-        .zip(&module.datas)
-        .map(|(index, d)| {
+    // Described while written: a module may hold a hundred thousand segments.
+    let with_bytes = opts.data;
+    let data = Each::new(module.datas.len(), move || {
+        (0u32..).zip(&module.datas).map(move |(index, d)| {
             let bytes = lazy
                 .and_then(|(p, _)| p.data(source, index as usize))
                 .unwrap_or(&d.data);
@@ -294,16 +295,16 @@ fn dump_with<'a>(
             };
             DataJson {
                 index,
-                name: lookup(|n| &n.datas, index),
+                name: names.and_then(|n| Names::lookup(&n.datas, index)),
                 mode,
                 memory,
                 offset: offset.map(expr_text),
                 offset_value: offset.and_then(const_value),
                 size: bytes.len(),
-                bytes: opts.data.then(|| hex(bytes)),
+                bytes: with_bytes.then(|| hex(bytes)),
             }
         })
-        .collect();
+    });
 
     let custom_sections = module
         .customs

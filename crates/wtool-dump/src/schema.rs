@@ -39,7 +39,7 @@ pub struct Dump<'a> {
     /// Element segments.
     pub elements: Vec<ElementJson<'a>>,
     /// Data segments.
-    pub data: Vec<DataJson<'a>>,
+    pub data: Each<'a, DataJson<'a>>,
     /// The data count section's value, if present.
     pub data_count: Option<u32>,
     /// Custom sections (the name section included) in file order.

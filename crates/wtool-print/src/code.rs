@@ -346,6 +346,10 @@ impl Printer<'_, '_> {
         s.work.clear();
         s.clauses.clear();
         s.open_clauses.clear();
+        // At most one node and one kid entry per instruction: sized once,
+        // not doubled past the need (a big function's tree is the peak).
+        s.nodes.reserve_exact(instrs.len());
+        s.kids.reserve_exact(instrs.len());
         let mut label = 0u32;
         let last = instrs.len().wrapping_sub(1);
         for (i, ins) in instrs.iter().enumerate() {

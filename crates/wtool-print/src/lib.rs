@@ -257,7 +257,7 @@ pub fn print_parts_to_io<W: io::Write + ?Sized>(
             .bodies
             .get(i as usize)
             .ok_or_else(|| DecodeError::new(bytes.len(), ErrorKind::UnexpectedEnd))?;
-        BodyReader::new(bytes, range, features, has_data_count).read_into(expr)
+        BodyReader::new(bytes, range, features, has_data_count).read_instrs_into(expr)
     };
     let lazy = Lazy {
         bodies: Some(&bodies),

@@ -25,14 +25,14 @@ use crate::Printer;
 pub(crate) const WINDOW: usize = 64;
 
 /// Code bytes per unit of work (their text is some ten times more).
-const WINDOW_BYTES: u64 = 32 * 1024;
+const WINDOW_BYTES: u64 = 16 * 1024;
 
 /// Code bytes above which a function is printed by the writer.
 const DIRECT_BYTES: u32 = 64 * 1024;
 
 /// Text a worker may buffer for one window (some code prints to a hundred
 /// times its size).
-const TEXT_CAP: usize = 1 << 20;
+const TEXT_CAP: usize = 512 << 10;
 
 /// The first function of each window, then the number of functions.
 fn window_starts(sizes: impl Iterator<Item = u32>) -> Vec<usize> {

@@ -63,6 +63,18 @@ pub(crate) fn decode_expr(r: &mut Reader<'_>, cx: CodeCtx, body: bool) -> Result
 pub(crate) struct Scratch {
     instrs: Vec<Instr>,
     offsets: Vec<u32>,
+    /// Leave every body's `offsets` empty (see [`crate::decode_without_offsets`]).
+    drop_offsets: bool,
+}
+
+impl Scratch {
+    /// Empty buffers; with `drop_offsets`, bodies keep no offsets.
+    pub(crate) fn new(drop_offsets: bool) -> Scratch {
+        Scratch {
+            drop_offsets,
+            ..Scratch::default()
+        }
+    }
 }
 
 /// Decodes a function body's instructions through `scratch`.
@@ -82,10 +94,12 @@ pub(crate) fn decode_body_expr(
     read_all(r, cx, true, &mut scratch.instrs, &mut scratch.offsets)?;
     let mut instrs = Vec::with_capacity(scratch.instrs.len());
     instrs.append(&mut scratch.instrs);
-    Ok(Expr {
-        instrs,
-        offsets: scratch.offsets.as_slice().to_vec(),
-    })
+    let offsets = if scratch.drop_offsets {
+        Vec::new()
+    } else {
+        scratch.offsets.as_slice().to_vec()
+    };
+    Ok(Expr { instrs, offsets })
 }
 
 #[inline(always)]
@@ -245,6 +259,19 @@ impl BodyReader<'_> {
         let mut expr = wtool_ast::Expr::default();
         self.read_into(&mut expr)?;
         Ok(expr)
+    }
+
+    /// [`BodyReader::read_into`] that leaves `expr.offsets` empty, for
+    /// tools that never show where an instruction is (the printer): a
+    /// fifth less memory for the body.
+    pub fn read_instrs_into(self, expr: &mut wtool_ast::Expr) -> Result<()> {
+        expr.instrs.clear();
+        expr.offsets.clear();
+        expr.instrs.reserve((self.r.end() - self.r.pos()) / 2);
+        for r in self {
+            expr.instrs.push(r?.1);
+        }
+        Ok(())
     }
 
     /// Decodes the rest of the body into `expr`, replacing its contents but

@@ -88,6 +88,11 @@ pub(crate) fn decode_module(bytes: &[u8], features: Features) -> Result<Module> 
     decode_module_with(bytes, features, false, None).map(|(m, _)| m)
 }
 
+/// [`decode_module`] leaving function bodies' instruction offsets empty.
+pub(crate) fn decode_module_without_offsets(bytes: &[u8], features: Features) -> Result<Module> {
+    decode_module_inner(bytes, features, false, None, true).map(|(m, _)| m)
+}
+
 /// Decodes a module; with `lazy`, function bodies keep empty instruction
 /// lists and their byte ranges are returned instead; with `leave`, data
 /// segments and custom sections other than the name section keep empty
@@ -98,6 +103,17 @@ pub(crate) fn decode_module_with(
     features: Features,
     lazy: bool,
     leave: Option<crate::Leave>,
+) -> Result<(Module, LazyParts)> {
+    decode_module_inner(bytes, features, lazy, leave, false)
+}
+
+/// [`decode_module_with`]; with `drop_offsets`, bodies keep no offsets.
+fn decode_module_inner(
+    bytes: &[u8],
+    features: Features,
+    lazy: bool,
+    leave: Option<crate::Leave>,
+    drop_offsets: bool,
 ) -> Result<(Module, LazyParts)> {
     if u32::try_from(bytes.len()).is_err() {
         return Err(DecodeError::new(0, ErrorKind::LengthOutOfBounds));
@@ -136,7 +152,7 @@ pub(crate) fn decode_module_with(
         lazy_bytes: leave.is_some(),
         leave_exports: leave.is_some_and(|l| l.exports),
         parts: LazyParts::default(),
-        scratch: code::Scratch::default(),
+        scratch: code::Scratch::new(drop_offsets),
     };
     let mut last: Option<SectionId> = None;
     while !r.at_end() {

@@ -57,6 +57,78 @@ pub fn encode_module(m: &Module) -> Vec<u8> {
     out
 }
 
+/// [`encode_module`] written to `w` one section at a time, taking the
+/// module so that each function body is freed as soon as it is encoded:
+/// the code section is built from the encoded bodies while the decoded
+/// ones go, so the peak stays the decoded module's size (not that plus the
+/// encoded module plus a copy of the output). Same bytes as
+/// [`encode_module`].
+pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(b"\0asm\x01\0\0\0")?;
+    let mut names_written = false;
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    for id in SectionId::ORDERED {
+        customs(&mut out, &m, CustomPlace::Before(id), &mut names_written);
+        w.write_all(&out)?;
+        out.clear();
+        buf.clear();
+        let present = if id == SectionId::Code {
+            code_payload_taking(&mut m, &mut buf)
+        } else {
+            payload(&m, id, &mut buf)
+        };
+        if present {
+            // The header alone, then the payload: no copy of a big section.
+            out.push(id as u8);
+            write_u32(&mut out, buf.len() as u32);
+            w.write_all(&out)?;
+            w.write_all(&buf)?;
+            out.clear();
+        }
+        // A big payload's buffer is not kept for the small sections after it.
+        if buf.capacity() > 1 << 20 {
+            buf = Vec::new();
+        }
+        customs(&mut out, &m, CustomPlace::After(id), &mut names_written);
+        w.write_all(&out)?;
+        out.clear();
+    }
+    if !names_written {
+        if let Some(n) = m.names.as_ref().filter(|n| !n.is_empty()) {
+            let mut p = Vec::new();
+            name(&mut p, "name");
+            encode_names(&mut p, n);
+            section(&mut out, SectionId::Custom, &p);
+            w.write_all(&out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The code section's payload, as [`payload`] writes it, freeing each
+/// function body once it is encoded.
+fn code_payload_taking(m: &mut Module, p: &mut Vec<u8>) -> bool {
+    if m.funcs.is_empty() && !had(m, SectionId::Code) {
+        return false;
+    }
+    write_u32(p, m.funcs.len() as u32);
+    let mut body = Vec::new();
+    for f in &mut m.funcs {
+        body.clear();
+        write_u32(&mut body, f.locals.len() as u32);
+        for g in &f.locals {
+            write_u32(&mut body, g.count);
+            types::val_type(&mut body, g.ty);
+        }
+        encode_expr(&mut body, &f.body);
+        f.body = wtool_ast::Expr::default();
+        write_u32(p, body.len() as u32);
+        p.extend_from_slice(&body);
+    }
+    true
+}
+
 /// A capacity guess that avoids most reallocations for big modules.
 fn estimate(m: &Module) -> usize {
     let code: usize = m.funcs.iter().map(|f| f.body.instrs.len() * 2 + 4).sum();
