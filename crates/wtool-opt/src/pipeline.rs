@@ -62,6 +62,8 @@ impl OptLevel {
         v.push("precompute");
         // Constant conditions become unconditional code (and more dead code).
         v.push("simplify-branches");
+        // `block c br_if 0 … end` is an `if` on the negated condition, smaller.
+        v.push("block-to-if");
         v.push("dce");
         // Single-use locals (clang -O0 stores every value) fold into their use.
         v.push("simplify-locals");
@@ -69,6 +71,11 @@ impl OptLevel {
         v.push("peephole");
         // Blocks nobody branches to are just brackets.
         v.push("merge-blocks");
+        if self.opt >= 2 || self.shrink > 0 {
+            // Tails every arm or branch of a join runs are kept once; the
+            // arms it empties go in vacuum.
+            v.push("code-folding");
+        }
         // Drops of pure values and empty constructs left by the passes above.
         v.push("vacuum");
         // -O3: tiny callees; -Os/-Oz: callees with a single call site, whose
@@ -79,8 +86,10 @@ impl OptLevel {
             // …which the cleanup round below removes.
             v.push("precompute");
             v.push("simplify-branches");
+            v.push("block-to-if");
             v.push("dce");
             v.push("merge-blocks");
+            v.push("code-folding");
             v.push("vacuum");
         }
         if self.opt >= 2 || self.shrink > 0 {

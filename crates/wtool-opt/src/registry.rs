@@ -26,9 +26,19 @@ macro_rules! entry {
 /// All passes, sorted by name.
 pub static PASSES: &[PassEntry] = &[
     entry!(
+        "block-to-if",
+        "turn a block that starts with br_if out of itself into an if on the negated condition",
+        block_to_if::BlockToIf
+    ),
+    entry!(
         "coalesce-locals",
         "merge locals of one type whose lifetimes are disjoint, then drop unused locals",
         coalesce_locals::CoalesceLocals
+    ),
+    entry!(
+        "code-folding",
+        "keep identical tails of if arms and of branches to one block once, after the join",
+        code_folding::CodeFolding
     ),
     entry!(
         "dae",

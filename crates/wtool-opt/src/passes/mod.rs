@@ -1,6 +1,8 @@
 //! The passes, one file each (see `docs/passes.md`).
 
+pub mod block_to_if;
 pub mod coalesce_locals;
+pub mod code_folding;
 pub mod dce;
 pub mod dead_arguments;
 pub mod duplicate_function_elimination;
