@@ -31,6 +31,101 @@ struct Callee {
     block: BlockType,
     /// The body without its final `end`, `return` already turned into `br`.
     body: Vec<Instr>,
+    /// For each instruction of `body`, whether a `loop` of the callee encloses it.
+    in_loop: Vec<bool>,
+}
+
+/// Most callees copied into one another at one call site (each one called
+/// once, so this only bounds the recursion of [`Site::expand`]).
+const MAX_NESTING: u32 = 32;
+
+/// For each instruction, whether a `loop` encloses it (one pass, a stack of
+/// open constructs).
+fn inside_loops(body: &[Instr]) -> Vec<bool> {
+    let mut open: Vec<bool> = Vec::new();
+    let mut loops = 0usize;
+    let mut v = Vec::with_capacity(body.len());
+    for ins in body {
+        match ins {
+            Instr::End => {
+                if open.pop() == Some(true) {
+                    loops -= 1;
+                }
+                v.push(loops > 0);
+            }
+            _ => {
+                v.push(loops > 0);
+                if ins.opens_block() {
+                    let is_loop = matches!(ins, Instr::Loop(_));
+                    loops += usize::from(is_loop);
+                    open.push(is_loop);
+                }
+            }
+        }
+    }
+    v
+}
+
+/// What every copy into one caller shares.
+struct Site<'a> {
+    callees: &'a HashMap<u32, Callee>,
+    /// The caller (absolute index): its own calls are never expanded.
+    caller: u32,
+    /// Also copy callees called from copied bodies (shrinking: each callee
+    /// has one call site, so its body appears once in all).
+    nested: bool,
+}
+
+impl Site<'_> {
+    /// Appends a copy of `c` for a call whose arguments are on the stack,
+    /// with its parameters and locals appended to `types`; false (and
+    /// nothing appended) when the caller would get too many locals.
+    fn expand(
+        &self,
+        out: &mut Vec<Instr>,
+        types: &mut Vec<ValType>,
+        c: &Callee,
+        in_loop: bool,
+        depth: u32,
+    ) -> bool {
+        let extra = (c.params.len() + c.locals.len()) as u64;
+        if types.len() as u64 + extra > MAX_CALLER_LOCALS {
+            return false;
+        }
+        let base = types.len() as u32;
+        types.extend(c.params.iter().chain(&c.locals).copied());
+        for p in (0..c.params.len() as u32).rev() {
+            out.push(Instr::LocalSet(base + p));
+        }
+        if in_loop {
+            for (l, t) in c.locals.iter().enumerate() {
+                out.push(zero_of(*t));
+                out.push(Instr::LocalSet(base + (c.params.len() + l) as u32));
+            }
+        }
+        out.push(Instr::Block(c.block));
+        for (k, x) in c.body.iter().enumerate() {
+            if let Instr::Call(n) = x {
+                let inner = self
+                    .callees
+                    .get(n)
+                    .filter(|_| self.nested && depth < MAX_NESTING && *n != self.caller);
+                if let Some(inner) = inner {
+                    if self.expand(out, types, inner, in_loop || c.in_loop[k], depth + 1) {
+                        continue;
+                    }
+                }
+            }
+            out.push(match x {
+                Instr::LocalGet(v) => Instr::LocalGet(base + v),
+                Instr::LocalSet(v) => Instr::LocalSet(base + v),
+                Instr::LocalTee(v) => Instr::LocalTee(base + v),
+                other => other.clone(),
+            });
+        }
+        out.push(Instr::End);
+        true
+    }
 }
 
 /// Most locals a caller may grow to through inlining.
@@ -90,6 +185,7 @@ impl Pass for Inlining {
             };
             let mut body = f.body.instrs.clone();
             body.pop();
+            let in_loop = inside_loops(&body);
             for (k, ins) in body.iter_mut().enumerate() {
                 if matches!(ins, Instr::Return) {
                     *ins = Instr::Br(s.depth_of(k));
@@ -102,6 +198,7 @@ impl Pass for Inlining {
                     locals: all[ty.params.len()..].to_vec(),
                     block,
                     body,
+                    in_loop,
                 },
             );
         }
@@ -123,19 +220,11 @@ impl Pass for Inlining {
             let Some(mut types) = local_types(m, f) else {
                 continue;
             };
-            let Some(s) = Structure::of(&f.body.instrs) else {
+            if Structure::of(&f.body.instrs).is_none() {
                 continue;
-            };
-            let in_loop = |k: usize| {
-                let mut p = s.frame_of(k);
-                while p != crate::structure::NONE {
-                    if matches!(f.body.instrs[p as usize], Instr::Loop(_)) {
-                        return true;
-                    }
-                    p = s.parent[p as usize];
-                }
-                false
-            };
+            }
+            let loops = inside_loops(&f.body.instrs);
+            let in_loop = |k: usize| loops[k];
             let mut out = Vec::with_capacity(f.body.instrs.len());
             let mut grew = false;
             for (k, ins) in f.body.instrs.iter().enumerate() {
@@ -147,32 +236,15 @@ impl Pass for Inlining {
                     out.push(ins.clone());
                     continue;
                 };
-                let extra = (c.params.len() + c.locals.len()) as u64;
-                if types.len() as u64 + extra > MAX_CALLER_LOCALS {
+                let site = Site {
+                    callees: &callees,
+                    caller: abs,
+                    nested: shrink,
+                };
+                if !site.expand(&mut out, &mut types, c, in_loop(k), 0) {
                     out.push(ins.clone());
                     continue;
                 }
-                let base = types.len() as u32;
-                types.extend(c.params.iter().chain(&c.locals).copied());
-                for p in (0..c.params.len() as u32).rev() {
-                    out.push(Instr::LocalSet(base + p));
-                }
-                if in_loop(k) {
-                    for (l, t) in c.locals.iter().enumerate() {
-                        out.push(zero_of(*t));
-                        out.push(Instr::LocalSet(base + (c.params.len() + l) as u32));
-                    }
-                }
-                out.push(Instr::Block(c.block));
-                for x in &c.body {
-                    out.push(match x {
-                        Instr::LocalGet(v) => Instr::LocalGet(base + v),
-                        Instr::LocalSet(v) => Instr::LocalSet(base + v),
-                        Instr::LocalTee(v) => Instr::LocalTee(base + v),
-                        other => other.clone(),
-                    });
-                }
-                out.push(Instr::End);
                 grew = true;
             }
             if !grew {
@@ -275,6 +347,33 @@ mod tests {
         );
         // f2 has two call sites, f0 is exported: neither is copied.
         assert_eq!(m.funcs[3].body.instrs, ins("call 0"));
+        crate::testutil::assert_valid(&m);
+    }
+
+    #[test]
+    fn shrinking_copies_chains_of_single_callers() {
+        // f0 → f1 → f2, each called once: f0 gets both bodies in one run,
+        // and the copy of f2 inside f1's loop resets f2's local.
+        let mut m = module(
+            &["-> i32", "i32 -> i32"],
+            vec![
+                func(0, "", "i32.const 1 call 1"),
+                func(1, "", "loop:i32 local.get 0 call 2 end"),
+                func(1, "i32", "local.get 1 local.get 0 i32.add"),
+            ],
+        );
+        m.exports.retain(|e| e.index == 0);
+        let opts = PassOptions {
+            shrink_level: 2,
+            ..PassOptions::default()
+        };
+        assert!(Inlining.run(&mut m, &opts));
+        assert_eq!(
+            m.funcs[0].body.instrs,
+            ins("i32.const 1 local.set 0 block:i32 loop:i32 local.get 0 \
+                 local.set 1 i32.const 0 local.set 2 block:i32 local.get 2 local.get 1 i32.add end \
+                 end end")
+        );
         crate::testutil::assert_valid(&m);
     }
 }
