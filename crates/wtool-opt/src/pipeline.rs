@@ -98,8 +98,12 @@ impl OptLevel {
             v.push("remove-unused-locals");
             // Disjoint lifetimes share slots (dead stores go first).
             v.push("coalesce-locals");
+            // Stores of what a local already holds (zeros at entry, copies
+            // coalescing made redundant) become drops of the value…
+            v.push("rse");
             // Set/get pairs that coalescing made adjacent.
             v.push("peephole");
+            // …which go here with the pure computation they drop.
             v.push("vacuum");
         }
         // Writes to never-read locals and locals nobody names.

@@ -93,6 +93,11 @@ pub static PASSES: &[PassEntry] = &[
         reorder_functions::ReorderFunctions
     ),
     entry!(
+        "rse",
+        "remove local.set and local.tee that store the value the local already holds",
+        redundant_sets::RedundantSetElimination
+    ),
+    entry!(
         "simplify-branches",
         "turn br_if, br_table, if and select on constant conditions into unconditional code",
         simplify_branches::SimplifyBranches

@@ -11,6 +11,7 @@ pub mod memory_packing;
 pub mod merge_blocks;
 pub mod peephole;
 pub mod precompute;
+pub mod redundant_sets;
 pub mod remove_unused_locals;
 pub mod remove_unused_module_elements;
 pub mod reorder_functions;
