@@ -15,6 +15,9 @@
 //!   empty block stack. Here `X` may hold no branch leaving it, since the
 //!   copies sit at different depths.
 //!
+//! * Terminating tails (`X return`, `X unreachable` in several places) are
+//!   kept once at the end of the function: see [`crate::passes::fold_tails`].
+//!
 //! Exact: on every path the same instructions run in the same order, only
 //! after the join instead of before it.
 
@@ -51,7 +54,9 @@ impl Pass for CodeFolding {
                 }
                 changed = true;
             }
-            changed
+            let results = ctx.results as u32;
+            crate::passes::fold_tails::fold_terminating_tails(ctx.module, ctx.locals, results, body)
+                | changed
         })
     }
 }

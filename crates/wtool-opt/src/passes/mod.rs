@@ -6,6 +6,7 @@ pub mod code_folding;
 pub mod dce;
 pub mod dead_arguments;
 pub mod duplicate_function_elimination;
+pub mod fold_tails;
 pub mod inlining;
 pub mod memory_packing;
 pub mod merge_blocks;
