@@ -114,6 +114,11 @@ impl OptLevel {
             // Callers redirected by duplicate elimination may have left more duplicates.
             v.push("duplicate-function-elimination");
         }
+        if self.shrink > 0 {
+            // Bodies that differ only in constants share one copy (each
+            // call then goes through a thunk, so not when optimizing for speed).
+            v.push("merge-similar-functions");
+        }
         // Duplicates, inlined callees and dead globals are gone from the code now.
         v.push("remove-unused-module-elements");
         if self.opt >= 2 || self.shrink > 0 {

@@ -63,6 +63,11 @@ pub static PASSES: &[PassEntry] = &[
         merge_blocks::MergeBlocks
     ),
     entry!(
+        "merge-similar-functions",
+        "share one body between functions that differ only in constants, passed as extra parameters",
+        merge_similar_functions::MergeSimilarFunctions
+    ),
+    entry!(
         "peephole",
         "exact local rewrites: double eqz before branches, x+0, x*1, shifts by 0, set/get → tee",
         peephole::Peephole

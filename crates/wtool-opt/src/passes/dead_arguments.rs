@@ -189,7 +189,7 @@ fn plan(m: &Module, ignore_traps: bool) -> Vec<Plan> {
 }
 
 /// The index of a bare function type equal to `ft`, added when missing.
-fn type_index(m: &mut Module, ft: FuncType) -> u32 {
+pub(crate) fn type_index(m: &mut Module, ft: FuncType) -> u32 {
     let in_group = |m: &Module, i: u32| {
         m.rec_groups
             .iter()

@@ -10,6 +10,7 @@ pub mod fold_tails;
 pub mod inlining;
 pub mod memory_packing;
 pub mod merge_blocks;
+pub mod merge_similar_functions;
 pub mod peephole;
 pub mod precompute;
 pub mod redundant_sets;
