@@ -144,7 +144,10 @@ fn fold_block(f: &Frames, o: usize, targets: &[Vec<usize>]) -> Option<Fold> {
         sites.push((items, true));
     }
     let body = f.items(o + 1);
-    if Frames::height_after(&body).is_some() {
+    // Without a transfer at its end the block can be fallen out of (maybe
+    // through dead code, whose pushes still count at `end`): that is a site.
+    if body.last().is_none_or(|it| !it.transfers) {
+        Frames::height_after(&body)?;
         sites.push((body, false));
     }
     if sites.len() < 2 {
@@ -348,6 +351,11 @@ mod tests {
             ins("block local.get 0 if br 1 end local.get 0 call 0 drop end \
                  i32.const 3 local.get 0 i32.mul")
         );
+        // Dead code after a `br` still pushes a value the block's end
+        // checks: the fall-through is a site, and it differs, so nothing moves.
+        let src = "block:i32 i32.const 1 local.get 0 br 0 local.get 0 if i32.const 1 local.get 0 br 1 end \
+                   i32.const 2 end";
+        assert_eq!(run_on(&mut CodeFolding, "i32 -> i32", "", src), ins(src));
         // A br_if to the block skips the tail: nothing moves.
         let src = "block:i32 i32.const 3 local.get 0 br_if 0 drop \
                    i32.const 3 local.get 0 i32.mul end";

@@ -87,8 +87,9 @@ pub fn fold_terminating_tails(
     if groups.is_empty() {
         return false;
     }
-    let top = f.items(0);
-    let falls = Frames::height_after(&top).is_some();
+    // Unless the body ends in a transfer, its end can be reached (maybe
+    // through dead code, whose pushes still count): a `return` goes there.
+    let falls = f.items(0).last().is_none_or(|it| !it.transfers);
     // Keep only the groups that pay for themselves (the first also pays
     // for the `return` added at the body's end).
     let mut paid_return = !falls;
