@@ -64,6 +64,9 @@ impl OptLevel {
         v.push("simplify-branches");
         // `block c br_if 0 … end` is an `if` on the negated condition, smaller.
         v.push("block-to-if");
+        // Branches to a block whose end only branches on go there directly
+        // (switch lowering); adjacent br_ifs to one label become one.
+        v.push("thread-branches");
         v.push("dce");
         // Single-use locals (clang -O0 stores every value) fold into their use.
         v.push("simplify-locals");
@@ -87,6 +90,7 @@ impl OptLevel {
             v.push("precompute");
             v.push("simplify-branches");
             v.push("block-to-if");
+            v.push("thread-branches");
             v.push("dce");
             v.push("merge-blocks");
             v.push("code-folding");

@@ -138,6 +138,11 @@ pub static PASSES: &[PassEntry] = &[
         strip_sections::StripTargetFeatures
     ),
     entry!(
+        "thread-branches",
+        "retarget branches that land on another branch, merge adjacent br_ifs to one label",
+        thread_branches::ThreadBranches
+    ),
+    entry!(
         "vacuum",
         "remove nops, drops of effect-free values, empty blocks and empty ifs",
         vacuum::Vacuum

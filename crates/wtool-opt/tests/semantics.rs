@@ -317,7 +317,7 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
     }
 }
 
-/// The passes added for binaryen-class size (block-to-if, code-folding, rse,
+/// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
 /// merge-similar-functions, and inlining at `-Oz` with its chain and
 /// parameter-prefix copies), each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
@@ -328,6 +328,7 @@ fn size_passes_alone_behave_the_same() {
     let engine = Engine::new(&engine_cfg);
     let passes = [
         "block-to-if",
+        "thread-branches",
         "code-folding",
         "rse",
         "merge-similar-functions",

@@ -21,4 +21,5 @@ pub mod simplify_branches;
 pub mod simplify_locals;
 pub mod strip_custom;
 pub mod strip_sections;
+pub mod thread_branches;
 pub mod vacuum;
