@@ -305,6 +305,36 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
             kind: ExternKind::Func,
             index: nimp + m.funcs.len() as u32 - 1,
         });
+        // A third copy whose three calls all drop the result (exported
+        // through a caller as `drops NAME`): dae's result removal.
+        let results = m.func_type(f.type_idx).map_or(0, |t| t.results.len());
+        if results == 1 {
+            let ft = m.func_type(f.type_idx).cloned().unwrap_or_default();
+            m.types
+                .push(wtool_ast::TypeDef::func(wtool_ast::FuncType::new(
+                    ft.params.to_vec(),
+                    Vec::new(),
+                )));
+            m.funcs.push(f.clone());
+            let copy = nimp + m.funcs.len() as u32 - 1;
+            let mut body: Vec<Instr> = Vec::new();
+            for _ in 0..3 {
+                body.extend((0..params).map(Instr::LocalGet));
+                body.push(Instr::Call(copy));
+                body.push(Instr::Drop);
+            }
+            body.push(Instr::End);
+            m.funcs.push(wtool_ast::Func {
+                type_idx: m.types.len() as u32 - 1,
+                body: Expr::new(body),
+                ..Default::default()
+            });
+            m.exports.push(Export {
+                name: format!("drops {}", e.name),
+                kind: ExternKind::Func,
+                index: nimp + m.funcs.len() as u32 - 1,
+            });
+        }
         let mut fwd: Vec<Instr> = (0..params).map(Instr::LocalGet).collect();
         fwd.push(Instr::Call(e.index));
         fwd.push(Instr::End);
@@ -318,8 +348,8 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
 }
 
 /// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
-/// merge-similar-functions, and inlining at `-Oz` with its chain and
-/// parameter-prefix copies), each run alone on random modules: results,
+/// merge-similar-functions, inlining at `-Oz` with its chain and
+/// parameter-prefix copies, and dae with dropped results), each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
 #[test]
 fn size_passes_alone_behave_the_same() {
@@ -333,6 +363,7 @@ fn size_passes_alone_behave_the_same() {
         "rse",
         "merge-similar-functions",
         "inlining",
+        "dae",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);

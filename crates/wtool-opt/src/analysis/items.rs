@@ -40,6 +40,9 @@ pub struct Item {
     pub transfers: bool,
 }
 
+/// An item's effect, the index after it, and whether it transfers.
+type ItemAt = (Option<(u32, u32)>, usize, bool);
+
 /// What a body's passes need to walk frames.
 pub struct Frames<'a> {
     /// The body.
@@ -67,9 +70,9 @@ impl Frames<'_> {
         Some(if matches!(ins, Instr::Loop(_)) { p } else { r })
     }
 
-    /// The effect of the item starting at `i` and where it ends; `None` at
-    /// `else`/`end` (no item starts there).
-    fn item_at(&self, i: usize) -> Option<(Option<(u32, u32)>, usize, bool)> {
+    /// The effect of the item starting at `i`, where it ends and whether it
+    /// transfers; `None` at `else`/`end` (no item starts there).
+    fn item_at(&self, i: usize) -> Option<ItemAt> {
         let ins = self.instrs.get(i)?;
         Some(match ins {
             Instr::Else | Instr::End => return None,

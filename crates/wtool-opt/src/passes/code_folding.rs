@@ -117,7 +117,7 @@ fn fold_if(f: &Frames, o: usize, targets: &[Vec<usize>]) -> Option<Fold> {
         opener: o,
         end,
         keep: a0..e as usize,
-        drop: vec![b0..end],
+        drop: std::iter::once(b0..end).collect(),
     })
 }
 
@@ -230,11 +230,11 @@ fn fold_round(m: &Module, locals: &[ValType], body: &mut Vec<Instr>) -> bool {
     };
     let mut folds: Vec<Fold> = Vec::new();
     let mut claimed_to = 0usize;
-    for o in 0..body.len() {
+    for (o, ins) in body.iter().enumerate() {
         if o < claimed_to {
             continue;
         }
-        let fold = match &body[o] {
+        let fold = match ins {
             Instr::If(_) => fold_if(&f, o, &targets),
             Instr::Block(_) => fold_block(&f, o, &targets),
             _ => None,

@@ -12,6 +12,8 @@
 //! computes it is pure (no side effect, no possible trap unless
 //! `--ignore-implicit-traps`) and consumes nothing from below, so dropping
 //! it changes nothing else; a parameter with any other call site stays.
+//!
+//! Results that every call drops go too: see [`crate::passes::dead_results`].
 
 use crate::analysis::effects::removable;
 use crate::analysis::liveness::Liveness;
@@ -49,10 +51,12 @@ impl Pass for DeadArgumentElimination {
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
         let plans = plan(m, opts.ignore_implicit_traps);
-        let any = !plans.is_empty();
+        let mut any = !plans.is_empty();
         for p in plans {
             apply(m, &p, opts.ignore_implicit_traps);
         }
+        // Results every caller drops (see `dead_results`).
+        any |= crate::passes::dead_results::remove_dropped_results(m);
         if any {
             forget_raw_names(m);
         }

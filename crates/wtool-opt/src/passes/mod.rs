@@ -5,6 +5,7 @@ pub mod coalesce_locals;
 pub mod code_folding;
 pub mod dce;
 pub mod dead_arguments;
+pub mod dead_results;
 pub mod duplicate_function_elimination;
 pub mod fold_tails;
 pub mod inlining;
