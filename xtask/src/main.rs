@@ -322,6 +322,8 @@ const OPT_FIXTURES: &[&str] = &[
     "kernels.wasm",
     "hello.wasm",
     "big.wasm",
+    // CoreMark (clang -O2, wasi-libc), the headline C program.
+    "bench/coremark.wasm",
 ];
 
 /// The WebAssembly 2.0 proposals, spelled for binaryen, so wasm-opt accepts
@@ -373,13 +375,13 @@ fn bench_opt() -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("wtool-bench-opt-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     println!(
-        "{:<17} {:>10} {:>12} {:>10} {:>12} {:>10} {:>14}",
+        "{:<20} {:>10} {:>12} {:>10} {:>12} {:>10} {:>14}",
         "fixture", "input", "wtool -Oz", "time", "wasm-opt -Oz", "time", "% of wasm-opt"
     );
     for fixture in OPT_FIXTURES {
         let input = root().join("fixtures").join(fixture);
         let Ok(meta) = std::fs::metadata(&input) else {
-            println!("{fixture:<17} (missing: cargo xtask fixtures)");
+            println!("{fixture:<20} (missing: cargo xtask fixtures)");
             continue;
         };
         let size = meta.len();
@@ -428,7 +430,7 @@ fn bench_opt() -> Result<(), String> {
             None => ("not installed".into(), "-".into(), "-".into()),
         };
         println!(
-            "{fixture:<17} {size:>10} {ours_size:>12} {:>10} {their_size:>12} {their_time:>10} {share:>14}",
+            "{fixture:<20} {size:>10} {ours_size:>12} {:>10} {their_size:>12} {their_time:>10} {share:>14}",
             ms(ours_time)
         );
     }
