@@ -387,7 +387,7 @@ fn bench_opt() -> Result<(), String> {
         let size = meta.len();
         // Small inputs are timed several times (best run); big ones once.
         let runs = if size < (1 << 20) { 5 } else { 1 };
-        let ours_out = scratch.join(format!("wtool-{fixture}"));
+        let ours_out = scratch.join(format!("wtool-{}", fixture.replace('/', "-")));
         let (ours_time, ours_size) = time_optimizer(
             Command::new(&wtool)
                 .args(["opt", "-Oz"])
@@ -401,7 +401,7 @@ fn bench_opt() -> Result<(), String> {
             println!("warning: wtool opt -Oz made {fixture} larger ({size} -> {ours_size} bytes)");
         }
         let theirs = if wasm_opt.is_some() {
-            let out = scratch.join(format!("binaryen-{fixture}"));
+            let out = scratch.join(format!("binaryen-{}", fixture.replace('/', "-")));
             Some(time_optimizer(
                 Command::new("wasm-opt")
                     .arg("-Oz")
