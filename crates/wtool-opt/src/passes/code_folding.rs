@@ -30,6 +30,9 @@ use wtool_ast::{BlockType, Instr, Module, ValType};
 /// See the module docs.
 pub struct CodeFolding;
 
+/// Most branch sites of one block considered for folding.
+const MAX_SITES: usize = 256;
+
 impl Pass for CodeFolding {
     fn name(&self) -> &'static str {
         "code-folding"
@@ -128,7 +131,9 @@ fn fold_block(f: &Frames, o: usize, targets: &[Vec<usize>]) -> Option<Fold> {
         return None;
     };
     let (params, results) = block_arity(bt, f.m)?;
-    if params != 0 || targets[o].is_empty() {
+    // Each site walks its frame: bound the work for blocks with very many
+    // branches to them (folding is an optimization, skipping is exact).
+    if params != 0 || targets[o].is_empty() || targets[o].len() > MAX_SITES {
         return None;
     }
     let end = f.s.end_of[o] as usize;

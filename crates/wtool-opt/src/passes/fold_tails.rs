@@ -21,10 +21,11 @@ use crate::structure::{Body, Structure};
 use std::collections::HashMap;
 use wtool_ast::{BlockType, Instr, Module, ValType};
 
-/// One place that ends the function: its terminator and the items before it.
-struct Site {
+/// One place that ends the function: its terminator and the items of its
+/// frame before it.
+struct Site<'a> {
     term: usize,
-    items: Vec<Item>,
+    items: &'a [Item],
 }
 
 /// The encoded size of `instrs`.
@@ -59,14 +60,23 @@ pub fn fold_terminating_tails(
         m,
         locals,
     };
+    // Each frame's items are computed once, however many sites it holds.
+    let terms: Vec<(usize, usize)> = body
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| matches!(x, Instr::Return | Instr::Unreachable))
+        .map(|(i, _)| (i, f.frame_start(i)))
+        .collect();
+    let mut frame_items: HashMap<usize, Vec<Item>> = HashMap::new();
+    for &(_, fs) in &terms {
+        frame_items.entry(fs).or_insert_with(|| f.items(fs));
+    }
     let mut sites: Vec<Site> = Vec::new();
-    for (i, ins) in body.iter().enumerate() {
-        if matches!(ins, Instr::Return | Instr::Unreachable) {
-            let mut items = f.items(f.frame_start(i));
-            items.retain(|it| it.next <= i);
-            if !items.is_empty() {
-                sites.push(Site { term: i, items });
-            }
+    for &(i, fs) in &terms {
+        let all = &frame_items[&fs];
+        let items = &all[..all.partition_point(|it| it.next <= i)];
+        if !items.is_empty() {
+            sites.push(Site { term: i, items });
         }
     }
     // Sites grouped by terminator and last item; groups in body order.
@@ -169,7 +179,7 @@ pub fn fold_terminating_tails(
 fn common_tails(f: &Frames, sites: &[Site], members: Vec<usize>, results: u32) -> Vec<Group> {
     let is_return = matches!(f.instrs[sites[members[0]].term], Instr::Return);
     let item = |j: usize, k: usize| -> Option<&Item> {
-        let items = &sites[j].items;
+        let items = sites[j].items;
         items.len().checked_sub(k).map(|x| &items[x])
     };
     let mut out = Vec::new();

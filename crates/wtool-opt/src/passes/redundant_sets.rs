@@ -92,22 +92,39 @@ struct Frame {
     merged: State,
 }
 
-/// For each loop opener, the locals written inside it.
-fn loop_writes(body: &[Instr], s: &Structure) -> BTreeMap<usize, Vec<u32>> {
+/// For each loop opener, the locals written inside it. One pass: each
+/// loop collects its own writes, and hands its deduplicated set to the
+/// enclosing loop when it ends (no rescanning of nested code).
+fn loop_writes(body: &[Instr]) -> BTreeMap<usize, Vec<u32>> {
     let mut out = BTreeMap::new();
-    for (o, ins) in body.iter().enumerate() {
-        if let Instr::Loop(_) = ins {
-            let end = s.end_of[o] as usize;
-            let mut w: Vec<u32> = body[o..end]
-                .iter()
-                .filter_map(|x| match x {
-                    Instr::LocalSet(v) | Instr::LocalTee(v) => Some(*v),
-                    _ => None,
-                })
-                .collect();
-            w.sort_unstable();
-            w.dedup();
-            out.insert(o, w);
+    // Whether each open construct is a loop, and the open loops' writes.
+    let mut is_loop: Vec<bool> = Vec::new();
+    let mut loops: Vec<(usize, Vec<u32>)> = Vec::new();
+    for (i, ins) in body.iter().enumerate() {
+        match ins {
+            Instr::Loop(_) => {
+                is_loop.push(true);
+                loops.push((i, Vec::new()));
+            }
+            Instr::Block(_) | Instr::If(_) => is_loop.push(false),
+            Instr::End => {
+                if is_loop.pop() == Some(true) {
+                    if let Some((o, mut w)) = loops.pop() {
+                        w.sort_unstable();
+                        w.dedup();
+                        if let Some((_, parent)) = loops.last_mut() {
+                            parent.extend_from_slice(&w);
+                        }
+                        out.insert(o, w);
+                    }
+                }
+            }
+            Instr::LocalSet(v) | Instr::LocalTee(v) => {
+                if let Some((_, w)) = loops.last_mut() {
+                    w.push(*v);
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -119,7 +136,13 @@ pub fn rse(body: &mut Vec<Instr>, locals: &[ValType], nparams: usize) -> bool {
     let Some(s) = Structure::of(body) else {
         return false;
     };
-    let writes = loop_writes(body, &s);
+    // Facts are copied at every construct: bound the work on huge bodies
+    // with many locals (the pass is an optimization, skipping is exact).
+    let openers = body.iter().filter(|x| x.opens_block()).count();
+    if locals.len().saturating_mul(openers) > 20_000_000 {
+        return false;
+    }
+    let writes = loop_writes(body);
     let mut init = BTreeMap::new();
     for (x, t) in locals.iter().enumerate().skip(nparams) {
         if matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64) {
