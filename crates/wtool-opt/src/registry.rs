@@ -42,7 +42,7 @@ pub static PASSES: &[PassEntry] = &[
     ),
     entry!(
         "dae",
-        "remove parameters that are never read or always get the same constant",
+        "remove parameters never read or always given one constant, and results every caller drops",
         dead_arguments::DeadArgumentElimination
     ),
     entry!("dce", "remove code after unconditional branches, returns and traps", dce::Dce),

@@ -38,7 +38,7 @@ impl Pass for DeadArgumentElimination {
         "dae"
     }
     fn description(&self) -> &'static str {
-        "remove parameters that are never read or always get the same constant"
+        "remove parameters never read or always given one constant, and results every caller drops"
     }
     fn properties(&self) -> PassProperties {
         PassProperties {
