@@ -107,16 +107,15 @@ fn loop_writes(body: &[Instr]) -> BTreeMap<usize, Vec<u32>> {
                 loops.push((i, Vec::new()));
             }
             Instr::Block(_) | Instr::If(_) => is_loop.push(false),
-            Instr::End => {
-                if is_loop.pop() == Some(true) {
-                    if let Some((o, mut w)) = loops.pop() {
-                        w.sort_unstable();
-                        w.dedup();
-                        if let Some((_, parent)) = loops.last_mut() {
-                            parent.extend_from_slice(&w);
-                        }
-                        out.insert(o, w);
+            // Every `end` pops its construct; a loop's also hands on its writes.
+            Instr::End if is_loop.pop() == Some(true) => {
+                if let Some((o, mut w)) = loops.pop() {
+                    w.sort_unstable();
+                    w.dedup();
+                    if let Some((_, parent)) = loops.last_mut() {
+                        parent.extend_from_slice(&w);
                     }
+                    out.insert(o, w);
                 }
             }
             Instr::LocalSet(v) | Instr::LocalTee(v) => {
