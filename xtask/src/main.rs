@@ -329,6 +329,8 @@ const OPT_FIXTURES: &[&str] = &[
     "kernels.wasm",
     "hello.wasm",
     "big.wasm",
+    // CoreMark (clang -O2, wasi-libc), the headline C program.
+    "bench/coremark.wasm",
 ];
 
 /// The WebAssembly 2.0 proposals, spelled for binaryen, so wasm-opt accepts
@@ -380,19 +382,19 @@ fn bench_opt() -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("wtool-bench-opt-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     println!(
-        "{:<17} {:>10} {:>12} {:>10} {:>12} {:>10} {:>14}",
+        "{:<20} {:>10} {:>12} {:>10} {:>12} {:>10} {:>14}",
         "fixture", "input", "wtool -Oz", "time", "wasm-opt -Oz", "time", "% of wasm-opt"
     );
     for fixture in OPT_FIXTURES {
         let input = root().join("fixtures").join(fixture);
         let Ok(meta) = std::fs::metadata(&input) else {
-            println!("{fixture:<17} (missing: cargo xtask fixtures)");
+            println!("{fixture:<20} (missing: cargo xtask fixtures)");
             continue;
         };
         let size = meta.len();
         // Small inputs are timed several times (best run); big ones once.
         let runs = if size < (1 << 20) { 5 } else { 1 };
-        let ours_out = scratch.join(format!("wtool-{fixture}"));
+        let ours_out = scratch.join(format!("wtool-{}", fixture.replace('/', "-")));
         let (ours_time, ours_size) = time_optimizer(
             Command::new(&wtool)
                 .args(["opt", "-Oz"])
@@ -406,7 +408,7 @@ fn bench_opt() -> Result<(), String> {
             println!("warning: wtool opt -Oz made {fixture} larger ({size} -> {ours_size} bytes)");
         }
         let theirs = if wasm_opt.is_some() {
-            let out = scratch.join(format!("binaryen-{fixture}"));
+            let out = scratch.join(format!("binaryen-{}", fixture.replace('/', "-")));
             Some(time_optimizer(
                 Command::new("wasm-opt")
                     .arg("-Oz")
@@ -435,7 +437,7 @@ fn bench_opt() -> Result<(), String> {
             None => ("not installed".into(), "-".into(), "-".into()),
         };
         println!(
-            "{fixture:<17} {size:>10} {ours_size:>12} {:>10} {their_size:>12} {their_time:>10} {share:>14}",
+            "{fixture:<20} {size:>10} {ours_size:>12} {:>10} {their_size:>12} {their_time:>10} {share:>14}",
             ms(ours_time)
         );
     }

@@ -62,6 +62,11 @@ impl OptLevel {
         v.push("precompute");
         // Constant conditions become unconditional code (and more dead code).
         v.push("simplify-branches");
+        // `block c br_if 0 … end` is an `if` on the negated condition, smaller.
+        v.push("block-to-if");
+        // Branches to a block whose end only branches on go there directly
+        // (switch lowering); adjacent br_ifs to one label become one.
+        v.push("thread-branches");
         v.push("dce");
         // Single-use locals (clang -O0 stores every value) fold into their use.
         v.push("simplify-locals");
@@ -69,6 +74,11 @@ impl OptLevel {
         v.push("peephole");
         // Blocks nobody branches to are just brackets.
         v.push("merge-blocks");
+        if self.opt >= 2 || self.shrink > 0 {
+            // Tails every arm or branch of a join runs are kept once; the
+            // arms it empties go in vacuum.
+            v.push("code-folding");
+        }
         // Drops of pure values and empty constructs left by the passes above.
         v.push("vacuum");
         // -O3: tiny callees; -Os/-Oz: callees with a single call site, whose
@@ -79,8 +89,11 @@ impl OptLevel {
             // …which the cleanup round below removes.
             v.push("precompute");
             v.push("simplify-branches");
+            v.push("block-to-if");
+            v.push("thread-branches");
             v.push("dce");
             v.push("merge-blocks");
+            v.push("code-folding");
             v.push("vacuum");
         }
         if self.opt >= 2 || self.shrink > 0 {
@@ -89,8 +102,12 @@ impl OptLevel {
             v.push("remove-unused-locals");
             // Disjoint lifetimes share slots (dead stores go first).
             v.push("coalesce-locals");
+            // Stores of what a local already holds (zeros at entry, copies
+            // coalescing made redundant) become drops of the value…
+            v.push("rse");
             // Set/get pairs that coalescing made adjacent.
             v.push("peephole");
+            // …which go here with the pure computation they drop.
             v.push("vacuum");
         }
         // Writes to never-read locals and locals nobody names.
@@ -100,6 +117,11 @@ impl OptLevel {
         if self.opt >= 2 || self.shrink > 0 {
             // Callers redirected by duplicate elimination may have left more duplicates.
             v.push("duplicate-function-elimination");
+        }
+        if self.shrink > 0 {
+            // Bodies that differ only in constants share one copy (each
+            // call then goes through a thunk, so not when optimizing for speed).
+            v.push("merge-similar-functions");
         }
         // Duplicates, inlined callees and dead globals are gone from the code now.
         v.push("remove-unused-module-elements");

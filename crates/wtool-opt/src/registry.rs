@@ -26,13 +26,23 @@ macro_rules! entry {
 /// All passes, sorted by name.
 pub static PASSES: &[PassEntry] = &[
     entry!(
+        "block-to-if",
+        "turn a block that starts with br_if out of itself into an if on the negated condition",
+        block_to_if::BlockToIf
+    ),
+    entry!(
         "coalesce-locals",
         "merge locals of one type whose lifetimes are disjoint, then drop unused locals",
         coalesce_locals::CoalesceLocals
     ),
     entry!(
+        "code-folding",
+        "keep identical tails of if arms and of branches to one block once, after the join",
+        code_folding::CodeFolding
+    ),
+    entry!(
         "dae",
-        "remove parameters that are never read or always get the same constant",
+        "remove parameters never read or always given one constant, and results every caller drops",
         dead_arguments::DeadArgumentElimination
     ),
     entry!("dce", "remove code after unconditional branches, returns and traps", dce::Dce),
@@ -51,6 +61,11 @@ pub static PASSES: &[PassEntry] = &[
         "merge-blocks",
         "flatten blocks and loops whose label is never targeted (remove-unused-labels)",
         merge_blocks::MergeBlocks
+    ),
+    entry!(
+        "merge-similar-functions",
+        "share one body between functions that differ only in constants, passed as extra parameters",
+        merge_similar_functions::MergeSimilarFunctions
     ),
     entry!(
         "peephole",
@@ -81,6 +96,11 @@ pub static PASSES: &[PassEntry] = &[
         "reorder-functions",
         "give the most used functions the smallest indices (shorter encodings)",
         reorder_functions::ReorderFunctions
+    ),
+    entry!(
+        "rse",
+        "remove local.set and local.tee that store the value the local already holds",
+        redundant_sets::RedundantSetElimination
     ),
     entry!(
         "simplify-branches",
@@ -116,6 +136,11 @@ pub static PASSES: &[PassEntry] = &[
         "strip-target-features",
         "remove the target_features custom section",
         strip_sections::StripTargetFeatures
+    ),
+    entry!(
+        "thread-branches",
+        "retarget branches that land on another branch, merge adjacent br_ifs to one label",
+        thread_branches::ThreadBranches
     ),
     entry!(
         "vacuum",

@@ -10,6 +10,10 @@ pub struct FuncCtx<'a> {
     pub module: &'a Module,
     /// Parameter types then declared local types.
     pub locals: &'a [ValType],
+    /// How many of `locals` are parameters.
+    pub params: usize,
+    /// How many results the function returns.
+    pub results: usize,
 }
 
 /// Runs `f` over every defined function body. For each body `f` changed,
@@ -33,10 +37,16 @@ pub fn for_each_body(
         let Some(locals) = local_types(module, &module.funcs[i]) else {
             continue;
         };
+        let params = locals.len() - module.funcs[i].num_locals() as usize;
+        let results = module
+            .func_type(module.funcs[i].type_idx)
+            .map_or(0, |t| t.results.len());
         let mut instrs = std::mem::take(&mut module.funcs[i].body.instrs);
         let ctx = FuncCtx {
             module,
             locals: &locals,
+            params,
+            results,
         };
         // Passes report changes themselves (a false alarm only costs the
         // offsets and label names of one function).

@@ -272,3 +272,160 @@ fn packed_memory_and_dropped_returns_behave_the_same() {
         }
     }
 }
+
+/// Makes random modules hold what the shrinking passes look for: each
+/// exported defined function gets a twin with its `i32` constants changed
+/// (exported as `twin NAME`), a merge-similar-functions group; and its export
+/// moves to a new forwarding function, so the original has one call site
+/// and nothing else naming it (unless the module's table or `ref.func` does),
+/// which inlining at `-Oz` copies.
+fn give_passes_work(m: &mut wtool_ast::Module) {
+    use wtool_ast::{Export, Expr, ExternKind, Instr};
+    let nimp = m.num_imported(ExternKind::Func);
+    let exports = m.exports.clone();
+    for (k, e) in exports.iter().enumerate() {
+        if e.kind != ExternKind::Func || e.index < nimp {
+            continue;
+        }
+        let def = (e.index - nimp) as usize;
+        let f = m.funcs[def].clone();
+        let Some(params) = m.func_type(f.type_idx).map(|t| t.params.len() as u32) else {
+            continue;
+        };
+        let mut twin = f.clone();
+        for x in twin.body.instrs.iter_mut() {
+            if let Instr::I32Const(c) = x {
+                *c = c.wrapping_add(1);
+            }
+        }
+        twin.body = Expr::new(twin.body.instrs);
+        m.funcs.push(twin);
+        m.exports.push(Export {
+            name: format!("twin {}", e.name),
+            kind: ExternKind::Func,
+            index: nimp + m.funcs.len() as u32 - 1,
+        });
+        // A third copy whose three calls all drop the result (exported
+        // through a caller as `drops NAME`): dae's result removal.
+        let results = m.func_type(f.type_idx).map_or(0, |t| t.results.len());
+        if results == 1 {
+            let ft = m.func_type(f.type_idx).cloned().unwrap_or_default();
+            m.types
+                .push(wtool_ast::TypeDef::func(wtool_ast::FuncType::new(
+                    ft.params.to_vec(),
+                    Vec::new(),
+                )));
+            m.funcs.push(f.clone());
+            let copy = nimp + m.funcs.len() as u32 - 1;
+            let mut body: Vec<Instr> = Vec::new();
+            for _ in 0..3 {
+                body.extend((0..params).map(Instr::LocalGet));
+                body.push(Instr::Call(copy));
+                body.push(Instr::Drop);
+            }
+            body.push(Instr::End);
+            m.funcs.push(wtool_ast::Func {
+                type_idx: m.types.len() as u32 - 1,
+                body: Expr::new(body),
+                ..Default::default()
+            });
+            m.exports.push(Export {
+                name: format!("drops {}", e.name),
+                kind: ExternKind::Func,
+                index: nimp + m.funcs.len() as u32 - 1,
+            });
+        }
+        let mut fwd: Vec<Instr> = (0..params).map(Instr::LocalGet).collect();
+        fwd.push(Instr::Call(e.index));
+        fwd.push(Instr::End);
+        m.funcs.push(wtool_ast::Func {
+            type_idx: f.type_idx,
+            body: Expr::new(fwd),
+            ..Default::default()
+        });
+        m.exports[k].index = nimp + m.funcs.len() as u32 - 1;
+    }
+}
+
+/// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
+/// merge-similar-functions, inlining at `-Oz` with its chain and
+/// parameter-prefix copies, and dae with dropped results), each run alone on random modules: results,
+/// traps, exported globals and memory must agree with the original.
+#[test]
+fn size_passes_alone_behave_the_same() {
+    let mut engine_cfg = Config::default();
+    engine_cfg.consume_fuel(true);
+    let engine = Engine::new(&engine_cfg);
+    let passes = [
+        "block-to-if",
+        "thread-branches",
+        "code-folding",
+        "rse",
+        "merge-similar-functions",
+        "inlining",
+        "dae",
+    ];
+    let mut changed = vec![0usize; passes.len()];
+    let (mut modules, mut compared) = (0usize, 0usize);
+    for seed in 0..10_000u64 {
+        let data = seed_bytes(seed ^ 0x5A5A, 2048 + (seed as usize % 6) * 2048);
+        let mut u = Unstructured::new(&data);
+        let Ok(sm) = wasm_smith::Module::new(config(), &mut u) else {
+            continue;
+        };
+        let bytes = sm.to_bytes();
+        let Ok(mut m) = wtool_binary::decode(&bytes) else {
+            continue;
+        };
+        if wtool_validate::validate(&m, wtool_ast::Features::WASM2).is_err() {
+            continue;
+        }
+        give_passes_work(&mut m);
+        if wtool_validate::validate(&m, wtool_ast::Features::WASM2).is_err() {
+            continue;
+        }
+        let bytes = wtool_binary::encode(&m);
+        modules += 1;
+        let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
+        let mut a = instantiate(&engine, &bytes);
+        if a.start == Obs::OutOfFuel {
+            continue;
+        }
+        let oa = observe(&mut a, &names, 3);
+        for (k, pass) in passes.iter().enumerate() {
+            let mut out = m.clone();
+            let opts = PassOptions {
+                shrink_level: 2,
+                ..PassOptions::default()
+            };
+            let mut pm = PassManager::with_passes(&[pass], opts).expect("registered");
+            pm.validate_after_each(true);
+            pm.run(&mut out)
+                .unwrap_or_else(|e| panic!("seed {seed} {pass}: {e}"));
+            if out == m {
+                continue;
+            }
+            changed[k] += 1;
+            let mut b = instantiate(&engine, &wtool_binary::encode(&out));
+            assert_eq!(
+                a.start, b.start,
+                "seed {seed} {pass}: instantiation differs"
+            );
+            let ob = observe(&mut b, &names, 3);
+            let cut = oa
+                .iter()
+                .zip(&ob)
+                .position(|(x, y)| *x == Obs::OutOfFuel || *y == Obs::OutOfFuel)
+                .unwrap_or(oa.len().max(ob.len()));
+            let (ca, cb) = (&oa[..cut.min(oa.len())], &ob[..cut.min(ob.len())]);
+            assert_eq!(ca, cb, "seed {seed} {pass}");
+            compared += ca.len();
+        }
+    }
+    eprintln!("size passes: {modules} modules, {compared} observations agreed; modules changed per pass: {passes:?} {changed:?}");
+    assert!(modules >= 5000, "{modules}");
+    // Each pass must have had something to do, or the test shows nothing.
+    for (p, c) in passes.iter().zip(&changed) {
+        assert!(*c >= 20, "{p} changed only {c} modules");
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod callgraph;
 pub mod effects;
+pub mod items;
 pub mod liveness;
 pub mod stack;
 

@@ -12,6 +12,8 @@
 //! computes it is pure (no side effect, no possible trap unless
 //! `--ignore-implicit-traps`) and consumes nothing from below, so dropping
 //! it changes nothing else; a parameter with any other call site stays.
+//!
+//! Results that every call drops go too: see [`crate::passes::dead_results`].
 
 use crate::analysis::effects::removable;
 use crate::analysis::liveness::Liveness;
@@ -36,7 +38,7 @@ impl Pass for DeadArgumentElimination {
         "dae"
     }
     fn description(&self) -> &'static str {
-        "remove parameters that are never read or always get the same constant"
+        "remove parameters never read or always given one constant, and results every caller drops"
     }
     fn properties(&self) -> PassProperties {
         PassProperties {
@@ -49,10 +51,12 @@ impl Pass for DeadArgumentElimination {
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
         let plans = plan(m, opts.ignore_implicit_traps);
-        let any = !plans.is_empty();
+        let mut any = !plans.is_empty();
         for p in plans {
             apply(m, &p, opts.ignore_implicit_traps);
         }
+        // Results every caller drops (see `dead_results`).
+        any |= crate::passes::dead_results::remove_dropped_results(m);
         if any {
             forget_raw_names(m);
         }
@@ -189,7 +193,7 @@ fn plan(m: &Module, ignore_traps: bool) -> Vec<Plan> {
 }
 
 /// The index of a bare function type equal to `ft`, added when missing.
-fn type_index(m: &mut Module, ft: FuncType) -> u32 {
+pub(crate) fn type_index(m: &mut Module, ft: FuncType) -> u32 {
     let in_group = |m: &Module, i: u32| {
         m.rec_groups
             .iter()
