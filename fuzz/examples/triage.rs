@@ -13,7 +13,7 @@ fn main() {
     };
     let data = std::fs::read(file).expect("read input");
     let (purpose, rest) = match target.as_str() {
-        "run" => (Purpose::Exec, &data[..]),
+        "run" => (Purpose::Oracle, &data[..]),
         "opt" => (Purpose::Exec, &data[1..]),
         "validate" => (
             Purpose::Static {
@@ -39,7 +39,7 @@ fn main() {
     std::fs::write(format!("{file}.wasm"), &bytes).expect("write wasm");
     let m = wtool_binary::decode_with_features(&bytes, wtool_features()).expect("decode");
     println!("{}", wtool_print::print(&m, &Default::default()));
-    if purpose == Purpose::Exec {
+    if matches!(purpose, Purpose::Exec | Purpose::Oracle) {
         println!("wtool: {:#?}", run_wtool(&m));
         if target == "run" {
             println!("wasmi: {:#?}", run_wasmi(&bytes, &m));

@@ -23,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
     // and the fuzzer learns which paths each one takes.
     let level = LEVELS[level as usize % LEVELS.len()];
     let mut out = module.clone();
-    if let Err(e) = optimize(&mut out, level, PassOptions::default()) {
+    let opts = PassOptions {
+        features: wtool_features(),
+        ..PassOptions::default()
+    };
+    if let Err(e) = optimize(&mut out, level, opts) {
         panic!("-{level} failed on a valid module: {e}");
     }
     wtool_validate::validate(&out, wtool_features())

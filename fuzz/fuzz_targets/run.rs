@@ -1,6 +1,7 @@
-//! The interpreter against wasmi: a wasm-smith module (WebAssembly 2.0 with
-//! SIMD) instantiated in both with fuel and the same limits, every export
-//! called; results, traps, final globals and memories must agree.
+//! The interpreter against wasmi: a wasm-smith module (3.0 without GC,
+//! exceptions and threads, which wasmi lacks; SIMD on) instantiated in
+//! both with fuel and the same limits, every export called; results,
+//! traps, final globals and memories must agree.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,7 +9,7 @@ use wtool_fuzz::exec::{compare, run_wasmi, run_wtool};
 use wtool_fuzz::{smith_module, wtool_features, Purpose};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(bytes) = smith_module(Purpose::Exec, data) else {
+    let Some(bytes) = smith_module(Purpose::Oracle, data) else {
         return;
     };
     let module = wtool_binary::decode_with_features(&bytes, wtool_features())

@@ -16,6 +16,9 @@ pub const FUEL: u64 = 10_000;
 pub const MEMORY_LIMIT: u64 = 16 << 20;
 /// The most elements one table may hold, in both engines.
 pub const TABLE_LIMIT: u64 = 10_000;
+/// The GC heap limit: libFuzzer stops at 2 GB of allocation, and a giant
+/// array must trap ("out of memory") before that.
+pub const HEAP_LIMIT: u64 = 64 << 20;
 
 /// What one step of a run gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +42,8 @@ pub enum Obs {
 pub struct Run {
     /// The observations, in order.
     pub obs: Vec<Obs>,
-    /// Stopped early on fuel or stack exhaustion.
+    /// Stopped early on fuel, stack or GC heap exhaustion (limits, not
+    /// semantics: an optimizer may drop an allocation that would exceed one).
     pub inconclusive: bool,
 }
 
@@ -59,6 +63,22 @@ fn bits(v: &Value) -> u128 {
         Value::V128(x) => *x,
         Value::FuncRef(f) => f.is_some() as u128,
         Value::ExternRef(e) => e.is_some() as u128,
+        Value::ExnRef(e) => e.is_some() as u128,
+        // Objects have no identity two runs could share (the optimizer may
+        // drop an allocation), only a kind; `i31` and host values compare
+        // by value.
+        Value::AnyRef(None) => 0,
+        Value::AnyRef(Some(a)) => any_bits(*a),
+        Value::ExternAny(a) => 1 << 102 | any_bits(*a),
+    }
+}
+
+fn any_bits(a: wtool_interp::AnyRef) -> u128 {
+    match a {
+        wtool_interp::AnyRef::Host(n) => n as u128 + 1,
+        wtool_interp::AnyRef::I31(v) => 1 << 64 | v as u32 as u128,
+        wtool_interp::AnyRef::Struct(_) => 1 << 100,
+        wtool_interp::AnyRef::Array(_) => 1 << 101,
     }
 }
 
@@ -67,6 +87,7 @@ pub fn run_wtool(module: &wtool_ast::Module) -> Run {
     let mut store = Store::with_config(Config {
         fuel: Some(FUEL),
         max_memory_bytes: MEMORY_LIMIT,
+        max_heap_bytes: HEAP_LIMIT,
         max_table_elements: TABLE_LIMIT,
         ..Config::default()
     });
@@ -74,7 +95,10 @@ pub fn run_wtool(module: &wtool_ast::Module) -> Run {
     let inst = match store.instantiate(module, &Imports::new()) {
         Ok(i) => i,
         Err(wtool_interp::InstantiateError::Trap(t))
-            if matches!(t.kind, TrapKind::OutOfFuel | TrapKind::CallStackExhausted) =>
+            if matches!(
+                t.kind,
+                TrapKind::OutOfFuel | TrapKind::CallStackExhausted | TrapKind::HeapExhausted
+            ) =>
         {
             run.inconclusive = true;
             return run;
@@ -99,7 +123,12 @@ pub fn run_wtool(module: &wtool_ast::Module) -> Run {
             Ok(vals) => run
                 .obs
                 .push(Obs::Returned(name.clone(), vals.iter().map(bits).collect())),
-            Err(t) if matches!(t.kind, TrapKind::OutOfFuel | TrapKind::CallStackExhausted) => {
+            Err(t)
+                if matches!(
+                    t.kind,
+                    TrapKind::OutOfFuel | TrapKind::CallStackExhausted | TrapKind::HeapExhausted
+                ) =>
+            {
                 run.inconclusive = true;
                 return run;
             }
@@ -147,6 +176,12 @@ fn wasmi_inconclusive(e: &wasmi::Error) -> bool {
 pub fn run_wasmi(bytes: &[u8], ast: &wtool_ast::Module) -> Run {
     let mut config = wasmi::Config::default();
     config.consume_fuel(true);
+    // The 3.0 features `Purpose::Oracle` modules may use.
+    config
+        .wasm_tail_call(true)
+        .wasm_memory64(true)
+        .wasm_multi_memory(true)
+        .wasm_extended_const(true);
     let engine = wasmi::Engine::new(&config);
     let mut run = Run::default();
     let module = match wasmi::Module::new(&engine, bytes) {

@@ -9,10 +9,10 @@ use wtool_ast::Features;
 
 /// The switch for the WebAssembly 3.0 proposals (exceptions, tail calls, GC
 /// and typed function references, threads, memory64, multi-memory, extended
-/// constants). wtool implements WebAssembly 2.0 (SIMD included) today; when
-/// the 3.0 issue lands, setting this to `true` makes every target generate,
-/// validate and run those features too.
-pub const WASM3: bool = false;
+/// constants): on, since wtool implements them; `false` would fuzz 2.0 only.
+/// The target compared with wasmi leaves out what wasmi does not run
+/// ([`Purpose::Oracle`]).
+pub const WASM3: bool = true;
 
 /// The features wtool validates the generated modules with.
 pub fn wtool_features() -> Features {
@@ -44,6 +44,9 @@ pub enum Purpose {
     /// Running: no imports, every item exported, NaNs canonical (so results
     /// compare bit for bit), small memories and tables.
     Exec,
+    /// Running in wtool and in wasmi: as `Exec`, without what wasmi does not
+    /// implement (GC, exceptions, threads).
+    Oracle,
 }
 
 /// The one wasm-smith configuration every target starts from.
@@ -81,7 +84,12 @@ pub fn smith_config(purpose: Purpose) -> wasm_smith::Config {
             c.allow_invalid_funcs = invalid;
             c.generate_custom_sections = invalid;
         }
-        Purpose::Exec => {
+        Purpose::Exec | Purpose::Oracle => {
+            if purpose == Purpose::Oracle {
+                c.gc_enabled = false;
+                c.exceptions_enabled = false;
+                c.threads_enabled = false;
+            }
             c.max_imports = 0;
             c.min_funcs = 1;
             c.export_everything = true;
