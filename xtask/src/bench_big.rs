@@ -80,18 +80,9 @@ const MODULES: &[Big] = &[
     },
 ];
 
-/// Proposals every module above may use, spelled for binaryen (which
-/// otherwise assumes the MVP when a module has no `target_features`).
-const WASM_OPT_FEATURES: &[&str] = &[
-    "--enable-mutable-globals",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-multivalue",
-    "--enable-reference-types",
-    "--enable-bulk-memory",
-    "--enable-simd",
-    "--enable-threads",
-];
+/// Beyond the 2.0 proposals (`crate::WASM_OPT_FEATURES`), what these
+/// modules use: shared memories and atomics.
+const WASM_OPT_EXTRA_FEATURES: &[&str] = &["--enable-threads"];
 
 /// What GNU time writes last on stderr: this marker, then `ru_maxrss` in KiB.
 const RSS_MARKER: &str = "@@wtool-bench-rss";
@@ -266,7 +257,12 @@ fn rows(
     ours.extend(["-o".into(), scratch.join("wtool-opt.wasm").into()]);
     let theirs = opts.wasm_opt.then(|| {
         let mut a: Vec<OsString> = vec!["-O2".into()];
-        a.extend(WASM_OPT_FEATURES.iter().map(OsString::from));
+        a.extend(
+            crate::WASM_OPT_FEATURES
+                .iter()
+                .chain(WASM_OPT_EXTRA_FEATURES)
+                .map(OsString::from),
+        );
         a.push(module.into());
         a.extend(["-o".into(), scratch.join("binaryen-opt.wasm").into()]);
         (PathBuf::from("wasm-opt"), a)

@@ -335,7 +335,7 @@ const OPT_FIXTURES: &[&str] = &[
 
 /// The WebAssembly 2.0 proposals, spelled for binaryen, so wasm-opt accepts
 /// what wtool accepts by default.
-const WASM_OPT_FEATURES: &[&str] = &[
+pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-mutable-globals",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",

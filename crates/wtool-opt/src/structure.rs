@@ -226,6 +226,18 @@ impl Body {
         Some(Body { instrs: out, ids })
     }
 
+    /// [`Body::relativize`] into `body`, which is left as it was when that
+    /// fails; whether it was replaced (what a pass reports as changed).
+    pub fn relativize_into(self, body: &mut Vec<Instr>) -> bool {
+        match self.relativize() {
+            Some(v) => {
+                *body = v;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Converts label ids back to relative depths; `None` if a branch names a
     /// label that is no longer open around it (a pass bug, so callers keep the original).
     pub fn relativize(self) -> Option<Vec<Instr>> {

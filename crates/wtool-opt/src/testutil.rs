@@ -161,6 +161,14 @@ pub fn run_on(pass: &mut dyn crate::Pass, sig: &str, locals: &str, body: &str) -
     m.funcs[0].body.instrs.clone()
 }
 
+/// [`run_on`] that also asserts the module still validates ([`assert_valid`]).
+pub fn run_valid(pass: &mut dyn crate::Pass, sig: &str, locals: &str, body: &str) -> Vec<Instr> {
+    let mut m = module(&[sig], vec![func(0, locals, body)]);
+    pass.run(&mut m, &crate::PassOptions::default());
+    assert_valid(&m);
+    m.funcs[0].body.instrs.clone()
+}
+
 /// A module from text, through the `wat` oracle and our decoder.
 pub fn wat(src: &str) -> Module {
     let bytes = wat::parse_str(src).expect("wat");

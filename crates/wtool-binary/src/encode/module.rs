@@ -115,18 +115,24 @@ fn code_payload_taking(m: &mut Module, p: &mut Vec<u8>) -> bool {
     write_u32(p, m.funcs.len() as u32);
     let mut body = Vec::new();
     for f in &mut m.funcs {
-        body.clear();
-        write_u32(&mut body, f.locals.len() as u32);
-        for g in &f.locals {
-            write_u32(&mut body, g.count);
-            types::val_type(&mut body, g.ty);
-        }
-        encode_expr(&mut body, &f.body);
+        code_entry(p, &mut body, f);
         f.body = wtool_ast::Expr::default();
-        write_u32(p, body.len() as u32);
-        p.extend_from_slice(&body);
     }
     true
+}
+
+/// One code section entry: the size, then the locals and instructions of
+/// `f` (`body` is scratch space, reused across entries).
+fn code_entry(p: &mut Vec<u8>, body: &mut Vec<u8>, f: &wtool_ast::Func) {
+    body.clear();
+    write_u32(body, f.locals.len() as u32);
+    for g in &f.locals {
+        write_u32(body, g.count);
+        types::val_type(body, g.ty);
+    }
+    encode_expr(body, &f.body);
+    write_u32(p, body.len() as u32);
+    p.extend_from_slice(body);
 }
 
 /// A capacity guess that avoids most reallocations for big modules.
@@ -299,15 +305,7 @@ fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
             write_u32(p, m.funcs.len() as u32);
             let mut body = Vec::new();
             for f in &m.funcs {
-                body.clear();
-                write_u32(&mut body, f.locals.len() as u32);
-                for g in &f.locals {
-                    write_u32(&mut body, g.count);
-                    types::val_type(&mut body, g.ty);
-                }
-                encode_expr(&mut body, &f.body);
-                write_u32(p, body.len() as u32);
-                p.extend_from_slice(&body);
+                code_entry(p, &mut body, f);
             }
         }
         SectionId::Data => {

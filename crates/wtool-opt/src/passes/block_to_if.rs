@@ -156,25 +156,16 @@ pub fn block_to_if(m: &Module, locals: &[ValType], body: &mut Vec<Instr>) -> boo
         out.push(ins);
         ids.push(id);
     }
-    match (Body { instrs: out, ids }).relativize() {
-        Some(v) => {
-            *body = v;
-            true
-        }
-        None => false,
-    }
+    (Body { instrs: out, ids }).relativize_into(body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{assert_valid, func, ins, module, run_on};
+    use crate::testutil::{ins, run_on, run_valid};
 
     fn conv(sig: &str, locals: &str, src: &str) -> Vec<Instr> {
-        let mut m = module(&[sig], vec![func(0, locals, src)]);
-        BlockToIf.run(&mut m, &PassOptions::default());
-        assert_valid(&m);
-        m.funcs[0].body.instrs.clone()
+        run_valid(&mut BlockToIf, sig, locals, src)
     }
 
     #[test]

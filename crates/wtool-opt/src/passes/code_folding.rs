@@ -284,25 +284,16 @@ fn fold_round(m: &Module, locals: &[ValType], body: &mut Vec<Instr>) -> bool {
             ids.extend_from_slice(&abs.ids[r.clone()]);
         }
     }
-    match (Body { instrs, ids }).relativize() {
-        Some(v) => {
-            *body = v;
-            true
-        }
-        None => false,
-    }
+    (Body { instrs, ids }).relativize_into(body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{assert_valid, func, ins, module, run_on};
+    use crate::testutil::{ins, run_on, run_valid};
 
     fn fold(sig: &str, locals: &str, src: &str) -> Vec<Instr> {
-        let mut m = module(&[sig], vec![func(0, locals, src)]);
-        CodeFolding.run(&mut m, &PassOptions::default());
-        assert_valid(&m);
-        m.funcs[0].body.instrs.clone()
+        run_valid(&mut CodeFolding, sig, locals, src)
     }
 
     #[test]

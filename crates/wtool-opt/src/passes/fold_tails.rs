@@ -162,13 +162,7 @@ pub fn fold_terminating_tails(
     }
     instrs.push(Instr::End);
     ids.push(crate::structure::NONE);
-    match (Body { instrs, ids }).relativize() {
-        Some(v) => {
-            *body = v;
-            true
-        }
-        None => false,
-    }
+    (Body { instrs, ids }).relativize_into(body)
 }
 
 /// Splits `members` (same terminator, same last item) into groups that

@@ -61,13 +61,7 @@ pub fn merge(body: &mut Vec<Instr>) -> bool {
         .filter(|(_, r)| !**r)
         .map(|(x, _)| x)
         .unzip();
-    match (Body { instrs, ids }).relativize() {
-        Some(v) => {
-            *body = v;
-            true
-        }
-        None => false,
-    }
+    (Body { instrs, ids }).relativize_into(body)
 }
 
 #[cfg(test)]

@@ -251,13 +251,12 @@ mod tests {
     use crate::testutil::ins;
 
     fn run(params: &str, locals: &str, src: &str) -> Vec<Instr> {
-        let mut m = crate::testutil::module(
-            &[&format!("{params} ->")],
-            vec![crate::testutil::func(0, locals, src)],
-        );
-        RedundantSetElimination.run(&mut m, &PassOptions::default());
-        crate::testutil::assert_valid(&m);
-        m.funcs[0].body.instrs.clone()
+        crate::testutil::run_valid(
+            &mut RedundantSetElimination,
+            &format!("{params} ->"),
+            locals,
+            src,
+        )
     }
 
     #[test]

@@ -127,13 +127,7 @@ fn thread(m: &Module, body: &mut Vec<Instr>) -> bool {
     if !changed {
         return false;
     }
-    match abs.relativize() {
-        Some(v) => {
-            *body = v;
-            true
-        }
-        None => false,
-    }
+    abs.relativize_into(body)
 }
 
 /// Merges `c1 br_if L c2 br_if L` into one `br_if`; returns whether it changed.
@@ -202,13 +196,10 @@ fn merge_br_ifs(m: &Module, locals: &[ValType], body: &mut Vec<Instr>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::{assert_valid, func, ins, module};
+    use crate::testutil::{ins, run_valid};
 
     fn run(sig: &str, src: &str) -> Vec<Instr> {
-        let mut m = module(&[sig], vec![func(0, "", src)]);
-        ThreadBranches.run(&mut m, &PassOptions::default());
-        assert_valid(&m);
-        m.funcs[0].body.instrs.clone()
+        run_valid(&mut ThreadBranches, sig, "", src)
     }
 
     #[test]
