@@ -157,7 +157,16 @@ pub(crate) fn thread_jumps(ins: &mut [Ins]) {
 /// Lowers a function's instructions (which must end with the
 /// `Ins::Unreachable` sentinel) to threaded code, checking the invariants
 /// the unchecked accesses rely on (see the module docs).
-pub(crate) fn lower(ins: &[Ins], max_height: u32) -> Result<Box<[Inst]>, CompileError> {
+///
+/// `entries` are the positions control reaches other than by falling
+/// through or by a jump of the code (landing pads); an instruction that
+/// only its predecessor reaches, reading the one slot that predecessor
+/// wrote, gets the handler variant that takes it from the accumulator.
+pub(crate) fn lower(
+    ins: &[Ins],
+    max_height: u32,
+    entries: &[u32],
+) -> Result<Box<[Inst]>, CompileError> {
     let bad = |at: usize, what: &'static str| CompileError {
         func: u32::MAX,
         offset: None,
@@ -167,9 +176,29 @@ pub(crate) fn lower(ins: &[Ins], max_height: u32) -> Result<Box<[Inst]>, Compile
     if !matches!(ins.last(), Some(Ins::Unreachable)) {
         return Err(bad(len, "code without its sentinel"));
     }
+    let mut joins = vec![false; len];
+    for &e in entries {
+        if let Some(j) = joins.get_mut(e as usize) {
+            *j = true;
+        }
+    }
+    for i in ins {
+        if let Some(&mut t) = i.clone().target_mut() {
+            if let Some(j) = joins.get_mut(t as usize) {
+                *j = true;
+            }
+        }
+    }
     let mut out = Vec::with_capacity(len);
+    let mut written: Option<u32> = None;
     for (pc, i) in ins.iter().enumerate() {
         let mut i = *i;
+        // The slot whose value the accumulator holds on entry to `i`.
+        let acc_slot = if joins[pc] { None } else { written };
+        written = i.clone().dst_mut().map(|d| *d).or(match i {
+            Ins::Copy { d, .. } | Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => Some(d),
+            _ => None,
+        });
         if pc + trailing(&i) + 1 >= len && pc + 1 != len {
             return Err(bad(pc, "control leaves the code"));
         }
@@ -186,6 +215,9 @@ pub(crate) fn lower(ins: &[Ins], max_height: u32) -> Result<Box<[Inst]>, Compile
             *t = (*t as i64 - pc as i64) as i32 as u32;
         }
         let (mut h, op) = handlers::lower_one(&i, pc as u32);
+        if let Some(v) = acc_slot.and_then(|s| handlers::lower_acc(&i, s)) {
+            h = v;
+        }
         if let Ins::BrTable { len: n, .. } = i {
             // Entries that are all plain jumps: the table jumps through them
             // directly (one dispatch instead of two).
@@ -213,38 +245,66 @@ mod tests {
             Ins::Return0,
             Ins::Unreachable,
         ];
-        assert!(lower(&ok, 1).is_ok());
+        assert!(lower(&ok, 1, &[]).is_ok());
         // No sentinel: the last instruction could fall off the end.
-        assert!(lower(&ok[..5], 1).is_err());
+        assert!(lower(&ok[..5], 1, &[]).is_err());
         // A jump past the end.
         let mut far = ok;
         far[0] = Ins::JumpIfNez { c: 0, to: 6 };
-        assert!(lower(&far, 1).is_err());
+        assert!(lower(&far, 1, &[]).is_err());
         // A br_table whose entries run into the sentinel's place.
         let mut table = ok;
         table[2] = Ins::BrTable { idx: 0, len: 3 };
-        assert!(lower(&table, 1).is_err());
+        assert!(lower(&table, 1, &[]).is_err());
         // Immediates that run off the end.
         let shuffle = [Ins::Shuffle, Ins::Imm(0), Ins::Unreachable];
-        assert!(lower(&shuffle, 0).is_err());
+        assert!(lower(&shuffle, 0, &[]).is_err());
         let shuffle = [Ins::Shuffle, Ins::Imm(0), Ins::Imm(0), Ins::Unreachable];
-        assert!(lower(&shuffle, 0).is_ok());
+        assert!(lower(&shuffle, 0, &[]).is_ok());
+    }
+
+    /// Whether lowering gave instruction `at` a handler other than its
+    /// plain one (an accumulator variant).
+    fn uses_acc(code: &[Ins], entries: &[u32], at: usize) -> bool {
+        let lowered = lower(code, 4, entries).expect("valid code");
+        let (plain, _) = handlers::lower_one(&code[at], at as u32);
+        !std::ptr::fn_addr_eq(lowered[at].h, plain)
+    }
+
+    #[test]
+    fn accumulator_only_where_the_predecessor_alone_leads() {
+        let chain = [
+            Ins::I32Add { d: 2, a: 0, b: 1 },
+            Ins::I32Add { d: 3, a: 0, b: 2 },
+            Ins::I32Add { d: 3, a: 1, b: 0 },
+            Ins::Return1 { s: 3 },
+            Ins::Unreachable,
+        ];
+        // The second add reads what the first wrote.
+        assert!(uses_acc(&chain, &[], 1));
+        // The third reads neither slot its predecessor wrote.
+        assert!(!uses_acc(&chain, &[], 2));
+        // A landing pad or a jump target can be reached with another value.
+        assert!(!uses_acc(&chain, &[1], 1));
+        let mut jumped = chain;
+        jumped[3] = Ins::JumpIfNez { c: 0, to: 1 };
+        assert!(!uses_acc(&jumped, &[], 1));
     }
 
     #[test]
     fn lower_keeps_slots_inside_the_frame() {
         let code = |i: Ins| [i, Ins::Return0, Ins::Unreachable];
-        assert!(lower(&code(Ins::I32Add { d: 2, a: 0, b: 1 }), 3).is_ok());
-        assert!(lower(&code(Ins::I32Add { d: 3, a: 0, b: 1 }), 3).is_err());
-        assert!(lower(&code(Ins::I32Add { d: 0, a: 0, b: 3 }), 3).is_err());
+        assert!(lower(&code(Ins::I32Add { d: 2, a: 0, b: 1 }), 3, &[]).is_ok());
+        assert!(lower(&code(Ins::I32Add { d: 3, a: 0, b: 1 }), 3, &[]).is_err());
+        assert!(lower(&code(Ins::I32Add { d: 0, a: 0, b: 3 }), 3, &[]).is_err());
         // Two-slot values need both slots.
-        assert!(lower(&code(Ins::Copy2 { d: 1, s: 0 }), 3).is_ok());
-        assert!(lower(&code(Ins::Copy2 { d: 2, s: 0 }), 3).is_err());
+        assert!(lower(&code(Ins::Copy2 { d: 1, s: 0 }), 3, &[]).is_ok());
+        assert!(lower(&code(Ins::Copy2 { d: 2, s: 0 }), 3, &[]).is_err());
         // Returned values and the callee's frame base.
-        assert!(lower(&code(Ins::ReturnN { from: 1, k: 3 }), 3).is_err());
-        assert!(lower(&code(Ins::Call { func: 0, base: 4 }), 3).is_err());
-        assert!(lower(&code(Ins::I32LoadAA { d: 0, x: 1, y: 9 }), 3).is_err());
-        assert!(lower(&code(Ins::JumpIfLtS { a: 0, b: 7, to: 0 }), 3).is_err());
+        assert!(lower(&code(Ins::ReturnN { from: 1, k: 3 }), 3, &[]).is_err());
+        assert!(lower(&code(Ins::Call { func: 0, base: 4 }), 3, &[]).is_err());
+        assert!(lower(&code(Ins::I32LoadAA { d: 0, x: 1, y: 9 }), 3, &[]).is_err());
+        assert!(lower(&code(Ins::JumpIfLtS { a: 0, b: 7, to: 0 }), 3, &[]).is_err());
     }
 
     #[test]

@@ -162,8 +162,9 @@ impl CompiledModule {
         ins.push(crate::ins::Ins::Unreachable);
         offsets.push(u32::MAX);
         code::thread_jumps(&mut ins);
-        let threaded =
-            code::lower(&ins, c.max_height).map_err(|e| CompileError { func: index, ..e })?;
+        let pads: Vec<u32> = c.handlers.iter().map(|h| h.pad).collect();
+        let threaded = code::lower(&ins, c.max_height, &pads)
+            .map_err(|e| CompileError { func: index, ..e })?;
         let fc = FuncCode {
             code: threaded,
             ins: ins.into_boxed_slice(),

@@ -20,39 +20,39 @@ fn f64u(x: u64, f: fn(f64) -> f64) -> u64 {
 }
 
 macro_rules! rr32 {
-    ($d:expr, $a:expr, $b:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(u32, u32) -> u64 = $op;
         w!($d, op(r!($a) as u32, r!($b) as u32))
     }};
 }
 macro_rules! ri32 {
-    ($d:expr, $a:expr, $imm:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $imm:expr, $op:expr) => {{
         let op: fn(u32, u32) -> u64 = $op;
         w!($d, op(r!($a) as u32, $imm))
     }};
 }
 macro_rules! rr64 {
-    ($d:expr, $a:expr, $b:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(u64, u64) -> u64 = $op;
         w!($d, op(r!($a), r!($b)))
     }};
 }
 // 64-bit immediates are sign-extended from 32 bits.
 macro_rules! ri64 {
-    ($d:expr, $a:expr, $imm:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $imm:expr, $op:expr) => {{
         let op: fn(u64, u64) -> u64 = $op;
         w!($d, op(r!($a), $imm as i32 as i64 as u64))
     }};
 }
 macro_rules! rrf32 {
-    ($d:expr, $a:expr, $b:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(f32, f32) -> f32 = $op;
         let (x, y) = (f32::from_bits(r!($a) as u32), f32::from_bits(r!($b) as u32));
         w!($d, op(x, y).to_bits() as u64)
     }};
 }
 macro_rules! rrf64 {
-    ($d:expr, $a:expr, $b:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(f64, f64) -> f64 = $op;
         w!(
             $d,
@@ -61,14 +61,14 @@ macro_rules! rrf64 {
     }};
 }
 macro_rules! cmpf32 {
-    ($d:expr, $a:expr, $b:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(f32, f32) -> bool = $op;
         let (x, y) = (f32::from_bits(r!($a) as u32), f32::from_bits(r!($b) as u32));
         w!($d, op(x, y) as u64)
     }};
 }
 macro_rules! cmpf64 {
-    ($d:expr, $a:expr, $b:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(f64, f64) -> bool = $op;
         w!(
             $d,
@@ -77,7 +77,7 @@ macro_rules! cmpf64 {
     }};
 }
 macro_rules! un {
-    ($d:expr, $a:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $op:expr) => {{
         let op: fn(u64) -> u64 = $op;
         w!($d, op(r!($a)))
     }};
@@ -110,7 +110,7 @@ macro_rules! divide {
 
 /// `d = a <op> imm` on f32 bits.
 macro_rules! rif32 {
-    ($d:expr, $a:expr, $imm:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $imm:expr, $op:expr) => {{
         let op: fn(f32, f32) -> f32 = $op;
         let (x, y) = (f32::from_bits(r!($a) as u32), f32::from_bits($imm));
         w!($d, op(x, y).to_bits() as u64)
@@ -119,7 +119,7 @@ macro_rules! rif32 {
 
 /// `d = a <op> imm` on f64 bits.
 macro_rules! rif64 {
-    ($d:expr, $a:expr, $imm:expr, $op:expr) => {{
+    ($d:expr, $a:tt, $imm:expr, $op:expr) => {{
         let op: fn(f64, f64) -> f64 = $op;
         w!(
             $d,
@@ -130,7 +130,7 @@ macro_rules! rif64 {
 
 /// A trapping float-to-int conversion (NaN or out of range traps).
 macro_rules! trunc {
-    ($d:expr, $a:expr, $f:ident) => {{
+    ($d:expr, $a:tt, $f:ident) => {{
         match numeric::$f(r!($a)) {
             Ok(v) => w!($d, v),
             Err(k) => trap_with!(k),
@@ -139,255 +139,255 @@ macro_rules! trunc {
 }
 
 handlers! {
-    lower;
-    (ip, sp, mem, len, cx);
-    I32Add { d, a, b } => { rr32!(d, a, b, |x, y| x.wrapping_add(y) as u64); }
-    I32Sub { d, a, b } => { rr32!(d, a, b, |x, y| x.wrapping_sub(y) as u64); }
-    I32Mul { d, a, b } => { rr32!(d, a, b, |x, y| x.wrapping_mul(y) as u64); }
-    I32DivS { d, a, b } => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, div_s); }
-    I32DivU { d, a, b } => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, div_u); }
-    I32RemS { d, a, b } => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, rem_s); }
-    I32RemU { d, a, b } => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, rem_u); }
-    I32And { d, a, b } => { rr32!(d, a, b, |x, y| (x & y) as u64); }
-    I32Or { d, a, b } => { rr32!(d, a, b, |x, y| (x | y) as u64); }
-    I32Xor { d, a, b } => { rr32!(d, a, b, |x, y| (x ^ y) as u64); }
-    I32Shl { d, a, b } => { rr32!(d, a, b, |x, y| x.wrapping_shl(y) as u64); }
-    I32ShrS { d, a, b } => {
+    lower, lower_acc;
+    (ip, sp, mem, len, cx, acc);
+    I32Add { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_add(y) as u64); }
+    I32Sub { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_sub(y) as u64); }
+    I32Mul { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_mul(y) as u64); }
+    I32DivS { d, a, b } [a, b] => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, div_s); }
+    I32DivU { d, a, b } [a, b] => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, div_u); }
+    I32RemS { d, a, b } [a, b] => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, rem_s); }
+    I32RemU { d, a, b } [a, b] => { divide!(d, r!(a) as u32, r!(b) as u32, u32, i32, rem_u); }
+    I32And { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x & y) as u64); }
+    I32Or { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x | y) as u64); }
+    I32Xor { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x ^ y) as u64); }
+    I32Shl { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_shl(y) as u64); }
+    I32ShrS { d, a, b } [a, b] => {
                     rr32!(d, a, b, |x, y| (x as i32).wrapping_shr(y) as u32 as u64)
                 }
-    I32ShrU { d, a, b } => { rr32!(d, a, b, |x, y| x.wrapping_shr(y) as u64); }
-    I32Rotl { d, a, b } => { rr32!(d, a, b, |x, y| x.rotate_left(y & 31) as u64); }
-    I32Rotr { d, a, b } => { rr32!(d, a, b, |x, y| x.rotate_right(y & 31) as u64); }
-    I32Eq { d, a, b } => { rr32!(d, a, b, |x, y| (x == y) as u64); }
-    I32Ne { d, a, b } => { rr32!(d, a, b, |x, y| (x != y) as u64); }
-    I32LtS { d, a, b } => { rr32!(d, a, b, |x, y| ((x as i32) < (y as i32)) as u64); }
-    I32LtU { d, a, b } => { rr32!(d, a, b, |x, y| (x < y) as u64); }
-    I32GtS { d, a, b } => { rr32!(d, a, b, |x, y| ((x as i32) > (y as i32)) as u64); }
-    I32GtU { d, a, b } => { rr32!(d, a, b, |x, y| (x > y) as u64); }
-    I32LeS { d, a, b } => { rr32!(d, a, b, |x, y| ((x as i32) <= (y as i32)) as u64); }
-    I32LeU { d, a, b } => { rr32!(d, a, b, |x, y| (x <= y) as u64); }
-    I32GeS { d, a, b } => { rr32!(d, a, b, |x, y| ((x as i32) >= (y as i32)) as u64); }
-    I32GeU { d, a, b } => { rr32!(d, a, b, |x, y| (x >= y) as u64); }
-    I64Add { d, a, b } => { rr64!(d, a, b, |x, y| x.wrapping_add(y)); }
-    I64Sub { d, a, b } => { rr64!(d, a, b, |x, y| x.wrapping_sub(y)); }
-    I64Mul { d, a, b } => { rr64!(d, a, b, |x, y| x.wrapping_mul(y)); }
-    I64DivS { d, a, b } => { divide!(d, r!(a), r!(b), u64, i64, div_s); }
-    I64DivU { d, a, b } => { divide!(d, r!(a), r!(b), u64, i64, div_u); }
-    I64RemS { d, a, b } => { divide!(d, r!(a), r!(b), u64, i64, rem_s); }
-    I64RemU { d, a, b } => { divide!(d, r!(a), r!(b), u64, i64, rem_u); }
-    I64And { d, a, b } => { rr64!(d, a, b, |x, y| x & y); }
-    I64Or { d, a, b } => { rr64!(d, a, b, |x, y| x | y); }
-    I64Xor { d, a, b } => { rr64!(d, a, b, |x, y| x ^ y); }
-    I64Shl { d, a, b } => { rr64!(d, a, b, |x, y| x.wrapping_shl(y as u32)); }
-    I64ShrS { d, a, b } => {
+    I32ShrU { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_shr(y) as u64); }
+    I32Rotl { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.rotate_left(y & 31) as u64); }
+    I32Rotr { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.rotate_right(y & 31) as u64); }
+    I32Eq { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x == y) as u64); }
+    I32Ne { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x != y) as u64); }
+    I32LtS { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| ((x as i32) < (y as i32)) as u64); }
+    I32LtU { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x < y) as u64); }
+    I32GtS { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| ((x as i32) > (y as i32)) as u64); }
+    I32GtU { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x > y) as u64); }
+    I32LeS { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| ((x as i32) <= (y as i32)) as u64); }
+    I32LeU { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x <= y) as u64); }
+    I32GeS { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| ((x as i32) >= (y as i32)) as u64); }
+    I32GeU { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| (x >= y) as u64); }
+    I64Add { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.wrapping_add(y)); }
+    I64Sub { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.wrapping_sub(y)); }
+    I64Mul { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.wrapping_mul(y)); }
+    I64DivS { d, a, b } [a, b] => { divide!(d, r!(a), r!(b), u64, i64, div_s); }
+    I64DivU { d, a, b } [a, b] => { divide!(d, r!(a), r!(b), u64, i64, div_u); }
+    I64RemS { d, a, b } [a, b] => { divide!(d, r!(a), r!(b), u64, i64, rem_s); }
+    I64RemU { d, a, b } [a, b] => { divide!(d, r!(a), r!(b), u64, i64, rem_u); }
+    I64And { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x & y); }
+    I64Or { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x | y); }
+    I64Xor { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x ^ y); }
+    I64Shl { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.wrapping_shl(y as u32)); }
+    I64ShrS { d, a, b } [a, b] => {
                     rr64!(d, a, b, |x, y| (x as i64).wrapping_shr(y as u32) as u64)
                 }
-    I64ShrU { d, a, b } => { rr64!(d, a, b, |x, y| x.wrapping_shr(y as u32)); }
-    I64Rotl { d, a, b } => { rr64!(d, a, b, |x, y| x.rotate_left((y & 63) as u32)); }
-    I64Rotr { d, a, b } => { rr64!(d, a, b, |x, y| x.rotate_right((y & 63) as u32)); }
-    I64Eq { d, a, b } => { rr64!(d, a, b, |x, y| (x == y) as u64); }
-    I64Ne { d, a, b } => { rr64!(d, a, b, |x, y| (x != y) as u64); }
-    I64LtS { d, a, b } => { rr64!(d, a, b, |x, y| ((x as i64) < (y as i64)) as u64); }
-    I64LtU { d, a, b } => { rr64!(d, a, b, |x, y| (x < y) as u64); }
-    I64GtS { d, a, b } => { rr64!(d, a, b, |x, y| ((x as i64) > (y as i64)) as u64); }
-    I64GtU { d, a, b } => { rr64!(d, a, b, |x, y| (x > y) as u64); }
-    I64LeS { d, a, b } => { rr64!(d, a, b, |x, y| ((x as i64) <= (y as i64)) as u64); }
-    I64LeU { d, a, b } => { rr64!(d, a, b, |x, y| (x <= y) as u64); }
-    I64GeS { d, a, b } => { rr64!(d, a, b, |x, y| ((x as i64) >= (y as i64)) as u64); }
-    I64GeU { d, a, b } => { rr64!(d, a, b, |x, y| (x >= y) as u64); }
-    F32Add { d, a, b } => { rrf32!(d, a, b, numeric::f32_add); }
-    F32Sub { d, a, b } => { rrf32!(d, a, b, numeric::f32_sub); }
-    F32Mul { d, a, b } => { rrf32!(d, a, b, numeric::f32_mul); }
-    F32Div { d, a, b } => { rrf32!(d, a, b, numeric::f32_div); }
-    F32Min { d, a, b } => { rrf32!(d, a, b, numeric::f32_min); }
-    F32Max { d, a, b } => { rrf32!(d, a, b, numeric::f32_max); }
-    F32Copysign { d, a, b } => {
+    I64ShrU { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.wrapping_shr(y as u32)); }
+    I64Rotl { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.rotate_left((y & 63) as u32)); }
+    I64Rotr { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| x.rotate_right((y & 63) as u32)); }
+    I64Eq { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| (x == y) as u64); }
+    I64Ne { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| (x != y) as u64); }
+    I64LtS { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| ((x as i64) < (y as i64)) as u64); }
+    I64LtU { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| (x < y) as u64); }
+    I64GtS { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| ((x as i64) > (y as i64)) as u64); }
+    I64GtU { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| (x > y) as u64); }
+    I64LeS { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| ((x as i64) <= (y as i64)) as u64); }
+    I64LeU { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| (x <= y) as u64); }
+    I64GeS { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| ((x as i64) >= (y as i64)) as u64); }
+    I64GeU { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| (x >= y) as u64); }
+    F32Add { d, a, b } [a, b] => { rrf32!(d, a, b, numeric::f32_add); }
+    F32Sub { d, a, b } [a, b] => { rrf32!(d, a, b, numeric::f32_sub); }
+    F32Mul { d, a, b } [a, b] => { rrf32!(d, a, b, numeric::f32_mul); }
+    F32Div { d, a, b } [a, b] => { rrf32!(d, a, b, numeric::f32_div); }
+    F32Min { d, a, b } [a, b] => { rrf32!(d, a, b, numeric::f32_min); }
+    F32Max { d, a, b } [a, b] => { rrf32!(d, a, b, numeric::f32_max); }
+    F32Copysign { d, a, b } [a, b] => {
                     rr32!(d, a, b, |x, y| ((x & 0x7fff_ffff) | (y & 0x8000_0000))
                         as u64)
                 }
-    F32Eq { d, a, b } => { cmpf32!(d, a, b, |x, y| x == y); }
-    F32Ne { d, a, b } => { cmpf32!(d, a, b, |x, y| x != y); }
-    F32Lt { d, a, b } => { cmpf32!(d, a, b, |x, y| x < y); }
-    F32Gt { d, a, b } => { cmpf32!(d, a, b, |x, y| x > y); }
-    F32Le { d, a, b } => { cmpf32!(d, a, b, |x, y| x <= y); }
-    F32Ge { d, a, b } => { cmpf32!(d, a, b, |x, y| x >= y); }
-    F64Add { d, a, b } => { rrf64!(d, a, b, numeric::f64_add); }
-    F64Sub { d, a, b } => { rrf64!(d, a, b, numeric::f64_sub); }
-    F64Mul { d, a, b } => { rrf64!(d, a, b, numeric::f64_mul); }
-    F64Div { d, a, b } => { rrf64!(d, a, b, numeric::f64_div); }
-    F64Min { d, a, b } => { rrf64!(d, a, b, numeric::f64_min); }
-    F64Max { d, a, b } => { rrf64!(d, a, b, numeric::f64_max); }
-    F64Copysign { d, a, b } => { rr64!(d, a, b, |x, y| {
+    F32Eq { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x == y); }
+    F32Ne { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x != y); }
+    F32Lt { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x < y); }
+    F32Gt { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x > y); }
+    F32Le { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x <= y); }
+    F32Ge { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x >= y); }
+    F64Add { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_add); }
+    F64Sub { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_sub); }
+    F64Mul { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_mul); }
+    F64Div { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_div); }
+    F64Min { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_min); }
+    F64Max { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_max); }
+    F64Copysign { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| {
                     (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000)
                 }); }
-    F64Eq { d, a, b } => { cmpf64!(d, a, b, |x, y| x == y); }
-    F64Ne { d, a, b } => { cmpf64!(d, a, b, |x, y| x != y); }
-    F64Lt { d, a, b } => { cmpf64!(d, a, b, |x, y| x < y); }
-    F64Gt { d, a, b } => { cmpf64!(d, a, b, |x, y| x > y); }
-    F64Le { d, a, b } => { cmpf64!(d, a, b, |x, y| x <= y); }
-    F64Ge { d, a, b } => { cmpf64!(d, a, b, |x, y| x >= y); }
-    I32AddI { d, a, imm } => { ri32!(d, a, imm, |x, y| x.wrapping_add(y) as u64); }
-    I32RSubI { d, a, imm } => { ri32!(d, a, imm, |x, y| y.wrapping_sub(x) as u64); }
-    I32MulI { d, a, imm } => { ri32!(d, a, imm, |x, y| x.wrapping_mul(y) as u64); }
-    I32DivSI { d, a, imm } => {
+    F64Eq { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x == y); }
+    F64Ne { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x != y); }
+    F64Lt { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x < y); }
+    F64Gt { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x > y); }
+    F64Le { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x <= y); }
+    F64Ge { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x >= y); }
+    I32AddI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| x.wrapping_add(y) as u64); }
+    I32RSubI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| y.wrapping_sub(x) as u64); }
+    I32MulI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| x.wrapping_mul(y) as u64); }
+    I32DivSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| (x as i32).wrapping_div(y as i32) as u32
                         as u64)
                 }
-    I32DivUI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x / y) as u64); }
-    I32RemSI { d, a, imm } => {
+    I32DivUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x / y) as u64); }
+    I32RemSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| (x as i32).wrapping_rem(y as i32) as u32
                         as u64)
                 }
-    I32RemUI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x % y) as u64); }
-    I32AndI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x & y) as u64); }
-    I32OrI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x | y) as u64); }
-    I32XorI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x ^ y) as u64); }
-    I32ShlI { d, a, imm } => { ri32!(d, a, imm, |x, y| x.wrapping_shl(y) as u64); }
-    I32ShrSI { d, a, imm } => {
+    I32RemUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x % y) as u64); }
+    I32AndI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x & y) as u64); }
+    I32OrI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x | y) as u64); }
+    I32XorI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x ^ y) as u64); }
+    I32ShlI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| x.wrapping_shl(y) as u64); }
+    I32ShrSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| (x as i32).wrapping_shr(y) as u32 as u64)
                 }
-    I32ShrUI { d, a, imm } => { ri32!(d, a, imm, |x, y| x.wrapping_shr(y) as u64); }
-    I32RotlI { d, a, imm } => {
+    I32ShrUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| x.wrapping_shr(y) as u64); }
+    I32RotlI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| x.rotate_left(y & 31) as u64)
                 }
-    I32RotrI { d, a, imm } => {
+    I32RotrI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| x.rotate_right(y & 31) as u64)
                 }
-    I32EqI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x == y) as u64); }
-    I32NeI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x != y) as u64); }
-    I32LtSI { d, a, imm } => {
+    I32EqI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x == y) as u64); }
+    I32NeI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x != y) as u64); }
+    I32LtSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| ((x as i32) < (y as i32)) as u64)
                 }
-    I32LtUI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x < y) as u64); }
-    I32GtSI { d, a, imm } => {
+    I32LtUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x < y) as u64); }
+    I32GtSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| ((x as i32) > (y as i32)) as u64)
                 }
-    I32GtUI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x > y) as u64); }
-    I32LeSI { d, a, imm } => {
+    I32GtUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x > y) as u64); }
+    I32LeSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| ((x as i32) <= (y as i32)) as u64)
                 }
-    I32LeUI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x <= y) as u64); }
-    I32GeSI { d, a, imm } => {
+    I32LeUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x <= y) as u64); }
+    I32GeSI { d, a, imm } [a] => {
                     ri32!(d, a, imm, |x, y| ((x as i32) >= (y as i32)) as u64)
                 }
-    I32GeUI { d, a, imm } => { ri32!(d, a, imm, |x, y| (x >= y) as u64); }
-    I64AddI { d, a, imm } => { ri64!(d, a, imm, |x, y| x.wrapping_add(y)); }
-    I64RSubI { d, a, imm } => { ri64!(d, a, imm, |x, y| y.wrapping_sub(x)); }
-    I64MulI { d, a, imm } => { ri64!(d, a, imm, |x, y| x.wrapping_mul(y)); }
-    I64DivSI { d, a, imm } => {
+    I32GeUI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| (x >= y) as u64); }
+    I64AddI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x.wrapping_add(y)); }
+    I64RSubI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| y.wrapping_sub(x)); }
+    I64MulI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x.wrapping_mul(y)); }
+    I64DivSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| (x as i64).wrapping_div(y as i64) as u64)
                 }
-    I64DivUI { d, a, imm } => { ri64!(d, a, imm, |x, y| x / y); }
-    I64RemSI { d, a, imm } => {
+    I64DivUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x / y); }
+    I64RemSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| (x as i64).wrapping_rem(y as i64) as u64)
                 }
-    I64RemUI { d, a, imm } => { ri64!(d, a, imm, |x, y| x % y); }
-    I64AndI { d, a, imm } => { ri64!(d, a, imm, |x, y| x & y); }
-    I64OrI { d, a, imm } => { ri64!(d, a, imm, |x, y| x | y); }
-    I64XorI { d, a, imm } => { ri64!(d, a, imm, |x, y| x ^ y); }
-    I64ShlI { d, a, imm } => { ri64!(d, a, imm, |x, y| x.wrapping_shl(y as u32)); }
-    I64ShrSI { d, a, imm } => {
+    I64RemUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x % y); }
+    I64AndI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x & y); }
+    I64OrI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x | y); }
+    I64XorI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x ^ y); }
+    I64ShlI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x.wrapping_shl(y as u32)); }
+    I64ShrSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| (x as i64).wrapping_shr(y as u32) as u64)
                 }
-    I64ShrUI { d, a, imm } => { ri64!(d, a, imm, |x, y| x.wrapping_shr(y as u32)); }
-    I64RotlI { d, a, imm } => {
+    I64ShrUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| x.wrapping_shr(y as u32)); }
+    I64RotlI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| x.rotate_left((y & 63) as u32))
                 }
-    I64RotrI { d, a, imm } => {
+    I64RotrI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| x.rotate_right((y & 63) as u32))
                 }
-    I64EqI { d, a, imm } => { ri64!(d, a, imm, |x, y| (x == y) as u64); }
-    I64NeI { d, a, imm } => { ri64!(d, a, imm, |x, y| (x != y) as u64); }
-    I64LtSI { d, a, imm } => {
+    I64EqI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| (x == y) as u64); }
+    I64NeI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| (x != y) as u64); }
+    I64LtSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| ((x as i64) < (y as i64)) as u64)
                 }
-    I64LtUI { d, a, imm } => { ri64!(d, a, imm, |x, y| (x < y) as u64); }
-    I64GtSI { d, a, imm } => {
+    I64LtUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| (x < y) as u64); }
+    I64GtSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| ((x as i64) > (y as i64)) as u64)
                 }
-    I64GtUI { d, a, imm } => { ri64!(d, a, imm, |x, y| (x > y) as u64); }
-    I64LeSI { d, a, imm } => {
+    I64GtUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| (x > y) as u64); }
+    I64LeSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| ((x as i64) <= (y as i64)) as u64)
                 }
-    I64LeUI { d, a, imm } => { ri64!(d, a, imm, |x, y| (x <= y) as u64); }
-    I64GeSI { d, a, imm } => {
+    I64LeUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| (x <= y) as u64); }
+    I64GeSI { d, a, imm } [a] => {
                     ri64!(d, a, imm, |x, y| ((x as i64) >= (y as i64)) as u64)
                 }
-    I64GeUI { d, a, imm } => { ri64!(d, a, imm, |x, y| (x >= y) as u64); }
-    I32Eqz { d, a } => { un!(d, a, |x| (x as u32 == 0) as u64); }
-    I32Clz { d, a } => { un!(d, a, |x| (x as u32).leading_zeros() as u64); }
-    I32Ctz { d, a } => { un!(d, a, |x| (x as u32).trailing_zeros() as u64); }
-    I32Popcnt { d, a } => { un!(d, a, |x| (x as u32).count_ones() as u64); }
-    I64Eqz { d, a } => { un!(d, a, |x| (x == 0) as u64); }
-    I64Clz { d, a } => { un!(d, a, |x| x.leading_zeros() as u64); }
-    I64Ctz { d, a } => { un!(d, a, |x| x.trailing_zeros() as u64); }
-    I64Popcnt { d, a } => { un!(d, a, |x| x.count_ones() as u64); }
-    I32WrapI64 { d, a } => { un!(d, a, |x| x as u32 as u64); }
-    I64ExtendI32S { d, a } => { un!(d, a, |x| x as u32 as i32 as i64 as u64); }
-    I64ExtendI32U { d, a } => { un!(d, a, |x| x as u32 as u64); }
-    I32Extend8S { d, a } => { un!(d, a, |x| x as i8 as i32 as u32 as u64); }
-    I32Extend16S { d, a } => { un!(d, a, |x| x as i16 as i32 as u32 as u64); }
-    I64Extend8S { d, a } => { un!(d, a, |x| x as i8 as i64 as u64); }
-    I64Extend16S { d, a } => { un!(d, a, |x| x as i16 as i64 as u64); }
-    I64Extend32S { d, a } => { un!(d, a, |x| x as i32 as i64 as u64); }
-    F32Abs { d, a } => { un!(d, a, |x| (x as u32 & 0x7fff_ffff) as u64); }
-    F32Neg { d, a } => { un!(d, a, |x| (x as u32 ^ 0x8000_0000) as u64); }
-    F32Sqrt { d, a } => { un!(d, a, |x| f32u(x, numeric::f32_sqrt)); }
-    F32Ceil { d, a } => { un!(d, a, |x| f32u(x, numeric::f32_ceil)); }
-    F32Floor { d, a } => { un!(d, a, |x| f32u(x, numeric::f32_floor)); }
-    F32Trunc { d, a } => { un!(d, a, |x| f32u(x, numeric::f32_trunc)); }
-    F32Nearest { d, a } => { un!(d, a, |x| f32u(x, numeric::f32_nearest)); }
-    F64Abs { d, a } => { un!(d, a, |x| x & 0x7fff_ffff_ffff_ffff); }
-    F64Neg { d, a } => { un!(d, a, |x| x ^ 0x8000_0000_0000_0000); }
-    F64Sqrt { d, a } => { un!(d, a, |x| f64u(x, numeric::f64_sqrt)); }
-    F64Ceil { d, a } => { un!(d, a, |x| f64u(x, numeric::f64_ceil)); }
-    F64Floor { d, a } => { un!(d, a, |x| f64u(x, numeric::f64_floor)); }
-    F64Trunc { d, a } => { un!(d, a, |x| f64u(x, numeric::f64_trunc)); }
-    F64Nearest { d, a } => { un!(d, a, |x| f64u(x, numeric::f64_nearest)); }
-    F32ConvertI32S { d, a } => {
+    I64GeUI { d, a, imm } [a] => { ri64!(d, a, imm, |x, y| (x >= y) as u64); }
+    I32Eqz { d, a } [a] => { un!(d, a, |x| (x as u32 == 0) as u64); }
+    I32Clz { d, a } [a] => { un!(d, a, |x| (x as u32).leading_zeros() as u64); }
+    I32Ctz { d, a } [a] => { un!(d, a, |x| (x as u32).trailing_zeros() as u64); }
+    I32Popcnt { d, a } [a] => { un!(d, a, |x| (x as u32).count_ones() as u64); }
+    I64Eqz { d, a } [a] => { un!(d, a, |x| (x == 0) as u64); }
+    I64Clz { d, a } [a] => { un!(d, a, |x| x.leading_zeros() as u64); }
+    I64Ctz { d, a } [a] => { un!(d, a, |x| x.trailing_zeros() as u64); }
+    I64Popcnt { d, a } [a] => { un!(d, a, |x| x.count_ones() as u64); }
+    I32WrapI64 { d, a } [a] => { un!(d, a, |x| x as u32 as u64); }
+    I64ExtendI32S { d, a } [a] => { un!(d, a, |x| x as u32 as i32 as i64 as u64); }
+    I64ExtendI32U { d, a } [a] => { un!(d, a, |x| x as u32 as u64); }
+    I32Extend8S { d, a } [a] => { un!(d, a, |x| x as i8 as i32 as u32 as u64); }
+    I32Extend16S { d, a } [a] => { un!(d, a, |x| x as i16 as i32 as u32 as u64); }
+    I64Extend8S { d, a } [a] => { un!(d, a, |x| x as i8 as i64 as u64); }
+    I64Extend16S { d, a } [a] => { un!(d, a, |x| x as i16 as i64 as u64); }
+    I64Extend32S { d, a } [a] => { un!(d, a, |x| x as i32 as i64 as u64); }
+    F32Abs { d, a } [a] => { un!(d, a, |x| (x as u32 & 0x7fff_ffff) as u64); }
+    F32Neg { d, a } [a] => { un!(d, a, |x| (x as u32 ^ 0x8000_0000) as u64); }
+    F32Sqrt { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_sqrt)); }
+    F32Ceil { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_ceil)); }
+    F32Floor { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_floor)); }
+    F32Trunc { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_trunc)); }
+    F32Nearest { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_nearest)); }
+    F64Abs { d, a } [a] => { un!(d, a, |x| x & 0x7fff_ffff_ffff_ffff); }
+    F64Neg { d, a } [a] => { un!(d, a, |x| x ^ 0x8000_0000_0000_0000); }
+    F64Sqrt { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_sqrt)); }
+    F64Ceil { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_ceil)); }
+    F64Floor { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_floor)); }
+    F64Trunc { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_trunc)); }
+    F64Nearest { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_nearest)); }
+    F32ConvertI32S { d, a } [a] => {
                     un!(d, a, |x| (x as u32 as i32 as f32).to_bits() as u64)
                 }
-    F32ConvertI32U { d, a } => { un!(d, a, |x| (x as u32 as f32).to_bits() as u64); }
-    F32ConvertI64S { d, a } => { un!(d, a, |x| (x as i64 as f32).to_bits() as u64); }
-    F32ConvertI64U { d, a } => { un!(d, a, |x| (x as f32).to_bits() as u64); }
-    F64ConvertI32S { d, a } => { un!(d, a, |x| (x as u32 as i32 as f64).to_bits()); }
-    F64ConvertI32U { d, a } => { un!(d, a, |x| (x as u32 as f64).to_bits()); }
-    F64ConvertI64S { d, a } => { un!(d, a, |x| (x as i64 as f64).to_bits()); }
-    F64ConvertI64U { d, a } => { un!(d, a, |x| (x as f64).to_bits()); }
-    F32DemoteF64 { d, a } => { un!(d, a, |x| numeric::f32_demote(x) as u64); }
-    F64PromoteF32 { d, a } => { un!(d, a, |x| numeric::f64_promote(x as u32)); }
-    RefIsNull { d, a } => { un!(d, a, |x| (x == NULL_REF) as u64); }
-    I32TruncF32S { d, a } => { trunc!(d, a, i32_trunc_f32_s); }
-    I32TruncF32U { d, a } => { trunc!(d, a, i32_trunc_f32_u); }
-    I32TruncF64S { d, a } => { trunc!(d, a, i32_trunc_f64_s); }
-    I32TruncF64U { d, a } => { trunc!(d, a, i32_trunc_f64_u); }
-    I64TruncF32S { d, a } => { trunc!(d, a, i64_trunc_f32_s); }
-    I64TruncF32U { d, a } => { trunc!(d, a, i64_trunc_f32_u); }
-    I64TruncF64S { d, a } => { trunc!(d, a, i64_trunc_f64_s); }
-    I64TruncF64U { d, a } => { trunc!(d, a, i64_trunc_f64_u); }
-    I32TruncSatF32S { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as i32 as u32 as u64); }
-    I32TruncSatF32U { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as u32 as u64); }
-    I32TruncSatF64S { d, a } => { un!(d, a, |x| f64::from_bits(x) as i32 as u32 as u64); }
-    I32TruncSatF64U { d, a } => { un!(d, a, |x| f64::from_bits(x) as u32 as u64); }
-    I64TruncSatF32S { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as i64 as u64); }
-    I64TruncSatF32U { d, a } => { un!(d, a, |x| f32::from_bits(x as u32) as u64); }
-    I64TruncSatF64S { d, a } => { un!(d, a, |x| f64::from_bits(x) as i64 as u64); }
-    I64TruncSatF64U { d, a } => { un!(d, a, |x| f64::from_bits(x) as u64); }
-    F32AddI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_add); }
-    F32SubI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_sub); }
-    F32MulI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_mul); }
-    F32DivI { d, a, imm } => { rif32!(d, a, imm, numeric::f32_div); }
-    F32RSubI { d, a, imm } => { rif32!(d, a, imm, |x, y| numeric::f32_sub(y, x)); }
-    F32RDivI { d, a, imm } => { rif32!(d, a, imm, |x, y| numeric::f32_div(y, x)); }
-    F64AddI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_add); }
-    F64SubI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_sub); }
-    F64MulI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_mul); }
-    F64DivI { d, a, imm } => { rif64!(d, a, imm, numeric::f64_div); }
-    F64RSubI { d, a, imm } => { rif64!(d, a, imm, |x, y| numeric::f64_sub(y, x)); }
-    F64RDivI { d, a, imm } => { rif64!(d, a, imm, |x, y| numeric::f64_div(y, x)); }
-    I64AddW { d, a, imm } => { w!(d, r!(a).wrapping_add(imm)); }
-    I64MulW { d, a, imm } => { w!(d, r!(a).wrapping_mul(imm)); }
-    I64AndW { d, a, imm } => { w!(d, r!(a) & imm); }
-    I64OrW { d, a, imm } => { w!(d, r!(a) | imm); }
-    I64XorW { d, a, imm } => { w!(d, r!(a) ^ imm); }
+    F32ConvertI32U { d, a } [a] => { un!(d, a, |x| (x as u32 as f32).to_bits() as u64); }
+    F32ConvertI64S { d, a } [a] => { un!(d, a, |x| (x as i64 as f32).to_bits() as u64); }
+    F32ConvertI64U { d, a } [a] => { un!(d, a, |x| (x as f32).to_bits() as u64); }
+    F64ConvertI32S { d, a } [a] => { un!(d, a, |x| (x as u32 as i32 as f64).to_bits()); }
+    F64ConvertI32U { d, a } [a] => { un!(d, a, |x| (x as u32 as f64).to_bits()); }
+    F64ConvertI64S { d, a } [a] => { un!(d, a, |x| (x as i64 as f64).to_bits()); }
+    F64ConvertI64U { d, a } [a] => { un!(d, a, |x| (x as f64).to_bits()); }
+    F32DemoteF64 { d, a } [a] => { un!(d, a, |x| numeric::f32_demote(x) as u64); }
+    F64PromoteF32 { d, a } [a] => { un!(d, a, |x| numeric::f64_promote(x as u32)); }
+    RefIsNull { d, a } [a] => { un!(d, a, |x| (x == NULL_REF) as u64); }
+    I32TruncF32S { d, a } [a] => { trunc!(d, a, i32_trunc_f32_s); }
+    I32TruncF32U { d, a } [a] => { trunc!(d, a, i32_trunc_f32_u); }
+    I32TruncF64S { d, a } [a] => { trunc!(d, a, i32_trunc_f64_s); }
+    I32TruncF64U { d, a } [a] => { trunc!(d, a, i32_trunc_f64_u); }
+    I64TruncF32S { d, a } [a] => { trunc!(d, a, i64_trunc_f32_s); }
+    I64TruncF32U { d, a } [a] => { trunc!(d, a, i64_trunc_f32_u); }
+    I64TruncF64S { d, a } [a] => { trunc!(d, a, i64_trunc_f64_s); }
+    I64TruncF64U { d, a } [a] => { trunc!(d, a, i64_trunc_f64_u); }
+    I32TruncSatF32S { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as i32 as u32 as u64); }
+    I32TruncSatF32U { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as u32 as u64); }
+    I32TruncSatF64S { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as i32 as u32 as u64); }
+    I32TruncSatF64U { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as u32 as u64); }
+    I64TruncSatF32S { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as i64 as u64); }
+    I64TruncSatF32U { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as u64); }
+    I64TruncSatF64S { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as i64 as u64); }
+    I64TruncSatF64U { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as u64); }
+    F32AddI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_add); }
+    F32SubI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_sub); }
+    F32MulI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_mul); }
+    F32DivI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_div); }
+    F32RSubI { d, a, imm } [a] => { rif32!(d, a, imm, |x, y| numeric::f32_sub(y, x)); }
+    F32RDivI { d, a, imm } [a] => { rif32!(d, a, imm, |x, y| numeric::f32_div(y, x)); }
+    F64AddI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_add); }
+    F64SubI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_sub); }
+    F64MulI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_mul); }
+    F64DivI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_div); }
+    F64RSubI { d, a, imm } [a] => { rif64!(d, a, imm, |x, y| numeric::f64_sub(y, x)); }
+    F64RDivI { d, a, imm } [a] => { rif64!(d, a, imm, |x, y| numeric::f64_div(y, x)); }
+    I64AddW { d, a, imm } [a] => { w!(d, r!(a).wrapping_add(imm)); }
+    I64MulW { d, a, imm } [a] => { w!(d, r!(a).wrapping_mul(imm)); }
+    I64AndW { d, a, imm } [a] => { w!(d, r!(a) & imm); }
+    I64OrW { d, a, imm } [a] => { w!(d, r!(a) | imm); }
+    I64XorW { d, a, imm } [a] => { w!(d, r!(a) ^ imm); }
 }

@@ -24,7 +24,14 @@ pub(super) fn lower(i: &Ins) -> Option<(Handler, [u32; 4])> {
     Some((h, op))
 }
 
-fn return_call(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn return_call(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [func, base, n, _] = operands(ip);
     let addr = match cx
         .store
@@ -44,6 +51,7 @@ fn return_call_indirect(
     mem: *mut u8,
     len: usize,
     cx: &mut Cx<'_>,
+    _acc: u64,
 ) -> Exit {
     let [table, ty, idx, _] = operands(ip);
     match super::control::indirect_target(cx, sp, table, ty, idx) {
@@ -61,7 +69,14 @@ fn func_ref(sp: *mut u64, r: u32) -> Result<u32, TrapCode> {
     }
 }
 
-fn call_ref(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn call_ref(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [r, base, ..] = operands(ip);
     match func_ref(sp, r) {
         Ok(f) => enter(ip, sp, mem, len, cx, f, base),
@@ -75,6 +90,7 @@ fn return_call_ref(
     mem: *mut u8,
     len: usize,
     cx: &mut Cx<'_>,
+    _acc: u64,
 ) -> Exit {
     let [r, base, ..] = operands(ip);
     match func_ref(sp, r) {

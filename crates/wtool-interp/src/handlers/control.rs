@@ -28,89 +28,89 @@ fn global<'a>(cx: &'a mut Cx<'_>, g: u32) -> Option<&'a mut GlobalInst> {
 }
 
 handlers! {
-    lower_moves;
-    (ip, sp, mem, len, cx);
-    IncJumpNez { imm, x, to } => {
+    lower_moves, lower_moves_acc;
+    (ip, sp, mem, len, cx, acc);
+    IncJumpNez { imm, x, to } [x] => {
         let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
         w!(x, v as u64);
         jmp_if!(v != 0, to);
     }
-    IncJumpNe { imm, x, n, to } => {
+    IncJumpNe { imm, x, n, to } [x, n] => {
         let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
         w!(x, v as u64);
         jmp_if!(v != r!(n) as u32, to);
     }
-    IncJumpLtS { imm, x, n, to } => {
+    IncJumpLtS { imm, x, n, to } [x, n] => {
         let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
         w!(x, v as u64);
         jmp_if!((v as i32) < r!(n) as i32, to);
     }
-    IncJumpLtU { imm, x, n, to } => {
+    IncJumpLtU { imm, x, n, to } [x, n] => {
         let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
         w!(x, v as u64);
         jmp_if!(v < r!(n) as u32, to);
     }
-    JumpIfNez { c, to } => { jmp_if!(r!(c) as u32 != 0, to); }
-    JumpIfEqz { c, to } => { jmp_if!(r!(c) as u32 == 0, to); }
-    JumpIfEq { a, b, to } => { jmp_if!(r!(a) as u32 == r!(b) as u32, to); }
-    JumpIfNe { a, b, to } => { jmp_if!(r!(a) as u32 != r!(b) as u32, to); }
-    JumpIfLtS { a, b, to } => { jmp_if!((r!(a) as i32) < r!(b) as i32, to); }
-    JumpIfLtU { a, b, to } => { jmp_if!((r!(a) as u32) < r!(b) as u32, to); }
-    JumpIfGtS { a, b, to } => { jmp_if!(r!(a) as i32 > r!(b) as i32, to); }
-    JumpIfGtU { a, b, to } => { jmp_if!(r!(a) as u32 > r!(b) as u32, to); }
-    JumpIfLeS { a, b, to } => { jmp_if!(r!(a) as i32 <= r!(b) as i32, to); }
-    JumpIfLeU { a, b, to } => { jmp_if!(r!(a) as u32 <= r!(b) as u32, to); }
-    JumpIfGeS { a, b, to } => { jmp_if!(r!(a) as i32 >= r!(b) as i32, to); }
-    JumpIfGeU { a, b, to } => { jmp_if!(r!(a) as u32 >= r!(b) as u32, to); }
-    JumpIfEqI { a, imm, to } => { jmp_if!(r!(a) as u32 == imm, to); }
-    JumpIfNeI { a, imm, to } => { jmp_if!(r!(a) as u32 != imm, to); }
-    JumpIfLtSI { a, imm, to } => { jmp_if!((r!(a) as i32) < imm as i32, to); }
-    JumpIfLtUI { a, imm, to } => { jmp_if!((r!(a) as u32) < imm, to); }
-    JumpIfGtSI { a, imm, to } => { jmp_if!(r!(a) as i32 > imm as i32, to); }
-    JumpIfGtUI { a, imm, to } => { jmp_if!(r!(a) as u32 > imm, to); }
-    JumpIfLeSI { a, imm, to } => { jmp_if!(r!(a) as i32 <= imm as i32, to); }
-    JumpIfLeUI { a, imm, to } => { jmp_if!(r!(a) as u32 <= imm, to); }
-    JumpIfGeSI { a, imm, to } => { jmp_if!(r!(a) as i32 >= imm as i32, to); }
-    JumpIfGeUI { a, imm, to } => { jmp_if!(r!(a) as u32 >= imm, to); }
-    Copy { d, s } => { w!(d, r!(s)); }
-    Copy2 { d, s } => {
+    JumpIfNez { c, to } [c] => { jmp_if!(r!(c) as u32 != 0, to); }
+    JumpIfEqz { c, to } [c] => { jmp_if!(r!(c) as u32 == 0, to); }
+    JumpIfEq { a, b, to } [a, b] => { jmp_if!(r!(a) as u32 == r!(b) as u32, to); }
+    JumpIfNe { a, b, to } [a, b] => { jmp_if!(r!(a) as u32 != r!(b) as u32, to); }
+    JumpIfLtS { a, b, to } [a, b] => { jmp_if!((r!(a) as i32) < r!(b) as i32, to); }
+    JumpIfLtU { a, b, to } [a, b] => { jmp_if!((r!(a) as u32) < r!(b) as u32, to); }
+    JumpIfGtS { a, b, to } [a, b] => { jmp_if!(r!(a) as i32 > r!(b) as i32, to); }
+    JumpIfGtU { a, b, to } [a, b] => { jmp_if!(r!(a) as u32 > r!(b) as u32, to); }
+    JumpIfLeS { a, b, to } [a, b] => { jmp_if!(r!(a) as i32 <= r!(b) as i32, to); }
+    JumpIfLeU { a, b, to } [a, b] => { jmp_if!(r!(a) as u32 <= r!(b) as u32, to); }
+    JumpIfGeS { a, b, to } [a, b] => { jmp_if!(r!(a) as i32 >= r!(b) as i32, to); }
+    JumpIfGeU { a, b, to } [a, b] => { jmp_if!(r!(a) as u32 >= r!(b) as u32, to); }
+    JumpIfEqI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 == imm, to); }
+    JumpIfNeI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 != imm, to); }
+    JumpIfLtSI { a, imm, to } [a] => { jmp_if!((r!(a) as i32) < imm as i32, to); }
+    JumpIfLtUI { a, imm, to } [a] => { jmp_if!((r!(a) as u32) < imm, to); }
+    JumpIfGtSI { a, imm, to } [a] => { jmp_if!(r!(a) as i32 > imm as i32, to); }
+    JumpIfGtUI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 > imm, to); }
+    JumpIfLeSI { a, imm, to } [a] => { jmp_if!(r!(a) as i32 <= imm as i32, to); }
+    JumpIfLeUI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 <= imm, to); }
+    JumpIfGeSI { a, imm, to } [a] => { jmp_if!(r!(a) as i32 >= imm as i32, to); }
+    JumpIfGeUI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 >= imm, to); }
+    Copy { d, s } [s] => { w!(d, r!(s)); }
+        Copy2 { d, s } => {
                     w!(d, r!(s));
                     w!(d + 1, r!(s + 1));
                 }
-    Const32 { d, v } => { w!(d, v as u64); }
+        Const32 { d, v } => { w!(d, v as u64); }
     Const64 { d, v } => { w!(d, v); }
-    Select1 { d, b, c } => {
+    Select1 { d, b, c } [b, c] => {
                     if r!(c) as u32 == 0 {
                         w!(d, r!(b));
                     }
                 }
-    Select2 { d, b, c } => {
+        Select2 { d, b, c } => {
                     if r!(c) as u32 == 0 {
                         w!(d, r!(b));
                         w!(d + 1, r!(b + 1));
                     }
                 }
-    GlobalGet { d, g } => {
+        GlobalGet { d, g } => {
         let Some(v) = global(cx, g).map(|g| g.lo) else {
             trap!(Unreachable)
         };
         w!(d, v);
     }
-    GlobalSet { g, s } => {
+    GlobalSet { g, s } [s] => {
         let v = r!(s);
         let Some(g) = global(cx, g) else {
             trap!(Unreachable)
         };
         g.lo = v;
     }
-    GlobalGet2 { d, g } => {
+        GlobalGet2 { d, g } => {
         let Some((lo, hi)) = global(cx, g).map(|g| (g.lo, g.hi)) else {
             trap!(Unreachable)
         };
         w!(d, lo);
         w!(d + 1, hi);
     }
-    GlobalSet2 { g, s } => {
+        GlobalSet2 { g, s } => {
         let (lo, hi) = (r!(s), r!(s + 1));
         let Some(g) = global(cx, g) else {
             trap!(Unreachable)
@@ -118,50 +118,50 @@ handlers! {
         g.lo = lo;
         g.hi = hi;
     }
-    RefFunc { d, f } => {
+        RefFunc { d, f } => {
         let Some(a) = cx.store.instances.get(cx.inst as usize).and_then(|i| i.funcs.get(f as usize)) else {
             trap!(Unreachable)
         };
         w!(d, *a as u64 + 1);
     }
-    JumpIfEq64 { a, b, to } => { jmp_if!(r!(a) == r!(b), to); }
-    JumpIfNe64 { a, b, to } => { jmp_if!(r!(a) != r!(b), to); }
-    JumpIfLtS64 { a, b, to } => { jmp_if!((r!(a) as i64) < (r!(b) as i64), to); }
-    JumpIfLtU64 { a, b, to } => { jmp_if!(r!(a) < r!(b), to); }
-    JumpIfGtS64 { a, b, to } => { jmp_if!((r!(a) as i64) > (r!(b) as i64), to); }
-    JumpIfGtU64 { a, b, to } => { jmp_if!(r!(a) > r!(b), to); }
-    JumpIfLeS64 { a, b, to } => { jmp_if!((r!(a) as i64) <= (r!(b) as i64), to); }
-    JumpIfLeU64 { a, b, to } => { jmp_if!(r!(a) <= r!(b), to); }
-    JumpIfGeS64 { a, b, to } => { jmp_if!((r!(a) as i64) >= (r!(b) as i64), to); }
-    JumpIfGeU64 { a, b, to } => { jmp_if!(r!(a) >= r!(b), to); }
-    JumpIfEq64I { a, imm, to } => { jmp_if!(r!(a) == (imm as i32 as i64 as u64), to); }
-    JumpIfNe64I { a, imm, to } => { jmp_if!(r!(a) != (imm as i32 as i64 as u64), to); }
-    JumpIfLtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) < (imm as i32 as i64), to); }
-    JumpIfLtU64I { a, imm, to } => { jmp_if!(r!(a) < (imm as i32 as i64 as u64), to); }
-    JumpIfGtS64I { a, imm, to } => { jmp_if!((r!(a) as i64) > (imm as i32 as i64), to); }
-    JumpIfGtU64I { a, imm, to } => { jmp_if!(r!(a) > (imm as i32 as i64 as u64), to); }
-    JumpIfLeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) <= (imm as i32 as i64), to); }
-    JumpIfLeU64I { a, imm, to } => { jmp_if!(r!(a) <= (imm as i32 as i64 as u64), to); }
-    JumpIfGeS64I { a, imm, to } => { jmp_if!((r!(a) as i64) >= (imm as i32 as i64), to); }
-    JumpIfGeU64I { a, imm, to } => { jmp_if!(r!(a) >= (imm as i32 as i64 as u64), to); }
-    JumpIfAnyI { a, imm, to } => { jmp_if!(r!(a) as u32 & imm != 0, to); }
-    JumpIfNoneI { a, imm, to } => { jmp_if!(r!(a) as u32 & imm == 0, to); }
-    SelRR { d, a, b, c } => {
+    JumpIfEq64 { a, b, to } [a, b] => { jmp_if!(r!(a) == r!(b), to); }
+    JumpIfNe64 { a, b, to } [a, b] => { jmp_if!(r!(a) != r!(b), to); }
+    JumpIfLtS64 { a, b, to } [a, b] => { jmp_if!((r!(a) as i64) < (r!(b) as i64), to); }
+    JumpIfLtU64 { a, b, to } [a, b] => { jmp_if!(r!(a) < r!(b), to); }
+    JumpIfGtS64 { a, b, to } [a, b] => { jmp_if!((r!(a) as i64) > (r!(b) as i64), to); }
+    JumpIfGtU64 { a, b, to } [a, b] => { jmp_if!(r!(a) > r!(b), to); }
+    JumpIfLeS64 { a, b, to } [a, b] => { jmp_if!((r!(a) as i64) <= (r!(b) as i64), to); }
+    JumpIfLeU64 { a, b, to } [a, b] => { jmp_if!(r!(a) <= r!(b), to); }
+    JumpIfGeS64 { a, b, to } [a, b] => { jmp_if!((r!(a) as i64) >= (r!(b) as i64), to); }
+    JumpIfGeU64 { a, b, to } [a, b] => { jmp_if!(r!(a) >= r!(b), to); }
+    JumpIfEq64I { a, imm, to } [a] => { jmp_if!(r!(a) == (imm as i32 as i64 as u64), to); }
+    JumpIfNe64I { a, imm, to } [a] => { jmp_if!(r!(a) != (imm as i32 as i64 as u64), to); }
+    JumpIfLtS64I { a, imm, to } [a] => { jmp_if!((r!(a) as i64) < (imm as i32 as i64), to); }
+    JumpIfLtU64I { a, imm, to } [a] => { jmp_if!(r!(a) < (imm as i32 as i64 as u64), to); }
+    JumpIfGtS64I { a, imm, to } [a] => { jmp_if!((r!(a) as i64) > (imm as i32 as i64), to); }
+    JumpIfGtU64I { a, imm, to } [a] => { jmp_if!(r!(a) > (imm as i32 as i64 as u64), to); }
+    JumpIfLeS64I { a, imm, to } [a] => { jmp_if!((r!(a) as i64) <= (imm as i32 as i64), to); }
+    JumpIfLeU64I { a, imm, to } [a] => { jmp_if!(r!(a) <= (imm as i32 as i64 as u64), to); }
+    JumpIfGeS64I { a, imm, to } [a] => { jmp_if!((r!(a) as i64) >= (imm as i32 as i64), to); }
+    JumpIfGeU64I { a, imm, to } [a] => { jmp_if!(r!(a) >= (imm as i32 as i64 as u64), to); }
+    JumpIfAnyI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 & imm != 0, to); }
+    JumpIfNoneI { a, imm, to } [a] => { jmp_if!(r!(a) as u32 & imm == 0, to); }
+    SelRR { d, a, b, c } [a, b, c] => {
         let v = if r!(c) as u32 != 0 { r!(a) } else { r!(b) };
         w!(d, v);
     }
-    SelRI { d, a, imm, c } => {
+    SelRI { d, a, imm, c } [a, c] => {
         let v = if r!(c) as u32 != 0 { r!(a) } else { imm as u64 };
         w!(d, v);
     }
-    SelIR { d, imm, b, c } => {
+    SelIR { d, imm, b, c } [b, c] => {
         let v = if r!(c) as u32 != 0 { imm as u64 } else { r!(b) };
         w!(d, v);
     }
-    ShrUAnd { d, a, sh, mask } => { w!(d, ((r!(a) as u32).wrapping_shr(sh) & mask) as u64); }
-    ShlAdd { d, a, sh, imm } => { w!(d, (r!(a) as u32).wrapping_shl(sh).wrapping_add(imm) as u64); }
-    XorAnd { d, a, b, mask } => { w!(d, ((r!(a) as u32 ^ r!(b) as u32) & mask) as u64); }
-    LoadJumpNez { d, a, offset, to } => {
+    ShrUAnd { d, a, sh, mask } [a] => { w!(d, ((r!(a) as u32).wrapping_shr(sh) & mask) as u64); }
+    ShlAdd { d, a, sh, imm } [a] => { w!(d, (r!(a) as u32).wrapping_shl(sh).wrapping_add(imm) as u64); }
+    XorAnd { d, a, b, mask } [a, b] => { w!(d, ((r!(a) as u32 ^ r!(b) as u32) & mask) as u64); }
+    LoadJumpNez { d, a, offset, to } [a] => {
         let ea = r!(a) as u32 as u64 + offset as u64;
         let (mem, len) = m!();
         if ea + 4 > len as u64 {
@@ -174,18 +174,18 @@ handlers! {
         w!(d, v as u64);
         jmp_if!(v != 0, to);
     }
-    JumpIfF32Eq { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) == f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
-    JumpIfF32Ne { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) != f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
-    JumpIfF32Lt { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) < f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
-    JumpIfF32Gt { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) > f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
-    JumpIfF32Le { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) <= f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
-    JumpIfF32Ge { a, b, to, neg } => { jmp_if!((f32::from_bits(r!(a) as u32) >= f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
-    JumpIfF64Eq { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) == f64::from_bits(r!(b))) != (neg != 0), to); }
-    JumpIfF64Ne { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) != f64::from_bits(r!(b))) != (neg != 0), to); }
-    JumpIfF64Lt { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) < f64::from_bits(r!(b))) != (neg != 0), to); }
-    JumpIfF64Gt { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) > f64::from_bits(r!(b))) != (neg != 0), to); }
-    JumpIfF64Le { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) <= f64::from_bits(r!(b))) != (neg != 0), to); }
-    JumpIfF64Ge { a, b, to, neg } => { jmp_if!((f64::from_bits(r!(a)) >= f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF32Eq { a, b, to, neg } [a, b] => { jmp_if!((f32::from_bits(r!(a) as u32) == f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Ne { a, b, to, neg } [a, b] => { jmp_if!((f32::from_bits(r!(a) as u32) != f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Lt { a, b, to, neg } [a, b] => { jmp_if!((f32::from_bits(r!(a) as u32) < f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Gt { a, b, to, neg } [a, b] => { jmp_if!((f32::from_bits(r!(a) as u32) > f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Le { a, b, to, neg } [a, b] => { jmp_if!((f32::from_bits(r!(a) as u32) <= f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF32Ge { a, b, to, neg } [a, b] => { jmp_if!((f32::from_bits(r!(a) as u32) >= f32::from_bits(r!(b) as u32)) != (neg != 0), to); }
+    JumpIfF64Eq { a, b, to, neg } [a, b] => { jmp_if!((f64::from_bits(r!(a)) == f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Ne { a, b, to, neg } [a, b] => { jmp_if!((f64::from_bits(r!(a)) != f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Lt { a, b, to, neg } [a, b] => { jmp_if!((f64::from_bits(r!(a)) < f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Gt { a, b, to, neg } [a, b] => { jmp_if!((f64::from_bits(r!(a)) > f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Le { a, b, to, neg } [a, b] => { jmp_if!((f64::from_bits(r!(a)) <= f64::from_bits(r!(b))) != (neg != 0), to); }
+    JumpIfF64Ge { a, b, to, neg } [a, b] => { jmp_if!((f64::from_bits(r!(a)) >= f64::from_bits(r!(b))) != (neg != 0), to); }
 }
 
 /// The handler and operands of a control instruction; everything without
@@ -212,39 +212,81 @@ pub(super) fn lower(i: &Ins, _pc: u32) -> (Handler, [u32; 4]) {
     (h, [a, b, c, 0])
 }
 
-fn unreachable_op(ip: *const Inst, _: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Exit {
+fn unreachable_op(
+    ip: *const Inst,
+    _: *mut u64,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     cx.trap_code(ip, TrapCode::Unreachable)
 }
 
-fn trap_mem_oob(ip: *const Inst, _: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Exit {
+fn trap_mem_oob(
+    ip: *const Inst,
+    _: *mut u64,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     cx.trap_code(ip, TrapCode::MemoryOutOfBounds)
 }
 
-fn fuel(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn fuel(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     if cx.store.fuel == 0 {
         return cx.trap_code(ip, TrapCode::OutOfFuel);
     }
     cx.store.fuel -= 1;
-    dispatch(ip.wrapping_add(1), sp, mem, len, cx)
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0)
 }
 
-fn set_sp(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn set_sp(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [h, ..] = operands(ip);
     cx.top = cx.slot_index(sp) + h as usize;
-    dispatch(ip.wrapping_add(1), sp, mem, len, cx)
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0)
 }
 
-fn jump(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn jump(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [to, ..] = operands(ip);
-    dispatch(ip.wrapping_offset(to as i32 as isize), sp, mem, len, cx)
+    dispatch(ip.wrapping_offset(to as i32 as isize), sp, mem, len, cx, 0)
 }
 
 /// Continues at the `min(idx, len)`-th entry after the table (each a jump
 /// or a return).
-fn br_table(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn br_table(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [idx, n, ..] = operands(ip);
     let i = (rd(sp, idx) as u32).min(n);
-    dispatch(ip.wrapping_add(1 + i as usize), sp, mem, len, cx)
+    dispatch(ip.wrapping_add(1 + i as usize), sp, mem, len, cx, 0)
 }
 
 /// `br_table` whose entries are all `Jump`s (checked by `code::lower`):
@@ -255,31 +297,67 @@ pub(crate) fn br_table_direct(
     mem: *mut u8,
     len: usize,
     cx: &mut Cx<'_>,
+    _acc: u64,
 ) -> Exit {
     let [idx, n, ..] = operands(ip);
     let entry = ip.wrapping_add(1 + (rd(sp, idx) as u32).min(n) as usize);
     // The entry is a jump: its first operand is its offset, relative to itself.
     let [to, ..] = operands(entry);
-    dispatch(entry.wrapping_offset(to as i32 as isize), sp, mem, len, cx)
+    dispatch(
+        entry.wrapping_offset(to as i32 as isize),
+        sp,
+        mem,
+        len,
+        cx,
+        0,
+    )
 }
 
-fn return0(_: *const Inst, _: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn return0(
+    _: *const Inst,
+    _: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     leave(mem, len, cx)
 }
 
-fn return1(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn return1(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [s, ..] = operands(ip);
     wr(sp, 0, rd(sp, s));
     leave(mem, len, cx)
 }
 
-fn return1i(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn return1i(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [lo, hi, ..] = operands(ip);
     wr(sp, 0, lo as u64 | (hi as u64) << 32);
     leave(mem, len, cx)
 }
 
-fn return_n(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn return_n(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [from, k, ..] = operands(ip);
     // Destinations are at or below sources: ascending order is safe.
     for i in 0..k {
@@ -301,13 +379,20 @@ pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
             } else {
                 (mem, len)
             };
-            dispatch(fr.ret_ip, fr.sp, mem, len, cx)
+            dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0)
         }
         None => Exit::Done,
     }
 }
 
-fn call(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn call(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [func, base, ..] = operands(ip);
     let addr = match cx
         .store
@@ -321,7 +406,14 @@ fn call(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>
     enter(ip, sp, mem, len, cx, addr, base)
 }
 
-fn call_indirect(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn call_indirect(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [table, ty, idx, _] = operands(ip);
     match indirect_target(cx, sp, table, ty, idx) {
         Ok((f, ps)) => enter(ip, sp, mem, len, cx, f, idx - ps),
@@ -423,7 +515,7 @@ pub(super) fn land(
     } else {
         (mem, len)
     };
-    dispatch(c.entry, sp, mem, len, cx)
+    dispatch(c.entry, sp, mem, len, cx, 0)
 }
 
 /// A call through an empty cache entry: a host function, or a wasm
@@ -467,7 +559,7 @@ fn host(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, addr: u32, base: u32) ->
     // The host may have grown or replaced any memory.
     let (mem, len) = cx.mem_view();
     match r {
-        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx),
+        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0),
         Err(k) => {
             // An exception from the host unwinds from this frame.
             cx.sp = sp;
@@ -531,12 +623,19 @@ pub(super) fn host_call_at(cx: &mut Cx<'_>, target: u32, at: usize) -> Result<()
 }
 
 /// A stack-form instruction, out of line.
-fn stack_form(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn stack_form(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     match stack_form_cold(ip, cx) {
-        Ok((next, false)) => dispatch(next, sp, mem, len, cx),
+        Ok((next, false)) => dispatch(next, sp, mem, len, cx, 0),
         Ok((next, true)) => {
             let (mem, len) = cx.mem_view();
-            dispatch(next, sp, mem, len, cx)
+            dispatch(next, sp, mem, len, cx, 0)
         }
         Err(k) => cx.trap_at(ip, k),
     }

@@ -16,9 +16,10 @@ pub(super) fn gc_op(
     mem: *mut u8,
     len: usize,
     cx: &mut Cx<'_>,
+    _acc: u64,
 ) -> Exit {
     match gc_op_cold(ip, cx) {
-        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx),
+        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0),
         Err(k) => cx.trap_at(ip, k),
     }
 }

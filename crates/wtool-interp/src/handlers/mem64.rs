@@ -15,7 +15,7 @@ fn at(a: u64, offset: u64, n: u64, len: usize) -> Option<usize> {
 }
 
 macro_rules! ld64 {
-    ($d:expr, $a:expr, $off:expr, $n:literal, $op:expr) => {{
+    ($d:expr, $a:tt, $off:expr, $n:literal, $op:expr) => {{
         let op: fn([u8; $n]) -> u64 = $op;
         let (mem, len) = m!();
         let Some(ea) = at(r!($a), $off, $n, len) else {
@@ -31,7 +31,7 @@ macro_rules! ld64 {
 }
 
 macro_rules! st64 {
-    ($a:expr, $off:expr, $bytes:expr) => {{
+    ($a:tt, $off:expr, $bytes:expr) => {{
         let bytes = $bytes;
         let (mem, len) = m!();
         let Some(ea) = at(r!($a), $off, bytes.len() as u64, len) else {
@@ -47,27 +47,27 @@ macro_rules! st64 {
 }
 
 handlers! {
-    lower;
-    (ip, sp, mem, len, cx);
-    Mem64Load4U { d, a, offset } => { ld64!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64); }
-    Mem64Load8 { d, a, offset } => { ld64!(d, a, offset, 8, u64::from_le_bytes); }
-    Mem64Load1U { d, a, offset } => { ld64!(d, a, offset, 1, |b| b[0] as u64); }
-    Mem64Load2U { d, a, offset } => { ld64!(d, a, offset, 2, |b| u16::from_le_bytes(b) as u64); }
-    Mem64Load1S32 { d, a, offset } => {
+    lower, lower_acc;
+    (ip, sp, mem, len, cx, acc);
+    Mem64Load4U { d, a, offset } [a] => { ld64!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64); }
+    Mem64Load8 { d, a, offset } [a] => { ld64!(d, a, offset, 8, u64::from_le_bytes); }
+    Mem64Load1U { d, a, offset } [a] => { ld64!(d, a, offset, 1, |b| b[0] as u64); }
+    Mem64Load2U { d, a, offset } [a] => { ld64!(d, a, offset, 2, |b| u16::from_le_bytes(b) as u64); }
+    Mem64Load1S32 { d, a, offset } [a] => {
         ld64!(d, a, offset, 1, |b| b[0] as i8 as i32 as u32 as u64)
     }
-    Mem64Load2S32 { d, a, offset } => {
+    Mem64Load2S32 { d, a, offset } [a] => {
         ld64!(d, a, offset, 2, |b| i16::from_le_bytes(b) as i32 as u32 as u64)
     }
-    Mem64Load1S64 { d, a, offset } => { ld64!(d, a, offset, 1, |b| b[0] as i8 as i64 as u64); }
-    Mem64Load2S64 { d, a, offset } => {
+    Mem64Load1S64 { d, a, offset } [a] => { ld64!(d, a, offset, 1, |b| b[0] as i8 as i64 as u64); }
+    Mem64Load2S64 { d, a, offset } [a] => {
         ld64!(d, a, offset, 2, |b| i16::from_le_bytes(b) as i64 as u64)
     }
-    Mem64Load4S64 { d, a, offset } => {
+    Mem64Load4S64 { d, a, offset } [a] => {
         ld64!(d, a, offset, 4, |b| i32::from_le_bytes(b) as i64 as u64)
     }
-    Mem64Store1 { a, v, offset } => { st64!(a, offset, [r!(v) as u8]); }
-    Mem64Store2 { a, v, offset } => { st64!(a, offset, (r!(v) as u16).to_le_bytes()); }
-    Mem64Store4 { a, v, offset } => { st64!(a, offset, (r!(v) as u32).to_le_bytes()); }
-    Mem64Store8 { a, v, offset } => { st64!(a, offset, r!(v).to_le_bytes()); }
+    Mem64Store1 { a, v, offset } [a, v] => { st64!(a, offset, [r!(v) as u8]); }
+    Mem64Store2 { a, v, offset } [a, v] => { st64!(a, offset, (r!(v) as u16).to_le_bytes()); }
+    Mem64Store4 { a, v, offset } [a, v] => { st64!(a, offset, (r!(v) as u32).to_le_bytes()); }
+    Mem64Store8 { a, v, offset } [a, v] => { st64!(a, offset, r!(v).to_le_bytes()); }
 }

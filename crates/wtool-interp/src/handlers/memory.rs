@@ -62,12 +62,12 @@ macro_rules! st {
     }};
 }
 macro_rules! ldr {
-    ($d:expr, $a:expr, $off:expr, $n:literal, $op:expr) => {
+    ($d:expr, $a:tt, $off:expr, $n:literal, $op:expr) => {
         ld!($d, r!($a), 0, $off, $n, $op)
     };
 }
 macro_rules! str {
-    ($a:expr, $off:expr, $bytes:expr) => {
+    ($a:tt, $off:expr, $bytes:expr) => {
         st!(r!($a), 0, $off, $bytes)
     };
 }
@@ -83,93 +83,93 @@ macro_rules! strw {
 }
 
 handlers! {
-    lower;
-    (ip, sp, mem, len, cx);
-    I32Load { d, a, offset } => {
+    lower, lower_acc;
+    (ip, sp, mem, len, cx, acc);
+    I32Load { d, a, offset } [a] => {
                     ldr!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64)
                 }
-    I64Load { d, a, offset } => { ldr!(d, a, offset, 8, u64::from_le_bytes); }
-    I32Load8S { d, a, offset } => {
+    I64Load { d, a, offset } [a] => { ldr!(d, a, offset, 8, u64::from_le_bytes); }
+    I32Load8S { d, a, offset } [a] => {
                     ldr!(d, a, offset, 1, |b| b[0] as i8 as i32 as u32 as u64)
                 }
-    I32Load8U { d, a, offset } => { ldr!(d, a, offset, 1, |b| b[0] as u64); }
-    I32Load16S { d, a, offset } => {
+    I32Load8U { d, a, offset } [a] => { ldr!(d, a, offset, 1, |b| b[0] as u64); }
+    I32Load16S { d, a, offset } [a] => {
                     ldr!(d, a, offset, 2, |b| i16::from_le_bytes(b) as i32 as u32
                         as u64)
                 }
-    I32Load16U { d, a, offset } => {
+    I32Load16U { d, a, offset } [a] => {
                     ldr!(d, a, offset, 2, |b| u16::from_le_bytes(b) as u64)
                 }
-    I64Load8S { d, a, offset } => {
+    I64Load8S { d, a, offset } [a] => {
                     ldr!(d, a, offset, 1, |b| b[0] as i8 as i64 as u64)
                 }
-    I64Load8U { d, a, offset } => { ldr!(d, a, offset, 1, |b| b[0] as u64); }
-    I64Load16S { d, a, offset } => {
+    I64Load8U { d, a, offset } [a] => { ldr!(d, a, offset, 1, |b| b[0] as u64); }
+    I64Load16S { d, a, offset } [a] => {
                     ldr!(d, a, offset, 2, |b| i16::from_le_bytes(b) as i64 as u64)
                 }
-    I64Load16U { d, a, offset } => {
+    I64Load16U { d, a, offset } [a] => {
                     ldr!(d, a, offset, 2, |b| u16::from_le_bytes(b) as u64)
                 }
-    I64Load32S { d, a, offset } => {
+    I64Load32S { d, a, offset } [a] => {
                     ldr!(d, a, offset, 4, |b| i32::from_le_bytes(b) as i64 as u64)
                 }
-    I64Load32U { d, a, offset } => {
+    I64Load32U { d, a, offset } [a] => {
                     ldr!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64)
                 }
-    I32Store { a, v, offset } => { str!(a, offset, (r!(v) as u32).to_le_bytes()); }
-    I64Store { a, v, offset } => { str!(a, offset, r!(v).to_le_bytes()); }
-    I32Store8 { a, v, offset } => { str!(a, offset, [r!(v) as u8]); }
-    I32Store16 { a, v, offset } => { str!(a, offset, (r!(v) as u16).to_le_bytes()); }
-    I64Store32 { a, v, offset } => { str!(a, offset, (r!(v) as u32).to_le_bytes()); }
-    I32StoreI { a, imm, offset } => { str!(a, offset, imm.to_le_bytes()); }
-    I32Store8I { a, imm, offset } => { str!(a, offset, [imm as u8]); }
-    I32StoreAI { x, imm, v } => {
+    I32Store { a, v, offset } [a, v] => { str!(a, offset, (r!(v) as u32).to_le_bytes()); }
+    I64Store { a, v, offset } [a, v] => { str!(a, offset, r!(v).to_le_bytes()); }
+    I32Store8 { a, v, offset } [a, v] => { str!(a, offset, [r!(v) as u8]); }
+    I32Store16 { a, v, offset } [a, v] => { str!(a, offset, (r!(v) as u16).to_le_bytes()); }
+    I64Store32 { a, v, offset } [a, v] => { str!(a, offset, (r!(v) as u32).to_le_bytes()); }
+    I32StoreI { a, imm, offset } [a] => { str!(a, offset, imm.to_le_bytes()); }
+    I32Store8I { a, imm, offset } [a] => { str!(a, offset, [imm as u8]); }
+    I32StoreAI { x, imm, v } [x, v] => {
                     strw!(r!(x) as u32, imm, (r!(v) as u32).to_le_bytes())
                 }
-    I64StoreAI { x, imm, v } => { strw!(r!(x) as u32, imm, r!(v).to_le_bytes()); }
-    I32Store8AI { x, imm, v } => { strw!(r!(x) as u32, imm, [r!(v) as u8]); }
-    I32StoreAA { x, y, v } => {
+    I64StoreAI { x, imm, v } [x, v] => { strw!(r!(x) as u32, imm, r!(v).to_le_bytes()); }
+    I32Store8AI { x, imm, v } [x, v] => { strw!(r!(x) as u32, imm, [r!(v) as u8]); }
+    I32StoreAA { x, y, v } [x, y, v] => {
                     strw!(r!(x) as u32, r!(y) as u32, (r!(v) as u32).to_le_bytes())
                 }
-    I64StoreAA { x, y, v } => {
+    I64StoreAA { x, y, v } [x, y, v] => {
                     strw!(r!(x) as u32, r!(y) as u32, r!(v).to_le_bytes())
                 }
-    I32Store8AA { x, y, v } => { strw!(r!(x) as u32, r!(y) as u32, [r!(v) as u8]); }
-    I32Store8IAA { x, y, imm } => { strw!(r!(x) as u32, r!(y) as u32, [imm as u8]); }
-    I32LoadAI { d, x, imm } => {
+    I32Store8AA { x, y, v } [x, y, v] => { strw!(r!(x) as u32, r!(y) as u32, [r!(v) as u8]); }
+    I32Store8IAA { x, y, imm } [x, y] => { strw!(r!(x) as u32, r!(y) as u32, [imm as u8]); }
+    I32LoadAI { d, x, imm } [x] => {
                     ldw!(d, r!(x) as u32, imm, 4, |b| u32::from_le_bytes(b) as u64)
                 }
-    I64LoadAI { d, x, imm } => { ldw!(d, r!(x) as u32, imm, 8, u64::from_le_bytes); }
-    I32Load8UAI { d, x, imm } => { ldw!(d, r!(x) as u32, imm, 1, |b| b[0] as u64); }
-    I32LoadAA { d, x, y } => {
+    I64LoadAI { d, x, imm } [x] => { ldw!(d, r!(x) as u32, imm, 8, u64::from_le_bytes); }
+    I32Load8UAI { d, x, imm } [x] => { ldw!(d, r!(x) as u32, imm, 1, |b| b[0] as u64); }
+    I32LoadAA { d, x, y } [x, y] => {
                     ldw!(d, r!(x) as u32, r!(y) as u32, 4, |b| u32::from_le_bytes(b)
                         as u64)
                 }
-    I64LoadAA { d, x, y } => {
+    I64LoadAA { d, x, y } [x, y] => {
                     ldw!(d, r!(x) as u32, r!(y) as u32, 8, u64::from_le_bytes)
                 }
-    I32Load8UAA { d, x, y } => {
+    I32Load8UAA { d, x, y } [x, y] => {
                     ldw!(d, r!(x) as u32, r!(y) as u32, 1, |b| b[0] as u64)
                 }
-    I32LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 4, |b| u32::from_le_bytes(b) as u64); }
-    I64LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 8, u64::from_le_bytes); }
-    I32Load8UAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 1, |b| b[0] as u64); }
-    I32StoreAbs { v, addr } => { st!(0u32, 0u32, addr, (r!(v) as u32).to_le_bytes()); }
-    I64StoreAbs { v, addr } => { st!(0u32, 0u32, addr, r!(v).to_le_bytes()); }
-    I32Store8Abs { v, addr } => { st!(0u32, 0u32, addr, [r!(v) as u8]); }
-    I32LoadSc { d, x, sh, imm } => {
+        I32LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 4, |b| u32::from_le_bytes(b) as u64); }
+        I64LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 8, u64::from_le_bytes); }
+        I32Load8UAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 1, |b| b[0] as u64); }
+    I32StoreAbs { v, addr } [v] => { st!(0u32, 0u32, addr, (r!(v) as u32).to_le_bytes()); }
+    I64StoreAbs { v, addr } [v] => { st!(0u32, 0u32, addr, r!(v).to_le_bytes()); }
+    I32Store8Abs { v, addr } [v] => { st!(0u32, 0u32, addr, [r!(v) as u8]); }
+    I32LoadSc { d, x, sh, imm } [x] => {
         let a = (r!(x) as u32).wrapping_shl(sh);
         ldw!(d, a, imm, 4, |b| u32::from_le_bytes(b) as u64)
     }
-    I64LoadSc { d, x, sh, imm } => {
+    I64LoadSc { d, x, sh, imm } [x] => {
         let a = (r!(x) as u32).wrapping_shl(sh);
         ldw!(d, a, imm, 8, u64::from_le_bytes)
     }
-    I32StoreSc { x, sh, imm, v } => {
+    I32StoreSc { x, sh, imm, v } [x, v] => {
         let a = (r!(x) as u32).wrapping_shl(sh);
         strw!(a, imm, (r!(v) as u32).to_le_bytes())
     }
-    I64StoreSc { x, sh, imm, v } => {
+    I64StoreSc { x, sh, imm, v } [x, v] => {
         let a = (r!(x) as u32).wrapping_shl(sh);
         strw!(a, imm, r!(v).to_le_bytes())
     }

@@ -45,7 +45,15 @@ pub(crate) enum Exit {
 
 /// A handler: runs the instruction at `ip` in the frame at `sp`, with
 /// memory 0 at `mem` (`len` bytes).
-pub(crate) type Handler = fn(*const Inst, *mut u64, *mut u8, usize, &mut Cx<'_>) -> Exit;
+///
+/// `acc` (the accumulator) is a copy of the value the previous instruction
+/// wrote, kept in a machine register: when `code::lower` sees that an
+/// instruction reads the slot its predecessor just wrote and cannot be
+/// reached any other way, it picks the handler's variant that takes that
+/// operand from `acc`, so a chain of dependent operations does not wait
+/// for each result to go through memory. Slots are still written (the
+/// accumulator is write-through), so every other reader sees them.
+pub(crate) type Handler = fn(*const Inst, *mut u64, *mut u8, usize, &mut Cx<'_>, u64) -> Exit;
 
 /// A suspended caller.
 #[derive(Clone, Copy, Debug)]
@@ -82,6 +90,8 @@ pub(crate) struct Cx<'s> {
     pub mem: *mut u8,
     pub len: usize,
     pub trap: Option<TrapKind>,
+    /// The accumulator where the chain stopped (yield).
+    pub acc: u64,
     /// Handlers left before returning to the driver (debug builds).
     #[cfg(debug_assertions)]
     pub budget: u32,
@@ -188,6 +198,7 @@ pub(crate) fn dispatch(
     mem: *mut u8,
     len: usize,
     cx: &mut Cx<'_>,
+    acc: u64,
 ) -> Exit {
     #[cfg(debug_assertions)]
     {
@@ -196,6 +207,7 @@ pub(crate) fn dispatch(
             cx.sp = sp;
             cx.mem = mem;
             cx.len = len;
+            cx.acc = acc;
             return Exit::Yield;
         }
         cx.budget -= 1;
@@ -208,7 +220,7 @@ pub(crate) fn dispatch(
     // moved once built), and `cx` borrows the store for the whole run.
     #[allow(unsafe_code)]
     let h = unsafe { (*ip).h };
-    h(ip, sp, mem, len, cx)
+    h(ip, sp, mem, len, cx, acc)
 }
 
 /// The operands of the instruction at `ip` (see `dispatch` for why `ip`
@@ -247,89 +259,162 @@ pub(crate) fn wr(sp: *mut u64, s: u32, v: u64) {
 /// Declares one handler per listed instruction, whose fields are unpacked
 /// from the operands in declaration order, and `$lower`, which packs an
 /// instruction of these kinds for `code::lower`. Inside a body, `r!(s)`
-/// and `w!(d, v)` access frame slots, `m!()` is memory 0 as `(base, len)`, `trap!(Code)` and `trap_with!(kind)` stop, `jmp_if!(c,
-/// to)` takes a relative jump, `mem`/`len` are memory 0; after the body,
-/// the next instruction runs.
+/// and `w!(d, v)` access frame slots (`w!` also sets the accumulator),
+/// `m!()` is memory 0 as `(base, len)`, `trap!(Code)` and
+/// `trap_with!(kind)` stop, `jmp_if!(c, to)` takes a relative jump,
+/// `mem`/`len` are memory 0; after the body, the next instruction runs.
+///
+/// An instruction followed by `[f, …]` also gets, for each listed slot
+/// field `f`, a variant `$v::f` in which `r!(f)` is the accumulator, and
+/// `$lower_acc` picks that variant for an instruction whose field `f`
+/// names a given slot. (`r!` must be given the field's name itself, not an
+/// expression, for the variant to differ; helper macros pass it as a `tt`.)
 macro_rules! handlers {
     (
-        $lower:ident;
-        ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident);
-        $( $v:ident { $($f:ident),* } => $body:block )*
+        $lower:ident, $lower_acc:ident;
+        ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident);
+        $( $v:ident $fl:tt $([ $($af:ident),* ])? => $body:block )*
     ) => {
         $(
-            #[allow(non_snake_case, unused_macros, unused_mut, clippy::redundant_closure_call)]
+            #[allow(non_snake_case, unused_macros, unused_mut, unused_assignments, clippy::redundant_closure_call)]
             fn $v(
                 $ip: *const Inst,
                 $sp: *mut u64,
                 $mem: *mut u8,
                 $len: usize,
                 $cx: &mut Cx<'_>,
+                mut $acc: u64,
             ) -> Exit {
-                let op = $crate::handlers::operands($ip);
-                let mut k = 0usize;
-                let Ins::$v { $($f),* } = (Ins::$v { $($f: Field::take(&op, &mut k)),* }) else {
-                    unreachable!()
-                };
-                macro_rules! trap {
-                    ($c:ident) => {
-                        return $cx.trap_code($ip, TrapCode::$c)
-                    };
-                }
-                macro_rules! trap_with {
-                    ($k:expr) => {
-                        return $cx.trap_at($ip, $k)
-                    };
-                }
-                macro_rules! m {
-                    () => {
-                        ($mem, $len)
-                    };
-                }
+                handlers!(@unpack $ip $v $fl);
                 macro_rules! r {
                     ($s:expr) => {
                         $crate::handlers::rd($sp, $s)
                     };
                 }
-                macro_rules! w {
-                    ($d:expr, $x:expr) => {{
-                        let v: u64 = $x;
-                        $crate::handlers::wr($sp, $d, v)
-                    }};
-                }
-                macro_rules! jmp_if {
-                    ($cond:expr, $to:expr) => {{
-                        if $cond {
-                            return dispatch(
-                                $ip.wrapping_offset($to as i32 as isize),
-                                $sp,
-                                $mem,
-                                $len,
-                                $cx,
-                            );
-                        }
-                    }};
-                }
-                $body
-                dispatch($ip.wrapping_add(1), $sp, $mem, $len, $cx)
+                handlers!(@body ($ip, $sp, $mem, $len, $cx, $acc) $body)
             }
+
+            $(
+                #[allow(non_snake_case)]
+                mod $v {
+                    use super::*;
+                    $(
+                        /// The variant reading this field from the accumulator.
+                        #[allow(non_snake_case, unused_macros, unused_mut, unused_assignments, clippy::redundant_closure_call)]
+                        pub(super) fn $af(
+                            $ip: *const Inst,
+                            $sp: *mut u64,
+                            $mem: *mut u8,
+                            $len: usize,
+                            $cx: &mut Cx<'_>,
+                            mut $acc: u64,
+                        ) -> Exit {
+                            handlers!(@unpack $ip $v $fl);
+                            // `code::lower` chose this variant because the
+                            // previous instruction wrote this very slot.
+                            debug_assert_eq!($acc, $crate::handlers::rd($sp, $af), "accumulator out of date");
+                            let _ = $af;
+                            // The operand, before the body's own writes
+                            // replace the accumulator.
+                            let operand = $acc;
+                            macro_rules! r {
+                                ($af) => {
+                                    operand
+                                };
+                                ($s:expr) => {
+                                    $crate::handlers::rd($sp, $s)
+                                };
+                            }
+                            handlers!(@body ($ip, $sp, $mem, $len, $cx, $acc) $body)
+                        }
+                    )*
+                }
+            )?
         )*
 
         /// The handler and packed operands of an instruction of this family.
         pub(super) fn $lower(i: &Ins) -> Option<(Handler, [u32; 4])> {
             #[allow(unused_mut, unused_variables)]
             match *i {
-                $(
-                    Ins::$v { $($f),* } => {
-                        let mut op = [0u32; 4];
-                        let mut k = 0usize;
-                        $( Field::put($f, &mut op, &mut k); )*
-                        Some(($v as Handler, op))
-                    }
-                )*
+                $( Ins::$v { .. } => Some(($v as Handler, handlers!(@pack i $v $fl))), )*
+                _ => None,
+            }
+        }
+
+        /// The variant of this family's handler for `i` that reads slot
+        /// `s` from the accumulator, if it has one.
+        #[allow(unused_variables)]
+        pub(super) fn $lower_acc(i: &Ins, s: u32) -> Option<Handler> {
+            #[allow(clippy::match_single_binding)]
+            match *i {
+                $( $( Ins::$v { .. } => handlers!(@acc i s $v $fl [$($af),*]), )? )*
                 _ => None,
             }
         }
     };
+    (@unpack $ip:ident $v:ident { $($f:ident),* }) => {
+        let op = $crate::handlers::operands($ip);
+        let mut k = 0usize;
+        let Ins::$v { $($f),* } = (Ins::$v { $($f: Field::take(&op, &mut k)),* }) else {
+            unreachable!()
+        };
+    };
+    (@pack $i:ident $v:ident { $($f:ident),* }) => {{
+        let Ins::$v { $($f),* } = *$i else { unreachable!() };
+        let mut op = [0u32; 4];
+        let mut k = 0usize;
+        $( Field::put($f, &mut op, &mut k); )*
+        op
+    }};
+    (@acc $i:ident $s:ident $v:ident { $($f:ident),* } [$($af:ident),*]) => {{
+        let Ins::$v { $($f),* } = *$i else { unreachable!() };
+        $(
+            if $af == $s {
+                return Some($v::$af as Handler);
+            }
+        )*
+        None
+    }};
+    (@body ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident) $body:block) => {{
+        macro_rules! trap {
+            ($c:ident) => {
+                return $cx.trap_code($ip, TrapCode::$c)
+            };
+        }
+        macro_rules! trap_with {
+            ($k:expr) => {
+                return $cx.trap_at($ip, $k)
+            };
+        }
+        macro_rules! m {
+            () => {
+                ($mem, $len)
+            };
+        }
+        macro_rules! w {
+            ($d:expr, $x:expr) => {{
+                let v: u64 = $x;
+                $crate::handlers::wr($sp, $d, v);
+                $acc = v;
+            }};
+        }
+        macro_rules! jmp_if {
+            ($cond:expr, $to:expr) => {{
+                if $cond {
+                    return dispatch(
+                        $ip.wrapping_offset($to as i32 as isize),
+                        $sp,
+                        $mem,
+                        $len,
+                        $cx,
+                        $acc,
+                    );
+                }
+            }};
+        }
+        $body
+        dispatch($ip.wrapping_add(1), $sp, $mem, $len, $cx, $acc)
+    }};
 }
 pub(crate) use handlers;
 
@@ -357,4 +442,13 @@ pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
         return x;
     }
     control::lower(i, pc)
+}
+
+/// The variant of `i`'s handler that reads slot `s` from the accumulator,
+/// if it has one (see [`Handler`]).
+pub(crate) fn lower_acc(i: &Ins, s: u32) -> Option<Handler> {
+    arith::lower_acc(i, s)
+        .or_else(|| memory::lower_acc(i, s))
+        .or_else(|| mem64::lower_acc(i, s))
+        .or_else(|| control::lower_moves_acc(i, s))
 }

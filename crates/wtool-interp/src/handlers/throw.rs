@@ -31,7 +31,7 @@ fn raise(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, exn: u64) -> Exit {
 }
 
 #[inline(never)]
-fn throw(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Exit {
+fn throw(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>, _acc: u64) -> Exit {
     let [tag, base, ..] = operands(ip);
     let Some(&t) = cx
         .store
@@ -66,7 +66,14 @@ fn throw(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>) -
 }
 
 #[inline(never)]
-fn throw_ref(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Exit {
+fn throw_ref(
+    ip: *const Inst,
+    sp: *mut u64,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [s, ..] = operands(ip);
     match rd(sp, s) {
         NULL_REF => cx.trap_at(ip, TrapKind::NullExceptionReference),
@@ -74,10 +81,17 @@ fn throw_ref(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_
     }
 }
 
-fn trap_if_null(ip: *const Inst, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+fn trap_if_null(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+) -> Exit {
     let [s, ..] = operands(ip);
     if rd(sp, s) == NULL_REF {
         return cx.trap_code(ip, TrapCode::NullReference);
     }
-    dispatch(ip.wrapping_add(1), sp, mem, len, cx)
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0)
 }
