@@ -191,10 +191,13 @@ pub(crate) fn lower(
     }
     let mut out = Vec::with_capacity(len);
     let mut written: Option<u32> = None;
+    let mut written_f64 = false;
     for (pc, i) in ins.iter().enumerate() {
         let mut i = *i;
         // The slot whose value the accumulator holds on entry to `i`.
         let acc_slot = if joins[pc] { None } else { written };
+        let float = written_f64;
+        written_f64 = handlers::sets_facc(&i);
         written = i.clone().dst_mut().map(|d| *d).or(match i {
             Ins::Copy { d, .. } | Ins::Const32 { d, .. } | Ins::Const64 { d, .. } => Some(d),
             _ => None,
@@ -215,7 +218,7 @@ pub(crate) fn lower(
             *t = (*t as i64 - pc as i64) as i32 as u32;
         }
         let (mut h, op) = handlers::lower_one(&i, pc as u32);
-        if let Some(v) = acc_slot.and_then(|s| handlers::lower_acc(&i, s)) {
+        if let Some(v) = acc_slot.and_then(|s| handlers::lower_acc(&i, s, float)) {
             h = v;
         }
         if let Ins::BrTable { len: n, .. } = i {

@@ -205,19 +205,23 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
         len: 0,
         trap: None,
         acc: 0,
+        facc: 0.0,
         #[cfg(debug_assertions)]
         budget: BUDGET,
     };
     let (mut mem, mut len) = cx.mem_view();
     let (mut ip, mut sp) = (entry, base);
-    let mut acc = 0u64;
+    let (mut acc, mut facc) = (0u64, 0f64);
     loop {
         #[cfg(debug_assertions)]
         {
             cx.budget = BUDGET;
         }
-        match handlers::dispatch(ip, sp, mem, len, &mut cx, acc) {
-            Exit::Yield => (ip, sp, mem, len, acc) = (cx.ip, cx.sp, cx.mem, cx.len, cx.acc),
+        match handlers::dispatch(ip, sp, mem, len, &mut cx, acc, facc) {
+            Exit::Yield => {
+                (ip, sp, mem, len) = (cx.ip, cx.sp, cx.mem, cx.len);
+                (acc, facc) = (cx.acc, cx.facc);
+            }
             Exit::Done => return Ok(()),
             Exit::Trap => {
                 let mut kind = cx.trap.take().unwrap_or(TrapKind::Unreachable);

@@ -13,12 +13,6 @@ fn f32u(x: u64, f: fn(f32) -> f32) -> u64 {
     f(f32::from_bits(x as u32)).to_bits() as u64
 }
 
-/// A unary f64 op on slot bits.
-#[inline(always)]
-fn f64u(x: u64, f: fn(f64) -> f64) -> u64 {
-    f(f64::from_bits(x)).to_bits()
-}
-
 macro_rules! rr32 {
     ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(u32, u32) -> u64 = $op;
@@ -54,10 +48,7 @@ macro_rules! rrf32 {
 macro_rules! rrf64 {
     ($d:expr, $a:tt, $b:tt, $op:expr) => {{
         let op: fn(f64, f64) -> f64 = $op;
-        w!(
-            $d,
-            op(f64::from_bits(r!($a)), f64::from_bits(r!($b))).to_bits()
-        )
+        wf!($d, op(f64::from_bits(r!($a)), f64::from_bits(r!($b))))
     }};
 }
 macro_rules! cmpf32 {
@@ -74,6 +65,77 @@ macro_rules! cmpf64 {
             $d,
             op(f64::from_bits(r!($a)), f64::from_bits(r!($b))) as u64
         )
+    }};
+}
+/// `d = a <op> b` on `f64` with the hardware's operation; a NaN result
+/// goes to `f64_nan`, which applies the exact NaN rules. (Keeping the NaN
+/// path out of line lets the result stay in its float register.)
+macro_rules! rrf64hw {
+    ($d:expr, $a:tt, $b:tt, $op:expr) => {{
+        let op: fn(f64, f64) -> f64 = $op;
+        let v = op(f64::from_bits(r!($a)), f64::from_bits(r!($b)));
+        if v.is_nan() {
+            tail!(f64_nan);
+        }
+        wf!($d, v)
+    }};
+}
+
+/// `d = a <op> imm` on `f64`, as `rrf64hw!`.
+macro_rules! rif64hw {
+    ($d:expr, $a:tt, $imm:expr, $op:expr) => {{
+        let op: fn(f64, f64) -> f64 = $op;
+        let v = op(f64::from_bits(r!($a)), f64::from_bits($imm));
+        if v.is_nan() {
+            tail!(f64_nan);
+        }
+        wf!($d, v)
+    }};
+}
+
+/// The `f64` instruction at `ip`, whose hardware result was a NaN, with
+/// the exact NaN rules of `numeric` (operands re-read from their slots,
+/// which the accumulators only mirror).
+#[cold]
+#[inline(never)]
+fn f64_nan(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+    _facc: f64,
+) -> Exit {
+    let f = |s: u32| f64::from_bits(super::rd(sp, s));
+    let i = |imm: u64| f64::from_bits(imm);
+    let (d, v) = match super::control::current_ins(ip, cx) {
+        Some(Ins::F64Add { d, a, b }) => (d, numeric::f64_add(f(a), f(b))),
+        Some(Ins::F64Sub { d, a, b }) => (d, numeric::f64_sub(f(a), f(b))),
+        Some(Ins::F64Mul { d, a, b }) => (d, numeric::f64_mul(f(a), f(b))),
+        Some(Ins::F64Div { d, a, b }) => (d, numeric::f64_div(f(a), f(b))),
+        Some(Ins::F64AddI { d, a, imm }) => (d, numeric::f64_add(f(a), i(imm))),
+        Some(Ins::F64SubI { d, a, imm }) => (d, numeric::f64_sub(f(a), i(imm))),
+        Some(Ins::F64MulI { d, a, imm }) => (d, numeric::f64_mul(f(a), i(imm))),
+        Some(Ins::F64DivI { d, a, imm }) => (d, numeric::f64_div(f(a), i(imm))),
+        Some(Ins::F64RSubI { d, a, imm }) => (d, numeric::f64_sub(i(imm), f(a))),
+        Some(Ins::F64RDivI { d, a, imm }) => (d, numeric::f64_div(i(imm), f(a))),
+        _ => {
+            return cx.trap_at(
+                ip,
+                crate::trap::TrapKind::Internal("f64 fix-up of another instruction"),
+            )
+        }
+    };
+    super::wr(sp, d, v.to_bits());
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, v.to_bits(), v)
+}
+
+/// `d = op(a)` for an `f64` result (sets the `f64` accumulator).
+macro_rules! unf64 {
+    ($d:expr, $a:tt, $op:expr) => {{
+        let op: fn(u64) -> f64 = $op;
+        wf!($d, op(r!($a)))
     }};
 }
 macro_rules! un {
@@ -117,17 +179,6 @@ macro_rules! rif32 {
     }};
 }
 
-/// `d = a <op> imm` on f64 bits.
-macro_rules! rif64 {
-    ($d:expr, $a:tt, $imm:expr, $op:expr) => {{
-        let op: fn(f64, f64) -> f64 = $op;
-        w!(
-            $d,
-            op(f64::from_bits(r!($a)), f64::from_bits($imm)).to_bits()
-        )
-    }};
-}
-
 /// A trapping float-to-int conversion (NaN or out of range traps).
 macro_rules! trunc {
     ($d:expr, $a:tt, $f:ident) => {{
@@ -138,9 +189,37 @@ macro_rules! trunc {
     }};
 }
 
+/// Whether `i`'s handler sets the `f64` accumulator (writes with `wf!`).
+pub(super) fn sets_facc(i: &Ins) -> bool {
+    matches!(
+        i,
+        Ins::F64Add { .. }
+            | Ins::F64Sub { .. }
+            | Ins::F64Mul { .. }
+            | Ins::F64Div { .. }
+            | Ins::F64Min { .. }
+            | Ins::F64Max { .. }
+            | Ins::F64AddI { .. }
+            | Ins::F64SubI { .. }
+            | Ins::F64MulI { .. }
+            | Ins::F64DivI { .. }
+            | Ins::F64RSubI { .. }
+            | Ins::F64RDivI { .. }
+            | Ins::F64Sqrt { .. }
+            | Ins::F64Ceil { .. }
+            | Ins::F64Floor { .. }
+            | Ins::F64Trunc { .. }
+            | Ins::F64Nearest { .. }
+            | Ins::F64ConvertI32S { .. }
+            | Ins::F64ConvertI32U { .. }
+            | Ins::F64ConvertI64S { .. }
+            | Ins::F64ConvertI64U { .. }
+    )
+}
+
 handlers! {
     lower, lower_acc;
-    (ip, sp, mem, len, cx, acc);
+    (ip, sp, mem, len, cx, acc, facc);
     I32Add { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_add(y) as u64); }
     I32Sub { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_sub(y) as u64); }
     I32Mul { d, a, b } [a, b] => { rr32!(d, a, b, |x, y| x.wrapping_mul(y) as u64); }
@@ -211,21 +290,21 @@ handlers! {
     F32Gt { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x > y); }
     F32Le { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x <= y); }
     F32Ge { d, a, b } [a, b] => { cmpf32!(d, a, b, |x, y| x >= y); }
-    F64Add { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_add); }
-    F64Sub { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_sub); }
-    F64Mul { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_mul); }
-    F64Div { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_div); }
-    F64Min { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_min); }
-    F64Max { d, a, b } [a, b] => { rrf64!(d, a, b, numeric::f64_max); }
+    F64Add { d, a, b } [a, b] f[a, b] => { rrf64hw!(d, a, b, |x, y| x + y); }
+    F64Sub { d, a, b } [a, b] f[a, b] => { rrf64hw!(d, a, b, |x, y| x - y); }
+    F64Mul { d, a, b } [a, b] f[a, b] => { rrf64hw!(d, a, b, |x, y| x * y); }
+    F64Div { d, a, b } [a, b] f[a, b] => { rrf64hw!(d, a, b, |x, y| x / y); }
+    F64Min { d, a, b } [a, b] f[a, b] => { rrf64!(d, a, b, numeric::f64_min); }
+    F64Max { d, a, b } [a, b] f[a, b] => { rrf64!(d, a, b, numeric::f64_max); }
     F64Copysign { d, a, b } [a, b] => { rr64!(d, a, b, |x, y| {
                     (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000)
                 }); }
-    F64Eq { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x == y); }
-    F64Ne { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x != y); }
-    F64Lt { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x < y); }
-    F64Gt { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x > y); }
-    F64Le { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x <= y); }
-    F64Ge { d, a, b } [a, b] => { cmpf64!(d, a, b, |x, y| x >= y); }
+    F64Eq { d, a, b } [a, b] f[a, b] => { cmpf64!(d, a, b, |x, y| x == y); }
+    F64Ne { d, a, b } [a, b] f[a, b] => { cmpf64!(d, a, b, |x, y| x != y); }
+    F64Lt { d, a, b } [a, b] f[a, b] => { cmpf64!(d, a, b, |x, y| x < y); }
+    F64Gt { d, a, b } [a, b] f[a, b] => { cmpf64!(d, a, b, |x, y| x > y); }
+    F64Le { d, a, b } [a, b] f[a, b] => { cmpf64!(d, a, b, |x, y| x <= y); }
+    F64Ge { d, a, b } [a, b] f[a, b] => { cmpf64!(d, a, b, |x, y| x >= y); }
     I32AddI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| x.wrapping_add(y) as u64); }
     I32RSubI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| y.wrapping_sub(x) as u64); }
     I32MulI { d, a, imm } [a] => { ri32!(d, a, imm, |x, y| x.wrapping_mul(y) as u64); }
@@ -337,54 +416,54 @@ handlers! {
     F32Floor { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_floor)); }
     F32Trunc { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_trunc)); }
     F32Nearest { d, a } [a] => { un!(d, a, |x| f32u(x, numeric::f32_nearest)); }
-    F64Abs { d, a } [a] => { un!(d, a, |x| x & 0x7fff_ffff_ffff_ffff); }
-    F64Neg { d, a } [a] => { un!(d, a, |x| x ^ 0x8000_0000_0000_0000); }
-    F64Sqrt { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_sqrt)); }
-    F64Ceil { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_ceil)); }
-    F64Floor { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_floor)); }
-    F64Trunc { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_trunc)); }
-    F64Nearest { d, a } [a] => { un!(d, a, |x| f64u(x, numeric::f64_nearest)); }
+    F64Abs { d, a } [a] f[a] => { un!(d, a, |x| x & 0x7fff_ffff_ffff_ffff); }
+    F64Neg { d, a } [a] f[a] => { un!(d, a, |x| x ^ 0x8000_0000_0000_0000); }
+    F64Sqrt { d, a } [a] f[a] => { unf64!(d, a, |x| numeric::f64_sqrt(f64::from_bits(x))); }
+    F64Ceil { d, a } [a] f[a] => { unf64!(d, a, |x| numeric::f64_ceil(f64::from_bits(x))); }
+    F64Floor { d, a } [a] f[a] => { unf64!(d, a, |x| numeric::f64_floor(f64::from_bits(x))); }
+    F64Trunc { d, a } [a] f[a] => { unf64!(d, a, |x| numeric::f64_trunc(f64::from_bits(x))); }
+    F64Nearest { d, a } [a] f[a] => { unf64!(d, a, |x| numeric::f64_nearest(f64::from_bits(x))); }
     F32ConvertI32S { d, a } [a] => {
                     un!(d, a, |x| (x as u32 as i32 as f32).to_bits() as u64)
                 }
     F32ConvertI32U { d, a } [a] => { un!(d, a, |x| (x as u32 as f32).to_bits() as u64); }
     F32ConvertI64S { d, a } [a] => { un!(d, a, |x| (x as i64 as f32).to_bits() as u64); }
     F32ConvertI64U { d, a } [a] => { un!(d, a, |x| (x as f32).to_bits() as u64); }
-    F64ConvertI32S { d, a } [a] => { un!(d, a, |x| (x as u32 as i32 as f64).to_bits()); }
-    F64ConvertI32U { d, a } [a] => { un!(d, a, |x| (x as u32 as f64).to_bits()); }
-    F64ConvertI64S { d, a } [a] => { un!(d, a, |x| (x as i64 as f64).to_bits()); }
-    F64ConvertI64U { d, a } [a] => { un!(d, a, |x| (x as f64).to_bits()); }
-    F32DemoteF64 { d, a } [a] => { un!(d, a, |x| numeric::f32_demote(x) as u64); }
+    F64ConvertI32S { d, a } [a] => { unf64!(d, a, |x| x as u32 as i32 as f64); }
+    F64ConvertI32U { d, a } [a] => { unf64!(d, a, |x| x as u32 as f64); }
+    F64ConvertI64S { d, a } [a] => { unf64!(d, a, |x| x as i64 as f64); }
+    F64ConvertI64U { d, a } [a] => { unf64!(d, a, |x| x as f64); }
+    F32DemoteF64 { d, a } [a] f[a] => { un!(d, a, |x| numeric::f32_demote(x) as u64); }
     F64PromoteF32 { d, a } [a] => { un!(d, a, |x| numeric::f64_promote(x as u32)); }
     RefIsNull { d, a } [a] => { un!(d, a, |x| (x == NULL_REF) as u64); }
     I32TruncF32S { d, a } [a] => { trunc!(d, a, i32_trunc_f32_s); }
     I32TruncF32U { d, a } [a] => { trunc!(d, a, i32_trunc_f32_u); }
-    I32TruncF64S { d, a } [a] => { trunc!(d, a, i32_trunc_f64_s); }
-    I32TruncF64U { d, a } [a] => { trunc!(d, a, i32_trunc_f64_u); }
+    I32TruncF64S { d, a } [a] f[a] => { trunc!(d, a, i32_trunc_f64_s); }
+    I32TruncF64U { d, a } [a] f[a] => { trunc!(d, a, i32_trunc_f64_u); }
     I64TruncF32S { d, a } [a] => { trunc!(d, a, i64_trunc_f32_s); }
     I64TruncF32U { d, a } [a] => { trunc!(d, a, i64_trunc_f32_u); }
-    I64TruncF64S { d, a } [a] => { trunc!(d, a, i64_trunc_f64_s); }
-    I64TruncF64U { d, a } [a] => { trunc!(d, a, i64_trunc_f64_u); }
+    I64TruncF64S { d, a } [a] f[a] => { trunc!(d, a, i64_trunc_f64_s); }
+    I64TruncF64U { d, a } [a] f[a] => { trunc!(d, a, i64_trunc_f64_u); }
     I32TruncSatF32S { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as i32 as u32 as u64); }
     I32TruncSatF32U { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as u32 as u64); }
-    I32TruncSatF64S { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as i32 as u32 as u64); }
-    I32TruncSatF64U { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as u32 as u64); }
+    I32TruncSatF64S { d, a } [a] f[a] => { un!(d, a, |x| f64::from_bits(x) as i32 as u32 as u64); }
+    I32TruncSatF64U { d, a } [a] f[a] => { un!(d, a, |x| f64::from_bits(x) as u32 as u64); }
     I64TruncSatF32S { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as i64 as u64); }
     I64TruncSatF32U { d, a } [a] => { un!(d, a, |x| f32::from_bits(x as u32) as u64); }
-    I64TruncSatF64S { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as i64 as u64); }
-    I64TruncSatF64U { d, a } [a] => { un!(d, a, |x| f64::from_bits(x) as u64); }
+    I64TruncSatF64S { d, a } [a] f[a] => { un!(d, a, |x| f64::from_bits(x) as i64 as u64); }
+    I64TruncSatF64U { d, a } [a] f[a] => { un!(d, a, |x| f64::from_bits(x) as u64); }
     F32AddI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_add); }
     F32SubI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_sub); }
     F32MulI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_mul); }
     F32DivI { d, a, imm } [a] => { rif32!(d, a, imm, numeric::f32_div); }
     F32RSubI { d, a, imm } [a] => { rif32!(d, a, imm, |x, y| numeric::f32_sub(y, x)); }
     F32RDivI { d, a, imm } [a] => { rif32!(d, a, imm, |x, y| numeric::f32_div(y, x)); }
-    F64AddI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_add); }
-    F64SubI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_sub); }
-    F64MulI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_mul); }
-    F64DivI { d, a, imm } [a] => { rif64!(d, a, imm, numeric::f64_div); }
-    F64RSubI { d, a, imm } [a] => { rif64!(d, a, imm, |x, y| numeric::f64_sub(y, x)); }
-    F64RDivI { d, a, imm } [a] => { rif64!(d, a, imm, |x, y| numeric::f64_div(y, x)); }
+    F64AddI { d, a, imm } [a] f[a] => { rif64hw!(d, a, imm, |x, y| x + y); }
+    F64SubI { d, a, imm } [a] f[a] => { rif64hw!(d, a, imm, |x, y| x - y); }
+    F64MulI { d, a, imm } [a] f[a] => { rif64hw!(d, a, imm, |x, y| x * y); }
+    F64DivI { d, a, imm } [a] f[a] => { rif64hw!(d, a, imm, |x, y| x / y); }
+    F64RSubI { d, a, imm } [a] f[a] => { rif64hw!(d, a, imm, |x, y| y - x); }
+    F64RDivI { d, a, imm } [a] f[a] => { rif64hw!(d, a, imm, |x, y| y / x); }
     I64AddW { d, a, imm } [a] => { w!(d, r!(a).wrapping_add(imm)); }
     I64MulW { d, a, imm } [a] => { w!(d, r!(a).wrapping_mul(imm)); }
     I64AndW { d, a, imm } [a] => { w!(d, r!(a) & imm); }

@@ -31,6 +31,7 @@ fn return_call(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [func, base, n, _] = operands(ip);
     let addr = match cx
@@ -52,6 +53,7 @@ fn return_call_indirect(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [table, ty, idx, _] = operands(ip);
     match super::control::indirect_target(cx, sp, table, ty, idx) {
@@ -76,6 +78,7 @@ fn call_ref(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [r, base, ..] = operands(ip);
     match func_ref(sp, r) {
@@ -91,6 +94,7 @@ fn return_call_ref(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [r, base, ..] = operands(ip);
     match func_ref(sp, r) {

@@ -29,7 +29,7 @@ fn global<'a>(cx: &'a mut Cx<'_>, g: u32) -> Option<&'a mut GlobalInst> {
 
 handlers! {
     lower_moves, lower_moves_acc;
-    (ip, sp, mem, len, cx, acc);
+    (ip, sp, mem, len, cx, acc, facc);
     IncJumpNez { imm, x, to } [x] => {
         let v = (r!(x) as u32).wrapping_add(imm as i16 as u32);
         w!(x, v as u64);
@@ -219,6 +219,7 @@ fn unreachable_op(
     _: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     cx.trap_code(ip, TrapCode::Unreachable)
 }
@@ -230,6 +231,7 @@ fn trap_mem_oob(
     _: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     cx.trap_code(ip, TrapCode::MemoryOutOfBounds)
 }
@@ -241,12 +243,13 @@ fn fuel(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     if cx.store.fuel == 0 {
         return cx.trap_code(ip, TrapCode::OutOfFuel);
     }
     cx.store.fuel -= 1;
-    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0)
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0, 0.0)
 }
 
 fn set_sp(
@@ -256,10 +259,11 @@ fn set_sp(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [h, ..] = operands(ip);
     cx.top = cx.slot_index(sp) + h as usize;
-    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0)
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0, 0.0)
 }
 
 fn jump(
@@ -269,9 +273,18 @@ fn jump(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [to, ..] = operands(ip);
-    dispatch(ip.wrapping_offset(to as i32 as isize), sp, mem, len, cx, 0)
+    dispatch(
+        ip.wrapping_offset(to as i32 as isize),
+        sp,
+        mem,
+        len,
+        cx,
+        0,
+        0.0,
+    )
 }
 
 /// Continues at the `min(idx, len)`-th entry after the table (each a jump
@@ -283,10 +296,11 @@ fn br_table(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [idx, n, ..] = operands(ip);
     let i = (rd(sp, idx) as u32).min(n);
-    dispatch(ip.wrapping_add(1 + i as usize), sp, mem, len, cx, 0)
+    dispatch(ip.wrapping_add(1 + i as usize), sp, mem, len, cx, 0, 0.0)
 }
 
 /// `br_table` whose entries are all `Jump`s (checked by `code::lower`):
@@ -298,6 +312,7 @@ pub(crate) fn br_table_direct(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [idx, n, ..] = operands(ip);
     let entry = ip.wrapping_add(1 + (rd(sp, idx) as u32).min(n) as usize);
@@ -310,6 +325,7 @@ pub(crate) fn br_table_direct(
         len,
         cx,
         0,
+        0.0,
     )
 }
 
@@ -320,6 +336,7 @@ fn return0(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     leave(mem, len, cx)
 }
@@ -331,6 +348,7 @@ fn return1(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [s, ..] = operands(ip);
     wr(sp, 0, rd(sp, s));
@@ -344,6 +362,7 @@ fn return1i(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [lo, hi, ..] = operands(ip);
     wr(sp, 0, lo as u64 | (hi as u64) << 32);
@@ -357,6 +376,7 @@ fn return_n(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [from, k, ..] = operands(ip);
     // Destinations are at or below sources: ascending order is safe.
@@ -379,7 +399,7 @@ pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
             } else {
                 (mem, len)
             };
-            dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0)
+            dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0, 0.0)
         }
         None => Exit::Done,
     }
@@ -392,6 +412,7 @@ fn call(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [func, base, ..] = operands(ip);
     let addr = match cx
@@ -413,6 +434,7 @@ fn call_indirect(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [table, ty, idx, _] = operands(ip);
     match indirect_target(cx, sp, table, ty, idx) {
@@ -515,7 +537,7 @@ pub(super) fn land(
     } else {
         (mem, len)
     };
-    dispatch(c.entry, sp, mem, len, cx, 0)
+    dispatch(c.entry, sp, mem, len, cx, 0, 0.0)
 }
 
 /// A call through an empty cache entry: a host function, or a wasm
@@ -559,7 +581,7 @@ fn host(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, addr: u32, base: u32) ->
     // The host may have grown or replaced any memory.
     let (mem, len) = cx.mem_view();
     match r {
-        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0),
+        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0, 0.0),
         Err(k) => {
             // An exception from the host unwinds from this frame.
             cx.sp = sp;
@@ -630,12 +652,13 @@ fn stack_form(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     match stack_form_cold(ip, cx) {
-        Ok((next, false)) => dispatch(next, sp, mem, len, cx, 0),
+        Ok((next, false)) => dispatch(next, sp, mem, len, cx, 0, 0.0),
         Ok((next, true)) => {
             let (mem, len) = cx.mem_view();
-            dispatch(next, sp, mem, len, cx, 0)
+            dispatch(next, sp, mem, len, cx, 0, 0.0)
         }
         Err(k) => cx.trap_at(ip, k),
     }
@@ -662,6 +685,16 @@ fn stack_form_cold(ip: *const Inst, cx: &mut Cx<'_>) -> Result<(*const Inst, boo
         ip.wrapping_add(next - pc),
         matches!(ins, Ins::MemoryGrow(_)),
     ))
+}
+
+/// The compiler's form of the running instruction at `ip`, for the
+/// out-of-line paths of register handlers.
+pub(super) fn current_ins(ip: *const Inst, cx: &Cx<'_>) -> Option<Ins> {
+    let Some(FuncInst::Wasm(w)) = cx.store.funcs.get(cx.func as usize) else {
+        return None;
+    };
+    let code = w.module.code(w.defined, w.metered)?;
+    code.ins.get(code.index_of(ip)?).copied()
 }
 
 /// A stack-form instruction with its module indices (tables, memories,

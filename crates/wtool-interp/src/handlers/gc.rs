@@ -17,9 +17,10 @@ pub(super) fn gc_op(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     match gc_op_cold(ip, cx) {
-        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0),
+        Ok(()) => dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0, 0.0),
         Err(k) => cx.trap_at(ip, k),
     }
 }

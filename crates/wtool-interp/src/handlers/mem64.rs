@@ -48,7 +48,7 @@ macro_rules! st64 {
 
 handlers! {
     lower, lower_acc;
-    (ip, sp, mem, len, cx, acc);
+    (ip, sp, mem, len, cx, acc, facc);
     Mem64Load4U { d, a, offset } [a] => { ld64!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64); }
     Mem64Load8 { d, a, offset } [a] => { ld64!(d, a, offset, 8, u64::from_le_bytes); }
     Mem64Load1U { d, a, offset } [a] => { ld64!(d, a, offset, 1, |b| b[0] as u64); }

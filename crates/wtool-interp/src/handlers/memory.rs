@@ -84,7 +84,7 @@ macro_rules! strw {
 
 handlers! {
     lower, lower_acc;
-    (ip, sp, mem, len, cx, acc);
+    (ip, sp, mem, len, cx, acc, facc);
     I32Load { d, a, offset } [a] => {
                     ldr!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64)
                 }
@@ -117,7 +117,7 @@ handlers! {
                     ldr!(d, a, offset, 4, |b| u32::from_le_bytes(b) as u64)
                 }
     I32Store { a, v, offset } [a, v] => { str!(a, offset, (r!(v) as u32).to_le_bytes()); }
-    I64Store { a, v, offset } [a, v] => { str!(a, offset, r!(v).to_le_bytes()); }
+    I64Store { a, v, offset } [a, v] f[v] => { str!(a, offset, r!(v).to_le_bytes()); }
     I32Store8 { a, v, offset } [a, v] => { str!(a, offset, [r!(v) as u8]); }
     I32Store16 { a, v, offset } [a, v] => { str!(a, offset, (r!(v) as u16).to_le_bytes()); }
     I64Store32 { a, v, offset } [a, v] => { str!(a, offset, (r!(v) as u32).to_le_bytes()); }
@@ -126,12 +126,12 @@ handlers! {
     I32StoreAI { x, imm, v } [x, v] => {
                     strw!(r!(x) as u32, imm, (r!(v) as u32).to_le_bytes())
                 }
-    I64StoreAI { x, imm, v } [x, v] => { strw!(r!(x) as u32, imm, r!(v).to_le_bytes()); }
+    I64StoreAI { x, imm, v } [x, v] f[v] => { strw!(r!(x) as u32, imm, r!(v).to_le_bytes()); }
     I32Store8AI { x, imm, v } [x, v] => { strw!(r!(x) as u32, imm, [r!(v) as u8]); }
     I32StoreAA { x, y, v } [x, y, v] => {
                     strw!(r!(x) as u32, r!(y) as u32, (r!(v) as u32).to_le_bytes())
                 }
-    I64StoreAA { x, y, v } [x, y, v] => {
+    I64StoreAA { x, y, v } [x, y, v] f[v] => {
                     strw!(r!(x) as u32, r!(y) as u32, r!(v).to_le_bytes())
                 }
     I32Store8AA { x, y, v } [x, y, v] => { strw!(r!(x) as u32, r!(y) as u32, [r!(v) as u8]); }
@@ -155,7 +155,7 @@ handlers! {
         I64LoadAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 8, u64::from_le_bytes); }
         I32Load8UAbs { d, addr } => { ld!(d, 0u32, 0u32, addr, 1, |b| b[0] as u64); }
     I32StoreAbs { v, addr } [v] => { st!(0u32, 0u32, addr, (r!(v) as u32).to_le_bytes()); }
-    I64StoreAbs { v, addr } [v] => { st!(0u32, 0u32, addr, r!(v).to_le_bytes()); }
+    I64StoreAbs { v, addr } [v] f[v] => { st!(0u32, 0u32, addr, r!(v).to_le_bytes()); }
     I32Store8Abs { v, addr } [v] => { st!(0u32, 0u32, addr, [r!(v) as u8]); }
     I32LoadSc { d, x, sh, imm } [x] => {
         let a = (r!(x) as u32).wrapping_shl(sh);
@@ -169,7 +169,7 @@ handlers! {
         let a = (r!(x) as u32).wrapping_shl(sh);
         strw!(a, imm, (r!(v) as u32).to_le_bytes())
     }
-    I64StoreSc { x, sh, imm, v } [x, v] => {
+    I64StoreSc { x, sh, imm, v } [x, v] f[v] => {
         let a = (r!(x) as u32).wrapping_shl(sh);
         strw!(a, imm, r!(v).to_le_bytes())
     }

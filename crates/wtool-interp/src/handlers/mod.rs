@@ -53,7 +53,11 @@ pub(crate) enum Exit {
 /// operand from `acc`, so a chain of dependent operations does not wait
 /// for each result to go through memory. Slots are still written (the
 /// accumulator is write-through), so every other reader sees them.
-pub(crate) type Handler = fn(*const Inst, *mut u64, *mut u8, usize, &mut Cx<'_>, u64) -> Exit;
+///
+/// `facc` is the same for results of `f64` arithmetic, kept in a floating-
+/// point register so that chains of it skip the moves between register
+/// files too.
+pub(crate) type Handler = fn(*const Inst, *mut u64, *mut u8, usize, &mut Cx<'_>, u64, f64) -> Exit;
 
 /// A suspended caller.
 #[derive(Clone, Copy, Debug)]
@@ -90,8 +94,9 @@ pub(crate) struct Cx<'s> {
     pub mem: *mut u8,
     pub len: usize,
     pub trap: Option<TrapKind>,
-    /// The accumulator where the chain stopped (yield).
+    /// The accumulators where the chain stopped (yield).
     pub acc: u64,
+    pub facc: f64,
     /// Handlers left before returning to the driver (debug builds).
     #[cfg(debug_assertions)]
     pub budget: u32,
@@ -199,6 +204,7 @@ pub(crate) fn dispatch(
     len: usize,
     cx: &mut Cx<'_>,
     acc: u64,
+    facc: f64,
 ) -> Exit {
     #[cfg(debug_assertions)]
     {
@@ -208,6 +214,7 @@ pub(crate) fn dispatch(
             cx.mem = mem;
             cx.len = len;
             cx.acc = acc;
+            cx.facc = facc;
             return Exit::Yield;
         }
         cx.budget -= 1;
@@ -220,7 +227,7 @@ pub(crate) fn dispatch(
     // moved once built), and `cx` borrows the store for the whole run.
     #[allow(unsafe_code)]
     let h = unsafe { (*ip).h };
-    h(ip, sp, mem, len, cx, acc)
+    h(ip, sp, mem, len, cx, acc, facc)
 }
 
 /// The operands of the instruction at `ip` (see `dispatch` for why `ip`
@@ -259,21 +266,25 @@ pub(crate) fn wr(sp: *mut u64, s: u32, v: u64) {
 /// Declares one handler per listed instruction, whose fields are unpacked
 /// from the operands in declaration order, and `$lower`, which packs an
 /// instruction of these kinds for `code::lower`. Inside a body, `r!(s)`
-/// and `w!(d, v)` access frame slots (`w!` also sets the accumulator),
-/// `m!()` is memory 0 as `(base, len)`, `trap!(Code)` and
-/// `trap_with!(kind)` stop, `jmp_if!(c, to)` takes a relative jump,
-/// `mem`/`len` are memory 0; after the body, the next instruction runs.
+/// and `w!(d, v)` access frame slots (`w!` also sets the accumulator;
+/// `wf!(d, x)` writes an `f64` and sets both accumulators), `m!()` is
+/// memory 0 as `(base, len)`, `trap!(Code)` and `trap_with!(kind)` stop,
+/// `jmp_if!(c, to)` takes a relative jump, `tail!(h)` continues in handler
+/// `h` with this instruction, `mem`/`len` are memory 0; after the body, the
+/// next instruction runs.
 ///
 /// An instruction followed by `[f, …]` also gets, for each listed slot
 /// field `f`, a variant `$v::f` in which `r!(f)` is the accumulator, and
 /// `$lower_acc` picks that variant for an instruction whose field `f`
-/// names a given slot. (`r!` must be given the field's name itself, not an
-/// expression, for the variant to differ; helper macros pass it as a `tt`.)
+/// names a given slot; `[…] f[g, …]` adds variants `$v::f::g` reading
+/// field `g` from the `f64` accumulator. (`r!` must be given the field's
+/// name itself, not an expression, for the variant to differ; helper
+/// macros pass it as a `tt`.)
 macro_rules! handlers {
     (
         $lower:ident, $lower_acc:ident;
-        ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident);
-        $( $v:ident $fl:tt $([ $($af:ident),* ])? => $body:block )*
+        ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident, $facc:ident);
+        $( $v:ident $fl:tt $([ $($af:ident),* ] $(f[ $($ff:ident),* ])? )? => $body:block )*
     ) => {
         $(
             #[allow(non_snake_case, unused_macros, unused_mut, unused_assignments, clippy::redundant_closure_call)]
@@ -284,6 +295,7 @@ macro_rules! handlers {
                 $len: usize,
                 $cx: &mut Cx<'_>,
                 mut $acc: u64,
+                mut $facc: f64,
             ) -> Exit {
                 handlers!(@unpack $ip $v $fl);
                 macro_rules! r {
@@ -291,7 +303,7 @@ macro_rules! handlers {
                         $crate::handlers::rd($sp, $s)
                     };
                 }
-                handlers!(@body ($ip, $sp, $mem, $len, $cx, $acc) $body)
+                handlers!(@body ($ip, $sp, $mem, $len, $cx, $acc, $facc) $body)
             }
 
             $(
@@ -299,35 +311,19 @@ macro_rules! handlers {
                 mod $v {
                     use super::*;
                     $(
-                        /// The variant reading this field from the accumulator.
-                        #[allow(non_snake_case, unused_macros, unused_mut, unused_assignments, clippy::redundant_closure_call)]
-                        pub(super) fn $af(
-                            $ip: *const Inst,
-                            $sp: *mut u64,
-                            $mem: *mut u8,
-                            $len: usize,
-                            $cx: &mut Cx<'_>,
-                            mut $acc: u64,
-                        ) -> Exit {
-                            handlers!(@unpack $ip $v $fl);
-                            // `code::lower` chose this variant because the
-                            // previous instruction wrote this very slot.
-                            debug_assert_eq!($acc, $crate::handlers::rd($sp, $af), "accumulator out of date");
-                            let _ = $af;
-                            // The operand, before the body's own writes
-                            // replace the accumulator.
-                            let operand = $acc;
-                            macro_rules! r {
-                                ($af) => {
-                                    operand
-                                };
-                                ($s:expr) => {
-                                    $crate::handlers::rd($sp, $s)
-                                };
-                            }
-                            handlers!(@body ($ip, $sp, $mem, $len, $cx, $acc) $body)
-                        }
+                        handlers!(@variant $v $fl $af ($ip, $sp, $mem, $len, $cx, $acc, $facc)
+                            (acc) $body);
                     )*
+                    $(
+                        /// The variants reading the `f64` accumulator.
+                        pub(super) mod f {
+                            use super::*;
+                            $(
+                                handlers!(@variant $v $fl $ff ($ip, $sp, $mem, $len, $cx, $acc, $facc)
+                                    (facc) $body);
+                            )*
+                        }
+                    )?
                 }
             )?
         )*
@@ -342,16 +338,61 @@ macro_rules! handlers {
         }
 
         /// The variant of this family's handler for `i` that reads slot
-        /// `s` from the accumulator, if it has one.
+        /// `s` from the accumulator (the `f64` one if `float`), if it has one.
         #[allow(unused_variables)]
-        pub(super) fn $lower_acc(i: &Ins, s: u32) -> Option<Handler> {
+        pub(super) fn $lower_acc(i: &Ins, s: u32, float: bool) -> Option<Handler> {
             #[allow(clippy::match_single_binding)]
             match *i {
-                $( $( Ins::$v { .. } => handlers!(@acc i s $v $fl [$($af),*]), )? )*
+                $( $( Ins::$v { .. } => {
+                    $(
+                        if float {
+                            if let Some(h) = handlers!(@acc i s ($v::f) $v $fl [$($ff),*]) {
+                                return Some(h);
+                            }
+                        }
+                    )?
+                    handlers!(@acc i s ($v) $v $fl [$($af),*])
+                } )? )*
                 _ => None,
             }
         }
     };
+    (@variant $v:ident $fl:tt $af:ident
+        ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident, $facc:ident)
+        ($which:ident) $body:block) => {
+        /// The variant reading this field from an accumulator.
+        #[allow(non_snake_case, unused_macros, unused_mut, unused_assignments, clippy::redundant_closure_call)]
+        pub(in super::super) fn $af(
+            $ip: *const Inst,
+            $sp: *mut u64,
+            $mem: *mut u8,
+            $len: usize,
+            $cx: &mut Cx<'_>,
+            mut $acc: u64,
+            mut $facc: f64,
+        ) -> Exit {
+            handlers!(@unpack $ip $v $fl);
+            let _ = $af;
+            // The operand, taken before the body's own writes replace the
+            // accumulators. (`f64::from_bits` of the `f64` accumulator's
+            // bits costs nothing: the value stays in its register.)
+            let operand: u64 = handlers!(@which $which $acc $facc);
+            // `code::lower` chose this variant because the previous
+            // instruction wrote this very slot.
+            debug_assert_eq!(operand, $crate::handlers::rd($sp, $af), "accumulator out of date");
+            macro_rules! r {
+                ($af) => {
+                    operand
+                };
+                ($s:expr) => {
+                    $crate::handlers::rd($sp, $s)
+                };
+            }
+            handlers!(@body ($ip, $sp, $mem, $len, $cx, $acc, $facc) $body)
+        }
+    };
+    (@which acc $acc:ident $facc:ident) => { $acc };
+    (@which facc $acc:ident $facc:ident) => { $facc.to_bits() };
     (@unpack $ip:ident $v:ident { $($f:ident),* }) => {
         let op = $crate::handlers::operands($ip);
         let mut k = 0usize;
@@ -366,16 +407,17 @@ macro_rules! handlers {
         $( Field::put($f, &mut op, &mut k); )*
         op
     }};
-    (@acc $i:ident $s:ident $v:ident { $($f:ident),* } [$($af:ident),*]) => {{
+    (@acc $i:ident $s:ident ($($m:ident)::+) $v:ident { $($f:ident),* } [$($af:ident),*]) => {{
         let Ins::$v { $($f),* } = *$i else { unreachable!() };
+        use $($m)::+ as variants;
         $(
             if $af == $s {
-                return Some($v::$af as Handler);
+                return Some(variants::$af as Handler);
             }
         )*
         None
     }};
-    (@body ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident) $body:block) => {{
+    (@body ($ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident, $facc:ident) $body:block) => {{
         macro_rules! trap {
             ($c:ident) => {
                 return $cx.trap_code($ip, TrapCode::$c)
@@ -398,6 +440,19 @@ macro_rules! handlers {
                 $acc = v;
             }};
         }
+        macro_rules! wf {
+            ($d:expr, $x:expr) => {{
+                let x: f64 = $x;
+                $crate::handlers::wr($sp, $d, x.to_bits());
+                $acc = x.to_bits();
+                $facc = x;
+            }};
+        }
+        macro_rules! tail {
+            ($h:expr) => {
+                return $h($ip, $sp, $mem, $len, $cx, $acc, $facc)
+            };
+        }
         macro_rules! jmp_if {
             ($cond:expr, $to:expr) => {{
                 if $cond {
@@ -408,12 +463,13 @@ macro_rules! handlers {
                         $len,
                         $cx,
                         $acc,
+                        $facc,
                     );
                 }
             }};
         }
         $body
-        dispatch($ip.wrapping_add(1), $sp, $mem, $len, $cx, $acc)
+        dispatch($ip.wrapping_add(1), $sp, $mem, $len, $cx, $acc, $facc)
     }};
 }
 pub(crate) use handlers;
@@ -444,11 +500,18 @@ pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
     control::lower(i, pc)
 }
 
+/// Whether `i`'s handler also sets the `f64` accumulator.
+pub(crate) fn sets_facc(i: &Ins) -> bool {
+    arith::sets_facc(i)
+}
+
 /// The variant of `i`'s handler that reads slot `s` from the accumulator,
 /// if it has one (see [`Handler`]).
-pub(crate) fn lower_acc(i: &Ins, s: u32) -> Option<Handler> {
-    arith::lower_acc(i, s)
-        .or_else(|| memory::lower_acc(i, s))
-        .or_else(|| mem64::lower_acc(i, s))
-        .or_else(|| control::lower_moves_acc(i, s))
+///
+/// `float`: the predecessor also set the `f64` accumulator.
+pub(crate) fn lower_acc(i: &Ins, s: u32, float: bool) -> Option<Handler> {
+    arith::lower_acc(i, s, float)
+        .or_else(|| memory::lower_acc(i, s, float))
+        .or_else(|| mem64::lower_acc(i, s, float))
+        .or_else(|| control::lower_moves_acc(i, s, float))
 }

@@ -31,7 +31,15 @@ fn raise(ip: *const Inst, sp: *mut u64, cx: &mut Cx<'_>, exn: u64) -> Exit {
 }
 
 #[inline(never)]
-fn throw(ip: *const Inst, sp: *mut u64, _: *mut u8, _: usize, cx: &mut Cx<'_>, _acc: u64) -> Exit {
+fn throw(
+    ip: *const Inst,
+    sp: *mut u64,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Cx<'_>,
+    _acc: u64,
+    _facc: f64,
+) -> Exit {
     let [tag, base, ..] = operands(ip);
     let Some(&t) = cx
         .store
@@ -73,6 +81,7 @@ fn throw_ref(
     _: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [s, ..] = operands(ip);
     match rd(sp, s) {
@@ -88,10 +97,11 @@ fn trap_if_null(
     len: usize,
     cx: &mut Cx<'_>,
     _acc: u64,
+    _facc: f64,
 ) -> Exit {
     let [s, ..] = operands(ip);
     if rd(sp, s) == NULL_REF {
         return cx.trap_code(ip, TrapCode::NullReference);
     }
-    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0)
+    dispatch(ip.wrapping_add(1), sp, mem, len, cx, 0, 0.0)
 }
