@@ -188,11 +188,18 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
     }
     stack[ps..ps + ls].fill(0);
     let base = stack.as_mut_ptr();
+    let (funcs, globals) = store
+        .instances
+        .get(inst as usize)
+        .map(|d| (d.hot_funcs.clone(), d.hot_globals.clone()))
+        .unwrap_or_default();
     let mut cx = Cx {
         store,
         frames: Vec::with_capacity(64),
         func,
         inst,
+        funcs,
+        globals,
         mem0,
         stack: base,
         stack_len: STACK_SLOTS,

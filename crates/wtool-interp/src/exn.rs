@@ -153,7 +153,7 @@ pub(crate) fn unwind(cx: &mut Cx<'_>, exn: u64) -> Option<(*const Inst, *mut u64
             }
             cx.frames.truncate(depth);
             cx.func = func;
-            cx.inst = inst;
+            cx.set_inst(inst);
             cx.mem0 = mem0;
             return Some((pad, sp));
         }

@@ -367,6 +367,8 @@ impl Store {
                 w.mem0 = mem0;
             }
         }
+        d.hot_funcs = d.funcs.as_slice().into();
+        d.hot_globals = d.globals.as_slice().into();
         self.instances.push(d);
         let id = InstanceId(inst_id);
         // 8. Active and declarative element segments, in order.

@@ -175,6 +175,11 @@ pub(crate) struct InstanceData {
     pub func_names: HashMap<u32, String>,
     /// Store addresses of the instance's tags.
     pub tags: Vec<u32>,
+    /// `funcs` and `globals` again, shared with the executor, which keeps
+    /// the running instance's pair at hand (two loads from a call to its
+    /// target instead of five).
+    pub hot_funcs: std::rc::Rc<[u32]>,
+    pub hot_globals: std::rc::Rc<[u32]>,
 }
 
 /// Execution limits.

@@ -34,12 +34,7 @@ fn return_call(
     _facc: f64,
 ) -> Exit {
     let [func, base, n, _] = operands(ip);
-    let addr = match cx
-        .store
-        .instances
-        .get(cx.inst as usize)
-        .and_then(|i| i.funcs.get(func as usize))
-    {
+    let addr = match cx.funcs.get(func as usize) {
         Some(&a) => a,
         None => return cx.trap_code(ip, TrapCode::Unreachable),
     };

@@ -18,12 +18,7 @@ use crate::values::{Value, NULL_REF};
 /// Global `g` (module index) of the running instance.
 #[inline(always)]
 fn global<'a>(cx: &'a mut Cx<'_>, g: u32) -> Option<&'a mut GlobalInst> {
-    let a = *cx
-        .store
-        .instances
-        .get(cx.inst as usize)?
-        .globals
-        .get(g as usize)?;
+    let a = *cx.globals.get(g as usize)?;
     cx.store.globals.get_mut(a as usize)
 }
 
@@ -392,7 +387,7 @@ pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     match cx.frames.pop() {
         Some(fr) => {
             cx.func = fr.func;
-            cx.inst = fr.inst;
+            cx.set_inst(fr.inst);
             let (mem, len) = if fr.mem0 != cx.mem0 {
                 cx.mem0 = fr.mem0;
                 cx.mem_view()
@@ -415,12 +410,7 @@ fn call(
     _facc: f64,
 ) -> Exit {
     let [func, base, ..] = operands(ip);
-    let addr = match cx
-        .store
-        .instances
-        .get(cx.inst as usize)
-        .and_then(|i| i.funcs.get(func as usize))
-    {
+    let addr = match cx.funcs.get(func as usize) {
         Some(&a) => a,
         None => return cx.trap_code(ip, TrapCode::Unreachable),
     };
@@ -530,7 +520,7 @@ pub(super) fn land(
         wr(sp, i, 0);
     }
     cx.func = addr;
-    cx.inst = c.inst;
+    cx.set_inst(c.inst);
     let (mem, len) = if c.mem0 != cx.mem0 {
         cx.mem0 = c.mem0;
         cx.mem_view()

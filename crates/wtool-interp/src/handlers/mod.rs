@@ -77,6 +77,10 @@ pub(crate) struct Cx<'s> {
     /// The running function (store address) and its instance.
     pub func: u32,
     pub inst: u32,
+    /// The running instance's functions and globals (store addresses):
+    /// its `hot_funcs` and `hot_globals`, kept current by `set_inst`.
+    pub funcs: std::rc::Rc<[u32]>,
+    pub globals: std::rc::Rc<[u32]>,
     /// Store address of the running instance's memory 0 (`u32::MAX`: none).
     pub mem0: u32,
     /// The value stack: `stack_len` slots from `stack`, owned by the caller
@@ -187,6 +191,28 @@ impl Cx<'_> {
         #[allow(unsafe_code)]
         let stack = unsafe { std::slice::from_raw_parts_mut(self.stack, self.stack_len) };
         (self.store, stack)
+    }
+
+    /// Makes `inst` the running instance.
+    #[inline(always)]
+    pub(crate) fn set_inst(&mut self, inst: u32) {
+        if inst != self.inst {
+            self.inst_changed(inst);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn inst_changed(&mut self, inst: u32) {
+        self.inst = inst;
+        let (f, g) = self
+            .store
+            .instances
+            .get(inst as usize)
+            .map(|d| (d.hot_funcs.clone(), d.hot_globals.clone()))
+            .unwrap_or_default();
+        self.funcs = f;
+        self.globals = g;
     }
 
     /// The slot index of frame pointer `sp`.
