@@ -49,7 +49,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let owned;
     let parts;
     let (module, ranges, lazy) = if input.format == Format::Binary {
-        let leave = wtool_binary::Leave { exports: true };
+        let leave = wtool_binary::Leave { exports: true, datas: false };
         let (m, p) = wtool_binary::decode_lazy_parts_with(&input.bytes, features, leave)
             .map_err(|e| input.decode_error(e))?;
         owned = m;

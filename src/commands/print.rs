@@ -116,8 +116,11 @@ fn print_streamed(
     let eager_errors = args.generate_names || as_wasm2wat;
     // The exports are printed straight from the input too, unless they
     // are needed before (written inline, or naming what they export).
+    // The data section is printed from the input one segment at a time,
+    // unless names are made for the segments (wabt's naming counts them).
     let leave = wtool_binary::Leave {
         exports: !args.inline_exports && !args.generate_names,
+        datas: !args.generate_names && !as_wasm2wat,
     };
     let decoded = wtool_binary::decode_lazy_parts_with(&input.bytes, features, leave);
     let (mut module, parts) = match decoded {

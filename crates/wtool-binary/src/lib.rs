@@ -30,6 +30,7 @@ pub mod leb128;
 pub mod reader;
 
 pub use decode::code::{BodyRange, BodyReader};
+pub use decode::data::DataLeft;
 pub use decode::module::LazyParts;
 pub use error::{DecodeError, EntryKind, ErrorKind, Location, SectionRef, Truncation};
 use wtool_ast::{Features, Module};
@@ -107,6 +108,10 @@ pub struct Leave {
     /// The export section: `Module::exports` stays empty, and
     /// [`LazyParts::read_exports`] reads the exports from the input.
     pub exports: bool,
+    /// The data section: `Module::datas` stays empty, and
+    /// [`LazyParts::data_section`] reads the segments from the input
+    /// ([`DataLeft::read`]), one at a time.
+    pub datas: bool,
 }
 
 /// Decodes one function body as it appears in a code section entry after

@@ -2,8 +2,9 @@
 //! of the 2.0 spec testsuite (malformed ones included), on the fixtures and
 //! on truncations of a fixture, the lazy module with its bodies streamed back
 //! in equals the eager module, and the first error equals the eager error;
-//! `decode_lazy_parts_with` (data, custom sections and exports left in the
-//! input too) read back equals `decode_lazy`, errors included.
+//! `decode_lazy_parts_with` (data, custom sections, exports and the whole
+//! data section left in the input too) read back equals `decode_lazy`,
+//! errors included.
 
 use wtool_ast::{Expr, Features, Module};
 use wtool_binary::{
@@ -30,24 +31,49 @@ fn lazy_full(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
     Ok(m)
 }
 
-/// Lazy decode leaving bytes and exports in the input, then all of them
-/// (bodies included) read back into the module.
-fn parts_full(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
-    let leave = Leave { exports: true };
+/// Lazy decode leaving bytes and exports (and, with `datas`, the data
+/// section) in the input, then all of them (bodies included) read back
+/// into the module.
+fn parts_full(bytes: &[u8], features: Features, datas: bool) -> Result<Module, DecodeError> {
+    let leave = Leave {
+        exports: true,
+        datas,
+    };
     let (mut m, parts) = decode_lazy_parts_with(bytes, features, leave)?;
     assert_eq!(parts.bodies.len(), m.funcs.len());
-    assert_eq!(parts.datas.len(), m.datas.len());
-    assert_eq!(parts.customs.len(), m.customs.len());
     let has_dc = m.data_count.is_some();
     for range in &parts.bodies {
         let mut expr = Expr::default();
         BodyReader::new(bytes, range, features, has_dc).read_into(&mut expr)?;
         m.funcs[range.defined_index as usize].body = expr;
     }
-    for (i, d) in m.datas.iter_mut().enumerate() {
-        assert!(d.data.is_empty());
-        d.data = parts.data(bytes, i).expect("data range").to_vec();
+    if let Some(left) = &parts.data_section {
+        assert!(datas && m.datas.is_empty() && parts.datas.is_empty());
+        assert_eq!(parts.num_datas(&m), left.count as usize);
+        for seg in left.read(bytes, features) {
+            let (mut d, range) = seg?;
+            assert!(d.data.is_empty());
+            d.data = bytes[range.start as usize..range.end as usize].to_vec();
+            m.datas.push(d);
+        }
+        assert_eq!(m.datas.len(), left.count as usize);
+    } else {
+        assert_eq!(parts.datas.len(), m.datas.len());
+        for (i, d) in m.datas.iter_mut().enumerate() {
+            assert!(d.data.is_empty());
+            d.data = parts.data(bytes, i).expect("data range").to_vec();
+        }
     }
+    finish_parts(bytes, features, m, &parts)
+}
+
+/// [`parts_full`]'s custom sections and exports read back.
+fn finish_parts(
+    bytes: &[u8],
+    features: Features,
+    mut m: Module,
+    parts: &wtool_binary::LazyParts,
+) -> Result<Module, DecodeError> {
     for (i, c) in m.customs.iter_mut().enumerate() {
         if let Some(b) = parts.custom(bytes, i) {
             assert!(c.data.is_empty());
@@ -63,10 +89,15 @@ fn parts_full(bytes: &[u8], features: Features) -> Result<Module, DecodeError> {
 
 /// Checks one module; returns whether it decoded.
 fn check(bytes: &[u8], features: Features, what: &str) -> bool {
-    match (lazy_full(bytes, features), parts_full(bytes, features)) {
-        (Ok(a), Ok(b)) => assert_eq!(a, b, "{what}: parts"),
-        (Err(a), Err(b)) => assert_eq!(a, b, "{what}: parts"),
-        (a, b) => panic!("{what}: lazy {a:?}, parts {b:?}"),
+    for datas in [false, true] {
+        match (
+            lazy_full(bytes, features),
+            parts_full(bytes, features, datas),
+        ) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{what}: parts (datas left: {datas})"),
+            (Err(a), Err(b)) => assert_eq!(a, b, "{what}: parts (datas left: {datas})"),
+            (a, b) => panic!("{what}: lazy {a:?}, parts {b:?} (datas left: {datas})"),
+        }
     }
     let eager = decode_with_features(bytes, features);
     match (&eager, lazy_full(bytes, features)) {

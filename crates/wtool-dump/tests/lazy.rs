@@ -16,7 +16,10 @@ fn lazy_dump_is_the_eager_dump() {
     let mut checked = 0;
     for (name, bytes) in fixtures() {
         let module = wtool_binary::decode_with_features(&bytes, Features::ALL).expect("decode");
-        let leave = wtool_binary::Leave { exports: true };
+        let leave = wtool_binary::Leave {
+            exports: true,
+            datas: false,
+        };
         let (lazy, parts) =
             wtool_binary::decode_lazy_parts_with(&bytes, Features::ALL, leave).expect("decode");
         let bodies = LazyBodies {

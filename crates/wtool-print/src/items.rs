@@ -2,9 +2,9 @@
 //! globals, exports, start, element and data segments, custom sections.
 
 use wtool_ast::{
-    CompositeType, CustomPlace, CustomSection, DataMode, ElemItems, ElemMode, Export, Expr,
-    ExternKind, FieldType, FuncType, GlobalType, HeapType, ImportDesc, IndirectNameMap, Limits,
-    MemoryType, Names, RefType, SectionId, StorageType, TableType, TypeDef, ValType,
+    CompositeType, CustomPlace, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, Export,
+    Expr, ExternKind, FieldType, FuncType, GlobalType, HeapType, ImportDesc, IndirectNameMap,
+    Limits, MemoryType, Names, RefType, SectionId, StorageType, TableType, TypeDef, ValType,
 };
 
 use crate::names::Space;
@@ -739,27 +739,51 @@ impl Printer<'_, '_> {
     }
 
     fn datas(&mut self) {
-        for (k, d) in self.m.datas.iter().enumerate() {
-            self.newline(1);
-            self.out.push_str("(data");
-            self.push_def(|ids| &ids.datas, k as u32);
-            if let DataMode::Active { memory, offset } = &d.mode {
-                if *memory != 0 || d.explicit_index {
-                    self.out.push_str(" (memory ");
-                    self.push_ref(|ids| &ids.memories, *memory);
-                    self.out.push(')');
+        if let Some(l) = self.parts {
+            if let Some(left) = &l.parts.data_section {
+                // Left in the input: each segment decoded, printed, dropped.
+                for (k, seg) in left.read(l.bytes, l.features).enumerate() {
+                    match seg {
+                        Ok((d, r)) => {
+                            let bytes = l.bytes.get(r.start as usize..r.end as usize);
+                            self.data(k, &d, bytes.unwrap_or_default());
+                        }
+                        Err(e) => {
+                            // Checked when decoded, so only a wrong input
+                            // gets here; nothing after it is written.
+                            self.body_error.get_or_insert(e);
+                            self.sink_off();
+                            return;
+                        }
+                    }
                 }
-                self.out.push(' ');
-                self.const_expr(offset, Some("offset"));
+                return;
+            }
+        }
+        for (k, d) in self.m.datas.iter().enumerate() {
+            let bytes = self.parts.and_then(|l| l.parts.data(l.bytes, k));
+            self.data(k, d, bytes.unwrap_or(&d.data));
+        }
+    }
+
+    /// Data segment `k`, its bytes given apart (they may be in the input).
+    fn data(&mut self, k: usize, d: &DataSegment, bytes: &[u8]) {
+        self.newline(1);
+        self.out.push_str("(data");
+        self.push_def(|ids| &ids.datas, k as u32);
+        if let DataMode::Active { memory, offset } = &d.mode {
+            if *memory != 0 || d.explicit_index {
+                self.out.push_str(" (memory ");
+                self.push_ref(|ids| &ids.memories, *memory);
+                self.out.push(')');
             }
             self.out.push(' ');
-            match self.parts.and_then(|l| l.parts.data(l.bytes, k)) {
-                Some(bytes) => self.push_bytes_streamed(bytes),
-                None => self.push_bytes_streamed(&d.data),
-            }
-            self.out.push(')');
-            self.maybe_flush();
+            self.const_expr(offset, Some("offset"));
         }
+        self.out.push(' ');
+        self.push_bytes_streamed(bytes);
+        self.out.push(')');
+        self.maybe_flush();
     }
 
     /// A constant expression on one line: `(i32.const 0)` for a single

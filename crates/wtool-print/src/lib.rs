@@ -292,7 +292,9 @@ fn stream_io<W: io::Write + ?Sized>(
                 false
             }
         };
-        let mut p = Printer::new(module, opts, Some(&mut sink));
+        let num_datas = lazy.parts.map(|l| l.parts.num_datas(module));
+        let ids = Ids::build_with(module, opts, num_datas.unwrap_or(module.datas.len()));
+        let mut p = Printer::with_ids(module, opts, Some(&mut sink), std::sync::Arc::new(ids));
         p.bodies = lazy.bodies;
         p.parts = lazy.parts;
         p.namer = lazy.namer;
@@ -433,6 +435,12 @@ pub(crate) struct Ids {
 impl Ids {
     /// The identifiers of `m`'s names (none unless `opts.names`).
     pub(crate) fn build(m: &Module, opts: &PrintOptions) -> Ids {
+        Ids::build_with(m, opts, m.datas.len())
+    }
+
+    /// [`Ids::build`] for a module with `num_datas` data segments (they
+    /// may have been left in the input).
+    pub(crate) fn build_with(m: &Module, opts: &PrintOptions, num_datas: usize) -> Ids {
         let mut ids = Ids::default();
         let names = if opts.names { m.names.as_ref() } else { None };
         if let Some(n) = names {
@@ -466,7 +474,7 @@ impl Ids {
                 "global",
             );
             ids.elems = Space::build(&n.elems, m.elems.len() as u64, "elem");
-            ids.datas = Space::build(&n.datas, m.datas.len() as u64, "data");
+            ids.datas = Space::build(&n.datas, num_datas as u64, "data");
             ids.tags = Space::build(&n.tags, count(ExternKind::Tag, m.tags.len()), "tag");
             for (k, (f, _)) in n.locals.iter().enumerate() {
                 ids.locals_at.entry(*f).or_insert(k);

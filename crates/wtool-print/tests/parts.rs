@@ -66,8 +66,27 @@ fn parts_left_in_the_input_print_as_the_decoded_module() {
             let want = eager(&bytes, &opts);
             for (leave, threads) in [
                 (Leave::default(), 1),
-                (Leave { exports: true }, 1),
-                (Leave { exports: true }, 3),
+                (
+                    Leave {
+                        exports: true,
+                        datas: false,
+                    },
+                    1,
+                ),
+                (
+                    Leave {
+                        exports: true,
+                        datas: true,
+                    },
+                    1,
+                ),
+                (
+                    Leave {
+                        exports: true,
+                        datas: true,
+                    },
+                    3,
+                ),
             ] {
                 let got = streamed(&bytes, &opts, leave, threads, None);
                 assert!(

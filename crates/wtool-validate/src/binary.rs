@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use wtool_ast::{Features, Module};
-use wtool_binary::{BodyRange, BodyReader, DecodeError};
+use wtool_binary::{BodyRange, BodyReader, DecodeError, LazyParts, Leave};
 
 use crate::{ModuleInfo, ValidationError, Validator};
 
@@ -66,8 +66,8 @@ impl From<ValidationError> for BinaryValidationError {
 /// streaming function bodies from the bytes (single-threaded). Gives the
 /// same result as decoding with `decode_with_features` and then `validate`.
 pub fn validate_binary(bytes: &[u8], features: Features) -> Result<(), BinaryValidationError> {
-    let (module, bodies) = decode_lazy(bytes, features)?;
-    validate_sequential(bytes, features, &module, &bodies)
+    let (module, parts) = decode_lazy(bytes, features)?;
+    validate_sequential(bytes, features, &module, &parts)
 }
 
 /// [`validate_binary`] after the lazy decode.
@@ -75,13 +75,17 @@ fn validate_sequential(
     bytes: &[u8],
     features: Features,
     module: &Module,
-    bodies: &[BodyRange],
+    parts: &LazyParts,
 ) -> Result<(), BinaryValidationError> {
     let info = ModuleInfo::new(module, features);
-    let mut invalid = info.validate_module().err();
+    let mut invalid = match module_level(&info, bytes, parts) {
+        Ok(()) => None,
+        Err(BinaryValidationError::Invalid(e)) => Some(e),
+        Err(e) => return Err(e),
+    };
     let mut v = Validator::new();
     let has_dc = module.data_count.is_some();
-    for range in bodies {
+    for range in &parts.bodies {
         if invalid.is_some() {
             // Only a decode error can still take precedence.
             scan(bytes, range, features, has_dc)?;
@@ -96,6 +100,25 @@ fn validate_sequential(
     invalid.map_or(Ok(()), |e| Err(e.into()))
 }
 
+/// Module-level validation ([`ModuleInfo::validate_module`]), the data
+/// segments read from the input where the decoder left them.
+fn module_level(
+    info: &ModuleInfo<'_>,
+    bytes: &[u8],
+    parts: &LazyParts,
+) -> Result<(), BinaryValidationError> {
+    let Some(left) = &parts.data_section else {
+        return Ok(info.validate_module()?);
+    };
+    info.validate_items()?;
+    info.validate_data_count(left.count as usize)?;
+    for seg in left.read(bytes, info.features()) {
+        let (d, _) = seg?;
+        info.validate_data(&d.mode)?;
+    }
+    Ok(())
+}
+
 /// Like [`validate_binary`], with function bodies decoded and validated on
 /// up to `threads` threads (small modules stay on the calling thread). The
 /// error reported is the one `validate_binary` reports.
@@ -104,16 +127,16 @@ pub fn validate_binary_parallel(
     features: Features,
     threads: usize,
 ) -> Result<(), BinaryValidationError> {
-    let (module, bodies) = decode_lazy(bytes, features)?;
+    let (module, parts) = decode_lazy(bytes, features)?;
+    let bodies = &parts.bodies[..];
     let threads = threads.clamp(1, bodies.len().max(1));
     // Below this many body bytes, spawning threads costs more than it saves.
     const MIN_PARALLEL_BYTES: u64 = 64 * 1024;
     let work: u64 = bodies.iter().map(|b| u64::from(b.end - b.start)).sum();
     if threads == 1 || work < MIN_PARALLEL_BYTES {
-        return validate_sequential(bytes, features, &module, &bodies);
+        return validate_sequential(bytes, features, &module, &parts);
     }
     let info = ModuleInfo::new(&module, features);
-    let module_err = info.validate_module().err();
     // Chunks come from a shared counter. A decode error in body i beats
     // everything after it, so later bodies are skipped; an invalid body
     // does not let anything be skipped (a later body may be malformed).
@@ -122,35 +145,42 @@ pub fn validate_binary_parallel(
     let lowest_decode = AtomicU32::new(u32::MAX);
     let errors: Mutex<Vec<(u32, BinaryValidationError)>> = Mutex::new(Vec::new());
     let n = bodies.len();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut v = Validator::new();
-                let mut found = Vec::new();
-                loop {
-                    let start = next.fetch_add(CHUNK as u32, Ordering::Relaxed) as usize;
-                    if start >= n || start as u32 >= lowest_decode.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    for (k, range) in bodies.iter().enumerate().skip(start).take(CHUNK) {
-                        if k as u32 >= lowest_decode.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        if let Err(e) = check_body(&mut v, &info, bytes, range, features) {
-                            if matches!(e, BinaryValidationError::Decode(_)) {
-                                lowest_decode.fetch_min(k as u32, Ordering::Relaxed);
-                            }
-                            found.push((k as u32, e));
-                        }
-                    }
+    let work = || {
+        let mut v = Validator::new();
+        let mut found = Vec::new();
+        loop {
+            let start = next.fetch_add(CHUNK as u32, Ordering::Relaxed) as usize;
+            if start >= n || start as u32 >= lowest_decode.load(Ordering::Relaxed) {
+                break;
+            }
+            for (k, range) in bodies.iter().enumerate().skip(start).take(CHUNK) {
+                if k as u32 >= lowest_decode.load(Ordering::Relaxed) {
+                    break;
                 }
-                if !found.is_empty() {
-                    if let Ok(mut errs) = errors.lock() {
-                        errs.extend(found);
+                if let Err(e) = check_body(&mut v, &info, bytes, range, features) {
+                    if matches!(e, BinaryValidationError::Decode(_)) {
+                        lowest_decode.fetch_min(k as u32, Ordering::Relaxed);
                     }
+                    found.push((k as u32, e));
                 }
-            });
+            }
         }
+        if !found.is_empty() {
+            if let Ok(mut errs) = errors.lock() {
+                errs.extend(found);
+            }
+        }
+    };
+    // The calling thread checks the module level (data segments included)
+    // while the others start on the bodies, then joins them: nothing waits
+    // for the module-level checks, which on a data-heavy module are long.
+    let module_err = std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        let module_err = module_level(&info, bytes, &parts).err();
+        work();
+        module_err
     });
     let errs = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     let first_decode = errs
@@ -161,7 +191,7 @@ pub fn validate_binary_parallel(
         return Err(e.clone());
     }
     if let Some(e) = module_err {
-        return Err(e.into());
+        return Err(e);
     }
     match errs.into_iter().min_by_key(|(k, _)| *k) {
         Some((_, e)) => Err(e),
@@ -171,13 +201,18 @@ pub fn validate_binary_parallel(
 
 /// The lazy decode; where it fails, the eager decoder names the error
 /// (a malformed body before the failing spot is reported first there).
-/// Data segments and custom sections stay in the input: validation never
-/// reads their bytes, so a data-heavy module is not copied.
+/// Data segments (the whole data section) and custom sections stay in the
+/// input: validation never reads segment bytes, and a data-heavy module's
+/// segments are read again one at a time rather than kept.
 fn decode_lazy(
     bytes: &[u8],
     features: Features,
-) -> Result<(Module, Vec<BodyRange>), BinaryValidationError> {
-    let lazy = wtool_binary::decode_lazy_parts(bytes, features).map(|(m, p)| (m, p.bodies));
+) -> Result<(Module, LazyParts), BinaryValidationError> {
+    let leave = Leave {
+        exports: false,
+        datas: true,
+    };
+    let lazy = wtool_binary::decode_lazy_parts_with(bytes, features, leave);
     lazy.map_err(|lazy| {
         let eager = wtool_binary::decode_with_features(bytes, features).err();
         BinaryValidationError::Decode(eager.unwrap_or(lazy))

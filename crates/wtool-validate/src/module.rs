@@ -166,6 +166,17 @@ impl<'m> ModuleInfo<'m> {
 
     /// Validates everything except function bodies.
     pub fn validate_module(&self) -> Result<(), ValidationError> {
+        self.validate_items()?;
+        self.validate_data_count(self.module.datas.len())?;
+        self.module
+            .datas
+            .iter()
+            .try_for_each(|d| self.validate_data(&d.mode))
+    }
+
+    /// [`ModuleInfo::validate_module`] up to the data count section: what
+    /// precedes the data segments, for segments read from elsewhere.
+    pub(crate) fn validate_items(&self) -> Result<(), ValidationError> {
         let m = self.module;
         // Module-level items carry no offsets of their own; point at the
         // payload of the section being checked (binary input only).
@@ -254,11 +265,7 @@ impl<'m> ModuleInfo<'m> {
                 return Err(at(ErrorKind::StartFunction));
             }
         }
-        let const_globals = if self.features.contains(Features::GC) {
-            self.globals.len() as u32
-        } else {
-            self.num_imported_globals
-        };
+        let const_globals = self.const_globals();
         enter(SectionId::Element);
         for e in &m.elems {
             check_ref_type(self.features, e.ty).map_err(at)?;
@@ -312,31 +319,48 @@ impl<'m> ModuleInfo<'m> {
                 }
             }
         }
-        enter(SectionId::DataCount);
-        if let Some(count) = m.data_count {
-            require(self.features, Features::BULK_MEMORY).map_err(at)?;
-            if count as usize != m.datas.len() {
-                return Err(at(ErrorKind::DataCountMismatch {
-                    count,
-                    segments: m.datas.len() as u32,
-                }));
-            }
+        Ok(())
+    }
+
+    /// Initializers may read imported globals only in 2.0, every global with GC.
+    fn const_globals(&self) -> u32 {
+        if self.features.contains(Features::GC) {
+            self.globals.len() as u32
+        } else {
+            self.num_imported_globals
         }
-        enter(SectionId::Data);
-        for d in &m.datas {
-            match &d.mode {
-                DataMode::Passive => require(self.features, Features::BULK_MEMORY).map_err(at)?,
-                DataMode::Active { memory, offset } => {
-                    let mt = self
-                        .memories
-                        .get(*memory as usize)
-                        .ok_or(ErrorKind::UnknownMemory(*memory))
-                        .map_err(at)?;
-                    self.const_expr(offset, addr_type(mt.index64), const_globals)?;
-                }
-            }
+    }
+
+    /// The data count section against the number of data segments.
+    pub(crate) fn validate_data_count(&self, num_datas: usize) -> Result<(), ValidationError> {
+        let Some(count) = self.module.data_count else {
+            return Ok(());
+        };
+        let at = |kind| ValidationError::module(kind, self.section_offset(SectionId::DataCount));
+        require(self.features, Features::BULK_MEMORY).map_err(at)?;
+        if count as usize != num_datas {
+            return Err(at(ErrorKind::DataCountMismatch {
+                count,
+                segments: num_datas as u32,
+            }));
         }
         Ok(())
+    }
+
+    /// One data segment's mode: its memory and offset expression.
+    pub(crate) fn validate_data(&self, mode: &DataMode) -> Result<(), ValidationError> {
+        let at = |kind| ValidationError::module(kind, self.section_offset(SectionId::Data));
+        match mode {
+            DataMode::Passive => require(self.features, Features::BULK_MEMORY).map_err(at),
+            DataMode::Active { memory, offset } => {
+                let mt = self
+                    .memories
+                    .get(*memory as usize)
+                    .ok_or(ErrorKind::UnknownMemory(*memory))
+                    .map_err(at)?;
+                self.const_expr(offset, addr_type(mt.index64), self.const_globals())
+            }
+        }
     }
 
     /// Payload offset of the first section with this id, if known.

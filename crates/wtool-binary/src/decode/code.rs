@@ -57,6 +57,16 @@ pub(crate) fn decode_expr(r: &mut Reader<'_>, cx: CodeCtx, body: bool) -> Result
     Ok(Expr { instrs, offsets })
 }
 
+/// Decodes a constant expression into `e`, replacing what it held (its
+/// buffers are reused: checking many expressions allocates once).
+pub(crate) fn decode_const_into(r: &mut Reader<'_>, cx: CodeCtx, e: &mut Expr) -> Result<()> {
+    e.instrs.clear();
+    e.offsets.clear();
+    e.instrs.reserve_exact(2);
+    e.offsets.reserve_exact(2);
+    read_all(r, cx, false, &mut e.instrs, &mut e.offsets)
+}
+
 /// Buffers reused from one function body to the next, so that each body
 /// costs exactly one allocation of its final size per vector.
 #[derive(Default)]

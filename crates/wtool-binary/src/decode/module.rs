@@ -1,12 +1,12 @@
 //! The module header and every section.
 
 use wtool_ast::{
-    CustomPlace, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, Export,
-    ExternKind, Features, Func, Global, Import, ImportDesc, Module, Origin, RefType, SectionId,
-    SectionInfo, Table, Tag,
+    CustomPlace, CustomSection, ElemItems, ElemMode, ElemSegment, Export, ExternKind, Features,
+    Func, Global, Import, ImportDesc, Module, Origin, RefType, SectionId, SectionInfo, Table, Tag,
 };
 
 use super::code::{self, CodeCtx};
+use super::data;
 use super::names;
 use super::types::{self, Accept};
 use crate::error::{Context, DecodeError, EntryKind, ErrorKind, Result, SectionRef};
@@ -34,6 +34,8 @@ struct Decoder<'a> {
     lazy_bytes: bool,
     /// Check the export section but keep none of it (`LazyParts::exports`).
     leave_exports: bool,
+    /// Check the data section but keep none of it (`LazyParts::data_section`).
+    leave_datas: bool,
     parts: LazyParts,
     scratch: code::Scratch,
 }
@@ -53,6 +55,9 @@ pub struct LazyParts {
     /// The export section's payload, when it was checked but left there
     /// ([`crate::Leave::exports`]; `Module::exports` is then empty).
     pub exports: Option<std::ops::Range<u32>>,
+    /// The data section, when it was checked but left there
+    /// ([`crate::Leave::datas`]; `Module::datas` and `datas` are then empty).
+    pub data_section: Option<data::DataLeft>,
 }
 
 impl LazyParts {
@@ -68,6 +73,15 @@ impl LazyParts {
         let (n, _) = r.count().ok()?;
         let acc = Accept::new(features);
         Some((0..n).map(move |i| export(&mut r, acc).entry(EntryKind::Export, i)))
+    }
+
+    /// How many data segments the module has: those in the module, or
+    /// those left in the input.
+    pub fn num_datas(&self, m: &Module) -> usize {
+        match &self.data_section {
+            Some(d) => d.count as usize,
+            None => m.datas.len(),
+        }
     }
 
     /// The bytes of data segment `i` in `input`, the module's bytes.
@@ -151,6 +165,7 @@ fn decode_module_inner(
         lazy,
         lazy_bytes: leave.is_some(),
         leave_exports: leave.is_some_and(|l| l.exports),
+        leave_datas: leave.is_some_and(|l| l.datas),
         parts: LazyParts::default(),
         scratch: code::Scratch::new(drop_offsets),
     };
@@ -607,57 +622,32 @@ impl<'a> Decoder<'a> {
             }
         }
         self.seen_data = true;
+        let cx = CodeCtx {
+            acc: self.acc,
+            has_data_count: self.m.data_count.is_some(),
+        };
+        if self.leave_datas {
+            data::check(s, cx, n)?;
+            self.parts.data_section = Some(data::DataLeft {
+                range: at as u32..s.pos() as u32,
+                count: n,
+                has_data_count: cx.has_data_count,
+            });
+            return Ok(());
+        }
         self.m.datas.reserve(cap);
         for i in 0..n {
-            let seg = self.data(s).entry(EntryKind::Data, i)?;
+            let mut offset = wtool_ast::Expr::default();
+            let head = data::segment(s, cx, &mut offset).entry(EntryKind::Data, i)?;
+            let (mut seg, range) = head.segment(offset);
+            if self.lazy_bytes {
+                self.parts.datas.push(range);
+            } else {
+                seg.data = self.full[range.start as usize..range.end as usize].to_vec();
+            }
             self.m.datas.push(seg);
         }
         Ok(())
-    }
-
-    fn data(&mut self, s: &mut Reader<'a>) -> Result<DataSegment> {
-        let at = s.pos();
-        let flags = s.u32().field("flags")?;
-        let (mode, explicit_index) = match flags {
-            0 => (
-                DataMode::Active {
-                    memory: 0,
-                    offset: self.const_expr(s).field("offset")?,
-                },
-                false,
-            ),
-            1 => (DataMode::Passive, false),
-            2 => {
-                let memory = s.u32().field("memory index")?;
-                // Only memory 0 has a shorter form (flag 0) to remember.
-                (
-                    DataMode::Active {
-                        memory,
-                        offset: self.const_expr(s).field("offset")?,
-                    },
-                    memory == 0,
-                )
-            }
-            _ => return Err(DecodeError::new(at, ErrorKind::MalformedDataFlags).in_field("flags")),
-        };
-        // Not `len32`: the testsuite reports a short segment as an
-        // unexpected end, not as an out-of-bounds length.
-        let len = s.u32().field("size")? as usize;
-        let start = s.pos();
-        let bytes = s.bytes(len).field("bytes")?;
-        let data = if self.lazy_bytes {
-            self.parts
-                .datas
-                .push(start as u32..(start + bytes.len()) as u32);
-            Vec::new()
-        } else {
-            bytes.to_vec()
-        };
-        Ok(DataSegment {
-            mode,
-            data,
-            explicit_index,
-        })
     }
 
     fn finish(self) -> Result<(Module, LazyParts)> {
