@@ -10,6 +10,7 @@
 //! - Binary output is refused when stdout is a terminal.
 //! - `--features` (in `features.rs`) edits the default feature set.
 
+use crate::bytes::InputBytes;
 use crate::diag::CliError;
 pub use crate::features::FeaturesArg;
 use std::fs::{self, File, OpenOptions};
@@ -40,8 +41,8 @@ pub enum Format {
 pub struct Input {
     /// The name to show in messages: the path as given, or `<stdin>`.
     pub name: String,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
+    /// The file's bytes (a big file's mapped, not copied).
+    pub bytes: InputBytes,
     /// Binary or text.
     pub format: Format,
 }
@@ -119,10 +120,11 @@ impl InputArg {
                 .lock()
                 .read_to_end(&mut bytes)
                 .map_err(|e| CliError::io("read", "<stdin>", e))?;
-            ("<stdin>".to_string(), bytes)
+            ("<stdin>".to_string(), InputBytes::from(bytes))
         } else {
             let name = self.input.display().to_string();
-            let bytes = fs::read(&self.input).map_err(|e| CliError::io("read", &name, e))?;
+            let bytes =
+                InputBytes::read_file(&self.input).map_err(|e| CliError::io("read", &name, e))?;
             (name, bytes)
         };
         let format = detect_format(&bytes, &name).map_err(|reason| CliError::NotWasm {

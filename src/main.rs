@@ -6,6 +6,7 @@
 //! `diag.rs` (error rendering and exit codes), so every command behaves alike:
 //! exit 0 on success, 1 on an error, 2 on a usage error, `error: …` on stderr.
 
+mod bytes;
 mod commands;
 mod compat;
 mod diag;

@@ -164,7 +164,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     // The input's bytes are written back only when no pass runs; otherwise
     // they are not held through the passes.
     if !(ran_nothing && input.format == Format::Binary) {
-        input.bytes = Vec::new();
+        input.bytes = Default::default();
     }
     let report = run_segments(&mut segments, &mut module, args.converge, level.shrink >= 2)?;
     if args.timings {

@@ -35,6 +35,9 @@ pub struct ModuleInfo<'m> {
     pub(crate) declared: Vec<bool>,
     /// Subtyping over the module's types.
     pub(crate) tcx: TypeCx,
+    /// Exports read from elsewhere than `module.exports` (a binary's
+    /// export section left in the input): `(name, kind, index)`.
+    pub(crate) exports_left: Vec<(&'m str, ExternKind, u32)>,
 }
 
 impl<'m> ModuleInfo<'m> {
@@ -42,6 +45,16 @@ impl<'m> ModuleInfo<'m> {
     /// references are reported by [`ModuleInfo::validate_module`] and by the
     /// function validator.
     pub fn new(module: &'m Module, features: Features) -> Self {
+        Self::with_exports(module, features, Vec::new())
+    }
+
+    /// [`ModuleInfo::new`] for a module whose exports are given apart
+    /// (`module.exports` holds none of them): `(name, kind, index)`.
+    pub fn with_exports(
+        module: &'m Module,
+        features: Features,
+        exports_left: Vec<(&'m str, ExternKind, u32)>,
+    ) -> Self {
         let mut func_types = Vec::new();
         let mut tables = Vec::new();
         let mut memories = Vec::new();
@@ -99,6 +112,11 @@ impl<'m> ModuleInfo<'m> {
                 declare(e.index);
             }
         }
+        for &(_, kind, index) in &exports_left {
+            if kind == ExternKind::Func {
+                declare(index);
+            }
+        }
 
         ModuleInfo {
             module,
@@ -112,6 +130,7 @@ impl<'m> ModuleInfo<'m> {
             elem_types,
             declared,
             tcx: TypeCx::new(module),
+            exports_left,
         }
     }
 
@@ -451,30 +470,30 @@ impl<'m> ModuleInfo<'m> {
 
     fn exports(&self) -> Result<(), ErrorKind> {
         let m = self.module;
-        let mut names: HashSet<&str> = HashSet::with_capacity(m.exports.len());
-        for e in &m.exports {
-            let i = e.index as usize;
-            match e.kind {
+        let given = m.exports.iter().map(|e| (e.name.as_str(), e.kind, e.index));
+        let all = given.chain(self.exports_left.iter().copied());
+        let mut names: HashSet<&str> =
+            HashSet::with_capacity(m.exports.len() + self.exports_left.len());
+        for (name, kind, index) in all {
+            let i = index as usize;
+            match kind {
                 ExternKind::Func => {
                     if i >= self.func_types.len() {
-                        return Err(ErrorKind::UnknownFunction(e.index));
+                        return Err(ErrorKind::UnknownFunction(index));
                     }
                 }
                 ExternKind::Table => {
                     if i >= self.tables.len() {
-                        return Err(ErrorKind::UnknownTable(e.index));
+                        return Err(ErrorKind::UnknownTable(index));
                     }
                 }
                 ExternKind::Memory => {
                     if i >= self.memories.len() {
-                        return Err(ErrorKind::UnknownMemory(e.index));
+                        return Err(ErrorKind::UnknownMemory(index));
                     }
                 }
                 ExternKind::Global => {
-                    let g = self
-                        .globals
-                        .get(i)
-                        .ok_or(ErrorKind::UnknownGlobal(e.index))?;
+                    let g = self.globals.get(i).ok_or(ErrorKind::UnknownGlobal(index))?;
                     if g.mutable {
                         require(self.features, Features::MUTABLE_GLOBAL)?;
                     }
@@ -483,12 +502,12 @@ impl<'m> ModuleInfo<'m> {
                     require(self.features, Features::EXCEPTIONS)?;
                     let tags = m.num_imported(ExternKind::Tag) as usize + m.tags.len();
                     if i >= tags {
-                        return Err(ErrorKind::UnknownTag(e.index));
+                        return Err(ErrorKind::UnknownTag(index));
                     }
                 }
             }
-            if !names.insert(e.name.as_str()) {
-                return Err(ErrorKind::DuplicateExportName(e.name.clone()));
+            if !names.insert(name) {
+                return Err(ErrorKind::DuplicateExportName(name.to_string()));
             }
         }
         Ok(())

@@ -84,6 +84,20 @@ impl LazyParts {
         }
     }
 
+    /// [`LazyParts::read_exports`] with each name borrowed from `input`:
+    /// `(name, kind, index)`, nothing allocated.
+    pub fn read_export_refs<'a>(
+        &self,
+        input: &'a [u8],
+        features: Features,
+    ) -> Option<impl ExactSizeIterator<Item = Result<(&'a str, ExternKind, u32)>> + 'a> {
+        let range = self.exports.clone()?;
+        let mut r = Reader::bounded(input, range.start as usize, range.end as usize);
+        let (n, _) = r.count().ok()?;
+        let acc = Accept::new(features);
+        Some((0..n).map(move |i| export_ref(&mut r, acc).entry(EntryKind::Export, i)))
+    }
+
     /// The bytes of data segment `i` in `input`, the module's bytes.
     pub fn data<'a>(&self, input: &'a [u8], i: usize) -> Option<&'a [u8]> {
         let r = self.datas.get(i)?;
@@ -475,7 +489,7 @@ impl<'a> Decoder<'a> {
         let (n, cap) = s.count().field("count")?;
         if self.leave_exports {
             for i in 0..n {
-                export(s, self.acc).entry(EntryKind::Export, i)?;
+                export_ref(s, self.acc).entry(EntryKind::Export, i)?;
             }
             self.parts.exports = Some(start as u32..s.pos() as u32);
             return Ok(());
@@ -675,7 +689,18 @@ impl<'a> Decoder<'a> {
 }
 
 fn export(s: &mut Reader<'_>, acc: Accept) -> Result<Export> {
-    let name = s.name().field("name")?.to_string();
+    let (name, kind, index) = export_ref(s, acc)?;
+    Ok(Export {
+        name: name.to_string(),
+        kind,
+        index,
+    })
+}
+
+/// An export with its name borrowed from the input (checking one costs
+/// no allocation).
+fn export_ref<'a>(s: &mut Reader<'a>, acc: Accept) -> Result<(&'a str, ExternKind, u32)> {
+    let name = s.name().field("name")?;
     let at = s.pos();
     let kind = match s.u8().field("kind")? {
         0x00 => ExternKind::Func,
@@ -686,7 +711,7 @@ fn export(s: &mut Reader<'_>, acc: Accept) -> Result<Export> {
         _ => return Err(DecodeError::new(at, ErrorKind::MalformedExportKind).in_field("kind")),
     };
     let index = s.u32().field("index")?;
-    Ok(Export { name, kind, index })
+    Ok((name, kind, index))
 }
 
 fn tag_type(s: &mut Reader<'_>) -> Result<u32> {
