@@ -94,7 +94,9 @@ mod tests {
     #[test]
     fn big_files_are_mapped_small_ones_read_both_as_their_bytes() {
         let dir = tempfile::tempdir().unwrap();
-        let big: Vec<u8> = (0..MAP_FROM as usize + 3).map(|i| (i % 251) as u8).collect();
+        let big: Vec<u8> = (0..MAP_FROM as usize + 3)
+            .map(|i| (i % 251) as u8)
+            .collect();
         let small = b"\0asm\x01\0\0\0".to_vec();
         for (name, bytes, mapped) in [("big.wasm", &big, true), ("small.wasm", &small, false)] {
             let path = dir.path().join(name);
