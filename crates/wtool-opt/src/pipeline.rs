@@ -97,6 +97,10 @@ impl OptLevel {
             v.push("vacuum");
         }
         if self.opt >= 2 || self.shrink > 0 {
+            // Reads of copies (inlined arguments, compiler temporaries) read
+            // the source, and reads of small constants the constant; the
+            // copies' writes die, and go in the passes below.
+            v.push("propagate-locals");
             // Locals that precompute and simplify-locals left unread must not
             // be merged into live slots (their stores would look used).
             v.push("remove-unused-locals");

@@ -78,6 +78,11 @@ pub static PASSES: &[PassEntry] = &[
         precompute::Precompute
     ),
     entry!(
+        "propagate-locals",
+        "read the source of a copied local, or its small constant, instead of the copy",
+        propagate_locals::PropagateLocals
+    ),
+    entry!(
         "remove-unused-labels",
         "alias of merge-blocks: flatten blocks and loops whose label is never targeted",
         merge_blocks::MergeBlocks

@@ -273,6 +273,87 @@ fn packed_memory_and_dropped_returns_behave_the_same() {
     }
 }
 
+/// propagate-locals and rse on hand-written functions full of copies whose
+/// source changes afterwards (in straight-line code, in a loop, in one arm
+/// of an `if`): random modules seldom read a copy after its source changed,
+/// so a stale fact (a write of the source that does not end its copies, a
+/// loop that does not forget what it writes) went unnoticed by
+/// `size_passes_alone_behave_the_same`; here it changes a result.
+#[test]
+fn copies_of_changing_locals_behave_the_same() {
+    let engine = Engine::default();
+    let src = r#"(module
+        (func (export "overwrite") (param i32) (result i32) (local i32)
+          local.get 0
+          local.set 1
+          local.get 0
+          i32.const 5
+          i32.add
+          local.set 0
+          local.get 1
+          local.get 0
+          i32.mul)
+        (func (export "in_loop") (param i32) (result i32) (local i32 i32)
+          local.get 0
+          local.set 1
+          loop
+            local.get 2
+            local.get 1
+            i32.add
+            local.set 2
+            local.get 0
+            i32.const 1
+            i32.add
+            local.tee 0
+            i32.const 20
+            i32.lt_s
+            br_if 0
+          end
+          local.get 2)
+        (func (export "one_arm") (param i32) (result i32) (local i32)
+          local.get 0
+          local.set 1
+          local.get 0
+          i32.const 3
+          i32.gt_s
+          if
+            i32.const 100
+            local.set 0
+          end
+          local.get 1
+          local.get 1
+          i32.add
+          local.get 0
+          i32.sub)
+        (func (export "legal") (param i32) (result i32) (local i32)
+          local.get 0
+          local.set 1
+          local.get 1
+          local.set 0
+          local.get 1
+          local.get 0
+          i32.mul))"#;
+    let bytes = wat::parse_str(src).expect("wat");
+    let m = wtool_binary::decode(&bytes).expect("decode");
+    let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
+    for pass in ["propagate-locals", "rse"] {
+        let mut out = m.clone();
+        PassManager::with_passes(&[pass], PassOptions::default())
+            .expect("known pass")
+            .run(&mut out)
+            .expect("valid");
+        assert_ne!(out, m, "{pass} had nothing to do");
+        let opt_bytes = wtool_binary::encode(&out);
+        for arg in [0i64, 2, 7, -4] {
+            let mut a = instantiate(&engine, &bytes);
+            let mut b = instantiate(&engine, &opt_bytes);
+            let oa = observe(&mut a, &names, arg);
+            assert_eq!(oa.len(), names.len());
+            assert_eq!(oa, observe(&mut b, &names, arg), "{pass} arg {arg}");
+        }
+    }
+}
+
 /// Makes random modules hold what the shrinking passes look for: each
 /// exported defined function gets a twin with its `i32` constants changed
 /// (exported as `twin NAME`), a merge-similar-functions group; and its export
@@ -349,7 +430,7 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
 
 /// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
 /// merge-similar-functions, inlining at `-Oz` with its chain and
-/// parameter-prefix copies, and dae with dropped results), each run alone on random modules: results,
+/// parameter-prefix copies, dae with dropped results, and propagate-locals), each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
 #[test]
 fn size_passes_alone_behave_the_same() {
@@ -364,6 +445,7 @@ fn size_passes_alone_behave_the_same() {
         "merge-similar-functions",
         "inlining",
         "dae",
+        "propagate-locals",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);

@@ -14,6 +14,7 @@ pub mod merge_blocks;
 pub mod merge_similar_functions;
 pub mod peephole;
 pub mod precompute;
+pub mod propagate_locals;
 pub mod redundant_sets;
 pub mod remove_unused_locals;
 pub mod remove_unused_module_elements;
