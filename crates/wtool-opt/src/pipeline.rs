@@ -70,6 +70,10 @@ impl OptLevel {
         v.push("dce");
         // Single-use locals (clang -O0 stores every value) fold into their use.
         v.push("simplify-locals");
+        // Comparisons under eqz, constant chains, masks a load or a 0/1
+        // value makes needless, narrow loads and stores (forwarded locals
+        // above put producers next to their users).
+        v.push("combine-instructions");
         // Redundant `eqz eqz`, identities, set/get pairs.
         v.push("peephole");
         // Blocks nobody branches to are just brackets.
@@ -109,6 +113,8 @@ impl OptLevel {
             // Stores of what a local already holds (zeros at entry, copies
             // coalescing made redundant) become drops of the value…
             v.push("rse");
+            // Propagated locals put producers next to their users.
+            v.push("combine-instructions");
             // Set/get pairs that coalescing made adjacent.
             v.push("peephole");
             // …which go here with the pure computation they drop.

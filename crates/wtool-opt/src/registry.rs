@@ -41,6 +41,11 @@ pub static PASSES: &[PassEntry] = &[
         code_folding::CodeFolding
     ),
     entry!(
+        "combine-instructions",
+        "fold neighbouring instructions: flipped comparisons, constant chains, needless masks, narrow loads and stores",
+        combine_instructions::CombineInstructions
+    ),
+    entry!(
         "dae",
         "remove parameters never read or always given one constant, and results every caller drops",
         dead_arguments::DeadArgumentElimination

@@ -3,6 +3,7 @@
 pub mod block_to_if;
 pub mod coalesce_locals;
 pub mod code_folding;
+pub mod combine_instructions;
 pub mod dce;
 pub mod dead_arguments;
 pub mod dead_results;
