@@ -273,11 +273,12 @@ fn packed_memory_and_dropped_returns_behave_the_same() {
     }
 }
 
-/// propagate-locals and rse on hand-written functions full of copies whose
+/// propagate-locals, rse and coalesce-locals on hand-written functions full of copies whose
 /// source changes afterwards (in straight-line code, in a loop, in one arm
 /// of an `if`): random modules seldom read a copy after its source changed,
 /// so a stale fact (a write of the source that does not end its copies, a
-/// loop that does not forget what it writes) went unnoticed by
+/// loop that does not forget what it writes, a copy taken for no conflict
+/// with every live local) went unnoticed by
 /// `size_passes_alone_behave_the_same`; here it changes a result.
 #[test]
 fn copies_of_changing_locals_behave_the_same() {
@@ -325,6 +326,20 @@ fn copies_of_changing_locals_behave_the_same() {
           i32.add
           local.get 0
           i32.sub)
+        (func (export "copy_beside_live") (param i32) (result i32) (local i32 i32 i32)
+          i32.const 7
+          local.set 2
+          local.get 0
+          i32.const 9
+          i32.mul
+          local.set 3
+          local.get 3
+          local.set 1
+          local.get 1
+          local.get 2
+          i32.sub
+          local.get 0
+          i32.add)
         (func (export "legal") (param i32) (result i32) (local i32)
           local.get 0
           local.set 1
@@ -336,7 +351,7 @@ fn copies_of_changing_locals_behave_the_same() {
     let bytes = wat::parse_str(src).expect("wat");
     let m = wtool_binary::decode(&bytes).expect("decode");
     let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
-    for pass in ["propagate-locals", "rse"] {
+    for pass in ["propagate-locals", "rse", "coalesce-locals"] {
         let mut out = m.clone();
         PassManager::with_passes(&[pass], PassOptions::default())
             .expect("known pass")
@@ -511,7 +526,8 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
 /// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
 /// merge-similar-functions, inlining at `-Oz` with its chain and
 /// parameter-prefix copies, dae with dropped results, propagate-locals,
-/// combine-instructions, and simplify-branches with its `if br` → `br_if`), each run alone on random modules: results,
+/// combine-instructions, simplify-branches with its `if br` → `br_if`, and
+/// coalesce-locals with copies sharing a slot), each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
 #[test]
 fn size_passes_alone_behave_the_same() {
@@ -529,6 +545,7 @@ fn size_passes_alone_behave_the_same() {
         "propagate-locals",
         "combine-instructions",
         "simplify-branches",
+        "coalesce-locals",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);
