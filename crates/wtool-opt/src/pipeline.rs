@@ -113,6 +113,9 @@ impl OptLevel {
             // Stores of what a local already holds (zeros at entry, copies
             // coalescing made redundant) become drops of the value…
             v.push("rse");
+            // Values every exit of a block stores into one local (phis)
+            // become the block's result.
+            v.push("block-results");
             // Propagated locals put producers next to their users.
             v.push("combine-instructions");
             // Set/get pairs that coalescing made adjacent.

@@ -26,6 +26,11 @@ macro_rules! entry {
 /// All passes, sorted by name.
 pub static PASSES: &[PassEntry] = &[
     entry!(
+        "block-results",
+        "turn a value every exit of a block stores into one local, read after it, into the block's result",
+        block_results::BlockResults
+    ),
+    entry!(
         "block-to-if",
         "turn a block that starts with br_if out of itself into an if on the negated condition",
         block_to_if::BlockToIf

@@ -273,7 +273,7 @@ fn packed_memory_and_dropped_returns_behave_the_same() {
     }
 }
 
-/// propagate-locals, rse and coalesce-locals on hand-written functions full of copies whose
+/// propagate-locals, rse, coalesce-locals and block-results on hand-written functions full of copies whose
 /// source changes afterwards (in straight-line code, in a loop, in one arm
 /// of an `if`): random modules seldom read a copy after its source changed,
 /// so a stale fact (a write of the source that does not end its copies, a
@@ -340,6 +340,35 @@ fn copies_of_changing_locals_behave_the_same() {
           i32.sub
           local.get 0
           i32.add)
+        (func (export "phi") (param i32) (result i32) (local i32)
+          block
+            local.get 0
+            i32.const 5
+            i32.gt_s
+            if
+              local.get 0
+              i32.const 3
+              i32.mul
+              local.set 1
+              br 1
+            end
+            local.get 0
+            i32.const -2
+            i32.mul
+            local.set 1
+          end
+          local.get 1
+          local.get 0
+          if (result i32)
+            i32.const 11
+            local.set 1
+            local.get 1
+          else
+            i32.const 13
+            local.set 1
+            local.get 1
+          end
+          i32.add)
         (func (export "legal") (param i32) (result i32) (local i32)
           local.get 0
           local.set 1
@@ -351,7 +380,12 @@ fn copies_of_changing_locals_behave_the_same() {
     let bytes = wat::parse_str(src).expect("wat");
     let m = wtool_binary::decode(&bytes).expect("decode");
     let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
-    for pass in ["propagate-locals", "rse", "coalesce-locals"] {
+    for pass in [
+        "propagate-locals",
+        "rse",
+        "coalesce-locals",
+        "block-results",
+    ] {
         let mut out = m.clone();
         PassManager::with_passes(&[pass], PassOptions::default())
             .expect("known pass")

@@ -1,5 +1,6 @@
 //! The passes, one file each (see `docs/passes.md`).
 
+pub mod block_results;
 pub mod block_to_if;
 pub mod coalesce_locals;
 pub mod code_folding;
