@@ -13,7 +13,7 @@
 
 use crate::structure::{Structure, Target, NONE};
 use crate::util::zero_of;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use wtool_ast::{Instr, ValType};
 
 /// What a local is known to hold.
@@ -26,7 +26,27 @@ pub enum Known {
 }
 
 /// Facts at a reachable point: local → what it holds.
-pub type Facts = BTreeMap<u32, Known>;
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    map: BTreeMap<u32, Known>,
+    /// Every local some fact names as a copy source (possibly more): a
+    /// write of any other local ends no copy, so it needs no scan of `map`.
+    sources: BTreeSet<u32>,
+}
+
+impl Facts {
+    /// What `x` is known to hold, if anything.
+    pub fn get(&self, x: &u32) -> Option<&Known> {
+        self.map.get(x)
+    }
+
+    fn insert(&mut self, x: u32, v: Known) {
+        if let Known::Copy(y) = v {
+            self.sources.insert(y);
+        }
+        self.map.insert(x, v);
+    }
+}
 
 /// Facts at a point; `None` where the point cannot be reached.
 type State = Option<Facts>;
@@ -37,7 +57,8 @@ fn merge(a: State, b: &State) -> State {
         (None, b) => b.clone(),
         (a, None) => a,
         (Some(mut a), Some(b)) => {
-            a.retain(|k, v| b.get(k) == Some(v));
+            // Only facts of `a` survive, so `a.sources` still covers them.
+            a.map.retain(|k, v| b.map.get(k) == Some(v));
             Some(a)
         }
     }
@@ -45,8 +66,10 @@ fn merge(a: State, b: &State) -> State {
 
 /// Forgets what `x` holds, and every copy of it.
 fn invalidate(st: &mut Facts, x: u32) {
-    st.remove(&x);
-    st.retain(|_, v| *v != Known::Copy(x));
+    st.map.remove(&x);
+    if st.sources.remove(&x) {
+        st.map.retain(|_, v| *v != Known::Copy(x));
+    }
 }
 
 /// What the value a set stores is, from the instruction that pushed it.
@@ -133,7 +156,7 @@ pub fn walk(
         return false;
     }
     let writes = loop_writes(body);
-    let mut init = BTreeMap::new();
+    let mut init = Facts::default();
     for (x, t) in locals.iter().enumerate().skip(nparams) {
         if matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64) {
             init.insert(x as u32, Known::Const(zero_of(*t)));
