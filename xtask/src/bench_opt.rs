@@ -363,13 +363,23 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
             None => ("-".into(), "-".into(), "-".into()),
         };
         let share = row.share();
+        // binaryen made the module larger (already optimized by it at
+        // link time) while wtool shrank it: no share to compute, wtool ahead.
+        let ahead = row
+            .theirs
+            .is_some_and(|(t, _)| t >= row.input && row.ours < row.input);
+        let share_cell = match share {
+            Some(s) => format!("{s:.2}"),
+            None if ahead => "ahead".into(),
+            None => "-".into(),
+        };
         println!(
             "{:<11} {:>9} {:>10} {:>10} {:>6} {:>9} {:>9} {:>6}   {}",
             m.name,
             row.input,
             row.ours,
             theirs,
-            share.map_or("-".into(), |s| format!("{s:.2}")),
+            share_cell,
             ms(row.ours_time),
             theirs_time,
             ratio,
@@ -383,7 +393,11 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("(sizes in bytes, custom sections stripped; share = (input - wtool) / (input - binaryen); ratio = wtool time / binaryen time)");
+    println!(
+        "(sizes in bytes, custom sections stripped; share = (input - wtool) / (input - binaryen), \
+         \"ahead\": binaryen's output is larger than the input, wtool's smaller; \
+         ratio = wtool time / binaryen time)"
+    );
     if !below.is_empty() {
         println!("below a share of {TARGET_SHARE}: {}", below.join(", "));
     }
