@@ -80,7 +80,7 @@ const MODULES: &[Big] = &[
     },
 ];
 
-/// Beyond the 2.0 proposals (`crate::WASM_OPT_FEATURES`), what these
+/// Beyond the 2.0 proposals (`crate::bench_opt::WASM_OPT_FEATURES`), what these
 /// modules use: shared memories and atomics.
 const WASM_OPT_EXTRA_FEATURES: &[&str] = &["--enable-threads"];
 
@@ -258,7 +258,7 @@ fn rows(
     let theirs = opts.wasm_opt.then(|| {
         let mut a: Vec<OsString> = vec!["-O2".into()];
         a.extend(
-            crate::WASM_OPT_FEATURES
+            crate::bench_opt::WASM_OPT_FEATURES
                 .iter()
                 .chain(WASM_OPT_EXTRA_FEATURES)
                 .map(OsString::from),

@@ -14,10 +14,11 @@
 //! - `bench-big [--runs N] [--only NAME] [--wasm-opt]`: time and peak RSS of
 //!   `print`, `dump`, `validate` and `opt -O2` on big real modules from npm
 //!   and PyPI next to `wasm-tools` and `wasm-opt`; see `bench_big.rs`.
-//! - `bench-opt`: builds the release `wtool` and compares `wtool opt -Oz` with
-//!   binaryen's `wasm-opt -Oz` (when installed: `apt-get install binaryen`) on
-//!   the fixtures: sizes, times, and the share of wasm-opt's size reduction
-//!   that wtool achieves.
+//! - `bench-opt [--runs N] [--only NAME]`: builds the release `wtool` and
+//!   compares `wtool opt -Oz` with binaryen's `wasm-opt -Oz` (when installed:
+//!   `apt-get install binaryen`) on the fixtures, CoreMark and real modules
+//!   from npm and PyPI: stripped sizes, times, and the share of wasm-opt's
+//!   size reduction that wtool achieves; see `bench_opt.rs`.
 //! - `fuzz TARGET|all [--seconds N] [--jobs J]`: a cargo-fuzz campaign on
 //!   `fuzz/` (see `fuzz.rs` and `fuzz/README.md`).
 //!
@@ -33,6 +34,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 mod bench_big;
+mod bench_opt;
 mod bench_run;
 mod fetch;
 
@@ -97,14 +99,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("fixtures") => fixtures(args.iter().any(|a| a == "--check")),
         Some("bench") => bench(),
-        Some("bench-opt") => bench_opt(),
+        Some("bench-opt") => bench_opt::main(&args[1..]),
         Some("gen") => gen::run(&root(), args.iter().any(|a| a == "--check")),
         Some("fuzz") => fuzz::fuzz(&root(), &args[1..]),
         Some("bench-run") => bench_run::main(&args[1..]),
         Some("bench-big") => bench_big::main(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt \
+                "usage: cargo xtask fixtures [--check] | gen [--check] | bench | bench-opt [--runs N] [--only NAME] \
                  | bench-run [--runs N] [--only NAME] \
                  | bench-big [--runs N] [--only NAME] [--wasm-opt] | fuzz TARGET [--seconds N]"
             );
@@ -317,131 +319,5 @@ fn bench() -> Result<(), String> {
             );
         }
     }
-    Ok(())
-}
-
-/// Fixtures of the optimizer benchmark: clang -O0 builds (the real test of an
-/// optimizer), then the -O2 builds (little left to gain) and the big module.
-const OPT_FIXTURES: &[&str] = &[
-    "kernels-O0.wasm",
-    "hello-O0.wasm",
-    "big-O0.wasm",
-    "kernels.wasm",
-    "hello.wasm",
-    "big.wasm",
-    // CoreMark (clang -O2, wasi-libc), the issue's headline C program.
-    "bench/coremark.wasm",
-];
-
-/// The WebAssembly 2.0 proposals, spelled for binaryen, so wasm-opt accepts
-/// what wtool accepts by default.
-pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
-    "--enable-mutable-globals",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-multivalue",
-    "--enable-reference-types",
-    "--enable-bulk-memory",
-    "--enable-simd",
-];
-
-/// Runs `cmd` (which writes `out`) `runs` times; the best time and the output size.
-fn time_optimizer(cmd: &mut Command, out: &Path, runs: usize) -> Result<(Duration, u64), String> {
-    let mut best = Duration::MAX;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let o = cmd
-            .output()
-            .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-        let elapsed = start.elapsed();
-        if !o.status.success() {
-            return Err(format!(
-                "{cmd:?} failed: {}",
-                String::from_utf8_lossy(&o.stderr)
-            ));
-        }
-        best = best.min(elapsed);
-    }
-    let size = std::fs::metadata(out).map_err(|e| e.to_string())?.len();
-    Ok((best, size))
-}
-
-/// `wtool opt -Oz` against `wasm-opt -Oz` on every fixture.
-fn bench_opt() -> Result<(), String> {
-    let wtool = release_wtool()?;
-    let wasm_opt = Command::new("wasm-opt")
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    match &wasm_opt {
-        Some(v) => println!("binaryen: {v}"),
-        None => println!("binaryen: not installed (apt-get install binaryen)"),
-    }
-    let scratch = std::env::temp_dir().join(format!("wtool-bench-opt-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    println!(
-        "{:<20} {:>10} {:>12} {:>10} {:>12} {:>10} {:>14}",
-        "fixture", "input", "wtool -Oz", "time", "wasm-opt -Oz", "time", "% of wasm-opt"
-    );
-    for fixture in OPT_FIXTURES {
-        let input = root().join("fixtures").join(fixture);
-        let Ok(meta) = std::fs::metadata(&input) else {
-            println!("{fixture:<20} (missing: cargo xtask fixtures)");
-            continue;
-        };
-        let size = meta.len();
-        // Small inputs are timed several times (best run); big ones once.
-        let runs = if size < (1 << 20) { 5 } else { 1 };
-        let ours_out = scratch.join(format!("wtool-{}", fixture.replace('/', "-")));
-        let (ours_time, ours_size) = time_optimizer(
-            Command::new(&wtool)
-                .args(["opt", "-Oz"])
-                .arg(&input)
-                .arg("-o")
-                .arg(&ours_out),
-            &ours_out,
-            runs,
-        )?;
-        if ours_size > size {
-            println!("warning: wtool opt -Oz made {fixture} larger ({size} -> {ours_size} bytes)");
-        }
-        let theirs = if wasm_opt.is_some() {
-            let out = scratch.join(format!("binaryen-{}", fixture.replace('/', "-")));
-            Some(time_optimizer(
-                Command::new("wasm-opt")
-                    .arg("-Oz")
-                    .args(WASM_OPT_FEATURES)
-                    .arg(&input)
-                    .arg("-o")
-                    .arg(&out),
-                &out,
-                runs,
-            )?)
-        } else {
-            None
-        };
-        let ms = |d: Duration| format!("{:.1}ms", d.as_secs_f64() * 1e3);
-        let (their_size, their_time, share) = match theirs {
-            Some((t, s)) => {
-                let gained = size.saturating_sub(s);
-                let share = if gained == 0 {
-                    "-".to_string()
-                } else {
-                    let ours = size as f64 - ours_size as f64;
-                    format!("{:.0}%", ours / gained as f64 * 100.0)
-                };
-                (s.to_string(), ms(t), share)
-            }
-            None => ("not installed".into(), "-".into(), "-".into()),
-        };
-        println!(
-            "{fixture:<20} {size:>10} {ours_size:>12} {:>10} {their_size:>12} {their_time:>10} {share:>14}",
-            ms(ours_time)
-        );
-    }
-    let _ = std::fs::remove_dir_all(&scratch);
-    println!("(sizes in bytes; time is the best of 5 runs below 1 MB, one run above)");
     Ok(())
 }

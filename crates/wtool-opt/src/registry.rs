@@ -26,6 +26,11 @@ macro_rules! entry {
 /// All passes, sorted by name.
 pub static PASSES: &[PassEntry] = &[
     entry!(
+        "block-results",
+        "turn a value every exit of a block stores into one local, read after it, into the block's result",
+        block_results::BlockResults
+    ),
+    entry!(
         "block-to-if",
         "turn a block that starts with br_if out of itself into an if on the negated condition",
         block_to_if::BlockToIf
@@ -39,6 +44,11 @@ pub static PASSES: &[PassEntry] = &[
         "code-folding",
         "keep identical tails of if arms and of branches to one block once, after the join",
         code_folding::CodeFolding
+    ),
+    entry!(
+        "combine-instructions",
+        "fold neighbouring instructions: flipped comparisons, constant chains, needless masks, narrow loads and stores",
+        combine_instructions::CombineInstructions
     ),
     entry!(
         "dae",
@@ -76,6 +86,11 @@ pub static PASSES: &[PassEntry] = &[
         "precompute",
         "fold constant expressions exactly and propagate constants through locals and immutable globals",
         precompute::Precompute
+    ),
+    entry!(
+        "propagate-locals",
+        "read the source of a copied local, or its small constant, instead of the copy",
+        propagate_locals::PropagateLocals
     ),
     entry!(
         "remove-unused-labels",

@@ -273,6 +273,216 @@ fn packed_memory_and_dropped_returns_behave_the_same() {
     }
 }
 
+/// propagate-locals, rse, coalesce-locals and block-results on hand-written functions full of copies whose
+/// source changes afterwards (in straight-line code, in a loop, in one arm
+/// of an `if`): random modules seldom read a copy after its source changed,
+/// so a stale fact (a write of the source that does not end its copies, a
+/// loop that does not forget what it writes, a copy taken for no conflict
+/// with every live local) went unnoticed by
+/// `size_passes_alone_behave_the_same`; here it changes a result.
+#[test]
+fn copies_of_changing_locals_behave_the_same() {
+    let engine = Engine::default();
+    let src = r#"(module
+        (func (export "overwrite") (param i32) (result i32) (local i32)
+          local.get 0
+          local.set 1
+          local.get 0
+          i32.const 5
+          i32.add
+          local.set 0
+          local.get 1
+          local.get 0
+          i32.mul)
+        (func (export "in_loop") (param i32) (result i32) (local i32 i32)
+          local.get 0
+          local.set 1
+          loop
+            local.get 2
+            local.get 1
+            i32.add
+            local.set 2
+            local.get 0
+            i32.const 1
+            i32.add
+            local.tee 0
+            i32.const 20
+            i32.lt_s
+            br_if 0
+          end
+          local.get 2)
+        (func (export "one_arm") (param i32) (result i32) (local i32)
+          local.get 0
+          local.set 1
+          local.get 0
+          i32.const 3
+          i32.gt_s
+          if
+            i32.const 100
+            local.set 0
+          end
+          local.get 1
+          local.get 1
+          i32.add
+          local.get 0
+          i32.sub)
+        (func (export "copy_beside_live") (param i32) (result i32) (local i32 i32 i32)
+          i32.const 7
+          local.set 2
+          local.get 0
+          i32.const 9
+          i32.mul
+          local.set 3
+          local.get 3
+          local.set 1
+          local.get 1
+          local.get 2
+          i32.sub
+          local.get 0
+          i32.add)
+        (func (export "phi") (param i32) (result i32) (local i32)
+          block
+            local.get 0
+            i32.const 5
+            i32.gt_s
+            if
+              local.get 0
+              i32.const 3
+              i32.mul
+              local.set 1
+              br 1
+            end
+            local.get 0
+            i32.const -2
+            i32.mul
+            local.set 1
+          end
+          local.get 1
+          local.get 0
+          if (result i32)
+            i32.const 11
+            local.set 1
+            local.get 1
+          else
+            i32.const 13
+            local.set 1
+            local.get 1
+          end
+          i32.add)
+        (func (export "legal") (param i32) (result i32) (local i32)
+          local.get 0
+          local.set 1
+          local.get 1
+          local.set 0
+          local.get 1
+          local.get 0
+          i32.mul))"#;
+    let bytes = wat::parse_str(src).expect("wat");
+    let m = wtool_binary::decode(&bytes).expect("decode");
+    let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
+    for pass in [
+        "propagate-locals",
+        "rse",
+        "coalesce-locals",
+        "block-results",
+    ] {
+        let mut out = m.clone();
+        PassManager::with_passes(&[pass], PassOptions::default())
+            .expect("known pass")
+            .run(&mut out)
+            .expect("valid");
+        assert_ne!(out, m, "{pass} had nothing to do");
+        let opt_bytes = wtool_binary::encode(&out);
+        for arg in [0i64, 2, 7, -4] {
+            let mut a = instantiate(&engine, &bytes);
+            let mut b = instantiate(&engine, &opt_bytes);
+            let oa = observe(&mut a, &names, arg);
+            assert_eq!(oa.len(), names.len());
+            assert_eq!(oa, observe(&mut b, &names, arg), "{pass} arg {arg}");
+        }
+    }
+}
+
+/// combine-instructions and simplify-branches on hand-written functions
+/// holding every shape they rewrite, called with arguments of both signs
+/// over memory bytes with the high bit set: random modules seldom place a
+/// comparison right before `i32.eqz` or a mask after a narrow load, so a
+/// wrong flipped comparison (`lt_s` under `eqz` made `gt_s`) or a mask
+/// dropped after a signed load went unnoticed by
+/// `size_passes_alone_behave_the_same`; here they change a result.
+#[test]
+fn combined_instructions_behave_the_same() {
+    let engine = Engine::default();
+    let src = r#"(module
+        (memory (export "mem") 1)
+        (data (i32.const 0) "\80\ff\7f\01\fe\80\00\90")
+        (func (export "cmps") (param i32) (result i32)
+          local.get 0 i32.const 3 i32.lt_s i32.eqz
+          local.get 0 i32.const 3 i32.lt_u i32.eqz i32.const 2 i32.mul i32.add
+          local.get 0 i32.const 0 i32.gt_s i32.const 1 i32.xor i32.const 4 i32.mul i32.add
+          local.get 0 i32.const -7 i32.ne i32.const -1 i32.xor i32.const 1 i32.and
+            i32.const 8 i32.mul i32.add
+          local.get 0 i64.extend_i32_s i64.const 5 i64.le_s i32.eqz i32.const 16 i32.mul i32.add
+          local.get 0 f32.convert_i32_s f32.const 2 f32.eq i32.eqz i32.const 32 i32.mul i32.add
+          local.get 0 f32.convert_i32_s f32.const 2 f32.lt i32.eqz i32.const 64 i32.mul i32.add)
+        (func (export "chains") (param i32) (result i32)
+          local.get 0 i32.const -1 i32.xor i32.const -1 i32.xor
+          local.get 0 i32.const 100 i32.sub i32.const 7 i32.add i32.add
+          local.get 0 i32.const 0x0ff0 i32.and i32.const 0x00ff i32.and i32.add
+          local.get 0 i32.const 3 i32.mul i32.const -5 i32.mul i32.add
+          local.get 0 i32.const 12 i32.shr_u i32.const 0xfffff i32.and i32.add
+          local.get 0 i32.const 12 i32.shr_s i32.const 0xfffff i32.and i32.add)
+        (func (export "loads") (param i32) (result i64)
+          (local i32)
+          local.get 0 i32.const 7 i32.and local.set 1
+          local.get 1 i32.load8_u i32.const 255 i32.and
+          local.get 1 i32.load8_s i32.const 255 i32.and i32.add
+          local.get 1 i32.load8_u i32.extend8_s i32.add
+          local.get 1 i32.load16_u i32.extend16_s i32.add
+          local.get 1 i32.load8_s i32.const 127 i32.and i32.add
+          i64.extend_i32_s
+          local.get 1 i32.load i64.extend_i32_u i64.add
+          local.get 1 i32.load i64.extend_i32_s i64.add
+          local.get 1 i32.load8_u i64.extend_i32_s i64.add
+          local.get 1 i32.load16_s i64.extend_i32_s i64.add
+          local.get 1 i32.load8_s i64.extend_i32_u i64.add)
+        (func (export "stores") (param i32)
+          i32.const 16 local.get 0 i64.extend_i32_s i64.const 0x123456789 i64.mul
+            i32.wrap_i64 i32.store
+          i32.const 24 local.get 0 i64.extend_i32_s i64.const -3 i64.mul i32.wrap_i64 i32.store8
+          i32.const 28 local.get 0 i64.extend_i32_s i64.const -3 i64.mul i32.wrap_i64 i32.store16)
+        (func (export "branches") (param i32) (result i32)
+          block
+            loop
+              local.get 0 i32.const 10 i32.gt_s
+              if br 2 end
+              local.get 0 i32.const 3 i32.add local.set 0
+              local.get 0 i32.const 1 i32.and
+              if br 1 end
+            end
+          end
+          local.get 0))"#;
+    let bytes = wat::parse_str(src).expect("wat");
+    let m = wtool_binary::decode(&bytes).expect("decode");
+    let names: Vec<String> = m.exports.iter().map(|e| e.name.clone()).collect();
+    for pass in ["combine-instructions", "simplify-branches"] {
+        let mut out = m.clone();
+        PassManager::with_passes(&[pass], PassOptions::default())
+            .expect("known pass")
+            .run(&mut out)
+            .expect("valid");
+        assert_ne!(out, m, "{pass} had nothing to do");
+        let opt_bytes = wtool_binary::encode(&out);
+        for arg in [0i64, 2, 3, 7, -1, -7, -100_000, 1 << 20] {
+            let mut a = instantiate(&engine, &bytes);
+            let mut b = instantiate(&engine, &opt_bytes);
+            let oa = observe(&mut a, &names, arg);
+            assert_eq!(oa.len(), names.len());
+            assert_eq!(oa, observe(&mut b, &names, arg), "{pass} arg {arg}");
+        }
+    }
+}
+
 /// Makes random modules hold what the shrinking passes look for: each
 /// exported defined function gets a twin with its `i32` constants changed
 /// (exported as `twin NAME`), a merge-similar-functions group; and its export
@@ -349,7 +559,9 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
 
 /// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
 /// merge-similar-functions, inlining at `-Oz` with its chain and
-/// parameter-prefix copies, and dae with dropped results), each run alone on random modules: results,
+/// parameter-prefix copies, dae with dropped results, propagate-locals,
+/// combine-instructions, simplify-branches with its `if br` → `br_if`, and
+/// coalesce-locals with copies sharing a slot), each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
 #[test]
 fn size_passes_alone_behave_the_same() {
@@ -364,6 +576,10 @@ fn size_passes_alone_behave_the_same() {
         "merge-similar-functions",
         "inlining",
         "dae",
+        "propagate-locals",
+        "combine-instructions",
+        "simplify-branches",
+        "coalesce-locals",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);

@@ -249,7 +249,7 @@ impl Liveness {
     }
 
     /// Pairs of locals that hold different live values at once: a write to
-    /// one while the other is live, or on entry, where every parameter holds
+    /// one while the other is live (unless the write copies the other), or on entry, where every parameter holds
     /// its argument and every declared local zero: a local live on entry
     /// interferes with every parameter (live or not: the slot holds the
     /// argument) and with every other local live on entry. `matrix[a * n + b]`.
@@ -264,13 +264,23 @@ impl Liveness {
         };
         for (b, &(s, e)) in self.blocks.iter().enumerate() {
             let mut live = self.live_out[b].clone();
-            for ins in instrs[s..e].iter().rev() {
-                match ins {
+            for k in (s..e).rev() {
+                match &instrs[k] {
                     Instr::LocalGet(x) => live.insert(*x as usize),
                     Instr::LocalSet(x) | Instr::LocalTee(x) => {
                         let x = *x as usize;
+                        // A copy (`local.get y; local.set x`) leaves both
+                        // holding one value: no conflict between them
+                        // there; later writes of either still conflict.
+                        let source = match k.checked_sub(1).filter(|&p| p >= s).map(|p| &instrs[p])
+                        {
+                            Some(Instr::LocalGet(y) | Instr::LocalTee(y)) => Some(*y as usize),
+                            _ => None,
+                        };
                         for y in live.iter() {
-                            add(x, y);
+                            if Some(y) != source {
+                                add(x, y);
+                            }
                         }
                         live.remove(x);
                     }
@@ -307,6 +317,7 @@ mod tests {
             LocalSet(0),
             Loop(BlockType::Empty),
             LocalGet(0),
+            Plain(wtool_ast::Op::I32Eqz),
             LocalSet(1),
             LocalGet(1),
             BrIf(0),
@@ -321,6 +332,11 @@ mod tests {
         // Row 1, column 0 of the 2×2 matrix.
         assert!(m.contains(2));
         assert!(!l.live_in[0].contains(0));
+        // A plain copy (`local.get 0; local.set 1`) holds the same value: no conflict.
+        let mut copy = body.clone();
+        copy.remove(4);
+        let l = Liveness::compute(&copy, 2).unwrap();
+        assert!(!l.interference(&copy, 2, 0).contains(2));
     }
 
     #[test]

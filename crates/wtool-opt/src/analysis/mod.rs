@@ -1,10 +1,11 @@
 //! Analyses shared by passes: instruction effects, stack effects, the call
-//! graph and liveness of locals.
+//! graph, liveness of locals and what locals hold.
 
 pub mod callgraph;
 pub mod effects;
 pub mod items;
 pub mod liveness;
+pub mod local_values;
 pub mod stack;
 
 use wtool_ast::{Func, Module, ValType};

@@ -4,7 +4,10 @@
 //!
 //! Exact: two locals interfere when one is written while the other holds a
 //! value that is read later, or when both are live on entry (parameters and
-//! the zero every declared local starts with). Parameters keep their slots.
+//! the zero every declared local starts with). A copy (`local.get y;
+//! local.set x`) is no conflict between `x` and `y`, and a local tries the
+//! slots of the locals it is copied to or from first, so the copy becomes a
+//! no-op that peephole removes. Parameters keep their slots.
 //!
 //! Stores whose value is never read (the local is dead right after them) are
 //! removed first — `local.set` becomes `drop`, `local.tee` disappears — so
@@ -85,6 +88,9 @@ impl Pass for CoalesceLocals {
                     }
                 }
             }
+            // Copies between locals (`local.get y; local.set x`), most
+            // frequent first: sharing a slot turns each into a no-op.
+            let partners = copy_partners(body, n);
             // Colour classes: each class lists its members; parameters found their own.
             let mut classes: Vec<Vec<usize>> = (0..nparams).map(|p| vec![p]).collect();
             let mut color = vec![usize::MAX; n];
@@ -100,7 +106,11 @@ impl Pass for CoalesceLocals {
                         .iter()
                         .all(|&y| types[y] == types[x] && !inter.contains(x * n + y))
                 };
-                let c = match classes.iter().position(fits) {
+                let preferred = partners[x]
+                    .iter()
+                    .map(|&y| color[y])
+                    .find(|&c| c != usize::MAX && fits(&classes[c]));
+                let c = match preferred.or_else(|| classes.iter().position(fits)) {
                     Some(c) => c,
                     None => {
                         classes.push(Vec::new());
@@ -120,6 +130,36 @@ impl Pass for CoalesceLocals {
         }
         changed
     }
+}
+
+/// For each local, the locals it is copied to or from, most copies first
+/// (ties by index, so the result is deterministic).
+fn copy_partners(body: &[Instr], n: usize) -> Vec<Vec<usize>> {
+    let mut counts: Vec<Vec<(usize, u32)>> = vec![Vec::new(); n];
+    for w in body.windows(2) {
+        let (Instr::LocalGet(y) | Instr::LocalTee(y), Instr::LocalSet(x) | Instr::LocalTee(x)) =
+            (&w[0], &w[1])
+        else {
+            continue;
+        };
+        let (x, y) = (*x as usize, *y as usize);
+        if x == y || x >= n || y >= n {
+            continue;
+        }
+        for (a, b) in [(x, y), (y, x)] {
+            match counts[a].iter_mut().find(|(p, _)| *p == b) {
+                Some((_, c)) => *c += 1,
+                None => counts[a].push((b, 1)),
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|mut v| {
+            v.sort_by_key(|&(p, c)| (std::cmp::Reverse(c), p));
+            v.into_iter().map(|(p, _)| p).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -179,10 +219,35 @@ mod tests {
         let l = Liveness::compute(&m.funcs[0].body.instrs, 2).unwrap();
         assert_eq!(l.dead_stores(&m.funcs[0].body.instrs), vec![1], "{l:?}");
         assert!(CoalesceLocals.run(&mut m, &PassOptions::default()));
+        // Local 1 is then a copy of 0 and shares its slot.
         assert_eq!(
             m.funcs[0].body.instrs,
-            ins("i32.const 1 drop i32.const 2 local.tee 0 local.set 1 local.get 1 local.get 0 i32.add drop")
+            ins("i32.const 1 drop i32.const 2 local.tee 0 local.set 0 local.get 0 local.get 0 i32.add drop")
         );
+    }
+
+    #[test]
+    fn copies_share_a_slot() {
+        // gcd's loop: 2 is a copy of 1's old value and is copied into 0;
+        // 2 is live after the loop while 0 is written, but with 2's value.
+        let body = "loop local.get 0 local.get 1 local.tee 2 i32.rem_u local.set 1 \
+                    local.get 2 local.set 0 local.get 1 br_if 0 end local.get 2 drop";
+        let mut m = module(&["i32 i32"], vec![func(0, "i32", body)]);
+        assert!(CoalesceLocals.run(&mut m, &PassOptions::default()));
+        assert_eq!(
+            m.funcs[0].body.instrs,
+            ins(
+                "loop local.get 0 local.get 1 local.tee 0 i32.rem_u local.set 1 \
+                 local.get 0 local.set 0 local.get 1 br_if 0 end local.get 0 drop"
+            )
+        );
+        assert!(m.funcs[0].locals.is_empty());
+        // A copy whose source is written while the copy is live still conflicts.
+        let body = "local.get 0 local.set 1 i32.const 5 local.set 0 local.get 1 local.get 0 \
+                    i32.add drop";
+        let mut m = module(&["i32"], vec![func(0, "i32", body)]);
+        CoalesceLocals.run(&mut m, &PassOptions::default());
+        assert_eq!(m.funcs[0].body.instrs, ins(body));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use wtool_ast::{Expr, ExternKind, Func, FuncType, Instr, LocalGroup, Module, ValType};
 
 /// Most extra parameters a shared body takes.
-pub const MAX_EXTRA: usize = 8;
+pub const MAX_EXTRA: usize = 16;
 
 /// See the module docs.
 pub struct MergeSimilarFunctions;

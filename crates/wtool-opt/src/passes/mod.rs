@@ -1,8 +1,10 @@
 //! The passes, one file each (see `docs/passes.md`).
 
+pub mod block_results;
 pub mod block_to_if;
 pub mod coalesce_locals;
 pub mod code_folding;
+pub mod combine_instructions;
 pub mod dce;
 pub mod dead_arguments;
 pub mod dead_results;
@@ -14,6 +16,7 @@ pub mod merge_blocks;
 pub mod merge_similar_functions;
 pub mod peephole;
 pub mod precompute;
+pub mod propagate_locals;
 pub mod redundant_sets;
 pub mod remove_unused_locals;
 pub mod remove_unused_module_elements;

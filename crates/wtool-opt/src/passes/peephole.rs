@@ -123,7 +123,7 @@ pub fn drop_trailing_returns(m: &mut Module) -> bool {
 }
 
 /// Ops whose result is always 0 or 1 (scalar comparisons and tests).
-fn is_boolean(ins: &Instr) -> bool {
+pub(crate) fn is_boolean(ins: &Instr) -> bool {
     match ins {
         Instr::RefIsNull => true,
         Instr::Plain(op) => {
@@ -154,7 +154,7 @@ fn is_boolean(ins: &Instr) -> bool {
 }
 
 /// Whether `op` with constant right operand `c` is the identity on its left operand.
-fn identity(op: Op, c: &Instr) -> bool {
+pub(crate) fn identity(op: Op, c: &Instr) -> bool {
     use Op::*;
     match (op, c) {
         (I32Add | I32Sub | I32Or | I32Xor, Instr::I32Const(0)) => true,

@@ -7,6 +7,9 @@
 //!   block keeps the `if`'s type and label, so branches inside stay valid);
 //! * `a b i32.const c; select` → `a b drop` (c ≠ 0), or `b` alone when `a`
 //!   is a self-contained computation without effects (c = 0);
+//! * `if br l end` (no `else`, no block type) → `br_if l-1`: the `if` only
+//!   branches out on its condition (3 bytes fewer; Emscripten's builds are
+//!   full of them);
 //! * `br 0` right before the `end` of its own block (or `if` arm) is a
 //!   fallthrough, and goes, when the stack there holds exactly the block's
 //!   results (counted from the block's start with the instructions' stack effects).
@@ -127,9 +130,41 @@ impl Pass for SimplifyBranches {
                     .filter_map(|(x, (r, rep))| if r { None } else { Some(rep.unwrap_or(x)) })
                     .collect();
             }
-            changed | remove_fallthrough_brs(body, ctx.module, ctx.locals)
+            let folded = if_br_to_br_if(body);
+            changed | folded | remove_fallthrough_brs(body, ctx.module, ctx.locals)
         })
     }
+}
+
+/// `if br l end` → `br_if l-1` where the `if` has no `else` and no block
+/// type (so the `br` carries no values: the arm starts on an empty stack),
+/// and `l` ≥ 1 (a label outside the `if`, one level nearer once the `if`
+/// is gone). Returns whether anything changed.
+fn if_br_to_br_if(body: &mut Vec<Instr>) -> bool {
+    let Some(s) = Structure::of(body) else {
+        return false;
+    };
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    let mut changed = false;
+    while i < body.len() {
+        if let (Instr::If(BlockType::Empty), Some(Instr::Br(d)), Some(Instr::End)) =
+            (&body[i], body.get(i + 1), body.get(i + 2))
+        {
+            if *d >= 1 && s.else_of[i] == NONE && s.end_of[i] as usize == i + 2 {
+                out.push(Instr::BrIf(d - 1));
+                i += 3;
+                changed = true;
+                continue;
+            }
+        }
+        out.push(body[i].clone());
+        i += 1;
+    }
+    if changed {
+        *body = out;
+    }
+    changed
 }
 
 /// `(params, results)` counts of a block type.
@@ -263,6 +298,29 @@ mod tests {
             "block block i32.const -1 br_table 0 1 0 end end",
         );
         assert_eq!(out, ins("block block end end"));
+    }
+
+    #[test]
+    fn ifs_that_only_branch_out_become_br_if() {
+        let out = crate::testutil::run_valid(
+            &mut SimplifyBranches,
+            "i32 ->",
+            "",
+            "block loop local.get 0 if br 2 end local.get 0 if br 1 end end end",
+        );
+        assert_eq!(
+            out,
+            ins("block loop local.get 0 br_if 1 local.get 0 br_if 0 end end")
+        );
+        // `br 0` leaves the `if` itself; an `else`, or more in the arm, stays.
+        for src in [
+            "block local.get 0 if br 0 end end",
+            "block local.get 0 if br 1 else nop end end",
+            "block local.get 0 if nop br 1 end end",
+        ] {
+            let out = crate::testutil::run_valid(&mut SimplifyBranches, "i32 ->", "", src);
+            assert!(!out.contains(&Instr::BrIf(0)), "{src}: {out:?}");
+        }
     }
 
     #[test]
