@@ -129,6 +129,9 @@ impl OptLevel {
             // Callers redirected by duplicate elimination may have left more duplicates.
             v.push("duplicate-function-elimination");
         }
+        // One function imported twice under one name (separately compiled
+        // objects linked together) becomes one import.
+        v.push("duplicate-import-elimination");
         if self.shrink > 0 {
             // Bodies that differ only in constants share one copy (each
             // call then goes through a thunk, so not when optimizing for speed).
@@ -136,6 +139,10 @@ impl OptLevel {
         }
         // Duplicates, inlined callees and dead globals are gone from the code now.
         v.push("remove-unused-module-elements");
+        // Indirect calls through constant slots of tables only segments
+        // write become direct calls (as in binaryen, late: the constants
+        // come from the passes above; the table entries keep the callees alive).
+        v.push("directize");
         if self.opt >= 2 || self.shrink > 0 {
             // Frequently called functions get one-byte indices.
             v.push("reorder-functions");

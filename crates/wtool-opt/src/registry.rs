@@ -57,9 +57,19 @@ pub static PASSES: &[PassEntry] = &[
     ),
     entry!("dce", "remove code after unconditional branches, returns and traps", dce::Dce),
     entry!(
+        "directize",
+        "turn call_indirect through a constant slot of a never-written table into a direct call",
+        directize::Directize
+    ),
+    entry!(
         "duplicate-function-elimination",
         "redirect calls of functions identical to an earlier one to that one",
         duplicate_function_elimination::DuplicateFunctionElimination
+    ),
+    entry!(
+        "duplicate-import-elimination",
+        "merge function imports with the same module, name and type into one",
+        duplicate_import_elimination::DuplicateImportElimination
     ),
     entry!("inlining", "copy tiny non-recursive functions into their callers", inlining::Inlining),
     entry!(

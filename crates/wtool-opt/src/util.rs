@@ -294,3 +294,53 @@ pub fn referenced_otherwise(m: &Module) -> Vec<bool> {
     }
     named
 }
+
+/// Renumbers every function index the module holds outside the name
+/// section — bodies, global and table initializers, element segments,
+/// exports and the start function — with `f` (old index → new index).
+/// Shared by the passes that renumber or merge functions.
+pub fn remap_func_indices(m: &mut Module, f: &impl Fn(u32) -> u32) {
+    let mut on_expr = |e: &mut wtool_ast::Expr| {
+        for ins in e.instrs.iter_mut() {
+            map_indices(ins, &mut |s, i| if s == Space::Func { f(i) } else { i });
+        }
+    };
+    m.funcs.iter_mut().for_each(|x| on_expr(&mut x.body));
+    m.globals.iter_mut().for_each(|g| on_expr(&mut g.init));
+    m.tables
+        .iter_mut()
+        .filter_map(|t| t.init.as_mut())
+        .for_each(&mut on_expr);
+    for e in m.elems.iter_mut() {
+        match &mut e.items {
+            wtool_ast::ElemItems::Funcs(fs) => fs.iter_mut().for_each(|x| *x = f(*x)),
+            wtool_ast::ElemItems::Exprs(es) => es.iter_mut().for_each(&mut on_expr),
+        }
+    }
+    for e in m.exports.iter_mut() {
+        if e.kind == ExternKind::Func {
+            e.index = f(e.index);
+        }
+    }
+    m.start = m.start.map(f);
+}
+
+/// Renumbers the function entries of the name section (function, local and
+/// label names) with `f`; entries `f` maps to `None` go. Entries stay sorted.
+pub fn remap_func_names(m: &mut Module, f: &impl Fn(u32) -> Option<u32>) {
+    let Some(names) = m.names.as_mut() else {
+        return;
+    };
+    names.funcs = std::mem::take(&mut names.funcs)
+        .into_iter()
+        .filter_map(|(i, n)| f(i).map(|j| (j, n)))
+        .collect();
+    names.funcs.sort_by_key(|(i, _)| *i);
+    for map in [&mut names.locals, &mut names.labels] {
+        *map = std::mem::take(map)
+            .into_iter()
+            .filter_map(|(i, n)| f(i).map(|j| (j, n)))
+            .collect();
+        map.sort_by_key(|(i, _)| *i);
+    }
+}

@@ -557,6 +557,71 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
     }
 }
 
+/// Gives directize work: a new table that only active segments write (all
+/// functions in reverse order from slot 2, then function 0 over slot 2; slots
+/// 0, 1 and the last two stay null), and every direct `call` becomes
+/// `i32.const slot; call_indirect` through it. Every fifth call names the
+/// next slot (another function: a signature trap unless the types match) and
+/// every seventh a null slot, so the pass must leave those alone.
+fn give_directize_work(m: &mut wtool_ast::Module) {
+    use wtool_ast::{
+        ElemItems, ElemMode, ElemSegment, Expr, ExternKind, Instr, Limits, RefType, Table,
+        TableType,
+    };
+    let nf = m.num_imported(ExternKind::Func) + m.funcs.len() as u32;
+    if nf == 0 {
+        return;
+    }
+    let table = m.num_imported(ExternKind::Table) + m.tables.len() as u32;
+    m.tables.push(Table {
+        ty: TableType {
+            elem: RefType::FUNCREF,
+            limits: Limits {
+                min: nf as u64 + 4,
+                max: None,
+            },
+            index64: false,
+        },
+        init: None,
+    });
+    for (offset, funcs) in [(2, (0..nf).rev().collect::<Vec<u32>>()), (2, vec![0])] {
+        m.elems.push(ElemSegment {
+            ty: RefType::FUNCREF,
+            mode: ElemMode::Active {
+                table,
+                offset: Expr::new(vec![Instr::I32Const(offset), Instr::End]),
+            },
+            items: ElemItems::Funcs(funcs),
+            explicit_index: true,
+        });
+    }
+    let slot_of = |f: u32| if f == 0 { 2 } else { 2 + nf - 1 - f };
+    let types: Vec<Option<u32>> = (0..nf).map(|f| m.func_type_idx(f)).collect();
+    let mut count = 0u32;
+    for func in m.funcs.iter_mut() {
+        let mut out = Vec::with_capacity(func.body.instrs.len());
+        for ins in func.body.instrs.drain(..) {
+            let Instr::Call(f) = ins else {
+                out.push(ins);
+                continue;
+            };
+            let Some(Some(type_idx)) = types.get(f as usize).copied() else {
+                out.push(ins);
+                continue;
+            };
+            count += 1;
+            let slot = match count {
+                c if c % 7 == 0 => 0,
+                c if c % 5 == 0 => slot_of(f) + 1,
+                _ => slot_of(f),
+            };
+            out.push(Instr::I32Const(slot as i32));
+            out.push(Instr::CallIndirect { type_idx, table });
+        }
+        func.body = Expr::new(out);
+    }
+}
+
 /// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
 /// merge-similar-functions, inlining at `-Oz` with its chain and
 /// parameter-prefix copies, dae with dropped results, propagate-locals,
@@ -580,6 +645,7 @@ fn size_passes_alone_behave_the_same() {
         "combine-instructions",
         "simplify-branches",
         "coalesce-locals",
+        "directize",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);
@@ -608,7 +674,20 @@ fn size_passes_alone_behave_the_same() {
             continue;
         }
         let oa = observe(&mut a, &names, 3);
+        // directize runs on a copy whose calls go through a table.
+        let mut md = m.clone();
+        give_directize_work(&mut md);
+        if wtool_validate::validate(&md, wtool_ast::Features::WASM2).is_err() {
+            md = m.clone();
+        }
+        let mut ad = instantiate(&engine, &wtool_binary::encode(&md));
+        let oad = observe(&mut ad, &names, 3);
         for (k, pass) in passes.iter().enumerate() {
+            let (m, a, oa) = if *pass == "directize" {
+                (&md, &ad, &oad)
+            } else {
+                (&m, &a, &oa)
+            };
             let mut out = m.clone();
             let opts = PassOptions {
                 shrink_level: 2,
@@ -618,7 +697,7 @@ fn size_passes_alone_behave_the_same() {
             pm.validate_after_each(true);
             pm.run(&mut out)
                 .unwrap_or_else(|e| panic!("seed {seed} {pass}: {e}"));
-            if out == m {
+            if out == *m {
                 continue;
             }
             changed[k] += 1;

@@ -6,7 +6,7 @@
 //! the name section follow.
 
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::{forget_raw_names, map_indices, Space};
+use crate::util::{forget_raw_names, remap_func_indices, remap_func_names};
 use wtool_ast::{ElemItems, ExternKind, Instr, Module};
 
 /// See the module docs.
@@ -59,63 +59,15 @@ impl Pass for ReorderFunctions {
         for (k, &f) in order.iter().enumerate() {
             new_index[f] = (nimp + k) as u32;
         }
-        let remap = |s: Space, i: u32| match s {
-            Space::Func => new_index.get(i as usize).copied().unwrap_or(i),
-            _ => i,
-        };
         let mut old = std::mem::take(&mut m.funcs);
         let mut slots: Vec<Option<wtool_ast::Func>> = old.drain(..).map(Some).collect();
         m.funcs = order
             .iter()
             .filter_map(|&f| slots.get_mut(f - nimp).and_then(Option::take))
             .collect();
-        for f in m.funcs.iter_mut() {
-            for ins in f.body.instrs.iter_mut() {
-                map_indices(ins, &mut |s, i| remap(s, i));
-            }
-        }
-        for g in m.globals.iter_mut() {
-            for ins in g.init.instrs.iter_mut() {
-                map_indices(ins, &mut |s, i| remap(s, i));
-            }
-        }
-        for t in m.tables.iter_mut() {
-            if let Some(e) = &mut t.init {
-                for ins in e.instrs.iter_mut() {
-                    map_indices(ins, &mut |s, i| remap(s, i));
-                }
-            }
-        }
-        for e in m.elems.iter_mut() {
-            match &mut e.items {
-                ElemItems::Funcs(fs) => fs.iter_mut().for_each(|f| *f = remap(Space::Func, *f)),
-                ElemItems::Exprs(es) => {
-                    for x in es.iter_mut() {
-                        for ins in x.instrs.iter_mut() {
-                            map_indices(ins, &mut |s, i| remap(s, i));
-                        }
-                    }
-                }
-            }
-        }
-        for e in m.exports.iter_mut() {
-            if e.kind == ExternKind::Func {
-                e.index = remap(Space::Func, e.index);
-            }
-        }
-        m.start = m.start.map(|s| remap(Space::Func, s));
-        if let Some(names) = m.names.as_mut() {
-            for (f, _) in names.funcs.iter_mut() {
-                *f = remap(Space::Func, *f);
-            }
-            names.funcs.sort_by_key(|(f, _)| *f);
-            for map in [&mut names.locals, &mut names.labels] {
-                for (f, _) in map.iter_mut() {
-                    *f = remap(Space::Func, *f);
-                }
-                map.sort_by_key(|(f, _)| *f);
-            }
-        }
+        let remap = |i: u32| new_index.get(i as usize).copied().unwrap_or(i);
+        remap_func_indices(m, &remap);
+        remap_func_names(m, &|i| Some(remap(i)));
         forget_raw_names(m);
         true
     }
