@@ -684,6 +684,10 @@ fn size_passes_alone_behave_the_same() {
         let oad = observe(&mut ad, &names, 3);
         for (k, pass) in passes.iter().enumerate() {
             let (m, a, oa) = if *pass == "directize" {
+                if ad.start == Obs::OutOfFuel {
+                    // Direct calls cost less fuel: inconclusive.
+                    continue;
+                }
                 (&md, &ad, &oad)
             } else {
                 (&m, &a, &oa)
