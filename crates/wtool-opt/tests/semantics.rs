@@ -7,7 +7,11 @@
 
 use arbitrary::Unstructured;
 use wasmi::{Config, Engine, Instance, Linker, Module as WModule, Store, Val};
+use work::{give_directize_work, give_import_work};
 use wtool_opt::{OptLevel, PassManager, PassOptions};
+
+#[path = "semantics/work.rs"]
+mod work;
 
 fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed.wrapping_mul(0xD134_2543_DE82_EF95) | 1;
@@ -57,7 +61,24 @@ fn instantiate(engine: &Engine, bytes: &[u8]) -> Run {
     let mut store = Store::new(engine, ());
     let _ = store.set_fuel(FUEL);
     let module = WModule::new(engine, bytes).expect("oracle accepts the module");
-    let linker = <Linker<()>>::new(engine);
+    let mut linker = <Linker<()>>::new(engine);
+    // Function imports (only `give_import_work` adds them) return the length
+    // of their field name in each i32 result, so different names differ.
+    for imp in module.imports() {
+        if let wasmi::ExternType::Func(ty) = imp.ty() {
+            let tag = imp.name().len() as i32;
+            let rt: Vec<wasmi::ValType> = ty.results().to_vec();
+            let _ = linker.func_new(imp.module(), imp.name(), ty.clone(), move |_, _, out| {
+                for (r, t) in out.iter_mut().zip(&rt) {
+                    *r = match t {
+                        wasmi::ValType::I32 => Val::I32(tag),
+                        other => Val::default_for_ty(*other),
+                    };
+                }
+                Ok(())
+            });
+        }
+    }
     match linker.instantiate_and_start(&mut store, &module) {
         Ok(i) => Run {
             store,
@@ -557,71 +578,6 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
     }
 }
 
-/// Gives directize work: a new table that only active segments write (all
-/// functions in reverse order from slot 2, then function 0 over slot 2; slots
-/// 0, 1 and the last two stay null), and every direct `call` becomes
-/// `i32.const slot; call_indirect` through it. Every fifth call names the
-/// next slot (another function: a signature trap unless the types match) and
-/// every seventh a null slot, so the pass must leave those alone.
-fn give_directize_work(m: &mut wtool_ast::Module) {
-    use wtool_ast::{
-        ElemItems, ElemMode, ElemSegment, Expr, ExternKind, Instr, Limits, RefType, Table,
-        TableType,
-    };
-    let nf = m.num_imported(ExternKind::Func) + m.funcs.len() as u32;
-    if nf == 0 {
-        return;
-    }
-    let table = m.num_imported(ExternKind::Table) + m.tables.len() as u32;
-    m.tables.push(Table {
-        ty: TableType {
-            elem: RefType::FUNCREF,
-            limits: Limits {
-                min: nf as u64 + 4,
-                max: None,
-            },
-            index64: false,
-        },
-        init: None,
-    });
-    for (offset, funcs) in [(2, (0..nf).rev().collect::<Vec<u32>>()), (2, vec![0])] {
-        m.elems.push(ElemSegment {
-            ty: RefType::FUNCREF,
-            mode: ElemMode::Active {
-                table,
-                offset: Expr::new(vec![Instr::I32Const(offset), Instr::End]),
-            },
-            items: ElemItems::Funcs(funcs),
-            explicit_index: true,
-        });
-    }
-    let slot_of = |f: u32| if f == 0 { 2 } else { 2 + nf - 1 - f };
-    let types: Vec<Option<u32>> = (0..nf).map(|f| m.func_type_idx(f)).collect();
-    let mut count = 0u32;
-    for func in m.funcs.iter_mut() {
-        let mut out = Vec::with_capacity(func.body.instrs.len());
-        for ins in func.body.instrs.drain(..) {
-            let Instr::Call(f) = ins else {
-                out.push(ins);
-                continue;
-            };
-            let Some(Some(type_idx)) = types.get(f as usize).copied() else {
-                out.push(ins);
-                continue;
-            };
-            count += 1;
-            let slot = match count {
-                c if c % 7 == 0 => 0,
-                c if c % 5 == 0 => slot_of(f) + 1,
-                _ => slot_of(f),
-            };
-            out.push(Instr::I32Const(slot as i32));
-            out.push(Instr::CallIndirect { type_idx, table });
-        }
-        func.body = Expr::new(out);
-    }
-}
-
 /// The passes added for binaryen-class size (block-to-if, thread-branches, code-folding, rse,
 /// merge-similar-functions, inlining at `-Oz` with its chain and
 /// parameter-prefix copies, dae with dropped results, propagate-locals,
@@ -646,6 +602,7 @@ fn size_passes_alone_behave_the_same() {
         "simplify-branches",
         "coalesce-locals",
         "directize",
+        "duplicate-import-elimination",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);
@@ -682,15 +639,23 @@ fn size_passes_alone_behave_the_same() {
         }
         let mut ad = instantiate(&engine, &wtool_binary::encode(&md));
         let oad = observe(&mut ad, &names, 3);
+        // duplicate-import-elimination runs on a copy with imports.
+        let mut mi = m.clone();
+        give_import_work(&mut mi);
+        if wtool_validate::validate(&mi, wtool_ast::Features::WASM2).is_err() {
+            mi = m.clone();
+        }
+        let names_i: Vec<String> = mi.exports.iter().map(|e| e.name.clone()).collect();
+        let mut ai = instantiate(&engine, &wtool_binary::encode(&mi));
+        let oai = observe(&mut ai, &names_i, 3);
         for (k, pass) in passes.iter().enumerate() {
-            let (m, a, oa) = if *pass == "directize" {
-                if ad.start == Obs::OutOfFuel {
-                    // Direct calls cost less fuel: inconclusive.
-                    continue;
-                }
-                (&md, &ad, &oad)
-            } else {
-                (&m, &a, &oa)
+            let (m, a, oa, names) = match *pass {
+                // Direct calls cost less fuel: inconclusive.
+                "directize" if ad.start == Obs::OutOfFuel => continue,
+                "directize" => (&md, &ad, &oad, &names),
+                "duplicate-import-elimination" if ai.start == Obs::OutOfFuel => continue,
+                "duplicate-import-elimination" => (&mi, &ai, &oai, &names_i),
+                _ => (&m, &a, &oa, &names),
             };
             let mut out = m.clone();
             let opts = PassOptions {
@@ -710,7 +675,7 @@ fn size_passes_alone_behave_the_same() {
                 a.start, b.start,
                 "seed {seed} {pass}: instantiation differs"
             );
-            let ob = observe(&mut b, &names, 3);
+            let ob = observe(&mut b, names, 3);
             let cut = oa
                 .iter()
                 .zip(&ob)
