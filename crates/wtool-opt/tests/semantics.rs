@@ -582,7 +582,9 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
 /// merge-similar-functions, inlining at `-Oz` with its chain and
 /// parameter-prefix copies, dae with dropped results, propagate-locals,
 /// combine-instructions, simplify-branches with its `if br` → `br_if`, and
-/// coalesce-locals with copies sharing a slot), each run alone on random modules: results,
+/// coalesce-locals with copies sharing a slot, directize on a copy whose calls
+/// go through a table, duplicate-import-elimination on a copy with duplicated
+/// host imports), each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
 #[test]
 fn size_passes_alone_behave_the_same() {
