@@ -48,12 +48,15 @@ pub const PASSES: &[(&str, PassMap)] = &[
     ("dealign", Missing),
     ("denan", Missing),
     ("dfo", Missing),
-    ("directize", Missing),
+    ("directize", Passes(&["directize"])),
     (
         "duplicate-function-elimination",
         Passes(&["duplicate-function-elimination"]),
     ),
-    ("duplicate-import-elimination", Missing),
+    (
+        "duplicate-import-elimination",
+        Passes(&["duplicate-import-elimination"]),
+    ),
     ("dwarfdump", Missing),
     ("emit-target-features", Missing),
     ("extract-function", Missing),
