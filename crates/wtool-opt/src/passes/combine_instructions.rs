@@ -23,6 +23,7 @@
 //! Emscripten's debug builds are full of these shapes.
 
 use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::passes::block_to_if::negated;
 use crate::passes::peephole::{identity, is_boolean};
 use crate::util::for_each_body;
 use wtool_ast::{Instr, Module, Op};
@@ -48,35 +49,17 @@ impl Pass for CombineInstructions {
     }
 }
 
-/// The comparison that is true exactly when `op` is false.
+/// The comparison that is true exactly when `op` is false: the integer
+/// ones `block_to_if` negates, and float `eq`/`ne` (a NaN makes `eq` false
+/// and `ne` true, so they stay exact inverses; the ordered float
+/// comparisons do not).
 fn inverse(op: Op) -> Option<Op> {
-    use Op::*;
-    Some(match op {
-        I32Eq => I32Ne,
-        I32Ne => I32Eq,
-        I32LtS => I32GeS,
-        I32GeS => I32LtS,
-        I32LtU => I32GeU,
-        I32GeU => I32LtU,
-        I32GtS => I32LeS,
-        I32LeS => I32GtS,
-        I32GtU => I32LeU,
-        I32LeU => I32GtU,
-        I64Eq => I64Ne,
-        I64Ne => I64Eq,
-        I64LtS => I64GeS,
-        I64GeS => I64LtS,
-        I64LtU => I64GeU,
-        I64GeU => I64LtU,
-        I64GtS => I64LeS,
-        I64LeS => I64GtS,
-        I64GtU => I64LeU,
-        I64LeU => I64GtU,
-        F32Eq => F32Ne,
-        F32Ne => F32Eq,
-        F64Eq => F64Ne,
-        F64Ne => F64Eq,
-        _ => return None,
+    negated(op).or(match op {
+        Op::F32Eq => Some(Op::F32Ne),
+        Op::F32Ne => Some(Op::F32Eq),
+        Op::F64Eq => Some(Op::F64Ne),
+        Op::F64Ne => Some(Op::F64Eq),
+        _ => None,
     })
 }
 
