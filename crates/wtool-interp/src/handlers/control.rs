@@ -114,10 +114,10 @@ handlers! {
         g.hi = hi;
     }
         RefFunc { d, f } => {
-        let Some(a) = cx.store.instances.get(cx.inst as usize).and_then(|i| i.funcs.get(f as usize)) else {
+        let Some(&a) = cx.funcs.get(f as usize) else {
             trap!(Unreachable)
         };
-        w!(d, *a as u64 + 1);
+        w!(d, a as u64 + 1);
     }
     JumpIfEq64 { a, b, to } [a, b] => { jmp_if!(r!(a) == r!(b), to); }
     JumpIfNe64 { a, b, to } [a, b] => { jmp_if!(r!(a) != r!(b), to); }
