@@ -263,7 +263,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
 fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, CliError> {
     use crate::commands::validate::{default_threads, validate_input};
     validate_input(input, features, default_threads())?;
-    let compiled = match input.format {
+    let mut compiled = match input.format {
         Format::Text => CompiledModule::new(input.module(features)?),
         Format::Binary => {
             let (module, bodies) =
@@ -276,7 +276,7 @@ fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, 
             let has_data_count = module.data_count.is_some();
             // The bytes move into the body source; traps in binary input
             // need only the file name.
-            let bytes = Rc::new(std::mem::take(&mut input.bytes));
+            let bytes = std::sync::Arc::new(std::mem::take(&mut input.bytes));
             CompiledModule::with_lazy_bodies(
                 module,
                 Box::new(move |i| {
@@ -291,6 +291,11 @@ fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, 
             )
         }
     };
+    // Translation ahead pays only with a core to spare; on one core it
+    // would take time from the program.
+    if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+        compiled.translate_ahead();
+    }
     Ok(Rc::new(compiled))
 }
 

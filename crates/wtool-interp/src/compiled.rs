@@ -9,16 +9,18 @@
 
 use std::cell::OnceCell;
 use std::fmt;
+use std::sync::Arc;
 
 use wtool_ast::{Expr, ExternKind, Module};
 
+use crate::ahead::Ahead;
 use crate::code::{self, FuncCode};
 use crate::compile::{compile_func, CompileError, CompileErrorKind};
 
 /// Supplies function bodies that were left out of a module's AST (decoded
 /// lazily): the body of the defined function with this index, with
 /// absolute offsets.
-pub type BodySource = Box<dyn Fn(u32) -> Result<Expr, BodyError>>;
+pub type BodySource = Box<dyn Fn(u32) -> Result<Expr, BodyError> + Send + Sync>;
 
 /// Why a lazily decoded body could not be read (the decoder's own error).
 pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
@@ -27,19 +29,28 @@ pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
 /// ([`crate::Store::instantiate_compiled`]); translation is per function,
 /// on its first call, and shared by every instance.
 pub struct CompiledModule {
-    pub(crate) module: Module,
-    bodies: Option<BodySource>,
-    pub(crate) info: ModuleInfo,
+    src: Arc<Source>,
     /// Translations without and with fuel metering, by defined index.
     plain: Box<[OnceCell<Box<FuncCode>>]>,
     metered: Box<[OnceCell<Box<FuncCode>>]>,
+    /// The worker translating unmetered functions ahead, if started.
+    ahead: Option<Ahead>,
+}
+
+/// What translating a function reads; shared with the translate-ahead
+/// worker.
+pub(crate) struct Source {
+    module: Module,
+    bodies: Option<BodySource>,
+    info: ModuleInfo,
 }
 
 impl fmt::Debug for CompiledModule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CompiledModule")
             .field("funcs", &self.plain.len())
-            .field("lazy_bodies", &self.bodies.is_some())
+            .field("lazy_bodies", &self.src.bodies.is_some())
+            .field("translating_ahead", &self.ahead.is_some())
             .finish()
     }
 }
@@ -91,11 +102,14 @@ impl CompiledModule {
         let n = module.funcs.len();
         let cells = || (0..n).map(|_| OnceCell::new()).collect::<Box<[_]>>();
         CompiledModule {
-            info: ModuleInfo::new(&module),
             plain: cells(),
             metered: cells(),
-            module,
-            bodies: None,
+            src: Arc::new(Source {
+                info: ModuleInfo::new(&module),
+                module,
+                bodies: None,
+            }),
+            ahead: None,
         }
     }
 
@@ -104,15 +118,34 @@ impl CompiledModule {
     /// called, so a large program starts without decoding code it never
     /// runs.
     pub fn with_lazy_bodies(module: Module, bodies: BodySource) -> CompiledModule {
+        let n = module.funcs.len();
+        let cells = || (0..n).map(|_| OnceCell::new()).collect::<Box<[_]>>();
         CompiledModule {
-            bodies: Some(bodies),
-            ..CompiledModule::new(module)
+            plain: cells(),
+            metered: cells(),
+            src: Arc::new(Source {
+                info: ModuleInfo::new(&module),
+                module,
+                bodies: Some(bodies),
+            }),
+            ahead: None,
         }
+    }
+
+    /// Starts a second thread that translates the functions a function
+    /// calls directly while it runs for the first time, so that they are
+    /// usually ready when called (unmetered code only); returns whether the
+    /// thread started. Worth it on a machine with a core to spare.
+    pub fn translate_ahead(&mut self) -> bool {
+        if self.ahead.is_none() {
+            self.ahead = Ahead::start(Arc::clone(&self.src), self.plain.len());
+        }
+        self.ahead.is_some()
     }
 
     /// The module.
     pub fn module(&self) -> &Module {
-        &self.module
+        &self.src.module
     }
 
     /// The translation of defined function `defined`, if made.
@@ -125,19 +158,66 @@ impl CompiledModule {
     /// Translates defined function `defined` unless done already.
     pub(crate) fn translate(&self, defined: u32, metered: bool) -> Result<&FuncCode, CompileError> {
         let cells = if metered { &self.metered } else { &self.plain };
-        let index = self.info.imported_funcs + defined;
-        let err = |kind: CompileErrorKind| CompileError {
-            func: index,
-            offset: None,
-            kind,
-        };
-        let cell = cells
-            .get(defined as usize)
-            .ok_or_else(|| err(CompileErrorKind::Invalid("unknown function")))?;
+        let cell = cells.get(defined as usize).ok_or_else(|| {
+            self.src
+                .error(defined, CompileErrorKind::Invalid("unknown function"))
+        })?;
         if let Some(c) = cell.get() {
             return Ok(c);
         }
-        let f = &self.module.funcs[defined as usize];
+        let ahead = self.ahead.as_ref().filter(|_| !metered);
+        let fc = match ahead.and_then(|a| a.claim(defined)) {
+            Some(fc) => fc,
+            None => Box::new(self.src.translate(defined, metered)?),
+        };
+        if let Some(a) = ahead {
+            a.request(&self.src.direct_callees(&fc));
+        }
+        let _ = cell.set(fc);
+        cell.get().map(|b| &**b).ok_or_else(|| {
+            self.src.error(
+                defined,
+                CompileErrorKind::Internal {
+                    what: "translation lost",
+                    at: 0,
+                },
+            )
+        })
+    }
+}
+
+impl Source {
+    fn error(&self, defined: u32, kind: CompileErrorKind) -> CompileError {
+        CompileError {
+            func: self.info.imported_funcs + defined,
+            offset: None,
+            kind,
+        }
+    }
+
+    /// The defined functions `code` calls directly, in code order.
+    fn direct_callees(&self, code: &FuncCode) -> Vec<u32> {
+        let imported = self.info.imported_funcs;
+        code.ins
+            .iter()
+            .filter_map(|i| match i {
+                crate::ins::Ins::Call { func, .. } | crate::ins::Ins::ReturnCall { func, .. } => {
+                    func.checked_sub(imported)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Translates defined function `defined` (which must exist).
+    pub(crate) fn translate(&self, defined: u32, metered: bool) -> Result<FuncCode, CompileError> {
+        let index = self.info.imported_funcs + defined;
+        let err = |kind: CompileErrorKind| self.error(defined, kind);
+        let f = self
+            .module
+            .funcs
+            .get(defined as usize)
+            .ok_or_else(|| err(CompileErrorKind::Invalid("unknown function")))?;
         let lazy;
         let body = match (&self.bodies, f.body.instrs.is_empty()) {
             (Some(src), true) => {
@@ -165,7 +245,7 @@ impl CompiledModule {
         let pads: Vec<u32> = c.handlers.iter().map(|h| h.pad).collect();
         let threaded = code::lower(&ins, c.max_height, &pads)
             .map_err(|e| CompileError { func: index, ..e })?;
-        let fc = FuncCode {
+        Ok(FuncCode {
             code: threaded,
             ins: ins.into_boxed_slice(),
             offsets: offsets.into_boxed_slice(),
@@ -173,13 +253,6 @@ impl CompiledModule {
             local_slots: c.local_slots,
             max_height: c.max_height,
             handlers: c.handlers.into_boxed_slice(),
-        };
-        let _ = cell.set(Box::new(fc));
-        cell.get().map(|b| &**b).ok_or_else(|| {
-            err(CompileErrorKind::Internal {
-                what: "translation lost",
-                at: 0,
-            })
         })
     }
 }
@@ -195,4 +268,62 @@ pub fn debug_listing(module: Module, defined: u32) -> Result<String, CompileErro
         s.push_str(&format!("{i:4} {ins:?}\n"));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `main` calls `a` and `b`; `a` calls `c` through a `return_call`.
+    const CALLS: &str = r#"(module
+        (func $main (export "main") (result i32) (i32.add (call $a) (call $b)))
+        (func $a (result i32) (return_call $c))
+        (func $b (result i32) (i32.const 2))
+        (func $c (result i32) (i32.const 40))
+        (func $unused (result i32) (call $c)))"#;
+
+    fn compiled() -> CompiledModule {
+        let bytes = wat::parse_str(CALLS).expect("wat");
+        CompiledModule::new(wtool_binary::decode(&bytes).expect("decode"))
+    }
+
+    fn listing(c: &FuncCode) -> String {
+        format!("{:?}", c.ins)
+    }
+
+    #[test]
+    fn direct_callees_in_code_order() {
+        let c = compiled();
+        let main = c.src.translate(0, false).expect("main");
+        assert_eq!(c.src.direct_callees(&main), [1, 2]);
+        let a = c.src.translate(1, false).expect("a");
+        assert_eq!(c.src.direct_callees(&a), [3], "return_call counts");
+    }
+
+    #[test]
+    fn callees_come_translated_ahead_and_equal_translated_here() {
+        let mut ahead = compiled();
+        assert!(ahead.translate_ahead());
+        let here = compiled();
+        let a = ahead.ahead.as_ref().expect("started");
+        ahead.translate(0, false).expect("main");
+        a.settle();
+        // `a` and `b` were requested by `main`'s first translation;
+        // `c` only once `a` is taken; `$unused` never.
+        for f in [1, 2, 3] {
+            let got = listing(ahead.translate(f, false).expect("ahead"));
+            assert_eq!(got, listing(here.translate(f, false).expect("here")));
+            a.settle();
+        }
+        assert_eq!(a.hits(), 3);
+        ahead.translate(4, false).expect("unused");
+        assert_eq!(
+            a.hits(),
+            3,
+            "a function nobody calls is translated on demand"
+        );
+        // Metered code is never translated ahead.
+        ahead.translate(1, true).expect("metered");
+        assert_eq!(a.hits(), 3);
+    }
 }

@@ -174,7 +174,7 @@ impl Store {
         compiled: &Rc<CompiledModule>,
         imports: &dyn Resolver,
     ) -> Result<InstanceId, InstantiateError> {
-        let module = &compiled.module;
+        let module = compiled.module();
         let mut d = InstanceData {
             types: self.register_types(module),
             ..InstanceData::default()
