@@ -279,14 +279,13 @@ fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, 
             let bytes = std::sync::Arc::new(std::mem::take(&mut input.bytes));
             CompiledModule::with_lazy_bodies(
                 module,
-                Box::new(move |i| {
+                Box::new(move |i, expr| {
                     let range = bodies
                         .get(i as usize)
                         .ok_or_else(|| BodyError::from("no such function body"))?;
-                    Ok(
-                        wtool_binary::BodyReader::new(&bytes, range, features, has_data_count)
-                            .into_expr()?,
-                    )
+                    wtool_binary::BodyReader::new(&bytes, range, features, has_data_count)
+                        .read_into(expr)?;
+                    Ok(())
                 }),
             )
         }

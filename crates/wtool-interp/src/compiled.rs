@@ -18,9 +18,10 @@ use crate::code::{self, FuncCode};
 use crate::compile::{compile_func, CompileError, CompileErrorKind};
 
 /// Supplies function bodies that were left out of a module's AST (decoded
-/// lazily): the body of the defined function with this index, with
-/// absolute offsets.
-pub type BodySource = Box<dyn Fn(u32) -> Result<Expr, BodyError> + Send + Sync>;
+/// lazily): decodes the body of the defined function with this index, with
+/// absolute offsets, into the expression given (replacing its contents and
+/// reusing its allocations).
+pub type BodySource = Box<dyn Fn(u32, &mut Expr) -> Result<(), BodyError> + Send + Sync>;
 
 /// Why a lazily decoded body could not be read (the decoder's own error).
 pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
@@ -35,6 +36,14 @@ pub struct CompiledModule {
     metered: Box<[OnceCell<Box<FuncCode>>]>,
     /// The worker translating unmetered functions ahead, if started.
     ahead: Option<Ahead>,
+}
+
+/// A translating thread's reusable buffers.
+#[derive(Default)]
+struct Scratch {
+    body: Expr,
+    ins: Vec<crate::ins::Ins>,
+    offsets: Vec<u32>,
 }
 
 /// What translating a function reads; shared with the translate-ahead
@@ -211,23 +220,47 @@ impl Source {
 
     /// Translates defined function `defined` (which must exist).
     pub(crate) fn translate(&self, defined: u32, metered: bool) -> Result<FuncCode, CompileError> {
-        let index = self.info.imported_funcs + defined;
         let err = |kind: CompileErrorKind| self.error(defined, kind);
         let f = self
             .module
             .funcs
             .get(defined as usize)
             .ok_or_else(|| err(CompileErrorKind::Invalid("unknown function")))?;
-        let lazy;
+        // Each thread translating keeps its buffers from one function to the
+        // next: translation allocates little once they have grown.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+        }
+        SCRATCH.with(|s| {
+            let mut s = s.try_borrow_mut().map_err(|_| {
+                err(CompileErrorKind::Internal {
+                    what: "translation re-entered",
+                    at: 0,
+                })
+            })?;
+            self.translate_with(defined, f, metered, &mut s)
+        })
+    }
+
+    fn translate_with(
+        &self,
+        defined: u32,
+        f: &wtool_ast::Func,
+        metered: bool,
+        s: &mut Scratch,
+    ) -> Result<FuncCode, CompileError> {
+        let index = self.info.imported_funcs + defined;
+        let err = |kind: CompileErrorKind| self.error(defined, kind);
         let body = match (&self.bodies, f.body.instrs.is_empty()) {
             (Some(src), true) => {
-                lazy = src(defined).map_err(|e| err(CompileErrorKind::Body(e.into())))?;
-                &lazy
+                src(defined, &mut s.body).map_err(|e| err(CompileErrorKind::Body(e.into())))?;
+                &s.body
             }
             _ => &f.body,
         };
-        let mut ins = Vec::new();
-        let mut offsets = Vec::new();
+        let (ins, offsets) = (&mut s.ins, &mut s.offsets);
+        ins.clear();
+        offsets.clear();
         let c = compile_func(
             &self.module,
             &self.info,
@@ -235,20 +268,20 @@ impl Source {
             f,
             body,
             metered,
-            &mut ins,
-            &mut offsets,
+            ins,
+            offsets,
         )?;
         // The sentinel ends every fall-through inside the code.
         ins.push(crate::ins::Ins::Unreachable);
         offsets.push(u32::MAX);
-        code::thread_jumps(&mut ins);
+        code::thread_jumps(ins);
         let pads: Vec<u32> = c.handlers.iter().map(|h| h.pad).collect();
-        let threaded = code::lower(&ins, c.max_height, &pads)
-            .map_err(|e| CompileError { func: index, ..e })?;
+        let threaded =
+            code::lower(ins, c.max_height, &pads).map_err(|e| CompileError { func: index, ..e })?;
         Ok(FuncCode {
             code: threaded,
-            ins: ins.into_boxed_slice(),
-            offsets: offsets.into_boxed_slice(),
+            ins: ins.as_slice().into(),
+            offsets: offsets.as_slice().into(),
             param_slots: c.param_slots,
             local_slots: c.local_slots,
             max_height: c.max_height,
