@@ -217,9 +217,19 @@ pub(crate) fn lower(
             // Handlers jump relative to their own instruction.
             *t = (*t as i64 - pc as i64) as i32 as u32;
         }
-        let (mut h, op) = handlers::lower_one(&i, pc as u32);
+        let (mut h, mut op) = handlers::lower_one(&i, pc as u32);
         if let Some(v) = acc_slot.and_then(|s| handlers::lower_acc(&i, s, float)) {
             h = v;
+        }
+        // A move followed by another that only it leads to: both in one
+        // dispatch (`handlers::moves`).
+        if let Some(next) = ins
+            .get(pc + 1)
+            .filter(|_| !joins.get(pc + 1).copied().unwrap_or(true))
+        {
+            if let Some(pair) = handlers::lower_pair(&i, next) {
+                (h, op) = pair;
+            }
         }
         if let Ins::BrTable { len: n, .. } = i {
             // Entries that are all plain jumps: the table jumps through them
@@ -292,6 +302,25 @@ mod tests {
         let mut jumped = chain;
         jumped[3] = Ins::JumpIfNez { c: 0, to: 1 };
         assert!(!uses_acc(&jumped, &[], 1));
+    }
+
+    #[test]
+    fn two_moves_share_a_dispatch_unless_the_second_is_a_target() {
+        let moves = [
+            Ins::Copy { d: 2, s: 0 },
+            Ins::Const32 { d: 3, v: 9 },
+            Ins::Return1 { s: 3 },
+            Ins::Unreachable,
+        ];
+        let (pair, op) = handlers::lower_pair(&moves[0], &moves[1]).expect("two moves");
+        assert_eq!(op, [2, 0, 3, 9]);
+        let lowered = lower(&moves, 4, &[]).expect("valid");
+        assert!(std::ptr::fn_addr_eq(lowered[0].h, pair));
+        assert_eq!(lowered[0].op, op);
+        // Reached from elsewhere, the second move must run on its own.
+        let lowered = lower(&moves, 4, &[1]).expect("valid");
+        assert!(!std::ptr::fn_addr_eq(lowered[0].h, pair));
+        assert!(handlers::lower_pair(&moves[1], &moves[2]).is_none());
     }
 
     #[test]

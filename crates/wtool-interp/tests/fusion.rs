@@ -94,6 +94,25 @@ const FUSED: &str = r#"(module
     (block (result i32 i32)
       local.get 1 local.get 0 local.get 1 local.get 0 br_if 0 drop)
     i32.sub)
+  ;; arguments gathered by moves in pairs: copy+copy, copy+const,
+  ;; const+copy, const+const, and a swap through a local
+  (func $mix (param i32 i32 i32 i32) (result i32)
+    local.get 0 i32.const 3 i32.mul local.get 1 i32.xor
+    local.get 2 i32.const 5 i32.shl i32.add local.get 3 i32.sub)
+  (func (export "moves_cc") (param i32 i32) (result i32)
+    (call $mix (local.get 0) (local.get 1) (local.get 1) (local.get 0)))
+  (func (export "moves_ck") (param i32 i32) (result i32)
+    (call $mix (local.get 1) (i32.const -9) (local.get 0) (i32.const 77)))
+  (func (export "moves_kc") (param i32 i32) (result i32)
+    (call $mix (i32.const 1) (local.get 1) (i32.const 0x7fffffff) (local.get 0)))
+  (func (export "moves_kk") (param i32 i32) (result i32)
+    (call $mix (i32.const 2) (i32.const 3) (local.get 0) (local.get 1)))
+  ;; the second move of a pair reads what the first wrote
+  (func (export "moves_dep") (param i32 i32) (result i32) (local i32)
+    (call $mix (local.tee 2 (local.get 1)) (local.get 2) (local.tee 0 (local.get 2)) (local.get 0)))
+  (func (export "moves_swap") (param i32 i32) (result i32) (local i32)
+    local.get 0 local.set 2 local.get 1 local.set 0 local.get 2 local.set 1
+    local.get 0 i32.const 7 i32.mul local.get 1 i32.sub)
 CMPS
 )"#;
 

@@ -29,6 +29,7 @@ mod control;
 mod gc;
 mod mem64;
 mod memory;
+mod moves;
 mod throw;
 
 /// How a chain of handlers ended.
@@ -501,6 +502,7 @@ macro_rules! handlers {
 pub(crate) use handlers;
 
 pub(crate) use control::br_table_direct;
+pub(crate) use moves::lower_pair;
 
 /// The handler and operands of instruction `i` at position `pc` (jump
 /// targets already relative).
