@@ -222,13 +222,17 @@ pub(crate) fn lower(
             h = v;
         }
         // A move followed by another that only it leads to: both in one
-        // dispatch (`handlers::moves`).
-        if let Some(next) = ins
-            .get(pc + 1)
-            .filter(|_| !joins.get(pc + 1).copied().unwrap_or(true))
-        {
-            if let Some(pair) = handlers::lower_pair(&i, next) {
-                (h, op) = pair;
+        // dispatch; moves before a call: into the call by a direct jump
+        // (`handlers::moves`).
+        let only_from_here = |k: usize| {
+            ins.get(k)
+                .filter(|_| !joins.get(k).copied().unwrap_or(true))
+        };
+        if let Some(next) = only_from_here(pc + 1) {
+            let fused = handlers::lower_move_call(&i, next)
+                .or_else(|| handlers::lower_pair(&i, next, only_from_here(pc + 2)));
+            if let Some(f) = fused {
+                (h, op) = f;
             }
         }
         if let Ins::BrTable { len: n, .. } = i {
@@ -312,7 +316,7 @@ mod tests {
             Ins::Return1 { s: 3 },
             Ins::Unreachable,
         ];
-        let (pair, op) = handlers::lower_pair(&moves[0], &moves[1]).expect("two moves");
+        let (pair, op) = handlers::lower_pair(&moves[0], &moves[1], None).expect("two moves");
         assert_eq!(op, [2, 0, 3, 9]);
         let lowered = lower(&moves, 4, &[]).expect("valid");
         assert!(std::ptr::fn_addr_eq(lowered[0].h, pair));
@@ -320,7 +324,26 @@ mod tests {
         // Reached from elsewhere, the second move must run on its own.
         let lowered = lower(&moves, 4, &[1]).expect("valid");
         assert!(!std::ptr::fn_addr_eq(lowered[0].h, pair));
-        assert!(handlers::lower_pair(&moves[1], &moves[2]).is_none());
+        assert!(handlers::lower_pair(&moves[1], &moves[2], None).is_none());
+        // Before a call: the move (or the two) then the call itself.
+        let call = Ins::Call { func: 0, base: 2 };
+        let one = [moves[0], call, Ins::Return0, Ins::Unreachable];
+        let (h, _) = handlers::lower_move_call(&one[0], &one[1]).expect("move, call");
+        assert!(std::ptr::fn_addr_eq(
+            lower(&one, 4, &[]).expect("valid")[0].h,
+            h
+        ));
+        let two = [moves[0], moves[1], call, Ins::Return0, Ins::Unreachable];
+        let (h, _) = handlers::lower_pair(&two[0], &two[1], Some(&two[2])).expect("pair");
+        assert!(!std::ptr::fn_addr_eq(h, pair));
+        assert!(std::ptr::fn_addr_eq(
+            lower(&two, 4, &[]).expect("valid")[0].h,
+            h
+        ));
+        assert!(!std::ptr::fn_addr_eq(
+            lower(&two, 4, &[2]).expect("valid")[0].h,
+            h
+        ));
     }
 
     #[test]

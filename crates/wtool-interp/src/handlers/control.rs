@@ -400,7 +400,7 @@ pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     }
 }
 
-fn call(
+pub(super) fn call(
     ip: *const Inst,
     sp: *mut u64,
     mem: *mut u8,

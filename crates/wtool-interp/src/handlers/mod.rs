@@ -502,7 +502,7 @@ macro_rules! handlers {
 pub(crate) use handlers;
 
 pub(crate) use control::br_table_direct;
-pub(crate) use moves::lower_pair;
+pub(crate) use moves::{lower_move_call, lower_pair};
 
 /// The handler and operands of instruction `i` at position `pc` (jump
 /// targets already relative).

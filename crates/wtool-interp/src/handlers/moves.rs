@@ -7,7 +7,13 @@
 //! from it, one of these handlers: both moves in order, then the
 //! instruction after the second. The second move's own entry stays in the
 //! code (so instruction indices do not shift) but is never reached.
+//!
+//! Most calls are preceded by the moves that gather their arguments, so
+//! one or two moves followed by a `call` get a handler that continues into
+//! the call handler by a direct jump (with the call's own `ip`, so return
+//! addresses and backtraces are unchanged), not an indirect dispatch.
 
+use super::control::call;
 use super::{dispatch, operands, rd, wr, Cx, Exit, Handler};
 use crate::code::Inst;
 use crate::ins::Ins;
@@ -35,22 +41,75 @@ impl Move {
     }
 }
 
-/// The handler and operands doing `first` then `second`, when both are moves.
-pub(crate) fn lower_pair(first: &Ins, second: &Ins) -> Option<(Handler, [u32; 4])> {
+/// The handler and operands doing the moves `first` and `second` (and then
+/// the call `third`, if it is one); `None` unless both are moves. The
+/// caller checks that nothing jumps to `second` or `third`.
+pub(crate) fn lower_pair(
+    first: &Ins,
+    second: &Ins,
+    third: Option<&Ins>,
+) -> Option<(Handler, [u32; 4])> {
     let (a, b) = (Move::of(first)?, Move::of(second)?);
-    let h: Handler = match (&a, &b) {
-        (Move::Copy { .. }, Move::Copy { .. }) => copy_copy,
-        (Move::Copy { .. }, Move::Const { .. }) => copy_const,
-        (Move::Const { .. }, Move::Copy { .. }) => const_copy,
-        (Move::Const { .. }, Move::Const { .. }) => const_const,
+    let calls = matches!(third, Some(Ins::Call { .. }));
+    let h: Handler = match (&a, &b, calls) {
+        (Move::Copy { .. }, Move::Copy { .. }, false) => copy_copy,
+        (Move::Copy { .. }, Move::Const { .. }, false) => copy_const,
+        (Move::Const { .. }, Move::Copy { .. }, false) => const_copy,
+        (Move::Const { .. }, Move::Const { .. }, false) => const_const,
+        (Move::Copy { .. }, Move::Copy { .. }, true) => copy_copy_call,
+        (Move::Copy { .. }, Move::Const { .. }, true) => copy_const_call,
+        (Move::Const { .. }, Move::Copy { .. }, true) => const_copy_call,
+        (Move::Const { .. }, Move::Const { .. }, true) => const_const_call,
     };
     let ([d1, x1], [d2, x2]) = (a.words(), b.words());
     Some((h, [d1, x1, d2, x2]))
 }
 
+/// The handler and operands doing the move `first` and then the call
+/// `second`; `None` unless they are a move and a call.
+pub(crate) fn lower_move_call(first: &Ins, second: &Ins) -> Option<(Handler, [u32; 4])> {
+    if !matches!(second, Ins::Call { .. }) {
+        return None;
+    }
+    Some(match Move::of(first)? {
+        Move::Copy { d, s } => (copy_call as Handler, [d, s, 0, 0]),
+        Move::Const { d, v } => (const_call as Handler, [d, v, 0, 0]),
+    })
+}
+
+/// The instruction `n` entries after `ip`, by an indirect dispatch.
+#[inline(always)]
+fn next(
+    n: usize,
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+    facc: f64,
+) -> Exit {
+    dispatch(ip.wrapping_add(n), sp, mem, len, cx, acc, facc)
+}
+
+/// The call `n` entries after `ip`, by a direct jump to its handler.
+#[inline(always)]
+fn then_call(
+    n: usize,
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+    facc: f64,
+) -> Exit {
+    call(ip.wrapping_add(n), sp, mem, len, cx, acc, facc)
+}
+
 macro_rules! pair {
-    ($name:ident, $first:ident, $second:ident) => {
-        #[allow(clippy::redundant_closure_call)]
+    ($name:ident, $first:ident, $second:ident, $then:ident) => {
+        #[allow(clippy::too_many_arguments)]
         fn $name(
             ip: *const Inst,
             sp: *mut u64,
@@ -67,7 +126,7 @@ macro_rules! pair {
             wr(sp, d2, v);
             // The accumulator holds what the second move wrote, as after
             // the two moves run one by one.
-            dispatch(ip.wrapping_add(2), sp, mem, len, cx, v, facc)
+            $then(2, ip, sp, mem, len, cx, v, facc)
         }
     };
     (@value copy $sp:ident $x:ident) => {
@@ -78,7 +137,33 @@ macro_rules! pair {
     };
 }
 
-pair!(copy_copy, copy, copy);
-pair!(copy_const, copy, konst);
-pair!(const_copy, konst, copy);
-pair!(const_const, konst, konst);
+pair!(copy_copy, copy, copy, next);
+pair!(copy_const, copy, konst, next);
+pair!(const_copy, konst, copy, next);
+pair!(const_const, konst, konst, next);
+pair!(copy_copy_call, copy, copy, then_call);
+pair!(copy_const_call, copy, konst, then_call);
+pair!(const_copy_call, konst, copy, then_call);
+pair!(const_const_call, konst, konst, then_call);
+
+macro_rules! move_call {
+    ($name:ident, $first:ident) => {
+        fn $name(
+            ip: *const Inst,
+            sp: *mut u64,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            _acc: u64,
+            facc: f64,
+        ) -> Exit {
+            let [d, x, ..] = operands(ip);
+            let v = pair!(@value $first sp x);
+            wr(sp, d, v);
+            then_call(1, ip, sp, mem, len, cx, v, facc)
+        }
+    };
+}
+
+move_call!(copy_call, copy);
+move_call!(const_call, konst);
