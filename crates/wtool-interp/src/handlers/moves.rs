@@ -79,6 +79,7 @@ pub(crate) fn lower_move_call(first: &Ins, second: &Ins) -> Option<(Handler, [u3
 
 /// The instruction `n` entries after `ip`, by an indirect dispatch.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)] // a handler's arguments and `n`
 fn next(
     n: usize,
     ip: *const Inst,
@@ -94,6 +95,7 @@ fn next(
 
 /// The call `n` entries after `ip`, by a direct jump to its handler.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)] // a handler's arguments and `n`
 fn then_call(
     n: usize,
     ip: *const Inst,
@@ -109,7 +111,6 @@ fn then_call(
 
 macro_rules! pair {
     ($name:ident, $first:ident, $second:ident, $then:ident) => {
-        #[allow(clippy::too_many_arguments)]
         fn $name(
             ip: *const Inst,
             sp: *mut u64,
