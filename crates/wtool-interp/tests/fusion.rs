@@ -107,6 +107,16 @@ const FUSED: &str = r#"(module
     (call $mix (i32.const 1) (local.get 1) (i32.const 0x7fffffff) (local.get 0)))
   (func (export "moves_kk") (param i32 i32) (result i32)
     (call $mix (i32.const 2) (i32.const 3) (local.get 0) (local.get 1)))
+  ;; a moved table index before call_indirect
+  (type $mixt (func (param i32 i32 i32 i32) (result i32)))
+  (table funcref (elem $mix $mix2))
+  (func $mix2 (param i32 i32 i32 i32) (result i32)
+    local.get 3 local.get 2 i32.sub local.get 1 i32.const 11 i32.mul i32.add local.get 0 i32.xor)
+  (func (export "moves_ci") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.const 1))
+    (call_indirect (type $mixt) (local.get 0) (local.get 1) (i32.const 4) (local.get 1) (local.get 2)))
+  (func (export "moves_ci_k") (param i32 i32) (result i32)
+    (call_indirect (type $mixt) (local.get 1) (local.get 0) (local.get 0) (i32.const 9) (i32.const 1)))
   ;; the second move of a pair reads what the first wrote
   (func (export "moves_dep") (param i32 i32) (result i32) (local i32)
     (call $mix (local.tee 2 (local.get 1)) (local.get 2) (local.tee 0 (local.get 2)) (local.get 0)))

@@ -417,7 +417,7 @@ pub(super) fn call(
     enter(ip, sp, mem, len, cx, addr, base)
 }
 
-fn call_indirect(
+pub(super) fn call_indirect(
     ip: *const Inst,
     sp: *mut u64,
     mem: *mut u8,

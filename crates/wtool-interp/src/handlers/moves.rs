@@ -8,12 +8,13 @@
 //! instruction after the second. The second move's own entry stays in the
 //! code (so instruction indices do not shift) but is never reached.
 //!
-//! Most calls are preceded by the moves that gather their arguments, so
-//! one or two moves followed by a `call` get a handler that continues into
+//! Most calls are preceded by the moves that gather their arguments (or the
+//! table index), so one or two moves followed by a `call` (one followed by
+//! a `call_indirect`) get a handler that continues into
 //! the call handler by a direct jump (with the call's own `ip`, so return
 //! addresses and backtraces are unchanged), not an indirect dispatch.
 
-use super::control::call;
+use super::control::{call, call_indirect};
 use super::{dispatch, operands, rd, wr, Cx, Exit, Handler};
 use crate::code::Inst;
 use crate::ins::Ins;
@@ -66,15 +67,19 @@ pub(crate) fn lower_pair(
 }
 
 /// The handler and operands doing the move `first` and then the call
-/// `second`; `None` unless they are a move and a call.
+/// `second` (`call` or `call_indirect`); `None` unless they are a move and
+/// a call.
 pub(crate) fn lower_move_call(first: &Ins, second: &Ins) -> Option<(Handler, [u32; 4])> {
-    if !matches!(second, Ins::Call { .. }) {
-        return None;
-    }
-    Some(match Move::of(first)? {
-        Move::Copy { d, s } => (copy_call as Handler, [d, s, 0, 0]),
-        Move::Const { d, v } => (const_call as Handler, [d, v, 0, 0]),
-    })
+    let m = Move::of(first)?;
+    let h: Handler = match (&m, second) {
+        (Move::Copy { .. }, Ins::Call { .. }) => copy_call,
+        (Move::Const { .. }, Ins::Call { .. }) => const_call,
+        (Move::Copy { .. }, Ins::CallIndirect { .. }) => copy_call_indirect,
+        (Move::Const { .. }, Ins::CallIndirect { .. }) => const_call_indirect,
+        _ => return None,
+    };
+    let [d, x] = m.words();
+    Some((h, [d, x, 0, 0]))
 }
 
 /// The instruction `n` entries after `ip`, by an indirect dispatch.
@@ -147,8 +152,25 @@ pair!(copy_const_call, copy, konst, then_call);
 pair!(const_copy_call, konst, copy, then_call);
 pair!(const_const_call, konst, konst, then_call);
 
+/// The `call_indirect` `n` entries after `ip`, by a direct jump to its
+/// handler.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)] // a handler's arguments and `n`
+fn then_call_indirect(
+    n: usize,
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+    facc: f64,
+) -> Exit {
+    call_indirect(ip.wrapping_add(n), sp, mem, len, cx, acc, facc)
+}
+
 macro_rules! move_call {
-    ($name:ident, $first:ident) => {
+    ($name:ident, $first:ident, $then:ident) => {
         fn $name(
             ip: *const Inst,
             sp: *mut u64,
@@ -161,10 +183,12 @@ macro_rules! move_call {
             let [d, x, ..] = operands(ip);
             let v = pair!(@value $first sp x);
             wr(sp, d, v);
-            then_call(1, ip, sp, mem, len, cx, v, facc)
+            $then(1, ip, sp, mem, len, cx, v, facc)
         }
     };
 }
 
-move_call!(copy_call, copy);
-move_call!(const_call, konst);
+move_call!(copy_call, copy, then_call);
+move_call!(const_call, konst, then_call);
+move_call!(copy_call_indirect, copy, then_call_indirect);
+move_call!(const_call_indirect, konst, then_call_indirect);
