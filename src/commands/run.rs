@@ -8,6 +8,7 @@
 //! `--run-all-exports`, `--wasi`), results print as wabt prints them, and
 //! without any of those the module is only instantiated.
 
+use crate::commands::validate::{default_threads, validate_input};
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, Format, Input, InputArg};
 use std::cell::RefCell;
@@ -71,6 +72,9 @@ pub struct Args {
     /// Deepest nesting of wasm calls; deeper traps with "call stack exhausted"
     #[arg(long, value_name = "N", default_value_t = Config::default().max_call_depth, value_parser = clap::value_parser!(u32).range(1..))]
     max_stack: u32,
+    /// Threads for validation and for translating functions ahead of their first call (default: the number of CPUs; 1: everything on the running thread)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
     /// Preopen host directory HOST for a WASI program, seen as GUEST (default: HOST)
     #[arg(short = 'd', long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
@@ -180,7 +184,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let as_interp = crate::multicall::invoked_as().is_some();
     let features = args.features.get();
     let mut input = args.input.read()?;
-    let compiled = prepare(&mut input, features)?;
+    let threads = args.threads.map_or_else(default_threads, |n| n as usize);
+    let compiled = prepare(&mut input, features, threads)?;
     let module = compiled.module();
 
     let mut store = Store::with_config(Config {
@@ -260,9 +265,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
 /// Binary input is decoded without its function bodies, each of which is
 /// decoded when the function first runs, so a large program starts without
 /// decoding code it never calls.
-fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, CliError> {
-    use crate::commands::validate::{default_threads, validate_input};
-    validate_input(input, features, default_threads())?;
+fn prepare(
+    input: &mut Input,
+    features: Features,
+    threads: usize,
+) -> Result<Rc<CompiledModule>, CliError> {
+    validate_input(input, features, threads)?;
     let mut compiled = match input.format {
         Format::Text => CompiledModule::new(input.module(features)?),
         Format::Binary => {
@@ -292,7 +300,7 @@ fn prepare(input: &mut Input, features: Features) -> Result<Rc<CompiledModule>, 
     };
     // Translation ahead pays only with a core to spare; on one core it
     // would take time from the program.
-    if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+    if threads > 1 {
         compiled.translate_ahead();
     }
     Ok(Rc::new(compiled))
