@@ -72,7 +72,7 @@ pub struct Args {
     /// Deepest nesting of wasm calls; deeper traps with "call stack exhausted"
     #[arg(long, value_name = "N", default_value_t = Config::default().max_call_depth, value_parser = clap::value_parser!(u32).range(1..))]
     max_stack: u32,
-    /// Threads for validation and for translating functions ahead of their first call (default: the number of CPUs; 1: everything on the running thread)
+    /// Threads for validating the module before it runs (default: the number of CPUs)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     threads: Option<u32>,
     /// Preopen host directory HOST for a WASI program, seen as GUEST (default: HOST)
@@ -271,7 +271,7 @@ fn prepare(
     threads: usize,
 ) -> Result<Rc<CompiledModule>, CliError> {
     validate_input(input, features, threads)?;
-    let mut compiled = match input.format {
+    let compiled = match input.format {
         Format::Text => CompiledModule::new(input.module(features)?),
         Format::Binary => {
             let (module, bodies) =
@@ -298,11 +298,6 @@ fn prepare(
             )
         }
     };
-    // Translation ahead pays only with a core to spare; on one core it
-    // would take time from the program.
-    if threads > 1 {
-        compiled.translate_ahead();
-    }
     Ok(Rc::new(compiled))
 }
 

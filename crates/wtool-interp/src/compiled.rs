@@ -9,11 +9,9 @@
 
 use std::cell::OnceCell;
 use std::fmt;
-use std::sync::Arc;
 
 use wtool_ast::{Expr, ExternKind, Module};
 
-use crate::ahead::Ahead;
 use crate::code::{self, FuncCode};
 use crate::compile::{compile_func, CompileError, CompileErrorKind};
 
@@ -30,12 +28,10 @@ pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
 /// ([`crate::Store::instantiate_compiled`]); translation is per function,
 /// on its first call, and shared by every instance.
 pub struct CompiledModule {
-    src: Arc<Source>,
+    src: Source,
     /// Translations without and with fuel metering, by defined index.
     plain: Box<[OnceCell<Box<FuncCode>>]>,
     metered: Box<[OnceCell<Box<FuncCode>>]>,
-    /// The worker translating unmetered functions ahead, if started.
-    ahead: Option<Ahead>,
 }
 
 /// A translating thread's reusable buffers.
@@ -46,8 +42,7 @@ struct Scratch {
     offsets: Vec<u32>,
 }
 
-/// What translating a function reads; shared with the translate-ahead
-/// worker.
+/// What translating a function reads.
 pub(crate) struct Source {
     module: Module,
     bodies: Option<BodySource>,
@@ -59,7 +54,6 @@ impl fmt::Debug for CompiledModule {
         f.debug_struct("CompiledModule")
             .field("funcs", &self.plain.len())
             .field("lazy_bodies", &self.src.bodies.is_some())
-            .field("translating_ahead", &self.ahead.is_some())
             .finish()
     }
 }
@@ -113,12 +107,11 @@ impl CompiledModule {
         CompiledModule {
             plain: cells(),
             metered: cells(),
-            src: Arc::new(Source {
+            src: Source {
                 info: ModuleInfo::new(&module),
                 module,
                 bodies: None,
-            }),
-            ahead: None,
+            },
         }
     }
 
@@ -132,24 +125,12 @@ impl CompiledModule {
         CompiledModule {
             plain: cells(),
             metered: cells(),
-            src: Arc::new(Source {
+            src: Source {
                 info: ModuleInfo::new(&module),
                 module,
                 bodies: Some(bodies),
-            }),
-            ahead: None,
+            },
         }
-    }
-
-    /// Starts a second thread that translates the functions a function
-    /// calls directly while it runs for the first time, so that they are
-    /// usually ready when called (unmetered code only); returns whether the
-    /// thread started. Worth it on a machine with a core to spare.
-    pub fn translate_ahead(&mut self) -> bool {
-        if self.ahead.is_none() {
-            self.ahead = Ahead::start(Arc::clone(&self.src), self.plain.len());
-        }
-        self.ahead.is_some()
     }
 
     /// The module.
@@ -174,15 +155,7 @@ impl CompiledModule {
         if let Some(c) = cell.get() {
             return Ok(c);
         }
-        let ahead = self.ahead.as_ref().filter(|_| !metered);
-        let fc = match ahead.and_then(|a| a.claim(defined)) {
-            Some(fc) => fc,
-            None => Box::new(self.src.translate(defined, metered)?),
-        };
-        if let Some(a) = ahead {
-            a.request(&self.src.direct_callees(&fc));
-        }
-        let _ = cell.set(fc);
+        let _ = cell.set(Box::new(self.src.translate(defined, metered)?));
         cell.get().map(|b| &**b).ok_or_else(|| {
             self.src.error(
                 defined,
@@ -204,22 +177,8 @@ impl Source {
         }
     }
 
-    /// The defined functions `code` calls directly, in code order.
-    fn direct_callees(&self, code: &FuncCode) -> Vec<u32> {
-        let imported = self.info.imported_funcs;
-        code.ins
-            .iter()
-            .filter_map(|i| match i {
-                crate::ins::Ins::Call { func, .. } | crate::ins::Ins::ReturnCall { func, .. } => {
-                    func.checked_sub(imported)
-                }
-                _ => None,
-            })
-            .collect()
-    }
-
     /// Translates defined function `defined` (which must exist).
-    pub(crate) fn translate(&self, defined: u32, metered: bool) -> Result<FuncCode, CompileError> {
+    fn translate(&self, defined: u32, metered: bool) -> Result<FuncCode, CompileError> {
         let err = |kind: CompileErrorKind| self.error(defined, kind);
         let f = self
             .module
@@ -301,62 +260,4 @@ pub fn debug_listing(module: Module, defined: u32) -> Result<String, CompileErro
         s.push_str(&format!("{i:4} {ins:?}\n"));
     }
     Ok(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `main` calls `a` and `b`; `a` calls `c` through a `return_call`.
-    const CALLS: &str = r#"(module
-        (func $main (export "main") (result i32) (i32.add (call $a) (call $b)))
-        (func $a (result i32) (return_call $c))
-        (func $b (result i32) (i32.const 2))
-        (func $c (result i32) (i32.const 40))
-        (func $unused (result i32) (call $c)))"#;
-
-    fn compiled() -> CompiledModule {
-        let bytes = wat::parse_str(CALLS).expect("wat");
-        CompiledModule::new(wtool_binary::decode(&bytes).expect("decode"))
-    }
-
-    fn listing(c: &FuncCode) -> String {
-        format!("{:?}", c.ins)
-    }
-
-    #[test]
-    fn direct_callees_in_code_order() {
-        let c = compiled();
-        let main = c.src.translate(0, false).expect("main");
-        assert_eq!(c.src.direct_callees(&main), [1, 2]);
-        let a = c.src.translate(1, false).expect("a");
-        assert_eq!(c.src.direct_callees(&a), [3], "return_call counts");
-    }
-
-    #[test]
-    fn callees_come_translated_ahead_and_equal_translated_here() {
-        let mut ahead = compiled();
-        assert!(ahead.translate_ahead());
-        let here = compiled();
-        let a = ahead.ahead.as_ref().expect("started");
-        ahead.translate(0, false).expect("main");
-        a.settle();
-        // `a` and `b` were requested by `main`'s first translation;
-        // `c` only once `a` is taken; `$unused` never.
-        for f in [1, 2, 3] {
-            let got = listing(ahead.translate(f, false).expect("ahead"));
-            assert_eq!(got, listing(here.translate(f, false).expect("here")));
-            a.settle();
-        }
-        assert_eq!(a.hits(), 3);
-        ahead.translate(4, false).expect("unused");
-        assert_eq!(
-            a.hits(),
-            3,
-            "a function nobody calls is translated on demand"
-        );
-        // Metered code is never translated ahead.
-        ahead.translate(1, true).expect("metered");
-        assert_eq!(a.hits(), 3);
-    }
 }

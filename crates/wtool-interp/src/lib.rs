@@ -42,7 +42,6 @@
 //!   defined under `wasi_snapshot_preview1` in an [`Imports`]
 //!   ([`TrapKind::Exit`] carries `proc_exit`).
 
-mod ahead;
 mod atomic;
 mod code;
 mod compile;

@@ -129,13 +129,7 @@ fn run_with(seed: u64, w3mem: bool) -> usize {
 
     let ast = wtool_binary::decode_with_features(&wasm, wtool_ast::Features::ALL).expect("decode");
     let mut store = Store::new();
-    // Every other module translates its callees ahead on a second thread,
-    // which must not change anything either.
-    let mut compiled = wtool_interp::CompiledModule::new(ast);
-    if seed % 2 == 1 {
-        compiled.translate_ahead();
-    }
-    let ours = store.instantiate_compiled(&std::rc::Rc::new(compiled), &Imports::new());
+    let ours = store.instantiate(&ast, &Imports::new());
     let (ours, theirs) = match (ours, theirs) {
         (Ok(o), Ok(t)) => (o, t),
         (Err(_), Err(_)) => return 0,
