@@ -91,7 +91,7 @@ pub const PASSES: &[(&str, PassMap)] = &[
     ("legalize-js-interface-minimally", Missing),
     ("licm", Missing),
     ("limit-segments", Missing),
-    ("local-cse", Missing),
+    ("local-cse", Passes(&["local-cse"])),
     ("local-subtyping", Missing),
     ("log-execution", Missing),
     ("memory-packing", Passes(&["memory-packing"])),

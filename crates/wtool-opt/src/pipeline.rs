@@ -161,6 +161,9 @@ impl OptLevel {
 /// The locals phase of `-O2` and up: propagation, coalescing and the
 /// cleanups they enable.
 fn locals_round(v: &mut Vec<&'static str>) {
+    // Trees computed twice in an extended block read the first value
+    // from a local (the passes below coalesce the locals it adds).
+    v.push("local-cse");
     // Reads of copies (inlined arguments, compiler temporaries) read
     // the source, and reads of small constants the constant; the
     // copies' writes die, and go in the passes below.

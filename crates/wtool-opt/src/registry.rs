@@ -73,6 +73,11 @@ pub static PASSES: &[PassEntry] = &[
     ),
     entry!("inlining", "copy tiny non-recursive functions into their callers", inlining::Inlining),
     entry!(
+        "local-cse",
+        "reuse a value an extended block already computed instead of computing it again",
+        local_cse::LocalCse
+    ),
+    entry!(
         "memory-packing",
         "trim and split zero runs out of active data segments of a module's own zeroed memory",
         memory_packing::MemoryPacking

@@ -7,7 +7,7 @@
 
 use arbitrary::Unstructured;
 use wasmi::{Config, Engine, Instance, Linker, Module as WModule, Store, Val};
-use work::{give_directize_work, give_import_work};
+use work::{give_cse_work, give_directize_work, give_import_work};
 use wtool_opt::{OptLevel, PassManager, PassOptions};
 
 #[path = "semantics/work.rs"]
@@ -584,7 +584,7 @@ fn give_passes_work(m: &mut wtool_ast::Module) {
 /// combine-instructions, simplify-branches with its `if br` → `br_if`, and
 /// coalesce-locals with copies sharing a slot, directize on a copy whose calls
 /// go through a table, duplicate-import-elimination on a copy with duplicated
-/// host imports), each run alone on random modules: results,
+/// host imports), local-cse at `-O2`, each run alone on random modules: results,
 /// traps, exported globals and memory must agree with the original.
 #[test]
 fn size_passes_alone_behave_the_same() {
@@ -605,6 +605,7 @@ fn size_passes_alone_behave_the_same() {
         "coalesce-locals",
         "directize",
         "duplicate-import-elimination",
+        "local-cse",
     ];
     let mut changed = vec![0usize; passes.len()];
     let (mut modules, mut compared) = (0usize, 0usize);
@@ -650,8 +651,19 @@ fn size_passes_alone_behave_the_same() {
         let names_i: Vec<String> = mi.exports.iter().map(|e| e.name.clone()).collect();
         let mut ai = instantiate(&engine, &wtool_binary::encode(&mi));
         let oai = observe(&mut ai, &names_i, 3);
+        // local-cse runs on a copy that computes trees again.
+        let mut mc = m.clone();
+        give_cse_work(&mut mc);
+        if wtool_validate::validate(&mc, wtool_ast::Features::WASM2).is_err() {
+            mc = m.clone();
+        }
+        let names_c: Vec<String> = mc.exports.iter().map(|e| e.name.clone()).collect();
+        let mut ac = instantiate(&engine, &wtool_binary::encode(&mc));
+        let oac = observe(&mut ac, &names_c, 3);
         for (k, pass) in passes.iter().enumerate() {
             let (m, a, oa, names) = match *pass {
+                "local-cse" if ac.start == Obs::OutOfFuel => continue,
+                "local-cse" => (&mc, &ac, &oac, &names_c),
                 // Direct calls cost less fuel: inconclusive.
                 "directize" if ad.start == Obs::OutOfFuel => continue,
                 "directize" => (&md, &ad, &oad, &names),
@@ -661,7 +673,9 @@ fn size_passes_alone_behave_the_same() {
             };
             let mut out = m.clone();
             let opts = PassOptions {
-                shrink_level: 2,
+                // local-cse rewrites more trees for speed (three
+                // instructions are enough) than for size.
+                shrink_level: if *pass == "local-cse" { 0 } else { 2 },
                 ..PassOptions::default()
             };
             let mut pm = PassManager::with_passes(&[pass], opts).expect("registered");

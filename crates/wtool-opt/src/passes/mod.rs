@@ -13,6 +13,7 @@ pub mod duplicate_function_elimination;
 pub mod duplicate_import_elimination;
 pub mod fold_tails;
 pub mod inlining;
+pub mod local_cse;
 pub mod memory_packing;
 pub mod merge_blocks;
 pub mod merge_similar_functions;

@@ -136,3 +136,104 @@ pub fn give_import_work(m: &mut Module) {
         index: m.num_imported(ExternKind::Func) + m.funcs.len() as u32 - 1,
     });
 }
+
+/// Gives local-cse work: two exported accumulators (`cse i32`, `cse i64`)
+/// and, in every defined function, up to two pure trees of three to eight
+/// instructions (locals, globals, constants, table-driven ops, loads) are
+/// computed again and xor'ed into an accumulator (floats by their bits) right
+/// after the tree, halfway to the end and before the end, so some copies
+/// see the same inputs and others inputs written, joined or looped over in
+/// between; a copy reusing a stale value shows in the globals.
+pub fn give_cse_work(m: &mut Module) {
+    use wtool_ast::{Global, GlobalType, OpKind};
+    let g0 = m.num_imported(ExternKind::Global) + m.globals.len() as u32;
+    for (k, (ty, zero)) in [
+        (ValType::I32, Instr::I32Const(0)),
+        (ValType::I64, Instr::I64Const(0)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        m.globals.push(Global {
+            ty: GlobalType { ty, mutable: true },
+            init: Expr::new(vec![zero, Instr::End]),
+        });
+        m.exports.push(Export {
+            name: format!("cse {ty}"),
+            kind: ExternKind::Global,
+            index: g0 + k as u32,
+        });
+    }
+    let global_types: Vec<Option<ValType>> = (0..g0 + 2)
+        .map(|g| m.global_type(g).map(|t| t.ty))
+        .collect();
+    for fi in 0..m.funcs.len() {
+        let Some(ft) = m.func_type(m.funcs[fi].type_idx) else {
+            continue;
+        };
+        let mut locals: Vec<ValType> = ft.params.to_vec();
+        for g in &m.funcs[fi].locals {
+            locals.extend(std::iter::repeat_n(g.ty, g.count as usize));
+        }
+        let body = &m.funcs[fi].body.instrs;
+        let n = body.len();
+        // The value type of a pure tree ending at `k`, and its start.
+        let tree = |k: usize| -> Option<(usize, ValType)> {
+            let mut need = 1i32;
+            let mut j = k + 1;
+            let mut ty = None;
+            while need > 0 && j > 0 && k + 1 - j < 8 {
+                j -= 1;
+                let (pops, t) = match &body[j] {
+                    Instr::LocalGet(x) => (0, *locals.get(*x as usize)?),
+                    Instr::GlobalGet(g) => (0, (*global_types.get(*g as usize)?)?),
+                    Instr::I32Const(_) => (0, ValType::I32),
+                    Instr::I64Const(_) => (0, ValType::I64),
+                    Instr::F32Const(_) => (0, ValType::F32),
+                    Instr::F64Const(_) => (0, ValType::F64),
+                    Instr::Plain(op)
+                        if op.kind() == OpKind::Plain && op.info().results.len() == 1 =>
+                    {
+                        (op.info().params.len() as i32, op.info().results[0])
+                    }
+                    Instr::Mem(op, _) if matches!(op.kind(), OpKind::Load(_)) => {
+                        (1, *op.info().results.first()?)
+                    }
+                    _ => return None,
+                };
+                ty.get_or_insert(t);
+                need += pops - 1;
+            }
+            let ty = ty?;
+            (need == 0 && k + 1 - j >= 3 && !matches!(ty, ValType::V128 | ValType::Ref(_)))
+                .then_some((j, ty))
+        };
+        let roots: Vec<(usize, usize, ValType)> = (0..n)
+            .filter_map(|k| tree(k).map(|(j, t)| (j, k, t)))
+            .collect();
+        let picks = [roots.first(), roots.get(roots.len() / 2)];
+        let mut inserts: Vec<(usize, Vec<Instr>)> = Vec::new();
+        for &(j, k, ty) in picks.iter().flatten().copied() {
+            let (g, conv, xor) = match ty {
+                ValType::I32 => (g0, None, Op::I32Xor),
+                ValType::F32 => (g0, Some(Op::I32ReinterpretF32), Op::I32Xor),
+                ValType::I64 => (g0 + 1, None, Op::I64Xor),
+                _ => (g0 + 1, Some(Op::I64ReinterpretF64), Op::I64Xor),
+            };
+            let mut snippet = vec![Instr::GlobalGet(g)];
+            snippet.extend_from_slice(&body[j..=k]);
+            snippet.extend(conv.map(Instr::Plain));
+            snippet.push(Instr::Plain(xor));
+            snippet.push(Instr::GlobalSet(g));
+            for at in [k + 1, k + 1 + (n - 1 - (k + 1)) / 2, n - 1] {
+                inserts.push((at, snippet.clone()));
+            }
+        }
+        inserts.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        let mut body = body.clone();
+        for (at, snippet) in inserts {
+            body.splice(at..at, snippet);
+        }
+        m.funcs[fi].body = Expr::new(body);
+    }
+}
