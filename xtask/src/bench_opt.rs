@@ -15,6 +15,10 @@
 //! Times are whole processes, the minimum of `--runs` interleaved runs
 //! (default 3; the machine may be shared, the minimum is the least disturbed
 //! run); "ratio" is wtool's time over binaryen's.
+//!
+//! A second table (`bench_opt_o3.rs`; `--only O3` for it alone) compares
+//! `-O3`: sizes, optimization times and the run time of CoreMark, sha256 and
+//! nbody after each optimizer, under `wtool run` and `wasmi`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -223,7 +227,7 @@ fn wasm_opt_version() -> Option<String> {
 }
 
 /// Runs `cmd` once (output discarded, stderr kept for the error); its wall time.
-fn timed(cmd: &mut Command) -> Result<Duration, String> {
+pub(crate) fn timed(cmd: &mut Command) -> Result<Duration, String> {
     let start = Instant::now();
     let o = cmd
         .stdin(Stdio::null())
@@ -243,7 +247,7 @@ fn timed(cmd: &mut Command) -> Result<Duration, String> {
 
 /// The size of `path` after `wtool strip` removed every custom section
 /// (written to `out`).
-fn stripped_size(wtool: &Path, path: &Path, out: &Path) -> Result<u64, String> {
+pub(crate) fn stripped_size(wtool: &Path, path: &Path, out: &Path) -> Result<u64, String> {
     timed(
         Command::new(wtool)
             .arg("strip")
@@ -392,7 +396,6 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
             below.push(m.name);
         }
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     println!(
         "(sizes in bytes, custom sections stripped; share = (input - wtool) / (input - binaryen), \
          \"ahead\": binaryen's output is larger than the input, wtool's smaller; \
@@ -401,5 +404,11 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
     if !below.is_empty() {
         println!("below a share of {TARGET_SHARE}: {}", below.join(", "));
     }
+    // The -O3 table needs binaryen; `--only` picks it by the name `O3`.
+    let o3 = opts.only.as_deref().is_none_or(|o| o == "O3");
+    if o3 && version.is_some() {
+        crate::bench_opt_o3::table(&wtool, &scratch, opts.runs)?;
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }

@@ -18,7 +18,9 @@
 //!   compares `wtool opt -Oz` with binaryen's `wasm-opt -Oz` (when installed:
 //!   `apt-get install binaryen`) on the fixtures, CoreMark and real modules
 //!   from npm and PyPI: stripped sizes, times, and the share of wasm-opt's
-//!   size reduction that wtool achieves; see `bench_opt.rs`.
+//!   size reduction that wtool achieves; then `-O3`: the run time of CoreMark,
+//!   sha256 and nbody after each optimizer under `wtool run` and `wasmi`
+//!   (`--only O3` for that table alone); see `bench_opt.rs`.
 //! - `fuzz TARGET|all [--seconds N] [--jobs J]`: a cargo-fuzz campaign on
 //!   `fuzz/` (see `fuzz.rs` and `fuzz/README.md`).
 //!
@@ -35,6 +37,7 @@ use std::time::{Duration, Instant};
 
 mod bench_big;
 mod bench_opt;
+mod bench_opt_o3;
 mod bench_run;
 mod fetch;
 
