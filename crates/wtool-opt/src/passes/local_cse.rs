@@ -9,7 +9,8 @@
 //! Values are numbered as the stack code runs: a constant by its bits, a
 //! `local.get` by the local and the last write to it, a `global.get` by the
 //! global and the last write to globals, a load by its op, offset, address
-//! number and the last write to memory, any other table-driven op and
+//! number and the last write to memory (not for a shared memory, which
+//! another thread may write), any other table-driven op and
 //! `select` by the op and its operands' numbers. `local.set x` of value `v`
 //! makes later reads of `x` number as `v`. A call counts as a write of
 //! memory and of every global; entering a loop forgets the locals, globals
@@ -270,11 +271,14 @@ fn modelled(
             }
             (info.results[0], info.params.len())
         }
-        Instr::Mem(op, _) => {
+        Instr::Mem(op, arg) => {
             let info = op.info();
+            // Another thread may write a shared memory between two loads.
+            let memory = arg.memory;
             if !matches!(op.kind(), OpKind::Load(_))
                 || info.results.len() != 1
                 || info.params.len() != 1
+                || m.memory_type(memory).is_none_or(|t| t.shared)
             {
                 return None;
             }

@@ -113,6 +113,20 @@ fn writes_of_inputs_end_the_reuse() {
         LocalCse.run(&mut m, &PassOptions::default());
         assert_eq!(m.funcs[0].body.instrs, ins(&src), "{between}");
     }
+    // Another thread may write a shared memory: its loads are read again.
+    let src =
+        "local.get 0 i32.load i32.const 1 i32.add drop local.get 0 i32.load i32.const 1 i32.add";
+    let mut m = module(&["i32 -> i32"], vec![func(0, "", src)]);
+    m.memories.push(wtool_ast::MemoryType {
+        shared: true,
+        limits: wtool_ast::Limits {
+            min: 1,
+            max: Some(1),
+        },
+        ..Default::default()
+    });
+    LocalCse.run(&mut m, &PassOptions::default());
+    assert_eq!(m.funcs[0].body.instrs, ins(src), "shared");
     // Without the store, the load is read once (it already ran without trapping).
     let src = "local.get 0 i32.load i32.const 1 i32.add drop local.get 0 i32.const 0 i32.store \
                local.get 0 i32.load i32.const 1 i32.add local.get 0 i32.load i32.const 1 i32.add i32.add";
