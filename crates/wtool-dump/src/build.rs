@@ -7,9 +7,9 @@ use crate::{DumpOptions, SCHEMA_VERSION};
 use std::borrow::Cow;
 use wtool_ast::Features;
 use wtool_ast::{
-    CompositeType, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, Expr, ExternKind, FieldType,
-    GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin, SectionId,
-    TableType, ValType,
+    CompositeType, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, Expr, ExternKind,
+    FieldType, GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin,
+    SectionId, TableType, ValType,
 };
 use wtool_binary::LazyParts;
 
