@@ -8,7 +8,7 @@ use crate::num;
 use crate::Printer;
 
 /// Instructions a reused body buffer may keep room for (about 1 MB).
-pub(crate) const KEEP_INSTRS: usize = 1 << 16;
+const KEEP_INSTRS: usize = 1 << 16;
 
 impl Printer<'_, '_> {
     /// Prints defined function `k`; false when its body did not decode
@@ -101,10 +101,10 @@ impl Printer<'_, '_> {
                         self.func_body(&body, results);
                         // The buffers are reused for the next body, unless
                         // this one was an outlier that would keep them big.
-                        if body.instrs.capacity() <= self.keep_instrs {
+                        if body.instrs.capacity() <= KEEP_INSTRS {
                             self.lazy_body = body;
                         }
-                        self.scratch.trim(self.keep_instrs);
+                        self.scratch.trim(KEEP_INSTRS);
                     }
                     Err(e) => {
                         // Nothing after a broken body is written.

@@ -521,9 +521,6 @@ pub(crate) struct Printer<'m, 's> {
     pub(crate) locals: Space,
     pub(crate) labels: Space,
     pub(crate) scratch: code::Scratch,
-    /// Instructions up to which a body's buffers are kept for the next
-    /// one (above, they are let go so one outlier does not hold its memory).
-    pub(crate) keep_instrs: usize,
     /// Label ordinals of the blocks enclosing the instruction being printed.
     pub(crate) label_stack: Vec<u32>,
     /// Type index of each imported function (call arities while folding).
@@ -585,7 +582,6 @@ impl<'m, 's> Printer<'m, 's> {
             locals: Space::default(),
             labels: Space::default(),
             scratch: code::Scratch::default(),
-            keep_instrs: func::KEEP_INSTRS,
             label_stack: Vec::new(),
             import_func_types: m
                 .imports

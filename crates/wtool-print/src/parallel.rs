@@ -123,10 +123,6 @@ impl Printer<'_, '_> {
         let (m, opts, bodies, namer) = (self.m, self.opts, self.bodies, self.namer);
         let ids = std::sync::Arc::clone(&self.ids);
         let ids = &ids;
-        // The writer prints the big functions: it keeps their buffers
-        // rather than freeing and allocating them afresh for each (freed
-        // big blocks raise glibc's mmap threshold and stay resident).
-        self.keep_instrs = usize::MAX;
         std::thread::scope(|s| {
             for _ in 0..self.threads {
                 let shared = &shared;
