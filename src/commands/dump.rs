@@ -44,12 +44,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
         data: args.data,
     };
     // Binary input streams: sections decoded, function bodies read from the
-    // input as they are counted and written, data segments' bytes read
-    // from the input too.
+    // input as they are counted and written, data segments read from the
+    // input one at a time as they are written (a Go module has ~100k).
     let owned;
     let parts;
     let (module, ranges, lazy) = if input.format == Format::Binary {
-        let leave = wtool_binary::Leave { exports: true, datas: false };
+        let leave = wtool_binary::Leave { exports: true, datas: true };
         let (m, p) = wtool_binary::decode_lazy_parts_with(&input.bytes, features, leave)
             .map_err(|e| input.decode_error(e))?;
         owned = m;

@@ -7,9 +7,9 @@ use crate::{DumpOptions, SCHEMA_VERSION};
 use std::borrow::Cow;
 use wtool_ast::Features;
 use wtool_ast::{
-    CompositeType, CustomSection, DataMode, ElemItems, ElemMode, Expr, ExternKind, FieldType,
-    GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin, SectionId,
-    TableType, ValType,
+    CompositeType, CustomSection, DataMode, DataSegment, ElemItems, ElemMode, Expr, ExternKind,
+    FieldType, GlobalType, ImportDesc, Instr, Limits, MemoryType, Module, NameMap, Names, Origin,
+    SectionId, TableType, ValType,
 };
 use wtool_binary::LazyParts;
 
@@ -284,27 +284,45 @@ fn dump_with<'a>(
 
     // Described while written: a module may hold a hundred thousand segments.
     let with_bytes = opts.data;
-    let data = Each::new(module.datas.len(), move || {
-        (0u32..).zip(&module.datas).map(move |(index, d)| {
-            let bytes = lazy
-                .and_then(|(p, _)| p.data(source, index as usize))
-                .unwrap_or(&d.data);
-            let (mode, memory, offset) = match &d.mode {
-                DataMode::Active { memory, offset } => ("active", Some(*memory), Some(offset)),
-                DataMode::Passive => ("passive", None, None),
-            };
-            DataJson {
-                index,
-                name: names.and_then(|n| Names::lookup(&n.datas, index)),
-                mode,
-                memory,
-                offset: offset.map(expr_text),
-                offset_value: offset.and_then(const_value),
-                size: bytes.len(),
-                bytes: with_bytes.then(|| hex(bytes)),
-            }
-        })
-    });
+    let describe = move |index: u32, d: &DataSegment, bytes: &[u8]| {
+        let (mode, memory, offset) = match &d.mode {
+            DataMode::Active { memory, offset } => ("active", Some(*memory), Some(offset)),
+            DataMode::Passive => ("passive", None, None),
+        };
+        DataJson {
+            index,
+            name: names.and_then(|n| Names::lookup(&n.datas, index)),
+            mode,
+            memory,
+            offset: offset.map(expr_text),
+            offset_value: offset.and_then(const_value),
+            size: bytes.len(),
+            bytes: with_bytes.then(|| hex(bytes)),
+        }
+    };
+    let left = lazy.and_then(|(p, f)| Some((p.data_section.as_ref()?, f)));
+    let data = match left {
+        // Left in the input by the decoder (which checked every segment):
+        // each is read back, described and dropped.
+        Some((section, features)) => Each::new(section.count as usize, move || {
+            (0u32..)
+                .zip(section.read(source, features).map_while(Result::ok))
+                .map(move |(index, (d, range))| {
+                    let bytes = source
+                        .get(range.start as usize..range.end as usize)
+                        .unwrap_or_default();
+                    describe(index, &d, bytes)
+                })
+        }),
+        None => Each::new(module.datas.len(), move || {
+            (0u32..).zip(&module.datas).map(move |(index, d)| {
+                let bytes = lazy
+                    .and_then(|(p, _)| p.data(source, index as usize))
+                    .unwrap_or(&d.data);
+                describe(index, d, bytes)
+            })
+        }),
+    };
 
     let custom_sections = module
         .customs

@@ -12,6 +12,7 @@
 //! imports and exports are never removed or renamed.
 
 pub mod analysis;
+mod by_function;
 pub mod fold;
 pub mod pass;
 pub mod passes;

@@ -66,4 +66,35 @@ pub trait Pass {
     /// A pass never fails: input it does not understand (unbalanced bodies,
     /// out-of-range indices) is left as it was.
     fn run(&mut self, module: &mut Module, opts: &PassOptions) -> bool;
+
+    /// Whether the pass is function-local: its [`Pass::run`] is
+    /// [`Pass::begin`] then [`Pass::run_function`] on every defined
+    /// function in order, and `run_function` on one function reads and
+    /// writes nothing of the others (only their types, and module items no
+    /// function-local pass changes). The runner may then run several such
+    /// passes function by function, which gives the same module.
+    fn function_local(&self) -> bool {
+        false
+    }
+
+    /// Prepares a run of [`Pass::run_function`] calls over `module`
+    /// (module-wide facts the pass reads, computed once).
+    fn begin(&mut self, _module: &Module, _opts: &PassOptions) {}
+
+    /// Runs a function-local pass on defined function `def` (an index into
+    /// `module.funcs`) only; returns whether it changed anything.
+    fn run_function(&mut self, _module: &mut Module, _def: usize, _opts: &PassOptions) -> bool {
+        false
+    }
+}
+
+/// [`Pass::run`] of a function-local pass: [`Pass::begin`], then
+/// [`Pass::run_function`] on every defined function in order.
+pub fn run_each<P: Pass + ?Sized>(pass: &mut P, module: &mut Module, opts: &PassOptions) -> bool {
+    pass.begin(module, opts);
+    let mut any = false;
+    for def in 0..module.funcs.len() {
+        any |= pass.run_function(module, def, opts);
+    }
+    any
 }

@@ -100,7 +100,7 @@ pub static PASSES: &[PassEntry] = &[
     entry!(
         "precompute",
         "fold constant expressions exactly and propagate constants through locals and immutable globals",
-        precompute::Precompute
+        precompute::Precompute::default()
     ),
     entry!(
         "propagate-locals",

@@ -136,6 +136,7 @@ pub struct PassManager {
     validator: Option<Validator>,
     size_measure: Option<SizeMeasure>,
     keep_smaller: bool,
+    by_function: bool,
     progress: Option<Box<dyn FnMut(Progress)>>,
 }
 
@@ -152,6 +153,7 @@ impl PassManager {
             validator: Some(default_validator()),
             size_measure: Some(Box::new(|m: &Module| wtool_binary::encode(m).len())),
             keep_smaller: false,
+            by_function: true,
             progress: None,
         }
     }
@@ -236,6 +238,16 @@ impl PassManager {
         self
     }
 
+    /// Runs consecutive function-local passes function by function (on by
+    /// default): each function goes through the whole run and is then held
+    /// encoded until the run is over, so that the decoded module does not
+    /// also carry every pass's leftovers. The result is the same module as
+    /// running them one after the other.
+    pub fn by_function(&mut self, on: bool) -> &mut Self {
+        self.by_function = on;
+        self
+    }
+
     /// Called before each pass and once at the end.
     pub fn on_progress(&mut self, f: Box<dyn FnMut(Progress)>) -> &mut Self {
         self.progress = Some(f);
@@ -254,6 +266,26 @@ impl PassManager {
             .map(|p| p.name())
             .filter(|n| !self.skip.iter().any(|s| s == n))
             .collect()
+    }
+
+    /// The passes (indices) of the run of function-local passes that starts
+    /// at `index`, skipped ones left out; empty when by-function running is
+    /// off or the pass at `index` is not function-local.
+    fn group_at(&self, index: usize) -> Vec<usize> {
+        let mut group = Vec::new();
+        if !self.by_function {
+            return group;
+        }
+        for (k, pass) in self.passes.iter().enumerate().skip(index) {
+            if self.skip.iter().any(|s| s == pass.name()) {
+                continue;
+            }
+            if !pass.function_local() {
+                break;
+            }
+            group.push(k);
+        }
+        group
     }
 
     /// Runs the pipeline over `module`.
@@ -278,7 +310,49 @@ impl PassManager {
         let names = self.pass_names();
         let total = names.len();
         let mut done = 0;
-        for (index, pass) in self.passes.iter_mut().enumerate() {
+        let mut index = 0;
+        while index < self.passes.len() {
+            let group = self.group_at(index);
+            if group.len() >= 2 {
+                let end = group[group.len() - 1] + 1;
+                for &k in &group {
+                    if let Some(cb) = self.progress.as_mut() {
+                        cb(Progress {
+                            done,
+                            total,
+                            pass: self.passes[k].name(),
+                        });
+                    }
+                    done += 1;
+                }
+                let original = self.validate_each.then(|| module.clone());
+                let timings =
+                    crate::by_function::run(&mut self.passes, &group, module, &self.options);
+                let changed = timings.iter().any(|t| t.changed);
+                if let (Some(original), true) = (original, changed) {
+                    if validate(module, &self.validator).is_err() {
+                        // Which pass broke it: the run again, one pass at a time.
+                        *module = original;
+                        for &k in &group {
+                            let pass = &mut self.passes[k];
+                            if pass.run(module, &self.options) {
+                                validate(module, &self.validator).map_err(|error| {
+                                    OptError::InvalidAfterPass {
+                                        pass: pass.name(),
+                                        index: k + 1,
+                                        error,
+                                    }
+                                })?;
+                            }
+                        }
+                    }
+                }
+                report.timings.extend(timings);
+                index = end;
+                continue;
+            }
+            let pass = &mut self.passes[index];
+            index += 1;
             let name = pass.name();
             if self.skip.iter().any(|s| s == name) {
                 continue;
@@ -301,7 +375,7 @@ impl PassManager {
             if self.validate_each && changed {
                 validate(module, &self.validator).map_err(|error| OptError::InvalidAfterPass {
                     pass: name,
-                    index: index + 1,
+                    index,
                     error,
                 })?;
             }

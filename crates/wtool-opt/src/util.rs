@@ -23,43 +23,50 @@ pub fn for_each_body(
     module: &mut Module,
     mut f: impl FnMut(&FuncCtx, &mut Vec<Instr>) -> bool,
 ) -> bool {
-    let nimp = module.num_imported(ExternKind::Func);
     let mut any = false;
     for i in 0..module.funcs.len() {
-        if module.funcs[i]
-            .body
-            .instrs
-            .iter()
-            .any(crate::structure::is_opaque)
-        {
-            continue;
-        }
-        let Some(locals) = local_types(module, &module.funcs[i]) else {
-            continue;
-        };
-        let params = locals.len() - module.funcs[i].num_locals() as usize;
-        let results = module
-            .func_type(module.funcs[i].type_idx)
-            .map_or(0, |t| t.results.len());
-        let mut instrs = std::mem::take(&mut module.funcs[i].body.instrs);
-        let ctx = FuncCtx {
-            module,
-            locals: &locals,
-            params,
-            results,
-        };
-        // Passes report changes themselves (a false alarm only costs the
-        // offsets and label names of one function).
-        let changed = f(&ctx, &mut instrs);
-        let func = &mut module.funcs[i];
-        func.body.instrs = instrs;
-        if changed {
-            func.body.offsets.clear();
-            drop_label_names(module, nimp + i as u32);
-            any = true;
-        }
+        any |= for_one_body(module, i, &mut f);
     }
     any
+}
+
+/// [`for_each_body`] for defined function `def` alone.
+pub fn for_one_body(
+    module: &mut Module,
+    def: usize,
+    f: impl FnOnce(&FuncCtx, &mut Vec<Instr>) -> bool,
+) -> bool {
+    let Some(func) = module.funcs.get(def) else {
+        return false;
+    };
+    if func.body.instrs.iter().any(crate::structure::is_opaque) {
+        return false;
+    }
+    let Some(locals) = local_types(module, func) else {
+        return false;
+    };
+    let nimp = module.num_imported(ExternKind::Func);
+    let params = locals.len() - func.num_locals() as usize;
+    let results = module
+        .func_type(func.type_idx)
+        .map_or(0, |t| t.results.len());
+    let mut instrs = std::mem::take(&mut module.funcs[def].body.instrs);
+    let ctx = FuncCtx {
+        module,
+        locals: &locals,
+        params,
+        results,
+    };
+    // Passes report changes themselves (a false alarm only costs the
+    // offsets and label names of one function).
+    let changed = f(&ctx, &mut instrs);
+    let func = &mut module.funcs[def];
+    func.body.instrs = instrs;
+    if changed {
+        func.body.offsets.clear();
+        drop_label_names(module, nimp + def as u32);
+    }
+    changed
 }
 
 /// Forgets the label names of function `func` (absolute index).

@@ -59,6 +59,11 @@ const _: () = assert!(std::mem::size_of::<Slim>() == 16);
 const LEAF: u32 = u32::MAX;
 const RAW: u32 = u32::MAX - 1;
 
+/// A node id with this bit set is a leaf (an instruction with no children,
+/// not a block) stored as nothing but its instruction index: most nodes
+/// are leaves, and a huge function's tree is the peak of folded printing.
+const LEAF_TAG: u32 = 1 << 31;
+
 /// What a block node has beyond a [`Slim`] one.
 #[derive(Clone, Copy, Debug)]
 struct BlockExt {
@@ -175,12 +180,18 @@ impl Scratch {
 
     /// The block part of node `id`, if it is a block.
     fn block_mut(&mut self, id: u32) -> Option<&mut BlockExt> {
+        if id & LEAF_TAG != 0 {
+            return None;
+        }
         let ext = self.nodes.get(id as usize)?.ext;
         self.blocks.get_mut(ext as usize)
     }
 
     /// Node `id` as built.
     fn node(&self, id: u32) -> Option<Node> {
+        if id & LEAF_TAG != 0 {
+            return Some(Node::new((id & !LEAF_TAG) as usize));
+        }
         let slim = self.nodes.get(id as usize)?;
         let mut n = Node::new(slim.instr as usize);
         n.kids = slim.kids;
@@ -346,9 +357,10 @@ impl Printer<'_, '_> {
         s.work.clear();
         s.clauses.clear();
         s.open_clauses.clear();
-        // At most one node and one kid entry per instruction: sized once,
-        // not doubled past the need (a big function's tree is the peak).
-        s.nodes.reserve_exact(instrs.len());
+        // At most one kid entry per instruction: sized once, not doubled
+        // past the need (a big function's tree is the peak). Leaves take
+        // no node, so nodes start at half and grow if they must.
+        s.nodes.reserve_exact(instrs.len() / 2);
         s.kids.reserve_exact(instrs.len());
         let mut label = 0u32;
         let last = instrs.len().wrapping_sub(1);
@@ -462,6 +474,10 @@ impl Printer<'_, '_> {
                         }
                         need -= r;
                         k -= 1;
+                    }
+                    if (need > 0 || k == s.stack.len()) && (i as u32) < LEAF_TAG {
+                        s.stack.push((i as u32 | LEAF_TAG, pushes));
+                        continue;
                     }
                     let mut node = Node::new(i);
                     if need == 0 && k < s.stack.len() {

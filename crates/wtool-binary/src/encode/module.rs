@@ -59,9 +59,9 @@ pub fn encode_module(m: &Module) -> Vec<u8> {
 
 /// [`encode_module`] written to `w` one section at a time, taking the
 /// module so that each function body is freed as soon as it is encoded:
-/// the code section is built from the encoded bodies while the decoded
-/// ones go, so the peak stays the decoded module's size (not that plus the
-/// encoded module plus a copy of the output). Same bytes as
+/// the code section is written entry by entry while the decoded bodies
+/// go, so the peak stays the decoded module's size (not that plus the
+/// encoded code section, nor a copy of the output). Same bytes as
 /// [`encode_module`].
 pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     w.write_all(b"\0asm\x01\0\0\0")?;
@@ -73,11 +73,14 @@ pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io:
         w.write_all(&out)?;
         out.clear();
         buf.clear();
-        let present = if id == SectionId::Code {
-            code_payload_taking(&mut m, &mut buf)
-        } else {
-            payload(&m, id, &mut buf)
-        };
+        if id == SectionId::Code {
+            code_section_taking(&mut m, w, &mut buf)?;
+            customs(&mut out, &m, CustomPlace::After(id), &mut names_written);
+            w.write_all(&out)?;
+            out.clear();
+            continue;
+        }
+        let present = payload(&m, id, &mut buf);
         if present {
             // The header alone, then the payload: no copy of a big section.
             out.push(id as u8);
@@ -106,19 +109,40 @@ pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io:
     Ok(())
 }
 
-/// The code section's payload, as [`payload`] writes it, freeing each
-/// function body once it is encoded.
-fn code_payload_taking(m: &mut Module, p: &mut Vec<u8>) -> bool {
+/// The code section, as [`payload`] and [`section`] write it, straight to
+/// `w`, freeing each function body once it is written: a first pass
+/// encodes the entries one at a time (into `scratch`) only to add up the
+/// section's size, which comes first; the second encodes and writes them.
+/// The encoded section is never held whole (it is most of the module).
+fn code_section_taking(
+    m: &mut Module,
+    w: &mut dyn std::io::Write,
+    scratch: &mut Vec<u8>,
+) -> std::io::Result<()> {
     if m.funcs.is_empty() && !had(m, SectionId::Code) {
-        return false;
+        return Ok(());
     }
-    write_u32(p, m.funcs.len() as u32);
+    let mut count = Vec::new();
+    write_u32(&mut count, m.funcs.len() as u32);
     let mut body = Vec::new();
+    let mut size = count.len();
+    for f in &m.funcs {
+        scratch.clear();
+        code_entry(scratch, &mut body, f);
+        size += scratch.len();
+    }
+    let mut head = vec![SectionId::Code as u8];
+    write_u32(&mut head, size as u32);
+    w.write_all(&head)?;
+    w.write_all(&count)?;
     for f in &mut m.funcs {
-        code_entry(p, &mut body, f);
+        scratch.clear();
+        code_entry(scratch, &mut body, f);
+        w.write_all(scratch)?;
         f.body = wtool_ast::Expr::default();
     }
-    true
+    scratch.clear();
+    Ok(())
 }
 
 /// One code section entry: the size, then the locals and instructions of

@@ -18,7 +18,7 @@
 
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::{branch_depths, Structure, Target, NONE};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, ValType};
 
 /// See the module docs.
@@ -37,8 +37,14 @@ impl Pass for BlockResults {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |ctx, body| block_results(body, ctx.locals))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |ctx, body| block_results(body, ctx.locals))
     }
 }
 

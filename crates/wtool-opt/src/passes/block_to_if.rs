@@ -18,7 +18,7 @@
 use crate::analysis::items::{block_arity, Frames};
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::{branch_depths, Body, Structure, Target};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, Op, ValType};
 
 /// See the module docs.
@@ -37,8 +37,16 @@ impl Pass for BlockToIf {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |ctx, body| block_to_if(ctx.module, ctx.locals, body))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |ctx, body| {
+            block_to_if(ctx.module, ctx.locals, body)
+        })
     }
 }
 

@@ -40,94 +40,98 @@ impl Pass for CoalesceLocals {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, i: usize, _opts: &PassOptions) -> bool {
         let mut changed = false;
-        for i in 0..m.funcs.len() {
-            let Some(types) = local_types(m, &m.funcs[i]) else {
-                continue;
-            };
-            let nparams = m
-                .func_type(m.funcs[i].type_idx)
-                .map_or(0, |t| t.params.len());
-            let n = types.len();
-            if n == nparams || n > MAX_COALESCE_LOCALS {
-                continue;
-            }
-            let Some(mut live) = Liveness::compute(&m.funcs[i].body.instrs, n) else {
-                continue;
-            };
-            let dead = live.dead_stores(&m.funcs[i].body.instrs);
-            if !dead.is_empty() {
-                let body = &mut m.funcs[i].body;
-                let old = std::mem::take(&mut body.instrs);
-                let mut d = dead.iter().peekable();
-                for (k, ins) in old.into_iter().enumerate() {
-                    if d.peek() == Some(&&k) {
-                        d.next();
-                        if let Instr::LocalSet(_) = ins {
-                            body.instrs.push(Instr::Drop);
-                        }
-                        continue;
-                    }
-                    body.instrs.push(ins);
-                }
-                body.offsets.clear();
-                changed = true;
-                let Some(l) = Liveness::compute(&body.instrs, n) else {
-                    continue;
-                };
-                live = l;
-            }
-            let body = &m.funcs[i].body.instrs;
-            let inter = live.interference(body, n, nparams);
-            let mut referenced = vec![false; n];
-            for ins in body {
-                if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = ins {
-                    if let Some(r) = referenced.get_mut(*x as usize) {
-                        *r = true;
-                    }
-                }
-            }
-            // Copies between locals (`local.get y; local.set x`), most
-            // frequent first: sharing a slot turns each into a no-op.
-            let partners = copy_partners(body, n);
-            // Colour classes: each class lists its members; parameters found their own.
-            let mut classes: Vec<Vec<usize>> = (0..nparams).map(|p| vec![p]).collect();
-            let mut color = vec![usize::MAX; n];
-            for (p, c) in color.iter_mut().enumerate().take(nparams) {
-                *c = p;
-            }
-            for x in nparams..n {
-                if !referenced[x] {
-                    continue;
-                }
-                let fits = |class: &Vec<usize>| {
-                    class
-                        .iter()
-                        .all(|&y| types[y] == types[x] && !inter.contains(x * n + y))
-                };
-                let preferred = partners[x]
-                    .iter()
-                    .map(|&y| color[y])
-                    .find(|&c| c != usize::MAX && fits(&classes[c]));
-                let c = match preferred.or_else(|| classes.iter().position(fits)) {
-                    Some(c) => c,
-                    None => {
-                        classes.push(Vec::new());
-                        classes.len() - 1
-                    }
-                };
-                classes[c].push(x);
-                color[x] = c;
-            }
-            let map: Vec<Option<u32>> = (0..n)
-                .map(|x| (color[x] != usize::MAX).then_some(color[x] as u32))
-                .collect();
-            if map.iter().enumerate().all(|(x, c)| *c == Some(x as u32)) {
-                continue;
-            }
-            changed |= renumber_locals(m, i, &map);
+        let Some(types) = local_types(m, &m.funcs[i]) else {
+            return changed;
+        };
+        let nparams = m
+            .func_type(m.funcs[i].type_idx)
+            .map_or(0, |t| t.params.len());
+        let n = types.len();
+        if n == nparams || n > MAX_COALESCE_LOCALS {
+            return changed;
         }
+        let Some(mut live) = Liveness::compute(&m.funcs[i].body.instrs, n) else {
+            return changed;
+        };
+        let dead = live.dead_stores(&m.funcs[i].body.instrs);
+        if !dead.is_empty() {
+            let body = &mut m.funcs[i].body;
+            let old = std::mem::take(&mut body.instrs);
+            let mut d = dead.iter().peekable();
+            for (k, ins) in old.into_iter().enumerate() {
+                if d.peek() == Some(&&k) {
+                    d.next();
+                    if let Instr::LocalSet(_) = ins {
+                        body.instrs.push(Instr::Drop);
+                    }
+                    continue;
+                }
+                body.instrs.push(ins);
+            }
+            body.offsets.clear();
+            changed = true;
+            let Some(l) = Liveness::compute(&body.instrs, n) else {
+                return changed;
+            };
+            live = l;
+        }
+        let body = &m.funcs[i].body.instrs;
+        let inter = live.interference(body, n, nparams);
+        let mut referenced = vec![false; n];
+        for ins in body {
+            if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = ins {
+                if let Some(r) = referenced.get_mut(*x as usize) {
+                    *r = true;
+                }
+            }
+        }
+        // Copies between locals (`local.get y; local.set x`), most
+        // frequent first: sharing a slot turns each into a no-op.
+        let partners = copy_partners(body, n);
+        // Colour classes: each class lists its members; parameters found their own.
+        let mut classes: Vec<Vec<usize>> = (0..nparams).map(|p| vec![p]).collect();
+        let mut color = vec![usize::MAX; n];
+        for (p, c) in color.iter_mut().enumerate().take(nparams) {
+            *c = p;
+        }
+        for x in nparams..n {
+            if !referenced[x] {
+                continue;
+            }
+            let fits = |class: &Vec<usize>| {
+                class
+                    .iter()
+                    .all(|&y| types[y] == types[x] && !inter.contains(x * n + y))
+            };
+            let preferred = partners[x]
+                .iter()
+                .map(|&y| color[y])
+                .find(|&c| c != usize::MAX && fits(&classes[c]));
+            let c = match preferred.or_else(|| classes.iter().position(fits)) {
+                Some(c) => c,
+                None => {
+                    classes.push(Vec::new());
+                    classes.len() - 1
+                }
+            };
+            classes[c].push(x);
+            color[x] = c;
+        }
+        let map: Vec<Option<u32>> = (0..n)
+            .map(|x| (color[x] != usize::MAX).then_some(color[x] as u32))
+            .collect();
+        if map.iter().enumerate().all(|(x, c)| *c == Some(x as u32)) {
+            return changed;
+        }
+        changed |= renumber_locals(m, i, &map);
         changed
     }
 }

@@ -24,7 +24,7 @@
 use crate::analysis::items::{block_arity, Frames, Item};
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::{Body, Structure, Target, NONE};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, ValType};
 
 /// See the module docs.
@@ -46,8 +46,14 @@ impl Pass for CodeFolding {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |ctx, body| {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |ctx, body| {
             let mut changed = false;
             // Each round folds constructs that do not nest in one another;
             // folding an outer one can expose an inner one.

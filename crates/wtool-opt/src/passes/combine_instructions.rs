@@ -25,7 +25,7 @@
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::passes::block_to_if::negated;
 use crate::passes::peephole::{identity, is_boolean};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{Instr, Module, Op};
 
 /// See the module docs.
@@ -44,8 +44,14 @@ impl Pass for CombineInstructions {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |_, body| combine(body))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |_, body| combine(body))
     }
 }
 

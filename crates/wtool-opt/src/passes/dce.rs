@@ -9,7 +9,7 @@
 
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::{targeted_labels, Structure};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{Instr, Module};
 
 /// See the module docs.
@@ -28,8 +28,14 @@ impl Pass for Dce {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |_, body| dce(body))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |_, body| dce(body))
     }
 }
 

@@ -8,7 +8,7 @@
 
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::{targeted_labels, Body, Structure};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{Instr, Module};
 
 /// See the module docs.
@@ -27,8 +27,14 @@ impl Pass for MergeBlocks {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |_, body| merge(body))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |_, body| merge(body))
     }
 }
 

@@ -17,7 +17,7 @@
 use crate::analysis::local_types;
 use crate::analysis::stack::stack_effect;
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, Op};
 
 /// See the module docs.
@@ -36,9 +36,15 @@ impl Pass for Peephole {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        let rewritten = for_each_body(m, |_, body| peephole(body));
-        drop_trailing_returns(m) | rewritten
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        let rewritten = for_one_body(m, def, |_, body| peephole(body));
+        drop_trailing_return(m, def) | rewritten
     }
 }
 
@@ -99,27 +105,34 @@ fn outer_height(instrs: &[Instr], m: &Module, locals: &[wtool_ast::ValType]) -> 
 pub fn drop_trailing_returns(m: &mut Module) -> bool {
     let mut any = false;
     for i in 0..m.funcs.len() {
-        let f = &m.funcs[i];
-        let n = f.body.instrs.len();
-        if n < 2 || f.body.instrs[n - 2] != Instr::Return || f.body.instrs[n - 1] != Instr::End {
-            continue;
-        }
-        let Some(results) = m.func_type(f.type_idx).map(|t| t.results.len() as u32) else {
-            continue;
-        };
-        let Some(locals) = local_types(m, f) else {
-            continue;
-        };
-        if outer_height(&f.body.instrs[..n - 2], m, &locals) != Some(results) {
-            continue;
-        }
-        let body = &mut m.funcs[i].body;
-        body.instrs.remove(n - 2);
-        // Offsets describe the old instruction list; labels are unchanged.
-        body.offsets.clear();
-        any = true;
+        any |= drop_trailing_return(m, i);
     }
     any
+}
+
+/// [`drop_trailing_returns`] for defined function `def` alone.
+pub fn drop_trailing_return(m: &mut Module, def: usize) -> bool {
+    let Some(f) = m.funcs.get(def) else {
+        return false;
+    };
+    let n = f.body.instrs.len();
+    if n < 2 || f.body.instrs[n - 2] != Instr::Return || f.body.instrs[n - 1] != Instr::End {
+        return false;
+    }
+    let Some(results) = m.func_type(f.type_idx).map(|t| t.results.len() as u32) else {
+        return false;
+    };
+    let Some(locals) = local_types(m, f) else {
+        return false;
+    };
+    if outer_height(&f.body.instrs[..n - 2], m, &locals) != Some(results) {
+        return false;
+    }
+    let body = &mut m.funcs[def].body;
+    body.instrs.remove(n - 2);
+    // Offsets describe the old instruction list; labels are unchanged.
+    body.offsets.clear();
+    true
 }
 
 /// Ops whose result is always 0 or 1 (scalar comparisons and tests).

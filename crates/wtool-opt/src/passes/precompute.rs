@@ -13,12 +13,17 @@
 
 use crate::fold::{eval, Val};
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use std::collections::HashMap;
 use wtool_ast::{ExternKind, Instr, Module};
 
 /// See the module docs.
-pub struct Precompute;
+#[derive(Default)]
+pub struct Precompute {
+    /// Immutable defined globals with a constant initializer, by index
+    /// (set by [`Pass::begin`]).
+    const_globals: HashMap<u32, Val>,
+}
 
 impl Pass for Precompute {
     fn name(&self) -> &'static str {
@@ -33,9 +38,15 @@ impl Pass for Precompute {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn begin(&mut self, m: &Module, _opts: &PassOptions) {
         let nig = m.num_imported(ExternKind::Global);
-        let const_globals: HashMap<u32, Val> = m
+        self.const_globals = m
             .globals
             .iter()
             .enumerate()
@@ -45,11 +56,14 @@ impl Pass for Precompute {
                 _ => None,
             })
             .collect();
-        for_each_body(m, |ctx, body| {
-            let a = fold_body(body, &const_globals);
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        let const_globals = &self.const_globals;
+        for_one_body(m, def, |ctx, body| {
+            let a = fold_body(body, const_globals);
             let b = propagate_single_defs(body, ctx.locals.len());
             // Folding what the propagation exposed.
-            let c = b && fold_body(body, &const_globals);
+            let c = b && fold_body(body, const_globals);
             a || b || c
         })
     }
@@ -188,7 +202,7 @@ mod tests {
     #[test]
     fn folds_chains() {
         let out = run_on(
-            &mut Precompute,
+            &mut Precompute::default(),
             "-> i32",
             "",
             "i32.const 2 i32.const 3 i32.mul i32.const 1 i32.add i32.eqz",
@@ -199,30 +213,33 @@ mod tests {
     #[test]
     fn keeps_traps() {
         let f = "i32.const 1 i32.const 0 i32.div_u";
-        assert_eq!(run_on(&mut Precompute, "-> i32", "", f), ins(f));
+        assert_eq!(run_on(&mut Precompute::default(), "-> i32", "", f), ins(f));
         let f = "f32.const 3e9 i32.trunc_f32_s";
-        assert_eq!(run_on(&mut Precompute, "-> i32", "", f), ins(f));
+        assert_eq!(run_on(&mut Precompute::default(), "-> i32", "", f), ins(f));
         let f = "f32.bits 7fc00000 f32.const 1 f32.add";
-        assert_eq!(run_on(&mut Precompute, "-> f32", "", f), ins(f));
+        assert_eq!(run_on(&mut Precompute::default(), "-> f32", "", f), ins(f));
     }
 
     #[test]
     fn propagates_through_locals_in_straight_line() {
         let f = "i32.const 5 local.set 0 local.get 0 local.get 0 i32.add";
         assert_eq!(
-            run_on(&mut Precompute, "-> i32", "i32", f),
+            run_on(&mut Precompute::default(), "-> i32", "i32", f),
             ins("i32.const 5 local.set 0 i32.const 10")
         );
         // Not across a loop header, and not after a non-constant write.
         let f = "i32.const 5 local.set 0 loop local.get 0 drop i32.const 6 local.set 0 end";
-        assert_eq!(run_on(&mut Precompute, "", "i32", f), ins(f));
+        assert_eq!(run_on(&mut Precompute::default(), "", "i32", f), ins(f));
         let f = "i32.const 5 local.set 1 local.get 0 local.set 1 local.get 1";
-        assert_eq!(run_on(&mut Precompute, "i32 -> i32", "i32", f), ins(f));
+        assert_eq!(
+            run_on(&mut Precompute::default(), "i32 -> i32", "i32", f),
+            ins(f)
+        );
         // Into a block (entered only from above) it does flow, and the single
         // write dominates the read after the block too.
         let f = "i32.const 5 local.tee 0 drop block local.get 0 drop end local.get 0";
         assert_eq!(
-            run_on(&mut Precompute, "-> i32", "i32", f),
+            run_on(&mut Precompute::default(), "-> i32", "i32", f),
             ins("i32.const 5 local.tee 0 drop block i32.const 5 drop end i32.const 5")
         );
     }
@@ -232,23 +249,23 @@ mod tests {
         let f = "local.get 1 drop i32.const 4 local.set 1 block loop local.get 1 drop end end local.get 0 \
                  if local.get 1 drop else local.get 1 drop end local.get 1";
         assert_eq!(
-            run_on(&mut Precompute, "i32 -> i32", "i32", f),
+            run_on(&mut Precompute::default(), "i32 -> i32", "i32", f),
             ins("local.get 1 drop i32.const 4 local.set 1 block loop i32.const 4 drop end end local.get 0 \
                  if i32.const 4 drop else i32.const 4 drop end i32.const 4")
         );
         // Inside an if arm the write does not reach the other arm or past the if.
         let f = "local.get 0 if i32.const 4 local.set 1 local.get 1 drop else local.get 1 drop end local.get 1";
         assert_eq!(
-            run_on(&mut Precompute, "i32 -> i32", "i32", f),
+            run_on(&mut Precompute::default(), "i32 -> i32", "i32", f),
             ins("local.get 0 if i32.const 4 local.set 1 i32.const 4 drop else local.get 1 drop end local.get 1")
         );
         // Two writes: nothing is known across blocks.
         let f = "i32.const 4 local.set 1 loop local.get 1 drop i32.const 5 local.set 1 end";
-        assert_eq!(run_on(&mut Precompute, "", "i32", f), ins(f));
+        assert_eq!(run_on(&mut Precompute::default(), "", "i32", f), ins(f));
         // Straight-line knowledge still flows into a block.
         let f = "i32.const 4 local.set 1 block local.get 1 drop end i32.const 5 local.set 1";
         assert_eq!(
-            run_on(&mut Precompute, "", "i32", f),
+            run_on(&mut Precompute::default(), "", "i32", f),
             ins("i32.const 4 local.set 1 block i32.const 4 drop end i32.const 5 local.set 1")
         );
     }
@@ -275,7 +292,7 @@ mod tests {
                 init: wtool_ast::Expr::new(ins("i32.const 4")),
             },
         ];
-        Precompute.run(&mut m, &PassOptions::default());
+        Precompute::default().run(&mut m, &PassOptions::default());
         assert_eq!(
             m.funcs[0].body.instrs,
             ins("i32.const 9 global.get 1 i32.const 1 select")

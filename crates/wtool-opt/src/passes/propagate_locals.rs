@@ -21,7 +21,7 @@
 
 use crate::analysis::local_values::{walk, Known};
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{Instr, Module, ValType};
 
 /// See the module docs.
@@ -40,8 +40,14 @@ impl Pass for PropagateLocals {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |ctx, body| propagate(body, ctx.locals, ctx.params))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |ctx, body| propagate(body, ctx.locals, ctx.params))
     }
 }
 

@@ -15,7 +15,7 @@
 
 use crate::analysis::local_values::{holds, value_of, walk};
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{Instr, Module, ValType};
 
 /// See the module docs.
@@ -34,8 +34,14 @@ impl Pass for RedundantSetElimination {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        for_each_body(m, |ctx, body| rse(body, ctx.locals, ctx.params))
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+        for_one_body(m, def, |ctx, body| rse(body, ctx.locals, ctx.params))
     }
 }
 

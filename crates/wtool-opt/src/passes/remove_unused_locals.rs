@@ -24,75 +24,76 @@ impl Pass for RemoveUnusedLocals {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, i: usize, _opts: &PassOptions) -> bool {
         let mut changed = false;
-        for i in 0..m.funcs.len() {
-            let Some(types) = crate::analysis::local_types(m, &m.funcs[i]) else {
-                continue;
-            };
-            let nparams = m
-                .func_type(m.funcs[i].type_idx)
-                .map_or(0, |t| t.params.len());
-            let mut read = vec![false; types.len()];
-            let mut named = vec![false; types.len()];
-            for ins in &m.funcs[i].body.instrs {
-                match ins {
-                    Instr::LocalGet(x) => {
-                        if let Some(r) = read.get_mut(*x as usize) {
-                            *r = true;
-                        }
-                    }
-                    Instr::LocalSet(_) | Instr::LocalTee(_) => {}
-                    _ => continue,
-                }
-            }
-            let f = &mut m.funcs[i];
-            let mut body_changed = false;
-            let old = std::mem::take(&mut f.body.instrs);
-            let mut out = Vec::with_capacity(old.len());
-            for ins in old {
-                match ins {
-                    Instr::LocalSet(x) if read.get(x as usize) == Some(&false) => {
-                        out.push(Instr::Drop);
-                        body_changed = true;
-                    }
-                    Instr::LocalTee(x) if read.get(x as usize) == Some(&false) => {
-                        body_changed = true
-                    }
-                    other => {
-                        if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = other
-                        {
-                            if let Some(n) = named.get_mut(x as usize) {
-                                *n = true;
-                            }
-                        }
-                        out.push(other);
+        let Some(types) = crate::analysis::local_types(m, &m.funcs[i]) else {
+            return changed;
+        };
+        let nparams = m
+            .func_type(m.funcs[i].type_idx)
+            .map_or(0, |t| t.params.len());
+        let mut read = vec![false; types.len()];
+        let mut named = vec![false; types.len()];
+        for ins in &m.funcs[i].body.instrs {
+            match ins {
+                Instr::LocalGet(x) => {
+                    if let Some(r) = read.get_mut(*x as usize) {
+                        *r = true;
                     }
                 }
+                Instr::LocalSet(_) | Instr::LocalTee(_) => {}
+                _ => continue,
             }
-            f.body.instrs = out;
-            if body_changed {
-                f.body.offsets.clear();
-                changed = true;
-            }
-            if named[nparams..].iter().all(|n| *n) {
-                continue;
-            }
-            let mut next = nparams as u32;
-            let map: Vec<Option<u32>> = (0..types.len())
-                .map(|x| {
-                    if x < nparams {
-                        Some(x as u32)
-                    } else if named[x] {
-                        next += 1;
-                        Some(next - 1)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            changed |= renumber_locals(m, i, &map);
         }
+        let f = &mut m.funcs[i];
+        let mut body_changed = false;
+        let old = std::mem::take(&mut f.body.instrs);
+        let mut out = Vec::with_capacity(old.len());
+        for ins in old {
+            match ins {
+                Instr::LocalSet(x) if read.get(x as usize) == Some(&false) => {
+                    out.push(Instr::Drop);
+                    body_changed = true;
+                }
+                Instr::LocalTee(x) if read.get(x as usize) == Some(&false) => body_changed = true,
+                other => {
+                    if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = other {
+                        if let Some(n) = named.get_mut(x as usize) {
+                            *n = true;
+                        }
+                    }
+                    out.push(other);
+                }
+            }
+        }
+        f.body.instrs = out;
+        if body_changed {
+            f.body.offsets.clear();
+            changed = true;
+        }
+        if named[nparams..].iter().all(|n| *n) {
+            return changed;
+        }
+        let mut next = nparams as u32;
+        let map: Vec<Option<u32>> = (0..types.len())
+            .map(|x| {
+                if x < nparams {
+                    Some(x as u32)
+                } else if named[x] {
+                    next += 1;
+                    Some(next - 1)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        changed |= renumber_locals(m, i, &map);
         changed
     }
 }

@@ -18,7 +18,7 @@ use crate::analysis::effects::removable;
 use crate::analysis::stack::producer_start;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::{Structure, NONE};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module};
 
 /// See the module docs.
@@ -38,8 +38,14 @@ impl Pass for SimplifyBranches {
         }
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, opts: &PassOptions) -> bool {
         let ignore = opts.ignore_implicit_traps;
-        for_each_body(m, |ctx, body| {
+        for_one_body(m, def, |ctx, body| {
             let Some(s) = Structure::of(body) else {
                 return false;
             };

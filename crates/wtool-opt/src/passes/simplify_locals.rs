@@ -13,7 +13,7 @@
 use crate::analysis::effects::Effects;
 use crate::analysis::stack::producer_start;
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{Instr, Module};
 
 /// See the module docs.
@@ -39,8 +39,14 @@ impl Pass for SimplifyLocals {
         }
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, opts: &PassOptions) -> bool {
         let ignore = opts.ignore_implicit_traps;
-        for_each_body(m, |ctx, body| {
+        for_one_body(m, def, |ctx, body| {
             let mut changed = false;
             for _ in 0..ROUNDS {
                 if !round(body, ctx.module, ctx.locals, ignore) {

@@ -5,7 +5,7 @@
 use crate::analysis::effects::removable;
 use crate::analysis::stack::producer_start;
 use crate::pass::{Pass, PassOptions, PassProperties};
-use crate::util::for_each_body;
+use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module};
 
 /// See the module docs.
@@ -28,8 +28,14 @@ impl Pass for Vacuum {
         }
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&mut self, m: &mut Module, def: usize, opts: &PassOptions) -> bool {
         let ignore = opts.ignore_implicit_traps;
-        for_each_body(m, |ctx, body| {
+        for_one_body(m, def, |ctx, body| {
             let input = std::mem::take(body);
             let mut out: Vec<Instr> = Vec::with_capacity(input.len());
             let mut changed = false;
