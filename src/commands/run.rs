@@ -17,7 +17,7 @@ use std::path::Path;
 use std::rc::Rc;
 use wtool_ast::{Features, Module};
 use wtool_interp::{
-    BodyError, CompiledModule, Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind,
+    BinaryBodies, CompiledModule, Config, Extern, Imports, InstantiateError, Store, Trap, TrapKind,
 };
 use wtool_run::{define_wasi, format_value, parse_value};
 use wtool_wasi::{DirPerms, HostStream, InputStream, OutputStream, Preopen, WasiCtx};
@@ -282,19 +282,17 @@ fn prepare(
                     }
                 })?;
             let has_data_count = module.data_count.is_some();
-            // The bytes move into the body source; traps in binary input
-            // need only the file name.
-            let bytes = std::sync::Arc::new(std::mem::take(&mut input.bytes));
+            // The bytes move into the interpreter, which reads each body
+            // from them on its function's first call; traps in binary
+            // input need only the file name.
             CompiledModule::with_lazy_bodies(
                 module,
-                Box::new(move |i, expr| {
-                    let range = bodies
-                        .get(i as usize)
-                        .ok_or_else(|| BodyError::from("no such function body"))?;
-                    wtool_binary::BodyReader::new(&bytes, range, features, has_data_count)
-                        .read_into(expr)?;
-                    Ok(())
-                }),
+                BinaryBodies {
+                    bytes: Box::new(std::mem::take(&mut input.bytes)),
+                    ranges: bodies,
+                    features,
+                    has_data_count,
+                },
             )
         }
     };

@@ -9,20 +9,39 @@
 
 use std::cell::OnceCell;
 use std::fmt;
+use std::sync::Arc;
 
 use wtool_ast::{Expr, ExternKind, Module};
 
 use crate::code::{self, FuncCode};
-use crate::compile::{compile_func, CompileError, CompileErrorKind};
+use crate::compile::{compile_func, Body, CompileError, CompileErrorKind};
 
-/// Supplies function bodies that were left out of a module's AST (decoded
-/// lazily): decodes the body of the defined function with this index, with
-/// absolute offsets, into the expression given (replacing its contents and
-/// reusing its allocations).
-pub type BodySource = Box<dyn Fn(u32, &mut Expr) -> Result<(), BodyError> + Send + Sync>;
+/// Function bodies left in a module's binary (what
+/// `wtool_binary::decode_lazy` gives besides the module): each is read
+/// when its function is first called, straight into the compiler.
+pub struct BinaryBodies {
+    /// The whole binary (the ranges are offsets into it).
+    pub bytes: Box<dyn AsRef<[u8]>>,
+    /// The body of each defined function, by defined index.
+    pub ranges: Vec<wtool_binary::BodyRange>,
+    /// The features the module was decoded and validated with.
+    pub features: wtool_ast::Features,
+    /// Whether the module has a data count section.
+    pub has_data_count: bool,
+}
 
-/// Why a lazily decoded body could not be read (the decoder's own error).
-pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
+impl BinaryBodies {
+    /// A reader over the body of defined function `defined`, if there is one.
+    fn reader(&self, defined: u32) -> Option<wtool_binary::BodyReader<'_>> {
+        let range = self.ranges.get(defined as usize)?;
+        Some(wtool_binary::BodyReader::new(
+            (*self.bytes).as_ref(),
+            range,
+            self.features,
+            self.has_data_count,
+        ))
+    }
+}
 
 /// A module ready to be instantiated any number of times
 /// ([`crate::Store::instantiate_compiled`]); translation is per function,
@@ -45,7 +64,7 @@ struct Scratch {
 /// What translating a function reads.
 pub(crate) struct Source {
     module: Module,
-    bodies: Option<BodySource>,
+    bodies: Option<BinaryBodies>,
     info: ModuleInfo,
 }
 
@@ -116,10 +135,10 @@ impl CompiledModule {
     }
 
     /// Prepares a validated module whose function bodies are empty
-    /// (`Expr::instrs` empty); `bodies` decodes each when it is first
-    /// called, so a large program starts without decoding code it never
-    /// runs.
-    pub fn with_lazy_bodies(module: Module, bodies: BodySource) -> CompiledModule {
+    /// (`Expr::instrs` empty) and left in its binary: each is read when its
+    /// function is first called, so a large program starts without reading
+    /// code it never runs.
+    pub fn with_lazy_bodies(module: Module, bodies: BinaryBodies) -> CompiledModule {
         let n = module.funcs.len();
         let cells = || (0..n).map(|_| OnceCell::new()).collect::<Box<[_]>>();
         CompiledModule {
@@ -210,26 +229,43 @@ impl Source {
     ) -> Result<FuncCode, CompileError> {
         let index = self.info.imported_funcs + defined;
         let err = |kind: CompileErrorKind| self.error(defined, kind);
-        let body = match (&self.bodies, f.body.instrs.is_empty()) {
-            (Some(src), true) => {
-                src(defined, &mut s.body).map_err(|e| err(CompileErrorKind::Body(e.into())))?;
-                &s.body
-            }
-            _ => &f.body,
-        };
         let (ins, offsets) = (&mut s.ins, &mut s.offsets);
-        ins.clear();
-        offsets.clear();
-        let c = compile_func(
-            &self.module,
-            &self.info,
-            index,
-            f,
-            body,
-            metered,
-            ins,
-            offsets,
-        )?;
+        let compile = |body: Body<'_>, ins: &mut Vec<crate::ins::Ins>, offsets: &mut Vec<u32>| {
+            ins.clear();
+            offsets.clear();
+            compile_func(
+                &self.module,
+                &self.info,
+                index,
+                f,
+                body,
+                metered,
+                ins,
+                offsets,
+            )
+        };
+        let lazy = self.bodies.as_ref().filter(|_| f.body.instrs.is_empty());
+        let c = match lazy {
+            None => compile(Body::Expr(&f.body), ins, offsets)?,
+            Some(b) => {
+                let reader = || {
+                    b.reader(defined)
+                        .ok_or_else(|| err(CompileErrorKind::Invalid("unknown function")))
+                };
+                match compile(Body::Binary(reader()?), ins, offsets) {
+                    Ok(c) => c,
+                    // A body with a legacy `try` (whose slots are counted
+                    // before compiling), or one that cannot be compiled:
+                    // again from the decoded body, which says why.
+                    Err(_) => {
+                        reader()?
+                            .read_into(&mut s.body)
+                            .map_err(|e| err(CompileErrorKind::Body(Arc::new(e))))?;
+                        compile(Body::Expr(&s.body), ins, offsets)?
+                    }
+                }
+            }
+        };
         // The sentinel ends every fall-through inside the code.
         ins.push(crate::ins::Ins::Unreachable);
         offsets.push(u32::MAX);

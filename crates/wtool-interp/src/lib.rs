@@ -65,7 +65,7 @@ mod values;
 mod wide;
 
 pub use compile::{CompileError, CompileErrorKind};
-pub use compiled::{debug_listing, BodyError, BodySource, CompiledModule};
+pub use compiled::{debug_listing, BinaryBodies, CompiledModule};
 pub use exn::Thrown;
 pub use gc::GcStats;
 pub use instance::{zero_slots, Imports, InstantiateError, Resolver};

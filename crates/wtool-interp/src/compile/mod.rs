@@ -224,6 +224,15 @@ struct Compiler<'a> {
     exn: exceptions::ExnState,
 }
 
+/// A function body to compile: decoded, or read from the binary as it is
+/// compiled.
+pub(crate) enum Body<'a> {
+    /// A decoded body.
+    Expr(&'a Expr),
+    /// A body read from the binary (no legacy `try`: see [`compile_func`]).
+    Binary(wtool_binary::BodyReader<'a>),
+}
+
 /// Compiles function `index` (module index space) with body `f`, appending
 /// to `code`/`offsets`. `entry` is where its code starts.
 #[allow(clippy::too_many_arguments)]
@@ -232,7 +241,7 @@ pub(crate) fn compile_func(
     info: &ModuleInfo,
     index: u32,
     f: &Func,
-    body: &Expr,
+    body: Body<'_>,
     fuel: bool,
     code: &mut Vec<Ins>,
     offsets: &mut Vec<u32>,
@@ -266,11 +275,17 @@ pub(crate) fn compile_func(
     // operand slots: a callee's frame starts at its arguments and would
     // overwrite them while a `catch` body calls out before rethrowing.
     let exn_base = off;
-    let tries = body
-        .instrs
-        .iter()
-        .filter(|i| matches!(i, Instr::Try(_)))
-        .count() as u32;
+    // Read straight from the binary, the count is not known before the end:
+    // zero, and a body that has a `try` fails the check below (the caller
+    // then compiles it from a decoded `Expr`).
+    let tries = match &body {
+        Body::Expr(e) => e
+            .instrs
+            .iter()
+            .filter(|i| matches!(i, Instr::Try(_)))
+            .count() as u32,
+        Body::Binary(_) => 0,
+    };
     off += tries;
     let local_slots = off - param_slots;
     let mut c = Compiler {
@@ -311,7 +326,10 @@ pub(crate) fn compile_func(
     if fuel {
         c.emit(Ins::Fuel);
     }
-    let r = c.body(body);
+    let r = match body {
+        Body::Expr(e) => c.body(e),
+        Body::Binary(rd) => c.stream(rd),
+    };
     let (handlers, used) = c.exn.finish(&mut c.code, exn_base);
     *code = c.code;
     *offsets = c.offsets;

@@ -21,38 +21,84 @@ impl Compiler<'_> {
             if self.frames.is_empty() {
                 return Err(self.err("operators remaining after end of function"));
             }
-            if self.unreachable {
-                match ins {
-                    Instr::Block(_)
-                    | Instr::Loop(_)
-                    | Instr::If(_)
-                    | Instr::TryTable(_)
-                    | Instr::Try(_) => {
-                        self.skip_depth += 1;
-                        continue;
-                    }
-                    Instr::End
-                    | Instr::Else
-                    | Instr::Catch(_)
-                    | Instr::CatchAll
-                    | Instr::Delegate(_)
-                        if self.skip_depth > 0 =>
-                    {
-                        if matches!(ins, Instr::End | Instr::Delegate(_)) {
-                            self.skip_depth -= 1;
-                        }
-                        continue;
-                    }
-                    Instr::End
-                    | Instr::Else
-                    | Instr::Catch(_)
-                    | Instr::CatchAll
-                    | Instr::Delegate(_) => {}
-                    _ => continue,
-                }
+            if self.unreachable && self.skipped(ins) {
+                continue;
             }
             ins.visit(self)?;
         }
+        self.finished()
+    }
+
+    /// [`Self::body`] straight from the binary: each instruction is decoded
+    /// into the compiler's visitor methods, with no `Instr` in between,
+    /// except in unreachable code, which is skipped by looking at it.
+    pub(super) fn stream(
+        &mut self,
+        mut rd: wtool_binary::BodyReader<'_>,
+    ) -> Result<(), CompileError> {
+        loop {
+            self.cur_offset = rd.offset() as u32;
+            if self.frames.is_empty() {
+                // The reader checks that the final `end` closes the body.
+                return match rd.read() {
+                    Ok(None) => Ok(()),
+                    Ok(Some(_)) => Err(self.err("operators remaining after end of function")),
+                    Err(e) => Err(self.decode_error(e)),
+                };
+            }
+            if self.unreachable {
+                let Some((_, ins)) = rd.read().map_err(|e| self.decode_error(e))? else {
+                    break;
+                };
+                if !self.skipped(&ins) {
+                    ins.visit(self)?;
+                }
+                continue;
+            }
+            match rd.read_visit(self).map_err(|e| self.decode_error(e))? {
+                Some((_, r)) => r?,
+                None => break,
+            }
+        }
+        self.finished()
+    }
+
+    /// In unreachable code: whether `ins` is skipped (only the `end`,
+    /// `else`, `catch` or `delegate` that leaves the unreachable part is
+    /// compiled; blocks inside it are counted to find that one).
+    fn skipped(&mut self, ins: &Instr) -> bool {
+        match ins {
+            Instr::Block(_)
+            | Instr::Loop(_)
+            | Instr::If(_)
+            | Instr::TryTable(_)
+            | Instr::Try(_) => {
+                self.skip_depth += 1;
+                true
+            }
+            Instr::End | Instr::Else | Instr::Catch(_) | Instr::CatchAll | Instr::Delegate(_)
+                if self.skip_depth > 0 =>
+            {
+                if matches!(ins, Instr::End | Instr::Delegate(_)) {
+                    self.skip_depth -= 1;
+                }
+                true
+            }
+            Instr::End | Instr::Else | Instr::Catch(_) | Instr::CatchAll | Instr::Delegate(_) => {
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// A decoding error of the body being read.
+    #[cold]
+    fn decode_error(&self, e: wtool_binary::DecodeError) -> CompileError {
+        self.error(CompileErrorKind::Body(std::sync::Arc::new(e)))
+    }
+
+    /// The checks after the last instruction.
+    fn finished(&self) -> Result<(), CompileError> {
         if !self.frames.is_empty() {
             return Err(self.err("unexpected end"));
         }
