@@ -82,38 +82,8 @@ pub(crate) fn lower_move_call(first: &Ins, second: &Ins) -> Option<(Handler, [u3
     Some((h, [d, x, 0, 0]))
 }
 
-/// The instruction `n` entries after `ip`, by an indirect dispatch.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)] // a handler's arguments and `n`
-fn next(
-    n: usize,
-    ip: *const Inst,
-    sp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Cx<'_>,
-    acc: u64,
-    facc: f64,
-) -> Exit {
-    dispatch(ip.wrapping_add(n), sp, mem, len, cx, acc, facc)
-}
-
-/// The call `n` entries after `ip`, by a direct jump to its handler.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)] // a handler's arguments and `n`
-fn then_call(
-    n: usize,
-    ip: *const Inst,
-    sp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Cx<'_>,
-    acc: u64,
-    facc: f64,
-) -> Exit {
-    call(ip.wrapping_add(n), sp, mem, len, cx, acc, facc)
-}
-
+/// Both moves, then `$then` (`dispatch`, or the call's own handler) on
+/// the entry after the second.
 macro_rules! pair {
     ($name:ident, $first:ident, $second:ident, $then:ident) => {
         fn $name(
@@ -132,7 +102,7 @@ macro_rules! pair {
             wr(sp, d2, v);
             // The accumulator holds what the second move wrote, as after
             // the two moves run one by one.
-            $then(2, ip, sp, mem, len, cx, v, facc)
+            $then(ip.wrapping_add(2), sp, mem, len, cx, v, facc)
         }
     };
     (@value copy $sp:ident $x:ident) => {
@@ -143,32 +113,16 @@ macro_rules! pair {
     };
 }
 
-pair!(copy_copy, copy, copy, next);
-pair!(copy_const, copy, konst, next);
-pair!(const_copy, konst, copy, next);
-pair!(const_const, konst, konst, next);
-pair!(copy_copy_call, copy, copy, then_call);
-pair!(copy_const_call, copy, konst, then_call);
-pair!(const_copy_call, konst, copy, then_call);
-pair!(const_const_call, konst, konst, then_call);
+pair!(copy_copy, copy, copy, dispatch);
+pair!(copy_const, copy, konst, dispatch);
+pair!(const_copy, konst, copy, dispatch);
+pair!(const_const, konst, konst, dispatch);
+pair!(copy_copy_call, copy, copy, call);
+pair!(copy_const_call, copy, konst, call);
+pair!(const_copy_call, konst, copy, call);
+pair!(const_const_call, konst, konst, call);
 
-/// The `call_indirect` `n` entries after `ip`, by a direct jump to its
-/// handler.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)] // a handler's arguments and `n`
-fn then_call_indirect(
-    n: usize,
-    ip: *const Inst,
-    sp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Cx<'_>,
-    acc: u64,
-    facc: f64,
-) -> Exit {
-    call_indirect(ip.wrapping_add(n), sp, mem, len, cx, acc, facc)
-}
-
+/// The move, then the call handler `$then` on the entry after it.
 macro_rules! move_call {
     ($name:ident, $first:ident, $then:ident) => {
         fn $name(
@@ -183,12 +137,12 @@ macro_rules! move_call {
             let [d, x, ..] = operands(ip);
             let v = pair!(@value $first sp x);
             wr(sp, d, v);
-            $then(1, ip, sp, mem, len, cx, v, facc)
+            $then(ip.wrapping_add(1), sp, mem, len, cx, v, facc)
         }
     };
 }
 
-move_call!(copy_call, copy, then_call);
-move_call!(const_call, konst, then_call);
-move_call!(copy_call_indirect, copy, then_call_indirect);
-move_call!(const_call_indirect, konst, then_call_indirect);
+move_call!(copy_call, copy, call);
+move_call!(const_call, konst, call);
+move_call!(copy_call_indirect, copy, call_indirect);
+move_call!(const_call_indirect, konst, call_indirect);
