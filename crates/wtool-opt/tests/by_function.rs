@@ -57,19 +57,6 @@ fn fixtures_optimize_the_same_by_function() {
     }
 }
 
-/// A deterministic byte stream (xorshift), so failures reproduce.
-fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
-
 #[test]
 fn random_modules_optimize_the_same_by_function() {
     let config = wasm_smith::Config {
@@ -79,7 +66,7 @@ fn random_modules_optimize_the_same_by_function() {
     };
     let mut checked = 0;
     for seed in 0..300u64 {
-        let data = seed_bytes(seed, 1024 + (seed as usize % 8) * 2048);
+        let data = wtool_testsupport::rng::Rng::new(seed).bytes(1024 + (seed as usize % 8) * 2048);
         let Ok(sm) = wasm_smith::Module::new(config.clone(), &mut Unstructured::new(&data)) else {
             continue;
         };
