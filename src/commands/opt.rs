@@ -62,6 +62,10 @@ pub struct Args {
     /// Assume loads, divisions and conversions do not trap, so unused ones may go
     #[arg(long)]
     ignore_implicit_traps: bool,
+    /// Threads for validation and function-local passes (default: one per CPU,
+    /// or BINARYEN_CORES as wasm-opt reads it); the output is the same on any number
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    threads: Option<u32>,
     /// Run the pipeline again while the module keeps getting smaller
     #[arg(short = 'c', long)]
     converge: bool,
@@ -72,6 +76,17 @@ pub struct Args {
     features: FeaturesArg,
     #[command(flatten)]
     output: OutputArg,
+}
+
+/// `BINARYEN_CORES`, the thread count binaryen's users set for `wasm-opt`
+/// (a positive number; anything else is ignored, as binaryen ignores it).
+fn binaryen_cores() -> Option<usize> {
+    std::env::var("BINARYEN_CORES")
+        .ok()?
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
 }
 
 /// Hidden flags `wasm-opt --help` shows.
@@ -117,7 +132,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     let mut input = InputArg { input: path }.read()?;
     let features = args.features.get();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = args
+        .threads
+        .map(|n| n as usize)
+        .or_else(binaryen_cores)
+        .unwrap_or_else(validate::default_threads);
     let module = match input.format {
         // Instruction offsets only place the input's validation errors (a
         // u32 per instruction, a fifth of the decoded bodies) and no pass
@@ -152,6 +171,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         keep_names: args.keep_names,
         keep_sections: args.keep_section.clone(),
         inline_max_size: p.inline_max.unwrap_or(PassOptions::default().inline_max_size),
+        threads,
     };
     let mut skip = args.skip_pass.clone();
     if as_wasm_opt {

@@ -1,4 +1,5 @@
-//! Running a run of consecutive function-local passes function by function.
+//! Running a run of consecutive function-local passes function by function,
+//! on several functions at once.
 //!
 //! Pass after pass over the whole module, every pass leaves each body it
 //! rewrites in a fresh vector sized for the old one, and the decoded module
@@ -10,63 +11,125 @@
 //! passes run one after the other: a function-local pass on one function
 //! reads nothing another function-local pass changes in another one
 //! ([`crate::Pass::function_local`]).
+//!
+//! The functions are taken out of the module ([`FuncUnit`]) and handed out
+//! in chunks to a thread pool; each function's result depends on it and the
+//! shared module alone, and they are put back by index, so the output is
+//! the same bytes whatever the number of threads.
 
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use wtool_ast::{Expr, Features, Instr, Module};
 use wtool_binary::{BodyRange, BodyReader};
 
-use crate::pass::{Pass, PassOptions};
+use crate::pass::{FuncUnit, Pass, PassOptions};
 use crate::runner::PassTiming;
 
+/// Most functions per task: few enough to spread uneven functions over the
+/// threads, enough that a chunk's encoded bodies share one buffer.
+const CHUNK: usize = 32;
+
 /// Runs passes `group` (indices into `passes`, all function-local) over
-/// `module` function by function; their timings, in `group` order.
+/// `module` function by function, on `pool` when given; their timings, in
+/// `group` order (time summed over the threads).
 pub(crate) fn run(
     passes: &mut [Box<dyn Pass>],
     group: &[usize],
     module: &mut Module,
     opts: &PassOptions,
+    pool: Option<&rayon::ThreadPool>,
 ) -> Vec<PassTiming> {
-    let mut elapsed = vec![Duration::ZERO; group.len()];
-    let mut changed = vec![false; group.len()];
+    let mut begun = vec![Duration::ZERO; group.len()];
     for (j, &k) in group.iter().enumerate() {
         let t = Instant::now();
         passes[k].begin(module, opts);
-        elapsed[j] += t.elapsed();
+        begun[j] = t.elapsed();
     }
+    let list: Vec<&dyn Pass> = group.iter().map(|&k| &*passes[k]).collect();
+    let (elapsed, changed) = run_units(&list, module, opts, pool, true);
+    list.iter()
+        .zip(begun)
+        .zip(elapsed.into_iter().zip(changed))
+        .map(|((p, begun), (elapsed, changed))| PassTiming {
+            name: p.name(),
+            elapsed: begun + elapsed,
+            changed,
+        })
+        .collect()
+}
+
+/// What one chunk of functions gave: each function's encoded body (when
+/// packed), and per pass the time taken and whether anything changed.
+struct ChunkOut {
+    arena: Vec<u8>,
+    packed: Vec<Option<Packed>>,
+    elapsed: Vec<Duration>,
+    changed: Vec<bool>,
+}
+
+/// Runs `passes` (begun already) on every defined function of `module`,
+/// each function through all of them in turn; with `pack`, bodies are held
+/// encoded until every function is done. Per pass, the time taken and
+/// whether it changed anything.
+pub(crate) fn run_units(
+    passes: &[&dyn Pass],
+    module: &mut Module,
+    opts: &PassOptions,
+    pool: Option<&rayon::ThreadPool>,
+    pack: bool,
+) -> (Vec<Duration>, Vec<bool>) {
     let cx = Cx {
         features: opts.features,
         has_data_count: module.data_count.is_some(),
     };
-    // Every encoded body in one buffer (one big block, not one small
-    // allocation between each two freed bodies, which would keep the
-    // allocator from reusing their memory when they are decoded again).
-    let mut arena = Vec::new();
-    let mut packed: Vec<Option<Packed>> = Vec::with_capacity(module.funcs.len());
-    let mut check = Expr::default();
-    for def in 0..module.funcs.len() {
-        for (j, &k) in group.iter().enumerate() {
-            let t = Instant::now();
-            changed[j] |= passes[k].run_function(module, def, opts);
-            elapsed[j] += t.elapsed();
+    let mut units = FuncUnit::take_all(module);
+    let shared: &Module = module;
+    let work = |chunk: &mut [FuncUnit]| {
+        let mut out = ChunkOut {
+            arena: Vec::new(),
+            packed: Vec::with_capacity(chunk.len()),
+            elapsed: vec![Duration::ZERO; passes.len()],
+            changed: vec![false; passes.len()],
+        };
+        let mut check = Expr::default();
+        for unit in chunk {
+            for (j, pass) in passes.iter().enumerate() {
+                let t = Instant::now();
+                out.changed[j] |= pass.run_function(shared, unit, opts);
+                out.elapsed[j] += t.elapsed();
+            }
+            out.packed.push(if pack {
+                cx.pack(&mut unit.func.body, &mut out.arena, &mut check)
+            } else {
+                None
+            });
         }
-        packed.push(cx.pack(&mut module.funcs[def].body, &mut arena, &mut check));
-    }
-    drop(check);
-    for (func, p) in module.funcs.iter_mut().zip(packed) {
-        if let Some(p) = p {
-            cx.unpack(&mut func.body, &arena, p);
+        out
+    };
+    // About eight tasks a thread at least, so that a module of a few big
+    // functions still spreads.
+    let threads = pool.map_or(1, |p| p.current_num_threads());
+    let chunk = (units.len() / (threads * 8)).clamp(1, CHUNK);
+    let outs: Vec<ChunkOut> = match pool {
+        Some(pool) => pool.install(|| units.par_chunks_mut(chunk).map(work).collect()),
+        None => units.chunks_mut(chunk).map(work).collect(),
+    };
+    let mut elapsed = vec![Duration::ZERO; passes.len()];
+    let mut changed = vec![false; passes.len()];
+    for (part, out) in units.chunks_mut(chunk).zip(outs) {
+        for (unit, p) in part.iter_mut().zip(out.packed) {
+            if let Some(p) = p {
+                cx.unpack(&mut unit.func.body, &out.arena, p);
+            }
+        }
+        for j in 0..passes.len() {
+            elapsed[j] += out.elapsed[j];
+            changed[j] |= out.changed[j];
         }
     }
-    group
-        .iter()
-        .zip(elapsed.into_iter().zip(changed))
-        .map(|(&k, (elapsed, changed))| PassTiming {
-            name: passes[k].name(),
-            elapsed,
-            changed,
-        })
-        .collect()
+    FuncUnit::put_back(module, units);
+    (elapsed, changed)
 }
 
 /// Where an encoded body is in the arena, and how many instructions it has.

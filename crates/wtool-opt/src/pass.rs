@@ -1,6 +1,6 @@
 //! The pass interface.
 
-use wtool_ast::{Features, Module};
+use wtool_ast::{Features, Func, Module};
 
 /// What a pass touches, declared up front so the runner (and readers) know
 /// what survives it.
@@ -37,6 +37,9 @@ pub struct PassOptions {
     pub keep_sections: Vec<String>,
     /// Largest callee body (in instructions, `end` excluded) that inlining copies into callers.
     pub inline_max_size: usize,
+    /// Threads for function-local passes: 0 for one per core, 1 for none
+    /// besides the caller's. The result does not depend on it.
+    pub threads: usize,
 }
 
 impl Default for PassOptions {
@@ -49,12 +52,33 @@ impl Default for PassOptions {
             keep_names: false,
             keep_sections: Vec::new(),
             inline_max_size: 12,
+            threads: 0,
         }
     }
 }
 
+/// A defined function taken out of its module while function-local passes
+/// rewrite it. The module holds a stand-in meanwhile (same type index, no
+/// locals, empty body), so that several functions can be rewritten at once
+/// while the module is shared; what a rewrite does to the module's names is
+/// recorded here and applied when the function is put back.
+#[derive(Debug)]
+pub struct FuncUnit {
+    /// Its index in `module.funcs`.
+    pub def: usize,
+    /// The function.
+    pub func: Func,
+    /// Its label names no longer fit (block structure changed).
+    pub(crate) drop_labels: bool,
+    /// Its locals were renumbered by these maps, in order (`map[old]` is the
+    /// new index); its local names follow them.
+    pub(crate) local_maps: Vec<Vec<Option<u32>>>,
+}
+
 /// One optimization pass: a named, independent module-to-module rewrite.
-pub trait Pass {
+/// Passes are shared between threads: function-local passes run on several
+/// functions at once through `&self`.
+pub trait Pass: Send + Sync {
     /// The name used by `--passes`, `--skip-pass` and `--list-passes`.
     fn name(&self) -> &'static str;
     /// One line for `--list-passes`.
@@ -69,10 +93,11 @@ pub trait Pass {
 
     /// Whether the pass is function-local: its [`Pass::run`] is
     /// [`Pass::begin`] then [`Pass::run_function`] on every defined
-    /// function in order, and `run_function` on one function reads and
-    /// writes nothing of the others (only their types, and module items no
-    /// function-local pass changes). The runner may then run several such
-    /// passes function by function, which gives the same module.
+    /// function, and `run_function` on one function reads nothing of the
+    /// others but their type indices (and module items no function-local
+    /// pass changes). The runner may then run several such passes function
+    /// by function, and on several functions at once, which gives the same
+    /// module.
     fn function_local(&self) -> bool {
         false
     }
@@ -81,20 +106,19 @@ pub trait Pass {
     /// (module-wide facts the pass reads, computed once).
     fn begin(&mut self, _module: &Module, _opts: &PassOptions) {}
 
-    /// Runs a function-local pass on defined function `def` (an index into
-    /// `module.funcs`) only; returns whether it changed anything.
-    fn run_function(&mut self, _module: &mut Module, _def: usize, _opts: &PassOptions) -> bool {
+    /// Runs a function-local pass on one defined function, taken out of
+    /// `module` (which holds a stand-in for it); returns whether it changed
+    /// anything.
+    fn run_function(&self, _module: &Module, _unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
         false
     }
 }
 
 /// [`Pass::run`] of a function-local pass: [`Pass::begin`], then
-/// [`Pass::run_function`] on every defined function in order.
-pub fn run_each<P: Pass + ?Sized>(pass: &mut P, module: &mut Module, opts: &PassOptions) -> bool {
+/// [`Pass::run_function`] on every defined function, on this thread.
+pub fn run_each<P: Pass>(pass: &mut P, module: &mut Module, opts: &PassOptions) -> bool {
     pass.begin(module, opts);
-    let mut any = false;
-    for def in 0..module.funcs.len() {
-        any |= pass.run_function(module, def, opts);
-    }
-    any
+    let passes: [&dyn Pass; 1] = [&*pass];
+    let (_, changed) = crate::by_function::run_units(&passes, module, opts, None, false);
+    changed[0]
 }

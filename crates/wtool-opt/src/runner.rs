@@ -61,7 +61,7 @@ pub enum OptError {
 pub struct PassTiming {
     /// Pass name.
     pub name: &'static str,
-    /// Wall time.
+    /// Time spent in it (for function-local passes, summed over the threads).
     pub elapsed: Duration,
     /// Whether it changed the module.
     pub changed: bool,
@@ -288,6 +288,20 @@ impl PassManager {
         group
     }
 
+    /// The threads function-local passes run on ([`PassOptions::threads`]);
+    /// `None` for the calling thread alone (one thread asked for, or no
+    /// pool could be made).
+    fn pool(&self) -> Option<rayon::ThreadPool> {
+        let n = match self.options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        if n <= 1 || !self.by_function {
+            return None;
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()
+    }
+
     /// Runs the pipeline over `module`.
     pub fn run(&mut self, module: &mut Module) -> Result<RunReport, OptError> {
         let start = Instant::now();
@@ -309,11 +323,12 @@ impl PassManager {
         }
         let names = self.pass_names();
         let total = names.len();
+        let pool = self.pool();
         let mut done = 0;
         let mut index = 0;
         while index < self.passes.len() {
             let group = self.group_at(index);
-            if group.len() >= 2 {
+            if !group.is_empty() {
                 let end = group[group.len() - 1] + 1;
                 for &k in &group {
                     if let Some(cb) = self.progress.as_mut() {
@@ -326,8 +341,13 @@ impl PassManager {
                     done += 1;
                 }
                 let original = self.validate_each.then(|| module.clone());
-                let timings =
-                    crate::by_function::run(&mut self.passes, &group, module, &self.options);
+                let timings = crate::by_function::run(
+                    &mut self.passes,
+                    &group,
+                    module,
+                    &self.options,
+                    pool.as_ref(),
+                );
                 let changed = timings.iter().any(|t| t.changed);
                 if let (Some(original), true) = (original, changed) {
                     if validate(module, &self.validator).is_err() {

@@ -2,7 +2,8 @@
 //! keeping names and offsets consistent, renumbering locals.
 
 use crate::analysis::local_types;
-use wtool_ast::{ExternKind, IndexSpace, Instr, LocalGroup, Module, ValType};
+use crate::pass::FuncUnit;
+use wtool_ast::{ExternKind, Func, IndexSpace, Instr, LocalGroup, Module, ValType};
 
 /// What a body rewrite sees of its function.
 pub struct FuncCtx<'a> {
@@ -19,38 +20,39 @@ pub struct FuncCtx<'a> {
 /// Runs `f` over every defined function body. For each body `f` changed,
 /// offsets are cleared (they no longer describe the instructions) and label
 /// names dropped (labels are numbered in block order, which may have shifted).
+/// One function at a time is out of the module, so `f` may read every other
+/// function.
 pub fn for_each_body(
     module: &mut Module,
     mut f: impl FnMut(&FuncCtx, &mut Vec<Instr>) -> bool,
 ) -> bool {
     let mut any = false;
-    for i in 0..module.funcs.len() {
-        any |= for_one_body(module, i, &mut f);
+    for def in 0..module.funcs.len() {
+        let mut unit = FuncUnit::take(module, def);
+        any |= for_one_body(module, &mut unit, &mut f);
+        FuncUnit::put_back(module, vec![unit]);
     }
     any
 }
 
-/// [`for_each_body`] for defined function `def` alone.
+/// [`for_each_body`] for one function taken out of `module`.
 pub fn for_one_body(
-    module: &mut Module,
-    def: usize,
+    module: &Module,
+    unit: &mut FuncUnit,
     f: impl FnOnce(&FuncCtx, &mut Vec<Instr>) -> bool,
 ) -> bool {
-    let Some(func) = module.funcs.get(def) else {
-        return false;
-    };
+    let func = &unit.func;
     if func.body.instrs.iter().any(crate::structure::is_opaque) {
         return false;
     }
     let Some(locals) = local_types(module, func) else {
         return false;
     };
-    let nimp = module.num_imported(ExternKind::Func);
     let params = locals.len() - func.num_locals() as usize;
     let results = module
         .func_type(func.type_idx)
         .map_or(0, |t| t.results.len());
-    let mut instrs = std::mem::take(&mut module.funcs[def].body.instrs);
+    let mut instrs = std::mem::take(&mut unit.func.body.instrs);
     let ctx = FuncCtx {
         module,
         locals: &locals,
@@ -60,13 +62,94 @@ pub fn for_one_body(
     // Passes report changes themselves (a false alarm only costs the
     // offsets and label names of one function).
     let changed = f(&ctx, &mut instrs);
-    let func = &mut module.funcs[def];
-    func.body.instrs = instrs;
+    unit.func.body.instrs = instrs;
     if changed {
-        func.body.offsets.clear();
-        drop_label_names(module, nimp + def as u32);
+        unit.func.body.offsets.clear();
+        unit.drop_labels = true;
     }
     changed
+}
+
+impl FuncUnit {
+    /// Takes defined function `def` out of `module`, leaving a stand-in with
+    /// its type index (callers' arities stay readable).
+    pub(crate) fn take(module: &mut Module, def: usize) -> FuncUnit {
+        let stand_in = Func {
+            type_idx: module.funcs[def].type_idx,
+            ..Func::default()
+        };
+        FuncUnit {
+            def,
+            func: std::mem::replace(&mut module.funcs[def], stand_in),
+            drop_labels: false,
+            local_maps: Vec::new(),
+        }
+    }
+
+    /// Every defined function of `module`, taken out in index order.
+    pub(crate) fn take_all(module: &mut Module) -> Vec<FuncUnit> {
+        (0..module.funcs.len())
+            .map(|def| FuncUnit::take(module, def))
+            .collect()
+    }
+
+    /// Puts functions taken with [`FuncUnit::take`] back, in one sweep over
+    /// the name section for them all: label names of changed bodies go,
+    /// local names follow renumbered locals.
+    pub(crate) fn put_back(module: &mut Module, units: Vec<FuncUnit>) {
+        let nimp = module.num_imported(ExternKind::Func);
+        let mut drop_labels = vec![false; module.funcs.len()];
+        let mut maps: Vec<(u32, Vec<Vec<Option<u32>>>)> = Vec::new();
+        for u in units {
+            drop_labels[u.def] = u.drop_labels;
+            if !u.local_maps.is_empty() {
+                maps.push((nimp + u.def as u32, u.local_maps));
+            }
+            module.funcs[u.def] = u.func;
+        }
+        if !maps.is_empty() {
+            forget_raw_names(module);
+        }
+        let Some(names) = module.names.as_mut() else {
+            return;
+        };
+        let dropped = |f: u32| {
+            f.checked_sub(nimp)
+                .and_then(|d| drop_labels.get(d as usize).copied())
+                .unwrap_or(false)
+        };
+        if drop_labels.contains(&true) {
+            names.labels.retain(|(f, _)| !dropped(*f));
+        }
+        if maps.is_empty() {
+            return;
+        }
+        maps.sort_by_key(|(f, _)| *f);
+        for (f, locals) in names.locals.iter_mut() {
+            let Ok(k) = maps.binary_search_by_key(f, |(g, _)| *g) else {
+                continue;
+            };
+            for map in &maps[k].1 {
+                rename_locals(locals, map);
+            }
+        }
+        names.locals.retain(|(_, l)| !l.is_empty());
+    }
+}
+
+/// Moves local names along a renumbering (`map[old]` is the new index); of
+/// two merged locals the lower-numbered name stays.
+fn rename_locals(locals: &mut Vec<(u32, String)>, map: &[Option<u32>]) {
+    let mut renamed: Vec<(u32, String)> = Vec::new();
+    for (i, name) in std::mem::take(locals) {
+        if let Some(n) = map.get(i as usize).copied().flatten() {
+            if !renamed.iter().any(|(j, _)| *j == n) {
+                renamed.push((n, name));
+            }
+        }
+    }
+    renamed.sort_by_key(|(i, _)| *i);
+    *locals = renamed;
 }
 
 /// Forgets the label names of function `func` (absolute index).
@@ -76,19 +159,18 @@ pub fn drop_label_names(module: &mut Module, func: u32) {
     }
 }
 
-/// Renumbers the locals of defined function `def` (index into `module.funcs`):
-/// `map[old]` is the new index of each local, `None` for locals that are no
-/// longer referenced. Parameters must map to themselves. The declared locals
-/// are regrouped by run of equal type in new-index order, the body's
-/// offsets dropped (they no longer describe it) and the local names moved.
-pub fn renumber_locals(module: &mut Module, def: usize, map: &[Option<u32>]) -> bool {
-    let Some(types) = module.funcs.get(def).and_then(|f| local_types(module, f)) else {
+/// Renumbers the locals of a function taken out of `module`: `map[old]` is
+/// the new index of each local, `None` for locals that are no longer
+/// referenced. Parameters must map to themselves. The declared locals are
+/// regrouped by run of equal type in new-index order, the body's offsets
+/// dropped (they no longer describe it) and the local names moved when the
+/// function is put back.
+pub fn renumber_locals(module: &Module, unit: &mut FuncUnit, map: &[Option<u32>]) -> bool {
+    let Some(types) = local_types(module, &unit.func) else {
         return false;
     };
     let nparams = module
-        .funcs
-        .get(def)
-        .and_then(|f| module.func_type(f.type_idx))
+        .func_type(unit.func.type_idx)
         .map_or(0, |t| t.params.len());
     if map.len() != types.len() {
         return false;
@@ -114,7 +196,7 @@ pub fn renumber_locals(module: &mut Module, def: usize, map: &[Option<u32>]) -> 
     if new_types.iter().any(Option::is_none) {
         return false;
     }
-    let func = &mut module.funcs[def];
+    let func = &mut unit.func;
     let mapped = |x: u32| map.get(x as usize).copied().flatten();
     let all_mapped = func.body.instrs.iter().all(|ins| match ins {
         Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) => mapped(*x).is_some(),
@@ -139,28 +221,7 @@ pub fn renumber_locals(module: &mut Module, def: usize, map: &[Option<u32>]) -> 
         }
     }
     func.locals = groups;
-    let nimp = module.num_imported(ExternKind::Func);
-    let abs = nimp + def as u32;
-    if let Some(names) = module.names.as_mut() {
-        for (f, locals) in names.locals.iter_mut() {
-            if *f != abs {
-                continue;
-            }
-            let mut renamed: Vec<(u32, String)> = Vec::new();
-            for (i, name) in std::mem::take(locals) {
-                if let Some(n) = map.get(i as usize).copied().flatten() {
-                    // Two merged locals keep the first name.
-                    if !renamed.iter().any(|(j, _)| *j == n) {
-                        renamed.push((n, name));
-                    }
-                }
-            }
-            renamed.sort_by_key(|(i, _)| *i);
-            *locals = renamed;
-        }
-        names.locals.retain(|(_, l)| !l.is_empty());
-    }
-    forget_raw_names(module);
+    unit.local_maps.push(map.to_vec());
     true
 }
 

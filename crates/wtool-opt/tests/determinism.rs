@@ -1,6 +1,6 @@
 //! Property tests over random valid modules (wasm-smith): optimizing at
-//! every level gives a valid module, the same bytes every time, and `-Oz`
-//! output is never larger than the input.
+//! every level gives a valid module, the same bytes every time and on any
+//! number of threads, and `-Oz` output is never larger than the input.
 
 use arbitrary::Unstructured;
 use wtool_ast::Features;
@@ -57,15 +57,22 @@ fn random_modules_optimize_deterministically_and_validly() {
             OptLevel::OS,
             OptLevel::OZ,
         ] {
-            let run = || {
+            let run = |threads: usize| {
                 let mut out = m.clone();
-                let mut pm = PassManager::for_level(level, PassOptions::default());
+                let opts = PassOptions {
+                    threads,
+                    ..PassOptions::default()
+                };
+                let mut pm = PassManager::for_level(level, opts);
                 pm.validate_after_each(true);
                 pm.run(&mut out).map(|_| wtool_binary::encode(&out))
             };
-            let first = run().unwrap_or_else(|e| panic!("seed {seed} -{level}: {e}"));
-            let second = run().unwrap_or_else(|e| panic!("seed {seed} -{level}: {e}"));
-            assert_eq!(first, second, "seed {seed} -{level}: not deterministic");
+            let first = run(1).unwrap_or_else(|e| panic!("seed {seed} -{level}: {e}"));
+            let second = run(3).unwrap_or_else(|e| panic!("seed {seed} -{level}: {e}"));
+            assert_eq!(
+                first, second,
+                "seed {seed} -{level}: 1 and 3 threads differ"
+            );
             wasmparser::Validator::new()
                 .validate_all(&first)
                 .unwrap_or_else(|e| {
@@ -91,4 +98,34 @@ fn random_modules_optimize_deterministically_and_validly() {
         optimized >= 150,
         "only {optimized} of {tried} random modules reached the optimizer"
     );
+}
+
+/// Real compiler output with a name section (function, local and label
+/// names): the same bytes from one thread and from several, at -O3 and
+/// -Oz, names kept.
+#[test]
+fn fixtures_optimize_to_the_same_bytes_on_any_number_of_threads() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+    for name in ["hello-O0.wasm", "kernels-O0.wasm", "bench/coremark.wasm"] {
+        let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+        let m = wtool_binary::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for level in [OptLevel::O3, OptLevel::OZ] {
+            let run = |threads: usize| {
+                let mut out = m.clone();
+                let opts = PassOptions {
+                    threads,
+                    keep_names: true,
+                    features: Features::default(),
+                    ..PassOptions::default()
+                };
+                PassManager::for_level(level, opts)
+                    .run(&mut out)
+                    .unwrap_or_else(|e| panic!("{name} -{level}: {e}"));
+                wtool_binary::encode(&out)
+            };
+            let one = run(1);
+            assert!(one.len() < bytes.len(), "{name} -{level}: nothing removed");
+            assert_eq!(one, run(4), "{name} -{level}: 1 and 4 threads differ");
+        }
+    }
 }

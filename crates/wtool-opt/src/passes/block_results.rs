@@ -16,7 +16,7 @@
 //! also targeted by `br_if` or `br_table` is left alone (those branches
 //! would have to carry the value on the path that does not branch too).
 
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{branch_depths, Structure, Target, NONE};
 use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, ValType};
@@ -43,8 +43,8 @@ impl Pass for BlockResults {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |ctx, body| block_results(body, ctx.locals))
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |ctx, body| block_results(body, ctx.locals))
     }
 }
 

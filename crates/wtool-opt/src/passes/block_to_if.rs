@@ -16,7 +16,7 @@
 //! Float comparisons are not flipped (NaN makes both `lt` and `ge` false).
 
 use crate::analysis::items::{block_arity, Frames};
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{branch_depths, Body, Structure, Target};
 use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, Op, ValType};
@@ -43,8 +43,8 @@ impl Pass for BlockToIf {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |ctx, body| {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |ctx, body| {
             block_to_if(ctx.module, ctx.locals, body)
         })
     }

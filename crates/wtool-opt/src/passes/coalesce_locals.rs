@@ -15,7 +15,7 @@
 
 use crate::analysis::liveness::Liveness;
 use crate::analysis::local_types;
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::renumber_locals;
 use wtool_ast::{Instr, Module};
 
@@ -46,24 +46,24 @@ impl Pass for CoalesceLocals {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, i: usize, _opts: &PassOptions) -> bool {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
         let mut changed = false;
-        let Some(types) = local_types(m, &m.funcs[i]) else {
+        let Some(types) = local_types(m, &unit.func) else {
             return changed;
         };
         let nparams = m
-            .func_type(m.funcs[i].type_idx)
+            .func_type(unit.func.type_idx)
             .map_or(0, |t| t.params.len());
         let n = types.len();
         if n == nparams || n > MAX_COALESCE_LOCALS {
             return changed;
         }
-        let Some(mut live) = Liveness::compute(&m.funcs[i].body.instrs, n) else {
+        let Some(mut live) = Liveness::compute(&unit.func.body.instrs, n) else {
             return changed;
         };
-        let dead = live.dead_stores(&m.funcs[i].body.instrs);
+        let dead = live.dead_stores(&unit.func.body.instrs);
         if !dead.is_empty() {
-            let body = &mut m.funcs[i].body;
+            let body = &mut unit.func.body;
             let old = std::mem::take(&mut body.instrs);
             let mut d = dead.iter().peekable();
             for (k, ins) in old.into_iter().enumerate() {
@@ -83,7 +83,7 @@ impl Pass for CoalesceLocals {
             };
             live = l;
         }
-        let body = &m.funcs[i].body.instrs;
+        let body = &unit.func.body.instrs;
         let inter = live.interference(body, n, nparams);
         let mut referenced = vec![false; n];
         for ins in body {
@@ -131,7 +131,7 @@ impl Pass for CoalesceLocals {
         if map.iter().enumerate().all(|(x, c)| *c == Some(x as u32)) {
             return changed;
         }
-        changed |= renumber_locals(m, i, &map);
+        changed |= renumber_locals(m, unit, &map);
         changed
     }
 }

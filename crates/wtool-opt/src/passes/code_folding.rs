@@ -22,7 +22,7 @@
 //! after the join instead of before it.
 
 use crate::analysis::items::{block_arity, Frames, Item};
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{Body, Structure, Target, NONE};
 use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module, ValType};
@@ -52,8 +52,8 @@ impl Pass for CodeFolding {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |ctx, body| {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |ctx, body| {
             let mut changed = false;
             // Each round folds constructs that do not nest in one another;
             // folding an outer one can expose an inner one.

@@ -22,7 +22,7 @@
 //! `(a != b) ^ -1 & 1` becomes `a == b` in one run. clang's `-O0` code and
 //! Emscripten's debug builds are full of these shapes.
 
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::passes::block_to_if::negated;
 use crate::passes::peephole::{identity, is_boolean};
 use crate::util::for_one_body;
@@ -50,8 +50,8 @@ impl Pass for CombineInstructions {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |_, body| combine(body))
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |_, body| combine(body))
     }
 }
 

@@ -7,7 +7,7 @@
 //! After an unconditional transfer the operand stack is polymorphic, so the
 //! shortened block still validates whatever its type.
 
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{targeted_labels, Structure};
 use crate::util::for_one_body;
 use wtool_ast::{Instr, Module};
@@ -34,8 +34,8 @@ impl Pass for Dce {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |_, body| dce(body))
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |_, body| dce(body))
     }
 }
 

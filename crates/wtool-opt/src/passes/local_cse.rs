@@ -31,11 +31,10 @@
 
 use crate::analysis::effects::Effects;
 use crate::analysis::{local_types, MAX_LOCALS};
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{is_opaque, Structure};
-use crate::util::drop_label_names;
 use std::collections::HashMap;
-use wtool_ast::{BlockType, ExternKind, Instr, LocalGroup, Module, OpKind, ValType};
+use wtool_ast::{BlockType, Instr, LocalGroup, Module, OpKind, ValType};
 
 /// See the module docs.
 pub struct LocalCse;
@@ -58,29 +57,30 @@ impl Pass for LocalCse {
         }
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
-        let nimp = m.num_imported(ExternKind::Func);
+        crate::pass::run_each(self, m, opts)
+    }
+    fn function_local(&self) -> bool {
+        true
+    }
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, opts: &PassOptions) -> bool {
         let for_size = opts.shrink_level > 0;
-        let mut any = false;
-        for i in 0..m.funcs.len() {
-            let Some(locals) = local_types(m, &m.funcs[i]) else {
-                continue;
-            };
-            let Some(new) = cse(&m.funcs[i].body.instrs, m, &locals, for_size) else {
-                continue;
-            };
-            let func = &mut m.funcs[i];
-            func.body.instrs = new.body;
-            func.body.offsets.clear();
-            for t in new.locals {
-                match func.locals.last_mut() {
-                    Some(g) if g.ty == t => g.count += 1,
-                    _ => func.locals.push(LocalGroup { count: 1, ty: t }),
-                }
+        let Some(locals) = local_types(m, &unit.func) else {
+            return false;
+        };
+        let Some(new) = cse(&unit.func.body.instrs, m, &locals, for_size) else {
+            return false;
+        };
+        let func = &mut unit.func;
+        func.body.instrs = new.body;
+        func.body.offsets.clear();
+        for t in new.locals {
+            match func.locals.last_mut() {
+                Some(g) if g.ty == t => g.count += 1,
+                _ => func.locals.push(LocalGroup { count: 1, ty: t }),
             }
-            drop_label_names(m, nimp + i as u32);
-            any = true;
         }
-        any
+        unit.drop_labels = true;
+        true
     }
 }
 

@@ -6,7 +6,7 @@
 //! through, with exactly its results on the stack, which is what the merged
 //! body leaves too; a loop without a branch back is a block.
 
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{targeted_labels, Body, Structure};
 use crate::util::for_one_body;
 use wtool_ast::{Instr, Module};
@@ -33,8 +33,8 @@ impl Pass for MergeBlocks {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |_, body| merge(body))
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |_, body| merge(body))
     }
 }
 

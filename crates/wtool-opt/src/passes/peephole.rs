@@ -16,9 +16,9 @@
 
 use crate::analysis::local_types;
 use crate::analysis::stack::stack_effect;
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::for_one_body;
-use wtool_ast::{BlockType, Instr, Module, Op};
+use wtool_ast::{BlockType, Func, Instr, Module, Op};
 
 /// See the module docs.
 pub struct Peephole;
@@ -42,9 +42,9 @@ impl Pass for Peephole {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        let rewritten = for_one_body(m, def, |_, body| peephole(body));
-        drop_trailing_return(m, def) | rewritten
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        let rewritten = for_one_body(m, unit, |_, body| peephole(body));
+        drop_trailing_return(m, &mut unit.func) | rewritten
     }
 }
 
@@ -99,22 +99,11 @@ fn outer_height(instrs: &[Instr], m: &Module, locals: &[wtool_ast::ValType]) -> 
     Some(h)
 }
 
-/// Removes `return` when it is the last instruction of a body and the stack
-/// holds exactly the function's results there: falling off the end then
-/// returns the same values. Returns whether any body changed.
-pub fn drop_trailing_returns(m: &mut Module) -> bool {
-    let mut any = false;
-    for i in 0..m.funcs.len() {
-        any |= drop_trailing_return(m, i);
-    }
-    any
-}
-
-/// [`drop_trailing_returns`] for defined function `def` alone.
-pub fn drop_trailing_return(m: &mut Module, def: usize) -> bool {
-    let Some(f) = m.funcs.get(def) else {
-        return false;
-    };
+/// Removes `return` when it is the last instruction of `f`'s body (a
+/// function of `m`, or taken out of it) and the stack holds exactly the
+/// function's results there: falling off the end then returns the same
+/// values. Returns whether the body changed.
+pub fn drop_trailing_return(m: &Module, f: &mut Func) -> bool {
     let n = f.body.instrs.len();
     if n < 2 || f.body.instrs[n - 2] != Instr::Return || f.body.instrs[n - 1] != Instr::End {
         return false;
@@ -128,10 +117,9 @@ pub fn drop_trailing_return(m: &mut Module, def: usize) -> bool {
     if outer_height(&f.body.instrs[..n - 2], m, &locals) != Some(results) {
         return false;
     }
-    let body = &mut m.funcs[def].body;
-    body.instrs.remove(n - 2);
+    f.body.instrs.remove(n - 2);
     // Offsets describe the old instruction list; labels are unchanged.
-    body.offsets.clear();
+    f.body.offsets.clear();
     true
 }
 

@@ -12,7 +12,7 @@
 //! * `select` on three constants picks its operand.
 
 use crate::fold::{eval, Val};
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::for_one_body;
 use std::collections::HashMap;
 use wtool_ast::{ExternKind, Instr, Module};
@@ -57,9 +57,9 @@ impl Pass for Precompute {
             })
             .collect();
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
         let const_globals = &self.const_globals;
-        for_one_body(m, def, |ctx, body| {
+        for_one_body(m, unit, |ctx, body| {
             let a = fold_body(body, const_globals);
             let b = propagate_single_defs(body, ctx.locals.len());
             // Folding what the propagation exposed.

@@ -20,7 +20,7 @@
 //! a runtime call into a temporary first.
 
 use crate::analysis::local_values::{walk, Known};
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::for_one_body;
 use wtool_ast::{Instr, Module, ValType};
 
@@ -46,8 +46,8 @@ impl Pass for PropagateLocals {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |ctx, body| propagate(body, ctx.locals, ctx.params))
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |ctx, body| propagate(body, ctx.locals, ctx.params))
     }
 }
 

@@ -14,7 +14,7 @@
 //! their bits, copies are bit copies), so no later read sees a difference.
 
 use crate::analysis::local_values::{holds, value_of, walk};
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::for_one_body;
 use wtool_ast::{Instr, Module, ValType};
 
@@ -40,8 +40,8 @@ impl Pass for RedundantSetElimination {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |ctx, body| rse(body, ctx.locals, ctx.params))
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |ctx, body| rse(body, ctx.locals, ctx.params))
     }
 }
 

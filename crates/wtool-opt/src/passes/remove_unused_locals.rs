@@ -3,7 +3,7 @@
 //! instruction names any more are removed; the rest are renumbered and
 //! regrouped (local names follow).
 
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::renumber_locals;
 use wtool_ast::{Instr, Module};
 
@@ -30,17 +30,17 @@ impl Pass for RemoveUnusedLocals {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, i: usize, _opts: &PassOptions) -> bool {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
         let mut changed = false;
-        let Some(types) = crate::analysis::local_types(m, &m.funcs[i]) else {
+        let Some(types) = crate::analysis::local_types(m, &unit.func) else {
             return changed;
         };
         let nparams = m
-            .func_type(m.funcs[i].type_idx)
+            .func_type(unit.func.type_idx)
             .map_or(0, |t| t.params.len());
         let mut read = vec![false; types.len()];
         let mut named = vec![false; types.len()];
-        for ins in &m.funcs[i].body.instrs {
+        for ins in &unit.func.body.instrs {
             match ins {
                 Instr::LocalGet(x) => {
                     if let Some(r) = read.get_mut(*x as usize) {
@@ -51,7 +51,7 @@ impl Pass for RemoveUnusedLocals {
                 _ => continue,
             }
         }
-        let f = &mut m.funcs[i];
+        let f = &mut unit.func;
         let mut body_changed = false;
         let old = std::mem::take(&mut f.body.instrs);
         let mut out = Vec::with_capacity(old.len());
@@ -93,7 +93,7 @@ impl Pass for RemoveUnusedLocals {
                 }
             })
             .collect();
-        changed |= renumber_locals(m, i, &map);
+        changed |= renumber_locals(m, unit, &map);
         changed
     }
 }

@@ -8,7 +8,6 @@
 
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::util::{forget_raw_names, indices_of, map_indices, Space};
-use petgraph::visit::Dfs;
 use std::collections::BTreeSet;
 use wtool_ast::{
     CompositeType, ElemItems, ElemMode, ElemSegment, Expr, ExternKind, ImportDesc, Instr, Module,
@@ -176,6 +175,20 @@ impl Pass for RemoveUnusedModuleElements {
     }
 }
 
+/// Adds `root` and everything it reaches in `g` to `live`. Nodes already
+/// live are not entered again: one search per root would walk the whole
+/// shared part again from each of them (a module of 100k data segments,
+/// each a root reaching memory 0, whose edge list holds every user).
+fn mark_live(g: &crate::analysis::DiGraph<Item>, live: &mut BTreeSet<Item>, root: Item) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if !live.insert(n) || !g.contains_node(n) {
+            continue;
+        }
+        stack.extend(g.neighbors(n).filter(|s| !live.contains(s)));
+    }
+}
+
 fn run(m: &mut Module) -> bool {
     let n_imp = |k| m.num_imported(k);
     let (nif, nit, nim, nig) = (
@@ -283,14 +296,7 @@ fn run(m: &mut Module) -> bool {
 
     let mut live: BTreeSet<Item> = BTreeSet::new();
     for r in roots {
-        g.add_node(r);
-        if live.contains(&r) {
-            continue;
-        }
-        let mut dfs = Dfs::new(&g, r);
-        while let Some(n) = dfs.next(&g) {
-            live.insert(n);
-        }
+        mark_live(&g, &mut live, r);
     }
 
     // Functions that live code takes a reference to must stay declared
@@ -376,10 +382,7 @@ fn run(m: &mut Module) -> bool {
                     indices_of(ins, &mut |s, i| {
                         if s == Space::Global {
                             // Keeping a global keeps what its initializer names.
-                            let mut dfs = Dfs::new(&g, Item::Global(i));
-                            while let Some(n) = dfs.next(&g) {
-                                live.insert(n);
-                            }
+                            mark_live(&g, &mut live, Item::Global(i));
                         }
                     });
                 }

@@ -16,7 +16,7 @@
 
 use crate::analysis::effects::removable;
 use crate::analysis::stack::producer_start;
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{Structure, NONE};
 use crate::util::for_one_body;
 use wtool_ast::{BlockType, Instr, Module};
@@ -43,9 +43,9 @@ impl Pass for SimplifyBranches {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, opts: &PassOptions) -> bool {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, opts: &PassOptions) -> bool {
         let ignore = opts.ignore_implicit_traps;
-        for_one_body(m, def, |ctx, body| {
+        for_one_body(m, unit, |ctx, body| {
             let Some(s) = Structure::of(body) else {
                 return false;
             };

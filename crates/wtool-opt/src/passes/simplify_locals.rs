@@ -12,7 +12,7 @@
 
 use crate::analysis::effects::Effects;
 use crate::analysis::stack::producer_start;
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::util::for_one_body;
 use wtool_ast::{Instr, Module};
 
@@ -44,9 +44,9 @@ impl Pass for SimplifyLocals {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, opts: &PassOptions) -> bool {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, opts: &PassOptions) -> bool {
         let ignore = opts.ignore_implicit_traps;
-        for_one_body(m, def, |ctx, body| {
+        for_one_body(m, unit, |ctx, body| {
             let mut changed = false;
             for _ in 0..ROUNDS {
                 if !round(body, ctx.module, ctx.locals, ignore) {

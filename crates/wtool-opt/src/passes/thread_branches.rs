@@ -16,7 +16,7 @@
 use crate::analysis::effects::Effects;
 use crate::analysis::items::block_arity;
 use crate::analysis::stack::producer_start;
-use crate::pass::{Pass, PassOptions, PassProperties};
+use crate::pass::{FuncUnit, Pass, PassOptions, PassProperties};
 use crate::structure::{Body, Structure, Target, NONE};
 use crate::util::for_one_body;
 use wtool_ast::{Instr, Module, Op, ValType};
@@ -43,8 +43,8 @@ impl Pass for ThreadBranches {
     fn function_local(&self) -> bool {
         true
     }
-    fn run_function(&mut self, m: &mut Module, def: usize, _opts: &PassOptions) -> bool {
-        for_one_body(m, def, |ctx, body| {
+    fn run_function(&self, m: &Module, unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
+        for_one_body(m, unit, |ctx, body| {
             let a = thread(ctx.module, body);
             merge_br_ifs(ctx.module, ctx.locals, body) | a
         })
