@@ -330,7 +330,7 @@ impl Store {
             .translate(w.defined, w.metered)
             .map_err(|e| crate::trap::TrapKind::Compile(Box::new(e)))?;
         let t = CallTarget {
-            entry: code.code.as_ptr(),
+            entry: code.code().as_ptr(),
             params: code.param_slots,
             locals: code.local_slots,
             frame: code.max_height,

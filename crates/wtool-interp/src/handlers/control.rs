@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use wtool_ast::ValType;
 
+use super::calls::call;
 use super::{dispatch, handlers, operands, rd, wr, Cx, Exit, Frame, Handler, TrapCode};
 use crate::code::{Field, Inst};
 use crate::exec::stack_op;
@@ -207,7 +208,7 @@ pub(super) fn lower(i: &Ins, _pc: u32) -> (Handler, [u32; 4]) {
     (h, [a, b, c, 0])
 }
 
-fn unreachable_op(
+pub(super) fn unreachable_op(
     ip: *const Inst,
     _: *mut u64,
     _: *mut u8,
@@ -387,34 +388,28 @@ pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     match cx.frames.pop() {
         Some(fr) => {
             cx.func = fr.func;
-            cx.set_inst(fr.inst);
-            let (mem, len) = if fr.mem0 != cx.mem0 {
-                cx.mem0 = fr.mem0;
-                cx.mem_view()
-            } else {
-                (mem, len)
-            };
+            // Switching instances (out of line, so that returns within
+            // one instance need not save registers around a call).
+            if fr.inst != cx.inst || fr.mem0 != cx.mem0 {
+                return leave_to_other(fr, mem, len, cx);
+            }
             dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0, 0.0)
         }
         None => Exit::Done,
     }
 }
 
-pub(super) fn call(
-    ip: *const Inst,
-    sp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Cx<'_>,
-    _acc: u64,
-    _facc: f64,
-) -> Exit {
-    let [func, base, ..] = operands(ip);
-    let addr = match cx.funcs.get(func as usize) {
-        Some(&a) => a,
-        None => return cx.trap_code(ip, TrapCode::Unreachable),
+/// Returns to caller `fr` in another instance or with another memory 0.
+#[inline(never)]
+fn leave_to_other(fr: Frame, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+    cx.set_inst(fr.inst);
+    let (mem, len) = if fr.mem0 != cx.mem0 {
+        cx.mem0 = fr.mem0;
+        cx.mem_view()
+    } else {
+        (mem, len)
     };
-    enter(ip, sp, mem, len, cx, addr, base)
+    dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0, 0.0)
 }
 
 pub(super) fn call_indirect(
