@@ -333,7 +333,12 @@ impl Store {
             entry: code.code().as_ptr(),
             params: code.param_slots,
             locals: code.local_slots,
-            frame: code.max_height,
+            // Calls zero `SMALL_LOCALS` slots after the parameters
+            // whatever the function declares (`handlers::control::land`).
+            frame: code.max_height.max(
+                code.param_slots
+                    .saturating_add(crate::handlers::SMALL_LOCALS),
+            ),
             inst: w.instance,
             mem0: w.mem0,
         };

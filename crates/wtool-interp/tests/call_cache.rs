@@ -89,8 +89,12 @@ fn cached_calls_stay_right_in_every_instance_of_the_code() {
 }
 
 /// `$dirty` leaves non-zero values in the stack slots a callee's locals
-/// take next; `$few` and `$many` must still see their locals at zero.
+/// take next; `$few` and `$many` must still see their locals at zero,
+/// called directly (cached) or through the table.
 const LOCALS: &str = r#"(module
+  (type $t (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $few $many)
   (func $dirty (param i32) (result i32)
     (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
     (local.set 1 (i64.const -1)) (local.set 2 (i64.const -1)) (local.set 3 (i64.const -1))
@@ -112,6 +116,13 @@ const LOCALS: &str = r#"(module
       (local.set $acc (i32.or (local.get $acc) (call $few (local.get $i))))
       (drop (call $dirty (local.get $i)))
       (local.set $acc (i32.or (local.get $acc) (call $many (local.get $i))))
+      ;; through the table: the general call path zeroes them too
+      (drop (call $dirty (local.get $i)))
+      (local.set $acc (i32.or (local.get $acc)
+        (call_indirect (type $t) (local.get $i) (i32.const 0))))
+      (drop (call $dirty (local.get $i)))
+      (local.set $acc (i32.or (local.get $acc)
+        (call_indirect (type $t) (local.get $i) (i32.const 1))))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 4))))
     (local.get $acc)))"#;
 
