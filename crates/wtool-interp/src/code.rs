@@ -13,31 +13,48 @@
 //!   size (`max_height`), which every call checks against the value stack
 //!   before entering the function.
 
+use std::cell::Cell;
+
 use crate::compile::{CompileError, CompileErrorKind};
 use crate::handlers::{self, Handler};
 use crate::ins::Ins;
 
 /// One threaded instruction: its handler and up to four 32-bit operands
 /// (a 64-bit operand takes two, low half first).
-#[derive(Clone, Copy)]
+///
+/// The operands are a `Cell` because one instruction rewrites its own:
+/// a direct `call` to a function of its own module caches the callee's
+/// entry in its two spare words after the first call (`handlers::calls`).
+/// Nothing else writes code once it is built.
+#[derive(Clone)]
 #[repr(C)]
 pub(crate) struct Inst {
     pub h: Handler,
-    pub op: [u32; 4],
+    pub op: Cell<[u32; 4]>,
+}
+
+impl Inst {
+    pub(crate) fn new(h: Handler, op: [u32; 4]) -> Inst {
+        Inst {
+            h,
+            op: Cell::new(op),
+        }
+    }
 }
 
 impl std::fmt::Debug for Inst {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Inst({:?})", self.op)
+        write!(f, "Inst({:?})", self.op.get())
     }
 }
 
 /// A translated function.
 #[derive(Debug)]
 pub(crate) struct FuncCode {
-    /// The threaded code; never changed or moved once built, so `ip`
-    /// pointers into it stay valid while the store (which owns it) lives.
-    pub code: Box<[Inst]>,
+    /// The header ([`header`]) then the threaded code; never moved once
+    /// built (and changed only by the call cache), so `ip` pointers into it
+    /// stay valid while the store (which owns it) lives.
+    framed: Box<[Inst]>,
     /// The compiler's form of each instruction, for the stack-form
     /// instructions that run out of line and for backtraces.
     pub ins: Box<[Ins]>,
@@ -51,12 +68,73 @@ pub(crate) struct FuncCode {
     pub handlers: Box<[crate::exn::HandlerEntry]>,
 }
 
+/// The entry that precedes every function's code: never run (its handler
+/// traps), its operands are what a call needs of the function, so a call
+/// that knows the entry finds them next to it: parameter slots, declared
+/// local slots and the frame size that call checks. That frame size
+/// covers at least `SMALL_LOCALS` slots after the parameters, which such
+/// a call zeroes whether they are locals or not (see `handlers::calls`).
+fn header(params: u32, locals: u32, frame: u32) -> Inst {
+    let zeroed = params.saturating_add(handlers::SMALL_LOCALS);
+    Inst::new(
+        handlers::header_handler(),
+        [params, locals, frame.max(zeroed), 0],
+    )
+}
+
+/// The operands of the header before `entry`: parameter slots, local
+/// slots, frame size.
+///
+/// # Safety
+/// `entry` must be the entry (`code().as_ptr()`) of a live [`FuncCode`].
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(crate) unsafe fn header_of(entry: *const Inst) -> [u32; 3] {
+    // SAFETY: the caller's promise: `FuncCode::new` put the header in the
+    // slot before the entry, inside the same allocation.
+    let [params, locals, frame, _] = unsafe { (*entry.sub(1)).op.get() };
+    [params, locals, frame]
+}
+
 impl FuncCode {
+    /// A function's lowered code with its header in front.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        code: Box<[Inst]>,
+        ins: Box<[Ins]>,
+        offsets: Box<[u32]>,
+        param_slots: u32,
+        local_slots: u32,
+        max_height: u32,
+        handlers: Box<[crate::exn::HandlerEntry]>,
+    ) -> FuncCode {
+        let mut framed = Vec::with_capacity(code.len() + 1);
+        framed.push(header(param_slots, local_slots, max_height));
+        framed.extend(code.into_vec());
+        FuncCode {
+            framed: framed.into_boxed_slice(),
+            ins,
+            offsets,
+            param_slots,
+            local_slots,
+            max_height,
+            handlers,
+        }
+    }
+
+    /// The threaded code (without the header); its first instruction is
+    /// the function's entry.
+    #[inline(always)]
+    pub(crate) fn code(&self) -> &[Inst] {
+        self.framed.get(1..).unwrap_or(&[])
+    }
+
     /// The instruction index of `ip`, if it points into this code.
     pub(crate) fn index_of(&self, ip: *const Inst) -> Option<usize> {
-        let base = self.code.as_ptr() as usize;
+        let code = self.code();
+        let base = code.as_ptr() as usize;
         let at = (ip as usize).checked_sub(base)? / std::mem::size_of::<Inst>();
-        (at < self.code.len()).then_some(at)
+        (at < code.len()).then_some(at)
     }
 }
 
@@ -243,7 +321,7 @@ pub(crate) fn lower(
                 h = handlers::br_table_direct;
             }
         }
-        out.push(Inst { h, op });
+        out.push(Inst::new(h, op));
     }
     Ok(out.into_boxed_slice())
 }
@@ -320,7 +398,7 @@ mod tests {
         assert_eq!(op, [2, 0, 3, 9]);
         let lowered = lower(&moves, 4, &[]).expect("valid");
         assert!(std::ptr::fn_addr_eq(lowered[0].h, pair));
-        assert_eq!(lowered[0].op, op);
+        assert_eq!(lowered[0].op.get(), op);
         // Reached from elsewhere, the second move must run on its own.
         let lowered = lower(&moves, 4, &[1]).expect("valid");
         assert!(!std::ptr::fn_addr_eq(lowered[0].h, pair));
@@ -360,6 +438,28 @@ mod tests {
         assert!(lower(&code(Ins::Call { func: 0, base: 4 }), 3, &[]).is_err());
         assert!(lower(&code(Ins::I32LoadAA { d: 0, x: 1, y: 9 }), 3, &[]).is_err());
         assert!(lower(&code(Ins::JumpIfLtS { a: 0, b: 7, to: 0 }), 3, &[]).is_err());
+    }
+
+    #[test]
+    fn the_header_precedes_the_entry() {
+        let ins = [Ins::Return0, Ins::Unreachable];
+        let code = lower(&ins, 3, &[]).expect("valid");
+        let f = FuncCode::new(code, ins.into(), Box::new([0, 0]), 2, 12, 3, Box::new([]));
+        assert_eq!(f.code().len(), 2);
+        assert_eq!(f.index_of(f.code().as_ptr()), Some(0));
+        // SAFETY: the entry of a live `FuncCode`.
+        #[allow(unsafe_code)]
+        let [params, locals, frame] = unsafe { header_of(f.code().as_ptr()) };
+        assert_eq!([params, locals, frame], [2, 12, 3 + 7]);
+        // A call zeroes SMALL_LOCALS slots after the parameters in line:
+        // they must be inside the frame it checks.
+        assert!(frame >= params + handlers::SMALL_LOCALS);
+        let big = lower(&ins, 40, &[]).expect("valid");
+        let f = FuncCode::new(big, ins.into(), Box::new([0, 0]), 2, 1, 40, Box::new([]));
+        #[allow(unsafe_code)]
+        // SAFETY: as above.
+        let [_, _, frame] = unsafe { header_of(f.code().as_ptr()) };
+        assert_eq!(frame, 40);
     }
 
     #[test]

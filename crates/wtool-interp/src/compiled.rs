@@ -273,15 +273,15 @@ impl Source {
         let pads: Vec<u32> = c.handlers.iter().map(|h| h.pad).collect();
         let threaded =
             code::lower(ins, c.max_height, &pads).map_err(|e| CompileError { func: index, ..e })?;
-        Ok(FuncCode {
-            code: threaded,
-            ins: ins.as_slice().into(),
-            offsets: offsets.as_slice().into(),
-            param_slots: c.param_slots,
-            local_slots: c.local_slots,
-            max_height: c.max_height,
-            handlers: c.handlers.into_boxed_slice(),
-        })
+        Ok(FuncCode::new(
+            threaded,
+            ins.as_slice().into(),
+            offsets.as_slice().into(),
+            c.param_slots,
+            c.local_slots,
+            c.max_height,
+            c.handlers.into_boxed_slice(),
+        ))
     }
 }
 

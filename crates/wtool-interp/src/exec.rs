@@ -173,7 +173,7 @@ fn run(store: &mut Store, stack: &mut Stack, func: u32, sp0: usize) -> Result<()
         return Err(Trap::new(TrapKind::Internal("function not translated")));
     };
     let (entry, ls, mh, ps, inst, mem0) = (
-        c.code.as_ptr(),
+        c.code().as_ptr(),
         c.local_slots as usize,
         c.max_height as usize,
         c.param_slots as usize,

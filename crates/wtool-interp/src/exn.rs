@@ -191,10 +191,10 @@ fn find(
                 false
             }
         };
-        if hit && (h.pad as usize) < code.code.len() {
+        if hit && (h.pad as usize) < code.code().len() {
             return Some((
                 *h,
-                code.code.as_ptr().wrapping_add(h.pad as usize),
+                code.code().as_ptr().wrapping_add(h.pad as usize),
                 w.instance,
             ));
         }

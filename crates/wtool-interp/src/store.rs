@@ -330,10 +330,15 @@ impl Store {
             .translate(w.defined, w.metered)
             .map_err(|e| crate::trap::TrapKind::Compile(Box::new(e)))?;
         let t = CallTarget {
-            entry: code.code.as_ptr(),
+            entry: code.code().as_ptr(),
             params: code.param_slots,
             locals: code.local_slots,
-            frame: code.max_height,
+            // Calls zero `SMALL_LOCALS` slots after the parameters
+            // whatever the function declares (`handlers::control::land`).
+            frame: code.max_height.max(
+                code.param_slots
+                    .saturating_add(crate::handlers::SMALL_LOCALS),
+            ),
             inst: w.instance,
             mem0: w.mem0,
         };

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use wtool_ast::ValType;
 
+use super::calls::call;
 use super::{dispatch, handlers, operands, rd, wr, Cx, Exit, Frame, Handler, TrapCode};
 use crate::code::{Field, Inst};
 use crate::exec::stack_op;
@@ -207,7 +208,7 @@ pub(super) fn lower(i: &Ins, _pc: u32) -> (Handler, [u32; 4]) {
     (h, [a, b, c, 0])
 }
 
-fn unreachable_op(
+pub(super) fn unreachable_op(
     ip: *const Inst,
     _: *mut u64,
     _: *mut u8,
@@ -387,34 +388,28 @@ pub(super) fn leave(mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
     match cx.frames.pop() {
         Some(fr) => {
             cx.func = fr.func;
-            cx.set_inst(fr.inst);
-            let (mem, len) = if fr.mem0 != cx.mem0 {
-                cx.mem0 = fr.mem0;
-                cx.mem_view()
-            } else {
-                (mem, len)
-            };
+            // Switching instances (out of line, so that returns within
+            // one instance need not save registers around a call).
+            if fr.inst != cx.inst || fr.mem0 != cx.mem0 {
+                return leave_to_other(fr, mem, len, cx);
+            }
             dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0, 0.0)
         }
         None => Exit::Done,
     }
 }
 
-pub(super) fn call(
-    ip: *const Inst,
-    sp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    cx: &mut Cx<'_>,
-    _acc: u64,
-    _facc: f64,
-) -> Exit {
-    let [func, base, ..] = operands(ip);
-    let addr = match cx.funcs.get(func as usize) {
-        Some(&a) => a,
-        None => return cx.trap_code(ip, TrapCode::Unreachable),
+/// Returns to caller `fr` in another instance or with another memory 0.
+#[inline(never)]
+fn leave_to_other(fr: Frame, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+    cx.set_inst(fr.inst);
+    let (mem, len) = if fr.mem0 != cx.mem0 {
+        cx.mem0 = fr.mem0;
+        cx.mem_view()
+    } else {
+        (mem, len)
     };
-    enter(ip, sp, mem, len, cx, addr, base)
+    dispatch(fr.ret_ip, fr.sp, mem, len, cx, 0, 0.0)
 }
 
 pub(super) fn call_indirect(
@@ -485,12 +480,32 @@ pub(super) fn enter(
 ) -> Exit {
     let c = match cx.store.targets.get(addr as usize) {
         Some(t) if !t.entry.is_null() => *t,
-        _ => return enter_cold(ip, sp, mem, len, cx, addr, base),
+        _ => {
+            return enter_cold(
+                ip,
+                sp,
+                mem,
+                len,
+                cx,
+                u64::from(addr) | u64::from(base) << 32,
+            )
+        }
     };
     let new_sp = sp.wrapping_add(base as usize);
     let at = cx.slot_index(new_sp);
     if cx.frames.len() >= cx.max_depth || at + c.frame as usize > cx.limit {
         return cx.trap_code(ip, TrapCode::CallStackExhausted);
+    }
+    // Growing the frame stack out of line (see `calls::call`).
+    if cx.frames.len() == cx.frames.capacity() {
+        return enter_grow(
+            ip,
+            sp,
+            mem,
+            len,
+            cx,
+            u64::from(addr) | u64::from(base) << 32,
+        );
     }
     cx.frames.push(Frame {
         ret_ip: ip.wrapping_add(1),
@@ -505,7 +520,9 @@ pub(super) fn enter(
 /// Starts function `addr` (translated as `c`) in the frame at `sp`, whose
 /// size the caller has checked: zeroes its declared locals, makes it the
 /// running function and instance, and switches memory 0 if it has another.
-/// Shared by calls and tail calls.
+/// Shared by calls and tail calls. A function with few locals in the
+/// running instance starts here; the rest out of line, so that this path
+/// makes no call that would have every call save registers.
 #[inline(always)]
 pub(super) fn land(
     c: crate::store::CallTarget,
@@ -515,6 +532,27 @@ pub(super) fn land(
     len: usize,
     cx: &mut Cx<'_>,
 ) -> Exit {
+    if c.locals > super::SMALL_LOCALS || c.inst != cx.inst || c.mem0 != cx.mem0 {
+        return land_slow(addr, sp, mem, len, cx);
+    }
+    // The checked frame covers `SMALL_LOCALS` slots after the parameters
+    // (`Store::translate`): all are zeroed, locals or not.
+    let first = sp.wrapping_add(c.params as usize);
+    for i in 0..super::SMALL_LOCALS {
+        wr(first, i, 0);
+    }
+    cx.func = addr;
+    dispatch(c.entry, sp, mem, len, cx, 0, 0.0)
+}
+
+/// `land` for a function with many locals or in another instance (or with
+/// another memory 0); `addr`'s call target is filled (the caller read it).
+#[inline(never)]
+fn land_slow(addr: u32, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Exit {
+    let c = match cx.store.targets.get(addr as usize) {
+        Some(t) if !t.entry.is_null() => *t,
+        _ => return cx.trap_code(std::ptr::null(), TrapCode::Unreachable),
+    };
     // Declared locals start at zero (they are inside the frame just checked).
     for i in c.params..c.params + c.locals {
         wr(sp, i, 0);
@@ -530,8 +568,26 @@ pub(super) fn land(
     dispatch(c.entry, sp, mem, len, cx, 0, 0.0)
 }
 
+/// Makes room for more frames, then makes the call `enter` was making
+/// (`callee`: the function's address, then the frame base, in one argument
+/// so that reaching here is a jump).
+#[cold]
+#[inline(never)]
+fn enter_grow(
+    ip: *const Inst,
+    sp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    callee: u64,
+) -> Exit {
+    cx.frames.reserve(cx.frames.len().max(64));
+    enter(ip, sp, mem, len, cx, callee as u32, (callee >> 32) as u32)
+}
+
 /// A call through an empty cache entry: a host function, or a wasm
-/// function whose translation this address has not used yet.
+/// function whose translation this address has not used yet (`callee` as
+/// in `enter_grow`).
 #[cold]
 #[inline(never)]
 fn enter_cold(
@@ -540,9 +596,9 @@ fn enter_cold(
     mem: *mut u8,
     len: usize,
     cx: &mut Cx<'_>,
-    addr: u32,
-    base: u32,
+    callee: u64,
 ) -> Exit {
+    let (addr, base) = (callee as u32, (callee >> 32) as u32);
     match cx.store.funcs.get(addr as usize) {
         Some(FuncInst::Wasm(_)) => match cx.store.translate(addr) {
             // The cache entry is filled now: the retry takes the fast path.

@@ -25,6 +25,8 @@ use crate::trap::TrapKind;
 
 mod arith;
 mod calls;
+
+pub(crate) use calls::SMALL_LOCALS;
 mod control;
 mod gc;
 mod mem64;
@@ -264,7 +266,7 @@ pub(crate) fn operands(ip: *const Inst) -> [u32; 4] {
     // SAFETY: as in `dispatch`.
     #[allow(unsafe_code)]
     unsafe {
-        (*ip).op
+        (*ip).op.get()
     }
 }
 
@@ -526,6 +528,12 @@ pub(crate) fn lower_one(i: &Ins, pc: u32) -> (Handler, [u32; 4]) {
         return x;
     }
     control::lower(i, pc)
+}
+
+/// The handler of the header before every function's code (see
+/// `code::FuncCode`): never reached, it traps if it were.
+pub(crate) fn header_handler() -> Handler {
+    control::unreachable_op
 }
 
 /// Whether `i`'s handler also sets the `f64` accumulator.

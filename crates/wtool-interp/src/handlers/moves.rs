@@ -14,7 +14,8 @@
 //! the call handler by a direct jump (with the call's own `ip`, so return
 //! addresses and backtraces are unchanged), not an indirect dispatch.
 
-use super::control::{call, call_indirect};
+use super::calls::call;
+use super::control::call_indirect;
 use super::{dispatch, operands, rd, wr, Cx, Exit, Handler};
 use crate::code::Inst;
 use crate::ins::Ins;
