@@ -74,12 +74,18 @@ pub(crate) struct FuncCode {
 /// local slots and the frame size that call checks. That frame size
 /// covers at least `SMALL_LOCALS` slots after the parameters, which such
 /// a call zeroes whether they are locals or not (see `handlers::calls`).
-fn header(params: u32, locals: u32, frame: u32) -> Inst {
-    let zeroed = params.saturating_add(handlers::SMALL_LOCALS);
+fn header(params: u32, locals: u32, max_height: u32) -> Inst {
     Inst::new(
         handlers::header_handler(),
-        [params, locals, frame.max(zeroed), 0],
+        [params, locals, checked_frame(params, max_height), 0],
     )
+}
+
+/// The frame size a call to a function checks: its stack height, and at
+/// least `SMALL_LOCALS` slots after its `params` parameter slots, which a
+/// call zeroes in line whatever the function declares.
+pub(crate) fn checked_frame(params: u32, max_height: u32) -> u32 {
+    max_height.max(params.saturating_add(handlers::SMALL_LOCALS))
 }
 
 /// The operands of the header before `entry`: parameter slots, local

@@ -333,12 +333,7 @@ impl Store {
             entry: code.code().as_ptr(),
             params: code.param_slots,
             locals: code.local_slots,
-            // Calls zero `SMALL_LOCALS` slots after the parameters
-            // whatever the function declares (`handlers::control::land`).
-            frame: code.max_height.max(
-                code.param_slots
-                    .saturating_add(crate::handlers::SMALL_LOCALS),
-            ),
+            frame: crate::code::checked_frame(code.param_slots, code.max_height),
             inst: w.instance,
             mem0: w.mem0,
         };

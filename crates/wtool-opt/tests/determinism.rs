@@ -115,7 +115,6 @@ fn fixtures_optimize_to_the_same_bytes_on_any_number_of_threads() {
                 let opts = PassOptions {
                     threads,
                     keep_names: true,
-                    features: Features::default(),
                     ..PassOptions::default()
                 };
                 PassManager::for_level(level, opts)

@@ -88,11 +88,28 @@ pub(super) fn call(
         let span = u64::from(params) | u64::from(locals) << 32;
         return zero_locals_then_run(entry, new_sp, mem, len, cx, span);
     }
-    let first = new_sp.wrapping_add(params as usize);
+    zero_small_locals(new_sp, params);
+    dispatch(entry, new_sp, mem, len, cx, 0, 0.0)
+}
+
+/// Zeroes the `SMALL_LOCALS` slots after the `params` parameter slots of
+/// the frame at `sp` (inside the checked frame: `code::checked_frame`), a
+/// fixed run of stores where a loop would be a call to `memset`.
+#[inline(always)]
+pub(super) fn zero_small_locals(sp: *mut u64, params: u32) {
+    let first = sp.wrapping_add(params as usize);
     for i in 0..SMALL_LOCALS {
         wr(first, i, 0);
     }
-    dispatch(entry, new_sp, mem, len, cx, 0, 0.0)
+}
+
+/// Zeroes the `locals` declared local slots after the `params` parameter
+/// slots of the frame at `sp` (inside the checked frame).
+#[inline(always)]
+pub(super) fn zero_locals(sp: *mut u64, params: u32, locals: u32) {
+    for i in params..params + locals {
+        wr(sp, i, 0);
+    }
 }
 
 /// How many local slots a cached call zeroes in line (all of them,
@@ -120,10 +137,7 @@ fn zero_locals_then_run(
     cx: &mut Cx<'_>,
     span: u64,
 ) -> Exit {
-    let (params, locals) = (span as u32, (span >> 32) as u32);
-    for i in params..params + locals {
-        wr(sp, i, 0);
-    }
+    zero_locals(sp, span as u32, (span >> 32) as u32);
     dispatch(entry, sp, mem, len, cx, 0, 0.0)
 }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use wtool_ast::ValType;
 
-use super::calls::call;
+use super::calls::{call, zero_locals, zero_small_locals};
 use super::{dispatch, handlers, operands, rd, wr, Cx, Exit, Frame, Handler, TrapCode};
 use crate::code::{Field, Inst};
 use crate::exec::stack_op;
@@ -536,11 +536,8 @@ pub(super) fn land(
         return land_slow(addr, sp, mem, len, cx);
     }
     // The checked frame covers `SMALL_LOCALS` slots after the parameters
-    // (`Store::translate`): all are zeroed, locals or not.
-    let first = sp.wrapping_add(c.params as usize);
-    for i in 0..super::SMALL_LOCALS {
-        wr(first, i, 0);
-    }
+    // (`code::checked_frame`): all are zeroed, locals or not.
+    zero_small_locals(sp, c.params);
     cx.func = addr;
     dispatch(c.entry, sp, mem, len, cx, 0, 0.0)
 }
@@ -554,9 +551,7 @@ fn land_slow(addr: u32, sp: *mut u64, mem: *mut u8, len: usize, cx: &mut Cx<'_>)
         _ => return cx.trap_code(std::ptr::null(), TrapCode::Unreachable),
     };
     // Declared locals start at zero (they are inside the frame just checked).
-    for i in c.params..c.params + c.locals {
-        wr(sp, i, 0);
-    }
+    zero_locals(sp, c.params, c.locals);
     cx.func = addr;
     cx.set_inst(c.inst);
     let (mem, len) = if c.mem0 != cx.mem0 {

@@ -25,14 +25,14 @@ use crate::trap::TrapKind;
 
 mod arith;
 mod calls;
-
-pub(crate) use calls::SMALL_LOCALS;
 mod control;
 mod gc;
 mod mem64;
 mod memory;
 mod moves;
 mod throw;
+
+pub(crate) use calls::SMALL_LOCALS;
 
 /// How a chain of handlers ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
