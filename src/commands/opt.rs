@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use wtool_ast::Module;
 use wtool_opt::pipeline::levels_running;
 use wtool_opt::registry::PASSES;
-use wtool_opt::{OptError, OptLevel, PassManager, PassOptions, RunReport};
+use wtool_opt::{Bodies, OptError, OptLevel, PassManager, PassOptions, RunReport};
 use wtool_print::PrintOptions;
 
 const EXAMPLES: &str = "\
@@ -137,30 +137,27 @@ pub fn run(args: Args) -> Result<(), CliError> {
         .map(|n| n as usize)
         .or_else(binaryen_cores)
         .unwrap_or_else(validate::default_threads);
-    let module = match input.format {
-        // Instruction offsets only place the input's validation errors (a
-        // u32 per instruction, a fifth of the decoded bodies) and no pass
-        // reads them: decoded without, and only a module that fails to
-        // validate is decoded again with them, for the message.
+    let (mut module, mut bodies) = match input.format {
+        // Validated streaming from the bytes; then every section but the
+        // code is decoded, and each body is held encoded (`Bodies`), so
+        // that the passes never hold the whole module decoded.
         Format::Binary => {
-            let m = wtool_binary::decode_without_offsets(&input.bytes, features)
+            validate::validate_input(&input, features, threads)?;
+            let (mut m, ranges) = wtool_binary::decode_lazy(&input.bytes, features)
                 .map_err(|e| input.decode_error(e))?;
-            if wtool_validate::validate_parallel(&m, features, threads).is_ok() {
-                m
-            } else {
-                drop(m);
-                let located = input.module(features)?;
-                validate::check(&input, &located, features, threads)?;
-                located
-            }
+            let has_data_count = m.data_count.is_some();
+            let bodies =
+                Bodies::from_input(&mut m, &input.bytes, &ranges, features, has_data_count, threads)
+                    .map_err(|e| input.decode_error(e))?;
+            (m, bodies)
         }
         Format::Text => {
-            let m = input.module(features)?;
+            let mut m = input.module(features)?;
             validate::check(&input, &m, features, threads)?;
-            m
+            let bodies = Bodies::packed(&mut m, features, threads);
+            (m, bodies)
         }
     };
-    let mut module = module;
 
     let level = p.level.unwrap_or(OptLevel::O2);
     let options = PassOptions {
@@ -186,7 +183,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
     if !(ran_nothing && input.format == Format::Binary) {
         input.bytes = Default::default();
     }
-    let report = run_segments(&mut segments, &mut module, args.converge, level.shrink >= 2)?;
+    let report = run_segments(
+        &mut segments,
+        &mut module,
+        &mut bodies,
+        args.converge,
+        level.shrink >= 2,
+    )?;
     if args.timings {
         eprint!("{}", timings_table(&report));
     }
@@ -201,6 +204,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         return Ok(());
     }
     if args.wat {
+        let module = bodies.materialize(&module);
         args.output.write_with(OutputKind::Text, |out| {
             wtool_print::print_to_io(&module, &PrintOptions::default(), out)
         })
@@ -209,9 +213,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
         args.output
             .write_with(OutputKind::Binary, |out| out.write_all(&input.bytes))
     } else {
-        // Streamed, each body freed once encoded (no copy of the output).
+        // Streamed, held bodies written as they are (no copy of the output).
         args.output
-            .write_with(OutputKind::Binary, |out| wtool_binary::encode_into(module, out))
+            .write_with(OutputKind::Binary, |out| bodies.encode_into(module, out))
     }
 }
 
@@ -270,20 +274,20 @@ fn segments(
 fn run_segments(
     segments: &mut [Segment],
     module: &mut Module,
+    bodies: &mut Bodies,
     converge: bool,
     keep_smaller: bool,
 ) -> Result<RunReport, CliError> {
     let start = Instant::now();
     let mut report = RunReport::default();
     let measure = converge || keep_smaller;
-    let original = keep_smaller.then(|| module.clone());
-    let size = |m: &Module| wtool_binary::encode(m).len();
-    let before = measure.then(|| size(module));
+    let original = keep_smaller.then(|| (module.clone(), bodies.clone()));
+    let before = measure.then(|| bodies.encoded_size(module));
     let mut last = before.unwrap_or(0);
     // Each round makes the module strictly smaller, so this ends; the cap
     // only bounds the time.
     for round in 0..100 {
-        let snapshot = (round > 0).then(|| module.clone());
+        let snapshot = (round > 0).then(|| (module.clone(), bodies.clone()));
         for seg in segments.iter_mut() {
             let bar = progress_bar(seg.pm.pass_names().len());
             if let Some(bar) = bar.clone() {
@@ -292,30 +296,30 @@ fn run_segments(
                     bar.set_message(p.pass);
                 }));
             }
-            let r = seg.pm.run(module);
+            let r = seg.pm.run_bodies(module, bodies);
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
             report.timings.extend(r.map_err(opt_error)?.timings);
             if seg.print_after {
-                print_module(module)?;
+                print_module(&bodies.materialize(module))?;
             }
         }
         if !converge {
             break;
         }
-        let now = size(module);
+        let now = bodies.encoded_size(module);
         if now >= last {
             if let Some(s) = snapshot {
-                *module = s;
+                (*module, *bodies) = s;
             }
             break;
         }
         last = now;
     }
     if let (Some(orig), Some(before)) = (original, before) {
-        let after = size(module);
-        report.keep_smaller(module, orig, before, after);
+        let after = bodies.encoded_size(module);
+        report.keep_smaller(module, bodies, orig, before, after);
     }
     report.total = start.elapsed();
     Ok(report)

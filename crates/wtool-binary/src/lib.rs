@@ -149,6 +149,19 @@ pub fn encode_into(module: Module, w: &mut dyn std::io::Write) -> std::io::Resul
     encode::module::encode_module_into(module, w)
 }
 
+/// [`encode_into`] for a module whose function bodies are held elsewhere:
+/// `body(def, last, out)` appends defined function `def`'s encoded
+/// instructions (through the final `end`) to `out`; it is called twice per
+/// function, first with `last` false (to size the code section), then
+/// with `last` true for the bytes written. `module` itself is only read.
+pub fn encode_into_with(
+    module: &Module,
+    body: &mut dyn FnMut(usize, bool, &mut Vec<u8>),
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    encode::module::encode_module_into_with(module, body, w)
+}
+
 /// Appends the encoding of an instruction sequence (its `end` included).
 pub fn encode_expr(out: &mut Vec<u8>, expr: &wtool_ast::Expr) {
     encode::code::encode_expr(out, expr);

@@ -12,6 +12,7 @@
 //! imports and exports are never removed or renamed.
 
 pub mod analysis;
+pub mod bodies;
 mod by_function;
 pub mod fold;
 pub mod pass;
@@ -22,6 +23,7 @@ pub mod runner;
 pub mod structure;
 mod util;
 
+pub use bodies::Bodies;
 pub use pass::{Pass, PassOptions, PassProperties};
 pub use pipeline::{OptLevel, ParseLevelError};
 pub use runner::{default_validator, OptError, PassManager, PassTiming, Progress, RunReport};

@@ -2,6 +2,8 @@
 
 use wtool_ast::{Features, Func, Module};
 
+use crate::bodies::Bodies;
+
 /// What a pass touches, declared up front so the runner (and readers) know
 /// what survives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -112,6 +114,26 @@ pub trait Pass: Send + Sync {
     fn run_function(&self, _module: &Module, _unit: &mut FuncUnit, _opts: &PassOptions) -> bool {
         false
     }
+
+    /// Runs the pass on `module`, whose function bodies `bodies` holds
+    /// (encoded, or decoded in the module); returns whether anything
+    /// changed. The default decodes every body into the module, runs
+    /// [`Pass::run`] and takes them back; a pass that reads or rewrites
+    /// bodies one at a time ([`Bodies::scan`], [`Bodies::rewrite`]), or
+    /// not at all, overrides it so that they stay encoded.
+    fn run_with(&mut self, module: &mut Module, bodies: &mut Bodies, opts: &PassOptions) -> bool {
+        bodies.open_all(module);
+        let changed = self.run(module, opts);
+        bodies.close(module);
+        changed
+    }
+}
+
+/// [`Pass::run`] of a pass that overrides [`Pass::run_with`]: the bodies
+/// stay decoded in the module.
+pub fn run_open<P: Pass>(pass: &mut P, module: &mut Module, opts: &PassOptions) -> bool {
+    let mut bodies = Bodies::open(module, opts.features);
+    pass.run_with(module, &mut bodies, opts)
 }
 
 /// [`Pass::run`] of a function-local pass: [`Pass::begin`], then
@@ -119,6 +141,7 @@ pub trait Pass: Send + Sync {
 pub fn run_each<P: Pass>(pass: &mut P, module: &mut Module, opts: &PassOptions) -> bool {
     pass.begin(module, opts);
     let passes: [&dyn Pass; 1] = [&*pass];
-    let (_, changed) = crate::by_function::run_units(&passes, module, opts, None, false);
+    let mut bodies = Bodies::open(module, opts.features);
+    let (_, changed) = crate::by_function::run_units(&passes, module, &mut bodies, opts);
     changed[0]
 }

@@ -3,6 +3,7 @@
 //! pass that broke validity), reports progress, and for `-Oz` keeps the
 //! input when optimizing did not make it smaller.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions};
 use crate::pipeline::OptLevel;
 use crate::registry;
@@ -89,13 +90,14 @@ impl RunReport {
     pub fn keep_smaller(
         &mut self,
         module: &mut Module,
-        original: Module,
+        bodies: &mut Bodies,
+        original: (Module, Bodies),
         before: usize,
         after: usize,
     ) {
         self.size_before = Some(before);
-        if after >= before && *module != original {
-            *module = original;
+        if after >= before && (*module != original.0 || !bodies.same(&original.1)) {
+            (*module, *bodies) = original;
             self.kept_input = true;
             self.size_after = Some(before);
         } else {
@@ -133,7 +135,9 @@ pub struct PassManager {
     options: PassOptions,
     skip: Vec<String>,
     validate_each: bool,
+    /// A custom validator; `None`: `wtool_validate`, one body at a time.
     validator: Option<Validator>,
+    /// A custom measure for the `-Oz` guard; `None`: the encoded size.
     size_measure: Option<SizeMeasure>,
     keep_smaller: bool,
     by_function: bool,
@@ -150,8 +154,8 @@ impl PassManager {
             options,
             skip: Vec::new(),
             validate_each: cfg!(debug_assertions),
-            validator: Some(default_validator()),
-            size_measure: Some(Box::new(|m: &Module| wtool_binary::encode(m).len())),
+            validator: None,
+            size_measure: None,
             keep_smaller: false,
             by_function: true,
             progress: None,
@@ -226,7 +230,7 @@ impl PassManager {
         self
     }
 
-    /// How to measure encoded size for the `-Oz` guard.
+    /// How to measure size for the `-Oz` guard (default: the encoded size).
     pub fn set_size_measure(&mut self, f: SizeMeasure) -> &mut Self {
         self.size_measure = Some(f);
         self
@@ -291,39 +295,57 @@ impl PassManager {
     /// The threads function-local passes run on ([`PassOptions::threads`]);
     /// `None` for the calling thread alone (one thread asked for, or no
     /// pool could be made).
-    fn pool(&self) -> Option<rayon::ThreadPool> {
-        let n = match self.options.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        };
-        if n <= 1 || !self.by_function {
+    fn pool(&self) -> Option<std::sync::Arc<rayon::ThreadPool>> {
+        if !self.by_function {
             return None;
         }
-        rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()
+        crate::bodies::pool_of(self.options.threads)
     }
 
-    /// Runs the pipeline over `module`.
+    /// Runs the pipeline over `module`: its bodies are held encoded while
+    /// the passes run (when running by function), and decoded again at
+    /// the end.
     pub fn run(&mut self, module: &mut Module) -> Result<RunReport, OptError> {
+        let mut bodies = if self.by_function {
+            Bodies::pack(module, self.options.features, self.pool())
+        } else {
+            Bodies::open(module, self.options.features)
+        };
+        let report = self.run_bodies(module, &mut bodies);
+        bodies.open_all(module);
+        report
+    }
+
+    /// Runs the pipeline over `module`, whose function bodies `bodies`
+    /// holds (and still holds after).
+    pub fn run_bodies(
+        &mut self,
+        module: &mut Module,
+        bodies: &mut Bodies,
+    ) -> Result<RunReport, OptError> {
         let start = Instant::now();
         let mut report = RunReport::default();
         let features = self.options.features;
-        let validate = |m: &Module, v: &Option<Validator>| -> Result<(), ValidationError> {
-            match v {
-                Some(v) => v(m, features),
-                None => Ok(()),
-            }
-        };
+        let validate =
+            |m: &Module, b: &Bodies, v: &Option<Validator>| -> Result<(), ValidationError> {
+                match v {
+                    Some(v) if b.packed_count() == 0 => v(m, features),
+                    Some(v) => v(&b.materialize(m), features),
+                    None => b.validate(m, features),
+                }
+            };
         if self.validate_each {
-            validate(module, &self.validator).map_err(OptError::InvalidInput)?;
+            validate(module, bodies, &self.validator).map_err(OptError::InvalidInput)?;
         }
-        let guard = self.keep_smaller && self.size_measure.is_some();
-        let original = guard.then(|| module.clone());
-        if let (true, Some(measure)) = (guard, &self.size_measure) {
-            report.size_before = Some(measure(module));
+        if self.by_function && bodies.pool().is_none() {
+            bodies.set_pool(self.pool());
+        }
+        let original = self.keep_smaller.then(|| (module.clone(), bodies.clone()));
+        if self.keep_smaller {
+            report.size_before = Some(self.measure(module, bodies));
         }
         let names = self.pass_names();
         let total = names.len();
-        let pool = self.pool();
         let mut done = 0;
         let mut index = 0;
         while index < self.passes.len() {
@@ -340,23 +362,24 @@ impl PassManager {
                     }
                     done += 1;
                 }
-                let original = self.validate_each.then(|| module.clone());
+                let original = self.validate_each.then(|| (module.clone(), bodies.clone()));
                 let timings = crate::by_function::run(
                     &mut self.passes,
                     &group,
                     module,
+                    bodies,
                     &self.options,
-                    pool.as_ref(),
                 );
                 let changed = timings.iter().any(|t| t.changed);
-                if let (Some(original), true) = (original, changed) {
-                    if validate(module, &self.validator).is_err() {
+                if let (Some((om, ob)), true) = (original, changed) {
+                    if validate(module, bodies, &self.validator).is_err() {
                         // Which pass broke it: the run again, one pass at a time.
-                        *module = original;
+                        *module = ob.materialize(&om);
+                        *bodies = Bodies::open(module, features);
                         for &k in &group {
                             let pass = &mut self.passes[k];
                             if pass.run(module, &self.options) {
-                                validate(module, &self.validator).map_err(|error| {
+                                validate(module, bodies, &self.validator).map_err(|error| {
                                     OptError::InvalidAfterPass {
                                         pass: pass.name(),
                                         index: k + 1,
@@ -385,7 +408,7 @@ impl PassManager {
                 });
             }
             let t = Instant::now();
-            let changed = pass.run(module, &self.options);
+            let changed = pass.run_with(module, bodies, &self.options);
             report.timings.push(PassTiming {
                 name,
                 elapsed: t.elapsed(),
@@ -393,10 +416,12 @@ impl PassManager {
             });
             done += 1;
             if self.validate_each && changed {
-                validate(module, &self.validator).map_err(|error| OptError::InvalidAfterPass {
-                    pass: name,
-                    index,
-                    error,
+                validate(module, bodies, &self.validator).map_err(|error| {
+                    OptError::InvalidAfterPass {
+                        pass: name,
+                        index,
+                        error,
+                    }
                 })?;
             }
         }
@@ -407,14 +432,21 @@ impl PassManager {
                 pass: names.last().copied().unwrap_or(""),
             });
         }
-        if let (Some(orig), Some(measure), Some(before)) =
-            (original, &self.size_measure, report.size_before)
-        {
-            let after = measure(module);
-            report.keep_smaller(module, orig, before, after);
+        if let (Some(orig), Some(before)) = (original, report.size_before) {
+            let after = self.measure(module, bodies);
+            report.keep_smaller(module, bodies, orig, before, after);
         }
         report.total = start.elapsed();
         Ok(report)
+    }
+
+    /// The encoded size of `module` with `bodies`, or what the measure
+    /// set with [`PassManager::set_size_measure`] says.
+    fn measure(&self, module: &Module, bodies: &Bodies) -> usize {
+        match &self.size_measure {
+            Some(f) => f(&bodies.materialize(module)),
+            None => bodies.encoded_size(module),
+        }
     }
 }
 

@@ -333,11 +333,12 @@ mod tests {
             }],
             ..Default::default()
         };
-        let mut seen = 0;
-        crate::util::for_each_body(&mut m, |_, _| {
-            seen += 1;
+        let seen = std::sync::atomic::AtomicUsize::new(0);
+        let mut bodies = crate::Bodies::open(&m, wtool_ast::Features::default());
+        crate::util::for_each_body(&mut m, &mut bodies, |_, _| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             true
         });
-        assert_eq!(seen, 0);
+        assert_eq!(seen.into_inner(), 0);
     }
 }

@@ -2,6 +2,7 @@
 //! keeping names and offsets consistent, renumbering locals.
 
 use crate::analysis::local_types;
+use crate::bodies::Bodies;
 use crate::pass::FuncUnit;
 use wtool_ast::{ExternKind, Func, IndexSpace, Instr, LocalGroup, Module, ValType};
 
@@ -20,19 +21,15 @@ pub struct FuncCtx<'a> {
 /// Runs `f` over every defined function body. For each body `f` changed,
 /// offsets are cleared (they no longer describe the instructions) and label
 /// names dropped (labels are numbered in block order, which may have shifted).
-/// One function at a time is out of the module, so `f` may read every other
-/// function.
+/// Bodies are taken out of the module (and decoded from `bodies`) while
+/// `f` runs, several at once: `f` reads the module's items and function
+/// types, not other bodies.
 pub fn for_each_body(
     module: &mut Module,
-    mut f: impl FnMut(&FuncCtx, &mut Vec<Instr>) -> bool,
+    bodies: &mut Bodies,
+    f: impl Fn(&FuncCtx, &mut Vec<Instr>) -> bool + Sync,
 ) -> bool {
-    let mut any = false;
-    for def in 0..module.funcs.len() {
-        let mut unit = FuncUnit::take(module, def);
-        any |= for_one_body(module, &mut unit, &mut f);
-        FuncUnit::put_back(module, vec![unit]);
-    }
-    any
+    bodies.rewrite(module, |m, unit| for_one_body(m, unit, &f))
 }
 
 /// [`for_each_body`] for one function taken out of `module`.
@@ -313,7 +310,7 @@ pub fn forget_raw_names(module: &mut Module) {
 /// instruction naming one (`ref.func`, tail calls) in bodies, global and
 /// table initializers. Their identity or signature is observable, so a
 /// pass may not remove them or change their type.
-pub fn referenced_otherwise(m: &Module) -> Vec<bool> {
+pub fn referenced_otherwise(m: &Module, bodies: &Bodies) -> Vec<bool> {
     let nimp = m.num_imported(ExternKind::Func) as usize;
     let mut named = vec![false; nimp + m.funcs.len()];
     let mut mark = |i: u32| {
@@ -341,9 +338,7 @@ pub fn referenced_otherwise(m: &Module) -> Vec<bool> {
             });
         }
     };
-    for f in &m.funcs {
-        in_instrs(&f.body.instrs, &mut mark);
-    }
+    bodies.scan(m, |_, instrs| in_instrs(instrs, &mut mark));
     for g in &m.globals {
         in_instrs(&g.init.instrs, &mut mark);
     }
@@ -367,13 +362,32 @@ pub fn referenced_otherwise(m: &Module) -> Vec<bool> {
 /// section — bodies, global and table initializers, element segments,
 /// exports and the start function — with `f` (old index → new index).
 /// Shared by the passes that renumber or merge functions.
-pub fn remap_func_indices(m: &mut Module, f: &impl Fn(u32) -> u32) {
-    let mut on_expr = |e: &mut wtool_ast::Expr| {
-        for ins in e.instrs.iter_mut() {
-            map_indices(ins, &mut |s, i| if s == Space::Func { f(i) } else { i });
+pub fn remap_func_indices(m: &mut Module, bodies: &mut Bodies, f: &(impl Fn(u32) -> u32 + Sync)) {
+    let on_instrs = |instrs: &mut [Instr]| {
+        let mut changed = false;
+        for ins in instrs.iter_mut() {
+            map_indices(ins, &mut |s, i| {
+                if s != Space::Func {
+                    return i;
+                }
+                let n = f(i);
+                changed |= n != i;
+                n
+            });
         }
+        changed
     };
-    m.funcs.iter_mut().for_each(|x| on_expr(&mut x.body));
+    bodies.rewrite(m, |_, unit| {
+        let changed = on_instrs(&mut unit.func.body.instrs);
+        // Indices may have changed size: the offsets no longer describe the bytes.
+        if changed {
+            unit.func.body.offsets.clear();
+        }
+        changed
+    });
+    let mut on_expr = |e: &mut wtool_ast::Expr| {
+        on_instrs(&mut e.instrs);
+    };
     m.globals.iter_mut().for_each(|g| on_expr(&mut g.init));
     m.tables
         .iter_mut()

@@ -64,23 +64,49 @@ pub fn encode_module(m: &Module) -> Vec<u8> {
 /// encoded code section, nor a copy of the output). Same bytes as
 /// [`encode_module`].
 pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut exprs: Vec<wtool_ast::Expr> = m
+        .funcs
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.body))
+        .collect();
+    encode_module_into_with(
+        &m,
+        &mut |def, last, out| {
+            encode_expr(out, &exprs[def]);
+            if last {
+                exprs[def] = wtool_ast::Expr::default();
+            }
+        },
+        w,
+    )
+}
+
+/// [`encode_module_into`] with the instructions of each defined function
+/// (through its final `end`) appended to the given buffer by `body(def,
+/// last, out)` instead of encoded from `m`: `last` is false on a first
+/// call that only measures, true on the one whose bytes are written.
+pub fn encode_module_into_with(
+    m: &Module,
+    body: &mut dyn FnMut(usize, bool, &mut Vec<u8>),
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     w.write_all(b"\0asm\x01\0\0\0")?;
     let mut names_written = false;
     let mut out = Vec::new();
     let mut buf = Vec::new();
     for id in SectionId::ORDERED {
-        customs(&mut out, &m, CustomPlace::Before(id), &mut names_written);
+        customs(&mut out, m, CustomPlace::Before(id), &mut names_written);
         w.write_all(&out)?;
         out.clear();
         buf.clear();
         if id == SectionId::Code {
-            code_section_taking(&mut m, w, &mut buf)?;
-            customs(&mut out, &m, CustomPlace::After(id), &mut names_written);
+            code_section_streamed(m, body, w, &mut buf)?;
+            customs(&mut out, m, CustomPlace::After(id), &mut names_written);
             w.write_all(&out)?;
             out.clear();
             continue;
         }
-        let present = payload(&m, id, &mut buf);
+        let present = payload(m, id, &mut buf);
         if present {
             // The header alone, then the payload: no copy of a big section.
             out.push(id as u8);
@@ -93,7 +119,7 @@ pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io:
         if buf.capacity() > 1 << 20 {
             buf = Vec::new();
         }
-        customs(&mut out, &m, CustomPlace::After(id), &mut names_written);
+        customs(&mut out, m, CustomPlace::After(id), &mut names_written);
         w.write_all(&out)?;
         out.clear();
     }
@@ -110,12 +136,13 @@ pub fn encode_module_into(mut m: Module, w: &mut dyn std::io::Write) -> std::io:
 }
 
 /// The code section, as [`payload`] and [`section`] write it, straight to
-/// `w`, freeing each function body once it is written: a first pass
-/// encodes the entries one at a time (into `scratch`) only to add up the
+/// `w`, with each entry's instructions from `body`: a first pass encodes
+/// the entries one at a time (into `scratch`) only to add up the
 /// section's size, which comes first; the second encodes and writes them.
 /// The encoded section is never held whole (it is most of the module).
-fn code_section_taking(
-    m: &mut Module,
+fn code_section_streamed(
+    m: &Module,
+    body: &mut dyn FnMut(usize, bool, &mut Vec<u8>),
     w: &mut dyn std::io::Write,
     scratch: &mut Vec<u8>,
 ) -> std::io::Result<()> {
@@ -124,39 +151,51 @@ fn code_section_taking(
     }
     let mut count = Vec::new();
     write_u32(&mut count, m.funcs.len() as u32);
-    let mut body = Vec::new();
+    let mut instrs = Vec::new();
     let mut size = count.len();
-    for f in &m.funcs {
+    for (def, f) in m.funcs.iter().enumerate() {
         scratch.clear();
-        code_entry(scratch, &mut body, f);
+        instrs.clear();
+        body(def, false, &mut instrs);
+        code_entry(scratch, &instrs, f);
         size += scratch.len();
     }
     let mut head = vec![SectionId::Code as u8];
     write_u32(&mut head, size as u32);
     w.write_all(&head)?;
     w.write_all(&count)?;
-    for f in &mut m.funcs {
+    for (def, f) in m.funcs.iter().enumerate() {
         scratch.clear();
-        code_entry(scratch, &mut body, f);
+        instrs.clear();
+        body(def, true, &mut instrs);
+        code_entry(scratch, &instrs, f);
         w.write_all(scratch)?;
-        f.body = wtool_ast::Expr::default();
     }
     scratch.clear();
     Ok(())
 }
 
-/// One code section entry: the size, then the locals and instructions of
-/// `f` (`body` is scratch space, reused across entries).
-fn code_entry(p: &mut Vec<u8>, body: &mut Vec<u8>, f: &wtool_ast::Func) {
-    body.clear();
-    write_u32(body, f.locals.len() as u32);
+/// One code section entry: the size, then the locals of `f` and its
+/// encoded instructions `instrs`.
+fn code_entry(p: &mut Vec<u8>, instrs: &[u8], f: &wtool_ast::Func) {
+    // The locals' declaration is short: encoded twice, once to size it.
+    let mut locals = 0;
+    let mut tmp = Vec::new();
+    write_u32(&mut tmp, f.locals.len() as u32);
     for g in &f.locals {
-        write_u32(body, g.count);
-        types::val_type(body, g.ty);
+        write_u32(&mut tmp, g.count);
+        types::val_type(&mut tmp, g.ty);
+        locals += tmp.len();
+        tmp.clear();
     }
-    encode_expr(body, &f.body);
-    write_u32(p, body.len() as u32);
-    p.extend_from_slice(body);
+    locals += tmp.len();
+    write_u32(p, (locals + instrs.len()) as u32);
+    write_u32(p, f.locals.len() as u32);
+    for g in &f.locals {
+        write_u32(p, g.count);
+        types::val_type(p, g.ty);
+    }
+    p.extend_from_slice(instrs);
 }
 
 /// A capacity guess that avoids most reallocations for big modules.
@@ -329,7 +368,9 @@ fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
             write_u32(p, m.funcs.len() as u32);
             let mut body = Vec::new();
             for f in &m.funcs {
-                code_entry(p, &mut body, f);
+                body.clear();
+                encode_expr(&mut body, &f.body);
+                code_entry(p, &body, f);
             }
         }
         SectionId::Data => {

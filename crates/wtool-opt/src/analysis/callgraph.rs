@@ -1,5 +1,6 @@
 //! The call graph: which function calls which, built with `petgraph`.
 
+use crate::bodies::Bodies;
 use petgraph::algo::tarjan_scc;
 use petgraph::visit::Dfs;
 use wtool_ast::{Instr, Module};
@@ -16,21 +17,26 @@ pub struct CallGraph {
 impl CallGraph {
     /// Builds the graph from every defined function's direct calls.
     pub fn build(m: &Module) -> CallGraph {
+        CallGraph::build_with(m, &Bodies::open(m, wtool_ast::Features::default()))
+    }
+
+    /// [`CallGraph::build`] for a module whose bodies `bodies` holds.
+    pub fn build_with(m: &Module, bodies: &Bodies) -> CallGraph {
         let nimp = m.num_imported(wtool_ast::ExternKind::Func);
         let total = nimp as usize + m.funcs.len();
         let mut graph = crate::analysis::DiGraph::new();
         for f in 0..total as u32 {
             graph.add_node(f);
         }
-        for (i, f) in m.funcs.iter().enumerate() {
+        bodies.scan(m, |i, instrs| {
             let caller = nimp + i as u32;
-            for ins in &f.body.instrs {
+            for ins in instrs {
                 // A tail call is a call for recursion and reachability.
                 if let Instr::Call(callee) | Instr::ReturnCall(callee) = ins {
                     graph.add_edge(caller, *callee, ());
                 }
             }
-        }
+        });
         let mut recursive = vec![false; total];
         for scc in tarjan_scc(&graph) {
             let cyclic = scc.len() > 1 || scc.first().is_some_and(|&n| graph.contains_edge(n, n));
@@ -59,17 +65,22 @@ impl CallGraph {
 
     /// How many call sites in the module name each function (indexed by absolute index).
     pub fn call_counts(m: &Module) -> Vec<u32> {
+        CallGraph::call_counts_with(m, &Bodies::open(m, wtool_ast::Features::default()))
+    }
+
+    /// [`CallGraph::call_counts`] for a module whose bodies `bodies` holds.
+    pub fn call_counts_with(m: &Module, bodies: &Bodies) -> Vec<u32> {
         let total = m.num_imported(wtool_ast::ExternKind::Func) as usize + m.funcs.len();
         let mut counts = vec![0u32; total];
-        for f in &m.funcs {
-            for ins in &f.body.instrs {
+        bodies.scan(m, |_, instrs| {
+            for ins in instrs {
                 if let Instr::Call(c) | Instr::ReturnCall(c) = ins {
                     if let Some(n) = counts.get_mut(*c as usize) {
                         *n = n.saturating_add(1);
                     }
                 }
             }
-        }
+        });
         counts
     }
 

@@ -19,6 +19,7 @@ use crate::analysis::effects::removable;
 use crate::analysis::liveness::Liveness;
 use crate::analysis::local_types;
 use crate::analysis::stack::producer_start;
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::is_opaque;
 use crate::util::{forget_raw_names, referenced_otherwise};
@@ -50,13 +51,14 @@ impl Pass for DeadArgumentElimination {
         }
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
-        let plans = plan(m, opts.ignore_implicit_traps);
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, opts: &PassOptions) -> bool {
+        let plans = plan(m, bodies, opts.ignore_implicit_traps);
         let mut any = !plans.is_empty();
-        for p in plans {
-            apply(m, &p, opts.ignore_implicit_traps);
-        }
+        apply(m, bodies, &plans, opts.ignore_implicit_traps);
         // Results every caller drops (see `dead_results`).
-        any |= crate::passes::dead_results::remove_dropped_results(m);
+        any |= crate::passes::dead_results::remove_dropped_results(m, bodies);
         if any {
             forget_raw_names(m);
         }
@@ -102,88 +104,120 @@ fn is_const(ins: &Instr) -> bool {
     )
 }
 
-/// The functions to change and how.
-fn plan(m: &Module, ignore_traps: bool) -> Vec<Plan> {
+/// What the call sites of one candidate showed so far.
+struct Seen {
+    /// Every site's arguments are pure runs that can go.
+    ok: bool,
+    /// Per parameter: the one constant every site passed so far (`None`
+    /// before the first site), or that they differ.
+    consts: Vec<Option<Result<Instr, ()>>>,
+}
+
+/// The functions to change and how. Bodies are read one at a time: once
+/// for the call sites and the functions referenced otherwise, once for
+/// each candidate's own body, and once for the arguments at its sites.
+fn plan(m: &Module, bodies: &Bodies, ignore_traps: bool) -> Vec<Plan> {
     let nimp = m.num_imported(ExternKind::Func);
-    let esc = referenced_otherwise(m);
-    // Per callee: every call site as (caller def, instruction index).
-    let mut sites: Vec<Vec<(usize, usize)>> = vec![Vec::new(); m.funcs.len()];
-    let mut caller_ok = vec![true; m.funcs.len()];
-    for (d, f) in m.funcs.iter().enumerate() {
-        caller_ok[d] = !f.body.instrs.iter().any(is_opaque);
-        for (i, ins) in f.body.instrs.iter().enumerate() {
+    let esc = referenced_otherwise(m, bodies);
+    // Per callee: its call sites, and whether every caller can be rewritten.
+    let mut sites = vec![0usize; m.funcs.len()];
+    let mut callers_ok = vec![true; m.funcs.len()];
+    let mut opaque = vec![false; m.funcs.len()];
+    bodies.scan(m, |d, instrs| {
+        opaque[d] = instrs.iter().any(is_opaque);
+        let ok = !opaque[d] && local_types(m, &m.funcs[d]).is_some();
+        for ins in instrs {
             if let Instr::Call(c) = ins {
                 if let Some(def) = c.checked_sub(nimp) {
                     if let Some(s) = sites.get_mut(def as usize) {
-                        s.push((d, i));
+                        *s += 1;
+                        callers_ok[def as usize] &= ok;
                     }
                 }
             }
         }
-    }
-    let locals: Vec<Option<Vec<ValType>>> = m.funcs.iter().map(|f| local_types(m, f)).collect();
-    let mut plans = Vec::new();
+    });
+    // Candidates: their parameters' liveness at entry.
+    let mut dead: Vec<Option<Vec<bool>>> = vec![None; m.funcs.len()];
     for (def, f) in m.funcs.iter().enumerate() {
         let abs = nimp + def as u32;
-        if esc.get(abs as usize) != Some(&false) || sites[def].is_empty() {
+        if esc.get(abs as usize) != Some(&false) || sites[def] == 0 || !callers_ok[def] {
             continue;
         }
         let Some(ft) = m.func_type(f.type_idx) else {
             continue;
         };
         let np = ft.params.len();
-        if np == 0 || f.body.instrs.iter().any(is_opaque) {
+        if np == 0 || opaque[def] {
             continue;
         }
-        // A caller we cannot rewrite keeps the signature as it is.
-        if sites[def]
-            .iter()
-            .any(|&(d, _)| !caller_ok[d] || locals[d].is_none())
-        {
+        let Some(my_locals) = local_types(m, f) else {
             continue;
+        };
+        let body = bodies.get(m, def);
+        let Some(live) = Liveness::compute(&body, my_locals.len()) else {
+            continue;
+        };
+        let Some(entry) = live.blocks.iter().position(|b| b.0 == 0) else {
+            continue;
+        };
+        dead[def] = Some((0..np).map(|p| !live.live_in[entry].contains(p)).collect());
+    }
+    // The arguments at every site of a candidate.
+    let mut seen: Vec<Option<Seen>> = dead
+        .iter()
+        .map(|d| {
+            d.as_ref().map(|d| Seen {
+                ok: true,
+                consts: vec![None; d.len()],
+            })
+        })
+        .collect();
+    bodies.scan(m, |d, instrs| {
+        let Some(ls) = local_types(m, &m.funcs[d]) else {
+            return;
+        };
+        for (i, ins) in instrs.iter().enumerate() {
+            let Instr::Call(c) = ins else { continue };
+            let Some(def) = c.checked_sub(nimp) else {
+                continue;
+            };
+            let Some(Some(st)) = seen.get_mut(def as usize) else {
+                continue;
+            };
+            if !st.ok {
+                continue;
+            }
+            let np = st.consts.len();
+            let Some(rs) = arg_ranges(instrs, i, np, m, &ls, ignore_traps) else {
+                st.ok = false;
+                continue;
+            };
+            for (p, &(s, e)) in rs.iter().enumerate() {
+                let c = &mut st.consts[p];
+                *c = match (&instrs[s..e], c.take()) {
+                    ([one], None) if is_const(one) => Some(Ok(one.clone())),
+                    ([one], Some(Ok(x))) if is_const(one) && x == *one => Some(Ok(x)),
+                    _ => Some(Err(())),
+                };
+            }
         }
-        let Some(my_locals) = &locals[def] else {
+    });
+    let mut plans = Vec::new();
+    for (def, (d, st)) in dead.iter().zip(seen).enumerate() {
+        let (Some(d), Some(st)) = (d, st) else {
             continue;
         };
-        let Some(live) = Liveness::compute(&f.body.instrs, my_locals.len()) else {
-            continue;
-        };
-        let entry = live.blocks.iter().position(|b| b.0 == 0);
-        let Some(entry) = entry else {
-            continue;
-        };
-        let mut ranges = Vec::new();
-        for &(d, i) in &sites[def] {
-            let body = &m.funcs[d].body.instrs;
-            let ls = locals[d].as_deref().unwrap_or(&[]);
-            ranges.push(arg_ranges(body, i, np, m, ls, ignore_traps));
-        }
-        // Every call site must be able to lose its arguments.
-        if ranges.iter().any(|r| r.is_none()) {
+        if !st.ok {
             continue;
         }
         let mut removed = Vec::new();
-        for p in 0..np {
-            let dead = !live.live_in[entry].contains(p);
-            let constant = if dead {
-                None
-            } else {
-                let mut c: Option<&Instr> = None;
-                let mut same = true;
-                for (r, &(d, _)) in ranges.iter().zip(&sites[def]) {
-                    let (s, e) = r.as_ref().map_or((0, 0), |v| v[p]);
-                    let run = &m.funcs[d].body.instrs[s..e];
-                    match run {
-                        [one] if is_const(one) && c.is_none_or(|x| x == one) => c = Some(one),
-                        _ => same = false,
-                    }
-                }
-                match (same, c) {
-                    (true, Some(c)) => Some(c.clone()),
-                    _ => continue,
-                }
-            };
-            removed.push((p as u32, constant));
+        for (p, c) in st.consts.into_iter().enumerate() {
+            if d[p] {
+                removed.push((p as u32, None));
+            } else if let Some(Ok(c)) = c {
+                removed.push((p as u32, Some(c)));
+            }
         }
         if !removed.is_empty() {
             plans.push(Plan { def, removed });
@@ -209,113 +243,159 @@ pub(crate) fn type_index(m: &mut Module, ft: FuncType) -> u32 {
     m.types.len() as u32 - 1
 }
 
-fn apply(m: &mut Module, p: &Plan, ignore_traps: bool) {
-    let nimp = m.num_imported(ExternKind::Func);
-    let abs = nimp + p.def as u32;
-    let Some(ft) = m.func_type(m.funcs[p.def].type_idx).cloned() else {
+/// A planned callee's new shape.
+struct Callee {
+    /// Its old parameter count, and which of them go.
+    gone: Vec<bool>,
+    /// New type index.
+    ty: u32,
+    /// Old local index → new.
+    map: Vec<u32>,
+    /// Set at entry: the constants of the removed parameters.
+    prologue: Vec<Instr>,
+    /// Declared locals after (the removed parameters appended).
+    locals: Vec<LocalGroup>,
+}
+
+/// Carries out `plans`: one pass over the bodies removes the arguments at
+/// every call of a planned callee and reshapes the callees.
+fn apply(m: &mut Module, bodies: &mut Bodies, plans: &[Plan], ignore_traps: bool) {
+    if plans.is_empty() {
         return;
-    };
-    let np = ft.params.len();
-    let gone: Vec<bool> = (0..np as u32)
-        .map(|i| p.removed.iter().any(|(r, _)| *r == i))
-        .collect();
-    // Every call site's argument runs, found before anything changes: if one
-    // is missing (it cannot be, as `plan` checked them and earlier plans only
-    // delete pure runs that end at calls of other functions), nothing changes.
-    let mut edits: Vec<(usize, Vec<ArgRanges>)> = Vec::new();
-    for (d, f) in m.funcs.iter().enumerate() {
-        let body = &f.body.instrs;
-        let calls: Vec<usize> = (0..body.len())
-            .filter(|&i| body[i] == Instr::Call(abs))
-            .collect();
-        if calls.is_empty() {
-            continue;
-        }
-        let Some(ls) = local_types(m, f) else {
-            return;
-        };
-        let mut sites = Vec::with_capacity(calls.len());
-        for at in calls {
-            let Some(rs) = arg_ranges(body, at, np, m, &ls, ignore_traps) else {
-                return;
-            };
-            sites.push(rs);
-        }
-        edits.push((d, sites));
     }
-    // From the last site of each body back, so earlier positions hold.
-    for (d, sites) in edits {
-        let body = &mut m.funcs[d].body;
-        for rs in sites.iter().rev() {
-            for (k, &(s, e)) in rs.iter().enumerate().rev() {
-                if gone[k] {
-                    body.instrs.drain(s..e);
+    let nimp = m.num_imported(ExternKind::Func);
+    // Per defined function: its new shape when planned. Types are added in
+    // plan order.
+    let mut callees: Vec<Option<Callee>> = (0..m.funcs.len()).map(|_| None).collect();
+    for p in plans {
+        let Some(ft) = m.func_type(m.funcs[p.def].type_idx).cloned() else {
+            continue;
+        };
+        let Some(old_locals) = local_types(m, &m.funcs[p.def]) else {
+            continue;
+        };
+        let np = ft.params.len();
+        let gone: Vec<bool> = (0..np as u32)
+            .map(|i| p.removed.iter().any(|(r, _)| *r == i))
+            .collect();
+        let kept = np - p.removed.len();
+        let ndecl = old_locals.len() - np;
+        let mut map = vec![0u32; old_locals.len()];
+        let mut next_kept = 0u32;
+        let mut next_moved = (kept + ndecl) as u32;
+        for (i, slot) in map.iter_mut().enumerate() {
+            *slot = if i < np && !gone[i] {
+                next_kept += 1;
+                next_kept - 1
+            } else if i < np {
+                next_moved += 1;
+                next_moved - 1
+            } else {
+                (i - np + kept) as u32
+            };
+        }
+        let new_params: Vec<ValType> = (0..np)
+            .filter(|&i| !gone[i])
+            .map(|i| ft.params[i])
+            .collect();
+        let ty = type_index(m, FuncType::new(new_params, ft.results.to_vec()));
+        let mut locals = m.funcs[p.def].locals.clone();
+        let mut prologue = Vec::new();
+        for (r, c) in &p.removed {
+            let t = ft.params[*r as usize];
+            match locals.last_mut() {
+                Some(g) if g.ty == t => g.count += 1,
+                _ => locals.push(LocalGroup { count: 1, ty: t }),
+            }
+            if let Some(c) = c {
+                prologue.push(c.clone());
+                prologue.push(Instr::LocalSet(map[*r as usize]));
+            }
+        }
+        // Local names follow the renumbering.
+        let abs = nimp + p.def as u32;
+        if let Some(names) = m.names.as_mut() {
+            for (func, names) in names.locals.iter_mut() {
+                if *func == abs {
+                    for (i, _) in names.iter_mut() {
+                        if let Some(&n) = map.get(*i as usize) {
+                            *i = n;
+                        }
+                    }
+                    names.sort_by_key(|(i, _)| *i);
                 }
             }
         }
-        body.offsets.clear();
+        callees[p.def] = Some(Callee {
+            gone,
+            ty,
+            map,
+            prologue,
+            locals,
+        });
     }
-    // The callee: kept params first, then its declared locals, then the
-    // removed params as locals.
-    let Some(old_locals) = local_types(m, &m.funcs[p.def]) else {
-        return;
+    let callee_of = |c: u32| {
+        c.checked_sub(nimp)
+            .and_then(|d| callees.get(d as usize))
+            .and_then(Option::as_ref)
     };
-    let kept = np - p.removed.len();
-    let ndecl = old_locals.len() - np;
-    let mut map = vec![0u32; old_locals.len()];
-    let mut next_kept = 0u32;
-    let mut next_moved = (kept + ndecl) as u32;
-    for (i, slot) in map.iter_mut().enumerate() {
-        *slot = if i < np && !gone[i] {
-            next_kept += 1;
-            next_kept - 1
-        } else if i < np {
-            next_moved += 1;
-            next_moved - 1
-        } else {
-            (i - np + kept) as u32
-        };
-    }
-    let new_params: Vec<ValType> = (0..np)
-        .filter(|&i| !gone[i])
-        .map(|i| ft.params[i])
-        .collect();
-    let ty = type_index(m, FuncType::new(new_params, ft.results.to_vec()));
-    let f = &mut m.funcs[p.def];
-    f.type_idx = ty;
-    for ins in f.body.instrs.iter_mut() {
-        if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = ins {
-            if let Some(&n) = map.get(*x as usize) {
-                *x = n;
+    bodies.rewrite(m, |m, unit| {
+        let body = &unit.func.body.instrs;
+        let mut changed = false;
+        // Every call site's argument runs, found before anything changes
+        // (`plan` found them all on these very bodies).
+        let mut edits: Vec<(&[bool], ArgRanges)> = Vec::new();
+        if body
+            .iter()
+            .any(|x| matches!(x, Instr::Call(c) if callee_of(*c).is_some()))
+        {
+            let ls = local_types(m, &unit.func).unwrap_or_default();
+            for (at, x) in body.iter().enumerate() {
+                let Instr::Call(c) = x else { continue };
+                let Some(callee) = callee_of(*c) else {
+                    continue;
+                };
+                let rs = arg_ranges(body, at, callee.gone.len(), m, &ls, ignore_traps);
+                debug_assert!(rs.is_some(), "plan checked every site");
+                if let Some(rs) = rs {
+                    edits.push((&callee.gone, rs));
+                }
             }
         }
-    }
-    let mut prologue = Vec::new();
-    for (r, c) in &p.removed {
-        let t = ft.params[*r as usize];
-        match f.locals.last_mut() {
-            Some(g) if g.ty == t => g.count += 1,
-            _ => f.locals.push(LocalGroup { count: 1, ty: t }),
-        }
-        if let Some(c) = c {
-            prologue.push(c.clone());
-            prologue.push(Instr::LocalSet(map[*r as usize]));
-        }
-    }
-    f.body.instrs.splice(0..0, prologue);
-    f.body.offsets.clear();
-    if let Some(names) = m.names.as_mut() {
-        for (func, locals) in names.locals.iter_mut() {
-            if *func == abs {
-                for (i, _) in locals.iter_mut() {
-                    if let Some(&n) = map.get(*i as usize) {
-                        *i = n;
+        if !edits.is_empty() {
+            // From the last site back, so earlier positions hold.
+            let mut instrs = std::mem::take(&mut unit.func.body.instrs);
+            for (gone, rs) in edits.iter().rev() {
+                for (k, &(s, e)) in rs.iter().enumerate().rev() {
+                    if gone[k] {
+                        instrs.drain(s..e);
                     }
                 }
-                locals.sort_by_key(|(i, _)| *i);
             }
+            unit.func.body.instrs = instrs;
+            changed = true;
         }
-    }
+        // The callee: kept params first, then its declared locals, then
+        // the removed params as locals.
+        if let Some(c) = callees.get(unit.def).and_then(Option::as_ref) {
+            let f = &mut unit.func;
+            f.type_idx = c.ty;
+            f.locals = c.locals.clone();
+            for ins in f.body.instrs.iter_mut() {
+                if let Instr::LocalGet(x) | Instr::LocalSet(x) | Instr::LocalTee(x) = ins {
+                    if let Some(&n) = c.map.get(*x as usize) {
+                        *x = n;
+                    }
+                }
+            }
+            f.body.instrs.splice(0..0, c.prologue.iter().cloned());
+            changed = true;
+        }
+        if changed {
+            unit.func.body.offsets.clear();
+        }
+        changed
+    });
 }
 
 #[cfg(test)]

@@ -14,21 +14,21 @@
 //! Exact: the callee computes the same value with the same effects; only
 //! who discards it changes.
 
+use crate::bodies::Bodies;
 use crate::passes::dead_arguments::type_index;
 use crate::structure::{branch_depths, Structure, Target};
 use crate::util::referenced_otherwise;
 use wtool_ast::{BlockType, ExternKind, FuncType, Instr, Module};
 
 /// Removes results every caller drops; returns whether anything changed.
-pub fn remove_dropped_results(m: &mut Module) -> bool {
+pub fn remove_dropped_results(m: &mut Module, bodies: &mut Bodies) -> bool {
     let nimp = m.num_imported(ExternKind::Func) as usize;
     let total = nimp + m.funcs.len();
-    let referenced = referenced_otherwise(m);
+    let referenced = referenced_otherwise(m, bodies);
     // Per function: call sites, and whether each is followed by `drop`.
     let mut sites = vec![0usize; total];
     let mut all_dropped = vec![true; total];
-    for f in &m.funcs {
-        let b = &f.body.instrs;
+    bodies.scan(m, |_, b| {
         for (k, ins) in b.iter().enumerate() {
             if let Instr::Call(c) = ins {
                 let c = *c as usize;
@@ -38,7 +38,7 @@ pub fn remove_dropped_results(m: &mut Module) -> bool {
                 }
             }
         }
-    }
+    });
     let mut changed_funcs: Vec<usize> = Vec::new();
     for def in 0..m.funcs.len() {
         let abs = nimp + def;
@@ -49,7 +49,8 @@ pub fn remove_dropped_results(m: &mut Module) -> bool {
             continue;
         };
         let [t] = ty.results.as_ref() else { continue };
-        let body = &m.funcs[def].body.instrs;
+        let body = bodies.get(m, def);
+        let body = &body[..];
         let Some(s) = Structure::of(body) else {
             continue;
         };
@@ -80,10 +81,8 @@ pub fn remove_dropped_results(m: &mut Module) -> bool {
         out.push(Instr::Drop);
         out.push(Instr::End);
         let new_ty = type_index(m, FuncType::new(ty.params.to_vec(), Vec::new()));
-        let f = &mut m.funcs[def];
-        f.type_idx = new_ty;
-        f.body.instrs = out;
-        f.body.offsets.clear();
+        m.funcs[def].type_idx = new_ty;
+        bodies.replace(m, def, out);
         crate::util::drop_label_names(m, abs as u32);
         changed_funcs.push(abs);
     }
@@ -94,13 +93,14 @@ pub fn remove_dropped_results(m: &mut Module) -> bool {
     for &f in &changed_funcs {
         gone[f] = true;
     }
-    for f in m.funcs.iter_mut() {
+    bodies.rewrite(m, |_, unit| {
+        let f = &mut unit.func;
         let b = &f.body.instrs;
         let calls_gone = b
             .iter()
             .any(|x| matches!(x, Instr::Call(c) if gone.get(*c as usize) == Some(&true)));
         if !calls_gone {
-            continue;
+            return false;
         }
         let input = std::mem::take(&mut f.body.instrs);
         let mut skip_drop = false;
@@ -114,7 +114,8 @@ pub fn remove_dropped_results(m: &mut Module) -> bool {
         }
         // Instruction offsets no longer line up; labels are unchanged.
         f.body.offsets.clear();
-    }
+        true
+    });
     true
 }
 
@@ -122,6 +123,14 @@ pub fn remove_dropped_results(m: &mut Module) -> bool {
 mod tests {
     use super::*;
     use crate::testutil::{assert_valid, func, ins, module};
+
+    /// [`remove_dropped_results`] with the bodies held encoded.
+    fn drop_results(m: &mut Module) -> bool {
+        let mut bodies = Bodies::pack(m, wtool_ast::Features::default(), None);
+        let changed = remove_dropped_results(m, &mut bodies);
+        bodies.open_all(m);
+        changed
+    }
 
     #[test]
     fn dropped_results_go() {
@@ -140,7 +149,7 @@ mod tests {
             ],
         );
         m.exports.retain(|e| e.index == 0);
-        assert!(remove_dropped_results(&mut m));
+        assert!(drop_results(&mut m));
         assert_valid(&m);
         assert_eq!(
             m.funcs[0].body.instrs,
@@ -172,8 +181,8 @@ mod tests {
             ],
         );
         // f1 is exported by `module` and one call uses the value.
-        assert!(!remove_dropped_results(&mut m));
+        assert!(!drop_results(&mut m));
         m.exports.retain(|e| e.index == 0);
-        assert!(!remove_dropped_results(&mut m));
+        assert!(!drop_results(&mut m));
     }
 }

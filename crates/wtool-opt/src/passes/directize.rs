@@ -11,6 +11,7 @@
 //! another type index, is left alone: the call keeps trapping (or, for
 //! another index of an equal type, succeeding) exactly as before.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::util::for_each_body;
 use std::collections::HashMap;
@@ -47,13 +48,16 @@ impl Pass for Directize {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        let tables = known_tables(m);
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
+        let tables = known_tables(m, bodies);
         if tables.is_empty() {
             return false;
         }
         let nfuncs = m.num_imported(ExternKind::Func) as u64 + m.funcs.len() as u64;
-        for_each_body(m, |ctx, instrs| {
+        for_each_body(m, bodies, |ctx, instrs| {
             let mut changed = false;
             let mut i = 1;
             while i < instrs.len() {
@@ -94,7 +98,7 @@ impl Pass for Directize {
 
 /// The tables (by index) whose every slot is fixed at instantiation and
 /// never changes afterwards.
-fn known_tables(m: &Module) -> HashMap<u32, Known> {
+fn known_tables(m: &Module, bodies: &Bodies) -> HashMap<u32, Known> {
     let nimp = m.num_imported(ExternKind::Table);
     let mut out: HashMap<u32, Known> = HashMap::new();
     for (d, t) in m.tables.iter().enumerate() {
@@ -113,8 +117,8 @@ fn known_tables(m: &Module) -> HashMap<u32, Known> {
             out.remove(&e.index);
         }
     }
-    for f in &m.funcs {
-        for ins in &f.body.instrs {
+    bodies.scan(m, |_, instrs| {
+        for ins in instrs {
             match ins {
                 Instr::TableSet(t) | Instr::TableGrow(t) | Instr::TableFill(t) => {
                     out.remove(t);
@@ -128,7 +132,7 @@ fn known_tables(m: &Module) -> HashMap<u32, Known> {
                 _ => {}
             }
         }
-    }
+    });
     // Active segments in order: later ones overwrite earlier ones.
     for e in &m.elems {
         let ElemMode::Active { table, offset } = &e.mode else {

@@ -6,6 +6,7 @@
 //! keep their function, since a function's identity is observable through
 //! them (JS `===`, `ref.eq`).
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use std::collections::HashMap;
 use wtool_ast::{ExternKind, Instr, Module, ValType};
@@ -29,36 +30,20 @@ impl Pass for DuplicateFunctionElimination {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
         let nimp = m.num_imported(ExternKind::Func);
         let mut changed = false;
         for _ in 0..MAX_ROUNDS {
-            let mut first: HashMap<(u32, Vec<ValType>, &[Instr]), u32> = HashMap::new();
-            let mut canon: HashMap<u32, u32> = HashMap::new();
-            for (i, f) in m.funcs.iter().enumerate() {
-                let locals: Vec<ValType> = f
-                    .locals
-                    .iter()
-                    .flat_map(|g| std::iter::repeat_n(g.ty, g.count.min(1 << 16) as usize))
-                    .collect();
-                let key = (f.type_idx, locals, f.body.instrs.as_slice());
-                let me = nimp + i as u32;
-                match first.get(&key) {
-                    Some(&c) => {
-                        canon.insert(me, c);
-                    }
-                    None => {
-                        first.insert(key, me);
-                    }
-                }
-            }
+            let canon = duplicates(m, bodies, nimp);
             if canon.is_empty() {
                 break;
             }
-            let mut round = false;
-            for f in m.funcs.iter_mut() {
+            let round = bodies.rewrite(m, |_, unit| {
                 let mut touched = false;
-                for ins in f.body.instrs.iter_mut() {
+                for ins in unit.func.body.instrs.iter_mut() {
                     if let Instr::Call(c) | Instr::ReturnCall(c) = ins {
                         if let Some(&to) = canon.get(c) {
                             *c = to;
@@ -66,14 +51,13 @@ impl Pass for DuplicateFunctionElimination {
                         }
                     }
                 }
-                // Offsets stay valid: same instructions, same encoding sizes but
-                // for the call index; clear them anyway, since they no longer
-                // describe the bytes exactly.
+                // Same instructions but for call indices: offsets no longer
+                // describe the bytes exactly; label names still fit.
                 if touched {
-                    f.body.offsets.clear();
-                    round = true;
+                    unit.func.body.offsets.clear();
                 }
-            }
+                touched
+            });
             if !round {
                 break;
             }
@@ -81,6 +65,43 @@ impl Pass for DuplicateFunctionElimination {
         }
         changed
     }
+}
+
+/// A body as compared: its encoding when held encoded (equal instructions
+/// encode alike, and a body is held encoded only when its encoding decodes
+/// back to it), else its instructions.
+#[derive(PartialEq, Eq, Hash)]
+enum Body<'a> {
+    Bytes(&'a [u8]),
+    Instrs(&'a [Instr]),
+}
+
+/// Each function (absolute index) identical to an earlier one, with that one.
+fn duplicates(m: &Module, bodies: &Bodies, nimp: u32) -> HashMap<u32, u32> {
+    let mut first: HashMap<(u32, Vec<ValType>, Body), u32> = HashMap::new();
+    let mut canon: HashMap<u32, u32> = HashMap::new();
+    for (i, f) in m.funcs.iter().enumerate() {
+        let locals: Vec<ValType> = f
+            .locals
+            .iter()
+            .flat_map(|g| std::iter::repeat_n(g.ty, g.count.min(1 << 16) as usize))
+            .collect();
+        let body = match bodies.bytes(i) {
+            Some(b) => Body::Bytes(b),
+            None => Body::Instrs(&f.body.instrs),
+        };
+        let key = (f.type_idx, locals, body);
+        let me = nimp + i as u32;
+        match first.get(&key) {
+            Some(&c) => {
+                canon.insert(me, c);
+            }
+            None => {
+                first.insert(key, me);
+            }
+        }
+    }
+    canon
 }
 
 #[cfg(test)]

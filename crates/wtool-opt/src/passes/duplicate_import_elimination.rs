@@ -5,6 +5,7 @@
 //! section — names the first. Later functions move down one index per import
 //! removed before them.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::util::{forget_raw_names, remap_func_indices, remap_func_names};
 use std::collections::HashMap;
@@ -27,7 +28,10 @@ impl Pass for DuplicateImportElimination {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
         // For each function import (by function index): the index of the
         // first import it duplicates, if any.
         let mut first: HashMap<(&str, &str, u32, bool), u32> = HashMap::new();
@@ -76,15 +80,11 @@ impl Pass for DuplicateImportElimination {
             k += 1;
             dup_of[k - 1].is_none()
         });
-        remap_func_indices(m, &remap);
+        remap_func_indices(m, bodies, &remap);
         remap_func_names(m, &|i| match dup_of.get(i as usize) {
             Some(Some(_)) => None,
             _ => Some(remap(i)),
         });
-        for f in m.funcs.iter_mut() {
-            // Call indices may have shrunk; the offsets no longer describe the bytes.
-            f.body.offsets.clear();
-        }
         forget_raw_names(m);
         true
     }

@@ -15,9 +15,10 @@
 
 use crate::analysis::callgraph::CallGraph;
 use crate::analysis::local_types;
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::structure::Structure;
-use crate::util::{drop_label_names, referenced_otherwise, zero_of};
+use crate::util::{referenced_otherwise, zero_of};
 use std::collections::HashMap;
 use wtool_ast::{BlockType, ExternKind, Instr, LocalGroup, Module, ValType};
 
@@ -43,11 +44,10 @@ struct Callee {
 /// The body of `f` after reading its `params` parameters in order, when
 /// that is all it does with locals (no declared locals, no other local
 /// access) and nothing in it returns or branches to the function's label.
-fn trivial_rest(f: &wtool_ast::Func, params: usize) -> Option<Vec<Instr>> {
+fn trivial_rest(f: &wtool_ast::Func, instrs: &[Instr], params: usize) -> Option<Vec<Instr>> {
     if f.num_locals() != 0 {
         return None;
     }
-    let instrs = &f.body.instrs;
     let s = Structure::of(instrs)?;
     let body = instrs.get(..instrs.len().checked_sub(1)?)?;
     let (gets, rest) = body.split_at_checked(params)?;
@@ -236,25 +236,40 @@ impl Pass for Inlining {
         }
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, opts: &PassOptions) -> bool {
         let nimp = m.num_imported(ExternKind::Func);
-        let graph = CallGraph::build(m);
+        let graph = CallGraph::build_with(m, bodies);
         let shrink = opts.shrink_level > 0;
-        let counts = CallGraph::call_counts(m);
+        let counts = CallGraph::call_counts_with(m, bodies);
         let referenced = if shrink {
-            referenced_otherwise(m)
+            referenced_otherwise(m, bodies)
         } else {
             Vec::new()
         };
         // Shrinking copies a function only when its original then goes.
+        // Only the callees are decoded here (small, or called once).
         let mut callees: HashMap<u32, Callee> = HashMap::new();
         for (i, f) in m.funcs.iter().enumerate() {
             let abs = nimp + i as u32;
-            let size = f.body.instrs.len().saturating_sub(1);
+            let size = bodies.len_of(m, i).saturating_sub(1);
             let Some(ty) = m.func_type(f.type_idx) else {
                 continue;
             };
             let calls = counts.get(abs as usize).copied().unwrap_or(0);
             let free = !referenced.get(abs as usize).copied().unwrap_or(true);
+            // Shrinking copies only functions nothing else names; otherwise
+            // only small ones.
+            let candidate = if shrink {
+                free
+            } else {
+                size <= opts.inline_max_size
+            };
+            if !candidate {
+                continue;
+            }
+            let instrs = bodies.get(m, i);
             // Copied to several sites, a body must not call a function that
             // has a single call site: that one would then have several.
             let single = |r: &Vec<Instr>| {
@@ -264,7 +279,7 @@ impl Pass for Inlining {
                         .any(|x| matches!(x, Instr::Call(n) if counts.get(*n as usize) == Some(&1)))
             };
             let rest = if shrink && free {
-                trivial_rest(f, ty.params.len())
+                trivial_rest(f, &instrs, ty.params.len())
                     .filter(|r| single(r) && shrinks(r, abs, calls, ty.params.len()))
             } else {
                 None
@@ -286,10 +301,10 @@ impl Pass for Inlining {
             let Some(all) = local_types(m, f) else {
                 continue;
             };
-            let Some(s) = Structure::of(&f.body.instrs) else {
+            let Some(s) = Structure::of(&instrs) else {
                 continue;
             };
-            let mut body = f.body.instrs.clone();
+            let mut body = instrs.into_owned();
             body.pop();
             let in_loop = inside_loops(&body);
             for (k, ins) in body.iter_mut().enumerate() {
@@ -312,23 +327,22 @@ impl Pass for Inlining {
         if callees.is_empty() {
             return false;
         }
-        let mut changed = false;
-        for i in 0..m.funcs.len() {
-            let abs = nimp + i as u32;
-            let f = &m.funcs[i];
+        bodies.rewrite(m, |m, unit| {
+            let abs = nimp + unit.def as u32;
+            let f = &unit.func;
             if !f
                 .body
                 .instrs
                 .iter()
                 .any(|x| matches!(x, Instr::Call(c) if *c != abs && callees.contains_key(c)))
             {
-                continue;
+                return false;
             }
             let Some(mut types) = local_types(m, f) else {
-                continue;
+                return false;
             };
             if Structure::of(&f.body.instrs).is_none() {
-                continue;
+                return false;
             }
             let loops = inside_loops(&f.body.instrs);
             let in_loop = |k: usize| loops[k];
@@ -355,11 +369,9 @@ impl Pass for Inlining {
                 grew = true;
             }
             if !grew {
-                continue;
+                return false;
             }
-            let nparams = m
-                .func_type(m.funcs[i].type_idx)
-                .map_or(0, |t| t.params.len());
+            let nparams = m.func_type(f.type_idx).map_or(0, |t| t.params.len());
             let mut groups: Vec<LocalGroup> = Vec::new();
             for t in &types[nparams..] {
                 match groups.last_mut() {
@@ -367,14 +379,13 @@ impl Pass for Inlining {
                     _ => groups.push(LocalGroup { count: 1, ty: *t }),
                 }
             }
-            let f = &mut m.funcs[i];
+            let f = &mut unit.func;
             f.body.instrs = out;
             f.body.offsets.clear();
             f.locals = groups;
-            drop_label_names(m, abs);
-            changed = true;
-        }
-        changed
+            unit.drop_labels = true;
+            true
+        })
     }
 }
 

@@ -13,6 +13,7 @@
 //! code uses `memory.init` or `data.drop`; data segment names follow their
 //! segment (to its first piece; a removed segment loses its name).
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use wtool_ast::{DataMode, DataSegment, Expr, ExternKind, Instr, Module};
 
@@ -48,8 +49,12 @@ impl Pass for MemoryPacking {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        if !packable(m) {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
+        // Bodies are only read: no instruction names a data segment.
+        if !packable(m, bodies) {
             return false;
         }
         let mut out: Vec<DataSegment> = Vec::with_capacity(m.datas.len());
@@ -145,15 +150,15 @@ fn nonzero_pieces(data: &[u8], start: u64) -> Vec<(usize, usize)> {
 }
 
 /// Whether every precondition in the module docs holds.
-fn packable(m: &Module) -> bool {
+fn packable(m: &Module, bodies: &Bodies) -> bool {
     if m.num_imported(ExternKind::Memory) != 0 {
         return false;
     }
-    let uses_segments = m.funcs.iter().any(|f| {
-        f.body
-            .instrs
+    let mut uses_segments = false;
+    bodies.scan(m, |_, instrs| {
+        uses_segments |= instrs
             .iter()
-            .any(|i| matches!(i, Instr::MemoryInit { .. } | Instr::DataDrop(_)))
+            .any(|i| matches!(i, Instr::MemoryInit { .. } | Instr::DataDrop(_)));
     });
     if uses_segments {
         return false;

@@ -16,10 +16,12 @@
 //!
 //! Exact: the shared body computes with the same values the member did.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::passes::dead_arguments::type_index;
 use crate::util::{drop_label_names, forget_raw_names};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use wtool_ast::{Expr, ExternKind, Func, FuncType, Instr, LocalGroup, Module, ValType};
 
 /// Most extra parameters a shared body takes.
@@ -43,8 +45,11 @@ impl Pass for MergeSimilarFunctions {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        merge(m)
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
+        merge(m, bodies)
     }
 }
 
@@ -57,6 +62,18 @@ fn const_type(ins: &Instr) -> Option<ValType> {
         Instr::F64Const(_) => ValType::F64,
         _ => return None,
     })
+}
+
+/// A hash of [`shape`] (the same for equal shapes), without building it.
+fn shape_hash(body: &[Instr]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for x in body {
+        match const_type(x) {
+            Some(t) => crate::util::zero_of(t).hash(&mut h),
+            None => x.hash(&mut h),
+        }
+    }
+    h.finish()
 }
 
 /// The body with every scalar constant zeroed: equal shapes merge.
@@ -90,34 +107,61 @@ struct Plan {
     columns: Vec<Vec<usize>>,
 }
 
-/// Finds and applies every profitable group; returns whether anything changed.
-pub fn merge(m: &mut Module) -> bool {
-    let mut by_shape: HashMap<(u32, Vec<LocalGroup>, Vec<Instr>), Vec<usize>> = HashMap::new();
-    for (i, f) in m.funcs.iter().enumerate() {
-        if f.body.instrs.len() < 4 || crate::analysis::local_types(m, f).is_none() {
-            continue;
+/// Decoded bodies of the functions in some group, by `m.funcs` index.
+type Decoded = HashMap<usize, Vec<Instr>>;
+
+/// Finds and applies every profitable group; returns whether anything
+/// changed. Bodies are read one at a time for their shapes' hashes; only
+/// functions sharing a hash are decoded together.
+pub fn merge(m: &mut Module, bodies: &mut Bodies) -> bool {
+    let mut by_hash: HashMap<(u32, Vec<LocalGroup>, u64), Vec<usize>> = HashMap::new();
+    bodies.scan(m, |i, instrs| {
+        let f = &m.funcs[i];
+        if instrs.len() < 4 || crate::analysis::local_types(m, f).is_none() {
+            return;
         }
-        by_shape
-            .entry((f.type_idx, f.locals.clone(), shape(&f.body.instrs)))
+        by_hash
+            .entry((f.type_idx, f.locals.clone(), shape_hash(instrs)))
             .or_default()
             .push(i);
+    });
+    let mut decoded: Decoded = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for candidates in by_hash.into_values().filter(|g| g.len() >= 2) {
+        // Equal hashes, equal shapes: checked (members stay in index order).
+        let mut exact: Vec<(Vec<Instr>, Vec<usize>)> = Vec::new();
+        for f in candidates {
+            let body = bodies.get(m, f).into_owned();
+            let sh = shape(&body);
+            match exact.iter_mut().find(|(s, _)| *s == sh) {
+                Some((_, g)) => g.push(f),
+                None => exact.push((sh, vec![f])),
+            }
+            decoded.insert(f, body);
+        }
+        groups.extend(exact.into_iter().map(|(_, g)| g).filter(|g| g.len() >= 2));
     }
-    let mut groups: Vec<Vec<usize>> = by_shape.into_values().filter(|g| g.len() >= 2).collect();
     groups.sort_unstable();
-    let plans: Vec<Plan> = groups.into_iter().filter_map(|g| plan(m, g)).collect();
+    let plans: Vec<Plan> = groups
+        .into_iter()
+        .filter_map(|g| plan(m, &decoded, g))
+        .collect();
     if plans.is_empty() {
         return false;
     }
     for p in &plans {
-        apply(m, p);
+        apply(m, bodies, &decoded, p);
     }
+    // The shared bodies are new functions: held like the others.
+    bodies.close(m);
     forget_raw_names(m);
     true
 }
 
 /// The plan for one group of same-shaped functions, when it pays.
-fn plan(m: &Module, members: Vec<usize>) -> Option<Plan> {
-    let first = &m.funcs[members[0]].body.instrs;
+fn plan(m: &Module, decoded: &Decoded, members: Vec<usize>) -> Option<Plan> {
+    let body = |f: usize| decoded.get(&f).map_or(&[][..], |b| &b[..]);
+    let first = body(members[0]);
     // Positions whose constant differs between members, grouped by the
     // tuple of values (equal tuples share a parameter).
     let mut columns: Vec<(Vec<&Instr>, Vec<usize>)> = Vec::new();
@@ -125,10 +169,7 @@ fn plan(m: &Module, members: Vec<usize>) -> Option<Plan> {
         if const_type(x).is_none() {
             continue;
         }
-        let values: Vec<&Instr> = members
-            .iter()
-            .map(|&f| &m.funcs[f].body.instrs[k])
-            .collect();
+        let values: Vec<&Instr> = members.iter().filter_map(|&f| body(f).get(k)).collect();
         if values.iter().all(|v| *v == x) {
             continue;
         }
@@ -154,13 +195,13 @@ fn plan(m: &Module, members: Vec<usize>) -> Option<Plan> {
     let n = members.len();
     let now: usize = members
         .iter()
-        .map(|&f| encoded_len(&m.funcs[f].body.instrs) + locals_decl + 1)
+        .map(|&f| encoded_len(body(f)) + locals_decl + 1)
         .sum();
     // After: the shared body (constants become `local.get`s, later locals
     // shift), its function and type entries, and one thunk per member.
     let extra = columns.len() as u32;
     let shared_idx = m.num_imported(ExternKind::Func) + m.funcs.len() as u32;
-    let mut shared = first.clone();
+    let mut shared = first.to_vec();
     rewrite_shared(
         &mut shared,
         &columns.iter().map(|c| c.1.clone()).collect::<Vec<_>>(),
@@ -206,7 +247,7 @@ fn rewrite_shared(body: &mut [Instr], columns: &[Vec<usize>], params: u32, extra
     }
 }
 
-fn apply(m: &mut Module, p: &Plan) {
+fn apply(m: &mut Module, bodies: &mut Bodies, decoded: &Decoded, p: &Plan) {
     let nimp = m.num_imported(ExternKind::Func);
     let first = p.members[0];
     let Some(ty) = m.func_type(m.funcs[first].type_idx).cloned() else {
@@ -215,14 +256,15 @@ fn apply(m: &mut Module, p: &Plan) {
     let params = ty.params.len() as u32;
     let extra = p.columns.len() as u32;
     let mut new_params = ty.params.to_vec();
+    let body_of = |f: usize| decoded.get(&f).map_or(&[][..], |b| &b[..]);
     for col in &p.columns {
-        let Some(t) = const_type(&m.funcs[first].body.instrs[col[0]]) else {
+        let Some(t) = body_of(first).get(col[0]).and_then(const_type) else {
             return;
         };
         new_params.push(t);
     }
     let type_idx = type_index(m, FuncType::new(new_params, ty.results.to_vec()));
-    let mut body = m.funcs[first].body.instrs.clone();
+    let mut body = body_of(first).to_vec();
     rewrite_shared(&mut body, &p.columns, params, extra);
     let shared_idx = nimp + m.funcs.len() as u32;
     m.funcs.push(Func {
@@ -234,13 +276,12 @@ fn apply(m: &mut Module, p: &Plan) {
     for &f in &p.members {
         let mut thunk: Vec<Instr> = (0..params).map(Instr::LocalGet).collect();
         for col in &p.columns {
-            thunk.push(m.funcs[f].body.instrs[col[0]].clone());
+            thunk.extend(body_of(f).get(col[0]).cloned());
         }
         thunk.push(Instr::Call(shared_idx));
         thunk.push(Instr::End);
-        let func = &mut m.funcs[f];
-        func.body = Expr::new(thunk);
-        func.locals = Vec::new();
+        bodies.replace(m, f, thunk);
+        m.funcs[f].locals = Vec::new();
         let abs = nimp + f as u32;
         drop_label_names(m, abs);
         if let Some(names) = m.names.as_mut() {
@@ -258,6 +299,14 @@ fn apply(m: &mut Module, p: &Plan) {
 mod tests {
     use super::*;
     use crate::testutil::{assert_valid, func, ins, module};
+
+    /// [`merge`] with the bodies held encoded.
+    fn merge(m: &mut Module) -> bool {
+        let mut bodies = Bodies::pack(m, wtool_ast::Features::default(), None);
+        let changed = super::merge(m, &mut bodies);
+        bodies.open_all(m);
+        changed
+    }
 
     #[test]
     fn constants_become_parameters() {

@@ -6,6 +6,7 @@
 //! element and data segments (instantiation copies them and may trap, so they
 //! are observable), and tags. Reachability runs over a `petgraph` graph of items.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::util::{forget_raw_names, indices_of, map_indices, Space};
 use std::collections::BTreeSet;
@@ -42,7 +43,11 @@ fn item(space: Space, i: u32) -> Item {
 }
 
 fn expr_edges(g: &mut crate::analysis::DiGraph<Item>, from: Item, e: &Expr) {
-    for ins in &e.instrs {
+    instr_edges(g, from, &e.instrs);
+}
+
+fn instr_edges(g: &mut crate::analysis::DiGraph<Item>, from: Item, instrs: &[Instr]) {
+    for ins in instrs {
         indices_of(ins, &mut |s, i| {
             g.add_edge(from, item(s, i), ());
         });
@@ -141,9 +146,20 @@ impl Remap {
     }
 
     fn expr(&self, e: &mut Expr) {
-        for ins in e.instrs.iter_mut() {
-            map_indices(ins, &mut |s, i| self.get(s, i));
+        self.instrs(&mut e.instrs);
+    }
+
+    /// Renumbers `instrs`; whether any index changed.
+    fn instrs(&self, instrs: &mut [Instr]) -> bool {
+        let mut changed = false;
+        for ins in instrs.iter_mut() {
+            map_indices(ins, &mut |s, i| {
+                let n = self.get(s, i);
+                changed |= n != i;
+                n
+            });
         }
+        changed
     }
 
     fn names(&self, map: &mut NameMap, v: &[Option<u32>]) {
@@ -170,8 +186,11 @@ impl Pass for RemoveUnusedModuleElements {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
-        run(m)
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
+        run(m, bodies)
     }
 }
 
@@ -189,7 +208,7 @@ fn mark_live(g: &crate::analysis::DiGraph<Item>, live: &mut BTreeSet<Item>, root
     }
 }
 
-fn run(m: &mut Module) -> bool {
+fn run(m: &mut Module, bodies: &mut Bodies) -> bool {
     let n_imp = |k| m.num_imported(k);
     let (nif, nit, nim, nig) = (
         n_imp(ExternKind::Func),
@@ -231,11 +250,24 @@ fn run(m: &mut Module) -> bool {
     for tag in &m.tags {
         roots.push(Item::Type(tag.type_idx));
     }
-    for (i, f) in m.funcs.iter().enumerate() {
+    // Bodies are read once, one at a time: their edges, and the functions
+    // each takes a reference to (for the declarations below).
+    let mut refs_of: Vec<(usize, Vec<u32>)> = Vec::new();
+    bodies.scan(m, |i, instrs| {
         let me = Item::Func(nif + i as u32);
-        g.add_edge(me, Item::Type(f.type_idx), ());
-        expr_edges(&mut g, me, &f.body);
-    }
+        g.add_edge(me, Item::Type(m.funcs[i].type_idx), ());
+        instr_edges(&mut g, me, instrs);
+        let refs: Vec<u32> = instrs
+            .iter()
+            .filter_map(|ins| match ins {
+                Instr::RefFunc(f) => Some(*f),
+                _ => None,
+            })
+            .collect();
+        if !refs.is_empty() {
+            refs_of.push((i, refs));
+        }
+    });
     for (i, t) in m.tables.iter().enumerate() {
         let me = Item::Table(nit + i as u32);
         g.add_node(me);
@@ -311,9 +343,9 @@ fn run(m: &mut Module) -> bool {
         }
     }
     let mut needed: BTreeSet<u32> = BTreeSet::new();
-    for (i, f) in m.funcs.iter().enumerate() {
-        if live.contains(&Item::Func(nif + i as u32)) {
-            note_refs(&f.body, &mut needed);
+    for (i, refs) in &refs_of {
+        if live.contains(&Item::Func(nif + *i as u32)) {
+            needed.extend(refs.iter().copied());
         }
     }
     for e in &m.exports {
@@ -418,6 +450,14 @@ fn run(m: &mut Module) -> bool {
         });
     }
     filter(&mut m.funcs, nif, &remap.func);
+    bodies.retain(|d| {
+        remap
+            .func
+            .get(nif as usize + d)
+            .copied()
+            .flatten()
+            .is_some()
+    });
     filter(&mut m.tables, nit, &remap.table);
     filter(&mut m.memories, nim, &remap.memory);
     filter(&mut m.globals, nig, &remap.global);
@@ -440,8 +480,8 @@ fn run(m: &mut Module) -> bool {
     }
     for f in m.funcs.iter_mut() {
         f.type_idx = remap.get(Space::Type, f.type_idx);
-        remap.expr(&mut f.body);
     }
+    bodies.rewrite(m, |_, unit| remap.instrs(&mut unit.func.body.instrs));
     for t in m.tables.iter_mut() {
         if let Some(e) = &mut t.init {
             remap.expr(e);

@@ -5,6 +5,7 @@
 //! result is deterministic. Exports, the start function, element segments and
 //! the name section follow.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use crate::util::{forget_raw_names, remap_func_indices, remap_func_names};
 use wtool_ast::{ElemItems, ExternKind, Instr, Module};
@@ -25,7 +26,10 @@ impl Pass for ReorderFunctions {
             ..Default::default()
         }
     }
-    fn run(&mut self, m: &mut Module, _opts: &PassOptions) -> bool {
+    fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
+        crate::pass::run_open(self, m, opts)
+    }
+    fn run_with(&mut self, m: &mut Module, bodies: &mut Bodies, _opts: &PassOptions) -> bool {
         let nimp = m.num_imported(ExternKind::Func) as usize;
         let total = nimp + m.funcs.len();
         let mut uses = vec![0u64; total];
@@ -34,19 +38,25 @@ impl Pass for ReorderFunctions {
                 *u += 1;
             }
         };
-        let mut exprs: Vec<&wtool_ast::Expr> = m.funcs.iter().map(|f| &f.body).collect();
-        exprs.extend(m.globals.iter().map(|g| &g.init));
-        for e in &m.elems {
-            match &e.items {
-                ElemItems::Funcs(fs) => fs.iter().for_each(|f| count(*f)),
-                ElemItems::Exprs(es) => exprs.extend(es.iter()),
-            }
-        }
-        for e in exprs {
-            for ins in &e.instrs {
+        let mut in_instrs = |instrs: &[Instr]| {
+            for ins in instrs {
                 if let Instr::Call(f) | Instr::ReturnCall(f) | Instr::RefFunc(f) = ins {
                     count(*f);
                 }
+            }
+        };
+        bodies.scan(m, |_, instrs| in_instrs(instrs));
+        for g in &m.globals {
+            in_instrs(&g.init.instrs);
+        }
+        for e in &m.elems {
+            if let ElemItems::Exprs(es) = &e.items {
+                es.iter().for_each(|x| in_instrs(&x.instrs));
+            }
+        }
+        for e in &m.elems {
+            if let ElemItems::Funcs(fs) = &e.items {
+                fs.iter().for_each(|f| count(*f));
             }
         }
         let mut order: Vec<usize> = (nimp..total).collect();
@@ -65,8 +75,10 @@ impl Pass for ReorderFunctions {
             .iter()
             .filter_map(|&f| slots.get_mut(f - nimp).and_then(Option::take))
             .collect();
+        let defs: Vec<usize> = order.iter().map(|&f| f - nimp).collect();
+        bodies.permute(&defs);
         let remap = |i: u32| new_index.get(i as usize).copied().unwrap_or(i);
-        remap_func_indices(m, &remap);
+        remap_func_indices(m, bodies, &remap);
         remap_func_names(m, &|i| Some(remap(i)));
         forget_raw_names(m);
         true

@@ -1,6 +1,7 @@
 //! strip-custom: removes custom sections — the name section too unless
 //! `keep_names` — except those listed in `keep_sections`. Run by `-Os`/`-Oz`.
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use wtool_ast::Module;
 
@@ -19,6 +20,10 @@ impl Pass for StripCustom {
             changes_customs: true,
             ..Default::default()
         }
+    }
+    fn run_with(&mut self, m: &mut Module, _: &mut Bodies, opts: &PassOptions) -> bool {
+        // Bodies are not read.
+        self.run(m, opts)
     }
     fn run(&mut self, m: &mut Module, opts: &PassOptions) -> bool {
         let before = (m.customs.len(), m.names.is_some());

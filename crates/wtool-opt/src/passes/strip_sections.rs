@@ -2,6 +2,7 @@
 //! the custom sections of one kind, as binaryen's passes of these names do.
 //! (strip-custom, run by `-Os`/`-Oz`, removes every custom section.)
 
+use crate::bodies::Bodies;
 use crate::pass::{Pass, PassOptions, PassProperties};
 use wtool_ast::Module;
 
@@ -45,6 +46,10 @@ macro_rules! strip_pass {
                 PROPERTIES
             }
             fn run(&mut self, m: &mut Module, _: &PassOptions) -> bool {
+                strip(m, $names, $matches)
+            }
+            fn run_with(&mut self, m: &mut Module, _: &mut Bodies, _: &PassOptions) -> bool {
+                // Bodies are not read.
                 strip(m, $names, $matches)
             }
         }
