@@ -154,6 +154,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
         Format::Text => {
             let mut m = input.module(features)?;
             validate::check(&input, &m, features, threads)?;
+            // Source positions only place the input's errors, found above;
+            // a body with positions is not held encoded.
+            for f in &mut m.funcs {
+                f.body.offsets = Vec::new();
+            }
             let bodies = Bodies::packed(&mut m, features, threads);
             (m, bodies)
         }
