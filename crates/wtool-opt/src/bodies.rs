@@ -161,32 +161,29 @@ impl Bodies {
     ) -> Result<Bodies, wtool_binary::DecodeError> {
         let pool = pool_of(threads);
         let codec = Codec { features };
-        let one = |r: &BodyRange| -> Result<Slot, wtool_binary::DecodeError> {
+        // Each body held encoded, or (when it does not encode exactly)
+        // its decoded instructions, which stay in the module.
+        let one = |r: &BodyRange| -> Result<Result<Slot, Expr>, wtool_binary::DecodeError> {
             let mut instrs = Vec::new();
             for x in BodyReader::new(bytes, r, features, has_data_count) {
                 instrs.push(x?.1);
             }
             let expr = Expr::new(instrs);
             let mut check = Vec::new();
-            Ok(codec.encode(&expr, &mut check).unwrap_or(Slot::Open))
+            Ok(codec.encode(&expr, &mut check).ok_or(expr))
         };
-        let slots: Result<Vec<Slot>, _> = match &pool {
+        let read: Result<Vec<_>, _> = match &pool {
             Some(p) => p.install(|| ranges.par_iter().map(one).collect()),
             None => ranges.iter().map(one).collect(),
         };
-        let mut slots = slots?;
-        // A body that does not encode exactly stays decoded in the module.
-        for (k, s) in slots.iter_mut().enumerate() {
-            if *s == Slot::Open {
-                let r = &ranges[k];
-                let mut instrs = Vec::new();
-                for x in BodyReader::new(bytes, r, features, has_data_count) {
-                    instrs.push(x?.1);
-                }
+        let mut slots = Vec::with_capacity(module.funcs.len());
+        for (k, r) in read?.into_iter().enumerate() {
+            slots.push(r.unwrap_or_else(|expr| {
                 if let Some(f) = module.funcs.get_mut(k) {
-                    f.body = Expr::new(instrs);
+                    f.body = expr;
                 }
-            }
+                Slot::Open
+            }));
         }
         slots.resize(module.funcs.len(), Slot::Open);
         Ok(Bodies {
@@ -219,11 +216,6 @@ impl Bodies {
             .iter()
             .filter(|s| matches!(s, Slot::Packed { .. }))
             .count()
-    }
-
-    /// Whether bodies are encoded when put back.
-    pub fn packing(&self) -> bool {
-        self.packing
     }
 
     /// Decodes every held body back into `module`.

@@ -374,11 +374,10 @@ impl PassManager {
                 if let (Some((om, ob)), true) = (original, changed) {
                     if validate(module, bodies, &self.validator).is_err() {
                         // Which pass broke it: the run again, one pass at a time.
-                        *module = ob.materialize(&om);
-                        *bodies = Bodies::open(module, features);
+                        (*module, *bodies) = (om, ob);
                         for &k in &group {
                             let pass = &mut self.passes[k];
-                            if pass.run(module, &self.options) {
+                            if pass.run_with(module, bodies, &self.options) {
                                 validate(module, bodies, &self.validator).map_err(|error| {
                                     OptError::InvalidAfterPass {
                                         pass: pass.name(),

@@ -152,12 +152,13 @@ fn code_section_streamed(
     let mut count = Vec::new();
     write_u32(&mut count, m.funcs.len() as u32);
     let mut instrs = Vec::new();
+    let mut locals = Vec::new();
     let mut size = count.len();
     for (def, f) in m.funcs.iter().enumerate() {
         scratch.clear();
         instrs.clear();
         body(def, false, &mut instrs);
-        code_entry(scratch, &instrs, f);
+        code_entry(scratch, &mut locals, &instrs, f);
         size += scratch.len();
     }
     let mut head = vec![SectionId::Code as u8];
@@ -168,7 +169,7 @@ fn code_section_streamed(
         scratch.clear();
         instrs.clear();
         body(def, true, &mut instrs);
-        code_entry(scratch, &instrs, f);
+        code_entry(scratch, &mut locals, &instrs, f);
         w.write_all(scratch)?;
     }
     scratch.clear();
@@ -176,25 +177,17 @@ fn code_section_streamed(
 }
 
 /// One code section entry: the size, then the locals of `f` and its
-/// encoded instructions `instrs`.
-fn code_entry(p: &mut Vec<u8>, instrs: &[u8], f: &wtool_ast::Func) {
-    // The locals' declaration is short: encoded twice, once to size it.
-    let mut locals = 0;
-    let mut tmp = Vec::new();
-    write_u32(&mut tmp, f.locals.len() as u32);
+/// encoded instructions `instrs` (`locals` is scratch space, reused across
+/// entries).
+fn code_entry(p: &mut Vec<u8>, locals: &mut Vec<u8>, instrs: &[u8], f: &wtool_ast::Func) {
+    locals.clear();
+    write_u32(locals, f.locals.len() as u32);
     for g in &f.locals {
-        write_u32(&mut tmp, g.count);
-        types::val_type(&mut tmp, g.ty);
-        locals += tmp.len();
-        tmp.clear();
+        write_u32(locals, g.count);
+        types::val_type(locals, g.ty);
     }
-    locals += tmp.len();
-    write_u32(p, (locals + instrs.len()) as u32);
-    write_u32(p, f.locals.len() as u32);
-    for g in &f.locals {
-        write_u32(p, g.count);
-        types::val_type(p, g.ty);
-    }
+    write_u32(p, (locals.len() + instrs.len()) as u32);
+    p.extend_from_slice(locals);
     p.extend_from_slice(instrs);
 }
 
@@ -366,11 +359,11 @@ fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
                 return false;
             }
             write_u32(p, m.funcs.len() as u32);
-            let mut body = Vec::new();
+            let (mut body, mut locals) = (Vec::new(), Vec::new());
             for f in &m.funcs {
                 body.clear();
                 encode_expr(&mut body, &f.body);
-                code_entry(p, &body, f);
+                code_entry(p, &mut locals, &body, f);
             }
         }
         SectionId::Data => {
