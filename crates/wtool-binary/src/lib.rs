@@ -181,3 +181,74 @@ pub fn encode_names(out: &mut Vec<u8>, names: &wtool_ast::Names) {
 pub fn encode_val_type(out: &mut Vec<u8>, t: wtool_ast::ValType) {
     encode::types::val_type(out, t);
 }
+
+/// Pieces of the core binary format that other formats embed (the
+/// component format's core types, module types and core instances), read
+/// and written exactly as inside a module.
+pub mod parts {
+    use crate::decode::types::{self, Accept};
+    use crate::error::Result;
+    use crate::reader::Reader;
+    use wtool_ast::{Features, Import, ImportDesc, TypeDef, ValType};
+
+    /// Reads a recursion group or a single subtype whose first byte,
+    /// already read at offset `at`, is `first`: the types, and whether they
+    /// came in an explicit `rec` (0x4e) group.
+    pub fn rec_type(
+        r: &mut Reader<'_>,
+        features: Features,
+        first: u8,
+        at: usize,
+    ) -> Result<(Vec<TypeDef>, bool)> {
+        let acc = Accept::new(features);
+        if first == 0x4e && acc.gc {
+            let (len, cap) = r.count()?;
+            let mut out = Vec::with_capacity(cap);
+            for _ in 0..len {
+                let at = r.pos();
+                let b = r.u8()?;
+                out.push(types::sub_type(r, acc, b, at)?);
+            }
+            return Ok((out, true));
+        }
+        Ok((vec![types::sub_type(r, acc, first, at)?], false))
+    }
+
+    /// Reads an import entry (module name, field name, `externtype`).
+    pub fn import(r: &mut Reader<'_>, features: Features) -> Result<Import> {
+        crate::decode::module::import(r, Accept::new(features))
+    }
+
+    /// Reads a core `externtype` and whether it is an exact function.
+    pub fn extern_desc(r: &mut Reader<'_>, features: Features) -> Result<(ImportDesc, bool)> {
+        crate::decode::module::extern_desc(r, Accept::new(features))
+    }
+
+    /// Reads a core value type.
+    pub fn val_type(r: &mut Reader<'_>, features: Features) -> Result<ValType> {
+        types::val_type(r, Accept::new(features))
+    }
+
+    /// Writes one subtype (the rec group header is the caller's).
+    pub fn write_sub_type(out: &mut Vec<u8>, t: &TypeDef) {
+        crate::encode::types::sub_type(out, t);
+    }
+
+    /// Writes an import entry.
+    pub fn write_import(out: &mut Vec<u8>, i: &Import) {
+        write_name(out, &i.module);
+        write_name(out, &i.name);
+        write_extern_desc(out, &i.desc, i.exact);
+    }
+
+    /// Writes a core `externtype`.
+    pub fn write_extern_desc(out: &mut Vec<u8>, desc: &ImportDesc, exact: bool) {
+        crate::encode::module::extern_desc(out, desc, exact);
+    }
+
+    /// Writes a name: its byte length, then its UTF-8 bytes.
+    pub fn write_name(out: &mut Vec<u8>, s: &str) {
+        crate::leb128::write_u32(out, s.len() as u32);
+        out.extend_from_slice(s.as_bytes());
+    }
+}

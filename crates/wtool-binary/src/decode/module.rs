@@ -419,42 +419,10 @@ impl<'a> Decoder<'a> {
         let (n, cap) = s.count().field("count")?;
         self.m.imports.reserve(cap);
         for i in 0..n {
-            let import = self.import(s).entry(EntryKind::Import, i)?;
+            let import = import(s, self.acc).entry(EntryKind::Import, i)?;
             self.m.imports.push(import);
         }
         Ok(())
-    }
-
-    fn import(&self, s: &mut Reader<'a>) -> Result<Import> {
-        let module = s.name().field("module name")?.to_string();
-        let name = s.name().field("field name")?.to_string();
-        let at = s.pos();
-        let mut exact = false;
-        let desc = match s.u8().field("kind")? {
-            0x00 => ImportDesc::Func(s.u32().field("type index")?),
-            0x20 if self.acc.custom_descriptors => {
-                exact = true;
-                ImportDesc::Func(s.u32().field("type index")?)
-            }
-            0x01 => ImportDesc::Table(types::table_type(s, self.acc).field("table type")?),
-            0x02 => ImportDesc::Memory(types::memory_type(s, self.acc).field("limits")?),
-            0x03 => ImportDesc::Global(types::global_type(s, self.acc).field("global type")?),
-            0x04 if self.acc.exceptions => ImportDesc::Tag(tag_type(s)?),
-            k => {
-                let e = DecodeError::new(at, ErrorKind::MalformedImportKind).in_field("kind");
-                return Err(match k {
-                    0x04 => e.needing(Features::EXCEPTIONS),
-                    0x20 => e.needing(Features::CUSTOM_DESCRIPTORS),
-                    _ => e,
-                });
-            }
-        };
-        Ok(Import {
-            module,
-            name,
-            desc,
-            exact,
-        })
     }
 
     fn tables(&mut self, s: &mut Reader<'a>) -> Result<()> {
@@ -686,6 +654,46 @@ impl<'a> Decoder<'a> {
         }
         Ok((self.m, self.parts))
     }
+}
+
+/// One import entry: module name, field name and what is imported.
+pub(crate) fn import(s: &mut Reader<'_>, acc: Accept) -> Result<Import> {
+    let module = s.name().field("module name")?.to_string();
+    let name = s.name().field("field name")?.to_string();
+    let (desc, exact) = extern_desc(s, acc)?;
+    Ok(Import {
+        module,
+        name,
+        desc,
+        exact,
+    })
+}
+
+/// An import's kind byte and type (the core `externtype`), and whether it
+/// is an exact function import.
+pub(crate) fn extern_desc(s: &mut Reader<'_>, acc: Accept) -> Result<(ImportDesc, bool)> {
+    let at = s.pos();
+    let mut exact = false;
+    let desc = match s.u8().field("kind")? {
+        0x00 => ImportDesc::Func(s.u32().field("type index")?),
+        0x20 if acc.custom_descriptors => {
+            exact = true;
+            ImportDesc::Func(s.u32().field("type index")?)
+        }
+        0x01 => ImportDesc::Table(types::table_type(s, acc).field("table type")?),
+        0x02 => ImportDesc::Memory(types::memory_type(s, acc).field("limits")?),
+        0x03 => ImportDesc::Global(types::global_type(s, acc).field("global type")?),
+        0x04 if acc.exceptions => ImportDesc::Tag(tag_type(s)?),
+        k => {
+            let e = DecodeError::new(at, ErrorKind::MalformedImportKind).in_field("kind");
+            return Err(match k {
+                0x04 => e.needing(Features::EXCEPTIONS),
+                0x20 => e.needing(Features::CUSTOM_DESCRIPTORS),
+                _ => e,
+            });
+        }
+    };
+    Ok((desc, exact))
 }
 
 fn export(s: &mut Reader<'_>, acc: Accept) -> Result<Export> {

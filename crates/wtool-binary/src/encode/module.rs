@@ -257,21 +257,7 @@ fn payload(m: &Module, id: SectionId, p: &mut Vec<u8>) -> bool {
             for i in &m.imports {
                 name(p, &i.module);
                 name(p, &i.name);
-                p.push(if i.exact {
-                    0x20
-                } else {
-                    kind_byte(i.desc.kind())
-                });
-                match &i.desc {
-                    ImportDesc::Func(t) => write_u32(p, *t),
-                    ImportDesc::Table(t) => types::table_type(p, *t),
-                    ImportDesc::Memory(mt) => types::memory_type(p, *mt),
-                    ImportDesc::Global(g) => types::global_type(p, *g),
-                    ImportDesc::Tag(t) => {
-                        p.push(0);
-                        write_u32(p, *t);
-                    }
-                }
+                extern_desc(p, &i.desc, i.exact);
             }
         }
         SectionId::Function => {
@@ -444,5 +430,21 @@ fn elem_type(p: &mut Vec<u8>, e: &wtool_ast::ElemSegment, exprs: bool) {
         types::ref_type(p, e.ty);
     } else {
         p.push(0x00);
+    }
+}
+
+/// Writes a core `externtype`: the kind byte (0x20 for an exact function)
+/// and the type.
+pub fn extern_desc(p: &mut Vec<u8>, desc: &ImportDesc, exact: bool) {
+    p.push(if exact { 0x20 } else { kind_byte(desc.kind()) });
+    match desc {
+        ImportDesc::Func(t) => write_u32(p, *t),
+        ImportDesc::Table(t) => types::table_type(p, *t),
+        ImportDesc::Memory(mt) => types::memory_type(p, *mt),
+        ImportDesc::Global(g) => types::global_type(p, *g),
+        ImportDesc::Tag(t) => {
+            p.push(0);
+            write_u32(p, *t);
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! `tests/differential.rs` (a short run) and `examples/diff_smith.rs` (a long one).
 
 use arbitrary::Unstructured;
-use wasmparser::{Parser, Payload, WasmFeatures};
+use wasmparser::WasmFeatures;
 use wtool_ast::{Features, HeapType, Instr, MemArg, Op, OpKind};
 pub use wtool_testsupport::Rng;
 
@@ -59,75 +59,9 @@ pub fn generate(seed: u64) -> Option<Vec<u8>> {
     Some(m.to_bytes())
 }
 
-/// True when wasmparser can read every part of `bytes` (all section items,
-/// every operator of every body and constant expression) — its decoder
-/// accepts, whatever its validator would say.
+/// True when wasmparser (default features) can read every part of `bytes`.
 pub fn wasmparser_decodes(bytes: &[u8]) -> bool {
-    fn ops(mut r: wasmparser::OperatorsReader<'_>) -> wasmparser::Result<()> {
-        while !r.eof() {
-            r.read()?;
-        }
-        r.finish()
-    }
-    fn all(bytes: &[u8]) -> wasmparser::Result<bool> {
-        for payload in Parser::new(0).parse_all(bytes) {
-            match payload? {
-                Payload::TypeSection(s) => s.into_iter().try_for_each(|x| x.map(drop))?,
-                Payload::ImportSection(s) => s.into_iter().try_for_each(|x| x.map(drop))?,
-                Payload::FunctionSection(s) => s.into_iter().try_for_each(|x| x.map(drop))?,
-                Payload::TableSection(s) => {
-                    for t in s {
-                        if let wasmparser::TableInit::Expr(e) = t?.init {
-                            ops(e.get_operators_reader())?;
-                        }
-                    }
-                }
-                Payload::MemorySection(s) => s.into_iter().try_for_each(|x| x.map(drop))?,
-                Payload::TagSection(s) => s.into_iter().try_for_each(|x| x.map(drop))?,
-                Payload::GlobalSection(s) => {
-                    for g in s {
-                        ops(g?.init_expr.get_operators_reader())?;
-                    }
-                }
-                Payload::ExportSection(s) => s.into_iter().try_for_each(|x| x.map(drop))?,
-                Payload::ElementSection(s) => {
-                    for e in s {
-                        let e = e?;
-                        if let wasmparser::ElementKind::Active { offset_expr, .. } = e.kind {
-                            ops(offset_expr.get_operators_reader())?;
-                        }
-                        match e.items {
-                            wasmparser::ElementItems::Functions(r) => {
-                                r.into_iter().try_for_each(|x| x.map(drop))?
-                            }
-                            wasmparser::ElementItems::Expressions(_, r) => {
-                                for x in r {
-                                    ops(x?.get_operators_reader())?;
-                                }
-                            }
-                        }
-                    }
-                }
-                Payload::DataSection(s) => {
-                    for d in s {
-                        if let wasmparser::DataKind::Active { offset_expr, .. } = d?.kind {
-                            ops(offset_expr.get_operators_reader())?;
-                        }
-                    }
-                }
-                Payload::CodeSectionEntry(body) => {
-                    body.get_locals_reader()?
-                        .into_iter()
-                        .try_for_each(|x| x.map(drop))?;
-                    ops(body.get_operators_reader()?)?;
-                }
-                Payload::UnknownSection { .. } => return Ok(false),
-                _ => {}
-            }
-        }
-        Ok(true)
-    }
-    all(bytes).unwrap_or(false)
+    wtool_testsupport::oracle::wasmparser_decodes(bytes, wasmparser::WasmFeatures::default())
 }
 
 /// Compares our verdict with wasmparser's on `bytes`. Returns `None` when

@@ -1,0 +1,202 @@
+//! Bytes → [`Component`]: the preamble, the section loop and nested
+//! components. Items are read in `types.rs` (types, names, externtypes) and
+//! `items.rs` (instances, aliases, canonical definitions, imports, exports).
+//!
+//! Nesting (components in components, types in types) recurses, so it is
+//! bounded: [`MAX_NESTING`] levels, which real components never approach.
+
+mod items;
+mod types;
+
+use crate::ast::{Component, Custom, Section};
+use crate::error::{DecodeError, ErrorKind, Result};
+use wtool_ast::Features;
+use wtool_binary::reader::Reader;
+
+/// The version field components have until the format is standardized.
+pub const COMPONENT_VERSION: u16 = 0x0d;
+
+/// How deep components and component types may nest.
+pub const MAX_NESTING: u32 = 100;
+
+/// What an 8-byte preamble announces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    /// A core module (version 1, layer 0).
+    Module,
+    /// A component (version 0x0d, layer 1).
+    Component,
+}
+
+/// What `bytes` starts with: a module, a component, or neither (too short,
+/// no magic, or an unknown version).
+pub fn layer_of(bytes: &[u8]) -> Option<Layer> {
+    let head: &[u8; 8] = bytes.get(..8)?.try_into().ok()?;
+    if head[..4] != *b"\0asm" {
+        return None;
+    }
+    match (
+        u16::from_le_bytes([head[4], head[5]]),
+        u16::from_le_bytes([head[6], head[7]]),
+    ) {
+        (1, 0) => Some(Layer::Module),
+        (COMPONENT_VERSION, 1) => Some(Layer::Component),
+        _ => None,
+    }
+}
+
+/// Decodes a component. Core modules inside it are decoded with `features`
+/// (the core encodings they may use).
+pub fn decode(bytes: &[u8], features: Features) -> Result<Component> {
+    let mut r = Reader::new(bytes);
+    Decoder { features }.component(&mut r, 0)
+}
+
+/// Reads and checks an 8-byte preamble, expecting `want`.
+fn preamble(r: &mut Reader<'_>, want: Layer) -> Result<u16> {
+    let start = r.pos();
+    let magic = r.bytes(4)?;
+    if magic != b"\0asm" {
+        return Err(DecodeError::new(start, ErrorKind::BadMagic));
+    }
+    let at = r.pos();
+    let v = r.bytes(4)?;
+    let version = u16::from_le_bytes([v[0], v[1]]);
+    let layer = u16::from_le_bytes([v[2], v[3]]);
+    let got = match (version, layer) {
+        (1, 0) => Layer::Module,
+        (COMPONENT_VERSION, 1) => Layer::Component,
+        _ => return Err(DecodeError::new(at, ErrorKind::UnknownVersion)),
+    };
+    match (want, got) {
+        (Layer::Component, Layer::Module) => {
+            Err(DecodeError::new(at, ErrorKind::ExpectedComponent))
+        }
+        (Layer::Module, Layer::Component) => Err(DecodeError::new(at, ErrorKind::ExpectedModule)),
+        _ => Ok(version),
+    }
+}
+
+/// Decoding state shared by every level.
+pub(crate) struct Decoder {
+    pub(crate) features: Features,
+}
+
+impl Decoder {
+    /// A component from its preamble to the end of `r`.
+    fn component(&self, r: &mut Reader<'_>, depth: u32) -> Result<Component> {
+        if depth > MAX_NESTING {
+            return Err(DecodeError::new(
+                r.pos(),
+                ErrorKind::TooDeep { what: "component" },
+            ));
+        }
+        let version = preamble(r, Layer::Component)?;
+        let mut sections = Vec::new();
+        while !r.at_end() {
+            let id_at = r.pos();
+            let id = r.u8()?;
+            if id > 12 {
+                return Err(DecodeError::new(id_at, ErrorKind::MalformedSectionId));
+            }
+            let size = r.len32()?;
+            let mut s = r.sub(size)?;
+            sections.push(self.section(id, &mut s, depth)?);
+            if !s.at_end() {
+                return Err(DecodeError::new(s.pos(), ErrorKind::TrailingData));
+            }
+        }
+        Ok(Component { version, sections })
+    }
+
+    fn section(&self, id: u8, s: &mut Reader<'_>, depth: u32) -> Result<Section> {
+        Ok(match id {
+            0 => {
+                let name = s.name()?.to_string();
+                let rest = s.remaining();
+                Section::Custom(Custom {
+                    name,
+                    data: s.bytes(rest)?.to_vec(),
+                })
+            }
+            1 => {
+                let start = s.pos();
+                let rest = s.remaining();
+                let bytes = s.bytes(rest)?;
+                let mut head = Reader::new(bytes);
+                preamble(&mut head, Layer::Module).map_err(|e| shift(e, start))?;
+                let m = wtool_binary::decode_with_features(bytes, self.features)
+                    .map_err(|e| DecodeError::core_at(start, e))?;
+                Section::CoreModule(Box::new(m))
+            }
+            2 => Section::CoreInstances(self.vec(s, |d, s| d.core_instance(s))?),
+            3 => Section::CoreTypes(self.vec(s, |d, s| d.core_type(s))?),
+            4 => Section::Component(Box::new(self.component(s, depth + 1)?)),
+            5 => Section::Instances(self.vec(s, |d, s| d.instance(s))?),
+            6 => Section::Aliases(self.vec(s, |_, s| items::alias(s))?),
+            7 => Section::Types(self.vec(s, |d, s| d.ty(s, 0))?),
+            8 => Section::Canons(self.vec(s, |d, s| d.canon(s))?),
+            9 => Section::Start(items::start(s)?),
+            10 => Section::Imports(self.vec(s, |_, s| types::import(s))?),
+            11 => Section::Exports(self.vec(s, |_, s| items::export(s))?),
+            _ => Section::Values(self.vec(s, |_, s| items::value(s))?),
+        })
+    }
+
+    /// A counted vector of items.
+    pub(crate) fn vec<'a, T>(
+        &self,
+        s: &mut Reader<'a>,
+        mut item: impl FnMut(&Self, &mut Reader<'a>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let (n, cap) = s.count()?;
+        let mut out = Vec::with_capacity(cap);
+        for _ in 0..n {
+            out.push(item(self, s)?);
+        }
+        Ok(out)
+    }
+}
+
+/// An error from a reader over a slice that starts at `base` in the file.
+fn shift(e: DecodeError, base: usize) -> DecodeError {
+    match e.kind() {
+        ErrorKind::Core(c) => DecodeError::core_at(base, c.clone()),
+        k => DecodeError::new(base + e.offset(), k.clone()),
+    }
+}
+
+/// A vector of at most `limit` items (the format's limits, as wasm-tools
+/// enforces them), each read by `item`.
+pub(crate) fn limited<'a, T>(
+    s: &mut Reader<'a>,
+    limit: u32,
+    what: &'static str,
+    mut item: impl FnMut(&mut Reader<'a>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let at = s.pos();
+    let (n, cap) = s.count()?;
+    if n > limit {
+        return Err(DecodeError::new(at, ErrorKind::TooMany { what }));
+    }
+    let mut out = Vec::with_capacity(cap);
+    for _ in 0..n {
+        out.push(item(s)?);
+    }
+    Ok(out)
+}
+
+/// A flag byte: 0 or 1.
+pub(crate) fn flag(s: &mut Reader<'_>) -> Result<bool> {
+    let at = s.pos();
+    match s.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(DecodeError::new(at, ErrorKind::InvalidBool)),
+    }
+}
+
+/// A string with its length prefix.
+pub(crate) fn string(s: &mut Reader<'_>) -> Result<String> {
+    Ok(s.name()?.to_string())
+}
