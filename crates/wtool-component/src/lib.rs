@@ -19,8 +19,13 @@ pub mod ast;
 mod decode;
 mod encode;
 pub mod error;
+pub mod validate;
 
 pub use ast::Component;
-pub use decode::{decode, layer_of, Layer, COMPONENT_VERSION, MAX_NESTING};
+pub use decode::{
+    decode, decode_with_offsets, layer_of, Layer, Offsets, SectionOffsets, COMPONENT_VERSION,
+    MAX_NESTING,
+};
 pub use encode::encode;
 pub use error::{DecodeError, ErrorKind};
+pub use validate::{validate, ValidationError};

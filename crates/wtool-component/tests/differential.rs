@@ -126,3 +126,50 @@ fn decode_verdicts_agree_with_wasmparser() {
     );
     assert!(compared >= 10_000);
 }
+
+/// Validation verdicts against wasmparser's validator on the same inputs
+/// (every reference component and 10,000 mutants).
+#[test]
+fn validate_verdicts_agree_with_wasmparser() {
+    let seeds = seeds();
+    let mut rng = Rng::new(0x7661_6c69);
+    // The gated component features the reference tests use (their README
+    // runs wasmtime with the same set).
+    let features = WasmFeatures::default()
+        | WasmFeatures::LEGACY_EXCEPTIONS
+        | WasmFeatures::CM_ASYNC_STACKFUL
+        | WasmFeatures::CM_MORE_ASYNC_BUILTINS
+        | WasmFeatures::CM_THREADING
+        | WasmFeatures::CM_ERROR_CONTEXT
+        | WasmFeatures::CM_FIXED_LENGTH_LISTS;
+    let (mut compared, mut valid) = (0u32, 0u32);
+    let mut mismatches = Vec::new();
+    let inputs = seeds.iter().cloned().chain((0..10_000).map(|_| {
+        let s = &seeds[rng.below(seeds.len())];
+        mutate(s, &mut rng)
+    }));
+    for bytes in inputs {
+        let ours = wtool_component::decode_with_offsets(&bytes, FEATURES)
+            .map_err(|e| e.to_string())
+            .and_then(|(c, o)| {
+                wtool_component::validate(&c, Some(&o), FEATURES).map_err(|e| e.to_string())
+            });
+        let theirs = wasmparser::Validator::new_with_features(features).validate_all(&bytes);
+        compared += 1;
+        match (&ours, &theirs) {
+            (Ok(()), Ok(_)) => valid += 1,
+            (Err(_), Err(_)) => {}
+            (Ok(()), Err(e)) => mismatches.push(format!("we accept, wasmparser: {e}")),
+            (Err(e), Ok(_)) => mismatches.push(format!("we refuse ({e}), wasmparser accepts")),
+        }
+    }
+    eprintln!(
+        "{compared} compared, {valid} valid for both, {} disagree",
+        mismatches.len()
+    );
+    for m in mismatches.iter().take(200) {
+        eprintln!("  {m}");
+    }
+    // Ratchet until the extern-name grammar lands.
+    assert!(mismatches.len() <= 100, "{} mismatches", mismatches.len());
+}

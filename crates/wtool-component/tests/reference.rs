@@ -1,7 +1,8 @@
 //! The Component Model's reference tests (vendor/component-model): every
 //! component the `wast` oracle encodes decodes and re-encodes to the same
 //! bytes, and every binary `assert_malformed` is refused with the expected
-//! message.
+//! message. Every component expected to be valid (in every folder,
+//! run-time tests included) validates.
 
 use wtool_ast::Features;
 use wtool_testsupport::{component_model_files, oracle_components, Expect, Form};
@@ -11,9 +12,13 @@ const FEATURES: Features = Features::WASM3_THREADS;
 /// Decode, re-encode, and check the bytes: identical for text-form input
 /// (the oracle writes the canonical form), stable after one round for
 /// hand-written binaries (which may pad their integers).
-fn round_trip(bytes: &[u8], canonical: bool) -> Result<(), String> {
-    let c =
-        wtool_component::decode(bytes, FEATURES).map_err(|e| format!("at {}: {e}", e.offset()))?;
+fn round_trip(bytes: &[u8], canonical: bool, valid: bool) -> Result<(), String> {
+    let (c, offsets) = wtool_component::decode_with_offsets(bytes, FEATURES)
+        .map_err(|e| format!("at {}: {e}", e.offset()))?;
+    if valid {
+        wtool_component::validate(&c, Some(&offsets), FEATURES)
+            .map_err(|e| format!("invalid at {:?}: {e}", e.offset))?;
+    }
     let once = wtool_component::encode(&c);
     if canonical && once != bytes {
         let at = once
@@ -71,7 +76,8 @@ fn every_reference_component_decodes_and_round_trips() {
                 }
                 _ => {
                     checked += 1;
-                    if let Err(e) = round_trip(bytes, c.form == Form::Text) {
+                    let valid = c.expect == Expect::Valid;
+                    if let Err(e) = round_trip(bytes, c.form == Form::Text, valid) {
                         failures.push(format!("{path}:{}: {e}", c.line));
                     }
                 }

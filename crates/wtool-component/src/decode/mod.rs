@@ -10,6 +10,7 @@ mod types;
 
 use crate::ast::{Component, Custom, Section};
 use crate::error::{DecodeError, ErrorKind, Result};
+use std::cell::RefCell;
 use wtool_ast::Features;
 use wtool_binary::reader::Reader;
 
@@ -48,8 +49,45 @@ pub fn layer_of(bytes: &[u8]) -> Option<Layer> {
 /// Decodes a component. Core modules inside it are decoded with `features`
 /// (the core encodings they may use).
 pub fn decode(bytes: &[u8], features: Features) -> Result<Component> {
+    Ok(decode_with_offsets(bytes, features)?.0)
+}
+
+/// [`decode`], with the file offset of every section and item (for
+/// validation errors).
+pub fn decode_with_offsets(bytes: &[u8], features: Features) -> Result<(Component, Offsets)> {
     let mut r = Reader::new(bytes);
-    Decoder { features }.component(&mut r, 0)
+    let d = Decoder {
+        features,
+        items: RefCell::new(Vec::new()),
+    };
+    d.component(&mut r, 0)
+}
+
+/// Where a component's sections and items are in the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Offsets {
+    /// One entry per section, in order.
+    pub sections: Vec<SectionOffsets>,
+}
+
+/// Where one section and its items are in the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectionOffsets {
+    /// The section's contents (after id and size).
+    pub start: usize,
+    /// Each item of a vector section.
+    pub items: Vec<usize>,
+    /// A nested component's offsets.
+    pub nested: Option<Box<Offsets>>,
+}
+
+impl Offsets {
+    /// The offset of item `item` of section `section`, or of the section
+    /// itself when there is no such item.
+    pub fn item(&self, section: usize, item: usize) -> Option<usize> {
+        let s = self.sections.get(section)?;
+        Some(s.items.get(item).copied().unwrap_or(s.start))
+    }
 }
 
 /// Reads and checks an 8-byte preamble, expecting `want`.
@@ -80,11 +118,13 @@ fn preamble(r: &mut Reader<'_>, want: Layer) -> Result<u16> {
 /// Decoding state shared by every level.
 pub(crate) struct Decoder {
     pub(crate) features: Features,
+    /// The start of each item of the section being read.
+    items: RefCell<Vec<usize>>,
 }
 
 impl Decoder {
     /// A component from its preamble to the end of `r`.
-    fn component(&self, r: &mut Reader<'_>, depth: u32) -> Result<Component> {
+    fn component(&self, r: &mut Reader<'_>, depth: u32) -> Result<(Component, Offsets)> {
         if depth > MAX_NESTING {
             return Err(DecodeError::new(
                 r.pos(),
@@ -93,6 +133,7 @@ impl Decoder {
         }
         let version = preamble(r, Layer::Component)?;
         let mut sections = Vec::new();
+        let mut offsets = Offsets::default();
         while !r.at_end() {
             let id_at = r.pos();
             let id = r.u8()?;
@@ -101,16 +142,33 @@ impl Decoder {
             }
             let size = r.len32()?;
             let mut s = r.sub(size)?;
-            sections.push(self.section(id, &mut s, depth)?);
+            let start = s.pos();
+            self.items.borrow_mut().clear();
+            let (section, nested) = self.section(id, &mut s, depth)?;
+            sections.push(section);
+            offsets.sections.push(SectionOffsets {
+                start,
+                items: std::mem::take(&mut *self.items.borrow_mut()),
+                nested: nested.map(Box::new),
+            });
             if !s.at_end() {
                 return Err(DecodeError::new(s.pos(), ErrorKind::TrailingData));
             }
         }
-        Ok(Component { version, sections })
+        Ok((Component { version, sections }, offsets))
     }
 
-    fn section(&self, id: u8, s: &mut Reader<'_>, depth: u32) -> Result<Section> {
-        Ok(match id {
+    fn section(
+        &self,
+        id: u8,
+        s: &mut Reader<'_>,
+        depth: u32,
+    ) -> Result<(Section, Option<Offsets>)> {
+        if id == 4 {
+            let (c, o) = self.component(s, depth + 1)?;
+            return Ok((Section::Component(Box::new(c)), Some(o)));
+        }
+        let section = match id {
             0 => {
                 let name = s.name()?.to_string();
                 let rest = s.remaining();
@@ -131,7 +189,6 @@ impl Decoder {
             }
             2 => Section::CoreInstances(self.vec(s, |d, s| d.core_instance(s))?),
             3 => Section::CoreTypes(self.vec(s, |d, s| d.core_type(s))?),
-            4 => Section::Component(Box::new(self.component(s, depth + 1)?)),
             5 => Section::Instances(self.vec(s, |d, s| d.instance(s))?),
             6 => Section::Aliases(self.vec(s, |_, s| items::alias(s))?),
             7 => Section::Types(self.vec(s, |d, s| d.ty(s, 0))?),
@@ -140,7 +197,8 @@ impl Decoder {
             10 => Section::Imports(self.vec(s, |_, s| types::import(s))?),
             11 => Section::Exports(self.vec(s, |_, s| items::export(s))?),
             _ => Section::Values(self.vec(s, |_, s| items::value(s))?),
-        })
+        };
+        Ok((section, None))
     }
 
     /// A counted vector of items.
@@ -152,6 +210,7 @@ impl Decoder {
         let (n, cap) = s.count()?;
         let mut out = Vec::with_capacity(cap);
         for _ in 0..n {
+            self.items.borrow_mut().push(s.pos());
             out.push(item(self, s)?);
         }
         Ok(out)
