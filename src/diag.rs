@@ -34,6 +34,16 @@ pub enum CliError {
         /// What the decoder found.
         error: wtool_binary::DecodeError,
     },
+    /// A component is malformed or invalid: the message and, for binary
+    /// input, the file offset.
+    Component {
+        /// The file as the user named it.
+        file: String,
+        /// File offset of the fault, when known.
+        offset: Option<usize>,
+        /// What is wrong (the reference tests' wording).
+        message: String,
+    },
     /// The input is not a WebAssembly binary (and may not be read as text).
     NotWasm {
         /// The file as the user named it.
@@ -105,6 +115,21 @@ impl CliError {
                 )
             }
             CliError::Decode { file, error } => render_decode(&mut out, file, error),
+            CliError::Component {
+                file,
+                offset,
+                message,
+            } => {
+                // wasm-tools' messages may carry context lines: indent them.
+                let message = message.replace('\n', "\n  ");
+                match offset {
+                    Some(o) => writeln!(
+                        out,
+                        "error: {message}\n  --> {file} at offset {o:#x} (component)"
+                    ),
+                    None => writeln!(out, "error: {message}\n  --> {file} (component)"),
+                }
+            }
             CliError::NotWasm { file, reason } => {
                 writeln!(
                     out,

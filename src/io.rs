@@ -140,8 +140,16 @@ impl InputArg {
 }
 
 impl Input {
-    /// Decodes or parses the input into a module.
+    /// Whether the input is a binary component (Component Model, layer 1).
+    pub fn is_component(&self) -> bool {
+        self.format == Format::Binary
+            && wtool_component::layer_of(&self.bytes) == Some(wtool_component::Layer::Component)
+    }
+
+    /// Decodes or parses the input into a module. A component is refused
+    /// with a message that says so (this command takes core modules).
     pub fn module(&self, features: Features) -> Result<Module, CliError> {
+        self.refuse_component()?;
         match self.format {
             Format::Binary => wtool_binary::decode_with_features(&self.bytes, features)
                 .map_err(|error| self.decode_error(error)),
@@ -165,9 +173,23 @@ impl Input {
         }
     }
 
+    /// Fails, saying so, when the input is a component: for the commands
+    /// that take core modules only.
+    pub fn refuse_component(&self) -> Result<(), CliError> {
+        if self.is_component() {
+            return Err(CliError::Plain(format!(
+                "{}: this is a component (Component Model), not a core module; this command works on \
+                 core modules (components are read by `wtool validate` and `wtool dump`)",
+                self.name
+            )));
+        }
+        Ok(())
+    }
+
     /// Fails unless the input is a binary module (for commands that work
     /// on the bytes: objdump, strip, size, demangle).
     pub fn require_binary(&self) -> Result<(), CliError> {
+        self.refuse_component()?;
         match self.format {
             Format::Binary => Ok(()),
             Format::Text => Err(CliError::NotWasm {

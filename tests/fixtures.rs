@@ -25,8 +25,19 @@ fn wasm_files() -> Vec<PathBuf> {
 
 #[test]
 fn add_wasm_is_the_wat_encoding_of_add_wat() {
-    let expected = wat::parse_file(fixtures().join("add.wat")).unwrap();
-    let path = fixtures().join("add.wasm");
+    wat_fixture("add");
+}
+
+#[test]
+fn the_component_fixture_is_the_wat_encoding_of_its_source() {
+    wat_fixture(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/component/add"));
+}
+
+/// `fixtures/NAME.wasm` must be the `wat` crate's encoding of `NAME.wat`.
+fn wat_fixture(name: impl AsRef<Path>) {
+    let name = fixtures().join(name);
+    let expected = wat::parse_file(name.with_extension("wat")).unwrap();
+    let path = name.with_extension("wasm");
     if std::env::var_os("BLESS").is_some_and(|v| v != "0") {
         fs::write(&path, &expected).unwrap();
     }

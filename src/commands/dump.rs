@@ -1,4 +1,4 @@
-//! `wtool dump FILE`: the module as JSON (schema in docs/dump.md).
+//! `wtool dump FILE`: the module or component as JSON (schema in docs/dump.md).
 
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, Format, InputArg, OutputArg, OutputKind};
@@ -43,6 +43,19 @@ pub fn run(args: Args) -> Result<(), CliError> {
         instructions: args.instructions,
         data: args.data,
     };
+    if input.is_component() {
+        let (c, offsets) = wtool_component::decode_with_offsets(&input.bytes, features).map_err(|e| {
+            CliError::Component {
+                file: input.name.clone(),
+                offset: Some(e.offset()),
+                message: e.to_string(),
+            }
+        })?;
+        let dump = wtool_dump::dump_component(&c, &offsets, &input.bytes, opts);
+        return args.output.write_with(OutputKind::Text, |out| {
+            wtool_dump::write_component_json(out, &dump, args.compact)
+        });
+    }
     // Binary input streams: sections decoded, function bodies read from the
     // input as they are counted and written, data segments read from the
     // input one at a time as they are written (a Go module has ~100k).

@@ -131,6 +131,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         eprintln!("warning: --{name} has no effect in wtool (its passes have no such setting)");
     }
     let mut input = InputArg { input: path }.read()?;
+    input.refuse_component()?;
     let features = args.features.get();
     let threads = args
         .threads

@@ -184,6 +184,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let as_interp = crate::multicall::invoked_as().is_some();
     let features = args.features.get();
     let mut input = args.input.read()?;
+    input.refuse_component()?;
     let threads = args.threads.map_or_else(default_threads, |n| n as usize);
     let compiled = prepare(&mut input, features, threads)?;
     let module = compiled.module();

@@ -88,6 +88,7 @@ pub(crate) fn validate_input(
     threads: usize,
 ) -> Result<(), CliError> {
     match input.format {
+        Format::Binary if input.is_component() => validate_component(input, features),
         Format::Binary => {
             match wtool_validate::validate_binary_parallel(&input.bytes, features, threads) {
                 Ok(()) => Ok(()),
@@ -113,6 +114,19 @@ pub(crate) fn validate_input(
             check(input, &module, features, threads)
         }
     }
+}
+
+/// Decodes and validates a binary component, its core modules with
+/// `features`.
+fn validate_component(input: &Input, features: Features) -> Result<(), CliError> {
+    let error = |offset, message| CliError::Component {
+        file: input.name.clone(),
+        offset,
+        message,
+    };
+    let (c, offsets) = wtool_component::decode_with_offsets(&input.bytes, features)
+        .map_err(|e| error(Some(e.offset()), e.to_string()))?;
+    wtool_component::validate(&c, Some(&offsets), features).map_err(|e| error(e.offset, e.message))
 }
 
 /// Validates a decoded or parsed `module` read from `input`, with the

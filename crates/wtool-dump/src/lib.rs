@@ -11,6 +11,8 @@
 //! building a second copy of every instruction.
 
 mod build;
+mod component;
+pub mod component_text;
 mod generated;
 mod imm;
 mod instr;
@@ -20,6 +22,7 @@ mod tests;
 mod text;
 
 pub use build::{dump, dump_lazy, Functions};
+pub use component::{dump_component, ComponentDump, CustomItem, Item, Nested};
 pub use instr::{Instrs, LazyBodies};
 pub use schema::*;
 pub use text::expr_text;
@@ -56,4 +59,18 @@ pub fn to_json(dump: &Dump<'_>) -> String {
     // Writing to a Vec cannot fail and serde_json only emits UTF-8.
     let _ = write_json(&mut out, dump);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes a component dump as indented JSON (as [`write_json`]).
+pub fn write_component_json<W: io::Write>(
+    mut out: W,
+    dump: &ComponentDump<'_>,
+    compact: bool,
+) -> io::Result<()> {
+    if compact {
+        serde_json::to_writer(&mut out, dump).map_err(io::Error::other)?;
+    } else {
+        serde_json::to_writer_pretty(&mut out, dump).map_err(io::Error::other)?;
+    }
+    out.write_all(b"\n")
 }

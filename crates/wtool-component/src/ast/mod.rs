@@ -288,6 +288,45 @@ pub enum PrimValType {
     ErrorContext,
 }
 
+impl PrimValType {
+    /// The text format's keyword: `bool`, `u32`, `error-context`…
+    pub fn name(self) -> &'static str {
+        use PrimValType::*;
+        match self {
+            Bool => "bool",
+            S8 => "s8",
+            U8 => "u8",
+            S16 => "s16",
+            U16 => "u16",
+            S32 => "s32",
+            U32 => "u32",
+            S64 => "s64",
+            U64 => "u64",
+            F32 => "f32",
+            F64 => "f64",
+            Char => "char",
+            String => "string",
+            ErrorContext => "error-context",
+        }
+    }
+}
+
+impl CoreSort {
+    /// The text format's keyword: `func`, `memory`, `module`…
+    pub fn name(self) -> &'static str {
+        match self {
+            CoreSort::Func => "func",
+            CoreSort::Table => "table",
+            CoreSort::Memory => "memory",
+            CoreSort::Global => "global",
+            CoreSort::Tag => "tag",
+            CoreSort::Type => "type",
+            CoreSort::Module => "module",
+            CoreSort::Instance => "instance",
+        }
+    }
+}
+
 /// A value type: primitive, or a defined type by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValType {

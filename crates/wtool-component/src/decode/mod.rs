@@ -73,8 +73,12 @@ pub struct Offsets {
 /// Where one section and its items are in the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SectionOffsets {
+    /// The section's id byte.
+    pub id_offset: usize,
     /// The section's contents (after id and size).
     pub start: usize,
+    /// The end of the section's contents.
+    pub end: usize,
     /// Each item of a vector section.
     pub items: Vec<usize>,
     /// A nested component's offsets.
@@ -143,11 +147,14 @@ impl Decoder {
             let size = r.len32()?;
             let mut s = r.sub(size)?;
             let start = s.pos();
+            let end = start + size;
             self.items.borrow_mut().clear();
             let (section, nested) = self.section(id, &mut s, depth)?;
             sections.push(section);
             offsets.sections.push(SectionOffsets {
+                id_offset: id_at,
                 start,
+                end,
                 items: std::mem::take(&mut *self.items.borrow_mut()),
                 nested: nested.map(Box::new),
             });

@@ -469,14 +469,5 @@ impl Validator {
 }
 
 fn core_sort_desc(s: CoreSort) -> &'static str {
-    match s {
-        CoreSort::Func => "func",
-        CoreSort::Table => "table",
-        CoreSort::Memory => "memory",
-        CoreSort::Global => "global",
-        CoreSort::Tag => "tag",
-        CoreSort::Type => "type",
-        CoreSort::Module => "module",
-        CoreSort::Instance => "instance",
-    }
+    s.name()
 }

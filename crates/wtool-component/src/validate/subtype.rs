@@ -14,23 +14,7 @@ fn ctx(e: Mismatch, c: impl FnOnce() -> String) -> Mismatch {
 
 /// The text name of a primitive type.
 pub(crate) fn prim_name(p: PrimValType) -> &'static str {
-    use PrimValType::*;
-    match p {
-        Bool => "bool",
-        S8 => "s8",
-        U8 => "u8",
-        S16 => "s16",
-        U16 => "u16",
-        S32 => "s32",
-        U32 => "u32",
-        S64 => "s64",
-        U64 => "u64",
-        F32 => "f32",
-        F64 => "f64",
-        Char => "char",
-        String => "string",
-        ErrorContext => "error-context",
-    }
+    p.name()
 }
 
 fn defined_desc(d: &Defined) -> &'static str {
