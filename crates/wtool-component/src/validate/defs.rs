@@ -181,6 +181,7 @@ impl Validator {
     /// A component type definition: its type joins the type space.
     pub(crate) fn ty(&mut self, t: &Type) -> Result<(), Msg> {
         let id = self.create_type(t)?;
+        self.types.limits(id)?;
         self.cur().types.push(id);
         Ok(())
     }

@@ -5,6 +5,11 @@
 use crate::ast::PrimValType;
 use wtool_ast::{FuncType as CoreFuncType, GlobalType, MemoryType, TableType, TypeDef};
 
+/// The largest type the validator accepts (wasm-tools' limit).
+const MAX_TYPE_SIZE: u32 = 1_000_000;
+/// The deepest nesting of types the validator accepts.
+const MAX_TYPE_DEPTH: u32 = 400;
+
 /// Index of a type in the [`Types`] arena.
 pub(crate) type TypeId = u32;
 
@@ -162,6 +167,9 @@ impl Ty {
 #[derive(Default)]
 pub(crate) struct Types {
     list: Vec<Ty>,
+    /// Per type: its size (nodes, shared ones counted each time they are
+    /// reached) and nesting depth, which bound the validator's walks.
+    info: Vec<(u32, u32)>,
     next_resource: u32,
     /// Resources taken as equal while comparing two component types
     /// (each side's abstract resources, bound by name).
@@ -171,8 +179,91 @@ pub(crate) struct Types {
 impl Types {
     /// Adds a type.
     pub(crate) fn push(&mut self, t: Ty) -> TypeId {
+        let info = self.info_of(&t);
         self.list.push(t);
+        self.info.push(info);
         (self.list.len() - 1) as TypeId
+    }
+
+    /// The size and depth of a type (see [`Types::limits`]).
+    pub(crate) fn info(&self, id: TypeId) -> (u32, u32) {
+        self.info[id as usize]
+    }
+
+    /// Refuses a type too big or too deeply nested to walk: wasm-tools'
+    /// size limit, and a depth limit that keeps every walk's recursion
+    /// shallow.
+    pub(crate) fn limits(&self, id: TypeId) -> Result<(), String> {
+        let (size, depth) = self.info(id);
+        if size > MAX_TYPE_SIZE {
+            return Err(format!(
+                "effective type size exceeds the limit of {MAX_TYPE_SIZE}"
+            ));
+        }
+        if depth > MAX_TYPE_DEPTH {
+            return Err(format!(
+                "type nesting is too deep (over {MAX_TYPE_DEPTH} levels)"
+            ));
+        }
+        Ok(())
+    }
+
+    fn info_of(&self, t: &Ty) -> (u32, u32) {
+        let mut size = 1u32;
+        let mut depth = 0u32;
+        let mut add = |id: TypeId| {
+            let (s, d) = self.info.get(id as usize).copied().unwrap_or((1, 0));
+            size = size.saturating_add(s);
+            depth = depth.max(d + 1);
+        };
+        let val = |v: &ValTy, add: &mut dyn FnMut(TypeId)| {
+            if let ValTy::Id(i) = v {
+                add(*i);
+            }
+        };
+        let entity = |e: &Entity, add: &mut dyn FnMut(TypeId)| match *e {
+            Entity::Module(t) | Entity::Func(t) | Entity::Instance(t) | Entity::Component(t) => {
+                add(t)
+            }
+            Entity::Type { referenced, .. } => add(referenced),
+            Entity::Value(ValTy::Id(t)) => add(t),
+            Entity::Value(ValTy::Prim(_)) => {}
+        };
+        match t {
+            Ty::Defined(d) => match d {
+                Defined::Prim(_) | Defined::Flags(_) | Defined::Enum(_) => {}
+                Defined::Record(fs) => fs.iter().for_each(|f| val(&f.1, &mut add)),
+                Defined::Variant(cs) => cs
+                    .iter()
+                    .filter_map(|c| c.1.as_ref())
+                    .for_each(|t| val(t, &mut add)),
+                Defined::List(t) | Defined::FixedList(t, _) | Defined::Option(t) => {
+                    val(t, &mut add)
+                }
+                Defined::Map(k, v) => {
+                    val(k, &mut add);
+                    val(v, &mut add);
+                }
+                Defined::Tuple(ts) => ts.iter().for_each(|t| val(t, &mut add)),
+                Defined::Result(a, b) => a.iter().chain(b.iter()).for_each(|t| val(t, &mut add)),
+                Defined::Own(r) | Defined::Borrow(r) => add(*r),
+                Defined::Stream(t) | Defined::Future(t) => t.iter().for_each(|t| val(t, &mut add)),
+            },
+            Ty::Func(f) => f
+                .params
+                .iter()
+                .map(|p| &p.1)
+                .chain(f.result.iter())
+                .for_each(|t| val(t, &mut add)),
+            Ty::Instance(i) => i.exports.iter().for_each(|e| entity(&e.1, &mut add)),
+            Ty::Component(c) => c
+                .imports
+                .iter()
+                .chain(&c.exports)
+                .for_each(|e| entity(&e.1, &mut add)),
+            _ => {}
+        }
+        (size, depth)
     }
 
     /// The type with this id.
