@@ -88,7 +88,7 @@ pub(crate) fn validate_input(
     threads: usize,
 ) -> Result<(), CliError> {
     match input.format {
-        Format::Binary if input.is_component() => validate_component(input, features),
+        Format::Binary if input.is_component() => validate_component(input, features, threads),
         Format::Binary => {
             match wtool_validate::validate_binary_parallel(&input.bytes, features, threads) {
                 Ok(()) => Ok(()),
@@ -117,16 +117,13 @@ pub(crate) fn validate_input(
 }
 
 /// Decodes and validates a binary component, its core modules with
-/// `features`.
-fn validate_component(input: &Input, features: Features) -> Result<(), CliError> {
-    let error = |offset, message| CliError::Component {
+/// `features`, their bodies streamed and validated on `threads` threads.
+fn validate_component(input: &Input, features: Features, threads: usize) -> Result<(), CliError> {
+    wtool_component::validate_bytes(&input.bytes, features, threads).map_err(|e| CliError::Component {
         file: input.name.clone(),
-        offset,
-        message,
-    };
-    let (c, offsets) = wtool_component::decode_with_offsets(&input.bytes, features)
-        .map_err(|e| error(Some(e.offset()), e.to_string()))?;
-    wtool_component::validate(&c, Some(&offsets), features).map_err(|e| error(e.offset, e.message))
+        offset: e.offset,
+        message: e.message,
+    })
 }
 
 /// Validates a decoded or parsed `module` read from `input`, with the

@@ -23,6 +23,7 @@ pub const TARGETS: &[&str] = &[
     "opt",
     "run",
     "wasi",
+    "component",
 ];
 
 /// Parses the arguments after `fuzz` and runs the target(s).

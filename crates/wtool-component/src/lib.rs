@@ -28,4 +28,4 @@ pub use decode::{
 };
 pub use encode::encode;
 pub use error::{DecodeError, ErrorKind};
-pub use validate::{validate, ValidationError};
+pub use validate::{validate, validate_bytes, ValidationError};

@@ -10,11 +10,22 @@ use wtool_testsupport::{component_model_files, oracle_components, Expect, Form};
 
 const FEATURES: Features = Features::WASM3_THREADS;
 
-/// Decode and validate: `Err(message)` for the first failure.
+/// Decode and validate: `Err(message)` for the first failure. The
+/// streaming path (`validate_bytes`) must say exactly the same.
 fn check(bytes: &[u8]) -> Result<(), String> {
-    let (c, offsets) =
-        wtool_component::decode_with_offsets(bytes, FEATURES).map_err(|e| e.to_string())?;
-    wtool_component::validate(&c, Some(&offsets), FEATURES).map_err(|e| e.to_string())
+    let whole = wtool_component::decode_with_offsets(bytes, FEATURES)
+        .map_err(|e| (Some(e.offset()), e.to_string()))
+        .and_then(|(c, offsets)| {
+            wtool_component::validate(&c, Some(&offsets), FEATURES)
+                .map_err(|e| (e.offset, e.message))
+        });
+    let streamed =
+        wtool_component::validate_bytes(bytes, FEATURES, 2).map_err(|e| (e.offset, e.message));
+    assert_eq!(
+        whole, streamed,
+        "validate_bytes disagrees with decode + validate"
+    );
+    whole.map_err(|e| e.1)
 }
 
 #[test]

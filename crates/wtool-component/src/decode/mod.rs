@@ -59,6 +59,23 @@ pub fn decode_with_offsets(bytes: &[u8], features: Features) -> Result<(Componen
     let d = Decoder {
         features,
         items: RefCell::new(Vec::new()),
+        lazy_core: false,
+    };
+    d.component(&mut r, 0)
+}
+
+/// [`decode_with_offsets`] for validation from the bytes: core modules'
+/// function bodies are left undecoded (empty), to be validated streaming
+/// from the input. The component is not for encoding.
+pub(crate) fn decode_for_validation(
+    bytes: &[u8],
+    features: Features,
+) -> Result<(Component, Offsets)> {
+    let mut r = Reader::new(bytes);
+    let d = Decoder {
+        features,
+        items: RefCell::new(Vec::new()),
+        lazy_core: true,
     };
     d.component(&mut r, 0)
 }
@@ -124,6 +141,8 @@ pub(crate) struct Decoder {
     pub(crate) features: Features,
     /// The start of each item of the section being read.
     items: RefCell<Vec<usize>>,
+    /// Leave core modules' function bodies undecoded.
+    lazy_core: bool,
 }
 
 impl Decoder {
@@ -190,8 +209,12 @@ impl Decoder {
                 let bytes = s.bytes(rest)?;
                 let mut head = Reader::new(bytes);
                 preamble(&mut head, Layer::Module).map_err(|e| shift(e, start))?;
-                let m = wtool_binary::decode_with_features(bytes, self.features)
-                    .map_err(|e| DecodeError::core_at(start, e))?;
+                let m = if self.lazy_core {
+                    wtool_binary::decode_lazy(bytes, self.features).map(|(m, _)| m)
+                } else {
+                    wtool_binary::decode_with_features(bytes, self.features)
+                }
+                .map_err(|e| DecodeError::core_at(start, e))?;
                 Section::CoreModule(Box::new(m))
             }
             2 => Section::CoreInstances(self.vec(s, |d, s| d.core_instance(s))?),

@@ -63,7 +63,7 @@ enum Abi {
     Lower,
 }
 
-impl Validator {
+impl Validator<'_> {
     fn core_func_ty(&self, f: u32) -> Result<TypeId, Msg> {
         at(&self.cur_ref().core_funcs, f, "function")
     }

@@ -11,7 +11,7 @@ use crate::ast::{
 };
 use wtool_ast::{CompositeType, ExternKind, ImportDesc, Module};
 
-impl Validator {
+impl Validator<'_> {
     /// A core type definition: its types join the core type space.
     pub(crate) fn core_type(&mut self, t: &CoreType) -> Result<(), Msg> {
         match t {

@@ -9,7 +9,7 @@ use super::types::*;
 use super::{Msg, Validator};
 use crate::ast::{ExternName, NameAttr};
 
-impl Validator {
+impl Validator<'_> {
     /// Checks an import or export's name against its type and the names
     /// before it in this scope, and records it. `bag` is for the exports of
     /// an instance made of exports, whose resources name nothing (it has

@@ -40,7 +40,7 @@ fn sort_desc(s: Sort) -> &'static str {
     }
 }
 
-impl Validator {
+impl Validator<'_> {
     pub(crate) fn core_instance(&mut self, i: &CoreInstance) -> Result<(), Msg> {
         let exports = match i {
             CoreInstance::Instantiate { module, args } => {

@@ -53,8 +53,32 @@ pub fn validate(
         types: Types::default(),
         features,
         scopes: Vec::new(),
+        source: None,
     };
     v.component(c, offsets).map(drop)
+}
+
+/// Decodes and validates a binary component, core modules' function
+/// bodies streamed from `bytes` and validated on `threads` threads (as
+/// `wtool validate` does modules): what [`crate::decode_with_offsets`] then
+/// [`validate`] would say, without holding decoded bodies.
+pub fn validate_bytes(
+    bytes: &[u8],
+    features: Features,
+    threads: usize,
+) -> Result<(), ValidationError> {
+    let (c, offsets) =
+        crate::decode::decode_for_validation(bytes, features).map_err(|e| ValidationError {
+            offset: Some(e.offset()),
+            message: e.to_string(),
+        })?;
+    let mut v = Validator {
+        types: Types::default(),
+        features,
+        scopes: Vec::new(),
+        source: Some((bytes, threads.max(1))),
+    };
+    v.component(&c, Some(&offsets)).map(drop)
 }
 
 /// An error message inside the validator, before it gets its offset.
@@ -133,10 +157,13 @@ impl Scope {
 }
 
 /// The validator: the type arena and the scope stack.
-pub(crate) struct Validator {
+pub(crate) struct Validator<'a> {
     pub types: Types,
     pub features: Features,
     pub scopes: Vec<Scope>,
+    /// The input and thread count, when core modules are validated from
+    /// their bytes (their bodies were not decoded).
+    pub source: Option<(&'a [u8], usize)>,
 }
 
 /// Looks up index `i` of an index space, or says which is out of bounds.
@@ -147,7 +174,7 @@ pub(crate) fn at<T: Copy>(space: &[T], i: u32, what: &str) -> Result<T, Msg> {
     })
 }
 
-impl Validator {
+impl Validator<'_> {
     /// The innermost scope.
     pub(crate) fn cur(&mut self) -> &mut Scope {
         self.scopes
@@ -195,11 +222,24 @@ impl Validator {
             match s {
                 Section::Custom(_) => {}
                 Section::CoreModule(m) => {
-                    let base = offsets.and_then(|o| o.item(si, 0)).unwrap_or(0);
-                    if let Err(e) = wtool_validate::validate(m, self.features) {
+                    let so = offsets.and_then(|o| o.sections.get(si));
+                    let base = so.map_or(0, |s| s.start);
+                    let checked = match (self.source, so) {
+                        (Some((bytes, threads)), Some(so)) => {
+                            wtool_validate::validate_binary_parallel(
+                                &bytes[so.start..so.end],
+                                self.features,
+                                threads,
+                            )
+                            .map_err(|e| (e.offset(), e.to_string()))
+                        }
+                        _ => wtool_validate::validate(m, self.features)
+                            .map_err(|e| (e.offset.map(|o| o as usize), e.to_string())),
+                    };
+                    if let Err((at, message)) = checked {
                         return Err(ValidationError {
-                            offset: offsets.map(|_| base + e.offset.unwrap_or(0) as usize),
-                            message: e.to_string(),
+                            offset: offsets.map(|_| base + at.unwrap_or(0)),
+                            message,
                         });
                     }
                     let t = self.module_type_of(m).map_err(err(0))?;

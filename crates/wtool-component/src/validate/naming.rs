@@ -8,7 +8,7 @@ use super::types::*;
 use super::{ScopeKind, Validator};
 use std::collections::HashSet;
 
-impl Validator {
+impl Validator<'_> {
     /// Checks that `e`'s types are named for `dir`, and registers the
     /// names it introduces. False when a type is not named.
     pub(crate) fn register_named(&mut self, e: &Entity, dir: Dir) -> bool {
