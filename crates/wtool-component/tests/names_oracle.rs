@@ -366,69 +366,78 @@ fn conflicts_agree_with_wasmparser() {
     );
 }
 
-/// Resource functions: `[static]` names after their resources are
-/// imported, so that only uniqueness can fail.
+/// Resource functions: `[constructor]`, `[method]` and `[static]` names
+/// (with types that fit) after their resources are imported under their
+/// labels, so that only uniqueness can fail.
 #[test]
 fn resource_function_conflicts_agree_with_wasmparser() {
     let labels = ["a", "b", "A", "a-b", "ab", "B-A", "c"];
     let mut rng = Rng(0x7265_736f);
     let (mut compared, mut conflicts, mut hyphens) = (0, 0, 0);
-    for _ in 0..2_000 {
-        let mut names: Vec<String> = Vec::new();
+    for _ in 0..3_000 {
+        // The resources, each once, in a random order.
         let mut resources: Vec<&str> = Vec::new();
-        for _ in 0..2 + rng.below(4) {
+        for _ in 0..1 + rng.below(4) {
             let r = *rng.pick(&labels);
-            let m = *rng.pick(&labels);
-            names.push(match rng.below(3) {
-                0 => r.to_string(),
-                1 => format!("[static]{r}.{m}"),
-                _ => format!("[constructor]{r}"),
-            });
-            resources.push(r);
+            if !resources.contains(&r) {
+                resources.push(r);
+            }
         }
-        // Each resource is imported as a type under its label first.
-        let mut types = ComponentTypeSection::new();
-        types.function().params(NO_PARAMS).result(None);
         let mut imports = ComponentImportSection::new();
-        let mut seq: Vec<String> = Vec::new();
+        for r in &resources {
+            imports.import(
+                *r,
+                ComponentTypeRef::Type(wasm_encoder::TypeBounds::SubResource),
+            );
+        }
+        // Resource j is type j; then per resource: own, borrow, constructor
+        // type, method type; then a plain `(func)`.
+        let k = resources.len() as u32;
+        let mut types = ComponentTypeSection::new();
+        for j in 0..k {
+            let base = k + 4 * j;
+            types.defined_type().own(j);
+            types.defined_type().borrow(j);
+            types
+                .function()
+                .params(NO_PARAMS)
+                .result(Some(wasm_encoder::ComponentValType::Type(base)));
+            types
+                .function()
+                .params([("self", wasm_encoder::ComponentValType::Type(base + 1))])
+                .result(None);
+        }
+        let plain = 5 * k;
+        types.function().params(NO_PARAMS).result(None);
+        let mut funcs = ComponentImportSection::new();
+        let mut seq: Vec<String> = resources.iter().map(|r| r.to_string()).collect();
+        for _ in 0..1 + rng.below(4) {
+            let j = rng.below(resources.len());
+            let (r, m) = (resources[j], *rng.pick(&labels));
+            let base = k + 4 * j as u32;
+            let (n, ty) = match rng.below(4) {
+                0 => (format!("[constructor]{r}"), base + 2),
+                1 => (format!("[method]{r}.{m}"), base + 3),
+                2 => (format!("[static]{r}.{m}"), plain),
+                _ => (m.to_string(), plain),
+            };
+            funcs.import(n.as_str(), ComponentTypeRef::Func(ty));
+            seq.push(n);
+        }
         let mut set = NameSet::new();
         let mut wp = WasmparserSet::default();
         let (mut ours, mut wp_ours) = (None, None);
-        let mut seen: Vec<&str> = Vec::new();
-        for r in &resources {
-            if !seen.contains(r) {
-                seen.push(r);
-                seq.push(r.to_string());
-            }
-        }
-        seq.extend(names.iter().filter(|n| n.starts_with("[static]")).cloned());
         for n in &seq {
-            let is_res = !n.starts_with('[');
-            imports.import(
-                n.as_str(),
-                if is_res {
-                    ComponentTypeRef::Type(wasm_encoder::TypeBounds::SubResource)
-                } else {
-                    ComponentTypeRef::Func(0)
-                },
-            );
+            let conflict = |p| format!("import name `{n}` conflicts with previous name `{p}`");
             if ours.is_none() {
-                if let Err(p) = set.insert(n) {
-                    ours = Some(format!(
-                        "import name `{n}` conflicts with previous name `{p}`"
-                    ));
-                }
+                ours = set.insert(n).err().map(conflict);
             }
             if wp_ours.is_none() {
-                if let Err(p) = wp.insert(n) {
-                    wp_ours = Some(format!(
-                        "import name `{n}` conflicts with previous name `{p}`"
-                    ));
-                }
+                wp_ours = wp.insert(n).err().map(conflict);
             }
         }
         let mut c = Component::new();
-        c.section(&types).section(&imports);
+        c.section(&imports).section(&types).section(&funcs);
         let theirs = match Validator::new_with_features(features()).validate_all(&c.finish()) {
             Ok(_) => None,
             Err(e) => Some(e.message().to_string()),
@@ -438,7 +447,10 @@ fn resource_function_conflicts_agree_with_wasmparser() {
         hyphens += usize::from(ours != wp_ours);
         assert_eq!(theirs, wp_ours, "{seq:?}");
     }
-    eprintln!("resource functions: {compared} components, {conflicts} conflicts, {hyphens} differing from wasmparser by `-` alone");
+    eprintln!(
+        "resource functions: {compared} components, {conflicts} conflicts, \
+         {hyphens} differing from wasmparser by `-` alone"
+    );
 }
 
 /// `implements` and `version-suffix` on instance and function imports.
