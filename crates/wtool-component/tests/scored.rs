@@ -68,6 +68,5 @@ fn binary_and_validation_directives() {
         eprintln!("  {f}");
     }
     assert_eq!(passed + failed + text_malformed, 584, "scored directives");
-    // Ratchet until the extern-name grammar lands: only name cases fail.
-    assert!(failed <= 44, "{failed} failures");
+    assert!(failed == 0, "{failed} failures");
 }

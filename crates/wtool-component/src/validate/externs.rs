@@ -4,7 +4,10 @@
 //! named in the same scope, and uniqueness.
 
 use super::items::Dir;
-use super::names::{parse_name, NameKind};
+use super::names::{
+    check_attributes, check_interface_version, parse_name, with_version_suffix, NameAttrs,
+    NameFeatures, NameKind,
+};
 use super::types::*;
 use super::{Msg, Validator};
 use crate::ast::{ExternName, NameAttr};
@@ -33,31 +36,29 @@ impl Validator<'_> {
             }
             seen[k] = true;
         }
-        for a in &name.attrs {
-            match a {
-                NameAttr::Implements(i) => {
-                    if !matches!(kind, NameKind::Label(_)) {
-                        return Err(format!("name `{n}` is not valid with `implements`"));
-                    }
-                    if !matches!(e, Entity::Instance(_)) {
-                        return Err("only instances can have an `implements`".into());
-                    }
-                    match parse_name(i) {
-                        Ok(NameKind::Interface(_)) => {}
-                        Ok(_) => return Err(format!("name `{i}` must be an interface")),
-                        Err(m) => return Err(format!("`{i}` is not a valid name: {m}")),
-                    }
-                }
-                NameAttr::VersionSuffix(v) => {
-                    if !matches!(e, Entity::Instance(_)) {
-                        return Err("only instances can have a `version-suffix`".into());
-                    }
-                    if v.is_empty() {
-                        return Err("version suffix cannot be empty".into());
-                    }
-                }
-                NameAttr::ExternalId(_) => {}
-            }
+        let attr = |k: u8| {
+            name.attrs.iter().find_map(|a| match a {
+                NameAttr::Implements(s) if k == 0 => Some(s.as_str()),
+                NameAttr::VersionSuffix(s) if k == 1 => Some(s.as_str()),
+                NameAttr::ExternalId(s) if k == 2 => Some(s.as_str()),
+                _ => None,
+            })
+        };
+        let attrs = NameAttrs {
+            implements: attr(0),
+            version_suffix: attr(1),
+            external_id: attr(2),
+        };
+        // Attributes are not feature-gated here (wasmparser gates
+        // `version-suffix` behind `cm-canon-names`).
+        let features = NameFeatures {
+            canon_names: true,
+            ..NameFeatures::default()
+        };
+        check_attributes(n, kind, attrs, matches!(e, Entity::Instance(_)), features)?;
+        if let NameKind::Interface(_) = kind {
+            check_interface_version(n, attrs.version_suffix)
+                .map_err(|m| format!("{} name `{n}` is not valid: {m}", dir.desc()))?;
         }
         self.check_resource_func(kind, e, dir)
             .map_err(|m| format!("{} name `{n}` is not valid: {m}", dir.desc()))?;
@@ -66,12 +67,14 @@ impl Validator<'_> {
             Dir::Import => &mut s.import_names,
             Dir::Export => &mut s.export_names,
         };
-        set.insert(n).map_err(|p| {
-            format!(
-                "{} name `{n}` conflicts with previous name `{p}`",
-                dir.desc()
-            )
-        })?;
+        set.insert_with_suffix(n, attrs.version_suffix)
+            .map_err(|p| {
+                format!(
+                    "{} name `{}` conflicts with previous name `{p}`",
+                    dir.desc(),
+                    with_version_suffix(n, attrs.version_suffix)
+                )
+            })?;
         // A top-level resource gives its name to the functions after it.
         if let Entity::Type {
             referenced,
