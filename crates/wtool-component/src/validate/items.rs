@@ -3,7 +3,6 @@
 //! imported or exported (every type an import or export mentions must be
 //! named by an earlier import or export).
 
-use super::names::NameSet;
 use super::subtype::Remap;
 use super::types::*;
 use super::{at, Msg, ScopeKind, Validator};
@@ -140,15 +139,15 @@ impl Validator<'_> {
         let id = match i {
             Instance::Instantiate { component, args } => {
                 let cid = at(&self.cur_ref().components, *component, "component")?;
-                let mut set = NameSet::new();
-                let mut given = Vec::new();
+                // Only exact duplicates conflict here (wasm-tools' rule).
+                let mut given: Vec<(String, Entity)> = Vec::new();
                 for a in args {
-                    set.insert(&a.name).map_err(|p| {
-                        format!(
-                            "instantiation argument `{}` conflicts with previous argument `{p}`",
+                    if given.iter().any(|g| g.0 == a.name) {
+                        return Err(format!(
+                            "instantiation argument `{0}` conflicts with previous argument `{0}`",
                             a.name
-                        )
-                    })?;
+                        ));
+                    }
                     given.push((a.name.clone(), self.sort_entity(a.sort, a.index)?));
                 }
                 self.instantiate(cid, &given)?
