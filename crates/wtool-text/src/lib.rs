@@ -7,6 +7,7 @@
 //! the `wat` crate does, so `wtool_binary::encode(&parse_module(src)?)`
 //! equals the `wat` crate's output byte for byte.
 
+pub mod component;
 pub mod error;
 pub mod lexer;
 pub(crate) mod parser;

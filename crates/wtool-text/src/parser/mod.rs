@@ -95,6 +95,8 @@ pub(crate) struct Parser<'a> {
     hints: Vec<(u32, u32)>,
     /// Which `hints` an instruction took.
     hints_used: Vec<bool>,
+    /// The last generated name of the component parser.
+    pub gensym: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -123,6 +125,7 @@ impl<'a> Parser<'a> {
             names: lexed.names,
             hints_used: vec![false; lexed.hints.len()],
             hints: lexed.hints,
+            gensym: 0,
         })
     }
 
