@@ -391,7 +391,9 @@ pub(crate) fn item_ref(p: &mut Parser<'_>, sort: Sort) -> Result<Ref> {
     while p.at_string() {
         r.exports.push(p.name()?);
     }
-    if matches!(sort, Sort::Core(_)) && r.exports.len() > 1 {
+    // Core modules are reached through component instances, any deep;
+    // other core items through one core instance export.
+    if matches!(sort, Sort::Core(s) if s != CoreSort::Module) && r.exports.len() > 1 {
         return Err(err("a core reference takes at most one export name", r.off));
     }
     Ok(r)
@@ -468,7 +470,12 @@ fn core_instance(p: &mut Parser<'_>, s: &mut Scope, off: u32) -> Result<()> {
     let mut it = Item::blank(off);
     named(p, &mut it)?;
     if p.eat_lparen_kw("instantiate") {
-        let module = it.r(idx_ref(p, Sort::Core(CoreSort::Module))?);
+        let module = if p.at_idx() {
+            idx_ref(p, Sort::Core(CoreSort::Module))?
+        } else {
+            core_ref(p, CoreSort::Module)?
+        };
+        let module = it.r(module);
         let mut args = Vec::new();
         while p.eat_lparen_kw("with") {
             let name = p.name()?;
@@ -601,7 +608,7 @@ fn instance(p: &mut Parser<'_>, s: &mut Scope, off: u32) -> Result<()> {
         });
         it.name = id_name(&it);
     } else if p.eat_lparen_kw("instantiate") {
-        let component = it.r(idx_ref(p, Sort::Component)?);
+        let component = it.r(comp_ref(p, Sort::Component)?);
         let mut args = Vec::new();
         while p.eat_lparen_kw("with") {
             let name = p.name()?;

@@ -170,7 +170,11 @@ impl Resolver {
         let mut out = Vec::with_capacity(items.len());
         for mut it in items {
             let mut inject = Vec::new();
-            if !matches!(it.def, Def::Alias(Alias::Outer { .. })) {
+            // Explicit outer aliases name their scope: nothing to inject.
+            if !matches!(
+                it.def,
+                Def::Alias(Alias::Outer { .. }) | Def::CoreModuleType(_)
+            ) {
                 for r in it.refs.iter_mut() {
                     self.expand_ref(r, &mut inject)?;
                 }
@@ -212,7 +216,10 @@ impl Resolver {
     /// found only in an enclosing scope an outer alias.
     fn expand_ref(&mut self, r: &mut Ref, inject: &mut Vec<Item>) -> Result<()> {
         if !r.exports.is_empty() {
-            if let Sort::Core(cs) = r.sort {
+            // Core modules are exported by component instances (below),
+            // other core items by core instances.
+            let module = r.sort == Sort::Core(CoreSort::Module);
+            if let (Sort::Core(cs), false) = (r.sort, module) {
                 if matches!(cs, CoreSort::Type | CoreSort::Module | CoreSort::Instance) {
                     return Err(err(
                         "core instances cannot export this kind of item, so an export name cannot be used to resolve this reference",
@@ -352,6 +359,33 @@ impl Resolver {
             vals.push(depth as u32);
             let r = &it.refs[1];
             vals.push(lookup(&self.stack[top - depth], r)?);
+        } else if let Def::CoreModuleType(_) = &it.def {
+            // Outer aliases of a module type, counted from the module type:
+            // 1 is the scope it is defined in.
+            for pair in it.refs.chunks(2) {
+                let [c, i] = pair else { break };
+                let count = match &c.idx {
+                    R::Num(n) => *n,
+                    R::Id(id) => self
+                        .stack
+                        .iter()
+                        .rev()
+                        .position(|s| s.id.as_deref() == Some(id.as_str()))
+                        .map(|d| d as u32 + 1)
+                        .ok_or_else(|| err(format!("outer component `{id}` not found"), c.off))?,
+                    R::Gen(_) => 1,
+                };
+                let index = match &i.idx {
+                    R::Num(n) => *n,
+                    _ => {
+                        let d = (count as usize).checked_sub(1).filter(|d| *d <= top);
+                        let d = d.ok_or_else(|| err("invalid outer alias count", c.off))?;
+                        lookup(&self.stack[top - d], i)?
+                    }
+                };
+                vals.push(count);
+                vals.push(index);
+            }
         } else {
             for r in &it.refs {
                 vals.push(lookup(&self.stack[top], r)?);
@@ -377,7 +411,17 @@ impl Resolver {
                 Done::CoreInstance(c)
             }
             Def::CoreRec(r, _) => Done::CoreType(CoreType::Rec(r)),
-            Def::CoreModuleType(t) => Done::CoreType(t),
+            Def::CoreModuleType(mut t) => {
+                if let CoreType::Module(decls) = &mut t {
+                    for d in decls {
+                        if let wtool_component::ast::ModuleDecl::OuterAlias { count, index } = d {
+                            *count = m(*count);
+                            *index = m(*index);
+                        }
+                    }
+                }
+                Done::CoreType(t)
+            }
             Def::Component(g) => Done::Component(Box::new(self.component(*g)?)),
             Def::Instance(mut i) => {
                 match &mut i {

@@ -20,7 +20,7 @@ pub(crate) fn core_type(p: &mut Parser<'_>, s: &mut Scope, off: u32) -> Result<I
     let mut it = Item::blank(off);
     named(p, &mut it)?;
     if p.eat_lparen_kw("module") {
-        let decls = module_decls(p)?;
+        let decls = module_decls(p, &mut it)?;
         p.expect_rparen()?;
         it.def = Def::CoreModuleType(CoreType::Module(decls));
         return Ok(it);
@@ -115,11 +115,12 @@ fn with_core_names<'a, T>(
 
 /// A module type's declarations, up to its `)`. Its names are its own: it
 /// only refers to its own types (and outer aliases by number).
-fn module_decls(p: &mut Parser<'_>) -> Result<Vec<ModuleDecl>> {
+fn module_decls(p: &mut Parser<'_>, owner: &mut Item) -> Result<Vec<ModuleDecl>> {
     let mut decls = Vec::new();
     let mut names: HashMap<String, u32> = HashMap::new();
     let mut count = 0u32;
-    // Inline function types reuse an equal function type declared before.
+    // Inline function types reuse an equal function type declared before
+    // (explicitly: wat does not reuse the ones it generated).
     let mut funcs: HashMap<CoreFuncType, u32> = HashMap::new();
     let saved = std::mem::take(&mut p.type_names);
     let r = (|| -> Result<()> {
@@ -135,8 +136,9 @@ fn module_decls(p: &mut Parser<'_>) -> Result<Vec<ModuleDecl>> {
                     if let Some((n, _)) = id {
                         names.insert(n.into_owned(), count);
                     }
-                    if let (CompositeType::Func(f), None) = (&td.composite, &td.sub) {
-                        funcs.entry(f.clone()).or_insert(count);
+                    // The last declaration of a function type wins, as in wat.
+                    if let CompositeType::Func(f) = &td.composite {
+                        funcs.insert(f.clone(), count);
                     }
                     count += 1;
                     decls.push(ModuleDecl::Type(CoreRec {
@@ -150,26 +152,30 @@ fn module_decls(p: &mut Parser<'_>) -> Result<Vec<ModuleDecl>> {
                     let (Def::Alias(_), [c, i]) = (&it.def, &it.refs[..]) else {
                         return Err(err("expected `(alias outer …)`", off));
                     };
-                    match (&c.idx, &i.idx, i.sort) {
-                        (R::Num(count), R::Num(index), Sort::Core(CoreSort::Type)) => {
-                            decls.push(ModuleDecl::OuterAlias {
-                                count: *count,
-                                index: *index,
-                            })
-                        }
-                        _ => return Err(err("only numeric outer type aliases here", off)),
+                    // `(type)` here means a core type.
+                    let mut i = i.clone();
+                    if i.sort == Sort::Type {
+                        i.sort = Sort::Core(CoreSort::Type);
                     }
+                    if i.sort != Sort::Core(CoreSort::Type) {
+                        return Err(err("a module type may only alias core types", off));
+                    }
+                    // Both resolved with the enclosing scopes, later: the
+                    // declaration holds handles into the owner's refs.
+                    decls.push(ModuleDecl::OuterAlias {
+                        count: owner.r(c.clone()),
+                        index: owner.r(i),
+                    });
                     if let Some(R::Id(n)) = it.id {
                         names.insert(n, count);
                     }
                     count += 1;
-                    continue;
                 }
                 Some("import") => {
                     p.pos += 1;
                     let module = p.name()?;
                     let name = p.name()?;
-                    let (desc, _) = core_desc(p, &mut decls, &mut names, &mut count, &mut funcs)?;
+                    let (desc, _) = core_desc(p, &mut decls, &mut names, &mut count, &funcs)?;
                     decls.push(ModuleDecl::Import(wtool_ast::Import {
                         module,
                         name,
@@ -180,8 +186,7 @@ fn module_decls(p: &mut Parser<'_>) -> Result<Vec<ModuleDecl>> {
                 Some("export") => {
                     p.pos += 1;
                     let name = p.name()?;
-                    let (desc, exact) =
-                        core_desc(p, &mut decls, &mut names, &mut count, &mut funcs)?;
+                    let (desc, exact) = core_desc(p, &mut decls, &mut names, &mut count, &funcs)?;
                     decls.push(ModuleDecl::Export { name, desc, exact });
                 }
                 _ => return Err(p.unexpected("`type`, `alias`, `import` or `export`")),
@@ -209,7 +214,7 @@ fn core_desc(
     decls: &mut Vec<ModuleDecl>,
     names: &mut HashMap<String, u32>,
     count: &mut u32,
-    funcs: &mut HashMap<CoreFuncType, u32>,
+    funcs: &HashMap<CoreFuncType, u32>,
 ) -> Result<(ImportDesc, bool)> {
     p.expect_lparen()?;
     let Some(kw) = p.peek_kw() else {
@@ -237,8 +242,8 @@ fn core_desc(
                         .unwrap_or_else(|| CoreFuncType::new(vec![], vec![]));
                     match funcs.get(&f) {
                         Some(i) => *i,
+                        // wat reuses declared types only, not generated ones.
                         None => {
-                            funcs.insert(f.clone(), *count);
                             decls.push(ModuleDecl::Type(CoreRec {
                                 types: vec![TypeDef::func(f)],
                                 explicit: false,
@@ -281,8 +286,8 @@ pub(crate) fn core_module_type_use(
         return Ok(it.r(r));
     }
     let off = p.offset();
-    let decls = module_decls(p)?;
     let mut t = Item::blank(off);
+    let decls = module_decls(p, &mut t)?;
     t.def = Def::CoreModuleType(CoreType::Module(decls));
     Ok(it.r(generated(p, s, t, Sort::Core(CoreSort::Type))))
 }
@@ -310,7 +315,14 @@ pub(crate) fn comp_type_use(
     it: &mut Item,
     sort: Sort,
 ) -> Result<u32> {
-    if p.at_lparen_kw("type") {
+    // `(type $t)` refers to a type; `(type $t (instance …))` inside an
+    // instance type is a declaration.
+    let is_ref = p
+        .peek_at(2)
+        .is_some_and(|t| matches!(t.kind, Kind::Id | Kind::QuotedId | Kind::Num))
+        && p.peek_at(3)
+            .is_some_and(|t| matches!(t.kind, Kind::RParen | Kind::Str));
+    if p.at_lparen_kw("type") && is_ref {
         p.pos += 2;
         let r = fields::item_ref(p, Sort::Type)?;
         p.expect_rparen()?;
