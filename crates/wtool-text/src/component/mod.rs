@@ -59,6 +59,10 @@ pub fn parse_component_with(src: &[u8], features: Features) -> Result<Component>
 /// True if the first form of `src` (after whitespace and comments) is
 /// `(component`: how the CLI tells a component from a module.
 pub fn is_component_text(src: &[u8]) -> bool {
+    // The lexer expects UTF-8 (its callers check it).
+    if std::str::from_utf8(src).is_err() {
+        return false;
+    }
     let Ok(lexed) = crate::lexer::lex(src) else {
         return false;
     };
