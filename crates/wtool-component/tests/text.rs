@@ -75,3 +75,53 @@ fn every_text_component_encodes_as_wat_does() {
     // was written.
     assert!(same >= 613, "too few components found: {same}");
 }
+
+/// Bad input is an error, never a panic: every reference component cut
+/// short at many points, and with a token dropped.
+#[test]
+fn truncated_and_damaged_sources_do_not_panic() {
+    let mut tried = 0;
+    for (_, text) in component_model_files() {
+        let Ok(comps) = oracle_components(&text) else {
+            continue;
+        };
+        for c in comps.iter().filter(|c| c.form == Form::Text) {
+            let src = c.source.as_bytes();
+            let step = (src.len() / 40).max(1);
+            for cut in (0..src.len()).step_by(step) {
+                let _ = wtool_text::component::parse_component(&src[..cut]);
+                // Drop one byte: an unbalanced or misspelled form.
+                let mut damaged = src.to_vec();
+                damaged.remove(cut);
+                let _ = wtool_text::component::parse_component(&damaged);
+                tried += 2;
+            }
+        }
+    }
+    assert!(tried > 10_000, "{tried}");
+}
+
+/// Deep nesting is refused with an error, not a stack overflow.
+#[test]
+fn deep_nesting_is_an_error() {
+    let n = 100_000;
+    let nested = |open: &str, inner: &str, close: &str| {
+        format!("(component {}{inner}{})", open.repeat(n), close.repeat(n))
+    };
+    for src in [
+        nested("(component ", "", ")"),
+        nested(
+            "",
+            &format!("(type {}u8{})", "(list ".repeat(n), ")".repeat(n)),
+            "",
+        ),
+        nested("(type (instance ", "", "))"),
+    ] {
+        let e = wtool_text::component::parse_component(src.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("nesting too deep"), "{e}");
+    }
+    // Within the limit it parses and encodes as wat does.
+    let src = format!("(component {}{})", "(component ".repeat(40), ")".repeat(40));
+    let c = wtool_text::component::parse_component(src.as_bytes()).unwrap();
+    assert_eq!(wtool_component::encode(&c), wat::parse_str(&src).unwrap());
+}

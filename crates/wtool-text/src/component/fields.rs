@@ -116,6 +116,10 @@ fn component_body(p: &mut Parser<'_>, top: bool) -> Result<Component> {
 
 /// Fields up to the closing `)` of a component.
 pub(crate) fn component_fields(p: &mut Parser<'_>) -> Result<Vec<Item>> {
+    super::nested(p, component_fields_inner)
+}
+
+fn component_fields_inner(p: &mut Parser<'_>) -> Result<Vec<Item>> {
     let mut s = Scope::default();
     while let Some(t) = p.peek() {
         match t.kind {

@@ -200,6 +200,24 @@ pub(crate) fn sort_word(s: Sort) -> &'static str {
     }
 }
 
+/// The deepest nesting of components, types and value types accepted
+/// (the `wast` crate refuses items nested more than 100 parentheses deep).
+pub(crate) const MAX_DEPTH: u32 = 100;
+
+/// Runs `f` one level deeper, refusing input nested beyond [`MAX_DEPTH`].
+pub(crate) fn nested<'a, T>(
+    p: &mut Parser<'a>,
+    f: impl FnOnce(&mut Parser<'a>) -> Result<T>,
+) -> Result<T> {
+    if p.depth >= MAX_DEPTH {
+        return Err(err("nesting too deep", p.offset()));
+    }
+    p.depth += 1;
+    let r = f(p);
+    p.depth -= 1;
+    r
+}
+
 /// An error with a message at `off`.
 pub(crate) fn err(msg: impl Into<String>, off: u32) -> TextError {
     TextError::new(TextErrorKind::Other(msg.into()), off as usize, 1)

@@ -368,6 +368,10 @@ fn func_type(p: &mut Parser<'_>, s: &mut Scope, it: &mut Item) -> Result<FuncTyp
 
 /// A component or instance type's declarations, up to its `)`.
 fn decls(p: &mut Parser<'_>, component: bool) -> Result<Group> {
+    super::nested(p, |p| decls_inner(p, component))
+}
+
+fn decls_inner(p: &mut Parser<'_>, component: bool) -> Result<Group> {
     let mut s = Scope::default();
     while p.kind() == Some(Kind::LParen) {
         let off = p.offset();
@@ -553,6 +557,10 @@ fn opt_val_type(p: &mut Parser<'_>, s: &mut Scope, it: &mut Item) -> Result<Opti
 
 /// A parenthesised defined type, `(` included.
 fn defined(p: &mut Parser<'_>, s: &mut Scope, it: &mut Item) -> Result<DefinedType> {
+    super::nested(p, |p| defined_inner(p, s, it))
+}
+
+fn defined_inner(p: &mut Parser<'_>, s: &mut Scope, it: &mut Item) -> Result<DefinedType> {
     p.expect_lparen()?;
     let Some(kw) = p.peek_kw() else {
         return Err(p.unexpected("a defined type"));

@@ -97,6 +97,9 @@ pub(crate) struct Parser<'a> {
     hints_used: Vec<bool>,
     /// The last generated name of the component parser.
     pub gensym: u32,
+    /// How deep the component parser's recursion is (bounded, so that
+    /// deeply nested input is an error rather than a stack overflow).
+    pub depth: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -126,6 +129,7 @@ impl<'a> Parser<'a> {
             hints_used: vec![false; lexed.hints.len()],
             hints: lexed.hints,
             gensym: 0,
+            depth: 0,
         })
     }
 
