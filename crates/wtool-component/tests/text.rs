@@ -125,3 +125,99 @@ fn deep_nesting_is_an_error() {
     let c = wtool_text::component::parse_component(src.as_bytes()).unwrap();
     assert_eq!(wtool_component::encode(&c), wat::parse_str(&src).unwrap());
 }
+
+/// Syntax the reference tests use little or not at all, against `wat`.
+#[test]
+fn hand_written_forms_match_wat() {
+    let cases = [
+        r#"(component $c (@name "named") (core module $m (@name "mod")))"#,
+        r#"(component (@custom "hello" "world") (type $t u8) (@custom "after" "x"))"#,
+        r#"(component (type $t (export "t") (export "u") (record (field "a" u8))))"#,
+        r#"(component (import "f" (func $f (param "x" string) (result (list (tuple u8 s64))))))"#,
+        r#"(component
+             (core module $m (memory (export "m") 1) (func (export "f") (param i32 i32) (result i32) unreachable)
+               (func (export "r") (param i32 i32 i32 i32) (result i32) unreachable))
+             (core instance $i (instantiate $m))
+             (alias core export $i "m" (core memory $mem))
+             (type $ft (func (param "s" string) (result string)))
+             (canon lift (core func $i "f") (memory $mem) (realloc (core func $i "r"))
+               string-encoding=utf16 (func $lifted (type $ft)))
+             (canon lift (core func $i "f") (memory (core memory $i "m")) string-encoding=latin1+utf16
+               (func (param "s" string) (result string)))
+             (export $e "lifted" (func $lifted) (func (type $ft))))"#,
+        r#"(component
+             (import "i" (instance $i (export "f" (func)) (export "g" (func (param "a" u32)))))
+             (alias export $i "f" (func $f))
+             (func $g (alias export $i "g"))
+             (core func $lf (canon lower (func $f)))
+             (core func $lg (canon lower (func $i "g") async))
+             (core instance $ci (export "lf" (func $lf)) (export "lg" (func $lg)))
+             (core func $again (alias core export $ci "lf"))
+             (export "f2" (func $i "f")))"#,
+        r#"(component
+             (type $r (resource (rep i32)))
+             (core func $new (canon resource.new $r))
+             (core func $drop (canon resource.drop $r))
+             (core func $rep (canon resource.rep (type $r)))
+             (type $s (stream u8))
+             (type $fu (future))
+             (core func (canon stream.new $s))
+             (core func (canon future.cancel-read $fu async))
+             (core func (canon task.return (result u32)))
+             (core func (canon context.get i32 0))
+             (core func (canon backpressure.inc))
+             (core func (canon subtask.cancel async))
+             (core func (canon thread.yield))
+             (core func (canon waitable-set.new)))"#,
+        r#"(component
+             (import "a" (instance $a (export "b" (instance (export "c" (func))))))
+             (export "c" (func $a "b" "c")))"#,
+        r#"(component $outer
+             (type $t u32)
+             (component $inner
+               (type $u (list $t))
+               (alias outer $outer $t (type $t2))
+               (import "x" (func (param "p" $t2))))
+             (instance (instantiate $inner)))"#,
+        r#"(component
+             (import "f" (func $f (result u32)))
+             (import "v" (value $v u32))
+             (start $f (value $v) (result (value $out))))"#,
+        r#"(component
+             (import "x" (implements "a:b/c") (instance))
+             (import "y" (external-id "zz") (version-suffix "1.0") (func)))"#,
+        r#"(component
+             (import "m" (core module $m (import "a" "b" (func (param i32))) (export "c" (global i32))))
+             (core module $n (import "a" "b" (func)))
+             (core instance (instantiate $n (with "a" (instance (export "b" (func $x)))))) 
+             (core func $x (canon backpressure.dec)))"#,
+        r#"(component
+             (core type $ft (func (param i32)))
+             (core rec (type $a (struct)) (type $b (array i8)))
+             (type $ct (component (import "a" (func)) (export "b" (func))))
+             (type $it (instance (type $t u8) (export "t" (type (eq $t))) (export "r" (type (sub resource))))))"#,
+        r#"(component binary "\00asm\0d\00\01\00")"#,
+        r#"(component (type $v (variant (case "a") (case "b" u8))) (type (enum "x" "y")) (type (flags "f"))
+             (type (option $v)) (type (result u8 (error string))) (type (result)) (type (result (error u8)))
+             (type (own 0)) (type (borrow 0)) (type (list u8 4)) (type (map string u32)))"#,
+    ];
+    let mut failures = Vec::new();
+    for src in cases {
+        let oracle = match wat::parse_str(src) {
+            Ok(b) => b,
+            Err(e) => {
+                failures.push(format!("the oracle refuses {src}: {e}"));
+                continue;
+            }
+        };
+        match wtool_text::component::parse_component(src.as_bytes()) {
+            Ok(c) if wtool_component::encode(&c) == oracle => {}
+            Ok(c) => failures.push(format!(
+                "{src}\n  ours:   {:02x?}\n  oracle: {oracle:02x?}",
+                wtool_component::encode(&c)
+            )),
+            Err(e) => failures.push(format!("{src}\n  {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

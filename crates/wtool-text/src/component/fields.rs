@@ -272,7 +272,7 @@ fn is_inline(p: &Parser<'_>) -> bool {
             Some(Kind::RParen) => return true,
             Some(Kind::LParen) => {
                 let attr = p.peek_at(i + 1).map(|t| p.text(t));
-                if !matches!(attr, Some("implements" | "versionsuffix" | "external-id")) {
+                if !matches!(attr, Some("implements" | "version-suffix" | "external-id")) {
                     return false;
                 }
                 i += 4;
@@ -307,7 +307,7 @@ pub(crate) fn extern_name(p: &mut Parser<'_>) -> Result<ExternName> {
     loop {
         let k = match p.peek_lparen_kw() {
             Some("implements") => 0,
-            Some("versionsuffix") => 1,
+            Some("version-suffix") => 1,
             Some("external-id") => 2,
             _ => break,
         };
@@ -410,16 +410,25 @@ pub(crate) fn sorted_ref_rest(p: &mut Parser<'_>, sort: Sort) -> Result<Ref> {
     Ok(r)
 }
 
-/// A reference to a core item of sort `cs`: a bare index, `(core kind idx
-/// "name"?)`, or the legacy `(kind idx "name"?)`.
+/// A reference to a core item of sort `cs`: a bare index, or `(core kind
+/// idx "name"?)`. wat refuses the legacy `(kind idx "name")` and `idx
+/// "name"` spellings, and so does this parser.
 pub(crate) fn core_ref(p: &mut Parser<'_>, cs: CoreSort) -> Result<Ref> {
     if p.at_idx() {
-        return item_ref(p, Sort::Core(cs));
+        let r = idx_ref(p, Sort::Core(cs))?;
+        if p.at_string() {
+            return Err(err(
+                "an export name must be written inside a nested reference: `(core kind $i \"name\")`",
+                p.offset(),
+            ));
+        }
+        return Ok(r);
     }
     p.expect_lparen()?;
-    if p.peek_kw() == Some("core") {
-        p.pos += 1;
+    if p.peek_kw() != Some("core") {
+        return Err(p.unexpected("`core` (it is required in this reference)"));
     }
+    p.pos += 1;
     let found = core_sort(p, true)?;
     if found != cs {
         p.pos -= 1;
@@ -474,10 +483,17 @@ fn core_instance(p: &mut Parser<'_>, s: &mut Scope, off: u32) -> Result<()> {
     let mut it = Item::blank(off);
     named(p, &mut it)?;
     if p.eat_lparen_kw("instantiate") {
+        // A bare index or `(module idx "export"*)` (through component
+        // instances).
         let module = if p.at_idx() {
             idx_ref(p, Sort::Core(CoreSort::Module))?
         } else {
-            core_ref(p, CoreSort::Module)?
+            p.expect_lparen()?;
+            if p.peek_kw() != Some("module") {
+                return Err(p.unexpected("`module`"));
+            }
+            p.pos += 1;
+            sorted_ref_rest(p, Sort::Core(CoreSort::Module))?
         };
         let module = it.r(module);
         let mut args = Vec::new();

@@ -663,7 +663,13 @@ fn defined_inner(p: &mut Parser<'_>, s: &mut Scope, it: &mut Item) -> Result<Def
 pub(crate) fn extern_type(p: &mut Parser<'_>, s: &mut Scope, it: &mut Item) -> Result<ExternType> {
     p.expect_lparen()?;
     let sort = fields::sort(p)?;
-    named(p, it)?;
+    // The type's `$id` names an import's item; an export's own id (before
+    // its name) is kept when the ascribed type has none.
+    let (id, name) = p.opt_id_named()?;
+    if id.is_some() || name.is_some() {
+        it.id = id.map(|(n, _)| R::Id(n.into_owned()));
+        it.name = name;
+    }
     let ty = match sort {
         Sort::Func => ExternType::Func(comp_type_use(p, s, it, sort)?),
         Sort::Component => ExternType::Component(comp_type_use(p, s, it, sort)?),
