@@ -16,7 +16,9 @@
 //! are assigned and references resolved. Until then an index in a parsed
 //! definition is a *handle*: a position in its item's list of [`Ref`]s.
 
+mod canon;
 mod fields;
+mod refs;
 mod resolve;
 mod types;
 
