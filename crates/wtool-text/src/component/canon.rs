@@ -2,7 +2,8 @@
 //! options.
 
 use wtool_component::ast::{
-    AsyncImm, AsyncOp, Canon, CanonOpt, CoreSort, FlagOp, PlainOp, ResourceOp, Sort, StringEncoding,
+    AsyncImm, AsyncOp, Canon, CanonOpt, CoreSort, FlagOp, PlainOp, ResourceOp, Sort, SpawnOp,
+    StringEncoding,
 };
 
 use super::fields::{self, named, Scope};
@@ -158,6 +159,28 @@ pub(crate) fn canon_body(
                 poll: kw == "waitable-set.poll",
                 cancellable: false,
                 memory,
+            }
+        }
+        // Encoded with the reference tests' `shared` byte (wtool_component's
+        // choice), which wat 1.263 does not write.
+        "thread.spawn-ref" | "thread.spawn-indirect" | "thread.available-parallelism" => {
+            let (op, mut func_ty, mut table) = (SpawnOp::AvailableParallelism, 0, 0);
+            let op = match kw {
+                "thread.spawn-ref" => SpawnOp::SpawnRef,
+                "thread.spawn-indirect" => SpawnOp::SpawnIndirect,
+                _ => op,
+            };
+            if op != SpawnOp::AvailableParallelism {
+                func_ty = it.r(fields::core_ref(p, CoreSort::Type)?);
+            }
+            if op == SpawnOp::SpawnIndirect {
+                table = it.r(fields::core_ref(p, CoreSort::Table)?);
+            }
+            Canon::Spawn {
+                op,
+                shared: false,
+                func_ty,
+                table,
             }
         }
         "thread.new-indirect" => {

@@ -82,6 +82,8 @@ pub(crate) fn top_level(p: &mut Parser<'_>) -> Result<Component> {
     }
     let c = component_body(p, true)?;
     p.expect_rparen()?;
+    // A `(@name …)` no item took is misplaced, as in a module.
+    p.check_annotations(0)?;
     Ok(c)
 }
 

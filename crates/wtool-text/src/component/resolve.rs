@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use wtool_component::ast::{
     Alias, Canon, CanonOpt, Component, ComponentDecl, CoreSort, CoreType, Custom, DefinedType,
-    ExternType, InstanceDecl, Section, Sort, Type, TypeBound, ValType,
+    ExternType, InstanceDecl, Section, Sort, SpawnOp, Type, TypeBound, ValType,
 };
 
 use super::{err, extern_sort, sort_word, Def, Group, Item, Ref, R};
@@ -625,6 +625,26 @@ fn map_canon(c: Canon, m: &impl Fn(u32) -> u32) -> Canon {
             poll,
             cancellable,
             memory: m(memory),
+        },
+        // Only the fields the built-in has are handles (the others are 0).
+        Canon::Spawn {
+            op,
+            shared,
+            func_ty,
+            table,
+        } => Canon::Spawn {
+            op,
+            shared,
+            func_ty: if op == SpawnOp::AvailableParallelism {
+                func_ty
+            } else {
+                m(func_ty)
+            },
+            table: if op == SpawnOp::SpawnIndirect {
+                m(table)
+            } else {
+                table
+            },
         },
         Canon::ThreadNewIndirect { func_ty, table } => Canon::ThreadNewIndirect {
             func_ty: m(func_ty),
