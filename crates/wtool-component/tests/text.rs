@@ -197,6 +197,7 @@ fn hand_written_forms_match_wat() {
              (type $ct (component (import "a" (func)) (export "b" (func))))
              (type $it (instance (type $t u8) (export "t" (type (eq $t))) (export "r" (type (sub resource))))))"#,
         r#"(component binary "\00asm\0d\00\01\00")"#,
+        r#"(component (type u8) (@producers (language "wat" "1.0") (processed-by "wtool" "0.1")) (type u16))"#,
         r#"(component (type $v (variant (case "a") (case "b" u8))) (type (enum "x" "y")) (type (flags "f"))
              (type (option $v)) (type (result u8 (error string))) (type (result)) (type (result (error u8)))
              (type (own 0)) (type (borrow 0)) (type (list u8 4)) (type (map string u32)))"#,
@@ -270,6 +271,7 @@ fn refused_like_wat() {
         r#"(component (import "a" (func)) extra)"#,
         r#"(component) (component)"#,
         r#"(component (import "a" (implements "x") (implements "y") (func)))"#,
+        r#"(component (@custom "x" (after last) "y"))"#,
     ];
     let mut failures = Vec::new();
     for src in cases {

@@ -132,10 +132,19 @@ fn component_fields_inner(p: &mut Parser<'_>) -> Result<Vec<Item>> {
             Kind::Annot => {
                 p.pos += 1;
                 if p.text(t).ends_with("producers") {
-                    return Err(p.error_at(
-                        TextErrorKind::Other("`@producers` in a component is not supported".into()),
-                        t,
-                    ));
+                    // The core parser builds the section; a component keeps
+                    // it where it was written.
+                    let mut b = module::Builder::new();
+                    module::producers(p, &mut b)?;
+                    for c in b.m.customs.drain(..) {
+                        let mut it = Item::blank(t.start);
+                        it.def = Def::Custom(Custom {
+                            name: c.name,
+                            data: c.data,
+                        });
+                        s.push(it);
+                    }
+                    continue;
                 }
                 let it = custom(p, t.start)?;
                 s.push(it);
@@ -149,12 +158,12 @@ fn component_fields_inner(p: &mut Parser<'_>) -> Result<Vec<Item>> {
     Ok(s.finish())
 }
 
-/// `(@custom "name" (before|after …)? "bytes"*)`: placement is ignored in a
-/// component, the section stays where it was written.
+/// `(@custom "name" "bytes"*)`, its `(@custom` consumed.
 fn custom(p: &mut Parser<'_>, off: u32) -> Result<Item> {
     let name = p.name()?;
+    // wat takes no placement in a component: sections stay where written.
     if p.kind() == Some(Kind::LParen) {
-        p.skip_item()?;
+        return Err(p.unexpected("a string or `)`"));
     }
     let mut data = Vec::new();
     while p.at_string() {

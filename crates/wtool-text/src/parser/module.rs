@@ -948,7 +948,7 @@ fn write_name(out: &mut Vec<u8>, s: &str) {
 /// `(@producers (language|sdk|processed-by "name" "version")*)`, its
 /// `(@producers` consumed: a `producers` custom section with the fields in
 /// the order language, sdk, processed-by (as the `wat` crate writes them).
-fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
+pub(crate) fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
     const FIELDS: [&str; 3] = ["language", "sdk", "processed-by"];
     let mut values: [Vec<(String, String)>; 3] = Default::default();
     while p.kind() == Some(Kind::LParen) {
