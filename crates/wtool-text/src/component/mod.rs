@@ -14,7 +14,7 @@
 //! becomes an `alias export`, a name found only in an enclosing scope an
 //! `alias outer`), placed just before the field that uses them; then indices
 //! are assigned and references resolved. Until then an index in a parsed
-//! definition is a *handle*: a position in its item's list of [`Ref`]s.
+//! definition is a *handle*: a position in its item's list of `Ref`s.
 
 mod canon;
 mod fields;
