@@ -424,6 +424,11 @@ fn parse_matches_the_wat_crate() {
     let r = wtool(&["parse", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(0));
     assert_eq!(fs::read(&out).unwrap(), wat::parse_file(&src).unwrap());
+    // And a component, with its component-name section.
+    let src = root().join("tests/cli/component/hello.wat");
+    let r = wtool(&["parse", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0));
+    assert_eq!(fs::read(&out).unwrap(), wat::parse_file(&src).unwrap());
     fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -88,6 +88,9 @@ pub fn run(mut args: Args) -> Result<(), CliError> {
         return Err(script_refused(&input));
     }
     let features = args.features.get();
+    if input.format == Format::Text && wtool_text::component::is_component_text(&input.bytes) {
+        return component(&args, &input, features);
+    }
     let mut module = match input.module(features) {
         Ok(m) => m,
         // A script fails to parse as a module; say what it is instead.
@@ -130,6 +133,48 @@ pub fn run(mut args: Args) -> Result<(), CliError> {
             let _ = std::io::Write::write_all(&mut out, listing.as_bytes());
         }
         Ok(())
+    }
+}
+
+/// A `(component …)` source: parsed and written as a component binary, as
+/// the `wat` crate encodes it. Components are not validated yet (the
+/// component validator is not part of wtool yet), nor printed.
+fn component(args: &Args, input: &Input, features: wtool_ast::Features) -> Result<(), CliError> {
+    if args.wat {
+        return Err(CliError::Usage {
+            message: "`wtool parse -t` cannot print components yet".into(),
+            hint: Some("write the binary with `-o FILE.wasm`".into()),
+        });
+    }
+    let mut c = wtool_text::component::parse_component_with(&input.bytes, features).map_err(|e| {
+        CliError::Source {
+            file: input.name.clone(),
+            text: crate::io::text_for_snippet(&input.bytes),
+            offset: e.offset(),
+            len: e.len(),
+            message: e.to_string(),
+        }
+    })?;
+    if args.no_names {
+        strip_component_names(&mut c);
+    }
+    let bytes = wtool_component::encode(&c);
+    args.output
+        .write_with(OutputKind::Binary, |out| out.write_all(&bytes))
+}
+
+/// Drops the name sections of a component, its core modules and its nested
+/// components, as `--no-names` does for a module.
+fn strip_component_names(c: &mut wtool_component::Component) {
+    use wtool_component::ast::Section;
+    c.sections
+        .retain(|s| !matches!(s, Section::Custom(x) if x.name == "component-name"));
+    for s in &mut c.sections {
+        match s {
+            Section::Component(inner) => strip_component_names(inner),
+            Section::CoreModule(m) => m.names = None,
+            _ => {}
+        }
     }
 }
 

@@ -435,6 +435,9 @@ pub struct OracleComponent {
     /// Whether the directive is scored statically (`component`,
     /// `component definition`, `assert_invalid`, `assert_malformed`).
     pub scored: bool,
+    /// The component's source text, `(component …)` through its closing
+    /// paren (for `quote` forms, the directive's text).
+    pub source: String,
     /// The oracle's bytes, or its error message when it refused.
     pub bytes: Result<Vec<u8>, String>,
 }
@@ -476,12 +479,14 @@ pub fn oracle_components(text: &str) -> Result<Vec<OracleComponent>, String> {
         };
         let span = quote_span(&module);
         let line = text[..span.min(text.len())].matches('\n').count() + 1;
+        let source = sexpr_at(text, span).to_string();
         let bytes = module.encode().map_err(|e| e.to_string());
         out.push(OracleComponent {
             line,
             expect,
             form,
             scored,
+            source,
             bytes,
         });
     }

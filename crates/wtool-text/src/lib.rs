@@ -6,7 +6,11 @@
 //! ([`resolve`](crate::resolve)) that also builds the name section the way
 //! the `wat` crate does, so `wtool_binary::encode(&parse_module(src)?)`
 //! equals the `wat` crate's output byte for byte.
+//!
+//! [`component`] parses the component text format (`(component …)`) to the
+//! `wtool_component` AST, likewise byte-identical to `wat` once encoded.
 
+pub mod component;
 pub mod error;
 pub mod lexer;
 pub(crate) mod parser;

@@ -95,6 +95,11 @@ pub(crate) struct Parser<'a> {
     hints: Vec<(u32, u32)>,
     /// Which `hints` an instruction took.
     hints_used: Vec<bool>,
+    /// The last generated name of the component parser.
+    pub gensym: u32,
+    /// How deep the component parser's recursion is (bounded, so that
+    /// deeply nested input is an error rather than a stack overflow).
+    pub depth: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -123,6 +128,8 @@ impl<'a> Parser<'a> {
             names: lexed.names,
             hints_used: vec![false; lexed.hints.len()],
             hints: lexed.hints,
+            gensym: 0,
+            depth: 0,
         })
     }
 

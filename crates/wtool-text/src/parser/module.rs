@@ -385,7 +385,7 @@ fn index_type(p: &mut Parser<'_>) -> bool {
     }
 }
 
-fn table_type(p: &mut Parser<'_>) -> Result<TableType> {
+pub(crate) fn table_type(p: &mut Parser<'_>) -> Result<TableType> {
     let index64 = index_type(p);
     let limits = limits(p, index64)?;
     let elem = p.ref_type()?;
@@ -396,7 +396,7 @@ fn table_type(p: &mut Parser<'_>) -> Result<TableType> {
     })
 }
 
-fn memory_type(p: &mut Parser<'_>) -> Result<MemoryType> {
+pub(crate) fn memory_type(p: &mut Parser<'_>) -> Result<MemoryType> {
     let index64 = index_type(p);
     p.mem64 |= index64;
     let limits = limits(p, index64)?;
@@ -431,7 +431,7 @@ fn page_size(p: &mut Parser<'_>) -> Result<Option<u32>> {
     Ok(Some(size.trailing_zeros()))
 }
 
-fn global_type(p: &mut Parser<'_>) -> Result<GlobalType> {
+pub(crate) fn global_type(p: &mut Parser<'_>) -> Result<GlobalType> {
     if p.eat_lparen_kw("mut") {
         let ty = p.val_type()?;
         p.expect_rparen()?;
@@ -948,7 +948,7 @@ fn write_name(out: &mut Vec<u8>, s: &str) {
 /// `(@producers (language|sdk|processed-by "name" "version")*)`, its
 /// `(@producers` consumed: a `producers` custom section with the fields in
 /// the order language, sdk, processed-by (as the `wat` crate writes them).
-fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
+pub(crate) fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
     const FIELDS: [&str; 3] = ["language", "sdk", "processed-by"];
     let mut values: [Vec<(String, String)>; 3] = Default::default();
     while p.kind() == Some(Kind::LParen) {
