@@ -31,7 +31,13 @@ impl Printer<'_, '_> {
             && self.labels.get(label).is_none()
         {
             // The depth this block's label has inside it (1 = outermost).
-            self.out.push_str("  ;; label = @");
+            // wasm2wat puts two spaces before the comment, wasmprinter
+            // (whose layout nested modules follow) one.
+            self.out.push_str(if self.nested.is_some() {
+                " ;; label = @"
+            } else {
+                "  ;; label = @"
+            });
             num::push_u32(&mut self.out, self.label_stack.len() as u32 + 1);
             self.open_line_comment = Some(self.comment_depth);
         }

@@ -39,6 +39,22 @@ const GROUPS: [SectionId; 11] = [
     SectionId::Data,
 ];
 
+/// The order wasmprinter prints a module nested in a component in: the
+/// binary's section order (functions where their bodies are).
+const BINARY_GROUPS: [SectionId; 11] = [
+    SectionId::Type,
+    SectionId::Import,
+    SectionId::Table,
+    SectionId::Memory,
+    SectionId::Tag,
+    SectionId::Global,
+    SectionId::Export,
+    SectionId::Start,
+    SectionId::Element,
+    SectionId::Code,
+    SectionId::Data,
+];
+
 /// The `(before …)` / `(after …)` clause of a custom section's placement.
 pub(crate) fn place_text(place: CustomPlace) -> &'static str {
     use SectionId::*;
@@ -77,8 +93,12 @@ pub(crate) fn place_text(place: CustomPlace) -> &'static str {
 impl Printer<'_, '_> {
     /// The whole module.
     pub(crate) fn module(&mut self) {
-        self.out.push_str("(module");
-        if let Some(id) = &self.ids.module {
+        if let Some((header, _)) = self.nested {
+            self.out.push_str(header);
+        } else {
+            self.out.push_str("(module");
+        }
+        if let (Some(id), None) = (&self.ids.module, self.nested) {
             for part in [Some(&id.text), id.annot.as_ref()].into_iter().flatten() {
                 if !part.is_empty() {
                     self.out.push(' ');
@@ -99,10 +119,19 @@ impl Printer<'_, '_> {
                 .customs
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !(c.name == "name" && self.names.is_some() && name_is_last))
+                // wasmprinter never prints a nested module's name section.
+                .filter(|(_, c)| {
+                    !(c.name == "name"
+                        && (self.nested.is_some() || (self.names.is_some() && name_is_last)))
+                })
                 .collect()
         };
-        for group in GROUPS {
+        let groups = if self.nested.is_some() {
+            BINARY_GROUPS
+        } else {
+            GROUPS
+        };
+        for group in groups {
             for &(i, c) in &customs {
                 if let CustomPlace::Before(s) = c.place {
                     if group_of(s) == group {
@@ -137,6 +166,11 @@ impl Printer<'_, '_> {
             if let CustomPlace::Before(SectionId::Custom) = c.place {
                 self.custom(i, c);
             }
+        }
+        // wasmprinter closes a nested module that spans lines on a line
+        // of its own.
+        if self.nested.is_some() && self.out.contains('\n') {
+            self.newline(0);
         }
         self.out.push_str(")\n");
     }

@@ -125,6 +125,20 @@ pub fn print(module: &Module, opts: &PrintOptions) -> String {
     p.out
 }
 
+/// Prints `module` as it appears nested in a component: opened by `header`
+/// (e.g. `(core module (;0;)`) instead of `(module $name`, every line
+/// indented `depth` levels more, and without the final newline.
+pub fn print_nested(module: &Module, opts: &PrintOptions, header: &str, depth: usize) -> String {
+    let mut p = Printer::new(module, opts, None);
+    p.nested = Some((header, depth));
+    p.module();
+    let mut out = p.out;
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
 /// Streams the printed text of `module` into a `fmt::Write` in chunks, so
 /// a big module never needs its whole text in memory at once.
 pub fn print_to<W: fmt::Write + ?Sized>(
@@ -537,6 +551,9 @@ pub(crate) struct Printer<'m, 's> {
     /// were written inline already.
     pub(crate) exports_of: std::collections::HashMap<(ExternKind, u32), Vec<usize>>,
     pub(crate) inlined: Vec<bool>,
+    /// Printing a module nested in a component: what opens it instead of
+    /// `(module $name`, and how many levels every line is indented by.
+    pub(crate) nested: Option<(&'s str, usize)>,
 }
 
 impl<'m, 's> Printer<'m, 's> {
@@ -604,6 +621,7 @@ impl<'m, 's> Printer<'m, 's> {
                 Default::default()
             },
             inlined: vec![false; m.exports.len()],
+            nested: None,
         }
     }
 
@@ -656,6 +674,7 @@ impl<'m, 's> Printer<'m, 's> {
         self.open_line_comment = None;
         const SPACES: &str = "                                                                                                                                ";
         self.out.push('\n');
+        let depth = depth + self.nested.map_or(0, |(_, base)| base);
         let n = depth.min(MAX_INDENT) * 2;
         self.out.push_str(&SPACES[..n.min(SPACES.len())]);
     }
