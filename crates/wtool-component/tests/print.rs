@@ -85,12 +85,19 @@ impl Counts {
             self.known,
             self.mismatches.len()
         );
-        for m in self.mismatches.iter().take(5) {
+        // PRINT_DIFFS=1 shows every difference, not only the first five.
+        let shown = if std::env::var_os("PRINT_DIFFS").is_some() {
+            usize::MAX
+        } else {
+            5
+        };
+        for m in self.mismatches.iter().take(shown) {
             eprintln!("{m}");
         }
         // Ratchet: the remaining differences are all inside nested core
-        // modules, where wtool-print's layout still differs (named branch
-        // labels).
+        // modules: a name section broken by the mutation (wasmprinter keeps
+        // the names before the break, wtool-binary none), and quoted
+        // identifiers (escaped `\hh` by wtool-print, `\u{h}` by wasmprinter).
         assert!(
             self.mismatches.len() <= limit,
             "{what}: {} printed texts differ",
@@ -110,7 +117,7 @@ fn reference_components_print_like_wasmprinter() {
         }
     }
     eprintln!("{undecoded} reference components do not decode");
-    counts.check("reference components", 60);
+    counts.check("reference components", 1);
     assert!(counts.identical > 600);
 }
 
@@ -133,6 +140,6 @@ fn mutants_print_like_wasmprinter() {
         counts.compare(&bytes, &c);
     }
     eprintln!("{tried} mutants tried");
-    counts.check("mutants", 800);
+    counts.check("mutants", 200);
     assert!(counts.identical >= 5_000 - counts.oracle_failed - counts.known);
 }

@@ -179,7 +179,7 @@ impl Printer<'_, '_> {
     fn custom(&mut self, i: usize, c: &CustomSection) {
         self.newline(1);
         self.out.push_str("(@custom ");
-        num::push_str_lit(&mut self.out, &c.name);
+        self.push_name_lit(&c.name);
         self.out.push(' ');
         self.out.push_str(place_text(c.place));
         self.out.push(' ');
@@ -206,13 +206,27 @@ impl Printer<'_, '_> {
         self.out.push(')');
     }
 
+    /// A name (import, export, custom section) as a string literal, with
+    /// wasmprinter's escapes in a module nested in a component.
+    pub(crate) fn push_name_lit(&mut self, s: &str) {
+        if self.nested.is_some() {
+            num::push_str_lit_wasmprinter(&mut self.out, s);
+        } else {
+            num::push_str_lit(&mut self.out, s);
+        }
+    }
+
     /// `bytes` as a string literal, written out in pieces when streaming so
     /// that a large segment or section never sits whole in the buffer.
     fn push_bytes_streamed(&mut self, bytes: &[u8]) {
         const PIECE: usize = 1 << 14;
         self.out.push('"');
         for piece in bytes.chunks(PIECE) {
-            num::push_bytes_body(&mut self.out, piece);
+            if self.nested.is_some() {
+                num::push_bytes_body_wasmprinter(&mut self.out, piece);
+            } else {
+                num::push_bytes_body(&mut self.out, piece);
+            }
             self.maybe_flush();
         }
         self.out.push('"');
@@ -433,9 +447,9 @@ impl Printer<'_, '_> {
             // `(import "m" "n" (func $f …))`, or inline: `(func $f (export …)? (import "m" "n") …)`.
             let import_clause = |p: &mut Self| {
                 p.out.push_str("(import ");
-                num::push_str_lit(&mut p.out, &imp.module);
+                p.push_name_lit(&imp.module);
                 p.out.push(' ');
-                num::push_str_lit(&mut p.out, &imp.name);
+                p.push_name_lit(&imp.name);
             };
             if inline {
                 self.out.push('(');
@@ -697,7 +711,7 @@ impl Printer<'_, '_> {
     fn export(&mut self, e: &Export) {
         self.newline(1);
         self.out.push_str("(export ");
-        num::push_str_lit(&mut self.out, &e.name);
+        self.push_name_lit(&e.name);
         self.out.push_str(" (");
         self.out.push_str(e.kind.keyword());
         self.out.push(' ');
