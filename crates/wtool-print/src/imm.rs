@@ -242,6 +242,18 @@ impl Printer<'_, '_> {
                 self.out.push_str(" (type ");
                 self.push_ref(|ids| &ids.types, t);
                 self.out.push(')');
+                // wasmprinter spells the signature out after the type use.
+                if self.nested.is_some() {
+                    let ft = self
+                        .m
+                        .types
+                        .get(t as usize)
+                        .filter(|d| d.describes.is_none() && d.descriptor.is_none())
+                        .and_then(|d| d.as_func());
+                    if let Some(ft) = ft {
+                        self.push_sig(ft, None);
+                    }
+                }
             }
         }
     }

@@ -249,6 +249,10 @@ impl Printer<'_, '_> {
                 self.maybe_flush();
             }
             if explicit {
+                // wasmprinter closes a non-empty group on a line of its own.
+                if self.nested.is_some() && len > 0 {
+                    self.newline(1);
+                }
                 self.out.push(')');
             }
         }
@@ -400,6 +404,19 @@ impl Printer<'_, '_> {
         match (r.nullable, r.heap) {
             (true, HeapType::Func) => self.out.push_str("funcref"),
             (true, HeapType::Extern) => self.out.push_str("externref"),
+            // wasmprinter, whose layout nested modules follow, writes every
+            // nullable abstract reference type in its short form.
+            (true, heap) if self.nested.is_some() && heap.type_index().is_none() => {
+                let kw = match heap {
+                    HeapType::None => "null",
+                    HeapType::NoExtern => "nullextern",
+                    HeapType::NoFunc => "nullfunc",
+                    HeapType::NoExn => "nullexn",
+                    h => h.keyword().unwrap_or_default(),
+                };
+                self.out.push_str(kw);
+                self.out.push_str("ref");
+            }
             (nullable, heap) => {
                 self.out
                     .push_str(if nullable { "(ref null " } else { "(ref " });

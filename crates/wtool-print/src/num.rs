@@ -142,6 +142,7 @@ pub(crate) fn push_hex_float(
         return;
     }
     let bias = (1i64 << (exp_bits - 1)) - 1;
+    let has_fraction = frac != 0;
     let (frac, exp) = if exp_field == 0 {
         // Subnormal: normalised so its highest set bit is the implicit one.
         let top = 63 - frac.leading_zeros();
@@ -154,7 +155,8 @@ pub(crate) fn push_hex_float(
         (frac, exp_field as i64 - bias)
     };
     out.push_str("0x1");
-    if frac != 0 {
+    // A subnormal shows its point even when nothing follows it.
+    if has_fraction {
         out.push('.');
         // Hex digits of the fraction from its top, without trailing zeros.
         let mut rest = frac << (64 - man_bits);
