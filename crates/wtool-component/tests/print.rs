@@ -141,7 +141,7 @@ fn mutants_print_like_wasmprinter() {
         counts.compare(&bytes, &c);
     }
     eprintln!("{tried} mutants tried");
-    counts.check("mutants", 200);
+    counts.check("mutants", 150);
     assert!(counts.identical >= 5_000 - counts.oracle_failed - counts.known);
 }
 
@@ -171,4 +171,41 @@ fn smith_components_print_like_wasmprinter() {
         }
     }
     counts.check("wasm-smith components", 0);
+}
+
+/// `--fold` reaches nested core modules: folded instructions as
+/// wasmprinter's `fold_instructions` prints them.
+#[test]
+fn reference_components_print_folded_like_wasmprinter() {
+    let opts = wtool_component::print::PrintOptions {
+        fold: true,
+        ..Default::default()
+    };
+    let (mut identical, mut differ) = (0u32, Vec::new());
+    for bytes in seeds() {
+        let Ok(c) = wtool_component::decode(&bytes, FEATURES) else {
+            continue;
+        };
+        let mut theirs = String::new();
+        let mut cfg = wasmprinter::Config::new();
+        cfg.fold_instructions(true);
+        if cfg
+            .print(&bytes, &mut wasmprinter::PrintFmtWrite(&mut theirs))
+            .is_err()
+        {
+            continue;
+        }
+        let ours = wtool_component::print::print_with(&c, &opts);
+        if ours == theirs {
+            identical += 1;
+        } else {
+            differ.push(first_difference(&ours, &theirs));
+        }
+    }
+    eprintln!("folded: {identical} identical, {} differ", differ.len());
+    for d in differ.iter().take(5) {
+        eprintln!("{d}");
+    }
+    assert!(differ.is_empty(), "folded texts differ");
+    assert!(identical > 600);
 }

@@ -219,7 +219,7 @@ impl Printer<'_, '_> {
             .fields
             .iter()
             .find(|(t, _)| *t == ty)
-            .map(|(_, m)| Space::build(m, count as u64, "field"))
+            .map(|(_, m)| Space::build_for(m, count as u64, "field", self.nested.is_some()))
             .unwrap_or_default();
         self.fields.insert(ty, space);
     }

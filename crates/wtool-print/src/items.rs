@@ -549,7 +549,7 @@ impl Printer<'_, '_> {
     fn param_names(&self, map: fn(&Names) -> &IndirectNameMap, idx: u32, count: usize) -> Space {
         self.names
             .and_then(|n| map(n).iter().find(|(i, _)| *i == idx))
-            .map(|(_, m)| Space::build(m, count as u64, "param"))
+            .map(|(_, m)| Space::build_for(m, count as u64, "param", self.nested.is_some()))
             .unwrap_or_default()
     }
 
@@ -570,7 +570,7 @@ impl Printer<'_, '_> {
             _ => None,
         };
         match made.as_ref().or(given) {
-            Some(map) => Space::build(map, limit, "local"),
+            Some(map) => Space::build_for(map, limit, "local", self.nested.is_some()),
             None => Space::default(),
         }
     }
@@ -587,6 +587,7 @@ impl Printer<'_, '_> {
             _ => None,
         };
         match made.as_ref().or(given) {
+            Some(map) if self.nested.is_some() => Space::build_for(map, 0, "label", true),
             Some(map) => Space::labels(map),
             None => Space::default(),
         }

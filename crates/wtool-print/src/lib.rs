@@ -129,7 +129,8 @@ pub fn print(module: &Module, opts: &PrintOptions) -> String {
 /// (e.g. `(core module (;0;)`) instead of `(module $name`, every line
 /// indented `depth` levels more, and without the final newline.
 pub fn print_nested(module: &Module, opts: &PrintOptions, header: &str, depth: usize) -> String {
-    let mut p = Printer::new(module, opts, None);
+    let ids = Ids::build_flavored(module, opts, module.datas.len(), true);
+    let mut p = Printer::with_ids(module, opts, None, std::sync::Arc::new(ids));
     p.nested = Some((header, depth));
     p.module();
     let mut out = p.out;
@@ -455,6 +456,17 @@ impl Ids {
     /// [`Ids::build`] for a module with `num_datas` data segments (they
     /// may have been left in the input).
     pub(crate) fn build_with(m: &Module, opts: &PrintOptions, num_datas: usize) -> Ids {
+        Ids::build_flavored(m, opts, num_datas, false)
+    }
+
+    /// [`Ids::build_with`]; `wasmprinter` picks wasmprinter's identifier
+    /// scheme (see [`Space::build_for`]).
+    pub(crate) fn build_flavored(
+        m: &Module,
+        opts: &PrintOptions,
+        num_datas: usize,
+        wasmprinter: bool,
+    ) -> Ids {
         let mut ids = Ids::default();
         let names = if opts.names { m.names.as_ref() } else { None };
         if let Some(n) = names {
@@ -474,22 +486,39 @@ impl Ids {
                     }
                 }
             });
-            ids.funcs = Space::build(&n.funcs, count(ExternKind::Func, m.funcs.len()), "func");
-            ids.types = Space::build(&n.types, m.types.len() as u64, "type");
-            ids.tables = Space::build(&n.tables, count(ExternKind::Table, m.tables.len()), "table");
-            ids.memories = Space::build(
+            ids.funcs = Space::build_for(
+                &n.funcs,
+                count(ExternKind::Func, m.funcs.len()),
+                "func",
+                wasmprinter,
+            );
+            ids.types = Space::build_for(&n.types, m.types.len() as u64, "type", wasmprinter);
+            ids.tables = Space::build_for(
+                &n.tables,
+                count(ExternKind::Table, m.tables.len()),
+                "table",
+                wasmprinter,
+            );
+            ids.memories = Space::build_for(
                 &n.memories,
                 count(ExternKind::Memory, m.memories.len()),
                 "memory",
+                wasmprinter,
             );
-            ids.globals = Space::build(
+            ids.globals = Space::build_for(
                 &n.globals,
                 count(ExternKind::Global, m.globals.len()),
                 "global",
+                wasmprinter,
             );
-            ids.elems = Space::build(&n.elems, m.elems.len() as u64, "elem");
-            ids.datas = Space::build(&n.datas, num_datas as u64, "data");
-            ids.tags = Space::build(&n.tags, count(ExternKind::Tag, m.tags.len()), "tag");
+            ids.elems = Space::build_for(&n.elems, m.elems.len() as u64, "elem", wasmprinter);
+            ids.datas = Space::build_for(&n.datas, num_datas as u64, "data", wasmprinter);
+            ids.tags = Space::build_for(
+                &n.tags,
+                count(ExternKind::Tag, m.tags.len()),
+                "tag",
+                wasmprinter,
+            );
             for (k, (f, _)) in n.locals.iter().enumerate() {
                 ids.locals_at.entry(*f).or_insert(k);
             }
