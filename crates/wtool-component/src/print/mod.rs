@@ -27,8 +27,10 @@
 //! sections in invented syntax (here: as raw bytes), reads a core `name`
 //! section found in a component into the component's core names (here:
 //! ignored), and cannot print value sections at all (here: the type and a
-//! comment with the encoded bytes). The printer never fails: indices out
-//! of range print as numbers.
+//! comment with the encoded bytes). In a nested module whose name section
+//! is malformed it keeps the names read before the error, where
+//! `wtool-binary` keeps none. The printer never fails: indices out of
+//! range print as numbers.
 
 mod canon;
 mod items;
@@ -46,7 +48,8 @@ pub fn print(c: &Component) -> String {
 }
 
 /// Prints `c`: `opts.names` and `opts.skip_custom` apply to the component
-/// too, the other options to its nested core modules.
+/// too, `fold` to its nested core modules; label comments are always on
+/// (wasmprinter's layout) and the inline options are not used.
 pub fn print_with(c: &Component, opts: &PrintOptions) -> String {
     // wasmprinter marks every block with its label depth.
     let opts = &PrintOptions {
