@@ -54,6 +54,8 @@ pub fn print_with(c: &Component, opts: &PrintOptions) -> String {
     // wasmprinter marks every block with its label depth.
     let opts = &PrintOptions {
         label_comments: true,
+        inline_exports: false,
+        inline_imports: false,
         ..*opts
     };
     let mut p = Printer {
