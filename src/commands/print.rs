@@ -79,6 +79,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     };
     let names = !args.no_names || args.generate_names;
     let as_wasm2wat = crate::multicall::invoked_as().is_some();
+    if input.format == Format::Binary
+        && wtool_component::layer_of(&input.bytes) == Some(wtool_component::Layer::Component)
+    {
+        return print_component(&args, &input, features, names);
+    }
     if input.format == Format::Binary {
         return print_streamed(&args, &input, features, names, as_wasm2wat);
     }
@@ -97,6 +102,41 @@ pub fn run(args: Args) -> Result<(), CliError> {
     args.output.write_with(OutputKind::Text, |out| {
         wtool_print::print_to_io(&module, &opts, out)
     })
+}
+
+/// Prints a binary component, as wasmprinter does. `--fold` and
+/// `--no-names` apply to its core modules too; the options that rename or
+/// rearrange core module items have no meaning for a component.
+fn print_component(
+    args: &Args,
+    input: &Input,
+    features: Features,
+    names: bool,
+) -> Result<(), CliError> {
+    if args.generate_names || args.inline_exports || args.inline_imports {
+        return Err(CliError::Usage {
+            message: "--generate-names, --inline-exports and --inline-imports apply to core \
+                      modules, not components"
+                .into(),
+            hint: None,
+        });
+    }
+    let component = wtool_component::decode(&input.bytes, features).map_err(|e| {
+        CliError::Plain(format!(
+            "{e}\n  --> {} at offset {:#x}: component",
+            input.name,
+            e.offset()
+        ))
+    })?;
+    let opts = PrintOptions {
+        fold: args.fold,
+        names,
+        skip_custom: args.skip_custom,
+        ..PrintOptions::default()
+    };
+    let text = wtool_component::print::print_with(&component, &opts);
+    args.output
+        .write_with(OutputKind::Text, |out| out.write_all(text.as_bytes()))
 }
 
 /// Prints a binary module as it streams: sections decoded, each function

@@ -19,6 +19,7 @@ pub mod ast;
 mod decode;
 mod encode;
 pub mod error;
+pub mod print;
 pub mod validate;
 
 pub use ast::Component;

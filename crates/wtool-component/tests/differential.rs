@@ -9,39 +9,12 @@ use wtool_ast::Features;
 use wtool_component::ast::{Canon, FlagOp, Section};
 use wtool_component::{Component, ErrorKind};
 use wtool_testsupport::oracle::{wasmparser_decode_error, wasmparser_decodes};
-use wtool_testsupport::{component_model_files, oracle_components, Rng};
+use wtool_testsupport::Rng;
 
 mod common;
-use common::wasm_tools_stricter;
+use common::{mutate, seeds, wasm_tools_stricter};
 
 const FEATURES: Features = Features::WASM3_THREADS;
-
-fn seeds() -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for (_, text) in component_model_files() {
-        let Ok(comps) = oracle_components(&text) else {
-            continue;
-        };
-        out.extend(comps.into_iter().filter_map(|c| c.bytes.ok()));
-    }
-    out
-}
-
-fn mutate(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
-    let mut m = seed.to_vec();
-    for _ in 0..1 + rng.below(3) {
-        // Past the preamble, so most mutants reach the sections.
-        let at = 8 + rng.below(m.len().saturating_sub(8).max(1));
-        match rng.below(10) {
-            0 => m.insert(at.min(m.len()), rng.next_u64() as u8),
-            1 if at < m.len() => drop(m.remove(at)),
-            2 => m.truncate(at),
-            _ if at < m.len() => m[at] = rng.next_u64() as u8,
-            _ => {}
-        }
-    }
-    m
-}
 
 /// Canonical definitions whose encoding the reference tests allow and
 /// wasm-tools 1.263 refuses: a set `cancellable` flag, and the `shared?`

@@ -21,6 +21,7 @@ impl Printer<'_, '_> {
         {
             let idx = base.wrapping_add(k as u32);
             self.newline(1);
+            let func_start = self.out.len();
             self.out.push_str("(func");
             self.push_def(|ids| &ids.funcs, idx);
             self.inline_exports(ExternKind::Func, idx);
@@ -39,7 +40,49 @@ impl Printer<'_, '_> {
                 self.newline(2);
                 Some(self.out.len())
             };
-            for g in &f.locals {
+            if self.nested.is_some() && f.num_locals() <= MAX_LOCALS {
+                // wasmprinter's layout: one `(local …)` for a run of
+                // unnamed locals whatever the binary's grouping, each
+                // named local alone.
+                let mut open = false;
+                for (j, t) in f
+                    .locals
+                    .iter()
+                    .flat_map(|g| (0..g.count).map(move |_| g.ty))
+                    .enumerate()
+                {
+                    let id = u32::try_from(nparams + j as u64)
+                        .ok()
+                        .and_then(|x| locals.get(x));
+                    if id.is_some() && open {
+                        self.out.push(')');
+                        open = false;
+                    }
+                    self.out.push(' ');
+                    if !open {
+                        self.out.push_str("(local ");
+                        open = true;
+                    }
+                    if let Some(id) = id {
+                        self.out.push_str(&id.text);
+                        if let Some(a) = &id.annot {
+                            self.out.push(' ');
+                            self.out.push_str(a);
+                        }
+                        self.out.push(' ');
+                    }
+                    self.push_valtype(t);
+                    if id.is_some() {
+                        self.out.push(')');
+                        open = false;
+                    }
+                }
+                if open {
+                    self.out.push(')');
+                }
+            }
+            let grouped = self.nested.is_none() || f.num_locals() > MAX_LOCALS;
+            for g in f.locals.iter().filter(|_| grouped) {
                 if f.num_locals() > MAX_LOCALS {
                     // A few bytes of binary can declare 2^32 locals; written
                     // out they would be gigabytes of text. No engine accepts
@@ -120,7 +163,13 @@ impl Printer<'_, '_> {
             }
             self.locals = Space::default();
             self.labels = Space::default();
-            if let Some(d) = self.open_line_comment {
+            if self.nested.is_some() {
+                // wasmprinter closes a function spanning lines on a line of
+                // its own.
+                if self.out[func_start..].contains('\n') {
+                    self.newline(1);
+                }
+            } else if let Some(d) = self.open_line_comment {
                 self.newline(d);
             }
             self.out.push(')');

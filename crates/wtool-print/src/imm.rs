@@ -31,7 +31,13 @@ impl Printer<'_, '_> {
             && self.labels.get(label).is_none()
         {
             // The depth this block's label has inside it (1 = outermost).
-            self.out.push_str("  ;; label = @");
+            // wasm2wat puts two spaces before the comment, wasmprinter
+            // (whose layout nested modules follow) one.
+            self.out.push_str(if self.nested.is_some() {
+                " ;; label = @"
+            } else {
+                "  ;; label = @"
+            });
             num::push_u32(&mut self.out, self.label_stack.len() as u32 + 1);
             self.open_line_comment = Some(self.comment_depth);
         }
@@ -77,6 +83,41 @@ impl Printer<'_, '_> {
         }
     }
 
+    /// A branch target as wasmprinter writes it: the label's identifier
+    /// when it has one that no label in between repeats, else the depth
+    /// with a `(;@N;)` comment (none for the function's own label).
+    fn wasmprinter_label(&mut self, depth: u32) {
+        self.out.push(' ');
+        let Some(i) = self.label_stack.len().checked_sub(depth as usize) else {
+            num::push_u32(&mut self.out, depth);
+            self.out.push_str(" (; INVALID ;)");
+            return;
+        };
+        let id = i
+            .checked_sub(1)
+            .and_then(|at| self.label_stack.get(at))
+            .and_then(|&ord| self.labels.get(ord));
+        let conflict = id.is_some_and(|id| {
+            self.label_stack[i..]
+                .iter()
+                .any(|&o| self.labels.get(o).is_some_and(|x| x.text == id.text))
+        });
+        match id {
+            Some(id) if !conflict => {
+                let text = id.text.clone();
+                self.out.push_str(&text);
+            }
+            _ => {
+                num::push_u32(&mut self.out, depth);
+                if !conflict && i > 0 {
+                    self.out.push_str(" (;@");
+                    num::push_u32(&mut self.out, i as u32);
+                    self.out.push_str(";)");
+                }
+            }
+        }
+    }
+
     #[inline]
     fn space_u32(&mut self, v: u32) {
         self.out.push(' ');
@@ -85,6 +126,10 @@ impl Printer<'_, '_> {
 
     /// A branch depth, with its label's name as a comment.
     pub(crate) fn imm_label(&mut self, l: &u32) {
+        if self.nested.is_some() {
+            self.wasmprinter_label(*l);
+            return;
+        }
         self.space_u32(*l);
         self.label_note(*l);
     }
@@ -174,7 +219,7 @@ impl Printer<'_, '_> {
             .fields
             .iter()
             .find(|(t, _)| *t == ty)
-            .map(|(_, m)| Space::build(m, count as u64, "field"))
+            .map(|(_, m)| Space::build_for(m, count as u64, "field", self.nested.is_some()))
             .unwrap_or_default();
         self.fields.insert(ty, space);
     }
@@ -197,6 +242,18 @@ impl Printer<'_, '_> {
                 self.out.push_str(" (type ");
                 self.push_ref(|ids| &ids.types, t);
                 self.out.push(')');
+                // wasmprinter spells the signature out after the type use.
+                if self.nested.is_some() {
+                    let ft = self
+                        .m
+                        .types
+                        .get(t as usize)
+                        .filter(|d| d.describes.is_none() && d.descriptor.is_none())
+                        .and_then(|d| d.as_func());
+                    if let Some(ft) = ft {
+                        self.push_sig(ft, None);
+                    }
+                }
             }
         }
     }
@@ -243,13 +300,23 @@ impl Printer<'_, '_> {
     /// `f32.const`'s value, exactly.
     pub(crate) fn imm_f32(&mut self, b: &u32) {
         self.out.push(' ');
-        num::push_f32(&mut self.out, *b);
+        if self.nested.is_some() {
+            let shown = f32::from_bits(*b).to_string();
+            num::push_hex_float(&mut self.out, u64::from(*b), 8, 23, &shown);
+        } else {
+            num::push_f32(&mut self.out, *b);
+        }
     }
 
     /// `f64.const`'s value, exactly.
     pub(crate) fn imm_f64(&mut self, b: &u64) {
         self.out.push(' ');
-        num::push_f64(&mut self.out, *b);
+        if self.nested.is_some() {
+            let shown = f64::from_bits(*b).to_string();
+            num::push_hex_float(&mut self.out, *b, 11, 52, &shown);
+        } else {
+            num::push_f64(&mut self.out, *b);
+        }
     }
 
     /// `v128.const`'s lanes.

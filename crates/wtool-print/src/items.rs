@@ -39,6 +39,22 @@ const GROUPS: [SectionId; 11] = [
     SectionId::Data,
 ];
 
+/// The order wasmprinter prints a module nested in a component in: the
+/// binary's section order (functions where their bodies are).
+const BINARY_GROUPS: [SectionId; 11] = [
+    SectionId::Type,
+    SectionId::Import,
+    SectionId::Table,
+    SectionId::Memory,
+    SectionId::Tag,
+    SectionId::Global,
+    SectionId::Export,
+    SectionId::Start,
+    SectionId::Element,
+    SectionId::Code,
+    SectionId::Data,
+];
+
 /// The `(before …)` / `(after …)` clause of a custom section's placement.
 pub(crate) fn place_text(place: CustomPlace) -> &'static str {
     use SectionId::*;
@@ -77,8 +93,12 @@ pub(crate) fn place_text(place: CustomPlace) -> &'static str {
 impl Printer<'_, '_> {
     /// The whole module.
     pub(crate) fn module(&mut self) {
-        self.out.push_str("(module");
-        if let Some(id) = &self.ids.module {
+        if let Some((header, _)) = self.nested {
+            self.out.push_str(header);
+        } else {
+            self.out.push_str("(module");
+        }
+        if let (Some(id), None) = (&self.ids.module, self.nested) {
             for part in [Some(&id.text), id.annot.as_ref()].into_iter().flatten() {
                 if !part.is_empty() {
                     self.out.push(' ');
@@ -99,10 +119,19 @@ impl Printer<'_, '_> {
                 .customs
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !(c.name == "name" && self.names.is_some() && name_is_last))
+                // wasmprinter never prints a nested module's name section.
+                .filter(|(_, c)| {
+                    !(c.name == "name"
+                        && (self.nested.is_some() || (self.names.is_some() && name_is_last)))
+                })
                 .collect()
         };
-        for group in GROUPS {
+        let groups = if self.nested.is_some() {
+            BINARY_GROUPS
+        } else {
+            GROUPS
+        };
+        for group in groups {
             for &(i, c) in &customs {
                 if let CustomPlace::Before(s) = c.place {
                     if group_of(s) == group {
@@ -138,6 +167,11 @@ impl Printer<'_, '_> {
                 self.custom(i, c);
             }
         }
+        // wasmprinter closes a nested module that spans lines on a line
+        // of its own.
+        if self.nested.is_some() && self.out.contains('\n') {
+            self.newline(0);
+        }
         self.out.push_str(")\n");
     }
 
@@ -145,7 +179,7 @@ impl Printer<'_, '_> {
     fn custom(&mut self, i: usize, c: &CustomSection) {
         self.newline(1);
         self.out.push_str("(@custom ");
-        num::push_str_lit(&mut self.out, &c.name);
+        self.push_name_lit(&c.name);
         self.out.push(' ');
         self.out.push_str(place_text(c.place));
         self.out.push(' ');
@@ -172,13 +206,27 @@ impl Printer<'_, '_> {
         self.out.push(')');
     }
 
+    /// A name (import, export, custom section) as a string literal, with
+    /// wasmprinter's escapes in a module nested in a component.
+    pub(crate) fn push_name_lit(&mut self, s: &str) {
+        if self.nested.is_some() {
+            num::push_str_lit_wasmprinter(&mut self.out, s);
+        } else {
+            num::push_str_lit(&mut self.out, s);
+        }
+    }
+
     /// `bytes` as a string literal, written out in pieces when streaming so
     /// that a large segment or section never sits whole in the buffer.
     fn push_bytes_streamed(&mut self, bytes: &[u8]) {
         const PIECE: usize = 1 << 14;
         self.out.push('"');
         for piece in bytes.chunks(PIECE) {
-            num::push_bytes_body(&mut self.out, piece);
+            if self.nested.is_some() {
+                num::push_bytes_body_wasmprinter(&mut self.out, piece);
+            } else {
+                num::push_bytes_body(&mut self.out, piece);
+            }
             self.maybe_flush();
         }
         self.out.push('"');
@@ -201,6 +249,10 @@ impl Printer<'_, '_> {
                 self.maybe_flush();
             }
             if explicit {
+                // wasmprinter closes a non-empty group on a line of its own.
+                if self.nested.is_some() && len > 0 {
+                    self.newline(1);
+                }
                 self.out.push(')');
             }
         }
@@ -352,6 +404,19 @@ impl Printer<'_, '_> {
         match (r.nullable, r.heap) {
             (true, HeapType::Func) => self.out.push_str("funcref"),
             (true, HeapType::Extern) => self.out.push_str("externref"),
+            // wasmprinter, whose layout nested modules follow, writes every
+            // nullable abstract reference type in its short form.
+            (true, heap) if self.nested.is_some() && heap.type_index().is_none() => {
+                let kw = match heap {
+                    HeapType::None => "null",
+                    HeapType::NoExtern => "nullextern",
+                    HeapType::NoFunc => "nullfunc",
+                    HeapType::NoExn => "nullexn",
+                    h => h.keyword().unwrap_or_default(),
+                };
+                self.out.push_str(kw);
+                self.out.push_str("ref");
+            }
             (nullable, heap) => {
                 self.out
                     .push_str(if nullable { "(ref null " } else { "(ref " });
@@ -399,9 +464,9 @@ impl Printer<'_, '_> {
             // `(import "m" "n" (func $f …))`, or inline: `(func $f (export …)? (import "m" "n") …)`.
             let import_clause = |p: &mut Self| {
                 p.out.push_str("(import ");
-                num::push_str_lit(&mut p.out, &imp.module);
+                p.push_name_lit(&imp.module);
                 p.out.push(' ');
-                num::push_str_lit(&mut p.out, &imp.name);
+                p.push_name_lit(&imp.name);
             };
             if inline {
                 self.out.push('(');
@@ -484,7 +549,7 @@ impl Printer<'_, '_> {
     fn param_names(&self, map: fn(&Names) -> &IndirectNameMap, idx: u32, count: usize) -> Space {
         self.names
             .and_then(|n| map(n).iter().find(|(i, _)| *i == idx))
-            .map(|(_, m)| Space::build(m, count as u64, "param"))
+            .map(|(_, m)| Space::build_for(m, count as u64, "param", self.nested.is_some()))
             .unwrap_or_default()
     }
 
@@ -505,7 +570,7 @@ impl Printer<'_, '_> {
             _ => None,
         };
         match made.as_ref().or(given) {
-            Some(map) => Space::build(map, limit, "local"),
+            Some(map) => Space::build_for(map, limit, "local", self.nested.is_some()),
             None => Space::default(),
         }
     }
@@ -522,6 +587,7 @@ impl Printer<'_, '_> {
             _ => None,
         };
         match made.as_ref().or(given) {
+            Some(map) if self.nested.is_some() => Space::build_for(map, 0, "label", true),
             Some(map) => Space::labels(map),
             None => Space::default(),
         }
@@ -663,7 +729,7 @@ impl Printer<'_, '_> {
     fn export(&mut self, e: &Export) {
         self.newline(1);
         self.out.push_str("(export ");
-        num::push_str_lit(&mut self.out, &e.name);
+        self.push_name_lit(&e.name);
         self.out.push_str(" (");
         self.out.push_str(e.kind.keyword());
         self.out.push(' ');

@@ -125,6 +125,21 @@ pub fn print(module: &Module, opts: &PrintOptions) -> String {
     p.out
 }
 
+/// Prints `module` as it appears nested in a component: opened by `header`
+/// (e.g. `(core module (;0;)`) instead of `(module $name`, every line
+/// indented `depth` levels more, and without the final newline.
+pub fn print_nested(module: &Module, opts: &PrintOptions, header: &str, depth: usize) -> String {
+    let ids = Ids::build_flavored(module, opts, module.datas.len(), true);
+    let mut p = Printer::with_ids(module, opts, None, std::sync::Arc::new(ids));
+    p.nested = Some((header, depth));
+    p.module();
+    let mut out = p.out;
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
 /// Streams the printed text of `module` into a `fmt::Write` in chunks, so
 /// a big module never needs its whole text in memory at once.
 pub fn print_to<W: fmt::Write + ?Sized>(
@@ -441,6 +456,17 @@ impl Ids {
     /// [`Ids::build`] for a module with `num_datas` data segments (they
     /// may have been left in the input).
     pub(crate) fn build_with(m: &Module, opts: &PrintOptions, num_datas: usize) -> Ids {
+        Ids::build_flavored(m, opts, num_datas, false)
+    }
+
+    /// [`Ids::build_with`]; `wasmprinter` picks wasmprinter's identifier
+    /// scheme (see [`Space::build_for`]).
+    pub(crate) fn build_flavored(
+        m: &Module,
+        opts: &PrintOptions,
+        num_datas: usize,
+        wasmprinter: bool,
+    ) -> Ids {
         let mut ids = Ids::default();
         let names = if opts.names { m.names.as_ref() } else { None };
         if let Some(n) = names {
@@ -460,22 +486,39 @@ impl Ids {
                     }
                 }
             });
-            ids.funcs = Space::build(&n.funcs, count(ExternKind::Func, m.funcs.len()), "func");
-            ids.types = Space::build(&n.types, m.types.len() as u64, "type");
-            ids.tables = Space::build(&n.tables, count(ExternKind::Table, m.tables.len()), "table");
-            ids.memories = Space::build(
+            ids.funcs = Space::build_for(
+                &n.funcs,
+                count(ExternKind::Func, m.funcs.len()),
+                "func",
+                wasmprinter,
+            );
+            ids.types = Space::build_for(&n.types, m.types.len() as u64, "type", wasmprinter);
+            ids.tables = Space::build_for(
+                &n.tables,
+                count(ExternKind::Table, m.tables.len()),
+                "table",
+                wasmprinter,
+            );
+            ids.memories = Space::build_for(
                 &n.memories,
                 count(ExternKind::Memory, m.memories.len()),
                 "memory",
+                wasmprinter,
             );
-            ids.globals = Space::build(
+            ids.globals = Space::build_for(
                 &n.globals,
                 count(ExternKind::Global, m.globals.len()),
                 "global",
+                wasmprinter,
             );
-            ids.elems = Space::build(&n.elems, m.elems.len() as u64, "elem");
-            ids.datas = Space::build(&n.datas, num_datas as u64, "data");
-            ids.tags = Space::build(&n.tags, count(ExternKind::Tag, m.tags.len()), "tag");
+            ids.elems = Space::build_for(&n.elems, m.elems.len() as u64, "elem", wasmprinter);
+            ids.datas = Space::build_for(&n.datas, num_datas as u64, "data", wasmprinter);
+            ids.tags = Space::build_for(
+                &n.tags,
+                count(ExternKind::Tag, m.tags.len()),
+                "tag",
+                wasmprinter,
+            );
             for (k, (f, _)) in n.locals.iter().enumerate() {
                 ids.locals_at.entry(*f).or_insert(k);
             }
@@ -537,6 +580,9 @@ pub(crate) struct Printer<'m, 's> {
     /// were written inline already.
     pub(crate) exports_of: std::collections::HashMap<(ExternKind, u32), Vec<usize>>,
     pub(crate) inlined: Vec<bool>,
+    /// Printing a module nested in a component: what opens it instead of
+    /// `(module $name`, and how many levels every line is indented by.
+    pub(crate) nested: Option<(&'s str, usize)>,
 }
 
 impl<'m, 's> Printer<'m, 's> {
@@ -604,6 +650,7 @@ impl<'m, 's> Printer<'m, 's> {
                 Default::default()
             },
             inlined: vec![false; m.exports.len()],
+            nested: None,
         }
     }
 
@@ -656,6 +703,7 @@ impl<'m, 's> Printer<'m, 's> {
         self.open_line_comment = None;
         const SPACES: &str = "                                                                                                                                ";
         self.out.push('\n');
+        let depth = depth + self.nested.map_or(0, |(_, base)| base);
         let n = depth.min(MAX_INDENT) * 2;
         self.out.push_str(&SPACES[..n.min(SPACES.len())]);
     }

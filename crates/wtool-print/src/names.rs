@@ -24,6 +24,59 @@ pub(crate) struct Space {
 }
 
 impl Space {
+    /// [`Space::build`], or with `wasmprinter` the scheme wasmprinter
+    /// uses (for modules nested in components): every index kept, a name
+    /// that is empty, starts with `#` or repeats becomes `$"#kind3 name"`
+    /// plus `(@name "name")`, and escapes are `\\u{h}`.
+    pub fn build_for(map: &NameMap, limit: u64, kind: &str, wasmprinter: bool) -> Space {
+        if !wasmprinter {
+            return Space::build(map, limit, kind);
+        }
+        let kind = if kind == "param" { "parameter" } else { kind };
+        let mut used: HashSet<&str> = HashSet::new();
+        let mut seen_idx = HashSet::new();
+        let mut ids = Vec::new();
+        for (idx, name) in map {
+            if !seen_idx.insert(*idx) {
+                continue;
+            }
+            // Labels may shadow, so wasmprinter does not track their use.
+            let repeated = kind != "label" && !used.insert(name.as_str());
+            let generated = name.is_empty() || name.starts_with('#') || repeated;
+            let mut text = String::from("$");
+            let annot = if generated {
+                text.push_str("\"#");
+                text.push_str(kind);
+                text.push_str(&idx.to_string());
+                text.push(' ');
+                push_wasmprinter_body(&mut text, name);
+                text.push('"');
+                let mut a = String::from("(@name \"");
+                push_wasmprinter_body(&mut a, name);
+                a.push_str("\")");
+                Some(a.into())
+            } else {
+                if name.bytes().all(is_idchar) {
+                    text.push_str(name);
+                } else {
+                    text.push('"');
+                    push_wasmprinter_body(&mut text, name);
+                    text.push('"');
+                }
+                None
+            };
+            ids.push((
+                *idx,
+                Ident {
+                    text: text.into(),
+                    annot,
+                },
+            ));
+        }
+        ids.sort_by_key(|(i, _)| *i);
+        Space { ids }
+    }
+
     /// Builds the identifiers for `map`, keeping indices below `limit`.
     pub fn build(map: &NameMap, limit: u64, kind: &str) -> Space {
         let mut seen_idx = HashSet::new();
@@ -128,6 +181,18 @@ fn is_idchar(b: u8) -> bool {
             b,
             b'"' | b',' | b';' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
         )
+}
+
+/// A string's inside as wasmprinter escapes it: printable ASCII other than
+/// the quote and the backslash as is, every other character `\\u{h}`.
+fn push_wasmprinter_body(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if (' '..'\x7f').contains(&c) && c != '"' && c != '\\' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
 }
 
 /// `$name`, or `$"name"` when `name` has characters an identifier cannot hold.

@@ -111,6 +111,89 @@ pub(crate) fn push_bytes_body(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// A float as wasmprinter writes it: exact hexadecimal (`0x1.8p+1`,
+/// `inf`, `nan`, `nan:0x…`) followed by `(;=shown;)`, `shown` being Rust's
+/// decimal form of the value. `exp_bits`/`man_bits` give the format.
+pub(crate) fn push_hex_float(
+    out: &mut String,
+    bits: u64,
+    exp_bits: u32,
+    man_bits: u32,
+    shown: &str,
+) {
+    let frac = bits & ((1 << man_bits) - 1);
+    let exp_field = (bits >> man_bits) & ((1 << exp_bits) - 1);
+    if (bits >> (exp_bits + man_bits)) & 1 == 1 {
+        out.push('-');
+    }
+    if exp_field == (1 << exp_bits) - 1 {
+        if frac == 0 {
+            out.push_str("inf");
+        } else if frac == 1 << (man_bits - 1) {
+            out.push_str("nan");
+        } else {
+            let _ = write!(out, "nan:{frac:#x}");
+        }
+        let _ = write!(out, " (;={shown};)");
+        return;
+    }
+    if exp_field == 0 && frac == 0 {
+        let _ = write!(out, "0x0p+0 (;={shown};)");
+        return;
+    }
+    let bias = (1i64 << (exp_bits - 1)) - 1;
+    let has_fraction = frac != 0;
+    let (frac, exp) = if exp_field == 0 {
+        // Subnormal: normalised so its highest set bit is the implicit one.
+        let top = 63 - frac.leading_zeros();
+        let shift = man_bits - top;
+        (
+            (frac << shift) & ((1 << man_bits) - 1),
+            1 - bias - i64::from(shift),
+        )
+    } else {
+        (frac, exp_field as i64 - bias)
+    };
+    out.push_str("0x1");
+    // A subnormal shows its point even when nothing follows it.
+    if has_fraction {
+        out.push('.');
+        // Hex digits of the fraction from its top, without trailing zeros.
+        let mut rest = frac << (64 - man_bits);
+        while rest != 0 {
+            let _ = write!(out, "{:x}", rest >> 60);
+            rest <<= 4;
+        }
+    }
+    let _ = write!(out, "p{exp:+} (;={shown};)");
+}
+
+/// A string literal as wasmprinter writes names: printable ASCII other
+/// than the quote and the backslash as is, every other character `\\u{hex}`.
+pub(crate) fn push_str_lit_wasmprinter(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if (' '..'\x7f').contains(&c) && c != '"' && c != '\\' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    out.push('"');
+}
+
+/// The inside of a byte string as wasmprinter writes it: printable ASCII
+/// other than the quote and the backslash as is, every other byte `\\hh`.
+pub(crate) fn push_bytes_body_wasmprinter(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "\\{b:02x}");
+        }
+    }
+}
+
 /// Appends a UTF-8 string as a quoted literal. Non-ASCII characters stay as
 /// they are (the text format is UTF-8); controls and quotes are escaped.
 pub(crate) fn push_str_lit(out: &mut String, s: &str) {

@@ -1,4 +1,38 @@
-//! What the component tests share.
+//! Helpers shared by the component tests: the reference tests'
+//! components as seeds, their mutants, and where wasm-tools is stricter
+//! than the reference tests.
+#![allow(dead_code)] // each test binary uses some of them
+
+use wtool_testsupport::{component_model_files, oracle_components, Rng};
+
+/// Every component of the reference tests the `wast` oracle encodes.
+pub fn seeds() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for (_, text) in component_model_files() {
+        let Ok(comps) = oracle_components(&text) else {
+            continue;
+        };
+        out.extend(comps.into_iter().filter_map(|c| c.bytes.ok()));
+    }
+    out
+}
+
+/// `seed` with one to three bytes replaced, inserted or deleted, or cut
+/// short, all past the 8-byte preamble so most mutants reach the sections.
+pub fn mutate(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut m = seed.to_vec();
+    for _ in 0..1 + rng.below(3) {
+        let at = 8 + rng.below(m.len().saturating_sub(8).max(1));
+        match rng.below(10) {
+            0 => m.insert(at.min(m.len()), rng.next_u64() as u8),
+            1 if at < m.len() => drop(m.remove(at)),
+            2 => m.truncate(at),
+            _ if at < m.len() => m[at] = rng.next_u64() as u8,
+            _ => {}
+        }
+    }
+    m
+}
 
 /// Where wasm-tools 1.263 refuses what the reference tests accept: the
 /// `cancellable` flag byte, and names that differ only by `-` (wasmparser
