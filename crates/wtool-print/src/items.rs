@@ -178,10 +178,38 @@ impl Printer<'_, '_> {
     /// Custom section `i` of the module.
     fn custom(&mut self, i: usize, c: &CustomSection) {
         self.newline(1);
+        if self.nested.is_some() && c.name == "producers" {
+            // wasmprinter's own syntax for the producers section.
+            if let Some(fields) = producers(&c.data) {
+                self.out.push_str("(@producers");
+                for (field, values) in &fields {
+                    for (name, version) in values {
+                        self.newline(2);
+                        self.out.push('(');
+                        self.out.push_str(field);
+                        self.out.push(' ');
+                        self.push_name_lit(name);
+                        self.out.push(' ');
+                        self.push_name_lit(version);
+                        self.out.push(')');
+                    }
+                }
+                if fields.iter().any(|f| !f.1.is_empty()) {
+                    self.newline(1);
+                }
+                self.out.push(')');
+                return;
+            }
+        }
         self.out.push_str("(@custom ");
         self.push_name_lit(&c.name);
         self.out.push(' ');
-        self.out.push_str(place_text(c.place));
+        if self.nested.is_some() {
+            let place = self.nested_place(i);
+            self.out.push_str(&place);
+        } else {
+            self.out.push_str(place_text(c.place));
+        }
         self.out.push(' ');
         if let Some(bytes) = self.parts.and_then(|l| l.parts.custom(l.bytes, i)) {
             // Left in the input by the lazy decoder: printed straight from it.
@@ -204,6 +232,40 @@ impl Printer<'_, '_> {
             self.push_bytes_streamed(&c.data);
         }
         self.out.push(')');
+    }
+
+    /// wasmprinter's placement of custom section `i` in a nested module:
+    /// after the last non-custom section before it in the binary (the data
+    /// count section does not count), or before the first.
+    fn nested_place(&self, i: usize) -> String {
+        let mut seen_customs = 0;
+        let mut last = None;
+        for s in &self.m.sections {
+            if s.id == 0 {
+                if seen_customs == i {
+                    break;
+                }
+                seen_customs += 1;
+            } else if s.id != 12 {
+                last = Some(s.id);
+            }
+        }
+        let name = match last {
+            None => return "(before first)".to_string(),
+            Some(1) => "type",
+            Some(2) => "import",
+            Some(3) => "func",
+            Some(4) => "table",
+            Some(5) => "memory",
+            Some(13) => "tag",
+            Some(6) => "global",
+            Some(7) => "export",
+            Some(8) => "start",
+            Some(9) => "elem",
+            Some(10) => "code",
+            _ => "data",
+        };
+        format!("(after {name})")
     }
 
     /// A name (import, export, custom section) as a string literal, with
@@ -879,4 +941,22 @@ impl Printer<'_, '_> {
             None => self.inline_instrs(body),
         }
     }
+}
+
+/// The fields of a `producers` custom section (field name, then (name,
+/// version) pairs), or `None` when it does not parse whole.
+pub fn producers(data: &[u8]) -> Option<Vec<(String, Vec<(String, String)>)>> {
+    let mut r = wtool_binary::reader::Reader::new(data);
+    let (n, _) = r.count().ok()?;
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let field = r.name().ok()?.to_string();
+        let (m, _) = r.count().ok()?;
+        let mut values = Vec::new();
+        for _ in 0..m {
+            values.push((r.name().ok()?.to_string(), r.name().ok()?.to_string()));
+        }
+        out.push((field, values));
+    }
+    r.at_end().then_some(out)
 }

@@ -65,6 +65,7 @@ mod func;
 mod generated;
 mod imm;
 mod items;
+pub use items::producers;
 mod names;
 mod num;
 mod parallel;
@@ -429,6 +430,8 @@ const CHUNK: usize = 1 << 16;
 /// Indentation stops growing here so that hostile nesting cannot make the
 /// output quadratic in the input size.
 const MAX_INDENT: usize = 64;
+/// The indentation limit of modules nested in components (wasmprinter's).
+const MAX_NESTED_INDENT: usize = 50;
 
 /// Identifiers of every index space.
 #[derive(Default)]
@@ -704,7 +707,13 @@ impl<'m, 's> Printer<'m, 's> {
         const SPACES: &str = "                                                                                                                                ";
         self.out.push('\n');
         let depth = depth + self.nested.map_or(0, |(_, base)| base);
-        let n = depth.min(MAX_INDENT) * 2;
+        // wasmprinter stops indenting at 50 levels.
+        let max = if self.nested.is_some() {
+            MAX_NESTED_INDENT
+        } else {
+            MAX_INDENT
+        };
+        let n = depth.min(max) * 2;
         self.out.push_str(&SPACES[..n.min(SPACES.len())]);
     }
 

@@ -132,6 +132,7 @@ fn params_of(m: &Module, type_idx: u32) -> Option<u32> {
 /// Resolves a parsed module.
 pub(crate) fn resolve(mut b: Builder<'_>) -> Result<Module> {
     let mut m = std::mem::take(&mut b.m);
+    m.customs.append(&mut b.after_last);
     let sites = std::mem::take(&mut b.sites);
     // An inline type use names the first function type defined by a
     // `(type …)` field of its own (not inside a `(rec …)`), whatever its

@@ -346,6 +346,26 @@ impl Printer<'_> {
             return;
         }
         self.w.newline();
+        // wasmprinter's own syntax for a producers section that parses.
+        if let Some(fields) = (name == "producers")
+            .then(|| wtool_print::producers(data))
+            .flatten()
+        {
+            self.w.start("@producers");
+            for (field, values) in &fields {
+                for (n, v) in values {
+                    self.w.newline();
+                    self.w.start(field);
+                    self.w.push(" ");
+                    self.w.str(n);
+                    self.w.push(" ");
+                    self.w.str(v);
+                    self.w.end();
+                }
+            }
+            self.w.end();
+            return;
+        }
         self.w.start("@custom ");
         self.w.str(name);
         self.w.push(" ");

@@ -136,7 +136,7 @@ fn component_fields_inner(p: &mut Parser<'_>) -> Result<Vec<Item>> {
                     // it where it was written.
                     let mut b = module::Builder::new();
                     module::producers(p, &mut b)?;
-                    for c in b.m.customs.drain(..) {
+                    for c in b.after_last.drain(..) {
                         let mut it = Item::blank(t.start);
                         it.def = Def::Custom(Custom {
                             name: c.name,

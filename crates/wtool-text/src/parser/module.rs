@@ -73,6 +73,10 @@ pub(crate) struct Builder<'a> {
     /// The first definition seen (`function`, `table`, …), after which imports are errors.
     pub(crate) first_def: Option<&'static str>,
     any_start: bool,
+    /// Custom sections placed "after last" (`(@producers …)`, `(@custom …)`
+    /// without a place): written after every explicitly placed one, as the
+    /// wat crate does.
+    pub(crate) after_last: Vec<CustomSection>,
 }
 
 impl<'a> Builder<'a> {
@@ -94,6 +98,7 @@ impl<'a> Builder<'a> {
             module_name: None,
             first_def: None,
             any_start: false,
+            after_last: Vec::new(),
         }
     }
 
@@ -982,7 +987,7 @@ pub(crate) fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
             write_name(&mut data, v);
         }
     }
-    b.m.customs.push(CustomSection {
+    b.after_last.push(CustomSection {
         name: "producers".into(),
         data,
         place: CustomPlace::After(SectionId::Data),
@@ -994,7 +999,8 @@ pub(crate) fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
 fn custom(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
     let name = p.name()?;
     let mut place = CustomPlace::After(SectionId::Data);
-    if p.kind() == Some(Kind::LParen) {
+    let explicit = p.kind() == Some(Kind::LParen);
+    if explicit {
         p.pos += 1;
         let before = match p.peek_kw() {
             Some("before") => true,
@@ -1036,7 +1042,12 @@ fn custom(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
         data.extend(p.string()?);
     }
     p.expect_rparen()?;
-    b.m.customs.push(CustomSection { name, data, place });
+    let c = CustomSection { name, data, place };
+    if explicit {
+        b.m.customs.push(c);
+    } else {
+        b.after_last.push(c);
+    }
     Ok(())
 }
 
