@@ -943,9 +943,13 @@ impl Printer<'_, '_> {
     }
 }
 
-/// The fields of a `producers` custom section (field name, then (name,
-/// version) pairs), or `None` when it does not parse whole.
-pub fn producers(data: &[u8]) -> Option<Vec<(String, Vec<(String, String)>)>> {
+/// One field of a `producers` section: its name (`language`,
+/// `processed-by`, `sdk`) and (name, version) pairs.
+pub type ProducersField = (String, Vec<(String, String)>);
+
+/// The fields of a `producers` custom section, or `None` when it does not
+/// parse whole.
+pub fn producers(data: &[u8]) -> Option<Vec<ProducersField>> {
     let mut r = wtool_binary::reader::Reader::new(data);
     let (n, _) = r.count().ok()?;
     let mut out = Vec::new();

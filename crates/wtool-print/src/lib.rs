@@ -65,7 +65,7 @@ mod func;
 mod generated;
 mod imm;
 mod items;
-pub use items::producers;
+pub use items::{producers, ProducersField};
 mod names;
 mod num;
 mod parallel;
