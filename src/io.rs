@@ -179,7 +179,7 @@ impl Input {
         if self.is_component() {
             return Err(CliError::Plain(format!(
                 "{}: this is a component (Component Model), not a core module; this command works on \
-                 core modules (components are read by `wtool validate` and `wtool dump`)",
+                 core modules (components are read by `wtool validate`, `print`, `parse` and `dump`)",
                 self.name
             )));
         }

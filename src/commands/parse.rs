@@ -136,27 +136,30 @@ pub fn run(mut args: Args) -> Result<(), CliError> {
     }
 }
 
-/// A `(component …)` source: parsed and written as a component binary, as
-/// the `wat` crate encodes it. Components are not validated yet (the
-/// component validator is not part of wtool yet), nor printed.
+/// A `(component …)` source: parsed, validated (unless `--no-validate`)
+/// and written as a component binary as the `wat` crate encodes it, or
+/// printed with `-t`.
 fn component(args: &Args, input: &Input, features: wtool_ast::Features) -> Result<(), CliError> {
-    if args.wat {
-        return Err(CliError::Usage {
-            message: "`wtool parse -t` cannot print components yet".into(),
-            hint: Some("write the binary with `-o FILE.wasm`".into()),
-        });
-    }
-    let mut c = wtool_text::component::parse_component_with(&input.bytes, features).map_err(|e| {
-        CliError::Source {
+    let mut c = crate::commands::validate::parse_component(input, features)?;
+    if !args.no_validate {
+        wtool_component::validate(&c, None, features).map_err(|e| CliError::Component {
             file: input.name.clone(),
-            text: crate::io::text_for_snippet(&input.bytes),
-            offset: e.offset(),
-            len: e.len(),
-            message: e.to_string(),
-        }
-    })?;
+            offset: None,
+            message: e.message,
+        })?;
+    }
     if args.no_names {
         strip_component_names(&mut c);
+    }
+    if args.wat {
+        let opts = wtool_component::print::PrintOptions {
+            names: !args.no_names,
+            ..Default::default()
+        };
+        let text = wtool_component::print::print_with(&c, &opts);
+        return args
+            .output
+            .write_with(OutputKind::Text, |out| out.write_all(text.as_bytes()));
     }
     let bytes = wtool_component::encode(&c);
     args.output

@@ -79,9 +79,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     };
     let names = !args.no_names || args.generate_names;
     let as_wasm2wat = crate::multicall::invoked_as().is_some();
-    if input.format == Format::Binary
-        && wtool_component::layer_of(&input.bytes) == Some(wtool_component::Layer::Component)
-    {
+    if input.is_component() || (input.format == Format::Text && wtool_text::component::is_component_text(&input.bytes)) {
         return print_component(&args, &input, features, names);
     }
     if input.format == Format::Binary {
@@ -121,13 +119,15 @@ fn print_component(
             hint: None,
         });
     }
-    let component = wtool_component::decode(&input.bytes, features).map_err(|e| {
-        CliError::Plain(format!(
-            "{e}\n  --> {} at offset {:#x}: component",
-            input.name,
-            e.offset()
-        ))
-    })?;
+    let component = if input.format == Format::Text {
+        crate::commands::validate::parse_component(input, features)?
+    } else {
+        wtool_component::decode(&input.bytes, features).map_err(|e| CliError::Component {
+            file: input.name.clone(),
+            offset: Some(e.offset()),
+            message: e.to_string(),
+        })?
+    };
     let opts = PrintOptions {
         fold: args.fold,
         names,

@@ -89,6 +89,14 @@ pub(crate) fn validate_input(
 ) -> Result<(), CliError> {
     match input.format {
         Format::Binary if input.is_component() => validate_component(input, features, threads),
+        Format::Text if wtool_text::component::is_component_text(&input.bytes) => {
+            let c = parse_component(input, features)?;
+            wtool_component::validate(&c, None, features).map_err(|e| CliError::Component {
+                file: input.name.clone(),
+                offset: None,
+                message: e.message,
+            })
+        }
         Format::Binary => {
             match wtool_validate::validate_binary_parallel(&input.bytes, features, threads) {
                 Ok(()) => Ok(()),
@@ -114,6 +122,17 @@ pub(crate) fn validate_input(
             check(input, &module, features, threads)
         }
     }
+}
+
+/// Parses a `(component …)` source, errors at line:col with a snippet.
+pub(crate) fn parse_component(input: &Input, features: Features) -> Result<wtool_component::Component, CliError> {
+    wtool_text::component::parse_component_with(&input.bytes, features).map_err(|e| CliError::Source {
+        file: input.name.clone(),
+        text: crate::io::text_for_snippet(&input.bytes),
+        offset: e.offset(),
+        len: e.len(),
+        message: e.to_string(),
+    })
 }
 
 /// Decodes and validates a binary component, its core modules with

@@ -352,7 +352,7 @@ fn string_end(src: &[u8], start: usize) -> Result<usize> {
                     _ => {
                         let h = src.get(i + 2).copied().and_then(hex_val);
                         if hex_val(e).is_none() || h.is_none() {
-                            return bad("unknown escape", i);
+                            return bad("invalid string escape", i);
                         }
                         i += 3;
                     }

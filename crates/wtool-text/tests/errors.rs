@@ -6,7 +6,10 @@ use std::path::Path;
 
 const CASES: &[(&str, &str)] = &[
     ("alignment", "4:15: alignment must be a power of two"),
-    ("bad-escape", "3:25: malformed string: unknown escape"),
+    (
+        "bad-escape",
+        "3:25: malformed string: invalid string escape",
+    ),
     ("constant-out-of-range", "3:16: constant out of range"),
     ("duplicate-func", "3:9: duplicate func $f"),
     ("expected-rparen", "3:28: expected `)`, found `i32.const`"),

@@ -23,8 +23,9 @@
 //! **Custom sections** other than the name sections print as
 //! `(@custom "name" "bytes")`.
 //!
-//! **Not like wasmprinter**: it prints `producers` and `dylink.0`
-//! sections in invented syntax (here: as raw bytes), reads a core `name`
+//! **Not like wasmprinter**: it prints `dylink.0` sections in invented
+//! syntax (here: as raw bytes; `producers` sections print as wasmprinter
+//! prints them), reads a core `name`
 //! section found in a component into the component's core names (here:
 //! ignored), and cannot print value sections at all (here: the type and a
 //! comment with the encoded bytes). In a nested module whose name section

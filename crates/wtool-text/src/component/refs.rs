@@ -55,7 +55,10 @@ pub(crate) fn extern_name(p: &mut Parser<'_>) -> Result<ExternName> {
         p.expect_rparen()?;
         if attrs[k].is_some() {
             let off = t.map_or(0, |t| t.start);
-            return Err(err("duplicate name attribute", off));
+            return Err(err(
+                "unexpected token: a name has at most one attribute of each kind",
+                off,
+            ));
         }
         attrs[k] = Some(v);
     }
