@@ -55,13 +55,13 @@ fn core_module_shrink(c: &wtool_component::Component, o: &wtool_component::Offse
             Section::CoreModule(m) => {
                 let old = (so.end - so.start) as i64;
                 let new = wtool_binary::encode(m).len() as i64;
-                saved += old - new + leb_len(old) - leb_len(new);
+                saved += old - new + leb_len_of(old) - leb_len_of(new);
             }
             Section::Component(n) => {
                 let inner = so.nested.as_deref().cloned().unwrap_or_default();
                 let s = core_module_shrink(n, &inner);
                 let old = (so.end - so.start) as i64;
-                saved += s + leb_len(old) - leb_len(old - s);
+                saved += s + leb_len_of(old) - leb_len_of(old - s);
             }
             _ => {}
         }
@@ -69,12 +69,7 @@ fn core_module_shrink(c: &wtool_component::Component, o: &wtool_component::Offse
     saved
 }
 
-fn leb_len(n: i64) -> i64 {
-    let mut n = n as u64;
-    let mut len = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        len += 1;
-    }
-    len
+/// The LEB128 length of a size.
+fn leb_len_of(n: i64) -> i64 {
+    wtool_binary::leb128::u32_len(n as u32) as i64
 }

@@ -693,31 +693,14 @@ fn push_section(secs: &mut Vec<Section>, d: Done) {
     }
 }
 
-fn leb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-fn str_(out: &mut Vec<u8>, s: &str) {
-    leb(out, s.len() as u32);
-    out.extend_from_slice(s.as_bytes());
-}
-
 /// The `component-name` section's payload, as wat writes it, if any name.
 fn name_section(name: Option<&str>, st: &Scope) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     if let Some(n) = name {
         let mut sub = Vec::new();
-        str_(&mut sub, n);
+        wtool_binary::parts::write_name(&mut sub, n);
         out.push(0);
-        leb(&mut out, sub.len() as u32);
+        wtool_binary::leb128::write_u32(&mut out, sub.len() as u32);
         out.extend(sub);
     }
     let order: [(Sort, &[u8]); 13] = [
@@ -748,13 +731,13 @@ fn name_section(name: Option<&str>, st: &Scope) -> Option<Vec<u8>> {
             continue;
         }
         let mut sub = bytes.to_vec();
-        leb(&mut sub, named.len() as u32);
+        wtool_binary::leb128::write_u32(&mut sub, named.len() as u32);
         for (i, n) in named {
-            leb(&mut sub, i);
-            str_(&mut sub, n);
+            wtool_binary::leb128::write_u32(&mut sub, i);
+            wtool_binary::parts::write_name(&mut sub, n);
         }
         out.push(1);
-        leb(&mut out, sub.len() as u32);
+        wtool_binary::leb128::write_u32(&mut out, sub.len() as u32);
         out.extend(sub);
     }
     (!out.is_empty()).then_some(out)

@@ -933,23 +933,6 @@ fn data_field<'a>(p: &mut Parser<'a>, b: &mut Builder<'a>) -> Result<()> {
     Ok(())
 }
 
-fn write_uleb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn write_name(out: &mut Vec<u8>, s: &str) {
-    write_uleb(out, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
 /// `(@producers (language|sdk|processed-by "name" "version")*)`, its
 /// `(@producers` consumed: a `producers` custom section with the fields in
 /// the order language, sdk, processed-by (as the `wat` crate writes them).
@@ -972,7 +955,7 @@ pub(crate) fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
     }
     p.expect_rparen()?;
     let mut data = Vec::new();
-    write_uleb(
+    wtool_binary::leb128::write_u64(
         &mut data,
         values.iter().filter(|v| !v.is_empty()).count() as u64,
     );
@@ -980,11 +963,11 @@ pub(crate) fn producers(p: &mut Parser<'_>, b: &mut Builder<'_>) -> Result<()> {
         if vals.is_empty() {
             continue;
         }
-        write_name(&mut data, field);
-        write_uleb(&mut data, vals.len() as u64);
+        wtool_binary::parts::write_name(&mut data, field);
+        wtool_binary::leb128::write_u64(&mut data, vals.len() as u64);
         for (n, v) in vals {
-            write_name(&mut data, n);
-            write_name(&mut data, v);
+            wtool_binary::parts::write_name(&mut data, n);
+            wtool_binary::parts::write_name(&mut data, v);
         }
     }
     b.after_last.push(CustomSection {
