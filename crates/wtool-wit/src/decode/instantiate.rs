@@ -129,10 +129,12 @@ pub(super) fn instantiate(
                     created,
                 } => {
                     let r = remap(types, &map, &mut memo, referenced);
+                    // The export's own identity, as the component's other
+                    // types (`own` of it…) were remapped to.
                     let c = if r == referenced {
                         created
                     } else {
-                        types.push(Node::Alias(r))
+                        remap(types, &map, &mut memo, created)
                     };
                     Entity::Type {
                         referenced: r,
@@ -176,7 +178,12 @@ fn bind(types: &Types, map: &mut HashMap<Key, Key>, ty: Entity, given: Key) {
 }
 
 /// `k` with the keys in `map` replaced, new nodes made only where something changed.
-fn remap(types: &mut Types, map: &HashMap<Key, Key>, memo: &mut HashMap<Key, Key>, k: Key) -> Key {
+pub(super) fn remap(
+    types: &mut Types,
+    map: &HashMap<Key, Key>,
+    memo: &mut HashMap<Key, Key>,
+    k: Key,
+) -> Key {
     if let Some(&m) = map.get(&k) {
         return m;
     }

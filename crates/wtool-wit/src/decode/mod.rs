@@ -182,9 +182,11 @@ fn instance_type(
                     .get(x.index as usize)
                     .ok_or_else(|| format!("unknown index {}", x.index))?;
                 let ty = match x.sort {
+                    // A bag of exports builds no index space, so its type
+                    // exports are the types themselves (as in wasmparser).
                     Sort::Type => Entity::Type {
                         referenced: k,
-                        created: types.push(Node::Alias(k)),
+                        created: k,
                     },
                     Sort::Func => Entity::Func(k),
                     Sort::Instance => Entity::Instance(k),

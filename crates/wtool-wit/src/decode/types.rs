@@ -341,7 +341,7 @@ impl Types {
                 Entity::Func(k)
             }
             ExternType::Instance(i) => {
-                let k = at(&cur(scopes).types, i, "type")?;
+                let k = self.fresh_resources(at(&cur(scopes).types, i, "type")?);
                 cur_mut(scopes).instances.push(k);
                 Entity::Instance(k)
             }
@@ -353,6 +353,38 @@ impl Types {
             ExternType::Module(_) | ExternType::Value(_) => Entity::Other,
         };
         Ok(Item::named(ty, name))
+    }
+}
+
+impl Types {
+    /// Instance type `k` with new identities for the resources it declares:
+    /// each import of an instance type brings resources of its own.
+    fn fresh_resources(&mut self, k: Key) -> Key {
+        let Node::Instance(exports) = self.node(k) else {
+            return k;
+        };
+        let declared: Vec<Key> = exports
+            .iter()
+            .filter_map(|(_, it)| match it.ty {
+                Entity::Type {
+                    referenced,
+                    created,
+                } if referenced == created
+                    && matches!(self.nodes[referenced as usize], Node::Resource) =>
+                {
+                    Some(referenced)
+                }
+                _ => None,
+            })
+            .collect();
+        if declared.is_empty() {
+            return k;
+        }
+        let map = declared
+            .into_iter()
+            .map(|r| (r, self.push(Node::Resource)))
+            .collect();
+        super::instantiate::remap(self, &map, &mut HashMap::new(), k)
     }
 }
 
