@@ -3,5 +3,6 @@
 //! packages and worlds in and out of component binaries.
 
 pub mod model;
+pub mod print;
 
 pub use model::Resolve;
