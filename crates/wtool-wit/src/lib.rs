@@ -8,6 +8,7 @@ pub mod encode;
 mod json;
 pub mod metadata;
 pub mod model;
+pub mod print;
 
 pub use decode::{decode, DecodeError, DecodedWasm};
 pub use encode::{embed, encode, EncodeError, StringEncoding};
