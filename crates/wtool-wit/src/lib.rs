@@ -3,5 +3,7 @@
 //! packages and worlds in and out of component binaries.
 
 pub mod model;
+pub mod parse;
 
 pub use model::Resolve;
+pub use parse::{parse_path, parse_source, ParseOptions, WitError};

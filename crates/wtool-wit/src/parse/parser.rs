@@ -1,0 +1,869 @@
+//! Recursive-descent parser: tokens to the syntax tree in `ast`.
+
+use super::ast::*;
+use super::error::{err, Spanned};
+use super::lex::{self, Tok, Token};
+use crate::model::{self, PackageName, Version};
+
+type PResult<T> = Result<T, Spanned>;
+
+/// Types nest at most this deep, so hostile input cannot overflow the stack.
+const MAX_DEPTH: usize = 100;
+
+/// Parses one WIT file.
+pub(crate) fn parse_file(src: &str) -> PResult<PackageFile> {
+    let tokens = lex::tokenize(src)?;
+    let mut p = Parser {
+        src,
+        tokens,
+        pos: 0,
+    };
+    p.file()
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    tokens: Vec<Token>,
+    pos: usize,
+}
+
+/// How wit-parser names a token in "expected …, found …".
+fn describe(src: &str, t: Option<Token>) -> String {
+    let Some(t) = t else {
+        return "eof".into();
+    };
+    let text = &src[t.start..t.end];
+    match t.tok {
+        Tok::Word if lex::KEYWORDS.contains(&text) => format!("keyword `{text}`"),
+        Tok::Word => "an identifier".into(),
+        Tok::ExplicitId => "an '%' identifier".into(),
+        Tok::Integer => "an integer".into(),
+        Tok::Str => "a string literal".into(),
+        Tok::Comment => "a comment".into(),
+        Tok::Whitespace => "whitespace".into(),
+        Tok::Arrow => "`->`".into(),
+        Tok::Star | Tok::At | Tok::Slash | Tok::Plus | Tok::Minus => format!("`{text}`"),
+        _ => format!("'{text}'"),
+    }
+}
+
+fn punct(t: Tok) -> &'static str {
+    match t {
+        Tok::Equals => "'='",
+        Tok::Comma => "','",
+        Tok::Colon => "':'",
+        Tok::Period => "'.'",
+        Tok::Semicolon => "';'",
+        Tok::LParen => "'('",
+        Tok::RParen => "')'",
+        Tok::LBrace => "'{'",
+        Tok::RBrace => "'}'",
+        Tok::Lt => "'<'",
+        Tok::Gt => "'>'",
+        Tok::Arrow => "`->`",
+        Tok::At => "`@`",
+        Tok::Slash => "`/`",
+        Tok::Integer => "an integer",
+        Tok::Str => "a string literal",
+        _ => "a token",
+    }
+}
+
+impl<'a> Parser<'a> {
+    /// The index of the next significant token at or after `pos`.
+    fn skip(&self, mut pos: usize) -> usize {
+        while pos < self.tokens.len()
+            && matches!(self.tokens[pos].tok, Tok::Comment | Tok::Whitespace)
+        {
+            pos += 1;
+        }
+        pos
+    }
+
+    fn peek(&self) -> Option<Token> {
+        self.tokens.get(self.skip(self.pos)).copied()
+    }
+
+    fn peek_n(&self, n: usize) -> Option<Token> {
+        let mut pos = self.skip(self.pos);
+        for _ in 0..n {
+            pos = self.skip(pos + 1);
+        }
+        self.tokens.get(pos).copied()
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let pos = self.skip(self.pos);
+        let t = self.tokens.get(pos).copied();
+        self.pos = pos + 1;
+        t
+    }
+
+    fn text(&self, t: Token) -> &'a str {
+        &self.src[t.start..t.end]
+    }
+
+    fn eof(&self) -> usize {
+        self.src.len()
+    }
+
+    fn at_of(&self, t: Option<Token>) -> usize {
+        t.map_or(self.eof(), |t| t.start)
+    }
+
+    fn expected<T>(&self, what: &str, found: Option<Token>) -> PResult<T> {
+        err(
+            self.at_of(found),
+            format!("expected {what}, found {}", describe(self.src, found)),
+        )
+    }
+
+    fn is(&self, tok: Tok) -> bool {
+        self.peek().is_some_and(|t| t.tok == tok)
+    }
+
+    fn is_kw(&self, kw: &str) -> bool {
+        self.peek()
+            .is_some_and(|t| t.tok == Tok::Word && self.text(t) == kw)
+    }
+
+    fn eat(&mut self, tok: Tok) -> bool {
+        let yes = self.is(tok);
+        if yes {
+            self.next();
+        }
+        yes
+    }
+
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        let yes = self.is_kw(kw);
+        if yes {
+            self.next();
+        }
+        yes
+    }
+
+    fn expect(&mut self, tok: Tok) -> PResult<Token> {
+        match self.next() {
+            Some(t) if t.tok == tok => Ok(t),
+            found => self.expected(punct(tok), found),
+        }
+    }
+
+    fn expect_kw(&mut self, kw: &str) -> PResult<Token> {
+        match self.next() {
+            Some(t) if t.tok == Tok::Word && self.text(t) == kw => Ok(t),
+            found => self.expected(&format!("keyword `{kw}`"), found),
+        }
+    }
+
+    /// The comments before the next token, as wit-parser keeps them (every
+    /// comment, with trailing whitespace of the last one dropped later).
+    fn docs(&self) -> Docs {
+        let mut comments = Vec::new();
+        let mut pos = self.pos;
+        while let Some(t) = self.tokens.get(pos) {
+            match t.tok {
+                Tok::Comment => comments.push(self.text(*t).to_string()),
+                Tok::Whitespace => {}
+                _ => break,
+            }
+            pos += 1;
+        }
+        Docs { comments }
+    }
+
+    fn id(&mut self) -> PResult<Id> {
+        match self.next() {
+            Some(t) if t.tok == Tok::Word && !lex::KEYWORDS.contains(&self.text(t)) => {
+                let name = self.text(t);
+                lex::validate_id(t.start, name)?;
+                Ok(Id {
+                    name: name.into(),
+                    at: t.start,
+                })
+            }
+            Some(t) if t.tok == Tok::ExplicitId => {
+                let name = &self.text(t)[1..];
+                lex::validate_id(t.start, name)?;
+                Ok(Id {
+                    name: name.into(),
+                    at: t.start,
+                })
+            }
+            found => self.expected("an identifier or string", found),
+        }
+    }
+
+    fn file(&mut self) -> PResult<PackageFile> {
+        // `package a:b;` names the file's package; `package a:b { … }` is a
+        // nested package instead, so look past the name before committing.
+        let save = self.pos;
+        let mut name = None;
+        let docs = self.docs();
+        if self.eat_kw("package") {
+            let at = self.peek().map_or(self.eof(), |t| t.start);
+            let pkg = self.package_name()?;
+            if self.eat(Tok::Semicolon) {
+                name = Some((pkg, at, docs));
+            } else {
+                self.pos = save;
+            }
+        }
+        let mut items = Vec::new();
+        let mut nested = Vec::new();
+        while self.peek().is_some() {
+            let docs = self.docs();
+            let attrs = self.attrs()?;
+            if self.is_kw("package") {
+                let t = self.next().unwrap();
+                if !attrs.is_empty() {
+                    return err(t.start, "cannot place attributes on nested packages");
+                }
+                let at = self.at_of(self.peek());
+                let pkg = self.package_name()?;
+                self.expect(Tok::LBrace)?;
+                let mut inner = Vec::new();
+                while !self.eat(Tok::RBrace) {
+                    let docs = self.docs();
+                    let attrs = self.attrs()?;
+                    if self.is_kw("package") {
+                        let t = self.peek().unwrap();
+                        return err(t.start, "nested packages must be placed at the top-level");
+                    }
+                    inner.push(self.item(docs, attrs)?);
+                }
+                nested.push(PackageFile {
+                    name: Some((pkg, at, docs)),
+                    items: inner,
+                    nested: Vec::new(),
+                });
+            } else {
+                items.push(self.item(docs, attrs)?);
+            }
+        }
+        Ok(PackageFile {
+            name,
+            items,
+            nested,
+        })
+    }
+
+    fn item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<Item> {
+        let t = self.peek();
+        match t.map(|t| (t.tok, self.text(t))) {
+            Some((Tok::Word, "interface")) => {
+                self.next();
+                let name = self.id()?;
+                let items = self.iface_items()?;
+                Ok(Item::Interface(Interface {
+                    docs,
+                    attrs,
+                    name,
+                    items,
+                }))
+            }
+            Some((Tok::Word, "world")) => {
+                self.next();
+                let name = self.id()?;
+                let items = self.world_items()?;
+                Ok(Item::World(World {
+                    docs,
+                    attrs,
+                    name,
+                    items,
+                }))
+            }
+            Some((Tok::Word, "use")) => {
+                let at = self.next().unwrap().start;
+                let path = self.use_path()?;
+                let as_ = if self.eat_kw("as") {
+                    Some(self.id()?)
+                } else {
+                    None
+                };
+                self.expect(Tok::Semicolon)?;
+                Ok(Item::Use(TopUse {
+                    at,
+                    attrs,
+                    path,
+                    as_,
+                }))
+            }
+            _ => self.expected("`world`, `interface` or `use`", t),
+        }
+    }
+
+    fn package_name(&mut self) -> PResult<PackageName> {
+        let namespace = self.id()?;
+        self.expect(Tok::Colon)?;
+        let name = self.id()?;
+        let version = self.opt_version()?;
+        Ok(PackageName {
+            namespace: namespace.name,
+            name: name.name,
+            version,
+        })
+    }
+
+    fn opt_version(&mut self) -> PResult<Option<Version>> {
+        if self.eat(Tok::At) {
+            Ok(Some(self.version()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// `MAJOR.MINOR.PATCH`, then optional `-pre.release` and `+build` parts
+    /// (tokens are adjacent or not, as wit-parser allows; semver checks the text).
+    fn version(&mut self) -> PResult<Version> {
+        let start = self.expect(Tok::Integer)?.start;
+        self.expect(Tok::Period)?;
+        self.expect(Tok::Integer)?;
+        self.expect(Tok::Period)?;
+        let mut end = self.expect(Tok::Integer)?.end;
+        for sep in [Tok::Minus, Tok::Plus] {
+            if !self.is(sep) {
+                continue;
+            }
+            end = self.next().unwrap().end;
+            loop {
+                let part = |t: Option<Token>| {
+                    t.is_some_and(|t| matches!(t.tok, Tok::Word | Tok::Integer | Tok::Minus))
+                };
+                if part(self.peek()) {
+                    end = self.next().unwrap().end;
+                } else if self.is(Tok::Period) && part(self.peek_n(1)) {
+                    self.next();
+                    end = self.next().unwrap().end;
+                } else {
+                    break;
+                }
+            }
+        }
+        let text: String = self.src[start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        Version::parse(&text).or_else(|e| err(start, format!("{e}")))
+    }
+
+    fn attrs(&mut self) -> PResult<Vec<Attr>> {
+        let mut out = Vec::new();
+        while self.eat(Tok::At) {
+            let id = self.id()?;
+            let at = id.at;
+            let attr = match id.name.as_str() {
+                "since" | "deprecated" => {
+                    self.expect(Tok::LParen)?;
+                    self.expect_named("version")?;
+                    self.expect(Tok::Equals)?;
+                    let version = self.version()?;
+                    self.expect(Tok::RParen)?;
+                    if id.name == "since" {
+                        Attr::Since { at, version }
+                    } else {
+                        Attr::Deprecated { at, version }
+                    }
+                }
+                "unstable" => {
+                    self.expect(Tok::LParen)?;
+                    self.expect_named("feature")?;
+                    self.expect(Tok::Equals)?;
+                    let feature = self.id()?.name;
+                    self.expect(Tok::RParen)?;
+                    Attr::Unstable { at, feature }
+                }
+                "external-id" => {
+                    self.expect(Tok::LParen)?;
+                    let t = self.expect(Tok::Str)?;
+                    lex::string_value(t.start, self.text(t))?;
+                    self.expect(Tok::RParen)?;
+                    Attr::ExternalId
+                }
+                other => return err(at, format!("unknown attribute `{other}`")),
+            };
+            out.push(attr);
+        }
+        Ok(out)
+    }
+
+    fn expect_named(&mut self, want: &str) -> PResult<()> {
+        let id = self.id()?;
+        if id.name != want {
+            return err(id.at, format!("expected `{want}`, found `{}`", id.name));
+        }
+        Ok(())
+    }
+
+    /// `name`, `ns:pkg/name` or `ns:pkg/name@1.0.0`.
+    fn use_path(&mut self) -> PResult<UsePath> {
+        let first = self.id()?;
+        if !self.eat(Tok::Colon) {
+            return Ok(UsePath::Local(first));
+        }
+        let pkg = self.id()?;
+        self.expect(Tok::Slash)?;
+        let name = self.id()?;
+        let version = self.opt_version()?;
+        Ok(UsePath::Package {
+            pkg: PackageName {
+                namespace: first.name,
+                name: pkg.name,
+                version,
+            },
+            at: first.at,
+            name,
+        })
+    }
+
+    fn iface_items(&mut self) -> PResult<Vec<IfaceItem>> {
+        self.expect(Tok::LBrace)?;
+        let mut items = Vec::new();
+        loop {
+            let docs = self.docs();
+            if self.eat(Tok::RBrace) {
+                return Ok(items);
+            }
+            let attrs = self.attrs()?;
+            items.push(self.iface_item(docs, attrs)?);
+        }
+    }
+
+    fn iface_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<IfaceItem> {
+        if self.is_kw("use") {
+            return Ok(IfaceItem::Use(self.use_(attrs)?));
+        }
+        if let Some(td) = self.typedef(&docs, &attrs)? {
+            return Ok(IfaceItem::Type(td));
+        }
+        match self.peek() {
+            Some(t) if t.tok == Tok::ExplicitId || t.tok == Tok::Word => {
+                let f = self.named_func(docs, attrs)?;
+                Ok(IfaceItem::Func(f))
+            }
+            found => self.expected("`type`, `resource` or `func`", found),
+        }
+    }
+
+    fn named_func(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<NamedFunc> {
+        let name = self.id()?;
+        self.expect(Tok::Colon)?;
+        let func = self.func()?;
+        self.expect(Tok::Semicolon)?;
+        Ok(NamedFunc {
+            docs,
+            attrs,
+            name,
+            func,
+        })
+    }
+
+    fn use_(&mut self, attrs: Vec<Attr>) -> PResult<Use> {
+        self.expect_kw("use")?;
+        let from = self.use_path()?;
+        self.expect(Tok::Period)?;
+        self.expect(Tok::LBrace)?;
+        let mut names = Vec::new();
+        while !self.eat(Tok::RBrace) {
+            let name = self.id()?;
+            let as_ = if self.eat_kw("as") {
+                Some(self.id()?)
+            } else {
+                None
+            };
+            names.push((name, as_));
+            if !self.eat(Tok::Comma) {
+                self.expect(Tok::RBrace)?;
+                break;
+            }
+        }
+        self.expect(Tok::Semicolon)?;
+        Ok(Use { attrs, from, names })
+    }
+
+    /// `async? func(params) (-> type)?`.
+    fn func(&mut self) -> PResult<Func> {
+        let at = self.at_of(self.peek());
+        let is_async = self.eat_kw("async");
+        self.expect_kw("func")?;
+        let params = self.params()?;
+        let result = self.opt_result()?;
+        Ok(Func {
+            at,
+            is_async,
+            params,
+            result,
+        })
+    }
+
+    fn params(&mut self) -> PResult<Vec<(Id, Type)>> {
+        self.expect(Tok::LParen)?;
+        self.list(Tok::RParen, |p| {
+            let name = p.id()?;
+            p.expect(Tok::Colon)?;
+            Ok((name, p.ty(0)?))
+        })
+    }
+
+    fn opt_result(&mut self) -> PResult<Option<Type>> {
+        if self.eat(Tok::Arrow) {
+            Ok(Some(self.ty(0)?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Comma-separated items up to `end` (a trailing comma is allowed).
+    fn list<T>(&mut self, end: Tok, mut f: impl FnMut(&mut Self) -> PResult<T>) -> PResult<Vec<T>> {
+        let mut out = Vec::new();
+        loop {
+            if self.eat(end) {
+                return Ok(out);
+            }
+            out.push(f(self)?);
+            if !self.eat(Tok::Comma) {
+                self.expect(end)?;
+                return Ok(out);
+            }
+        }
+    }
+
+    /// A named type definition if one starts here.
+    fn typedef(&mut self, docs: &Docs, attrs: &[Attr]) -> PResult<Option<TypeDef>> {
+        let Some(t) = self.peek() else {
+            return Ok(None);
+        };
+        if t.tok != Tok::Word {
+            return Ok(None);
+        }
+        let kw = self.text(t);
+        if !matches!(
+            kw,
+            "type" | "resource" | "record" | "flags" | "variant" | "enum"
+        ) {
+            return Ok(None);
+        }
+        self.next();
+        let name = self.id()?;
+        let ty = match kw {
+            "type" => {
+                self.expect(Tok::Equals)?;
+                let ty = self.ty(0)?;
+                self.expect(Tok::Semicolon)?;
+                ty
+            }
+            "resource" => self.resource()?,
+            "record" => {
+                self.expect(Tok::LBrace)?;
+                let fields = self.list(Tok::RBrace, |p| {
+                    let docs = p.docs();
+                    let name = p.id()?;
+                    p.expect(Tok::Colon)?;
+                    Ok((docs, name, p.ty(0)?))
+                })?;
+                Type::Record(t.start, fields)
+            }
+            "flags" | "enum" => {
+                self.expect(Tok::LBrace)?;
+                let names = self.list(Tok::RBrace, |p| Ok((p.docs(), p.id()?)))?;
+                if kw == "flags" {
+                    Type::Flags(t.start, names)
+                } else {
+                    Type::Enum(t.start, names)
+                }
+            }
+            _ => {
+                self.expect(Tok::LBrace)?;
+                let cases = self.list(Tok::RBrace, |p| {
+                    let docs = p.docs();
+                    let name = p.id()?;
+                    let ty = if p.eat(Tok::LParen) {
+                        let ty = p.ty(0)?;
+                        p.expect(Tok::RParen)?;
+                        Some(ty)
+                    } else {
+                        None
+                    };
+                    Ok((docs, name, ty))
+                })?;
+                Type::Variant(t.start, cases)
+            }
+        };
+        Ok(Some(TypeDef {
+            docs: docs.clone(),
+            attrs: attrs.to_vec(),
+            name,
+            ty,
+        }))
+    }
+
+    /// After `resource name`: `;` or `{ constructor(…); m: func(…); … }`.
+    fn resource(&mut self) -> PResult<Type> {
+        let mut funcs = Vec::new();
+        if self.eat(Tok::LBrace) {
+            loop {
+                let docs = self.docs();
+                if self.eat(Tok::RBrace) {
+                    break;
+                }
+                let attrs = self.attrs()?;
+                if self.is_kw("constructor") {
+                    let t = self.next().unwrap();
+                    let params = self.params()?;
+                    let result = self.opt_result()?;
+                    self.expect(Tok::Semicolon)?;
+                    funcs.push(ResourceFunc::Constructor(NamedFunc {
+                        docs,
+                        attrs,
+                        name: Id {
+                            name: "constructor".into(),
+                            at: t.start,
+                        },
+                        func: Func {
+                            at: t.start,
+                            is_async: false,
+                            params,
+                            result,
+                        },
+                    }));
+                    continue;
+                }
+                let name = self.id()?;
+                self.expect(Tok::Colon)?;
+                let is_static = self.eat_kw("static");
+                let func = self.func()?;
+                self.expect(Tok::Semicolon)?;
+                let f = NamedFunc {
+                    docs,
+                    attrs,
+                    name,
+                    func,
+                };
+                funcs.push(if is_static {
+                    ResourceFunc::Static(f)
+                } else {
+                    ResourceFunc::Method(f)
+                });
+            }
+        } else {
+            self.expect(Tok::Semicolon)?;
+        }
+        Ok(Type::Resource(funcs))
+    }
+
+    fn ty(&mut self, depth: usize) -> PResult<Type> {
+        let t = self.next();
+        if depth >= MAX_DEPTH {
+            return err(self.at_of(t), "type nesting too deep");
+        }
+        let Some(tok) = t else {
+            return self.expected("a type", t);
+        };
+        if tok.tok == Tok::ExplicitId {
+            self.pos -= 1;
+            return Ok(Type::Name(self.id()?));
+        }
+        if tok.tok != Tok::Word {
+            return self.expected("a type", t);
+        }
+        use model::Type as P;
+        let prim = match self.text(tok) {
+            "bool" => Some(P::Bool),
+            "u8" => Some(P::U8),
+            "u16" => Some(P::U16),
+            "u32" => Some(P::U32),
+            "u64" => Some(P::U64),
+            "s8" => Some(P::S8),
+            "s16" => Some(P::S16),
+            "s32" => Some(P::S32),
+            "s64" => Some(P::S64),
+            "f32" => Some(P::F32),
+            "f64" => Some(P::F64),
+            "char" => Some(P::Char),
+            "string" => Some(P::String),
+            "error-context" => Some(P::ErrorContext),
+            _ => None,
+        };
+        if let Some(p) = prim {
+            return Ok(Type::Prim(p));
+        }
+        let d = depth + 1;
+        Ok(match self.text(tok) {
+            "tuple" => {
+                self.expect(Tok::Lt)?;
+                Type::Tuple(tok.start, self.list(Tok::Gt, |p| p.ty(d))?)
+            }
+            "list" => {
+                self.expect(Tok::Lt)?;
+                let ty = Box::new(self.ty(d)?);
+                let ty = if self.eat(Tok::Comma) {
+                    let n = self.next();
+                    match n {
+                        Some(n) if n.tok == Tok::Integer => {
+                            let size = self
+                                .text(n)
+                                .parse::<u32>()
+                                .or_else(|e| err(n.start, format!("invalid list size: {e}")))?;
+                            Type::FixedList(ty, size)
+                        }
+                        _ => return self.expected("fixed-length", n),
+                    }
+                } else {
+                    Type::List(ty)
+                };
+                self.expect(Tok::Gt)?;
+                ty
+            }
+            "map" => {
+                self.expect(Tok::Lt)?;
+                let k = self.ty(d)?;
+                self.expect(Tok::Comma)?;
+                let v = self.ty(d)?;
+                self.expect(Tok::Gt)?;
+                Type::Map(tok.start, Box::new(k), Box::new(v))
+            }
+            "option" => {
+                self.expect(Tok::Lt)?;
+                let ty = self.ty(d)?;
+                self.expect(Tok::Gt)?;
+                Type::Option(Box::new(ty))
+            }
+            "result" => {
+                let (mut ok, mut e) = (None, None);
+                if self.eat(Tok::Lt) {
+                    if self.eat_kw("_") {
+                        self.expect(Tok::Comma)?;
+                        e = Some(Box::new(self.ty(d)?));
+                    } else {
+                        ok = Some(Box::new(self.ty(d)?));
+                        if self.eat(Tok::Comma) {
+                            e = Some(Box::new(self.ty(d)?));
+                        }
+                    }
+                    self.expect(Tok::Gt)?;
+                }
+                Type::Result(ok, e)
+            }
+            kw @ ("future" | "stream") => {
+                let mut inner = None;
+                if self.eat(Tok::Lt) {
+                    inner = Some(Box::new(self.ty(d)?));
+                    self.expect(Tok::Gt)?;
+                }
+                if kw == "future" {
+                    Type::Future(inner)
+                } else {
+                    Type::Stream(inner)
+                }
+            }
+            kw @ ("own" | "borrow") => {
+                self.expect(Tok::Lt)?;
+                let id = self.id()?;
+                self.expect(Tok::Gt)?;
+                if kw == "own" {
+                    Type::Own(id)
+                } else {
+                    Type::Borrow(id)
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                match self.id() {
+                    Ok(id) => Type::Name(id),
+                    Err(e) if lex::KEYWORDS.contains(&self.text(tok)) => {
+                        drop(e);
+                        return self.expected("a type", t);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        })
+    }
+
+    fn world_items(&mut self) -> PResult<Vec<WorldItem>> {
+        self.expect(Tok::LBrace)?;
+        let mut items = Vec::new();
+        loop {
+            let docs = self.docs();
+            if self.eat(Tok::RBrace) {
+                return Ok(items);
+            }
+            let attrs = self.attrs()?;
+            items.push(self.world_item(docs, attrs)?);
+        }
+    }
+
+    fn world_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<WorldItem> {
+        if self.is_kw("import") || self.is_kw("export") {
+            let t = self.next().unwrap();
+            let kind = self.extern_kind()?;
+            let e = Extern {
+                docs,
+                attrs,
+                at: t.start,
+                kind,
+            };
+            return Ok(if self.text(t) == "import" {
+                WorldItem::Import(e)
+            } else {
+                WorldItem::Export(e)
+            });
+        }
+        if self.is_kw("use") {
+            return Ok(WorldItem::Use(self.use_(attrs)?));
+        }
+        if self.eat_kw("include") {
+            let from = self.use_path()?;
+            let mut names = Vec::new();
+            if self.eat_kw("with") {
+                self.expect(Tok::LBrace)?;
+                names = self.list(Tok::RBrace, |p| {
+                    let a = p.id()?;
+                    p.expect_kw("as")?;
+                    Ok((a, p.id()?))
+                })?;
+            } else {
+                self.expect(Tok::Semicolon)?;
+            }
+            return Ok(WorldItem::Include(Include { attrs, from, names }));
+        }
+        if let Some(td) = self.typedef(&docs, &attrs)? {
+            return Ok(WorldItem::Type(td));
+        }
+        let t = self.peek();
+        self.expected(
+            "`import`, `export`, `include`, `use`, or type definition",
+            t,
+        )
+    }
+
+    /// After `import`/`export`: a function, an inline interface, or a path,
+    /// told apart by looking past `name:` (`a:b/c` is a path, not a label).
+    fn extern_kind(&mut self) -> PResult<ExternKind> {
+        let save = self.pos;
+        let id = self.id()?;
+        if self.eat(Tok::Colon) {
+            if self.is_kw("func") || self.is_kw("async") {
+                let f = self.func()?;
+                self.expect(Tok::Semicolon)?;
+                return Ok(ExternKind::Func(id, f));
+            }
+            if self.eat_kw("interface") {
+                return Ok(ExternKind::Interface(id, self.iface_items()?));
+            }
+            let after = self.pos;
+            let qualified = self.id().is_ok() && self.is(Tok::Slash);
+            self.pos = after;
+            if !qualified {
+                let path = self.use_path()?;
+                self.expect(Tok::Semicolon)?;
+                return Ok(ExternKind::NamedPath(id, path));
+            }
+        }
+        self.pos = save;
+        let path = self.use_path()?;
+        self.expect(Tok::Semicolon)?;
+        Ok(ExternKind::Path(path))
+    }
+}

@@ -1,0 +1,310 @@
+//! Name resolution of one package's syntax trees into the model: interfaces
+//! and worlds in dependency order, types with `use` aliases first, functions
+//! with resource methods mangled as the component model names them.
+
+use super::ast;
+use super::toposort::toposort;
+use crate::model::*;
+use indexmap::IndexMap;
+use std::collections::HashMap;
+
+/// An error in file `file` at byte `at`.
+#[derive(Debug)]
+pub(crate) struct Located {
+    pub file: usize,
+    pub at: usize,
+    pub message: String,
+}
+
+pub(crate) type RResult<T> = Result<T, Located>;
+
+/// A package before resolution: its name and each file's declarations.
+pub(crate) struct UnresolvedPackage {
+    pub name: PackageName,
+    pub file: usize,
+    pub at: usize,
+    pub docs: Docs,
+    pub decls: Vec<(usize, Vec<ast::Item>)>,
+}
+
+/// A top-level name: an interface or a world, local or foreign.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum ItemRef {
+    Interface(InterfaceId),
+    World(WorldId),
+}
+
+/// What a name in an interface or world denotes while types are resolved.
+#[derive(Clone, Copy)]
+pub(crate) enum Binding {
+    Type(TypeId),
+    Function,
+}
+
+/// `include`s recorded for after gating, with the file they are in.
+pub(crate) struct PendingInclude {
+    pub file: usize,
+    pub at: usize,
+    pub stability: Stability,
+    pub world: WorldId,
+    pub names: Vec<(String, String)>,
+}
+
+/// Resolution state for one package.
+pub(crate) struct Resolver<'r> {
+    pub resolve: &'r mut Resolve,
+    pub pkg: PackageId,
+    /// The file being resolved, for error positions.
+    pub(crate) file: usize,
+    /// The declaration list (file) being resolved, for its `use` names.
+    decl: usize,
+    /// Per file: names visible at the top level (package items and `use`s).
+    file_items: Vec<IndexMap<String, ItemRef>>,
+    package_items: IndexMap<String, ItemRef>,
+    pub(crate) lookup: IndexMap<String, (Binding, usize)>,
+    /// Per interface of this package: its names, functions too (so that
+    /// `use` of a function gets a clear error).
+    pub(crate) iface_lookup: HashMap<InterfaceId, IndexMap<String, (Binding, usize)>>,
+    pub(crate) anon: HashMap<String, TypeId>,
+    pub includes: HashMap<WorldId, Vec<PendingInclude>>,
+    /// Interfaces and worlds of this package in resolution order.
+    pub order: Vec<ItemRef>,
+    /// Anonymous interfaces created for inline world imports/exports.
+    pub anon_ifaces: Vec<InterfaceId>,
+}
+
+impl<'r> Resolver<'r> {
+    pub(crate) fn err<T>(&self, at: usize, message: impl Into<String>) -> RResult<T> {
+        Err(self.located(at, message))
+    }
+
+    pub(crate) fn located(&self, at: usize, message: impl Into<String>) -> Located {
+        Located {
+            file: self.file,
+            at,
+            message: message.into(),
+        }
+    }
+
+    /// Resolves `pkg` (whose dependencies are already in `resolve`).
+    pub fn run(resolve: &'r mut Resolve, pkg: &UnresolvedPackage) -> RResult<Resolver<'r>> {
+        let id = resolve.push_package(Package {
+            name: pkg.name.clone(),
+            docs: pkg.docs.clone(),
+            interfaces: IndexMap::new(),
+            worlds: IndexMap::new(),
+        });
+        let mut r = Resolver {
+            resolve,
+            pkg: id,
+            file: pkg.file,
+            decl: 0,
+            file_items: Vec::new(),
+            package_items: IndexMap::new(),
+            lookup: IndexMap::new(),
+            iface_lookup: HashMap::new(),
+            anon: HashMap::new(),
+            includes: HashMap::new(),
+            order: Vec::new(),
+            anon_ifaces: Vec::new(),
+        };
+        let asts = r.populate(pkg)?;
+        for (item, index, ast_item) in asts {
+            r.decl = index;
+            r.file = pkg.decls[index].0;
+            r.lookup.clear();
+            match (item, ast_item) {
+                (ItemRef::Interface(iid), ast::Item::Interface(i)) => {
+                    r.resolve_interface(iid, &i.items, &i.docs, &i.attrs)?;
+                }
+                (ItemRef::World(wid), ast::Item::World(w)) => r.resolve_world(wid, w)?,
+                _ => unreachable!(),
+            }
+        }
+        Ok(r)
+    }
+
+    /// Checks names, orders interfaces and worlds by their `use`s and
+    /// `include`s, and allocates them.
+    fn populate<'p>(
+        &mut self,
+        pkg: &'p UnresolvedPackage,
+    ) -> RResult<Vec<(ItemRef, usize, &'p ast::Item)>> {
+        let mut names: IndexMap<String, (usize, &'p ast::Item, bool)> = IndexMap::new();
+        for (index, (file, items)) in pkg.decls.iter().enumerate() {
+            self.file = *file;
+            for item in items {
+                let (id, is_iface) = match item {
+                    ast::Item::Interface(i) => (&i.name, true),
+                    ast::Item::World(w) => (&w.name, false),
+                    ast::Item::Use(_) => continue,
+                };
+                if names.contains_key(&id.name) {
+                    return self.err(id.at, format!("duplicate item named `{}`", id.name));
+                }
+                names.insert(id.name.clone(), (index, item, is_iface));
+            }
+        }
+        let mut deps: IndexMap<String, Vec<(String, usize)>> =
+            names.keys().map(|k| (k.clone(), Vec::new())).collect();
+        for (file, items) in &pkg.decls {
+            self.file = *file;
+            // What each top-level name means in this file: local or foreign.
+            let mut local: HashMap<&str, Option<&str>> = HashMap::new();
+            for item in items {
+                let (name, target) = match item {
+                    ast::Item::Use(u) => {
+                        let name = u.as_.as_ref().unwrap_or(u.path.name());
+                        match &u.path {
+                            ast::UsePath::Local(id) => (name, Some(id.name.as_str())),
+                            ast::UsePath::Package { .. } => (name, None),
+                        }
+                    }
+                    ast::Item::Interface(i) => (&i.name, Some(i.name.name.as_str())),
+                    ast::Item::World(w) => (&w.name, Some(w.name.name.as_str())),
+                };
+                if local.insert(name.name.as_str(), target).is_some() {
+                    return self.err(
+                        name.at,
+                        format!("duplicate name `{}` in this file", name.name),
+                    );
+                }
+            }
+            let mut edge = |owner: &str, path: &ast::UsePath| -> RResult<()> {
+                let ast::UsePath::Local(used) = path else {
+                    return Ok(());
+                };
+                let target = match local.get(used.name.as_str()) {
+                    Some(None) => return Ok(()),
+                    Some(Some(t)) => t.to_string(),
+                    None if names.contains_key(&used.name) => used.name.clone(),
+                    None => return self.err(used.at, not_found("interface or world", &used.name)),
+                };
+                deps[owner].push((target, used.at));
+                Ok(())
+            };
+            for item in items {
+                match item {
+                    ast::Item::Interface(i) => {
+                        for it in &i.items {
+                            if let ast::IfaceItem::Use(u) = it {
+                                edge(&i.name.name, &u.from)?;
+                            }
+                        }
+                    }
+                    ast::Item::World(w) => {
+                        for it in &w.items {
+                            if let ast::WorldItem::Include(inc) = it {
+                                edge(&w.name.name, &inc.from)?;
+                            }
+                        }
+                    }
+                    ast::Item::Use(_) => {}
+                }
+            }
+        }
+        let order = toposort("interface or world", &deps).map_err(|(at, m)| Located {
+            file: self.file,
+            at,
+            message: m,
+        })?;
+        let mut out = Vec::new();
+        for name in order {
+            let (index, ast_item, is_iface) = names[&name];
+            let item = if is_iface {
+                ItemRef::Interface(self.resolve.push_interface(Interface {
+                    name: Some(name.clone()),
+                    types: IndexMap::new(),
+                    functions: IndexMap::new(),
+                    docs: Docs::default(),
+                    stability: Stability::Unknown,
+                    package: Some(self.pkg),
+                }))
+            } else {
+                ItemRef::World(self.resolve.push_world(World {
+                    name: name.clone(),
+                    imports: IndexMap::new(),
+                    exports: IndexMap::new(),
+                    package: Some(self.pkg),
+                    docs: Docs::default(),
+                    stability: Stability::Unknown,
+                }))
+            };
+            self.package_items.insert(name, item);
+            self.order.push(item);
+            out.push((item, index, ast_item));
+        }
+        for (index, (file, items)) in pkg.decls.iter().enumerate() {
+            self.file = *file;
+            self.decl = index;
+            let mut map = IndexMap::new();
+            for item in items {
+                let (name, it) = match item {
+                    ast::Item::Use(u) => {
+                        if !u.attrs.is_empty() {
+                            return self.err(u.at, "attributes not allowed on top-level use");
+                        }
+                        let name = u.as_.as_ref().unwrap_or(u.path.name());
+                        (name.name.clone(), self.path_item(&u.path, true)?)
+                    }
+                    ast::Item::Interface(i) => {
+                        (i.name.name.clone(), self.package_items[&i.name.name])
+                    }
+                    ast::Item::World(w) => (w.name.name.clone(), self.package_items[&w.name.name]),
+                };
+                map.insert(name, it);
+            }
+            self.file_items.push(map);
+        }
+        Ok(out)
+    }
+
+    /// What `path` names: in this file, this package, or a resolved dependency.
+    pub(crate) fn path_item(&self, path: &ast::UsePath, top: bool) -> RResult<ItemRef> {
+        match path {
+            ast::UsePath::Local(id) => {
+                let file_map = if top {
+                    None
+                } else {
+                    self.file_items.get(self.decl)
+                };
+                match file_map
+                    .and_then(|m| m.get(&id.name))
+                    .or_else(|| self.package_items.get(&id.name))
+                {
+                    Some(it) => Ok(*it),
+                    None => self.err(id.at, not_found("interface or world", &id.name)),
+                }
+            }
+            ast::UsePath::Package { pkg, at, name } => {
+                let Some(p) = self
+                    .resolve
+                    .packages
+                    .iter()
+                    .take(self.pkg.index())
+                    .find(|p| p.name == *pkg)
+                else {
+                    return self.err(*at, format!("package '{pkg}' not found"));
+                };
+                if let Some(i) = p.interfaces.get(&name.name) {
+                    Ok(ItemRef::Interface(*i))
+                } else if let Some(w) = p.worlds.get(&name.name) {
+                    Ok(ItemRef::World(*w))
+                } else {
+                    self.err(
+                        name.at,
+                        format!(
+                            "interface or world `{}` not found in package '{pkg}'",
+                            name.name
+                        ),
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// wit-parser's wording for an unknown name.
+pub(crate) fn not_found(kind: &str, name: &str) -> String {
+    format!("{kind} `{name}` does not exist")
+}
