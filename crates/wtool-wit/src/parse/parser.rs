@@ -251,6 +251,17 @@ impl<'a> Parser<'a> {
 
     fn item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<Item> {
         let t = self.peek();
+        if attrs.iter().any(|a| matches!(a, Attr::ExternalId)) {
+            let what = match t.map(|t| self.text(t)) {
+                Some("interface") => "interface declarations",
+                Some("world") => "world declarations",
+                _ => "this item",
+            };
+            return err(
+                self.at_of(t),
+                format!("@external-id is not allowed on {what}"),
+            );
+        }
         match t.map(|t| (t.tok, self.text(t))) {
             Some((Tok::Word, "interface")) => {
                 self.next();
@@ -375,6 +386,9 @@ impl<'a> Parser<'a> {
                     Attr::Unstable { at, feature }
                 }
                 "external-id" => {
+                    if out.iter().any(|a| matches!(a, Attr::ExternalId)) {
+                        return err(at, "cannot specify @external-id twice");
+                    }
                     self.expect(Tok::LParen)?;
                     let t = self.expect(Tok::Str)?;
                     lex::string_value(t.start, self.text(t))?;
@@ -812,6 +826,10 @@ impl<'a> Parser<'a> {
         }
         if self.is_kw("use") {
             return Ok(WorldItem::Use(self.use_(attrs)?));
+        }
+        if self.is_kw("include") && attrs.iter().any(|a| matches!(a, Attr::ExternalId)) {
+            let at = self.at_of(self.peek());
+            return err(at, "@external-id is not allowed on include statements");
         }
         if self.eat_kw("include") {
             let from = self.use_path()?;

@@ -329,7 +329,7 @@ impl Resolver<'_> {
     fn unique<'a>(&self, what: &str, names: impl Iterator<Item = &'a ast::Id>) -> RResult<()> {
         let mut seen: IndexMap<String, &str> = IndexMap::new();
         for n in names {
-            if let Some(prev) = seen.insert(n.name.to_lowercase(), &n.name) {
+            if let Some(prev) = seen.insert(strong_key(&n.name), &n.name) {
                 return self.err(
                     n.at,
                     if prev == n.name {
@@ -354,7 +354,30 @@ impl Resolver<'_> {
     /// an anonymous type shared by structure within the package.
     pub(crate) fn ty(&mut self, t: &ast::Type, st: &Stability) -> RResult<Type> {
         let kind = self.typedef_kind(t, st)?;
-        Ok(self.anon_type(kind))
+        let t = self.anon_type(kind);
+        Ok(self.own_if_resource(t))
+    }
+
+    /// A use of a resource (directly or through aliases) means an owned
+    /// handle: wit-parser models it as an anonymous `own<T>`, one per `T`.
+    fn own_if_resource(&mut self, t: Type) -> Type {
+        let Type::Id(id) = t else { return t };
+        if self.resolve.ty(self.resolve.unalias(id)).kind != TypeDefKind::Resource {
+            return t;
+        }
+        let key = format!("own {}", id.0);
+        if let Some(h) = self.anon.get(&key) {
+            return Type::Id(*h);
+        }
+        let h = self.resolve.push_type(TypeDef {
+            name: None,
+            kind: TypeDefKind::Handle(Handle::Own(id)),
+            owner: TypeOwner::None,
+            docs: Docs::default(),
+            stability: Stability::Unknown,
+        });
+        self.anon.insert(key, h);
+        Type::Id(h)
     }
 
     fn anon_type(&mut self, kind: TypeDefKind) -> Type {
@@ -436,7 +459,7 @@ impl Resolver<'_> {
             params.push((pname.name.clone(), t));
         }
         let result = match (&f.func.result, kind) {
-            (None, FunctionKind::Constructor(r)) => Some(Type::Id(r)),
+            (None, FunctionKind::Constructor(r)) => Some(self.own_if_resource(Type::Id(r))),
             (Some(t), FunctionKind::Constructor(r)) => {
                 let res = self.ty(t, &Stability::Unknown)?;
                 let ok = match res {
@@ -453,7 +476,12 @@ impl Resolver<'_> {
                             "if a constructor return type is declared it must be a `result`",
                         )
                     }
-                    Some(Some(Type::Id(ok))) if ok == r => Some(res),
+                    Some(Some(Type::Id(ok)))
+                        if ok == r
+                            || self.resolve.ty(ok).kind == TypeDefKind::Handle(Handle::Own(r)) =>
+                    {
+                        Some(res)
+                    }
                     Some(_) => {
                         return self.err(
                             f.func.at,
@@ -604,7 +632,7 @@ pub(crate) struct NameScope {
 impl NameScope {
     /// Adds `name`, or says what it collides with.
     pub(crate) fn define(&mut self, name: &str) -> Result<(), String> {
-        let key = name.to_lowercase();
+        let key = strong_key(name);
         if let Some(prev) = self.seen.get(&key) {
             return Err(if prev == name {
                 format!("duplicate name `{name}`")
@@ -614,5 +642,24 @@ impl NameScope {
         }
         self.seen.insert(key, name.to_string());
         Ok(())
+    }
+}
+
+/// The form in which two names must differ to be strongly unique: case and
+/// `-` do not count, and a method named like its resource collides with it.
+pub(crate) fn strong_key(name: &str) -> String {
+    let norm = |s: &str| s.to_lowercase().replace('-', "");
+    let mut rest = name;
+    let mut prefix = String::new();
+    while rest.starts_with('[') {
+        let Some(close) = rest.find(']') else { break };
+        prefix.push_str(&rest[..=close]);
+        rest = &rest[close + 1..];
+    }
+    match rest.split_once('.') {
+        Some((res, m)) if norm(res) == norm(m) => norm(res),
+        Some((res, m)) => format!("{prefix}{}.{}", norm(res), norm(m)),
+        None if prefix.is_empty() => norm(rest),
+        None => format!("{prefix}{}", norm(rest)),
     }
 }
