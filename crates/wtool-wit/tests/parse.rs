@@ -389,22 +389,8 @@ fn wit_parser_ui_inputs() {
     );
 }
 
-/// Inputs where we knowingly differ (listed in the helper's report): getters
-/// and setters (`name: get()`) are not modelled yet; references across
-/// feature gates and `use` of a world are not checked as wit-parser does.
-const KNOWN_UI_DIFFERENCES: &[&str] = &[
-    "accessors.wit",
-    "include-accessor-pair.wit",
-    "foreign-interface-dep-gated.wit",
-    "foreign-world-dep-gated.wit",
-    "gated-use.wit",
-    "parse-fail/bad-gate2.wit",
-    "parse-fail/bad-gate3.wit",
-    "parse-fail/bad-gate4.wit",
-    "parse-fail/bad-gate5.wit",
-    "parse-fail/use-and-include-world",
-    "parse-fail/use-world",
-];
+/// Inputs where we knowingly differ (listed in the helper's report).
+const KNOWN_UI_DIFFERENCES: &[&str] = &["accessors.wit", "include-accessor-pair.wit"];
 
 /// A small deterministic generator, so runs are reproducible without a seed file.
 fn bytes(seed: u64, len: usize) -> Vec<u8> {

@@ -38,6 +38,17 @@ impl Resolver<'_> {
         for &id in &ifaces {
             let iface = self.resolve.interface(id).clone();
             if !self.keep(&iface.stability, opts).map_err(|m| at(self, m))? {
+                for t in iface.types.values() {
+                    if self.keep(&self.resolve.ty(*t).stability, opts) == Ok(true) {
+                        return Err(at(
+                            self,
+                            format!(
+                                "{}; this type is not gated by a feature but its interface is",
+                                EXCLUDED.replace("a type", "a interface")
+                            ),
+                        ));
+                    }
+                }
                 dropped_ifaces.insert(id);
                 dropped_types.extend(iface.types.values().copied());
                 continue;
@@ -56,20 +67,36 @@ impl Resolver<'_> {
                 }
             }
             for (name, f) in &iface.functions {
-                if self.keep(&f.stability, opts).map_err(|m| at(self, m))?
-                    && !resource(f).is_some_and(|r| dropped_types.contains(&r))
-                {
+                if self.keep(&f.stability, opts).map_err(|m| at(self, m))? {
+                    if resource(f).is_some_and(|r| dropped_types.contains(&r)) {
+                        return Err(at(self, EXCLUDED.into()));
+                    }
                     kept.functions.insert(name.clone(), f.clone());
                 }
             }
             self.resolve.interfaces[id.index()] = kept;
         }
         let mut worlds = Vec::new();
+        let mut dropped_worlds = HashSet::new();
         for item in self.order.clone() {
             let ItemRef::World(wid) = item else { continue };
             let world = self.resolve.world(wid).clone();
             if !self.keep(&world.stability, opts).map_err(|m| at(self, m))? {
+                for item in world.imports.values() {
+                    if let WorldItem::Type(t) = item {
+                        if self.keep(&self.resolve.ty(*t).stability, opts) == Ok(true) {
+                            return Err(at(
+                                self,
+                                format!(
+                                    "{}; this type is not gated by a feature but its world is",
+                                    EXCLUDED.replace("a type", "a world")
+                                ),
+                            ));
+                        }
+                    }
+                }
                 self.includes.remove(&wid);
+                dropped_worlds.insert(wid);
                 continue;
             }
             worlds.push(wid);
@@ -130,6 +157,19 @@ impl Resolver<'_> {
             }
         }
         let pkg_name = self.resolve.package(self.pkg).name.clone();
+        for incs in self.includes.values() {
+            for inc in incs {
+                if dropped_worlds.contains(&inc.world)
+                    && keep(&pkg_name, &inc.stability, opts) == Ok(true)
+                {
+                    return Err(Located {
+                        file: inc.file,
+                        at: inc.at,
+                        message: EXCLUDED.replace("a type", "a world"),
+                    });
+                }
+            }
+        }
         for &wid in &worlds {
             let keep_fn = |st: &Stability| keep(&pkg_name, st, opts);
             self.finish_world(wid, &keep_fn)?;
@@ -157,7 +197,7 @@ impl Resolver<'_> {
 
 /// The gate rule: ungated and `@since` items stay (a `@since` needs a
 /// released package version), `@unstable` ones only with their feature.
-fn keep(pkg: &PackageName, st: &Stability, opts: &ParseOptions) -> Result<bool, String> {
+pub(crate) fn keep(pkg: &PackageName, st: &Stability, opts: &ParseOptions) -> Result<bool, String> {
     match st {
         Stability::Unknown => Ok(true),
         Stability::Stable { since, .. } => {

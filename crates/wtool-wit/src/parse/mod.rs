@@ -233,7 +233,7 @@ fn push_groups(
     let mut main_id = None;
     for key in order {
         let pkg = &all[&key];
-        let mut r = Resolver::run(resolve, pkg).map_err(|e| sources.located(e))?;
+        let mut r = Resolver::run(resolve, pkg, opts).map_err(|e| sources.located(e))?;
         r.finish(opts).map_err(|e| sources.located(e))?;
         if pkg.name == main_name {
             main_id = Some(r.pkg);

@@ -71,11 +71,21 @@ pub(crate) struct Resolver<'r> {
     pub order: Vec<ItemRef>,
     /// Anonymous interfaces created for inline world imports/exports.
     pub anon_ifaces: Vec<InterfaceId>,
+    /// Enabled features.
+    pub(crate) opts: super::ParseOptions,
 }
 
 impl<'r> Resolver<'r> {
     pub(crate) fn err<T>(&self, at: usize, message: impl Into<String>) -> RResult<T> {
         Err(self.located(at, message))
+    }
+
+    /// True for an item gated off by a disabled feature: such an item may
+    /// name things of other packages that were dropped, so it is skipped
+    /// rather than resolved (wit-parser never looks at it either).
+    pub(crate) fn skip_foreign(&self, st: &Stability, path: &ast::UsePath) -> bool {
+        matches!(path, ast::UsePath::Package { .. })
+            && super::gate::keep(&self.resolve.package(self.pkg).name, st, &self.opts) == Ok(false)
     }
 
     pub(crate) fn located(&self, at: usize, message: impl Into<String>) -> Located {
@@ -87,7 +97,11 @@ impl<'r> Resolver<'r> {
     }
 
     /// Resolves `pkg` (whose dependencies are already in `resolve`).
-    pub fn run(resolve: &'r mut Resolve, pkg: &UnresolvedPackage) -> RResult<Resolver<'r>> {
+    pub fn run(
+        resolve: &'r mut Resolve,
+        pkg: &UnresolvedPackage,
+        opts: &super::ParseOptions,
+    ) -> RResult<Resolver<'r>> {
         let id = resolve.push_package(Package {
             name: pkg.name.clone(),
             docs: pkg.docs.clone(),
@@ -107,6 +121,7 @@ impl<'r> Resolver<'r> {
             includes: HashMap::new(),
             order: Vec::new(),
             anon_ifaces: Vec::new(),
+            opts: opts.clone(),
         };
         let asts = r.populate(pkg)?;
         for (item, index, ast_item) in asts {
@@ -288,6 +303,12 @@ impl<'r> Resolver<'r> {
                 };
                 if let Some(i) = p.interfaces.get(&name.name) {
                     Ok(ItemRef::Interface(*i))
+                } else if top {
+                    // A top-level `use` of another package names an interface.
+                    self.err(
+                        name.at,
+                        format!("interface '{}' not found in package '{pkg}'", name.name),
+                    )
                 } else if let Some(w) = p.worlds.get(&name.name) {
                     Ok(ItemRef::World(*w))
                 } else {

@@ -156,26 +156,35 @@ impl Resolver<'_> {
 
     /// `use iface.{a, b as c}`: each name becomes an alias owned here.
     fn resolve_use(&mut self, owner: TypeOwner, u: &ast::Use) -> RResult<()> {
-        let from = self.iface_of(&u.from)?;
         let stability = self.stability(&u.attrs)?;
+        // A gated-off `use` of another package may name what that package
+        // dropped; it is dropped too, so a stand-in keeps the names bound.
+        let gated_off = self.skip_foreign(&stability, &u.from);
+        let from = match self.iface_of(&u.from) {
+            Ok(f) => Some(f),
+            Err(_) if gated_off => None,
+            Err(e) => return Err(e),
+        };
         for (name, as_) in &u.names {
-            let target = match self.iface_lookup.get(&from) {
-                Some(l) => match l.get(&name.name) {
+            let target = match from.and_then(|f| self.iface_lookup.get(&f).map(|l| (f, l))) {
+                Some((_, l)) => match l.get(&name.name) {
                     Some((Binding::Type(t), _)) => Some(*t),
                     Some((Binding::Function, _)) => {
                         return self.err(name.at, format!("cannot import function `{}`", name.name))
                     }
                     None => None,
                 },
-                None => self.resolve.interface(from).types.get(&name.name).copied(),
-            };
-            let Some(target) = target else {
-                return self.err(name.at, not_found("name", &name.name));
+                None => from.and_then(|f| self.resolve.interface(f).types.get(&name.name).copied()),
             };
             let local = as_.as_ref().unwrap_or(name);
+            let kind = match target {
+                Some(t) => TypeDefKind::Type(Type::Id(t)),
+                None if gated_off => TypeDefKind::Resource,
+                None => return self.err(name.at, not_found("name", &name.name)),
+            };
             let id = self.resolve.push_type(TypeDef {
                 name: Some(local.name.clone()),
-                kind: TypeDefKind::Type(Type::Id(target)),
+                kind,
                 owner,
                 docs: Docs::default(),
                 stability: stability.clone(),

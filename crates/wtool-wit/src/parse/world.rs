@@ -31,6 +31,9 @@ impl Resolver<'_> {
         self.resolve_types(TypeOwner::World(wid), &uses, &defs)?;
         for inc in includes {
             let stability = self.stability(&inc.attrs)?;
+            if self.skip_foreign(&stability, &inc.from) {
+                continue;
+            }
             let name = inc.from.name();
             let world = match self.path_item(&inc.from, false)? {
                 ItemRef::World(w) => w,
@@ -87,6 +90,11 @@ impl Resolver<'_> {
                 _ => continue,
             };
             let desc = if is_import { "import" } else { "export" };
+            if let ast::ExternKind::Path(p) | ast::ExternKind::NamedPath(_, p) = &e.kind {
+                if self.skip_foreign(&self.stability(&e.attrs)?, p) {
+                    continue;
+                }
+            }
             let (key, item) = self.world_item(e)?;
             if let WorldKey::Interface(id) = key {
                 if !seen_ifaces[is_import as usize].insert(id) {
