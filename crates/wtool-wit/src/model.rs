@@ -353,6 +353,39 @@ pub enum FunctionKind {
     AsyncStatic(TypeId),
     /// `constructor(…)` of resource `r`.
     Constructor(TypeId),
+    /// `p: get() -> t` (named `[get]p`).
+    Getter,
+    /// `p: set(v: t)` (named `[set]p`).
+    Setter,
+    /// `p: get() -> t` in resource `r` (named `[method][get]r.p`; takes `self`).
+    MethodGetter(TypeId),
+    /// `p: set(v: t)` in resource `r` (named `[method][set]r.p`; takes `self`).
+    MethodSetter(TypeId),
+    /// `p: static get() -> t` in resource `r` (named `[static][get]r.p`).
+    StaticGetter(TypeId),
+    /// `p: static set(v: t)` in resource `r` (named `[static][set]r.p`).
+    StaticSetter(TypeId),
+}
+
+impl FunctionKind {
+    /// The resource a constructor, method, static function or accessor belongs to.
+    pub fn resource(self) -> Option<TypeId> {
+        match self {
+            FunctionKind::Method(r)
+            | FunctionKind::AsyncMethod(r)
+            | FunctionKind::Static(r)
+            | FunctionKind::AsyncStatic(r)
+            | FunctionKind::Constructor(r)
+            | FunctionKind::MethodGetter(r)
+            | FunctionKind::MethodSetter(r)
+            | FunctionKind::StaticGetter(r)
+            | FunctionKind::StaticSetter(r) => Some(r),
+            FunctionKind::Freestanding
+            | FunctionKind::AsyncFreestanding
+            | FunctionKind::Getter
+            | FunctionKind::Setter => None,
+        }
+    }
 }
 
 impl Resolve {

@@ -115,11 +115,19 @@ pub(crate) struct NamedFunc {
     pub func: Func,
 }
 
+/// `get(…)` or `set(…)` in place of `func(…)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Accessor {
+    Get,
+    Set,
+}
+
 /// A function signature.
 #[derive(Debug, Clone)]
 pub(crate) struct Func {
     pub at: usize,
     pub is_async: bool,
+    pub accessor: Option<Accessor>,
     pub params: Vec<(Id, Type)>,
     pub result: Option<Type>,
 }

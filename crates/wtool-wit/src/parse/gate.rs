@@ -220,14 +220,7 @@ pub(crate) fn keep(pkg: &PackageName, st: &Stability, opts: &ParseOptions) -> Re
 }
 
 fn resource(f: &Function) -> Option<TypeId> {
-    match f.kind {
-        FunctionKind::Method(r)
-        | FunctionKind::AsyncMethod(r)
-        | FunctionKind::Static(r)
-        | FunctionKind::AsyncStatic(r)
-        | FunctionKind::Constructor(r) => Some(r),
-        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => None,
-    }
+    f.kind.resource()
 }
 
 /// Walks types for references to dropped ones, and for `borrow` in results.

@@ -500,15 +500,32 @@ impl<'a> Parser<'a> {
     fn func(&mut self) -> PResult<Func> {
         let at = self.at_of(self.peek());
         let is_async = self.eat_kw("async");
-        self.expect_kw("func")?;
+        let accessor = if !is_async && self.accessor_ahead() {
+            let t = self.next().unwrap();
+            Some(if self.text(t) == "get" {
+                Accessor::Get
+            } else {
+                Accessor::Set
+            })
+        } else {
+            self.expect_kw("func")?;
+            None
+        };
         let params = self.params()?;
         let result = self.opt_result()?;
         Ok(Func {
             at,
             is_async,
+            accessor,
             params,
             result,
         })
+    }
+
+    /// `get(` or `set(`: an accessor (neither word is a keyword otherwise).
+    fn accessor_ahead(&self) -> bool {
+        (self.is_kw("get") || self.is_kw("set"))
+            && self.peek_n(1).is_some_and(|t| t.tok == Tok::LParen)
     }
 
     fn params(&mut self) -> PResult<Vec<(Id, Type)>> {
@@ -637,6 +654,7 @@ impl<'a> Parser<'a> {
                         func: Func {
                             at: t.start,
                             is_async: false,
+                            accessor: None,
                             params,
                             result,
                         },
@@ -862,7 +880,7 @@ impl<'a> Parser<'a> {
         let save = self.pos;
         let id = self.id()?;
         if self.eat(Tok::Colon) {
-            if self.is_kw("func") || self.is_kw("async") {
+            if self.is_kw("func") || self.is_kw("async") || self.accessor_ahead() {
                 let f = self.func()?;
                 self.expect(Tok::Semicolon)?;
                 return Ok(ExternKind::Func(id, f));

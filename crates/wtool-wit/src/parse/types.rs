@@ -79,10 +79,23 @@ impl Resolver<'_> {
                 _ => {}
             }
         }
+        for f in &funcs {
+            let Some(getter) = super::world::getter_of(&f.name) else {
+                continue;
+            };
+            if !funcs.iter().any(|g| g.name == getter) {
+                let at = self.lookup.get(&f.name).map_or(0, |b| b.1);
+                return self.err(
+                    at,
+                    format!("setter `{}` has no corresponding getter `{getter}`", f.name),
+                );
+            }
+        }
         let iface = &mut self.resolve.interfaces[id.index()];
         for f in funcs {
             iface.functions.insert(f.name.clone(), f);
         }
+        super::world::place_setters_after_getters(&mut iface.functions, |f| Some(f.name.clone()));
         let lookup = std::mem::take(&mut self.lookup);
         self.iface_lookup.insert(id, lookup);
         Ok(())
@@ -431,26 +444,55 @@ impl Resolver<'_> {
     }
 
     fn function(&mut self, f: &ast::NamedFunc, shape: FuncShape) -> RResult<Function> {
+        use ast::Accessor::{Get, Set};
+        use FunctionKind as K;
         let a = f.func.is_async;
         let n = &f.name.name;
-        let (name, kind) = match shape {
-            FuncShape::Free if a => (n.clone(), FunctionKind::AsyncFreestanding),
-            FuncShape::Free => (n.clone(), FunctionKind::Freestanding),
-            FuncShape::Method(r, id) if a => {
-                (format!("[method]{r}.{n}"), FunctionKind::AsyncMethod(id))
+        let (name, kind) = match (shape, f.func.accessor) {
+            (FuncShape::Free, Some(Get)) => (format!("[get]{n}"), K::Getter),
+            (FuncShape::Free, Some(Set)) => (format!("[set]{n}"), K::Setter),
+            (FuncShape::Free, None) if a => (n.clone(), K::AsyncFreestanding),
+            (FuncShape::Free, None) => (n.clone(), K::Freestanding),
+            (FuncShape::Method(r, id), Some(Get)) => {
+                (format!("[method][get]{r}.{n}"), K::MethodGetter(id))
             }
-            FuncShape::Method(r, id) => (format!("[method]{r}.{n}"), FunctionKind::Method(id)),
-            FuncShape::Static(r, id) if a => {
-                (format!("[static]{r}.{n}"), FunctionKind::AsyncStatic(id))
+            (FuncShape::Method(r, id), Some(Set)) => {
+                (format!("[method][set]{r}.{n}"), K::MethodSetter(id))
             }
-            FuncShape::Static(r, id) => (format!("[static]{r}.{n}"), FunctionKind::Static(id)),
-            FuncShape::Constructor(r, id) => {
-                (format!("[constructor]{r}"), FunctionKind::Constructor(id))
+            (FuncShape::Method(r, id), None) if a => {
+                (format!("[method]{r}.{n}"), K::AsyncMethod(id))
             }
+            (FuncShape::Method(r, id), None) => (format!("[method]{r}.{n}"), K::Method(id)),
+            (FuncShape::Static(r, id), Some(Get)) => {
+                (format!("[static][get]{r}.{n}"), K::StaticGetter(id))
+            }
+            (FuncShape::Static(r, id), Some(Set)) => {
+                (format!("[static][set]{r}.{n}"), K::StaticSetter(id))
+            }
+            (FuncShape::Static(r, id), None) if a => {
+                (format!("[static]{r}.{n}"), K::AsyncStatic(id))
+            }
+            (FuncShape::Static(r, id), None) => (format!("[static]{r}.{n}"), K::Static(id)),
+            (FuncShape::Constructor(r, id), _) => (format!("[constructor]{r}"), K::Constructor(id)),
         };
+        match f.func.accessor {
+            Some(Get) => {
+                if let Some((p, _)) = f.func.params.first() {
+                    return self.err(p.at, "getters cannot have parameters");
+                }
+                if f.func.result.is_none() {
+                    return self.err(f.func.at, "getters must return a value");
+                }
+            }
+            Some(Set) if f.func.params.len() != 1 => {
+                let at = f.func.params.get(1).map_or(f.func.at, |p| p.0.at);
+                return self.err(at, "setters must have exactly one parameter");
+            }
+            _ => {}
+        }
         let stability = self.stability(&f.attrs)?;
         let mut params = Vec::new();
-        if let FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) = kind {
+        if let K::Method(r) | K::AsyncMethod(r) | K::MethodGetter(r) | K::MethodSetter(r) = kind {
             let me = self.anon_type(TypeDefKind::Handle(Handle::Borrow(r)));
             params.push(("self".to_string(), me));
         }
@@ -501,6 +543,18 @@ impl Resolver<'_> {
             }
             (t, _) => self.opt_ty(t.as_ref(), &Stability::Unknown)?,
         };
+        if f.func.accessor == Some(Set) {
+            if let Some(t) = result {
+                let ok_is_none = matches!(t, Type::Id(id)
+                    if matches!(self.resolve.ty(id).kind, TypeDefKind::Result { ok: None, .. }));
+                if !ok_is_none {
+                    return self.err(
+                        f.func.at,
+                        "if a setter return type is declared it must be a `result` with no `ok` type",
+                    );
+                }
+            }
+        }
         Ok(Function {
             name,
             kind,
@@ -654,21 +708,26 @@ impl NameScope {
     }
 }
 
-/// The form in which two names must differ to be strongly unique: case and
-/// `-` do not count, and a method named like its resource collides with it.
+/// The form in which two names must differ to be strongly unique: case,
+/// `-` and annotations like `[method]` or `[get]` do not count (so `[get]p`
+/// collides with `p`), except that a constructor and a setter have their own
+/// space; and a method named like its resource collides with the resource.
 pub(crate) fn strong_key(name: &str) -> String {
     let norm = |s: &str| s.to_lowercase().replace('-', "");
     let mut rest = name;
-    let mut prefix = String::new();
+    let mut space = "";
     while rest.starts_with('[') {
         let Some(close) = rest.find(']') else { break };
-        prefix.push_str(&rest[..=close]);
+        match &rest[..=close] {
+            "[constructor]" => space = "[constructor]",
+            "[set]" => space = "[set]",
+            _ => {}
+        }
         rest = &rest[close + 1..];
     }
     match rest.split_once('.') {
-        Some((res, m)) if norm(res) == norm(m) => norm(res),
-        Some((res, m)) => format!("{prefix}{}.{}", norm(res), norm(m)),
-        None if prefix.is_empty() => norm(rest),
-        None => format!("{prefix}{}", norm(rest)),
+        Some((res, m)) if norm(res) == norm(m) => format!("{space}{}", norm(res)),
+        Some((res, m)) => format!("{space}{}.{}", norm(res), norm(m)),
+        None => format!("{space}{}", norm(rest)),
     }
 }

@@ -220,6 +220,29 @@ impl Resolver<'_> {
                 }
             }
         }
+        let world = &mut self.resolve.worlds[wid.index()];
+        let item_fn = |i: &WorldItem| match i {
+            WorldItem::Function(f) => Some(f.name.clone()),
+            _ => None,
+        };
+        place_setters_after_getters(&mut world.imports, item_fn);
+        place_setters_after_getters(&mut world.exports, item_fn);
+        let world = self.resolve.world(wid);
+        for (items, what) in [(&world.imports, "import"), (&world.exports, "export")] {
+            for key in items.keys() {
+                let WorldKey::Name(n) = key else { continue };
+                let Some(getter) = getter_of(n) else { continue };
+                if !items.contains_key(&WorldKey::Name(getter.clone())) {
+                    return self.err(
+                        0,
+                        format!(
+                            "{what} `{n}` in world `{}` has no corresponding getter `{getter}`",
+                            world.name
+                        ),
+                    );
+                }
+            }
+        }
         elaborate(self.resolve, wid).map_err(|m| self.located(0, m))
     }
 
@@ -382,13 +405,18 @@ impl Cloner {
             p.1 = self.ty(r, p.1);
         }
         f.result = f.result.map(|t| self.ty(r, t));
+        use FunctionKind as K;
         f.kind = match f.kind {
-            FunctionKind::Method(id) => FunctionKind::Method(self.type_id(r, id)),
-            FunctionKind::AsyncMethod(id) => FunctionKind::AsyncMethod(self.type_id(r, id)),
-            FunctionKind::Static(id) => FunctionKind::Static(self.type_id(r, id)),
-            FunctionKind::AsyncStatic(id) => FunctionKind::AsyncStatic(self.type_id(r, id)),
-            FunctionKind::Constructor(id) => FunctionKind::Constructor(self.type_id(r, id)),
-            k => k,
+            K::Method(id) => K::Method(self.type_id(r, id)),
+            K::AsyncMethod(id) => K::AsyncMethod(self.type_id(r, id)),
+            K::Static(id) => K::Static(self.type_id(r, id)),
+            K::AsyncStatic(id) => K::AsyncStatic(self.type_id(r, id)),
+            K::Constructor(id) => K::Constructor(self.type_id(r, id)),
+            K::MethodGetter(id) => K::MethodGetter(self.type_id(r, id)),
+            K::MethodSetter(id) => K::MethodSetter(self.type_id(r, id)),
+            K::StaticGetter(id) => K::StaticGetter(self.type_id(r, id)),
+            K::StaticSetter(id) => K::StaticSetter(self.type_id(r, id)),
+            k @ (K::Freestanding | K::AsyncFreestanding | K::Getter | K::Setter) => k,
         };
         f
     }
@@ -427,9 +455,9 @@ fn class(r: &Resolve, item: &WorldItem) -> u8 {
             TypeDefKind::Type(Type::Id(t)) if r.ty(t).owner != r.ty(*id).owner => 1,
             _ => 2,
         },
-        WorldItem::Function(f) => match f.kind {
-            FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => 3,
-            _ => 4,
+        WorldItem::Function(f) => match f.kind.resource() {
+            None => 3,
+            Some(_) => 4,
         },
     }
 }
@@ -561,5 +589,43 @@ impl ExportCtx<'_> {
             self.imports.entry(key).or_insert(item);
         }
         true
+    }
+}
+
+/// For a setter's name (`[set]p`, `[method][set]r.p`, …), its getter's name.
+pub(crate) fn getter_of(name: &str) -> Option<String> {
+    let stripped = name
+        .strip_prefix("[method]")
+        .or_else(|| name.strip_prefix("[static]"))
+        .unwrap_or(name);
+    stripped
+        .starts_with("[set]")
+        .then(|| name.replacen("[set]", "[get]", 1))
+}
+
+/// Moves each setter right after its getter when the getter comes later,
+/// leaving everything else in order (wit-parser's canonical order).
+pub(crate) fn place_setters_after_getters<K, V>(
+    items: &mut IndexMap<K, V>,
+    name: impl Fn(&V) -> Option<String>,
+) {
+    let mut getters = HashSet::new();
+    let mut i = 0;
+    while let Some((_, item)) = items.get_index(i) {
+        if let Some(n) = name(item) {
+            if n.contains("[get]") {
+                getters.insert(n);
+            } else if let Some(g) = getter_of(&n) {
+                if !getters.contains(&g) {
+                    let later =
+                        (i + 1..items.len()).find(|&j| name(&items[j]).as_ref() == Some(&g));
+                    if let Some(j) = later {
+                        items.move_index(i, j);
+                        continue;
+                    }
+                }
+            }
+        }
+        i += 1;
     }
 }
