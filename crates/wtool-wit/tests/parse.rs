@@ -12,13 +12,27 @@ fn summary(r: &m::Resolve) -> String {
     let mut s = String::new();
     for p in &r.packages {
         writeln!(s, "package {}", p.name).unwrap();
+        writeln!(s, "  docs {:?}", p.docs.contents).unwrap();
         for (name, id) in &p.interfaces {
-            writeln!(s, "  interface {name}").unwrap();
+            let i = r.interface(*id);
+            writeln!(
+                s,
+                "  interface {name}{} {:?}",
+                stab(&i.stability),
+                i.docs.contents
+            )
+            .unwrap();
             iface(r, *id, &mut s, "    ");
         }
         for (name, id) in &p.worlds {
-            writeln!(s, "  world {name}").unwrap();
             let w = r.world(*id);
+            writeln!(
+                s,
+                "  world {name}{} {:?}",
+                stab(&w.stability),
+                w.docs.contents
+            )
+            .unwrap();
             for (dir, items) in [("import", &w.imports), ("export", &w.exports)] {
                 for (k, item) in items {
                     let key = match k {
@@ -26,12 +40,12 @@ fn summary(r: &m::Resolve) -> String {
                         m::WorldKey::Interface(i) => r.id_of(*i).unwrap(),
                     };
                     let what = match item {
-                        m::WorldItem::Interface { id, .. } => {
+                        m::WorldItem::Interface { id, stability } => {
                             let mut t = String::new();
                             if r.interface(*id).name.is_none() {
                                 iface(r, *id, &mut t, "      ");
                             }
-                            format!("interface\n{t}")
+                            format!("interface{}\n{t}", stab(stability))
                         }
                         m::WorldItem::Function(f) => format!("{}\n", func(r, f)),
                         m::WorldItem::Type(t) => format!("type {}\n", kind(r, &r.ty(*t).kind)),
@@ -44,10 +58,35 @@ fn summary(r: &m::Resolve) -> String {
     s
 }
 
+/// A feature gate as text, the same for both models.
+fn stab(st: &m::Stability) -> String {
+    let v = |d: &Option<m::Version>| {
+        d.as_ref()
+            .map(|v| format!(" @deprecated({v})"))
+            .unwrap_or_default()
+    };
+    match st {
+        m::Stability::Unknown => String::new(),
+        m::Stability::Stable { since, deprecated } => format!(" @since({since}){}", v(deprecated)),
+        m::Stability::Unstable {
+            feature,
+            deprecated,
+        } => format!(" @unstable({feature}){}", v(deprecated)),
+    }
+}
+
 fn iface(r: &m::Resolve, id: m::InterfaceId, s: &mut String, ind: &str) {
     let i = r.interface(id);
     for (n, t) in &i.types {
-        writeln!(s, "{ind}type {n} = {}", kind(r, &r.ty(*t).kind)).unwrap();
+        let d = r.ty(*t);
+        writeln!(
+            s,
+            "{ind}type {n} = {}{} {:?}",
+            kind(r, &d.kind),
+            stab(&d.stability),
+            d.docs.contents
+        )
+        .unwrap();
     }
     for f in i.functions.values() {
         writeln!(s, "{ind}{}", func(r, f)).unwrap();
@@ -165,13 +204,27 @@ mod oracle {
         let mut s = String::new();
         for (_, p) in r.packages.iter() {
             writeln!(s, "package {}", p.name).unwrap();
+            writeln!(s, "  docs {:?}", p.docs.contents).unwrap();
             for (name, id) in &p.interfaces {
-                writeln!(s, "  interface {name}").unwrap();
+                let i = &r.interfaces[*id];
+                writeln!(
+                    s,
+                    "  interface {name}{} {:?}",
+                    stab(&i.stability),
+                    i.docs.contents
+                )
+                .unwrap();
                 iface(r, *id, &mut s, "    ");
             }
             for (name, id) in &p.worlds {
-                writeln!(s, "  world {name}").unwrap();
                 let wd = &r.worlds[*id];
+                writeln!(
+                    s,
+                    "  world {name}{} {:?}",
+                    stab(&wd.stability),
+                    wd.docs.contents
+                )
+                .unwrap();
                 for (dir, items) in [("import", &wd.imports), ("export", &wd.exports)] {
                     for (k, item) in items {
                         let key = match k {
@@ -179,12 +232,12 @@ mod oracle {
                             w::WorldKey::Interface(i) => r.id_of(*i).unwrap(),
                         };
                         let what = match item {
-                            w::WorldItem::Interface { id, .. } => {
+                            w::WorldItem::Interface { id, stability, .. } => {
                                 let mut t = String::new();
                                 if r.interfaces[*id].name.is_none() {
                                     iface(r, *id, &mut t, "      ");
                                 }
-                                format!("interface\n{t}")
+                                format!("interface{}\n{t}", stab(stability))
                             }
                             w::WorldItem::Function(f) => format!("{}\n", func(r, f)),
                             w::WorldItem::Type { id, .. } => {
@@ -199,10 +252,36 @@ mod oracle {
         s
     }
 
+    fn stab(st: &w::Stability) -> String {
+        let v = |d: &Option<wtool_wit::model::Version>| {
+            d.as_ref()
+                .map(|v| format!(" @deprecated({v})"))
+                .unwrap_or_default()
+        };
+        match st {
+            w::Stability::Unknown => String::new(),
+            w::Stability::Stable { since, deprecated } => {
+                format!(" @since({since}){}", v(deprecated))
+            }
+            w::Stability::Unstable {
+                feature,
+                deprecated,
+            } => format!(" @unstable({feature}){}", v(deprecated)),
+        }
+    }
+
     fn iface(r: &w::Resolve, id: w::InterfaceId, s: &mut String, ind: &str) {
         let i = &r.interfaces[id];
         for (n, t) in &i.types {
-            writeln!(s, "{ind}type {n} = {}", kind(r, &r.types[*t].kind)).unwrap();
+            let d = &r.types[*t];
+            writeln!(
+                s,
+                "{ind}type {n} = {}{} {:?}",
+                kind(r, &d.kind),
+                stab(&d.stability),
+                d.docs.contents
+            )
+            .unwrap();
         }
         for f in i.functions.values() {
             writeln!(s, "{ind}{}", func(r, f)).unwrap();

@@ -7,6 +7,7 @@ mod error;
 mod gate;
 mod lex;
 mod parser;
+mod parser_types;
 mod resolve;
 mod toposort;
 mod types;

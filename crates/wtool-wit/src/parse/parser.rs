@@ -3,12 +3,9 @@
 use super::ast::*;
 use super::error::{err, Spanned};
 use super::lex::{self, Tok, Token};
-use crate::model::{self, PackageName, Version};
+use crate::model::{PackageName, Version};
 
-type PResult<T> = Result<T, Spanned>;
-
-/// Types nest at most this deep, so hostile input cannot overflow the stack.
-const MAX_DEPTH: usize = 100;
+pub(super) type PResult<T> = Result<T, Spanned>;
 
 /// Parses one WIT file.
 pub(crate) fn parse_file(src: &str) -> PResult<PackageFile> {
@@ -21,10 +18,10 @@ pub(crate) fn parse_file(src: &str) -> PResult<PackageFile> {
     p.file()
 }
 
-struct Parser<'a> {
+pub(super) struct Parser<'a> {
     src: &'a str,
     tokens: Vec<Token>,
-    pos: usize,
+    pub(super) pos: usize,
 }
 
 /// How wit-parser names a token in "expected …, found …".
@@ -71,7 +68,7 @@ fn punct(t: Tok) -> &'static str {
 
 impl<'a> Parser<'a> {
     /// The index of the next significant token at or after `pos`.
-    fn skip(&self, mut pos: usize) -> usize {
+    pub(super) fn skip(&self, mut pos: usize) -> usize {
         while pos < self.tokens.len()
             && matches!(self.tokens[pos].tok, Tok::Comment | Tok::Whitespace)
         {
@@ -80,11 +77,11 @@ impl<'a> Parser<'a> {
         pos
     }
 
-    fn peek(&self) -> Option<Token> {
+    pub(super) fn peek(&self) -> Option<Token> {
         self.tokens.get(self.skip(self.pos)).copied()
     }
 
-    fn peek_n(&self, n: usize) -> Option<Token> {
+    pub(super) fn peek_n(&self, n: usize) -> Option<Token> {
         let mut pos = self.skip(self.pos);
         for _ in 0..n {
             pos = self.skip(pos + 1);
@@ -92,42 +89,42 @@ impl<'a> Parser<'a> {
         self.tokens.get(pos).copied()
     }
 
-    fn next(&mut self) -> Option<Token> {
+    pub(super) fn next(&mut self) -> Option<Token> {
         let pos = self.skip(self.pos);
         let t = self.tokens.get(pos).copied();
         self.pos = pos + 1;
         t
     }
 
-    fn text(&self, t: Token) -> &'a str {
+    pub(super) fn text(&self, t: Token) -> &'a str {
         &self.src[t.start..t.end]
     }
 
-    fn eof(&self) -> usize {
+    pub(super) fn eof(&self) -> usize {
         self.src.len()
     }
 
-    fn at_of(&self, t: Option<Token>) -> usize {
+    pub(super) fn at_of(&self, t: Option<Token>) -> usize {
         t.map_or(self.eof(), |t| t.start)
     }
 
-    fn expected<T>(&self, what: &str, found: Option<Token>) -> PResult<T> {
+    pub(super) fn expected<T>(&self, what: &str, found: Option<Token>) -> PResult<T> {
         err(
             self.at_of(found),
             format!("expected {what}, found {}", describe(self.src, found)),
         )
     }
 
-    fn is(&self, tok: Tok) -> bool {
+    pub(super) fn is(&self, tok: Tok) -> bool {
         self.peek().is_some_and(|t| t.tok == tok)
     }
 
-    fn is_kw(&self, kw: &str) -> bool {
+    pub(super) fn is_kw(&self, kw: &str) -> bool {
         self.peek()
             .is_some_and(|t| t.tok == Tok::Word && self.text(t) == kw)
     }
 
-    fn eat(&mut self, tok: Tok) -> bool {
+    pub(super) fn eat(&mut self, tok: Tok) -> bool {
         let yes = self.is(tok);
         if yes {
             self.next();
@@ -135,7 +132,7 @@ impl<'a> Parser<'a> {
         yes
     }
 
-    fn eat_kw(&mut self, kw: &str) -> bool {
+    pub(super) fn eat_kw(&mut self, kw: &str) -> bool {
         let yes = self.is_kw(kw);
         if yes {
             self.next();
@@ -143,14 +140,14 @@ impl<'a> Parser<'a> {
         yes
     }
 
-    fn expect(&mut self, tok: Tok) -> PResult<Token> {
+    pub(super) fn expect(&mut self, tok: Tok) -> PResult<Token> {
         match self.next() {
             Some(t) if t.tok == tok => Ok(t),
             found => self.expected(punct(tok), found),
         }
     }
 
-    fn expect_kw(&mut self, kw: &str) -> PResult<Token> {
+    pub(super) fn expect_kw(&mut self, kw: &str) -> PResult<Token> {
         match self.next() {
             Some(t) if t.tok == Tok::Word && self.text(t) == kw => Ok(t),
             found => self.expected(&format!("keyword `{kw}`"), found),
@@ -159,7 +156,7 @@ impl<'a> Parser<'a> {
 
     /// The comments before the next token, as wit-parser keeps them (every
     /// comment, with trailing whitespace of the last one dropped later).
-    fn docs(&self) -> Docs {
+    pub(super) fn docs(&self) -> Docs {
         let mut comments = Vec::new();
         let mut pos = self.pos;
         while let Some(t) = self.tokens.get(pos) {
@@ -173,7 +170,7 @@ impl<'a> Parser<'a> {
         Docs { comments }
     }
 
-    fn id(&mut self) -> PResult<Id> {
+    pub(super) fn id(&mut self) -> PResult<Id> {
         match self.next() {
             Some(t) if t.tok == Tok::Word && !lex::KEYWORDS.contains(&self.text(t)) => {
                 let name = self.text(t);
@@ -195,7 +192,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn file(&mut self) -> PResult<PackageFile> {
+    pub(super) fn file(&mut self) -> PResult<PackageFile> {
         // `package a:b;` names the file's package; `package a:b { … }` is a
         // nested package instead, so look past the name before committing.
         let save = self.pos;
@@ -249,7 +246,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<Item> {
+    pub(super) fn item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<Item> {
         let t = self.peek();
         if attrs.iter().any(|a| matches!(a, Attr::ExternalId)) {
             let what = match t.map(|t| self.text(t)) {
@@ -305,7 +302,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn package_name(&mut self) -> PResult<PackageName> {
+    pub(super) fn package_name(&mut self) -> PResult<PackageName> {
         let namespace = self.id()?;
         self.expect(Tok::Colon)?;
         let name = self.id()?;
@@ -317,7 +314,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn opt_version(&mut self) -> PResult<Option<Version>> {
+    pub(super) fn opt_version(&mut self) -> PResult<Option<Version>> {
         if self.eat(Tok::At) {
             Ok(Some(self.version()?))
         } else {
@@ -327,7 +324,7 @@ impl<'a> Parser<'a> {
 
     /// `MAJOR.MINOR.PATCH`, then optional `-pre.release` and `+build` parts
     /// (tokens are adjacent or not, as wit-parser allows; semver checks the text).
-    fn version(&mut self) -> PResult<Version> {
+    pub(super) fn version(&mut self) -> PResult<Version> {
         let start = self.expect(Tok::Integer)?.start;
         self.expect(Tok::Period)?;
         self.expect(Tok::Integer)?;
@@ -359,7 +356,7 @@ impl<'a> Parser<'a> {
         Version::parse(&text).or_else(|e| err(start, format!("{e}")))
     }
 
-    fn attrs(&mut self) -> PResult<Vec<Attr>> {
+    pub(super) fn attrs(&mut self) -> PResult<Vec<Attr>> {
         let mut out = Vec::new();
         while self.eat(Tok::At) {
             let id = self.id()?;
@@ -402,7 +399,7 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
-    fn expect_named(&mut self, want: &str) -> PResult<()> {
+    pub(super) fn expect_named(&mut self, want: &str) -> PResult<()> {
         let id = self.id()?;
         if id.name != want {
             return err(id.at, format!("expected `{want}`, found `{}`", id.name));
@@ -411,7 +408,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `name`, `ns:pkg/name` or `ns:pkg/name@1.0.0`.
-    fn use_path(&mut self) -> PResult<UsePath> {
+    pub(super) fn use_path(&mut self) -> PResult<UsePath> {
         let first = self.id()?;
         if !self.eat(Tok::Colon) {
             return Ok(UsePath::Local(first));
@@ -431,7 +428,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn iface_items(&mut self) -> PResult<Vec<IfaceItem>> {
+    pub(super) fn iface_items(&mut self) -> PResult<Vec<IfaceItem>> {
         self.expect(Tok::LBrace)?;
         let mut items = Vec::new();
         loop {
@@ -444,7 +441,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn iface_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<IfaceItem> {
+    pub(super) fn iface_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<IfaceItem> {
         if self.is_kw("use") {
             return Ok(IfaceItem::Use(self.use_(attrs)?));
         }
@@ -460,7 +457,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn named_func(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<NamedFunc> {
+    pub(super) fn named_func(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<NamedFunc> {
         let name = self.id()?;
         self.expect(Tok::Colon)?;
         let func = self.func()?;
@@ -473,7 +470,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn use_(&mut self, attrs: Vec<Attr>) -> PResult<Use> {
+    pub(super) fn use_(&mut self, attrs: Vec<Attr>) -> PResult<Use> {
         self.expect_kw("use")?;
         let from = self.use_path()?;
         self.expect(Tok::Period)?;
@@ -497,7 +494,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `async? func(params) (-> type)?`.
-    fn func(&mut self) -> PResult<Func> {
+    pub(super) fn func(&mut self) -> PResult<Func> {
         let at = self.at_of(self.peek());
         let is_async = self.eat_kw("async");
         let accessor = if !is_async && self.accessor_ahead() {
@@ -523,12 +520,12 @@ impl<'a> Parser<'a> {
     }
 
     /// `get(` or `set(`: an accessor (neither word is a keyword otherwise).
-    fn accessor_ahead(&self) -> bool {
+    pub(super) fn accessor_ahead(&self) -> bool {
         (self.is_kw("get") || self.is_kw("set"))
             && self.peek_n(1).is_some_and(|t| t.tok == Tok::LParen)
     }
 
-    fn params(&mut self) -> PResult<Vec<(Id, Type)>> {
+    pub(super) fn params(&mut self) -> PResult<Vec<(Id, Type)>> {
         self.expect(Tok::LParen)?;
         self.list(Tok::RParen, |p| {
             let name = p.id()?;
@@ -537,7 +534,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn opt_result(&mut self) -> PResult<Option<Type>> {
+    pub(super) fn opt_result(&mut self) -> PResult<Option<Type>> {
         if self.eat(Tok::Arrow) {
             Ok(Some(self.ty(0)?))
         } else {
@@ -546,7 +543,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Comma-separated items up to `end` (a trailing comma is allowed).
-    fn list<T>(&mut self, end: Tok, mut f: impl FnMut(&mut Self) -> PResult<T>) -> PResult<Vec<T>> {
+    pub(super) fn list<T>(
+        &mut self,
+        end: Tok,
+        mut f: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
         let mut out = Vec::new();
         loop {
             if self.eat(end) {
@@ -560,260 +561,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A named type definition if one starts here.
-    fn typedef(&mut self, docs: &Docs, attrs: &[Attr]) -> PResult<Option<TypeDef>> {
-        let Some(t) = self.peek() else {
-            return Ok(None);
-        };
-        if t.tok != Tok::Word {
-            return Ok(None);
-        }
-        let kw = self.text(t);
-        if !matches!(
-            kw,
-            "type" | "resource" | "record" | "flags" | "variant" | "enum"
-        ) {
-            return Ok(None);
-        }
-        self.next();
-        let name = self.id()?;
-        let ty = match kw {
-            "type" => {
-                self.expect(Tok::Equals)?;
-                let ty = self.ty(0)?;
-                self.expect(Tok::Semicolon)?;
-                ty
-            }
-            "resource" => self.resource()?,
-            "record" => {
-                self.expect(Tok::LBrace)?;
-                let fields = self.list(Tok::RBrace, |p| {
-                    let docs = p.docs();
-                    let name = p.id()?;
-                    p.expect(Tok::Colon)?;
-                    Ok((docs, name, p.ty(0)?))
-                })?;
-                Type::Record(t.start, fields)
-            }
-            "flags" | "enum" => {
-                self.expect(Tok::LBrace)?;
-                let names = self.list(Tok::RBrace, |p| Ok((p.docs(), p.id()?)))?;
-                if kw == "flags" {
-                    Type::Flags(t.start, names)
-                } else {
-                    Type::Enum(t.start, names)
-                }
-            }
-            _ => {
-                self.expect(Tok::LBrace)?;
-                let cases = self.list(Tok::RBrace, |p| {
-                    let docs = p.docs();
-                    let name = p.id()?;
-                    let ty = if p.eat(Tok::LParen) {
-                        let ty = p.ty(0)?;
-                        p.expect(Tok::RParen)?;
-                        Some(ty)
-                    } else {
-                        None
-                    };
-                    Ok((docs, name, ty))
-                })?;
-                Type::Variant(t.start, cases)
-            }
-        };
-        Ok(Some(TypeDef {
-            docs: docs.clone(),
-            attrs: attrs.to_vec(),
-            name,
-            ty,
-        }))
-    }
-
-    /// After `resource name`: `;` or `{ constructor(…); m: func(…); … }`.
-    fn resource(&mut self) -> PResult<Type> {
-        let mut funcs = Vec::new();
-        if self.eat(Tok::LBrace) {
-            loop {
-                let docs = self.docs();
-                if self.eat(Tok::RBrace) {
-                    break;
-                }
-                let attrs = self.attrs()?;
-                if self.is_kw("constructor") {
-                    let t = self.next().unwrap();
-                    let params = self.params()?;
-                    let result = self.opt_result()?;
-                    self.expect(Tok::Semicolon)?;
-                    funcs.push(ResourceFunc::Constructor(NamedFunc {
-                        docs,
-                        attrs,
-                        name: Id {
-                            name: "constructor".into(),
-                            at: t.start,
-                        },
-                        func: Func {
-                            at: t.start,
-                            is_async: false,
-                            accessor: None,
-                            params,
-                            result,
-                        },
-                    }));
-                    continue;
-                }
-                let name = self.id()?;
-                self.expect(Tok::Colon)?;
-                let is_static = self.eat_kw("static");
-                let func = self.func()?;
-                self.expect(Tok::Semicolon)?;
-                let f = NamedFunc {
-                    docs,
-                    attrs,
-                    name,
-                    func,
-                };
-                funcs.push(if is_static {
-                    ResourceFunc::Static(f)
-                } else {
-                    ResourceFunc::Method(f)
-                });
-            }
-        } else {
-            self.expect(Tok::Semicolon)?;
-        }
-        Ok(Type::Resource(funcs))
-    }
-
-    fn ty(&mut self, depth: usize) -> PResult<Type> {
-        let t = self.next();
-        if depth >= MAX_DEPTH {
-            return err(self.at_of(t), "type nesting too deep");
-        }
-        let Some(tok) = t else {
-            return self.expected("a type", t);
-        };
-        if tok.tok == Tok::ExplicitId {
-            self.pos -= 1;
-            return Ok(Type::Name(self.id()?));
-        }
-        if tok.tok != Tok::Word {
-            return self.expected("a type", t);
-        }
-        use model::Type as P;
-        let prim = match self.text(tok) {
-            "bool" => Some(P::Bool),
-            "u8" => Some(P::U8),
-            "u16" => Some(P::U16),
-            "u32" => Some(P::U32),
-            "u64" => Some(P::U64),
-            "s8" => Some(P::S8),
-            "s16" => Some(P::S16),
-            "s32" => Some(P::S32),
-            "s64" => Some(P::S64),
-            "f32" => Some(P::F32),
-            "f64" => Some(P::F64),
-            "char" => Some(P::Char),
-            "string" => Some(P::String),
-            "error-context" => Some(P::ErrorContext),
-            _ => None,
-        };
-        if let Some(p) = prim {
-            return Ok(Type::Prim(p));
-        }
-        let d = depth + 1;
-        Ok(match self.text(tok) {
-            "tuple" => {
-                self.expect(Tok::Lt)?;
-                Type::Tuple(tok.start, self.list(Tok::Gt, |p| p.ty(d))?)
-            }
-            "list" => {
-                self.expect(Tok::Lt)?;
-                let ty = Box::new(self.ty(d)?);
-                let ty = if self.eat(Tok::Comma) {
-                    let n = self.next();
-                    match n {
-                        Some(n) if n.tok == Tok::Integer => {
-                            let size = self
-                                .text(n)
-                                .parse::<u32>()
-                                .or_else(|e| err(n.start, format!("invalid list size: {e}")))?;
-                            Type::FixedList(ty, size)
-                        }
-                        _ => return self.expected("fixed-length", n),
-                    }
-                } else {
-                    Type::List(ty)
-                };
-                self.expect(Tok::Gt)?;
-                ty
-            }
-            "map" => {
-                self.expect(Tok::Lt)?;
-                let k = self.ty(d)?;
-                self.expect(Tok::Comma)?;
-                let v = self.ty(d)?;
-                self.expect(Tok::Gt)?;
-                Type::Map(tok.start, Box::new(k), Box::new(v))
-            }
-            "option" => {
-                self.expect(Tok::Lt)?;
-                let ty = self.ty(d)?;
-                self.expect(Tok::Gt)?;
-                Type::Option(Box::new(ty))
-            }
-            "result" => {
-                let (mut ok, mut e) = (None, None);
-                if self.eat(Tok::Lt) {
-                    if self.eat_kw("_") {
-                        self.expect(Tok::Comma)?;
-                        e = Some(Box::new(self.ty(d)?));
-                    } else {
-                        ok = Some(Box::new(self.ty(d)?));
-                        if self.eat(Tok::Comma) {
-                            e = Some(Box::new(self.ty(d)?));
-                        }
-                    }
-                    self.expect(Tok::Gt)?;
-                }
-                Type::Result(ok, e)
-            }
-            kw @ ("future" | "stream") => {
-                let mut inner = None;
-                if self.eat(Tok::Lt) {
-                    inner = Some(Box::new(self.ty(d)?));
-                    self.expect(Tok::Gt)?;
-                }
-                if kw == "future" {
-                    Type::Future(inner)
-                } else {
-                    Type::Stream(inner)
-                }
-            }
-            kw @ ("own" | "borrow") => {
-                self.expect(Tok::Lt)?;
-                let id = self.id()?;
-                self.expect(Tok::Gt)?;
-                if kw == "own" {
-                    Type::Own(id)
-                } else {
-                    Type::Borrow(id)
-                }
-            }
-            _ => {
-                self.pos -= 1;
-                match self.id() {
-                    Ok(id) => Type::Name(id),
-                    Err(e) if lex::KEYWORDS.contains(&self.text(tok)) => {
-                        drop(e);
-                        return self.expected("a type", t);
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-        })
-    }
-
-    fn world_items(&mut self) -> PResult<Vec<WorldItem>> {
+    pub(super) fn world_items(&mut self) -> PResult<Vec<WorldItem>> {
         self.expect(Tok::LBrace)?;
         let mut items = Vec::new();
         loop {
@@ -826,7 +574,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn world_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<WorldItem> {
+    pub(super) fn world_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<WorldItem> {
         if self.is_kw("import") || self.is_kw("export") {
             let t = self.next().unwrap();
             let kind = self.extern_kind()?;
@@ -876,7 +624,7 @@ impl<'a> Parser<'a> {
 
     /// After `import`/`export`: a function, an inline interface, or a path,
     /// told apart by looking past `name:` (`a:b/c` is a path, not a label).
-    fn extern_kind(&mut self) -> PResult<ExternKind> {
+    pub(super) fn extern_kind(&mut self) -> PResult<ExternKind> {
         let save = self.pos;
         let id = self.id()?;
         if self.eat(Tok::Colon) {

@@ -261,6 +261,9 @@ impl Resolver<'_> {
                 );
             }
         }
+        // Gates of another package's `@since` do not carry over (that
+        // package's versions mean nothing here).
+        let external = from.package != Some(self.pkg);
         let mut cloner = Cloner {
             from: TypeOwner::World(inc.world),
             to: TypeOwner::World(wid),
@@ -303,19 +306,53 @@ impl Resolver<'_> {
                         }
                     }
                     WorldKey::Interface(_) => {
+                        let WorldItem::Interface {
+                            stability: from_st, ..
+                        } = item
+                        else {
+                            unreachable!("interface keys hold interfaces")
+                        };
                         let world = &mut self.resolve.worlds[wid.index()];
                         let dst = if is_import {
                             &mut world.imports
                         } else {
                             &mut world.exports
                         };
-                        dst.entry(key.clone()).or_insert_with(|| item.clone());
+                        let into = dst.entry(key.clone()).or_insert_with(|| item.clone());
+                        let WorldItem::Interface {
+                            stability: into, ..
+                        } = into
+                        else {
+                            unreachable!("interface keys hold interfaces")
+                        };
+                        if let Err(m) = merge_stability(from_st, into, external) {
+                            return self.err(inc.at, m);
+                        }
                     }
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Combines the gate of an interface that two includes bring in: a gate
+/// wins over none, two different gates are an error.
+fn merge_stability(from: &Stability, into: &mut Stability, external: bool) -> Result<(), String> {
+    if external && matches!(from, Stability::Stable { .. }) {
+        *into = Stability::Unknown;
+        return Ok(());
+    }
+    if from == into || *from == Stability::Unknown {
+        return Ok(());
+    }
+    if *into == Stability::Unknown {
+        *into = from.clone();
+        return Ok(());
+    }
+    Err(format!(
+        "mismatch in stability from '{from:?}' to '{into:?}'"
+    ))
 }
 
 /// `with { a as b }` renames a plain name, or the resource part of a
