@@ -438,16 +438,42 @@ fn wit_parser_ui_inputs() {
         all_features: false,
     };
     let (mut same, mut differ) = (0, Vec::new());
+    let (mut both_reject, mut same_message, mut same_position) = (0, 0, 0);
+    let mut position_differ = Vec::new();
     for dir in [root.clone(), root.join("parse-fail")] {
         for path in ui_inputs(&dir) {
-            let mut theirs = wit_parser::Resolve::default();
-            theirs.features.insert("active".into());
-            let theirs = theirs.push_path(&path).map(|_| oracle::summary(&theirs));
+            let mut oracle_resolve = wit_parser::Resolve::default();
+            oracle_resolve.features.insert("active".into());
+            let theirs = match oracle_resolve.push_path(&path) {
+                Ok(_) => Ok(oracle::summary(&oracle_resolve)),
+                Err(e) => Err(oracle_resolve.render_error(&e)),
+            };
             let ours = parse_path(&path, &opts).map(|(r, _)| summary(&r));
             let name = path.strip_prefix(&root).unwrap().display().to_string();
             match (&ours, &theirs) {
                 (Ok(a), Ok(b)) if a == b => same += 1,
-                (Err(_), Err(_)) => same += 1,
+                (Err(a), Err(b)) => {
+                    same += 1;
+                    both_reject += 1;
+                    let theirs = b.clone();
+                    // Their first line, without "failed to …: " context.
+                    let line = theirs.lines().next().unwrap_or("");
+                    let first = if line.starts_with("failed to") {
+                        line.rsplit(": ").next().unwrap_or(line)
+                    } else {
+                        line
+                    };
+                    if a.message() == first {
+                        same_message += 1;
+                    }
+                    match (a.line_col(), their_line_col(&theirs)) {
+                        (Some(x), Some(y)) if x == y => same_position += 1,
+                        (x, y) => position_differ.push(format!(
+                            "{name}: ours {x:?} {}, wit-parser {y:?} {first}",
+                            a.message()
+                        )),
+                    }
+                }
                 (Ok(a), Ok(b)) => differ.push(format!(
                     "{name}: summaries differ\n--- ours\n{a}--- wit-parser\n{b}"
                 )),
@@ -467,6 +493,12 @@ fn wit_parser_ui_inputs() {
         "wit-parser UI inputs: {same} agree, {} differ",
         differ.len()
     );
+    for d in &position_differ {
+        println!("position: {d}");
+    }
+    println!(
+        "both reject {both_reject}: same line:col {same_position}, same message {same_message}"
+    );
     let known: &[&str] = KNOWN_UI_DIFFERENCES;
     let unexpected: Vec<_> = differ
         .iter()
@@ -477,6 +509,16 @@ fn wit_parser_ui_inputs() {
         "{} unexpected differences",
         unexpected.len()
     );
+}
+
+/// The first `--> file:line:col` of a wit-parser error.
+fn their_line_col(e: &str) -> Option<(usize, usize)> {
+    let at = e.find("--> ")?;
+    let loc = e[at + 4..].lines().next()?;
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((line, col))
 }
 
 /// Inputs where we knowingly differ (none at present; kept for the report's sake).
