@@ -130,6 +130,8 @@ pub(crate) struct Func {
     pub accessor: Option<Accessor>,
     pub params: Vec<(Id, Type)>,
     pub result: Option<Type>,
+    /// Where the result type starts, and its `ok` type if it is a `result<…>`.
+    pub result_at: (usize, Option<usize>),
 }
 
 /// A function inside `resource r { … }`.

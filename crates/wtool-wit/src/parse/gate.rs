@@ -2,7 +2,7 @@
 //! what remains must not refer to them. Then the package's names are
 //! registered, in the order its interfaces and worlds were resolved.
 
-use super::resolve::{ItemRef, Located, RResult, Resolver};
+use super::resolve::{ItemRef, Located, RResult, Resolver, Spot};
 use super::ParseOptions;
 use crate::model::*;
 use std::collections::HashSet;
@@ -19,11 +19,6 @@ impl Resolver<'_> {
     /// Drops gated items, merges includes, elaborates worlds and registers
     /// the package's interfaces and worlds.
     pub(crate) fn finish(&mut self, opts: &ParseOptions) -> RResult<()> {
-        let at = |r: &Self, m: String| Located {
-            file: r.file,
-            at: 0,
-            message: m,
-        };
         let mut dropped_types = HashSet::new();
         let mut dropped_ifaces = HashSet::new();
         let ifaces: Vec<InterfaceId> = self
@@ -37,11 +32,11 @@ impl Resolver<'_> {
             .collect();
         for &id in &ifaces {
             let iface = self.resolve.interface(id).clone();
-            if !self.keep(&iface.stability, opts).map_err(|m| at(self, m))? {
+            if !self.keep_at(&iface.stability, opts, &Spot::Iface(id))? {
                 for t in iface.types.values() {
                     if self.keep(&self.resolve.ty(*t).stability, opts) == Ok(true) {
-                        return Err(at(
-                            self,
+                        return Err(self.at_spot(
+                            &Spot::Type(*t),
                             format!(
                                 "{}; this type is not gated by a feature but its interface is",
                                 EXCLUDED.replace("a type", "a interface")
@@ -57,19 +52,20 @@ impl Resolver<'_> {
             kept.types.clear();
             kept.functions.clear();
             for (name, t) in &iface.types {
-                if self
-                    .keep(&self.resolve.ty(*t).stability, opts)
-                    .map_err(|m| at(self, m))?
-                {
+                if self.keep_at(&self.resolve.ty(*t).stability, opts, &Spot::Type(*t))? {
                     kept.types.insert(name.clone(), *t);
                 } else {
                     dropped_types.insert(*t);
                 }
             }
             for (name, f) in &iface.functions {
-                if self.keep(&f.stability, opts).map_err(|m| at(self, m))? {
-                    if resource(f).is_some_and(|r| dropped_types.contains(&r)) {
-                        return Err(at(self, EXCLUDED.into()));
+                let spot = Spot::Func(id, name.clone());
+                if self.keep_at(&f.stability, opts, &spot)? {
+                    if f.kind
+                        .resource()
+                        .is_some_and(|r| dropped_types.contains(&r))
+                    {
+                        return Err(self.at_spot(&spot, EXCLUDED));
                     }
                     kept.functions.insert(name.clone(), f.clone());
                 }
@@ -81,12 +77,12 @@ impl Resolver<'_> {
         for item in self.order.clone() {
             let ItemRef::World(wid) = item else { continue };
             let world = self.resolve.world(wid).clone();
-            if !self.keep(&world.stability, opts).map_err(|m| at(self, m))? {
+            if !self.keep_at(&world.stability, opts, &Spot::World(wid))? {
                 for item in world.imports.values() {
                     if let WorldItem::Type(t) = item {
                         if self.keep(&self.resolve.ty(*t).stability, opts) == Ok(true) {
-                            return Err(at(
-                                self,
+                            return Err(self.at_spot(
+                                &Spot::Type(*t),
                                 format!(
                                     "{}; this type is not gated by a feature but its world is",
                                     EXCLUDED.replace("a type", "a world")
@@ -101,26 +97,33 @@ impl Resolver<'_> {
             }
             worlds.push(wid);
             let mut w = world.clone();
-            for (items, out) in [
-                (&world.imports, &mut w.imports),
-                (&world.exports, &mut w.exports),
+            for (items, out, is_import) in [
+                (&world.imports, &mut w.imports, true),
+                (&world.exports, &mut w.exports, false),
             ] {
                 out.clear();
                 for (k, item) in items {
-                    let keep = match item {
-                        WorldItem::Interface { stability, .. } => self.keep(stability, opts),
-                        WorldItem::Function(f) => self
-                            .keep(&f.stability, opts)
-                            .map(|k| k && !resource(f).is_some_and(|r| dropped_types.contains(&r))),
-                        WorldItem::Type(t) => {
-                            let k = self.keep(&self.resolve.ty(*t).stability, opts);
-                            if k == Ok(false) {
-                                dropped_types.insert(*t);
-                            }
-                            k
+                    let spot = Spot::Item(wid, is_import, k.clone());
+                    let st = match item {
+                        WorldItem::Interface { stability, .. } => stability,
+                        WorldItem::Function(f) => &f.stability,
+                        WorldItem::Type(t) => &self.resolve.ty(*t).stability,
+                    };
+                    let keep = self.keep_at(st, opts, &spot)?;
+                    match item {
+                        WorldItem::Type(t) if !keep => {
+                            dropped_types.insert(*t);
                         }
+                        WorldItem::Function(f)
+                            if keep
+                                && f.kind
+                                    .resource()
+                                    .is_some_and(|r| dropped_types.contains(&r)) =>
+                        {
+                            return Err(self.at_spot(&spot, EXCLUDED));
+                        }
+                        _ => {}
                     }
-                    .map_err(|m| at(self, m))?;
                     if keep {
                         out.insert(k.clone(), item.clone());
                     }
@@ -128,34 +131,7 @@ impl Resolver<'_> {
             }
             self.resolve.worlds[wid.index()] = w;
         }
-        // What is kept must not reach what was dropped.
-        let mut check = Checker {
-            r: self.resolve,
-            dropped: &dropped_types,
-            seen: HashSet::new(),
-        };
-        for &id in ifaces.iter().filter(|i| !dropped_ifaces.contains(i)) {
-            let iface = check.r.interface(id).clone();
-            for t in iface.types.values() {
-                check.named(*t).map_err(|m| at(self, m))?;
-            }
-            for f in iface.functions.values() {
-                check.function(f).map_err(|m| at(self, m))?;
-            }
-        }
-        for &wid in &worlds {
-            let w = check.r.world(wid).clone();
-            for item in w.imports.values().chain(w.exports.values()) {
-                match item {
-                    WorldItem::Interface { id, .. } if dropped_ifaces.contains(id) => {
-                        return Err(at(self, EXCLUDED.replace("a type", "an interface")));
-                    }
-                    WorldItem::Interface { .. } => {}
-                    WorldItem::Function(f) => check.function(f).map_err(|m| at(self, m))?,
-                    WorldItem::Type(t) => check.named(*t).map_err(|m| at(self, m))?,
-                }
-            }
-        }
+        self.check_references(&ifaces, &worlds, &dropped_types, &dropped_ifaces)?;
         let pkg_name = self.resolve.package(self.pkg).name.clone();
         for incs in self.includes.values() {
             for inc in incs {
@@ -193,6 +169,63 @@ impl Resolver<'_> {
         }
         Ok(())
     }
+
+    /// [`Self::keep`] with a bad `@since` reported at `spot`.
+    fn keep_at(&self, st: &Stability, opts: &ParseOptions, spot: &Spot) -> RResult<bool> {
+        self.keep(st, opts).map_err(|m| self.at_spot(spot, m))
+    }
+
+    /// What is kept must not reach what was dropped (and results must not
+    /// hold borrows).
+    fn check_references(
+        &self,
+        ifaces: &[InterfaceId],
+        worlds: &[WorldId],
+        dropped: &HashSet<TypeId>,
+        dropped_ifaces: &HashSet<InterfaceId>,
+    ) -> RResult<()> {
+        let mut check = Checker {
+            r: self.resolve,
+            dropped,
+            seen: HashSet::new(),
+        };
+        for &id in ifaces.iter().filter(|i| !dropped_ifaces.contains(i)) {
+            let iface = self.resolve.interface(id);
+            for t in iface.types.values() {
+                check
+                    .named(*t)
+                    .map_err(|m| self.at_spot(&Spot::Type(*t), m))?;
+            }
+            for (name, f) in &iface.functions {
+                check
+                    .function(f)
+                    .map_err(|m| self.at_spot(&Spot::Func(id, name.clone()), m))?;
+            }
+        }
+        for &wid in worlds {
+            let w = self.resolve.world(wid);
+            for (is_import, items) in [(true, &w.imports), (false, &w.exports)] {
+                for (k, item) in items {
+                    let spot = Spot::Item(wid, is_import, k.clone());
+                    match item {
+                        WorldItem::Interface { id, .. } if dropped_ifaces.contains(id) => {
+                            return Err(
+                                self.at_spot(&spot, EXCLUDED.replace("a type", "an interface"))
+                            );
+                        }
+                        WorldItem::Interface { .. } => {}
+                        WorldItem::Function(f) => {
+                            check.function(f).map_err(|m| self.at_spot(&spot, m))?
+                        }
+                        WorldItem::Type(t) => {
+                            check.named(*t).map_err(|m| self.at_spot(&spot, m))?
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The gate rule: ungated and `@since` items stay (a `@since` needs a
@@ -217,10 +250,6 @@ pub(crate) fn keep(pkg: &PackageName, st: &Stability, opts: &ParseOptions) -> Re
             Ok(opts.all_features || opts.features.iter().any(|f| f == feature))
         }
     }
-}
-
-fn resource(f: &Function) -> Option<TypeId> {
-    f.kind.resource()
 }
 
 /// Walks types for references to dropped ones, and for `borrow` in results.

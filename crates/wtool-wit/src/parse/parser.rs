@@ -509,13 +509,14 @@ impl<'a> Parser<'a> {
             None
         };
         let params = self.params()?;
-        let result = self.opt_result()?;
+        let (result, result_at) = self.opt_result_at()?;
         Ok(Func {
             at,
             is_async,
             accessor,
             params,
             result,
+            result_at,
         })
     }
 
@@ -532,6 +533,26 @@ impl<'a> Parser<'a> {
             p.expect(Tok::Colon)?;
             Ok((name, p.ty(0)?))
         })
+    }
+
+    /// `-> type`, with where the type starts and, for `result<ok, …>`, where `ok` starts.
+    pub(super) fn opt_result_at(&mut self) -> PResult<(Option<Type>, (usize, Option<usize>))> {
+        let start = self.pos;
+        let at = self.at_of(self.peek());
+        let ty = self.opt_result()?;
+        let Some(t) = &ty else {
+            return Ok((None, (at, None)));
+        };
+        // Skip `->`, then look past `result <` for the ok type.
+        let arrow = self.skip(start);
+        let ty_at = self.tokens[self.skip(arrow + 1)].start;
+        let mut ok_at = None;
+        if let Type::Result(Some(_), _) = t {
+            let kw = self.skip(arrow + 1);
+            let lt = self.skip(kw + 1);
+            ok_at = self.tokens.get(self.skip(lt + 1)).map(|t| t.start);
+        }
+        Ok((ty, (ty_at, ok_at)))
     }
 
     pub(super) fn opt_result(&mut self) -> PResult<Option<Type>> {
@@ -577,11 +598,13 @@ impl<'a> Parser<'a> {
     pub(super) fn world_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<WorldItem> {
         if self.is_kw("import") || self.is_kw("export") {
             let t = self.next().unwrap();
+            // wit-parser points at what is imported, not at the keyword.
+            let at = self.at_of(self.peek());
             let kind = self.extern_kind()?;
             let e = Extern {
                 docs,
                 attrs,
-                at: t.start,
+                at,
                 kind,
             };
             return Ok(if self.text(t) == "import" {

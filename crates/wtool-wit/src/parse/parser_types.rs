@@ -44,15 +44,15 @@ impl Parser<'_> {
                     p.expect(Tok::Colon)?;
                     Ok((docs, name, p.ty(0)?))
                 })?;
-                Type::Record(t.start, fields)
+                Type::Record(name.at, fields)
             }
             "flags" | "enum" => {
                 self.expect(Tok::LBrace)?;
                 let names = self.list(Tok::RBrace, |p| Ok((p.docs(), p.id()?)))?;
                 if kw == "flags" {
-                    Type::Flags(t.start, names)
+                    Type::Flags(name.at, names)
                 } else {
-                    Type::Enum(t.start, names)
+                    Type::Enum(name.at, names)
                 }
             }
             _ => {
@@ -69,7 +69,7 @@ impl Parser<'_> {
                     };
                     Ok((docs, name, ty))
                 })?;
-                Type::Variant(t.start, cases)
+                Type::Variant(name.at, cases)
             }
         };
         Ok(Some(TypeDef {
@@ -93,7 +93,7 @@ impl Parser<'_> {
                 if self.is_kw("constructor") {
                     let t = self.next().unwrap();
                     let params = self.params()?;
-                    let result = self.opt_result()?;
+                    let (result, result_at) = self.opt_result_at()?;
                     self.expect(Tok::Semicolon)?;
                     funcs.push(ResourceFunc::Constructor(NamedFunc {
                         docs,
@@ -108,6 +108,7 @@ impl Parser<'_> {
                             accessor: None,
                             params,
                             result,
+                            result_at,
                         },
                     }));
                     continue;

@@ -41,6 +41,19 @@ pub(crate) enum Binding {
     Function,
 }
 
+/// An item whose source position is kept for errors found after
+/// resolution (gates, elaboration), since the model has no spans.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Spot {
+    Type(TypeId),
+    Iface(InterfaceId),
+    World(WorldId),
+    /// A function of an interface, by name.
+    Func(InterfaceId, String),
+    /// A world import (`true`) or export, by key.
+    Item(WorldId, bool, WorldKey),
+}
+
 /// `include`s recorded for after gating, with the file they are in.
 pub(crate) struct PendingInclude {
     pub file: usize,
@@ -73,6 +86,8 @@ pub(crate) struct Resolver<'r> {
     pub anon_ifaces: Vec<InterfaceId>,
     /// Enabled features.
     pub(crate) opts: super::ParseOptions,
+    /// Where items are, as (file, offset).
+    pub(crate) spans: HashMap<Spot, (usize, usize)>,
 }
 
 impl<'r> Resolver<'r> {
@@ -86,6 +101,21 @@ impl<'r> Resolver<'r> {
     pub(crate) fn skip_foreign(&self, st: &Stability, path: &ast::UsePath) -> bool {
         matches!(path, ast::UsePath::Package { .. })
             && super::gate::keep(&self.resolve.package(self.pkg).name, st, &self.opts) == Ok(false)
+    }
+
+    /// Remembers where `spot` is in the current file.
+    pub(crate) fn mark(&mut self, spot: Spot, at: usize) {
+        self.spans.insert(spot, (self.file, at));
+    }
+
+    /// An error located at `spot` (or the current file's start if unknown).
+    pub(crate) fn at_spot(&self, spot: &Spot, message: impl Into<String>) -> Located {
+        let (file, at) = self.spans.get(spot).copied().unwrap_or((self.file, 0));
+        Located {
+            file,
+            at,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn located(&self, at: usize, message: impl Into<String>) -> Located {
@@ -122,6 +152,7 @@ impl<'r> Resolver<'r> {
             order: Vec::new(),
             anon_ifaces: Vec::new(),
             opts: opts.clone(),
+            spans: HashMap::new(),
         };
         let asts = r.populate(pkg)?;
         for (item, index, ast_item) in asts {
@@ -245,6 +276,16 @@ impl<'r> Resolver<'r> {
                     stability: Stability::Unknown,
                 }))
             };
+            let at = match ast_item {
+                ast::Item::Interface(i) => i.name.at,
+                ast::Item::World(w) => w.name.at,
+                ast::Item::Use(u) => u.at,
+            };
+            self.file = pkg.decls[index].0;
+            match item {
+                ItemRef::Interface(i) => self.mark(Spot::Iface(i), at),
+                ItemRef::World(w) => self.mark(Spot::World(w), at),
+            }
             self.package_items.insert(name, item);
             self.order.push(item);
             out.push((item, index, ast_item));

@@ -2,7 +2,7 @@
 //! interface (or a world's own types), and docs and gates of every item.
 
 use super::ast;
-use super::resolve::{not_found, Binding, ItemRef, RResult, Resolver};
+use super::resolve::{not_found, Binding, ItemRef, RResult, Resolver, Spot};
 use super::toposort::toposort;
 use crate::model::*;
 use indexmap::IndexMap;
@@ -63,7 +63,7 @@ impl Resolver<'_> {
                         .or_insert((Binding::Function, f.name.at));
                     let func = self.function(f, FuncShape::Free)?;
                     self.scoped(names.define(&func.name), f.name.at)?;
-                    funcs.push(func);
+                    funcs.push((func, f.name.at));
                 }
                 ast::IfaceItem::Type(ast::TypeDef {
                     name,
@@ -73,26 +73,28 @@ impl Resolver<'_> {
                     for rf in rfuncs {
                         let func = self.resource_func(rf, &name.name)?;
                         self.scoped(names.define(&func.name), rf.named().name.at)?;
-                        funcs.push(func);
+                        funcs.push((func, rf.named().name.at));
                     }
                 }
                 _ => {}
             }
         }
-        for f in &funcs {
+        for (f, at) in &funcs {
             let Some(getter) = super::world::getter_of(&f.name) else {
                 continue;
             };
-            if !funcs.iter().any(|g| g.name == getter) {
-                let at = self.lookup.get(&f.name).map_or(0, |b| b.1);
+            if !funcs.iter().any(|g| g.0.name == getter) {
                 return self.err(
-                    at,
+                    *at,
                     format!("setter `{}` has no corresponding getter `{getter}`", f.name),
                 );
             }
         }
+        for (f, at) in &funcs {
+            self.mark(Spot::Func(id, f.name.clone()), *at);
+        }
         let iface = &mut self.resolve.interfaces[id.index()];
-        for f in funcs {
+        for (f, _) in funcs {
             iface.functions.insert(f.name.clone(), f);
         }
         super::world::place_setters_after_getters(&mut iface.functions, |f| Some(f.name.clone()));
@@ -151,6 +153,7 @@ impl Resolver<'_> {
                 docs: docs_of(&def.docs),
                 stability,
             });
+            self.mark(Spot::Type(id), def.name.at);
             self.define(&def.name, Binding::Type(id))?;
         }
         Ok(())
@@ -202,6 +205,7 @@ impl Resolver<'_> {
                 docs: Docs::default(),
                 stability: stability.clone(),
             });
+            self.mark(Spot::Type(id), name.at);
             self.define(local, Binding::Type(id))?;
         }
         Ok(())
@@ -523,7 +527,7 @@ impl Resolver<'_> {
                 match ok {
                     None => {
                         return self.err(
-                            f.func.at,
+                            f.func.result_at.0,
                             "if a constructor return type is declared it must be a `result`",
                         )
                     }
@@ -535,7 +539,7 @@ impl Resolver<'_> {
                     }
                     Some(_) => {
                         return self.err(
-                            f.func.at,
+                            f.func.result_at.1.unwrap_or(f.func.result_at.0),
                             "the `ok` type must be the resource being constructed",
                         )
                     }
@@ -549,7 +553,7 @@ impl Resolver<'_> {
                     if matches!(self.resolve.ty(id).kind, TypeDefKind::Result { ok: None, .. }));
                 if !ok_is_none {
                     return self.err(
-                        f.func.at,
+                        f.func.result_at.0,
                         "if a setter return type is declared it must be a `result` with no `ok` type",
                     );
                 }

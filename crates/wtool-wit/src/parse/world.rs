@@ -3,7 +3,7 @@
 //! does it, so that worlds compare equal item for item.
 
 use super::ast;
-use super::resolve::{Binding, ItemRef, Located, PendingInclude, RResult, Resolver};
+use super::resolve::{Binding, ItemRef, Located, PendingInclude, RResult, Resolver, Spot};
 use super::types::{docs_of, NameScope};
 use crate::model::*;
 use indexmap::IndexMap;
@@ -67,6 +67,7 @@ impl Resolver<'_> {
         for (name, (b, at)) in self.lookup.clone() {
             if let Binding::Type(t) = b {
                 self.scoped_err(import_names.define(&name), at)?;
+                self.mark(Spot::Item(wid, true, WorldKey::Name(name.clone())), at);
                 imports.insert(WorldKey::Name(name), WorldItem::Type(t));
             }
         }
@@ -83,6 +84,8 @@ impl Resolver<'_> {
                     for rf in funcs {
                         let f = self.resource_func(rf, &name.name)?;
                         self.scoped_err(import_names.define(&f.name), rf.named().name.at)?;
+                        let key = WorldKey::Name(f.name.clone());
+                        self.mark(Spot::Item(wid, true, key), rf.named().name.at);
                         imports.insert(WorldKey::Name(f.name.clone()), WorldItem::Function(f));
                     }
                     continue;
@@ -153,6 +156,7 @@ impl Resolver<'_> {
                     package: Some(self.pkg),
                 });
                 self.anon_ifaces.push(id);
+                self.mark(Spot::Iface(id), name.at);
                 self.resolve_interface(id, items, &e.docs, &e.attrs)?;
                 self.lookup = saved;
                 let stability = self.resolve.interface(id).stability.clone();
@@ -204,15 +208,16 @@ impl Resolver<'_> {
         }
         let world = self.resolve.world(wid);
         for (items, what) in [(&world.imports, "import"), (&world.exports, "export")] {
-            let mut scope = NameScope::default();
+            let mut seen: HashMap<String, &str> = HashMap::new();
             for key in items.keys() {
                 if let WorldKey::Name(n) = key {
-                    if scope.define(n).is_err() {
+                    if let Some(prev) = seen.insert(super::types::strong_key(n), n) {
+                        // Like wit-parser, no position: the names may come from includes.
                         return Err(Located {
                             file: self.file,
                             at: 0,
                             message: format!(
-                                "{what} `{n}` in world `{}` conflicts with another {what} (names must be strongly unique)",
+                                "{what} `{n}` in world `{}` conflicts with {what} `{prev}` (names must be strongly unique)",
                                 world.name
                             ),
                         });
@@ -228,22 +233,25 @@ impl Resolver<'_> {
         place_setters_after_getters(&mut world.imports, item_fn);
         place_setters_after_getters(&mut world.exports, item_fn);
         let world = self.resolve.world(wid);
-        for (items, what) in [(&world.imports, "import"), (&world.exports, "export")] {
+        for (items, what, is_import) in [
+            (&world.imports, "import", true),
+            (&world.exports, "export", false),
+        ] {
             for key in items.keys() {
                 let WorldKey::Name(n) = key else { continue };
                 let Some(getter) = getter_of(n) else { continue };
                 if !items.contains_key(&WorldKey::Name(getter.clone())) {
-                    return self.err(
-                        0,
+                    return Err(self.at_spot(
+                        &Spot::Item(wid, is_import, key.clone()),
                         format!(
                             "{what} `{n}` in world `{}` has no corresponding getter `{getter}`",
                             world.name
                         ),
-                    );
+                    ));
                 }
             }
         }
-        elaborate(self.resolve, wid).map_err(|m| self.located(0, m))
+        elaborate(self.resolve, wid).map_err(|m| self.at_spot(&Spot::World(wid), m))
     }
 
     fn include(&mut self, wid: WorldId, inc: &PendingInclude) -> RResult<()> {
@@ -273,12 +281,17 @@ impl Resolver<'_> {
             for (key, item) in items {
                 let what = if is_import { "import" } else { "export" };
                 match key {
-                    WorldKey::Name(n) => {
+                    WorldKey::Name(orig) => {
                         let n = inc
                             .names
                             .iter()
-                            .find_map(|(a, b)| rename(n, a, b))
-                            .unwrap_or_else(|| n.clone());
+                            .find_map(|(a, b)| rename(orig, a, b))
+                            .unwrap_or_else(|| orig.clone());
+                        let from_spot = Spot::Item(inc.world, is_import, key.clone());
+                        if let Some(span) = self.spans.get(&from_spot).copied() {
+                            let to = Spot::Item(wid, is_import, WorldKey::Name(n.clone()));
+                            self.spans.entry(to).or_insert(span);
+                        }
                         let item = match item {
                             WorldItem::Function(f) => {
                                 let mut f = cloner.function(self.resolve, f);
