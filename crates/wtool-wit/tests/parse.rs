@@ -628,8 +628,9 @@ fn error_positions() {
     assert!(msg.contains("must be a resource"), "{msg}");
     let (l, c, msg) = error_at("package a:b;\n/* open\ninterface i {}\n");
     assert_eq!((l, c), (2, 1), "{msg}");
+    // A cycle is reported where the interface depended upon is declared.
     let (l, c, msg) =
         error_at("package a:b;\ninterface i { use j.{t}; }\ninterface j { use i.{t}; }\n");
-    assert_eq!((l, c), (2, 19), "{msg}");
+    assert_eq!((l, c), (3, 11), "{msg}");
     assert!(msg.contains("depends on itself"), "{msg}");
 }

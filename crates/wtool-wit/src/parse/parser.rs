@@ -7,6 +7,9 @@ use crate::model::{PackageName, Version};
 
 pub(super) type PResult<T> = Result<T, Spanned>;
 
+/// Where a result type starts, and where its `ok` type starts.
+pub(super) type ResultAt = (usize, Option<usize>);
+
 /// Parses one WIT file.
 pub(crate) fn parse_file(src: &str) -> PResult<PackageFile> {
     let tokens = lex::tokenize(src)?;
@@ -225,8 +228,9 @@ impl<'a> Parser<'a> {
                     let docs = self.docs();
                     let attrs = self.attrs()?;
                     if self.is_kw("package") {
-                        let t = self.peek().unwrap();
-                        return err(t.start, "nested packages must be placed at the top-level");
+                        // Reported at the inner package's name, as wit-parser does.
+                        let at = self.at_of(self.peek_n(1));
+                        return err(at, "nested packages must be placed at the top-level");
                     }
                     inner.push(self.item(docs, attrs)?);
                 }
@@ -248,16 +252,16 @@ impl<'a> Parser<'a> {
 
     pub(super) fn item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<Item> {
         let t = self.peek();
-        if attrs.iter().any(|a| matches!(a, Attr::ExternalId)) {
+        if let Some(Attr::ExternalId { at }) =
+            attrs.iter().find(|a| matches!(a, Attr::ExternalId { .. }))
+        {
+            let at = *at;
             let what = match t.map(|t| self.text(t)) {
                 Some("interface") => "interface declarations",
                 Some("world") => "world declarations",
                 _ => "this item",
             };
-            return err(
-                self.at_of(t),
-                format!("@external-id is not allowed on {what}"),
-            );
+            return err(at, format!("@external-id is not allowed on {what}"));
         }
         match t.map(|t| (t.tok, self.text(t))) {
             Some((Tok::Word, "interface")) => {
@@ -383,14 +387,14 @@ impl<'a> Parser<'a> {
                     Attr::Unstable { at, feature }
                 }
                 "external-id" => {
-                    if out.iter().any(|a| matches!(a, Attr::ExternalId)) {
+                    if out.iter().any(|a| matches!(a, Attr::ExternalId { .. })) {
                         return err(at, "cannot specify @external-id twice");
                     }
                     self.expect(Tok::LParen)?;
                     let t = self.expect(Tok::Str)?;
                     lex::string_value(t.start, self.text(t))?;
                     self.expect(Tok::RParen)?;
-                    Attr::ExternalId
+                    Attr::ExternalId { at }
                 }
                 other => return err(at, format!("unknown attribute `{other}`")),
             };
@@ -536,7 +540,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `-> type`, with where the type starts and, for `result<ok, …>`, where `ok` starts.
-    pub(super) fn opt_result_at(&mut self) -> PResult<(Option<Type>, (usize, Option<usize>))> {
+    pub(super) fn opt_result_at(&mut self) -> PResult<(Option<Type>, ResultAt)> {
         let start = self.pos;
         let at = self.at_of(self.peek());
         let ty = self.opt_result()?;
@@ -616,9 +620,11 @@ impl<'a> Parser<'a> {
         if self.is_kw("use") {
             return Ok(WorldItem::Use(self.use_(attrs)?));
         }
-        if self.is_kw("include") && attrs.iter().any(|a| matches!(a, Attr::ExternalId)) {
-            let at = self.at_of(self.peek());
-            return err(at, "@external-id is not allowed on include statements");
+        if let (true, Some(Attr::ExternalId { at })) = (
+            self.is_kw("include"),
+            attrs.iter().find(|a| matches!(a, Attr::ExternalId { .. })),
+        ) {
+            return err(*at, "@external-id is not allowed on include statements");
         }
         if self.eat_kw("include") {
             let from = self.use_path()?;

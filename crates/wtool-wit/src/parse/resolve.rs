@@ -18,6 +18,9 @@ pub(crate) struct Located {
 
 pub(crate) type RResult<T> = Result<T, Located>;
 
+/// Per interface or world: the items it depends on, with (file, offset).
+type ItemDeps = IndexMap<String, Vec<(String, (usize, usize))>>;
+
 /// A package before resolution: its name and each file's declarations.
 pub(crate) struct UnresolvedPackage {
     pub name: PackageName,
@@ -191,23 +194,22 @@ impl<'r> Resolver<'r> {
                 names.insert(id.name.clone(), (index, item, is_iface));
             }
         }
-        let mut deps: IndexMap<String, Vec<(String, usize)>> =
-            names.keys().map(|k| (k.clone(), Vec::new())).collect();
+        let mut deps: ItemDeps = names.keys().map(|k| (k.clone(), Vec::new())).collect();
         for (file, items) in &pkg.decls {
             self.file = *file;
             // What each top-level name means in this file: local or foreign.
-            let mut local: HashMap<&str, Option<&str>> = HashMap::new();
+            let mut local: HashMap<&str, Option<(&str, usize)>> = HashMap::new();
             for item in items {
                 let (name, target) = match item {
                     ast::Item::Use(u) => {
                         let name = u.as_.as_ref().unwrap_or(u.path.name());
                         match &u.path {
-                            ast::UsePath::Local(id) => (name, Some(id.name.as_str())),
+                            ast::UsePath::Local(id) => (name, Some((id.name.as_str(), id.at))),
                             ast::UsePath::Package { .. } => (name, None),
                         }
                     }
-                    ast::Item::Interface(i) => (&i.name, Some(i.name.name.as_str())),
-                    ast::Item::World(w) => (&w.name, Some(w.name.name.as_str())),
+                    ast::Item::Interface(i) => (&i.name, Some((i.name.name.as_str(), i.name.at))),
+                    ast::Item::World(w) => (&w.name, Some((w.name.name.as_str(), w.name.at))),
                 };
                 if local.insert(name.name.as_str(), target).is_some() {
                     return self.err(
@@ -220,13 +222,15 @@ impl<'r> Resolver<'r> {
                 let ast::UsePath::Local(used) = path else {
                     return Ok(());
                 };
-                let target = match local.get(used.name.as_str()) {
+                // A cycle is reported where the item depended on is declared
+                // (in this file), else where it is used.
+                let (target, at) = match local.get(used.name.as_str()) {
                     Some(None) => return Ok(()),
-                    Some(Some(t)) => t.to_string(),
-                    None if names.contains_key(&used.name) => used.name.clone(),
+                    Some(Some((t, at))) => (t.to_string(), *at),
+                    None if names.contains_key(&used.name) => (used.name.clone(), used.at),
                     None => return self.err(used.at, not_found("interface or world", &used.name)),
                 };
-                deps[owner].push((target, used.at));
+                deps[owner].push((target, (*file, at)));
                 Ok(())
             };
             for item in items {
@@ -249,8 +253,8 @@ impl<'r> Resolver<'r> {
                 }
             }
         }
-        let order = toposort("interface or world", &deps).map_err(|(at, m)| Located {
-            file: self.file,
+        let order = toposort("interface or world", &deps).map_err(|((file, at), m)| Located {
+            file,
             at,
             message: m,
         })?;

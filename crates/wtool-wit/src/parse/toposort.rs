@@ -6,10 +6,10 @@ use std::collections::BinaryHeap;
 
 /// Orders the keys of `deps` so each comes after what it depends on, ties
 /// broken by source order. Errors are `(offset, message)`: an unknown name or a cycle.
-pub(crate) fn toposort(
+pub(crate) fn toposort<S: Copy>(
     kind: &str,
-    deps: &IndexMap<String, Vec<(String, usize)>>,
-) -> Result<Vec<String>, (usize, String)> {
+    deps: &IndexMap<String, Vec<(String, S)>>,
+) -> Result<Vec<String>, (S, String)> {
     let n = deps.len();
     let mut remaining = vec![0usize; n];
     let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];

@@ -589,7 +589,7 @@ impl Resolver<'_> {
                         return self.err(*at, "cannot specify @unstable twice");
                     }
                 }
-                ast::Attr::ExternalId => {}
+                ast::Attr::ExternalId { .. } => {}
             }
         }
         let deprecated = dep.as_ref().map(|d| d.1.clone());

@@ -104,6 +104,7 @@ impl Resolver<'_> {
                     return self.err(e.at, format!("interface cannot be {desc}ed more than once"));
                 }
             }
+            self.mark(Spot::Item(wid, is_import, key.clone()), e.at);
             let dst = if is_import {
                 &mut imports
             } else {
