@@ -138,8 +138,15 @@ fn ty(r: &m::Resolve, t: m::Type) -> String {
         Char => "char".into(),
         String => "string".into(),
         ErrorContext => "error-context".into(),
+        // Named types by owner and name, so that identity is compared too.
         Id(id) => match &r.ty(id).name {
-            Some(n) => n.clone(),
+            Some(n) => match r.ty(id).owner {
+                m::TypeOwner::Interface(i) => {
+                    format!("{}#{n}", r.id_of(i).unwrap_or_else(|| "<anon>".into()))
+                }
+                m::TypeOwner::World(w) => format!("{}#{n}", r.world(w).name),
+                m::TypeOwner::None => n.clone(),
+            },
             None => kind(r, &r.ty(id).kind),
         },
     }
@@ -335,7 +342,13 @@ mod oracle {
             String => "string".into(),
             ErrorContext => "error-context".into(),
             Id(id) => match &r.types[id].name {
-                Some(n) => n.clone(),
+                Some(n) => match r.types[id].owner {
+                    w::TypeOwner::Interface(i) => {
+                        format!("{}#{n}", r.id_of(i).unwrap_or_else(|| "<anon>".into()))
+                    }
+                    w::TypeOwner::World(wd) => format!("{}#{n}", r.worlds[wd].name),
+                    w::TypeOwner::None => n.clone(),
+                },
                 None => kind(r, &r.types[id].kind),
             },
         }
