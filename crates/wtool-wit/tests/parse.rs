@@ -557,11 +557,8 @@ fn wit_smith_documents() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let opts = ParseOptions {
-        features: Vec::new(),
-        all_features: true,
-    };
     let (mut agree, mut skipped, mut differ) = (0, 0, Vec::new());
+    let mut both_reject = 0;
     for seed in 0..n {
         let data = bytes(seed, 2048);
         let mut u = Unstructured::new(&data);
@@ -584,35 +581,50 @@ fn wit_smith_documents() {
         let mut printer = wit_component::WitPrinter::default();
         printer.print(resolve, pkg, &nested).expect("prints");
         let text = printer.output.to_string();
-        let mut theirs = wit_parser::Resolve {
-            all_features: true,
-            ..Default::default()
-        };
-        let theirs = theirs
-            .push_str("smith.wit", &text)
-            .map(|_| oracle::summary(&theirs));
-        let mut ours = m::Resolve::default();
-        let ours = parse_source(&mut ours, "smith.wit", &text, &opts).map(|_| summary(&ours));
-        match (ours, theirs) {
-            (Ok(a), Ok(b)) if a == b => agree += 1,
-            (Err(_), Err(_)) => agree += 1,
-            (a, b) => differ.push((
-                seed,
-                text,
-                a.map_err(|e| e.to_string()),
-                b.map_err(|e| format!("{e:#}")),
-            )),
+        // Once with every feature on (as wit-smith generates), once with
+        // none, so that gated items are dropped and checked too.
+        for all_features in [true, false] {
+            let mut theirs = wit_parser::Resolve {
+                all_features,
+                ..Default::default()
+            };
+            let theirs = theirs
+                .push_str("smith.wit", &text)
+                .map(|_| oracle::summary(&theirs));
+            let opts = ParseOptions {
+                features: Vec::new(),
+                all_features,
+            };
+            let mut ours = m::Resolve::default();
+            let ours = parse_source(&mut ours, "smith.wit", &text, &opts).map(|_| summary(&ours));
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) if a == b => agree += 1,
+                (Err(_), Err(_)) => {
+                    agree += 1;
+                    both_reject += 1;
+                }
+                (a, b) => differ.push((
+                    seed,
+                    text.clone(),
+                    a.map_err(|e| e.to_string()),
+                    b.map_err(|e| format!("{e:#}")),
+                )),
+            }
         }
     }
     for (seed, text, a, b) in differ.iter().take(3) {
         println!("seed {seed}:\n{text}\n--- ours\n{a:?}\n--- wit-parser\n{b:?}\n");
     }
     println!(
-        "wit-smith: {n} seeds, {agree} documents agree, {} differ, {skipped} not generated",
+        "wit-smith: {n} seeds, {skipped} not generated; {agree} parses agree \
+         (each document with all features and with none; {both_reject} rejected by both), {} differ",
         differ.len()
     );
     assert!(differ.is_empty());
-    assert!(agree as u64 >= n * 9 / 10, "too few documents generated");
+    assert!(
+        agree as u64 >= 2 * n * 9 / 10,
+        "too few documents generated"
+    );
 }
 
 fn error_at(text: &str) -> (usize, usize, String) {

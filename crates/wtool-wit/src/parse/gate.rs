@@ -111,8 +111,10 @@ impl Resolver<'_> {
                     };
                     let keep = self.keep_at(st, opts, &spot)?;
                     match item {
-                        WorldItem::Type(t) if !keep => {
-                            dropped_types.insert(*t);
+                        // wit-parser resolves a world's types before looking
+                        // at their gates, so a gated-off one is an error.
+                        WorldItem::Type(_) if !keep => {
+                            return Err(self.at_spot(&spot, EXCLUDED));
                         }
                         WorldItem::Function(f)
                             if keep
@@ -184,9 +186,12 @@ impl Resolver<'_> {
         dropped: &HashSet<TypeId>,
         dropped_ifaces: &HashSet<InterfaceId>,
     ) -> RResult<()> {
+        let pkg = &self.resolve.package(self.pkg).name;
+        let excluded = |st: &Stability| keep(pkg, st, &self.opts) == Ok(false);
         let mut check = Checker {
             r: self.resolve,
             dropped,
+            excluded: &excluded,
             seen: HashSet::new(),
         };
         for &id in ifaces.iter().filter(|i| !dropped_ifaces.contains(i)) {
@@ -256,6 +261,8 @@ pub(crate) fn keep(pkg: &PackageName, st: &Stability, opts: &ParseOptions) -> Re
 struct Checker<'a> {
     r: &'a Resolve,
     dropped: &'a HashSet<TypeId>,
+    /// Whether a gate is off (anonymous types are dropped by their gate).
+    excluded: &'a dyn Fn(&Stability) -> bool,
     seen: HashSet<TypeId>,
 }
 
@@ -267,7 +274,10 @@ impl Checker<'_> {
 
     fn ty(&mut self, t: Type) -> Result<(), String> {
         let Type::Id(id) = t else { return Ok(()) };
-        if self.dropped.contains(&id) {
+        let def = self.r.ty(id);
+        if self.dropped.contains(&id)
+            || (def.owner == TypeOwner::None && (self.excluded)(&def.stability))
+        {
             return Err(EXCLUDED.into());
         }
         if self.r.ty(id).owner == TypeOwner::None && self.seen.insert(id) {

@@ -380,7 +380,7 @@ impl Resolver<'_> {
     /// an anonymous type shared by structure within the package.
     pub(crate) fn ty(&mut self, t: &ast::Type, st: &Stability) -> RResult<Type> {
         let kind = self.typedef_kind(t, st)?;
-        let t = self.anon_type(kind);
+        let t = self.anon_type(kind, st);
         Ok(self.own_if_resource(t))
     }
 
@@ -406,7 +406,11 @@ impl Resolver<'_> {
         Type::Id(h)
     }
 
-    fn anon_type(&mut self, kind: TypeDefKind) -> Type {
+    /// An anonymous type, shared by structure. It is gated like the
+    /// definition it appears in, or else like the first gated type inside it
+    /// (so `option<t>` is gated with `t`), as wit-parser gates it; the first
+    /// creation decides, since later uses share it.
+    fn anon_type(&mut self, kind: TypeDefKind, st: &Stability) -> Type {
         match kind {
             TypeDefKind::Type(t) => t,
             // `own<r>` is the same as `r`.
@@ -416,12 +420,27 @@ impl Resolver<'_> {
                 if let Some(id) = self.anon.get(&key) {
                     return Type::Id(*id);
                 }
+                let stability = if *st != Stability::Unknown {
+                    st.clone()
+                } else {
+                    let mut inner = Vec::new();
+                    super::gate::each_type(&kind, &mut |t| inner.push(t));
+                    inner
+                        .into_iter()
+                        .filter_map(|t| match t {
+                            Type::Id(id) => Some(&self.resolve.ty(id).stability),
+                            _ => None,
+                        })
+                        .find(|s| **s != Stability::Unknown)
+                        .cloned()
+                        .unwrap_or_default()
+                };
                 let id = self.resolve.push_type(TypeDef {
                     name: None,
                     kind,
                     owner: TypeOwner::None,
                     docs: Docs::default(),
-                    stability: Stability::Unknown,
+                    stability,
                 });
                 self.anon.insert(key, id);
                 Type::Id(id)
@@ -497,7 +516,7 @@ impl Resolver<'_> {
         let stability = self.stability(&f.attrs)?;
         let mut params = Vec::new();
         if let K::Method(r) | K::AsyncMethod(r) | K::MethodGetter(r) | K::MethodSetter(r) = kind {
-            let me = self.anon_type(TypeDefKind::Handle(Handle::Borrow(r)));
+            let me = self.anon_type(TypeDefKind::Handle(Handle::Borrow(r)), &Stability::Unknown);
             params.push(("self".to_string(), me));
         }
         for (pname, pty) in &f.func.params {
