@@ -453,6 +453,7 @@ fn wit_parser_ui_inputs() {
     let (mut same, mut differ) = (0, Vec::new());
     let (mut both_reject, mut same_message, mut same_position) = (0, 0, 0);
     let mut position_differ = Vec::new();
+    let mut message_differ = Vec::new();
     for dir in [root.clone(), root.join("parse-fail")] {
         for path in ui_inputs(&dir) {
             let mut oracle_resolve = wit_parser::Resolve::default();
@@ -478,6 +479,11 @@ fn wit_parser_ui_inputs() {
                     };
                     if a.message() == first {
                         same_message += 1;
+                    } else {
+                        message_differ.push(format!(
+                            "{name}: ours `{}`, wit-parser `{first}`",
+                            a.message()
+                        ));
                     }
                     match (a.line_col(), their_line_col(&theirs)) {
                         (Some(x), Some(y)) if x == y => same_position += 1,
@@ -508,6 +514,9 @@ fn wit_parser_ui_inputs() {
     );
     for d in &position_differ {
         println!("position: {d}");
+    }
+    for d in &message_differ {
+        println!("message: {d}");
     }
     println!(
         "both reject {both_reject}: same line:col {same_position}, same message {same_message}"

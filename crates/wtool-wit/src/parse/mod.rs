@@ -128,7 +128,6 @@ fn group_files(sources: &mut Sources, files: Vec<(PathBuf, String)>) -> Result<G
     let mut docs = crate::model::Docs::default();
     let mut decls = Vec::new();
     let mut nested = Vec::new();
-    let first = sources.files.len();
     for (path, text) in files {
         let file = sources.files.len();
         let parsed = parser::parse_file(&text).map_err(|e| error::locate(e, &path, &text));
@@ -175,14 +174,9 @@ fn group_files(sources: &mut Sources, files: Vec<(PathBuf, String)>) -> Result<G
         decls.push((file, parsed.items));
     }
     let Some((name, file, at)) = name else {
-        return Err(WitError::Other(format!(
-            "no `package` header was found in any WIT file for this package{}",
-            sources
-                .files
-                .get(first)
-                .map(|f| format!(" ({})", f.0.display()))
-                .unwrap_or_default()
-        )));
+        return Err(WitError::Other(
+            "no `package` header was found in any WIT file for this package".into(),
+        ));
     };
     Ok(Group {
         main: UnresolvedPackage {

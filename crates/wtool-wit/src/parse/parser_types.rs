@@ -113,7 +113,15 @@ impl Parser<'_> {
                     }));
                     continue;
                 }
-                let name = self.id()?;
+                let name = match self.peek() {
+                    Some(t)
+                        if t.tok == Tok::ExplicitId
+                            || (t.tok == Tok::Word && !lex::KEYWORDS.contains(&self.text(t))) =>
+                    {
+                        self.id()?
+                    }
+                    found => return self.expected("`constructor` or identifier", found),
+                };
                 self.expect(Tok::Colon)?;
                 let is_static = self.eat_kw("static");
                 let func = self.func()?;

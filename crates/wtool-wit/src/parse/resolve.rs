@@ -305,7 +305,7 @@ impl<'r> Resolver<'r> {
                             return self.err(u.at, "attributes not allowed on top-level use");
                         }
                         let name = u.as_.as_ref().unwrap_or(u.path.name());
-                        (name.name.clone(), self.path_item(&u.path, true)?)
+                        (name.name.clone(), self.path_item(&u.path, Want::TopUse)?)
                     }
                     ast::Item::Interface(i) => {
                         (i.name.name.clone(), self.package_items[&i.name.name])
@@ -319,14 +319,14 @@ impl<'r> Resolver<'r> {
         Ok(out)
     }
 
-    /// What `path` names: in this file, this package, or a resolved dependency.
-    pub(crate) fn path_item(&self, path: &ast::UsePath, top: bool) -> RResult<ItemRef> {
+    /// What `path` names: in this file, this package, or a resolved
+    /// dependency (where it must be what `want` says).
+    pub(crate) fn path_item(&self, path: &ast::UsePath, want: Want) -> RResult<ItemRef> {
         match path {
             ast::UsePath::Local(id) => {
-                let file_map = if top {
-                    None
-                } else {
-                    self.file_items.get(self.decl)
+                let file_map = match want {
+                    Want::TopUse => None,
+                    _ => self.file_items.get(self.decl),
                 };
                 match file_map
                     .and_then(|m| m.get(&id.name))
@@ -337,37 +337,46 @@ impl<'r> Resolver<'r> {
                 }
             }
             ast::UsePath::Package { pkg, at, name } => {
-                let Some(p) = self
-                    .resolve
-                    .packages
-                    .iter()
-                    .take(self.pkg.index())
-                    .find(|p| p.name == *pkg)
-                else {
-                    return self.err(*at, format!("package '{pkg}' not found"));
+                let known = &self.resolve.packages[..self.pkg.index()];
+                let Some(p) = known.iter().find(|p| p.name == *pkg) else {
+                    let mut m = format!("package '{pkg}' not found. known packages:");
+                    for k in known {
+                        m.push_str(&format!("\n    {}", k.name));
+                    }
+                    return self.err(*at, m);
                 };
-                if let Some(i) = p.interfaces.get(&name.name) {
-                    Ok(ItemRef::Interface(*i))
-                } else if top {
-                    // A top-level `use` of another package names an interface.
-                    self.err(
-                        name.at,
-                        format!("interface '{}' not found in package '{pkg}'", name.name),
-                    )
-                } else if let Some(w) = p.worlds.get(&name.name) {
-                    Ok(ItemRef::World(*w))
-                } else {
-                    self.err(
-                        name.at,
-                        format!(
-                            "interface or world `{}` not found in package '{pkg}'",
-                            name.name
-                        ),
-                    )
+                let found = match want {
+                    Want::World => p.worlds.get(&name.name).map(|w| ItemRef::World(*w)),
+                    _ => p.interfaces.get(&name.name).map(|i| ItemRef::Interface(*i)),
+                };
+                match found {
+                    Some(it) => Ok(it),
+                    None => {
+                        let kind = if want == Want::World {
+                            "world"
+                        } else {
+                            "interface"
+                        };
+                        self.err(
+                            name.at,
+                            format!("{kind} '{}' not found in package '{pkg}'", name.name),
+                        )
+                    }
                 }
             }
         }
     }
+}
+
+/// What a path must name when it is in another package.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// A top-level `use` (only this package's items, or an interface).
+    TopUse,
+    /// An interface (`use`, `import`, `export`).
+    Interface,
+    /// A world (`include`).
+    World,
 }
 
 /// wit-parser's wording for an unknown name.

@@ -2,7 +2,7 @@
 //! interface (or a world's own types), and docs and gates of every item.
 
 use super::ast;
-use super::resolve::{not_found, Binding, ItemRef, RResult, Resolver, Spot};
+use super::resolve::{not_found, Binding, ItemRef, RResult, Resolver, Spot, Want};
 use super::toposort::toposort;
 use crate::model::*;
 use indexmap::IndexMap;
@@ -196,6 +196,12 @@ impl Resolver<'_> {
             let kind = match target {
                 Some(t) => TypeDefKind::Type(Type::Id(t)),
                 None if gated_off => TypeDefKind::Resource,
+                None if matches!(u.from, ast::UsePath::Package { .. }) => {
+                    return self.err(
+                        name.at,
+                        format!("type `{}` not defined in interface", name.name),
+                    )
+                }
                 None => return self.err(name.at, not_found("name", &name.name)),
             };
             let id = self.resolve.push_type(TypeDef {
@@ -213,7 +219,7 @@ impl Resolver<'_> {
 
     /// The interface a `use` or import path names (a world is an error).
     pub(crate) fn iface_of(&self, path: &ast::UsePath) -> RResult<InterfaceId> {
-        match self.path_item(path, false)? {
+        match self.path_item(path, Want::Interface)? {
             ItemRef::Interface(i) => Ok(i),
             ItemRef::World(_) => self.err(
                 path.name().at,
@@ -238,13 +244,23 @@ impl Resolver<'_> {
 
     fn resource_of(&self, name: &ast::Id) -> RResult<TypeId> {
         let id = self.type_name(name)?;
-        match self.resolve.ty(self.resolve.unalias(id)).kind {
-            TypeDefKind::Resource => Ok(id),
-            _ => self.err(
-                name.at,
-                format!("type `{}` used in a handle must be a resource", name.name),
-            ),
+        let target = self.resolve.ty(self.resolve.unalias(id));
+        if target.kind == TypeDefKind::Resource {
+            return Ok(id);
         }
+        // wit-parser checks types of other packages later, without the name.
+        let foreign = match target.owner {
+            TypeOwner::Interface(i) => self.resolve.interface(i).package != Some(self.pkg),
+            TypeOwner::World(w) => self.resolve.world(w).package != Some(self.pkg),
+            TypeOwner::None => false,
+        };
+        if foreign {
+            return self.err(name.at, "type used in a handle must be a resource");
+        }
+        self.err(
+            name.at,
+            format!("type `{}` used in a handle must be a resource", name.name),
+        )
     }
 
     fn typedef_kind(&mut self, ty: &ast::Type, st: &Stability) -> RResult<TypeDefKind> {

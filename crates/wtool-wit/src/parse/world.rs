@@ -3,7 +3,7 @@
 //! does it, so that worlds compare equal item for item.
 
 use super::ast;
-use super::resolve::{Binding, ItemRef, Located, PendingInclude, RResult, Resolver, Spot};
+use super::resolve::{Binding, ItemRef, Located, PendingInclude, RResult, Resolver, Spot, Want};
 use super::types::{docs_of, NameScope};
 use crate::model::*;
 use indexmap::IndexMap;
@@ -35,7 +35,7 @@ impl Resolver<'_> {
                 continue;
             }
             let name = inc.from.name();
-            let world = match self.path_item(&inc.from, false)? {
+            let world = match self.path_item(&inc.from, Want::World)? {
                 ItemRef::World(w) => w,
                 ItemRef::Interface(_) => {
                     return self.err(
