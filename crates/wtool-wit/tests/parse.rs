@@ -668,3 +668,49 @@ fn error_positions() {
     assert_eq!((l, c), (3, 11), "{msg}");
     assert!(msg.contains("depends on itself"), "{msg}");
 }
+
+#[test]
+fn errors_name_their_file_and_leave_resolve_unchanged() {
+    // A directory package whose second file is wrong, with a dependency.
+    let dir = std::env::temp_dir().join(format!("wtool-wit-parse-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("deps/dep")).unwrap();
+    std::fs::write(
+        dir.join("a.wit"),
+        "package a:b;\ninterface i { use c:d/j.{t}; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.wit"),
+        "interface k {\n  f: func() -> nope;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("deps/dep/j.wit"),
+        "package c:d;\ninterface j { type t = u8; }\n",
+    )
+    .unwrap();
+    let e = parse_path(&dir, &ParseOptions::default()).unwrap_err();
+    let shown = e.to_string();
+    assert!(shown.contains("b.wit:2:16"), "{shown}");
+    assert_eq!(e.line_col(), Some((2, 16)));
+    // Fixed, the dependency resolves first and the main package is last.
+    std::fs::write(dir.join("b.wit"), "interface k {\n  f: func() -> u8;\n}\n").unwrap();
+    let (r, main) = parse_path(&dir, &ParseOptions::default()).unwrap();
+    assert_eq!(main.index(), 1);
+    assert_eq!(r.package(main).name.to_string(), "a:b");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let mut r = m::Resolve::default();
+    parse_source(
+        &mut r,
+        "ok.wit",
+        "package x:y;\ninterface i { type t = u32; }\n",
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    let sizes = (r.packages.len(), r.interfaces.len(), r.types.len());
+    let bad = "package x:z;\ninterface i { type t = list<u32>; type u = v; }\n";
+    assert!(parse_source(&mut r, "bad.wit", bad, &ParseOptions::default()).is_err());
+    assert_eq!((r.packages.len(), r.interfaces.len(), r.types.len()), sizes);
+}

@@ -100,7 +100,21 @@ pub fn parse_source(
 ) -> Result<PackageId, WitError> {
     let mut sources = Sources::default();
     let group = group_files(&mut sources, vec![(PathBuf::from(name), text.to_string())])?;
-    push_groups(resolve, &sources, group, Vec::new(), opts)
+    let before = (
+        resolve.packages.len(),
+        resolve.interfaces.len(),
+        resolve.worlds.len(),
+        resolve.types.len(),
+    );
+    let result = push_groups(resolve, &sources, group, Vec::new(), opts);
+    if result.is_err() {
+        // Leave `resolve` as it was: the caller may go on using it.
+        resolve.packages.truncate(before.0);
+        resolve.interfaces.truncate(before.1);
+        resolve.worlds.truncate(before.2);
+        resolve.types.truncate(before.3);
+    }
+    result
 }
 
 /// A set of files forming one package, plus the `package … { }` blocks in them.
