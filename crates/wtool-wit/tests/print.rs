@@ -422,3 +422,57 @@ fn cli_agrees_on_binaries() {
     std::fs::remove_dir_all(&dir).ok();
     println!("cli: {same} binaries (packages and components) identical from {n} seeds");
 }
+
+/// A malformed model (an unnamed record used as a type) still prints through
+/// `print_package`, while `WitPrinter::print` reports it, as the oracle refuses it.
+#[test]
+fn malformed_models_are_reported() {
+    use wtool_wit::model::*;
+    let mut r = Resolve::default();
+    let pkg = r.push_package(Package {
+        name: PackageName {
+            namespace: "a".into(),
+            name: "b".into(),
+            version: None,
+        },
+        docs: Docs::default(),
+        interfaces: Default::default(),
+        worlds: Default::default(),
+    });
+    let iface = r.push_interface(Interface {
+        name: Some("i".into()),
+        types: Default::default(),
+        functions: Default::default(),
+        docs: Docs::default(),
+        stability: Stability::Unknown,
+        package: Some(pkg),
+    });
+    r.packages[pkg.index()].interfaces.insert("i".into(), iface);
+    let record = r.push_type(TypeDef {
+        name: None,
+        kind: TypeDefKind::Record(Vec::new()),
+        owner: TypeOwner::None,
+        docs: Docs::default(),
+        stability: Stability::Unknown,
+        external_id: None,
+    });
+    let f = Function {
+        name: "f".into(),
+        kind: FunctionKind::Freestanding,
+        params: vec![("x".into(), Type::Id(record))],
+        result: None,
+        docs: Docs::default(),
+        stability: Stability::Unknown,
+        external_id: None,
+    };
+    r.interfaces[iface.index()].functions.insert("f".into(), f);
+    let text = wtool_wit::print::print_package(&r, pkg, &[]);
+    assert!(
+        text.starts_with("package a:b;\n\ninterface i {\n  f: func(x: "),
+        "{text}"
+    );
+    let err = wtool_wit::print::WitPrinter::new()
+        .print(&r, pkg, &[])
+        .unwrap_err();
+    assert!(err.to_string().contains("unnamed"), "{err}");
+}
