@@ -151,7 +151,12 @@ fn smith_package(config: &wit_smith::Config, seed: u64) -> Option<Vec<u8>> {
     let mut rng = Rng::new(seed);
     let len = 256 + rng.below(16384);
     let data = rng.bytes(len);
-    wit_smith::smith(config, &mut arbitrary::Unstructured::new(&data)).ok()
+    // With `world_include` wit-smith (0.263) occasionally writes an include
+    // its own resolver rejects and panics (its `Arbitrary` config keeps the
+    // feature off for that reason); such seeds count as not generated.
+    std::panic::catch_unwind(|| wit_smith::smith(config, &mut arbitrary::Unstructured::new(&data)))
+        .ok()?
+        .ok()
 }
 
 fn check_smith(name: &str, config: &wit_smith::Config, seed_base: u64) {
