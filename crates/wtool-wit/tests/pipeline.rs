@@ -94,6 +94,16 @@ fn parsed_wit_prints_as_the_cli() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A component targeting `world`, around wit-component's dummy core module.
+fn component_for(r: &wit_parser::Resolve, world: wit_parser::WorldId) -> Option<Vec<u8>> {
+    let abi = wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync);
+    let mut module = wit_component::dummy_module(r, world, abi);
+    let encoding = wit_component::StringEncoding::UTF8;
+    wit_component::embed_component_metadata(&mut module, r, world, encoding, false).ok()?;
+    let mut encoder = wit_component::ComponentEncoder::default();
+    encoder.module(&module).ok()?.validate(true).encode().ok()
+}
+
 #[test]
 fn decoded_binaries_print_as_the_cli() {
     if !wasm_tools_available() {
@@ -121,13 +131,22 @@ fn decoded_binaries_print_as_the_cli() {
         let Ok(wasm) = wit_smith::smith(&config, &mut arbitrary::Unstructured::new(&data)) else {
             continue;
         };
-        std::fs::write(&file, &wasm).unwrap();
-        let want = cli(&file).expect("the cli prints wit-smith packages");
-        let decoded = wtool_wit::decode(&wasm).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
-        let got = wtool_wit::print::print_resolve(decoded.resolve(), decoded.package());
-        assert_eq!(want, got, "seed {seed}");
-        same += 1;
+        // The package itself, then a component for each of its worlds (built
+        // by wit-component around a dummy core module).
+        let oracle = wit_component::decode(&wasm).unwrap();
+        let r = oracle.resolve();
+        let mut binaries = vec![wasm.clone()];
+        binaries.extend(r.worlds.iter().filter_map(|(w, _)| component_for(r, w)));
+        for bytes in binaries {
+            std::fs::write(&file, &bytes).unwrap();
+            let want = cli(&file).expect("the cli prints wit-smith packages and components");
+            let decoded =
+                wtool_wit::decode(&bytes).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+            let got = wtool_wit::print::print_resolve(decoded.resolve(), decoded.package());
+            assert_eq!(want, got, "seed {seed}");
+            same += 1;
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
-    println!("wtool decode+print vs cli: {same} wit-smith packages identical of {n} seeds");
+    println!("wtool decode+print vs cli: {same} wit-smith packages and components identical from {n} seeds");
 }
