@@ -1,5 +1,7 @@
 //! `wtool wast FILE…`: run spec scripts (the `spectest` host module,
-//! `register`, every assertion kind) and report per directive.
+//! `register`, every assertion kind) and report per directive. Component
+//! Model scripts are taken too: their components are validated, and the
+//! directives that would run one fail as not supported yet.
 
 use crate::diag::CliError;
 use crate::io::{FeaturesArg, InputArg};
@@ -16,7 +18,11 @@ Examples:
 
 A failure reads `FILE:LINE: DIRECTIVE: expected …, got …`. `register` is not
 counted; a directive after a module that failed counts as failed. Exit 1 if any
-directive failed.";
+directive failed.
+
+Component Model scripts: components are decoded and validated; running one
+(`component instance`, actions on it, `assert_return`, `assert_trap`, a component
+with a start function) is not supported yet, and each such directive fails saying so.";
 
 /// Arguments of `wtool wast`.
 #[derive(clap::Args, Debug)]

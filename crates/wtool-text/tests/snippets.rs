@@ -227,3 +227,131 @@ fn fixture_add_wat_matches_wat() {
     let src = std::fs::read_to_string(path).expect("fixtures/add.wat");
     same_as_wat(&src);
 }
+
+#[test]
+fn script_component_forms() {
+    use wtool_text::script::{
+        parse_script, Action, CommandKind, ComponentAssertion, ComponentSource,
+        ComponentValue as C, Expected, Value,
+    };
+    let src = r#"
+(component $c (core module $m))
+(component definition $d binary "\00asm\0d\00\01\00")
+(component instance $i $d)
+(component quote "(import \"a\" (func))")
+(component (bogus))
+(assert_invalid (component (export "x" (func 0))) "index out of bounds")
+(assert_malformed (component binary "\00asm") "unexpected end")
+(assert_trap (component) "trap")
+(assert_return (invoke $i "f" (u8.const 255) (s8.const -1) (f32.const 1) (str.const "a\n"))
+  (list.const (u32.const 1) (f32.const 0.5)))
+(invoke "g" (record.const (field "a" u32.const 1) (field "b" list.const (char.const "x"))))
+(invoke "h" (variant.const "v") (variant.const "w" (bool.const true)) (enum.const "e")
+  (option.none) (option.some (s64.const -2)) (result.ok) (result.err (u16.const 3))
+  (flags.const "p" "q") (tuple.const) (map.const (entry (str.const "k") (u64.const 9))))
+"#;
+    let s = parse_script(src.as_bytes()).unwrap();
+    assert_eq!(s.commands.len(), 11);
+    assert!(
+        matches!(&s.commands[0].kind, CommandKind::Component { component, definition: false } if component.name.as_deref() == Some("c") && matches!(component.source, ComponentSource::Text(_)))
+    );
+    assert!(
+        matches!(&s.commands[1].kind, CommandKind::Component { component, definition: true } if component.name.as_deref() == Some("d") && matches!(&component.source, ComponentSource::Binary(b) if b.len() == 8))
+    );
+    assert!(
+        matches!(&s.commands[2].kind, CommandKind::ComponentInstance { instance: Some(i), component: Some(d) } if i == "i" && d == "d")
+    );
+    assert!(
+        matches!(&s.commands[3].kind, CommandKind::Component { component, .. } if matches!(&component.source, ComponentSource::Quote(q) if q == br#"(import "a" (func))"#))
+    );
+    // A text component that does not parse is kept, and the script goes on.
+    assert!(
+        matches!(&s.commands[4].kind, CommandKind::Component { component, .. } if matches!(component.source, ComponentSource::TextError(_)))
+    );
+    let assertions: Vec<ComponentAssertion> = s.commands[5..8]
+        .iter()
+        .map(|c| match &c.kind {
+            CommandKind::AssertComponent { assertion, .. } => *assertion,
+            k => panic!("{k:?}"),
+        })
+        .collect();
+    assert_eq!(
+        assertions,
+        [
+            ComponentAssertion::Invalid,
+            ComponentAssertion::Malformed,
+            ComponentAssertion::Trap
+        ]
+    );
+    match &s.commands[8].kind {
+        CommandKind::AssertReturn {
+            action: Action::Invoke { module, args, .. },
+            expected,
+        } => {
+            assert_eq!(module.as_deref(), Some("i"));
+            assert_eq!(
+                args,
+                &vec![
+                    Value::Component(C::U8(255)),
+                    Value::Component(C::S8(-1)),
+                    // A bare f32.const is read as a core constant.
+                    Value::F32(0x3f80_0000),
+                    Value::Component(C::String("a\n".into())),
+                ]
+            );
+            assert_eq!(
+                expected,
+                &vec![Expected::Component(C::List(vec![
+                    C::U32(1),
+                    C::F32(0x3f00_0000)
+                ]))]
+            );
+        }
+        k => panic!("{k:?}"),
+    }
+    let text = |i: usize| match &s.commands[i].kind {
+        CommandKind::Action(Action::Invoke { args, .. }) => args
+            .iter()
+            .map(|a| match a {
+                Value::Component(c) => c.to_string(),
+                v => panic!("{v:?}"),
+            })
+            .collect::<Vec<_>>(),
+        k => panic!("{k:?}"),
+    };
+    // Display writes the script's syntax back.
+    assert_eq!(
+        text(9),
+        [r#"record.const (field "a" u32.const 1) (field "b" list.const (char.const "x"))"#]
+    );
+    assert_eq!(
+        text(10),
+        [
+            r#"variant.const "v""#,
+            r#"variant.const "w" (bool.const true)"#,
+            r#"enum.const "e""#,
+            "option.none",
+            "option.some (s64.const -2)",
+            "result.ok",
+            "result.err (u16.const 3)",
+            r#"flags.const "p" "q""#,
+            "tuple.const",
+            r#"map.const (entry (str.const "k") (u64.const 9))"#,
+        ]
+    );
+    // Out-of-range and negative unsigned values, and unbounded nesting, are errors.
+    for bad in [
+        "(invoke \"f\" (u8.const 256))",
+        "(invoke \"f\" (u32.const -1))",
+        "(invoke \"f\" (char.const \"ab\"))",
+        "(invoke \"f\" (bool.const 1))",
+    ] {
+        assert!(parse_script(bad.as_bytes()).is_err(), "{bad}");
+    }
+    let deep = format!(
+        "(invoke \"f\" {}{})",
+        "(list.const ".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    assert!(parse_script(deep.as_bytes()).is_err());
+}

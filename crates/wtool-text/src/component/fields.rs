@@ -87,6 +87,43 @@ pub(crate) fn top_level(p: &mut Parser<'_>) -> Result<Component> {
     Ok(c)
 }
 
+/// How a component of a script is written: `binary` and `quote` forms are
+/// kept as bytes, because decoding or parsing them is what an assertion
+/// over them checks.
+pub(crate) enum ScriptForm {
+    /// Fields, parsed.
+    Text(Box<Component>),
+    /// `binary "…"*`: the bytes.
+    Binary(Vec<u8>),
+    /// `quote "…"*`: the quoted text.
+    Quote(Vec<u8>),
+}
+
+/// A script's component after `(component` (and `definition`): `$id?` and
+/// then `binary`/`quote` strings or fields, up to its `)` (not taken).
+pub(crate) fn script_form(p: &mut Parser<'_>) -> Result<ScriptForm> {
+    let start = p.pos;
+    p.opt_id()?;
+    if let Some(kw @ ("binary" | "quote")) = p.peek_kw() {
+        p.pos += 1;
+        let mut bytes = Vec::new();
+        while p.at_string() {
+            bytes.extend(p.string()?);
+        }
+        return Ok(if kw == "binary" {
+            ScriptForm::Binary(bytes)
+        } else {
+            ScriptForm::Quote(bytes)
+        });
+    }
+    // Back to the id: the component takes it as its name, as when parsed alone.
+    p.pos = start;
+    let c = component_body(p, false)?;
+    // A `(@name …)` no item of this component took is misplaced.
+    p.check_annotations(start)?;
+    Ok(ScriptForm::Text(Box::new(c)))
+}
+
 /// After `(component`: `$id? binary|quote strings` or fields, without `)`.
 fn component_body(p: &mut Parser<'_>, top: bool) -> Result<Component> {
     let at = p.offset();

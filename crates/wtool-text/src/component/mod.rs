@@ -32,6 +32,8 @@ use wtool_component::ast::{
 use crate::error::{Result, TextError, TextErrorKind};
 use crate::parser::Parser;
 
+pub(crate) use fields::{script_form, ScriptForm};
+
 /// Parses a `.wat` source whose first form is `(component …)`.
 ///
 /// `(component binary …)` is decoded with [`wtool_component::decode`] and

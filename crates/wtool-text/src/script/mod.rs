@@ -1,14 +1,19 @@
-//! WAST scripts: modules, actions and assertions as a [`Script`] AST for a
-//! later runner. Modules in text form are parsed here; `binary` and `quote`
-//! modules are kept as bytes (decoding or parsing them is part of what an
-//! assertion checks).
+//! WAST scripts: modules, components, actions and assertions as a
+//! [`Script`] AST for a later runner. Modules and components in text form
+//! are parsed here; `binary` and `quote` forms are kept as bytes (decoding
+//! or parsing them is part of what an assertion checks).
+
+mod values;
 
 use wtool_ast::{Features, HeapType, Module};
+use wtool_component::Component;
 
+use crate::component::{script_form, ScriptForm};
 use crate::error::{Result, TextError, TextErrorKind};
 use crate::lexer::Kind;
 use crate::parser::module::{module_form, ModuleForm};
-use crate::parser::{imm::v128_const, Parser};
+use crate::parser::Parser;
+use values::{result, value};
 
 /// A parsed script.
 #[derive(Debug, Default)]
@@ -53,6 +58,111 @@ pub struct ScriptModule {
     pub offset: usize,
 }
 
+/// How a component of a script is given.
+#[derive(Debug)]
+pub enum ComponentSource {
+    /// Text, already parsed.
+    Text(Box<Component>),
+    /// Text that failed to parse: the script goes on, the runner reports
+    /// (or, under `assert_malformed`, expects) the error.
+    TextError(TextError),
+    /// `(component binary …)`: the bytes.
+    Binary(Vec<u8>),
+    /// `(component quote …)`: the quoted text, as bytes.
+    Quote(Vec<u8>),
+}
+
+/// A component form of a script.
+#[derive(Debug)]
+pub struct ScriptComponent {
+    /// `$name`, without the `$`.
+    pub name: Option<String>,
+    /// The contents.
+    pub source: ComponentSource,
+    /// Byte offset of its `(`.
+    pub offset: usize,
+}
+
+/// What an assertion over a component expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComponentAssertion {
+    /// `assert_invalid`: validation fails.
+    Invalid,
+    /// `assert_malformed`: decoding or parsing fails.
+    Malformed,
+    /// `assert_unlinkable`: valid, but its imports cannot be satisfied.
+    Unlinkable,
+    /// `assert_uninstantiable`: valid, but instantiation traps.
+    Uninstantiable,
+    /// `assert_trap (component …)`: valid, but instantiation traps.
+    Trap,
+}
+
+impl ComponentAssertion {
+    /// The directive's keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ComponentAssertion::Invalid => "assert_invalid",
+            ComponentAssertion::Malformed => "assert_malformed",
+            ComponentAssertion::Unlinkable => "assert_unlinkable",
+            ComponentAssertion::Uninstantiable => "assert_uninstantiable",
+            ComponentAssertion::Trap => "assert_trap",
+        }
+    }
+}
+
+/// A Component Model value of an action (`u32.const 7`, `str.const "a"`,
+/// `list.const …`). A bare `(f32.const …)` or `(f64.const …)` argument is
+/// read as a core constant, as the `wast` crate reads it; inside a compound
+/// value it is a component float.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComponentValue {
+    /// `bool.const true|false`
+    Bool(bool),
+    /// `u8.const`
+    U8(u8),
+    /// `s8.const`
+    S8(i8),
+    /// `u16.const`
+    U16(u16),
+    /// `s16.const`
+    S16(i16),
+    /// `u32.const`
+    U32(u32),
+    /// `s32.const`
+    S32(i32),
+    /// `u64.const`
+    U64(u64),
+    /// `s64.const`
+    S64(i64),
+    /// `f32.const` inside a compound value, raw bits.
+    F32(u32),
+    /// `f64.const` inside a compound value, raw bits.
+    F64(u64),
+    /// `char.const "c"`
+    Char(char),
+    /// `str.const "…"`
+    String(String),
+    /// `list.const (v)*`
+    List(Vec<ComponentValue>),
+    /// `map.const (entry (k) (v))*`, in written order.
+    Map(Vec<(ComponentValue, ComponentValue)>),
+    /// `record.const (field "name" v)*`
+    Record(Vec<(String, ComponentValue)>),
+    /// `tuple.const (v)*`
+    Tuple(Vec<ComponentValue>),
+    /// `variant.const "case" (v)?`
+    Variant(String, Option<Box<ComponentValue>>),
+    /// `enum.const "case"`
+    Enum(String),
+    /// `option.none` or `option.some (v)`
+    Option(Option<Box<ComponentValue>>),
+    /// `result.ok (v)?` or `result.err (v)?`
+    Result(std::result::Result<Option<Box<ComponentValue>>, Option<Box<ComponentValue>>>),
+    /// `flags.const "name"*`
+    Flags(Vec<String>),
+}
+
 /// A constant argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
@@ -74,6 +184,8 @@ pub enum Value {
     RefHost(u32),
     /// `ref.func f` (an index into the module's functions)
     RefFunc(u32),
+    /// A Component Model value, for a component's function.
+    Component(ComponentValue),
 }
 
 /// A float result pattern.
@@ -133,6 +245,8 @@ pub enum Expected {
     RefExn,
     /// `(either r*)`: any one of them.
     Either(Vec<Expected>),
+    /// A Component Model value a component's function returns.
+    Component(ComponentValue),
 }
 
 /// `invoke` or `get`.
@@ -172,6 +286,30 @@ pub enum CommandKind {
         instance: Option<String>,
         /// Module definition name.
         module: Option<String>,
+    },
+    /// `(component …)`, or `(component definition …)` when `definition`.
+    Component {
+        /// The component.
+        component: ScriptComponent,
+        /// `component definition`: defined, not instantiated.
+        definition: bool,
+    },
+    /// `(component instance $i? $c?)`.
+    ComponentInstance {
+        /// Instance name.
+        instance: Option<String>,
+        /// Component definition name.
+        component: Option<String>,
+    },
+    /// `assert_invalid`, `assert_malformed`, `assert_unlinkable`,
+    /// `assert_uninstantiable` or `assert_trap` over a component.
+    AssertComponent {
+        /// Which assertion.
+        assertion: ComponentAssertion,
+        /// The component.
+        component: ScriptComponent,
+        /// Expected message.
+        message: String,
     },
     /// `(register "name" $m?)`.
     Register {
@@ -331,11 +469,24 @@ fn command(p: &mut Parser<'_>) -> Result<CommandKind> {
     if kw == "module" {
         return module_command(p);
     }
+    if kw == "component" {
+        return component_command(p);
+    }
     if matches!(kw, "invoke" | "get") {
         return Ok(CommandKind::Action(action(p)?));
     }
     let kw_tok = p.peek_at(1);
     p.pos += 2;
+    if let Some(assertion) = component_assertion(kw).filter(|_| p.at_lparen_kw("component")) {
+        let component = script_component(p)?;
+        let message = message(p)?;
+        p.expect_rparen()?;
+        return Ok(CommandKind::AssertComponent {
+            assertion,
+            component,
+            message,
+        });
+    }
     let k = match kw {
         "register" => {
             let name = p.name()?;
@@ -509,6 +660,77 @@ fn module_rest(p: &mut Parser<'_>, offset: usize, open: usize) -> Result<ScriptM
     }
 }
 
+/// The assertions that may hold a component instead of a module.
+fn component_assertion(kw: &str) -> Option<ComponentAssertion> {
+    Some(match kw {
+        "assert_invalid" => ComponentAssertion::Invalid,
+        "assert_malformed" => ComponentAssertion::Malformed,
+        "assert_unlinkable" => ComponentAssertion::Unlinkable,
+        "assert_uninstantiable" => ComponentAssertion::Uninstantiable,
+        "assert_trap" => ComponentAssertion::Trap,
+        _ => return None,
+    })
+}
+
+fn component_command(p: &mut Parser<'_>) -> Result<CommandKind> {
+    // `(component instance $i $c)` and `(component definition …)`, as for modules.
+    match p.peek_at(2).map(|t| (t.kind, p.text(t))) {
+        Some((Kind::Keyword, "instance")) => {
+            p.pos += 3;
+            let instance = p.opt_id()?.map(|(n, _)| n.into_owned());
+            let component = p.opt_id()?.map(|(n, _)| n.into_owned());
+            p.expect_rparen()?;
+            Ok(CommandKind::ComponentInstance {
+                instance,
+                component,
+            })
+        }
+        Some((Kind::Keyword, "definition")) => Ok(CommandKind::Component {
+            component: script_component(p)?,
+            definition: true,
+        }),
+        _ => Ok(CommandKind::Component {
+            component: script_component(p)?,
+            definition: false,
+        }),
+    }
+}
+
+/// `(component …)` or `(component definition …)`; a text component that
+/// fails to parse is kept as its error.
+fn script_component(p: &mut Parser<'_>) -> Result<ScriptComponent> {
+    let offset = p.offset() as usize;
+    let open = p.pos;
+    if !p.eat_lparen_kw("component") {
+        return Err(p.unexpected("`(component`"));
+    }
+    if p.peek_kw() == Some("definition") {
+        p.pos += 1;
+    }
+    let name_tok = p.peek().filter(|t| t.kind == Kind::Id);
+    let name = name_tok.map(|t| p.text(t)[1..].to_string());
+    let parsed = script_form(p).and_then(|form| {
+        p.expect_rparen()?;
+        Ok(form)
+    });
+    let source = match parsed {
+        Ok(ScriptForm::Text(c)) => ComponentSource::Text(c),
+        Ok(ScriptForm::Binary(b)) => ComponentSource::Binary(b),
+        Ok(ScriptForm::Quote(q)) => ComponentSource::Quote(q),
+        Err(e) => {
+            // Skip to the component's closing paren: back up to its `(`.
+            p.pos = open;
+            p.skip_item()?;
+            ComponentSource::TextError(e)
+        }
+    };
+    Ok(ScriptComponent {
+        name,
+        source,
+        offset,
+    })
+}
+
 fn action(p: &mut Parser<'_>) -> Result<Action> {
     p.expect_lparen()?;
     let kw = p.peek_kw();
@@ -533,126 +755,4 @@ fn action(p: &mut Parser<'_>) -> Result<Action> {
         }
         _ => Err(p.unexpected("`invoke` or `get`")),
     }
-}
-
-fn value(p: &mut Parser<'_>) -> Result<Value> {
-    p.expect_lparen()?;
-    let Some(kw) = p.peek_kw() else {
-        return Err(p.unexpected("a constant"));
-    };
-    p.pos += 1;
-    let v = match kw {
-        "i32.const" => Value::I32(p.int(32)? as u32 as i32),
-        "i64.const" => Value::I64(p.int(64)? as i64),
-        "f32.const" => Value::F32(p.f32()?),
-        "f64.const" => Value::F64(p.f64()?),
-        "v128.const" => Value::V128(v128_const(p)?),
-        "ref.null" => Value::RefNull(p.heap_type()?),
-        "ref.extern" => Value::RefExtern(p.u32()?),
-        "ref.host" => Value::RefHost(p.u32()?),
-        "ref.func" => Value::RefFunc(p.u32()?),
-        _ => {
-            p.pos -= 1;
-            return Err(p.unexpected("a constant"));
-        }
-    };
-    p.expect_rparen()?;
-    Ok(v)
-}
-
-fn nan_pattern(p: &Parser<'_>) -> Option<bool> {
-    match p.peek_kw() {
-        Some("nan:canonical") => Some(true),
-        Some("nan:arithmetic") => Some(false),
-        _ => None,
-    }
-}
-
-fn f32_pattern(p: &mut Parser<'_>) -> Result<FloatPattern<u32>> {
-    Ok(match nan_pattern(p) {
-        Some(c) => {
-            p.pos += 1;
-            if c {
-                FloatPattern::CanonicalNan
-            } else {
-                FloatPattern::ArithmeticNan
-            }
-        }
-        None => FloatPattern::Bits(p.f32()?),
-    })
-}
-
-fn f64_pattern(p: &mut Parser<'_>) -> Result<FloatPattern<u64>> {
-    Ok(match nan_pattern(p) {
-        Some(c) => {
-            p.pos += 1;
-            if c {
-                FloatPattern::CanonicalNan
-            } else {
-                FloatPattern::ArithmeticNan
-            }
-        }
-        None => FloatPattern::Bits(p.f64()?),
-    })
-}
-
-/// One result pattern; `either` does not nest (so no recursion on input depth).
-fn result(p: &mut Parser<'_>, allow_either: bool) -> Result<Expected> {
-    p.expect_lparen()?;
-    let Some(kw) = p.peek_kw() else {
-        return Err(p.unexpected("a result"));
-    };
-    p.pos += 1;
-    let r = match kw {
-        "i32.const" => Expected::I32(p.int(32)? as u32 as i32),
-        "i64.const" => Expected::I64(p.int(64)? as i64),
-        "f32.const" => Expected::F32(f32_pattern(p)?),
-        "f64.const" => Expected::F64(f64_pattern(p)?),
-        "v128.const" => match p.peek_kw() {
-            Some("f32x4") => {
-                p.pos += 1;
-                let mut l = [FloatPattern::Bits(0); 4];
-                for x in l.iter_mut() {
-                    *x = f32_pattern(p)?;
-                }
-                Expected::V128(V128Pattern::F32x4(l))
-            }
-            Some("f64x2") => {
-                p.pos += 1;
-                let mut l = [FloatPattern::Bits(0); 2];
-                for x in l.iter_mut() {
-                    *x = f64_pattern(p)?;
-                }
-                Expected::V128(V128Pattern::F64x2(l))
-            }
-            _ => Expected::V128(V128Pattern::Bytes(v128_const(p)?)),
-        },
-        "ref.null" => Expected::RefNull(if p.at_rparen() {
-            None
-        } else {
-            Some(p.heap_type()?)
-        }),
-        "ref.extern" => Expected::RefExtern(if p.at_num() { Some(p.u32()?) } else { None }),
-        "ref.host" => Expected::RefHost(p.u32()?),
-        "ref.func" => Expected::RefFunc(if p.at_num() { Some(p.u32()?) } else { None }),
-        "ref.struct" => Expected::RefStruct,
-        "ref.array" => Expected::RefArray,
-        "ref.eq" => Expected::RefEq,
-        "ref.i31" => Expected::RefI31,
-        "ref.any" => Expected::RefAny,
-        "ref.exn" => Expected::RefExn,
-        "either" if allow_either => {
-            let mut v = Vec::new();
-            while !p.at_rparen() {
-                v.push(result(p, false)?);
-            }
-            Expected::Either(v)
-        }
-        _ => {
-            p.pos -= 1;
-            return Err(p.unexpected("a result"));
-        }
-    };
-    p.expect_rparen()?;
-    Ok(r)
 }
