@@ -55,13 +55,12 @@ fn binary_and_validation_all_pass() {
 /// Folders whose scripts run components: (folder, passed, failed).
 /// What passes is static (valid components without a start function,
 /// valid definitions, `assert_invalid`); every run-time directive fails as
-/// unsupported, and `async/cancellable.wast` uses the `cancellable` option
-/// that the component text parser refuses, as wast 263 does.
+/// unsupported.
 const RUNTIME_FOLDERS: &[(&str, usize, usize)] = &[
     ("values", 41, 180),
     ("resources", 7, 29),
     ("linking", 64, 208),
-    ("async", 33, 279),
+    ("async", 34, 278),
 ];
 
 #[test]
@@ -73,17 +72,7 @@ fn runtime_folders_are_counted() {
             assert!(f.parse_error.is_none(), "{}: {:?}", f.file, f.parse_error);
             for d in f.failures() {
                 let unsupported = d.got.starts_with("running components is not supported yet");
-                // The one component the text parser refuses, and what
-                // follows it, are the only other failures.
-                let refused = f.file.ends_with("cancellable.wast");
-                assert!(
-                    unsupported || refused,
-                    "{}:{}: {}: {}",
-                    f.file,
-                    d.line,
-                    d.kind,
-                    d.got
-                );
+                assert!(unsupported, "{}:{}: {}: {}", f.file, d.line, d.kind, d.got);
             }
         }
     }

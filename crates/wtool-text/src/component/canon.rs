@@ -8,7 +8,7 @@ use wtool_component::ast::{
 
 use super::fields::{self, named, Scope};
 use super::types::{comp_type_use, val_type};
-use super::{err, Def, Item};
+use super::{Def, Item};
 use crate::error::Result;
 use crate::parser::Parser;
 
@@ -147,8 +147,12 @@ pub(crate) fn canon_body(
             opts: canon_opts(p, &mut it)?,
         },
         "waitable-set.wait" | "waitable-set.poll" => {
-            if p.peek_kw() == Some("cancellable") {
-                return Err(p.unexpected("`(memory`"));
+            // The reference tests (async/cancellable.wast) write
+            // `cancellable` before the memory; wat 1.263 no longer takes it,
+            // but the binary format has the flag, so it is read here too.
+            let cancellable = p.peek_kw() == Some("cancellable");
+            if cancellable {
+                p.pos += 1;
             }
             if !p.eat_lparen_kw("memory") {
                 return Err(p.unexpected("`(memory`"));
@@ -157,7 +161,7 @@ pub(crate) fn canon_body(
             p.expect_rparen()?;
             Canon::WaitableSet {
                 poll: kw == "waitable-set.poll",
-                cancellable: false,
+                cancellable,
                 memory,
             }
         }
@@ -209,17 +213,17 @@ pub(crate) fn canon_body(
                     is_async,
                 }
             } else if let Some(row) = FlagOp::ALL.iter().find(|r| r.2 == kw) {
-                // subtask.cancel takes `async`; the thread built-ins no
-                // longer take `cancellable` (wast 263 refuses it).
-                let flag = row.0 == FlagOp::SubtaskCancel && p.peek_kw() == Some("async");
+                // subtask.cancel takes `async`, the thread built-ins
+                // `cancellable` (as the reference tests write them; wat
+                // 1.263 refuses the latter).
+                let word = if row.0 == FlagOp::SubtaskCancel {
+                    "async"
+                } else {
+                    "cancellable"
+                };
+                let flag = p.peek_kw() == Some(word);
                 if flag {
                     p.pos += 1;
-                }
-                if p.peek_kw() == Some("cancellable") {
-                    return Err(err(
-                        "the `cancellable` option is no longer supported",
-                        p.offset(),
-                    ));
                 }
                 Canon::Flagged { op: row.0, flag }
             } else if let Some(row) = PlainOp::ALL.iter().find(|r| r.2 == kw) {
