@@ -212,7 +212,7 @@ fn compare(ours: Features, theirs: WasmFeatures, mutants: usize, seed: u64) -> C
         match (&verdict, &theirs) {
             (Ok(()), Ok(_)) => r.valid += 1,
             (Err(e), Err(t)) => {
-                let gate = wtool_component::gated_feature(&t.message());
+                let gate = wtool_component::gated_feature(t.message());
                 if is_seed && gate.is_some() {
                     r.gated += 1;
                     if wtool_component::gated_feature(e) != gate {
