@@ -120,14 +120,24 @@ impl CliError {
                 offset,
                 message,
             } => {
+                // The proposal to enable, found before the message is reflowed.
+                let gate = wtool_component::gated_feature(message).and_then(|f| f.flag_name());
                 // wasm-tools' messages may carry context lines: indent them.
                 let message = message.replace('\n', "\n  ");
-                match offset {
+                let _ = match offset {
                     Some(o) => writeln!(
                         out,
                         "error: {message}\n  --> {file} at offset {o:#x} (component)"
                     ),
                     None => writeln!(out, "error: {message}\n  --> {file} (component)"),
+                };
+                // As for core proposals: name the flag that would allow it.
+                match gate {
+                    Some(name) => writeln!(
+                        out,
+                        "  note: {name} support is not enabled (enable with --features=+{name})"
+                    ),
+                    None => Ok(()),
                 }
             }
             CliError::NotWasm { file, reason } => {

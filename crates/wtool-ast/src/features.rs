@@ -43,6 +43,23 @@ features! {
     LEGACY_EXCEPTIONS = 17, "legacy-exceptions", "try/catch/delegate/rethrow exception handling (pre-3.0)";
     WIDE_ARITHMETIC = 18, "wide-arithmetic", "128-bit add/sub and wide multiplication";
     CUSTOM_DESCRIPTORS = 19, "custom-descriptors", "exact types and custom descriptors";
+    // The gated Component Model proposals, under wasm-tools' names (the
+    // explainer's emoji gates); only the component validator reads them.
+    CM_VALUES = 20, "cm-values", "component model: value definitions, imports and exports";
+    CM_NESTED_NAMES = 21, "cm-nested-names", "component model: nested namespaces and packages in names";
+    CM_ASYNC = 22, "cm-async", "component model: async ABI, streams, futures (default on)";
+    CM_ASYNC_STACKFUL = 23, "cm-async-stackful", "component model: stackful async lifts (no callback)";
+    CM_MORE_ASYNC_BUILTINS = 24, "cm-more-async-builtins", "component model: more async built-ins and their options";
+    CM_THREADING = 25, "cm-threading", "component model: thread.* built-ins and a second context slot";
+    CM_ERROR_CONTEXT = 26, "cm-error-context", "component model: the error-context type and built-ins";
+    CM_FIXED_LENGTH_LISTS = 27, "cm-fixed-length-lists", "component model: fixed-length lists";
+    CM_GC = 28, "cm-gc", "component model: the gc and core-type canonical options";
+    CM_MAP = 29, "cm-map", "component model: map types (default on)";
+    CM64 = 30, "cm64", "component model: 64-bit memories, tables, contexts and resources";
+    CM_IMPLEMENTS = 31, "cm-implements", "component model: implements and external-id names (default on)";
+    CM_CANON_NAMES = 32, "cm-canon-names", "component model: version-suffix names";
+    CM_FORWARD = 33, "cm-forward", "component model: stream.forward and future.forward";
+    CM_ACCESSORS = 34, "cm-accessors", "component model: [get] and [set] function names";
 }
 
 impl Features {
@@ -74,10 +91,20 @@ impl Features {
             | Features::FUNCTION_REFERENCES.0
             | Features::GC.0,
     );
+    /// The Component Model proposals wasmparser enables by default.
+    pub const COMPONENT_DEFAULTS: Features =
+        Features(Features::CM_ASYNC.0 | Features::CM_MAP.0 | Features::CM_IMPLEMENTS.0);
+    /// Every gated Component Model proposal.
+    pub const COMPONENT_ALL: Features = Features(((1u64 << 35) - 1) & !((1u64 << 20) - 1));
     /// What real modules use: WebAssembly 3.0 plus threads and legacy
-    /// exception handling (wasm-tools' default).
-    pub const WASM3_THREADS: Features =
-        Features(Features::WASM3.0 | Features::THREADS.0 | Features::LEGACY_EXCEPTIONS.0);
+    /// exception handling, and the Component Model proposals wasm-tools
+    /// enables by default (wasm-tools' default).
+    pub const WASM3_THREADS: Features = Features(
+        Features::WASM3.0
+            | Features::THREADS.0
+            | Features::LEGACY_EXCEPTIONS.0
+            | Features::COMPONENT_DEFAULTS.0,
+    );
     /// Everything known.
     pub const ALL: Features = Features(u64::MAX);
 
@@ -147,9 +174,11 @@ impl Features {
     }
 }
 
+/// WebAssembly 2.0 and the Component Model proposals wasmparser enables by
+/// default (they change nothing for core modules).
 impl Default for Features {
     fn default() -> Self {
-        Features::WASM2
+        Features::WASM2.union(Features::COMPONENT_DEFAULTS)
     }
 }
 
@@ -199,5 +228,26 @@ mod tests {
         assert!(Features::parse("nope", Features::WASM2).is_err());
         assert!(Features::WASM1.contains(Features::MVP));
         assert_eq!(Features::SIMD.flag_name(), Some("simd"));
+    }
+
+    #[test]
+    fn component_features() {
+        assert_eq!(
+            Features::parse("cm-error-context,-cm-async", Features::default()).unwrap(),
+            Features::WASM2
+                .union(Features::CM_MAP)
+                .union(Features::CM_IMPLEMENTS)
+                .union(Features::CM_ERROR_CONTEXT)
+        );
+        assert_eq!(Features::CM64.flag_name(), Some("cm64"));
+        // Every `cm-*`/`cm64` flag is in COMPONENT_ALL, and nothing else.
+        for (f, name, _) in Features::TABLE {
+            assert_eq!(
+                Features::COMPONENT_ALL.contains(*f),
+                name.starts_with("cm"),
+                "{name}"
+            );
+        }
+        assert!(Features::WASM3_THREADS.contains(Features::COMPONENT_DEFAULTS));
     }
 }

@@ -68,6 +68,10 @@ pub enum ErrorKind {
     /// A core export alias of an exact function type.
     #[error("exact type is not allowed in core export aliases")]
     ExactCoreAlias,
+    /// A construct of a gated Component Model proposal that is off (its
+    /// `--features` name).
+    #[error("the `{0}` feature is not active")]
+    FeatureNotActive(&'static str),
     /// An error inside an embedded core module or core type, with the core
     /// decoder's message.
     #[error("{}", core_message(.0))]

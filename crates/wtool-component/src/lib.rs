@@ -8,6 +8,11 @@
 //! byte unless the input used non-minimal integer encodings. Core modules
 //! and core types inside a component go through `wtool-binary` unchanged.
 //!
+//! The gated proposals (async, error-context, threading, values, ...)
+//! are accepted only when their `cm-*` flag is in the [`wtool_ast::Features`]
+//! passed in, with wasmparser's defaults and messages; [`gated_feature`]
+//! says which flag a refusal names.
+//!
 //! Where the Component Model's reference tests and wasm-tools disagree
 //! about an encoding, this crate follows the reference tests: `0x2e`/`0x2f`
 //! (`stream.forward`/`future.forward`) are not canonical definitions, the
@@ -29,4 +34,4 @@ pub use decode::{
 };
 pub use encode::encode;
 pub use error::{DecodeError, ErrorKind};
-pub use validate::{validate, validate_bytes, ValidationError};
+pub use validate::{gated_feature, validate, validate_bytes, ValidationError};

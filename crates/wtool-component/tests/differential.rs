@@ -12,9 +12,16 @@ use wtool_testsupport::oracle::{wasmparser_decode_error, wasmparser_decodes};
 use wtool_testsupport::Rng;
 
 mod common;
-use common::{mutate, seeds, wasm_tools_stricter};
+use common::{mutate, seeds, wasm_tools_stricter, wasmparser_features, GATED};
 
-const FEATURES: Features = Features::WASM3_THREADS;
+/// What wasm-tools' runner enables for these tests: its defaults and the
+/// gated Component Model proposals the tests use.
+const FEATURES: Features = Features::WASM3_THREADS
+    .union(Features::CM_ASYNC_STACKFUL)
+    .union(Features::CM_MORE_ASYNC_BUILTINS)
+    .union(Features::CM_THREADING)
+    .union(Features::CM_ERROR_CONTEXT)
+    .union(Features::CM_FIXED_LENGTH_LISTS);
 
 /// Canonical definitions whose encoding the reference tests allow and
 /// wasm-tools 1.263 refuses: a set `cancellable` flag, and the `shared?`
@@ -107,45 +114,119 @@ fn decode_verdicts_agree_with_wasmparser() {
 /// (every reference component and 10,000 mutants).
 #[test]
 fn validate_verdicts_agree_with_wasmparser() {
-    let seeds = seeds();
-    let mut rng = Rng::new(0x7661_6c69);
-    // The gated component features the reference tests use (their README
-    // runs wasmtime with the same set).
-    let features = WasmFeatures::default()
-        | WasmFeatures::LEGACY_EXCEPTIONS
-        | WasmFeatures::CM_ASYNC_STACKFUL
-        | WasmFeatures::CM_MORE_ASYNC_BUILTINS
-        | WasmFeatures::CM_THREADING
-        | WasmFeatures::CM_ERROR_CONTEXT
-        | WasmFeatures::CM_FIXED_LENGTH_LISTS;
-    let (mut compared, mut valid) = (0u32, 0u32);
-    let mut mismatches = Vec::new();
-    let inputs = seeds.iter().cloned().chain((0..10_000).map(|_| {
-        let s = &seeds[rng.below(seeds.len())];
-        mutate(s, &mut rng)
-    }));
-    for bytes in inputs {
-        let ours = wtool_component::decode_with_offsets(&bytes, FEATURES)
-            .map_err(|e| e.to_string())
-            .and_then(|(c, o)| {
-                wtool_component::validate(&c, Some(&o), FEATURES).map_err(|e| e.to_string())
-            });
-        let theirs = wasmparser::Validator::new_with_features(features).validate_all(&bytes);
-        compared += 1;
-        match (&ours, &theirs) {
-            (Ok(()), Ok(_)) => valid += 1,
-            (Err(_), Err(_)) => {}
-            (Ok(()), Err(e)) if wasm_tools_stricter(&e.to_string()) => {}
-            (Ok(()), Err(e)) => mismatches.push(format!("we accept, wasmparser: {e}")),
-            (Err(e), Ok(_)) => mismatches.push(format!("we refuse ({e}), wasmparser accepts")),
+    let r = compare(FEATURES, wasmparser_features(FEATURES), 10_000, 0x7661_6c69);
+    eprintln!(
+        "{} compared, {} valid for both, {} disagree",
+        r.compared,
+        r.valid,
+        r.mismatches.len()
+    );
+    r.show();
+    assert!(r.mismatches.is_empty());
+}
+
+/// Verdicts with each side's defaults: `wtool validate`'s set against
+/// wasmparser's `WasmFeatures::default()`; then, from every gated
+/// proposal on, each one turned off in turn. On the reference components
+/// themselves, a refusal by a gate names the same proposal on both sides.
+#[test]
+fn gated_features_agree_with_wasmparser() {
+    let defaults = WasmFeatures::default() | WasmFeatures::LEGACY_EXCEPTIONS;
+    assert_eq!(wasmparser_features(Features::WASM3_THREADS), defaults);
+    let r = compare(Features::WASM3_THREADS, defaults, 10_000, 0x6465_6661);
+    eprintln!(
+        "defaults: {} compared, {} valid for both, {} refused by a gate, {} disagree",
+        r.compared,
+        r.valid,
+        r.gated,
+        r.mismatches.len()
+    );
+    r.show();
+    let mut failed = r.mismatches.len();
+    let all = Features::WASM3_THREADS.union(Features::COMPONENT_ALL);
+    for (i, (f, _)) in GATED.iter().enumerate() {
+        let ours = all.without(*f);
+        let r = compare(
+            ours,
+            wasmparser_features(ours),
+            5_000,
+            0x6f66_6600 + i as u64,
+        );
+        eprintln!(
+            "-{}: {} compared, {} valid for both, {} refused by a gate, {} disagree",
+            f.flag_name().unwrap_or("?"),
+            r.compared,
+            r.valid,
+            r.gated,
+            r.mismatches.len()
+        );
+        r.show();
+        failed += r.mismatches.len();
+    }
+    assert_eq!(failed, 0);
+}
+
+/// What one run of [`compare`] found.
+struct Compared {
+    compared: u32,
+    valid: u32,
+    /// Reference components wasmparser refused with a feature gate.
+    gated: u32,
+    mismatches: Vec<String>,
+}
+
+impl Compared {
+    fn show(&self) {
+        for m in self.mismatches.iter().take(20) {
+            eprintln!("  {m}");
         }
     }
-    eprintln!(
-        "{compared} compared, {valid} valid for both, {} disagree",
-        mismatches.len()
-    );
-    for m in mismatches.iter().take(200) {
-        eprintln!("  {m}");
+}
+
+/// Validates every reference component and `mutants` mutants of them with
+/// `ours` and with wasmparser under `theirs`, collecting disagreements.
+fn compare(ours: Features, theirs: WasmFeatures, mutants: usize, seed: u64) -> Compared {
+    let seeds = seeds();
+    let mut rng = Rng::new(seed);
+    let mut r = Compared {
+        compared: 0,
+        valid: 0,
+        gated: 0,
+        mismatches: Vec::new(),
+    };
+    let inputs = seeds
+        .iter()
+        .map(|s| (s.clone(), true))
+        .chain((0..mutants).map(|_| {
+            let s = &seeds[rng.below(seeds.len())];
+            (mutate(s, &mut rng), false)
+        }));
+    for (bytes, is_seed) in inputs {
+        let verdict = wtool_component::decode_with_offsets(&bytes, ours)
+            .map_err(|e| e.to_string())
+            .and_then(|(c, o)| {
+                wtool_component::validate(&c, Some(&o), ours).map_err(|e| e.to_string())
+            });
+        let theirs = wasmparser::Validator::new_with_features(theirs).validate_all(&bytes);
+        r.compared += 1;
+        match (&verdict, &theirs) {
+            (Ok(()), Ok(_)) => r.valid += 1,
+            (Err(e), Err(t)) => {
+                let gate = wtool_component::gated_feature(t.message());
+                if is_seed && gate.is_some() {
+                    r.gated += 1;
+                    if wtool_component::gated_feature(e) != gate {
+                        r.mismatches
+                            .push(format!("we refuse ({e}), wasmparser: {t}"));
+                    }
+                }
+            }
+            (Ok(()), Err(e)) if wasm_tools_stricter(&e.to_string()) => {}
+            (Ok(()), Err(e)) => r.mismatches.push(format!("we accept, wasmparser: {e}")),
+            (Err(e), Ok(_)) => r
+                .mismatches
+                .push(format!("we refuse ({e}), wasmparser accepts")),
+        }
     }
-    assert!(mismatches.is_empty());
+    r
 }

@@ -5,6 +5,7 @@ use super::types::{extern_name, extern_sort, extern_type, result_list, val_type}
 use super::{flag, limited, string, Decoder};
 use crate::ast::*;
 use crate::error::{DecodeError, ErrorKind, Result};
+use wtool_ast::Features;
 use wtool_binary::parts;
 use wtool_binary::reader::Reader;
 
@@ -59,7 +60,7 @@ impl Decoder {
             },
             0x01 => Instance::FromExports(limited(s, 100_000, "instantiation exports", |s| {
                 Ok(InlineExport {
-                    name: extern_name(s)?,
+                    name: extern_name(s, self.features)?,
                     sort: extern_sort(s)?,
                     index: s.u32()?,
                 })
@@ -292,8 +293,8 @@ pub(crate) fn start(s: &mut Reader<'_>) -> Result<Start> {
 }
 
 /// An export: name, sort and index, and an optional ascribed type.
-pub(crate) fn export(s: &mut Reader<'_>) -> Result<Export> {
-    let name = extern_name(s)?;
+pub(crate) fn export(s: &mut Reader<'_>, features: Features) -> Result<Export> {
+    let name = extern_name(s, features)?;
     let sort = extern_sort(s)?;
     let index = s.u32()?;
     let at = s.pos();

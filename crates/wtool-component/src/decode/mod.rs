@@ -224,8 +224,8 @@ impl Decoder {
             7 => Section::Types(self.vec(s, |d, s| d.ty(s, 0))?),
             8 => Section::Canons(self.vec(s, |d, s| d.canon(s))?),
             9 => Section::Start(items::start(s)?),
-            10 => Section::Imports(self.vec(s, |_, s| types::import(s))?),
-            11 => Section::Exports(self.vec(s, |_, s| items::export(s))?),
+            10 => Section::Imports(self.vec(s, |d, s| types::import(s, d.features))?),
+            11 => Section::Exports(self.vec(s, |d, s| items::export(s, d.features))?),
             _ => Section::Values(self.vec(s, |_, s| items::value(s))?),
         };
         Ok((section, None))

@@ -4,6 +4,7 @@
 use super::{limited, string, Decoder, MAX_NESTING};
 use crate::ast::*;
 use crate::error::{DecodeError, ErrorKind, Result};
+use wtool_ast::Features;
 use wtool_binary::parts;
 use wtool_binary::reader::Reader;
 
@@ -128,7 +129,7 @@ impl Decoder {
     fn component_decl(&self, s: &mut Reader<'_>, depth: u32) -> Result<ComponentDecl> {
         if s.peek() == Some(0x03) {
             s.u8()?;
-            return Ok(ComponentDecl::Import(import(s)?));
+            return Ok(ComponentDecl::Import(import(s, self.features)?));
         }
         Ok(ComponentDecl::Instance(self.instance_decl(s, depth)?))
     }
@@ -140,7 +141,7 @@ impl Decoder {
             0x01 => InstanceDecl::Type(self.ty(s, depth)?),
             0x02 => InstanceDecl::Alias(super::items::alias(s)?),
             0x04 => InstanceDecl::Export {
-                name: extern_name(s)?,
+                name: extern_name(s, self.features)?,
                 ty: extern_type(s)?,
             },
             b => {
@@ -308,12 +309,21 @@ pub(crate) fn extern_type(s: &mut Reader<'_>) -> Result<ExternType> {
     })
 }
 
-/// A name with its attributes (`nameattributes`).
-pub(crate) fn extern_name(s: &mut Reader<'_>) -> Result<ExternName> {
+/// A name with its attributes (`nameattributes`). Attributes belong to the
+/// `cm-implements` and `cm-canon-names` proposals: with both off their form
+/// byte is refused here, where wasmparser refuses it.
+pub(crate) fn extern_name(s: &mut Reader<'_>, features: Features) -> Result<ExternName> {
     let at = s.pos();
     let form = s.u8()?;
     if form > 2 {
         return Err(DecodeError::leading(at, form, "component name"));
+    }
+    let attributes = Features::CM_IMPLEMENTS.union(Features::CM_CANON_NAMES);
+    if form == 2 && features.without(attributes) == features {
+        return Err(DecodeError::new(
+            at,
+            ErrorKind::FeatureNotActive("cm-implements"),
+        ));
     }
     let mut n = ExternName::plain(string(s)?);
     n.form = form;
@@ -333,9 +343,9 @@ pub(crate) fn extern_name(s: &mut Reader<'_>) -> Result<ExternName> {
 }
 
 /// An import: name and `externtype`.
-pub(crate) fn import(s: &mut Reader<'_>) -> Result<Import> {
+pub(crate) fn import(s: &mut Reader<'_>, features: Features) -> Result<Import> {
     Ok(Import {
-        name: extern_name(s)?,
+        name: extern_name(s, features)?,
         ty: extern_type(s)?,
     })
 }

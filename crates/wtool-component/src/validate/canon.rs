@@ -6,7 +6,7 @@
 use super::types::*;
 use super::{at, Msg, Validator};
 use crate::ast::{Canon, CanonOpt, PlainOp, PrimValType, ResourceOp, StringEncoding};
-use wtool_ast::{FuncType, ValType as C};
+use wtool_ast::{Features, FuncType, ValType as C};
 
 const MAX_FLAT_PARAMS: usize = 16;
 const MAX_FLAT_ASYNC_PARAMS: usize = 4;
@@ -87,7 +87,7 @@ impl Validator<'_> {
                     if o.memory.is_some() {
                         return Err("`memory` is specified more than once".into());
                     }
-                    at(&self.cur_ref().core_memories, m, "memory")?;
+                    self.cabi_memory(m)?;
                     o.memory = Some(m);
                 }
                 CanonOpt::Realloc(f) => {
@@ -113,6 +113,7 @@ impl Validator<'_> {
                     if o.is_async {
                         return Err("canonical option `async` is specified more than once".into());
                     }
+                    self.needs(Features::CM_ASYNC, "canonical option `async`")?;
                     o.is_async = true;
                 }
                 CanonOpt::Callback(f) => {
@@ -125,7 +126,15 @@ impl Validator<'_> {
                     o.callback = Some(f);
                 }
                 CanonOpt::CoreType(_) | CanonOpt::Gc => {
-                    return Err("canonical options `core-type` and `gc` are not supported".into())
+                    if *opt == CanonOpt::Gc {
+                        self.require(
+                            Features::CM_GC,
+                            "canonical option `gc` requires the `cm-gc` feature",
+                        )?;
+                    } else {
+                        self.needs(Features::CM_GC, "canonical option `core type`")?;
+                    }
+                    return Err("canonical options `core-type` and `gc` are not supported".into());
                 }
             }
         }
@@ -160,6 +169,13 @@ impl Validator<'_> {
                     if *self.types.get(self.core_func_ty(cb)?) != ft(&[C::I32; 3], &[C::I32]) {
                         return Err("canonical option `callback` uses a core function with an incorrect signature".into());
                     }
+                }
+                if o.is_async && o.callback.is_none() {
+                    // An async lift without a callback is the stackful ABI.
+                    self.require(
+                        Features::CM_ASYNC_STACKFUL,
+                        "requires the component model async stackful feature",
+                    )?;
                 }
                 check_asyncness(&o, &f)?;
                 let (params, results) = self.flatten(&f, &o, Abi::Lift)?;
@@ -229,6 +245,7 @@ impl Validator<'_> {
                 self.core_func(t);
             }
             Canon::TaskReturn { result, opts } => {
+                self.needs(Features::CM_ASYNC, "`task.return`")?;
                 let o = self.opts(opts)?;
                 let result = result.map(|t| self.val(t)).transpose()?;
                 let f = FuncTy {
@@ -247,6 +264,15 @@ impl Validator<'_> {
                 self.core_func(ft(&p, &[]));
             }
             Canon::Context { set, ty, slot } => {
+                let name = if *set { "context.set" } else { "context.get" };
+                self.needs(Features::CM_ASYNC, &format!("`{name}`"))?;
+                if *ty == C::I64 {
+                    self.needs(Features::CM64, &format!("64-bit `{name}`"))?;
+                }
+                if *slot > 0 && !self.features.contains(Features::CM_THREADING) {
+                    // The second slot is the threading proposal's.
+                    return Err(format!("`{name}` immediate must be zero: {slot}"));
+                }
                 if *ty != C::I32 {
                     return Err("context.get/set only supports i32".into());
                 }
@@ -259,8 +285,14 @@ impl Validator<'_> {
                     ft(&[], &[C::I32])
                 });
             }
-            Canon::Async { op, ty, opts, .. } => {
+            Canon::Async {
+                op,
+                ty,
+                opts,
+                is_async,
+            } => {
                 let (_, _, name, _) = op.row();
+                self.needs(Features::CM_ASYNC, &format!("`{name}`"))?;
                 let stream = name.starts_with("stream");
                 let id = at(&self.cur_ref().types, *ty, "type")?;
                 let elem = match self.types.get(id) {
@@ -274,7 +306,18 @@ impl Validator<'_> {
                     }
                 };
                 let o = self.opts(opts)?;
-                let t = match name.rsplit('.').next().unwrap_or("") {
+                let verb = name.rsplit('.').next().unwrap_or("");
+                let more = Features::CM_MORE_ASYNC_BUILTINS;
+                match verb {
+                    "read" | "write" if !o.is_async => {
+                        self.needs(more, &format!("synchronous `{name}`"))?
+                    }
+                    "cancel-read" | "cancel-write" if *is_async => {
+                        self.needs(more, &format!("async `{name}`"))?
+                    }
+                    _ => {}
+                }
+                let t = match verb {
                     "new" => ft(&[], &[C::I64]),
                     "read" | "write" => {
                         if elem.is_some_and(|t| self.contains_ptr(t)) {
@@ -298,6 +341,14 @@ impl Validator<'_> {
                 debug_message,
                 opts,
             } => {
+                self.needs(
+                    Features::CM_ERROR_CONTEXT,
+                    if *debug_message {
+                        "`error-context.debug-message`"
+                    } else {
+                        "`error-context.new`"
+                    },
+                )?;
                 let o = self.opts(opts)?;
                 o.require_memory()?;
                 if *debug_message {
@@ -309,12 +360,29 @@ impl Validator<'_> {
                     ft(&[C::I32; 2], &[C::I32])
                 });
             }
-            Canon::WaitableSet { memory, .. } => {
-                at(&self.cur_ref().core_memories, *memory, "memory")?;
+            Canon::WaitableSet { memory, poll, .. } => {
+                let name = if *poll {
+                    "`waitable-set.poll`"
+                } else {
+                    "`waitable-set.wait`"
+                };
+                self.needs(Features::CM_ASYNC, name)?;
+                self.cabi_memory(*memory)?;
                 self.core_func(ft(&[C::I32; 2], &[C::I32]));
             }
-            Canon::Flagged { op, .. } => {
+            Canon::Flagged { op, flag } => {
                 use crate::ast::FlagOp::*;
+                let name = format!("`{}`", op.row().2);
+                match op {
+                    SubtaskCancel => {
+                        self.needs(Features::CM_ASYNC, &name)?;
+                        if *flag {
+                            self.needs(Features::CM_MORE_ASYNC_BUILTINS, &format!("async {name}"))?;
+                        }
+                    }
+                    ThreadYield => self.needs(Features::CM_ASYNC, &name)?,
+                    _ => self.needs(Features::CM_THREADING, &name)?,
+                }
                 self.core_func(match op {
                     SubtaskCancel
                     | ThreadSuspendThenResume
@@ -326,6 +394,15 @@ impl Validator<'_> {
             }
             Canon::Plain(op) => {
                 use PlainOp::*;
+                let name = format!("`{}`", op.row().2);
+                self.needs(
+                    match op {
+                        ErrorContextDrop => Features::CM_ERROR_CONTEXT,
+                        ThreadIndex | ThreadResumeLater => Features::CM_THREADING,
+                        _ => Features::CM_ASYNC,
+                    },
+                    &name,
+                )?;
                 self.core_func(match op {
                     BackpressureInc | BackpressureDec | TaskCancel => ft(&[], &[]),
                     SubtaskDrop | ErrorContextDrop | WaitableSetDrop | ThreadResumeLater => {
@@ -336,11 +413,18 @@ impl Validator<'_> {
                 });
             }
             Canon::ThreadNewIndirect { func_ty, table } => {
+                self.needs(Features::CM_THREADING, "`thread.new-indirect`")?;
                 let t = at(&self.cur_ref().core_types, *func_ty, "type")?;
                 if !matches!(self.types.get(t), Ty::CoreFunc(_)) {
                     return Err(format!("core type index {func_ty} is not a function type"));
                 }
                 let t = at(&self.cur_ref().core_tables, *table, "table")?;
+                if t.index64 {
+                    self.require(
+                        Features::CM64,
+                        "64-bit tables require the component model 64-bit feature",
+                    )?;
+                }
                 if t.index64 || t.elem != wtool_ast::RefType::FUNCREF {
                     return Err(format!(
                         "table is not a 32-bit table of (ref null (func)): expected table element type funcref, found {}",
@@ -364,6 +448,17 @@ impl Validator<'_> {
                     _ => ft(&[C::I32; 2], &[C::I32]),
                 });
             }
+        }
+        Ok(())
+    }
+
+    /// A memory the Canonical ABI may use; a 64-bit one is `cm64`'s.
+    fn cabi_memory(&self, m: u32) -> Result<(), Msg> {
+        if at(&self.cur_ref().core_memories, m, "memory")?.index64 {
+            self.require(
+                Features::CM64,
+                "64-bit memories require the `cm64` feature to be enabled",
+            )?;
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ use crate::ast::{
     ComponentDecl, CoreRec, CoreType, DefinedType, ExternType, FuncType, InstanceDecl, ModuleDecl,
     Type, TypeBound, ValType,
 };
-use wtool_ast::{CompositeType, ExternKind, ImportDesc, Module};
+use wtool_ast::{CompositeType, ExternKind, Features, ImportDesc, Module};
 
 impl Validator<'_> {
     /// A core type definition: its types join the core type space.
@@ -202,13 +202,20 @@ impl Validator<'_> {
                 if self.cur_ref().kind != ScopeKind::Component {
                     return Err("resources can only be defined within a concrete component".into());
                 }
-                if *rep != wtool_ast::ValType::I32 {
+                if *rep == wtool_ast::ValType::I64 {
+                    self.require(
+                        wtool_ast::Features::CM64,
+                        "resources with `i64` require the `cm64` feature to be enabled",
+                    )?;
+                }
+                // `i64` passed the gate above; resource.new/rep then use it.
+                if !matches!(rep, wtool_ast::ValType::I32 | wtool_ast::ValType::I64) {
                     return Err("resources can only be represented by `i32`".into());
                 }
                 if let Some(f) = dtor {
                     let ft = at(&self.cur_ref().core_funcs, *f, "function")?;
                     let want = wtool_ast::FuncType {
-                        params: vec![wtool_ast::ValType::I32].into(),
+                        params: vec![*rep].into(),
                         results: Vec::new().into(),
                     };
                     if *self.types.get(ft) != Ty::CoreFunc(want) {
@@ -299,7 +306,10 @@ impl Validator<'_> {
                 }
                 Entity::Func(id)
             }
-            ExternType::Value(v) => Entity::Value(self.val(v)?),
+            ExternType::Value(v) => {
+                self.values_on()?;
+                Entity::Value(self.val(v)?)
+            }
             ExternType::Type(TypeBound::Eq(i)) => {
                 let referenced = at(&s.types, i, "type")?;
                 let created = self.types.unique(referenced);
@@ -340,7 +350,10 @@ impl Validator<'_> {
     /// A value type, checked.
     pub(crate) fn val(&self, t: ValType) -> Result<ValTy, Msg> {
         Ok(match t {
-            ValType::Prim(p) => ValTy::Prim(p),
+            ValType::Prim(p) => {
+                self.prim(p)?;
+                ValTy::Prim(p)
+            }
             ValType::Idx(i) => {
                 let id = at(&self.cur_ref().types, i, "type")?;
                 if !matches!(self.types.get(id), Ty::Defined(_)) {
@@ -349,6 +362,23 @@ impl Validator<'_> {
                 ValTy::Id(id)
             }
         })
+    }
+
+    /// A primitive type, refused if its proposal is off.
+    fn prim(&self, p: crate::ast::PrimValType) -> Result<(), Msg> {
+        if p == crate::ast::PrimValType::ErrorContext {
+            self.needs(Features::CM_ERROR_CONTEXT, "`error-context`")?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a value (definition, import, export or use) unless values
+    /// are on.
+    pub(crate) fn values_on(&self) -> Result<(), Msg> {
+        self.require(
+            Features::CM_VALUES,
+            "support for component model `value`s is not enabled",
+        )
     }
 
     fn resource_ref(&self, i: u32) -> Result<TypeId, Msg> {
@@ -379,7 +409,10 @@ impl Validator<'_> {
             }
         };
         Ok(match d {
-            DefinedType::Prim(p) => Defined::Prim(*p),
+            DefinedType::Prim(p) => {
+                self.prim(*p)?;
+                Defined::Prim(*p)
+            }
             DefinedType::Record(fs) => {
                 non_empty(fs.len(), "record")?;
                 let mut set = LabelSet::new();
@@ -411,12 +444,20 @@ impl Validator<'_> {
             }
             DefinedType::List(t) => Defined::List(self.val(*t)?),
             DefinedType::FixedList(t, n) => {
+                self.require(
+                    Features::CM_FIXED_LENGTH_LISTS,
+                    "Fixed-length lists require the component model fixed-length lists feature",
+                )?;
                 if *n == 0 {
                     return Err("Fixed size lists must have more than zero elements".into());
                 }
                 Defined::FixedList(self.val(*t)?, *n)
             }
             DefinedType::Map(k, v) => {
+                self.require(
+                    Features::CM_MAP,
+                    "Maps require the component model map feature",
+                )?;
                 let key = self.val(*k)?;
                 let prim = match key {
                     ValTy::Prim(p) => Some(p),
@@ -458,6 +499,11 @@ impl Validator<'_> {
             DefinedType::Own(i) => Defined::Own(self.resource_ref(*i)?),
             DefinedType::Borrow(i) => Defined::Borrow(self.resource_ref(*i)?),
             DefinedType::Stream(t) | DefinedType::Future(t) => {
+                let stream = matches!(d, DefinedType::Stream(_));
+                self.needs(
+                    Features::CM_ASYNC,
+                    if stream { "`stream`" } else { "`future`" },
+                )?;
                 let t = t.map(|t| self.val(t)).transpose()?;
                 if let Some(t) = t {
                     if self.types.contains_borrow(t) {
@@ -477,6 +523,12 @@ impl Validator<'_> {
     }
 
     fn func_type(&self, f: &FuncType) -> Result<FuncTy, Msg> {
+        if f.is_async {
+            self.require(
+                Features::CM_ASYNC,
+                "async component functions require the component model async feature",
+            )?;
+        }
         let mut set = LabelSet::new();
         let mut params = Vec::new();
         for (n, t) in &f.params {

@@ -5,14 +5,26 @@
 
 use super::items::Dir;
 use super::names::{
-    check_attributes, check_interface_version, parse_name, with_version_suffix, NameAttrs,
+    check_attributes, check_interface_version, parse_name_with, with_version_suffix, NameAttrs,
     NameFeatures, NameKind,
 };
 use super::types::*;
 use super::{Msg, Validator};
 use crate::ast::{ExternName, NameAttr};
+use wtool_ast::Features;
 
 impl Validator<'_> {
+    /// The gated name forms and attributes that are on.
+    fn name_features(&self) -> NameFeatures {
+        let on = |f| self.features.contains(f);
+        NameFeatures {
+            accessors: on(Features::CM_ACCESSORS),
+            nested_names: on(Features::CM_NESTED_NAMES),
+            implements: on(Features::CM_IMPLEMENTS),
+            canon_names: on(Features::CM_CANON_NAMES),
+        }
+    }
+
     /// Checks an import or export's name against its type and the names
     /// before it in this scope, and records it. `bag` is for the exports of
     /// an instance made of exports, whose resources name nothing (it has
@@ -25,7 +37,8 @@ impl Validator<'_> {
         bag: bool,
     ) -> Result<(), Msg> {
         let n = name.name.as_str();
-        let kind = parse_name(n)
+        let features = self.name_features();
+        let kind = parse_name_with(n, features)
             .map_err(|m| format!("{} name `{n}` is not a valid extern name: {m}", dir.desc()))?;
         let mut seen = [false; 3];
         for a in &name.attrs {
@@ -48,12 +61,6 @@ impl Validator<'_> {
             implements: attr(0),
             version_suffix: attr(1),
             external_id: attr(2),
-        };
-        // Attributes are not feature-gated here (wasmparser gates
-        // `version-suffix` behind `cm-canon-names`).
-        let features = NameFeatures {
-            canon_names: true,
-            ..NameFeatures::default()
         };
         check_attributes(n, kind, attrs, matches!(e, Entity::Instance(_)), features)?;
         if let NameKind::Interface(_) = kind {

@@ -113,6 +113,8 @@ impl Validator<'_> {
             Sort::Core(_) => return Err("only core modules may be referenced here".into()),
             Sort::Func => Entity::Func(at(&s.funcs, index, "function")?),
             Sort::Value => {
+                self.values_on()?;
+                let s = self.cur();
                 let v = s
                     .values
                     .get_mut(index as usize)
@@ -224,6 +226,9 @@ impl Validator<'_> {
                 instance,
                 name,
             } => {
+                if *sort == Sort::Value {
+                    self.values_on()?;
+                }
                 let iid = at(&self.cur_ref().instances, *instance, "instance")?;
                 let Ty::Instance(it) = self.types.get(iid) else {
                     return Err("not an instance".into());
@@ -428,6 +433,7 @@ impl Validator<'_> {
     }
 
     pub(crate) fn start(&mut self, s: &Start) -> Result<(), Msg> {
+        self.values_on()?;
         let f = at(&self.cur_ref().funcs, s.func, "function")?;
         let Ty::Func(ft) = self.types.get(f).clone() else {
             return Err("not a function".into());
@@ -461,6 +467,7 @@ impl Validator<'_> {
     }
 
     pub(crate) fn value(&mut self, v: &Value) -> Result<(), Msg> {
+        self.values_on()?;
         let t = self.val(v.ty)?;
         self.cur().values.push((t, false));
         Ok(())

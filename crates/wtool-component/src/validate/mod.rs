@@ -11,6 +11,7 @@
 mod canon;
 mod defs;
 mod externs;
+mod gates;
 mod items;
 pub mod names;
 mod naming;
@@ -19,6 +20,7 @@ mod types;
 
 use crate::ast::{Component, Section};
 use crate::decode::Offsets;
+pub use gates::gated_feature;
 use std::collections::HashSet;
 use std::fmt;
 use types::*;
@@ -40,6 +42,14 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+impl ValidationError {
+    /// The gated Component Model proposal that would allow what was
+    /// refused, when that is the error.
+    pub fn needs_feature(&self) -> Option<Features> {
+        gated_feature(&self.message)
+    }
+}
 
 /// Validates a component. `offsets` (from [`crate::decode_with_offsets`])
 /// lets errors carry file offsets; core modules are validated with

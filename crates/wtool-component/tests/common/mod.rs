@@ -3,6 +3,8 @@
 //! than the reference tests.
 #![allow(dead_code)] // each test binary uses some of them
 
+use wasmparser::WasmFeatures;
+use wtool_ast::Features;
 use wtool_testsupport::{component_model_files, oracle_components, Rng};
 
 /// Every component of the reference tests the `wast` oracle encodes.
@@ -54,4 +56,40 @@ fn hyphen_only(message: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The gated Component Model proposals with wasmparser's flag for each.
+pub const GATED: &[(Features, WasmFeatures)] = &[
+    (Features::CM_VALUES, WasmFeatures::CM_VALUES),
+    (Features::CM_NESTED_NAMES, WasmFeatures::CM_NESTED_NAMES),
+    (Features::CM_ASYNC, WasmFeatures::CM_ASYNC),
+    (Features::CM_ASYNC_STACKFUL, WasmFeatures::CM_ASYNC_STACKFUL),
+    (
+        Features::CM_MORE_ASYNC_BUILTINS,
+        WasmFeatures::CM_MORE_ASYNC_BUILTINS,
+    ),
+    (Features::CM_THREADING, WasmFeatures::CM_THREADING),
+    (Features::CM_ERROR_CONTEXT, WasmFeatures::CM_ERROR_CONTEXT),
+    (
+        Features::CM_FIXED_LENGTH_LISTS,
+        WasmFeatures::CM_FIXED_LENGTH_LISTS,
+    ),
+    (Features::CM_GC, WasmFeatures::CM_GC),
+    (Features::CM_MAP, WasmFeatures::CM_MAP),
+    (Features::CM64, WasmFeatures::CM64),
+    (Features::CM_IMPLEMENTS, WasmFeatures::CM_IMPLEMENTS),
+    (Features::CM_CANON_NAMES, WasmFeatures::CM_CANON_NAMES),
+    (Features::CM_FORWARD, WasmFeatures::CM_FORWARD),
+    (Features::CM_ACCESSORS, WasmFeatures::CM_ACCESSORS),
+];
+
+/// Our feature set in wasmparser's terms: its defaults plus legacy
+/// exceptions (what our `WASM3_THREADS` means for core modules), with the
+/// Component Model proposals switched as in `ours`.
+pub fn wasmparser_features(ours: Features) -> WasmFeatures {
+    let mut wp = WasmFeatures::default() | WasmFeatures::LEGACY_EXCEPTIONS;
+    for (f, w) in GATED {
+        wp.set(*w, ours.contains(*f));
+    }
+    wp
 }

@@ -1,0 +1,4 @@
+(component
+  (type $s (stream u8))
+  (core func $new (canon stream.new $s))
+)
