@@ -188,7 +188,14 @@ fn reference_components() {
             let theirs = guarded(|| wit_component::decode(bytes).map_err(|e| format!("{e:#}")));
             let ours = guarded(|| decode(bytes).map_err(|e| e.to_string()));
             match (theirs, ours) {
-                (Ok(_), Ok(_)) => match guarded(|| same_model(bytes)) {
+                (Ok(_), Ok(_)) => match guarded(|| same_model(bytes)).and_then(|()| {
+                    let theirs = guarded(|| oracle_wit(bytes));
+                    let ours = guarded(|| our_wit(bytes));
+                    match (ours, theirs) {
+                        (Ok(a), Ok(b)) if a != b => Err("texts differ".to_string()),
+                        _ => Ok(()),
+                    }
+                }) {
                     Ok(()) => both_ok += 1,
                     Err(e) => differ.push(format!("{path}:{}: {e}", c.line)),
                 },
@@ -207,7 +214,7 @@ fn reference_components() {
     }
     std::panic::set_hook(hook);
     println!(
-        "reference components: {both_ok} decode to the same model, {both_err} refused by both, {} differ",
+        "reference components: {both_ok} decode to the same model and text, {both_err} refused by both, {} differ",
         differ.len()
     );
     for d in &differ {
@@ -290,4 +297,124 @@ fn embed_matches_wit_component() {
     );
     assert!(failed.is_empty(), "{:?}", &failed[..failed.len().min(5)]);
     assert!(worlds > 0);
+}
+
+/// What `wasm-tools component wit` prints for a decoded binary, by wit-component.
+fn oracle_wit(wasm: &[u8]) -> Result<String, String> {
+    let d = wit_component::decode(wasm).map_err(|e| format!("{e:#}"))?;
+    let (r, pkg) = (d.resolve(), d.package());
+    let nested: Vec<_> = r
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != pkg)
+        .collect();
+    let mut p = wit_component::WitPrinter::default();
+    p.print(r, pkg, &nested).map_err(|e| format!("{e:#}"))?;
+    Ok(p.output.to_string())
+}
+
+/// Ours: our decode, our printer.
+fn our_wit(wasm: &[u8]) -> Result<String, String> {
+    let d = decode(wasm).map_err(|e| e.to_string())?;
+    Ok(wtool_wit::print::print_resolve(d.resolve(), d.package()))
+}
+
+#[test]
+fn wit_smith_text() {
+    let (mut tried, mut failed) = (0, Vec::new());
+    for seed in 0..count() {
+        let Some(wasm) = smith(seed) else { continue };
+        tried += 1;
+        if our_wit(&wasm) != oracle_wit(&wasm) {
+            failed.push(seed);
+        }
+    }
+    println!(
+        "wit-smith text: {tried} packages, {} identical",
+        tried - failed.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "seeds {:?}",
+        &failed[..failed.len().min(10)]
+    );
+}
+
+#[test]
+fn real_component_text() {
+    for path in REAL {
+        let Ok(wasm) = std::fs::read(path) else {
+            println!("skipping {path}: not present");
+            continue;
+        };
+        let ours = our_wit(&wasm).unwrap();
+        assert_eq!(ours, oracle_wit(&wasm).unwrap(), "{path}");
+        // The installed CLI, when there is one, must agree too.
+        match std::process::Command::new("wasm-tools")
+            .args(["component", "wit", path])
+            .output()
+        {
+            Ok(out) if out.status.success() => {
+                assert_eq!(
+                    ours,
+                    String::from_utf8_lossy(&out.stdout),
+                    "{path} vs the CLI"
+                );
+                println!("{path}: identical to wit-component and `wasm-tools component wit`");
+            }
+            _ => println!("{path}: identical to wit-component (no wasm-tools CLI)"),
+        }
+    }
+}
+
+/// A component targeting `world`: a dummy core module made a component by
+/// wit-component (shim components, instantiations, the real shape).
+fn component_for(r: &wit_parser::Resolve, world: wit_parser::WorldId) -> Option<Vec<u8>> {
+    let abi = wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync);
+    let mut module = wit_component::dummy_module(r, world, abi);
+    let encoding = wit_component::StringEncoding::UTF8;
+    wit_component::embed_component_metadata(&mut module, r, world, encoding, false).ok()?;
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .ok()?
+        .validate(true)
+        .encode()
+        .ok()
+}
+
+#[test]
+fn wit_smith_components() {
+    let (mut tried, mut failed) = (0, Vec::new());
+    for seed in 0..count().min(3_000) {
+        let Some(wasm) = smith(seed) else { continue };
+        let Ok(wit_component::DecodedWasm::WitPackage(r, pkg)) = wit_component::decode(&wasm)
+        else {
+            continue;
+        };
+        for (name, w) in &r.packages[pkg].worlds {
+            let Some(component) = component_for(&r, *w) else {
+                continue;
+            };
+            tried += 1;
+            let outcome = match (our_wit(&component), oracle_wit(&component)) {
+                (Ok(a), Ok(b)) if a == b => guarded(|| same_model(&component)),
+                (Err(_), Err(_)) => Ok(()),
+                (Ok(_), Ok(_)) => Err("texts differ".into()),
+                (a, b) => Err(format!("ours {:?} / theirs {:?}", a.err(), b.err())),
+            };
+            if let Err(e) = outcome {
+                failed.push(format!("seed {seed} world {name}: {e}"));
+            }
+        }
+    }
+    println!(
+        "wit-smith components: {tried} built, {} identical",
+        tried - failed.len()
+    );
+    for f in failed.iter().take(3) {
+        println!("  {f}");
+    }
+    assert!(failed.is_empty());
+    assert!(tried > 0);
 }
