@@ -418,3 +418,93 @@ fn wit_smith_components() {
     assert!(failed.is_empty());
     assert!(tried > 0);
 }
+
+/// Hand-written packages exercising what wit-smith does not generate: docs
+/// (with characters JSON escapes), statement docs, gates on world items,
+/// `use` across packages, nested packages.
+const DOCUMENTED: &str = r#"
+/// The package: "quoted", tab	here, a backslash \ and ünïcödé.
+package foo:bar@1.0.0;
+
+/// Types.
+@since(version = 1.0.0)
+interface types {
+  /// A record
+  /// on two lines.
+  record r {
+    /// Field a.
+    a: u32,
+    b: list<u8>,
+  }
+  /// A resource.
+  resource res {
+    /// Makes one.
+    constructor(x: u32);
+    /// A method.
+    m: func() -> string;
+    /// A static function.
+    s: static func() -> res;
+  }
+  /// Cases.
+  variant v { /** case one */ one, two(r) }
+  enum e { /// first
+    a, b }
+  flags fl { /// flag x
+    x, y }
+  @unstable(feature = shiny)
+  f: func(x: r) -> option<res>;
+  @deprecated(version = 1.0.0)
+  @since(version = 0.9.0)
+  old: func();
+}
+
+/// Uses types.
+interface user {
+  use types.{r, res};
+  use wasi:io/streams@0.2.0.{input-stream};
+  g: func(a: borrow<res>, s: input-stream) -> list<u8>;
+}
+
+/// The world.
+world w {
+  /// Imports user.
+  import user;
+  @since(version = 1.0.0)
+  import wasi:io/streams@0.2.0;
+  /// A type of the world.
+  type t = u32;
+  /// Exported function.
+  export h: func(t: t);
+  /// An inline interface.
+  import x: interface { /// z docs
+    z: func(); }
+  export y: interface { q: func(); }
+}
+
+package wasi:io@0.2.0 {
+  /// Streams.
+  interface streams { resource input-stream; }
+}
+"#;
+
+#[test]
+fn documented_package() {
+    let mut r = wit_parser::Resolve::default();
+    r.all_features = true;
+    let pkg = r.push_str("documented.wit", DOCUMENTED).unwrap();
+    let wasm = wit_component::encode(&r, pkg, false).unwrap();
+    let Ok(DecodedWasm::WitPackage(ours, op)) = decode(&wasm) else {
+        panic!("not decoded as a package")
+    };
+    assert_eq!(encode(&ours, op).unwrap(), wasm);
+    same_model(&wasm).unwrap();
+    assert_eq!(our_wit(&wasm).unwrap(), oracle_wit(&wasm).unwrap());
+    // And as world metadata, with every encoding.
+    let (ow, tw) = (ours.package(op).worlds["w"], r.packages[pkg].worlds["w"]);
+    let module = core_module();
+    let mut theirs = module.clone();
+    let enc = wit_component::StringEncoding::CompactUTF16;
+    wit_component::embed_component_metadata(&mut theirs, &r, tw, enc, false).unwrap();
+    let embedded = wtool_wit::embed(&module, &ours, ow, wtool_wit::StringEncoding::CompactUtf16);
+    assert_eq!(embedded.unwrap(), theirs);
+}
