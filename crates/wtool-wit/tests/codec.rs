@@ -508,3 +508,42 @@ fn documented_package() {
     let embedded = wtool_wit::embed(&module, &ours, ow, wtool_wit::StringEncoding::CompactUtf16);
     assert_eq!(embedded.unwrap(), theirs);
 }
+
+/// Mutated packages and components never make the decoder panic: it either
+/// decodes them or says why.
+#[test]
+fn mutants_do_not_panic() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let (mut tried, mut panics) = (0, Vec::new());
+    for seed in 0..count().min(2_000) {
+        let Some(wasm) = smith(seed) else { continue };
+        let noise = bytes(seed ^ 0xdead_beef, 16);
+        for k in 0..4 {
+            let mut m = wasm.clone();
+            let at = 8
+                + (u32::from_le_bytes([
+                    noise[4 * k],
+                    noise[4 * k + 1],
+                    noise[4 * k + 2],
+                    noise[4 * k + 3],
+                ]) as usize)
+                    % (m.len() - 8);
+            m[at] ^= noise[k] | 1;
+            tried += 1;
+            if std::panic::catch_unwind(|| decode(&m).map(drop)).is_err() {
+                panics.push((seed, k));
+            }
+        }
+    }
+    std::panic::set_hook(hook);
+    println!(
+        "mutants: {tried} decoded without a panic: {}",
+        tried - panics.len()
+    );
+    assert!(
+        panics.is_empty(),
+        "panicked on {:?}",
+        &panics[..panics.len().min(5)]
+    );
+}

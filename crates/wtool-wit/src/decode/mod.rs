@@ -55,13 +55,18 @@ fn err(offset: usize) -> impl Fn(String) -> DecodeError {
 
 /// Decodes a component binary into the WIT it carries or implements.
 pub fn decode(bytes: &[u8]) -> Result<DecodedWasm, DecodeError> {
+    // Validated first, as wit-component does: the walk below trusts the
+    // indices and the type structure (bounded depth) that validation checks.
+    let features = wtool_ast::Features::ALL;
     let (c, offsets) =
-        wtool_component::decode_with_offsets(bytes, wtool_ast::Features::WASM3_THREADS).map_err(
-            |e| DecodeError {
-                offset: e.offset(),
-                message: e.to_string(),
-            },
-        )?;
+        wtool_component::decode_with_offsets(bytes, features).map_err(|e| DecodeError {
+            offset: e.offset(),
+            message: e.to_string(),
+        })?;
+    wtool_component::validate(&c, Some(&offsets), features).map_err(|e| DecodeError {
+        offset: e.offset.unwrap_or(0),
+        message: e.message,
+    })?;
     let section_at = |i: usize| offsets.sections.get(i).map_or(0, |s| s.start);
     let mut info = Info::default();
     walk(&c, &mut info).map_err(|(i, m)| err(section_at(i))(m))?;
