@@ -489,8 +489,10 @@ package wasi:io@0.2.0 {
 
 #[test]
 fn documented_package() {
-    let mut r = wit_parser::Resolve::default();
-    r.all_features = true;
+    let mut r = wit_parser::Resolve {
+        all_features: true,
+        ..Default::default()
+    };
     let pkg = r.push_str("documented.wit", DOCUMENTED).unwrap();
     let wasm = wit_component::encode(&r, pkg, false).unwrap();
     let Ok(DecodedWasm::WitPackage(ours, op)) = decode(&wasm) else {
