@@ -11,5 +11,5 @@ pub mod model;
 pub mod print;
 
 pub use decode::{decode, DecodeError, DecodedWasm};
-pub use encode::{embed, encode, EncodeError, StringEncoding};
+pub use encode::{embed, encode, encode_with, EncodeError, StringEncoding};
 pub use model::Resolve;

@@ -20,6 +20,11 @@ fn bytes(seed: u64, len: usize) -> Vec<u8> {
 
 /// A wit-smith package for `seed`, or `None` when wit-smith declines it.
 fn smith(seed: u64) -> Option<Vec<u8>> {
+    smith_with(seed, false)
+}
+
+/// [`smith`], optionally with canonical interface names.
+fn smith_with(seed: u64, canonical_names: bool) -> Option<Vec<u8>> {
     let data = bytes(seed, 4096);
     let mut u = Unstructured::new(&data);
     let config = wit_smith::Config {
@@ -29,6 +34,7 @@ fn smith(seed: u64) -> Option<Vec<u8>> {
         error_context: seed.is_multiple_of(11),
         fixed_length_lists: seed.is_multiple_of(4),
         implements: seed % 2 == 1,
+        canonical_names,
         ..wit_smith::Config::default()
     };
     wit_smith::smith(&config, &mut u).ok()
@@ -121,6 +127,38 @@ fn same_model(wasm: &[u8]) -> Result<(), String> {
         return Err("main packages differ".into());
     }
     Ok(())
+}
+
+/// With canonical names (`a:b/c@1` plus a `versionsuffix`): the same
+/// bytes back, the same model and text as wit-component's.
+#[test]
+fn wit_smith_canonical_names() {
+    let (mut tried, mut failed) = (0, Vec::new());
+    for seed in 0..count().min(3_000) {
+        let Some(wasm) = smith_with(seed, true) else { continue };
+        tried += 1;
+        let outcome = match decode(&wasm) {
+            Ok(DecodedWasm::WitPackage(r, p)) => match wtool_wit::encode_with(&r, p, true) {
+                Ok(ours) if ours == wasm => same_model(&wasm).and_then(|()| {
+                    (our_wit(&wasm)? == oracle_wit(&wasm)?)
+                        .then_some(())
+                        .ok_or_else(|| "texts differ".to_string())
+                }),
+                Ok(_) => Err("bytes differ".into()),
+                Err(e) => Err(e.to_string()),
+            },
+            Ok(_) => Err("not a package".into()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = outcome {
+            failed.push(format!("seed {seed}: {e}"));
+        }
+    }
+    println!("canonical names: {tried} packages, {} identical", tried - failed.len());
+    for f in failed.iter().take(3) {
+        println!("  {f}");
+    }
+    assert!(failed.is_empty());
 }
 
 #[test]
