@@ -135,7 +135,9 @@ fn same_model(wasm: &[u8]) -> Result<(), String> {
 fn wit_smith_canonical_names() {
     let (mut tried, mut failed) = (0, Vec::new());
     for seed in 0..count().min(3_000) {
-        let Some(wasm) = smith_with(seed, true) else { continue };
+        let Some(wasm) = smith_with(seed, true) else {
+            continue;
+        };
         tried += 1;
         let outcome = match decode(&wasm) {
             Ok(DecodedWasm::WitPackage(r, p)) => match wtool_wit::encode_with(&r, p, true) {
@@ -154,7 +156,10 @@ fn wit_smith_canonical_names() {
             failed.push(format!("seed {seed}: {e}"));
         }
     }
-    println!("canonical names: {tried} packages, {} identical", tried - failed.len());
+    println!(
+        "canonical names: {tried} packages, {} identical",
+        tried - failed.len()
+    );
     for f in failed.iter().take(3) {
         println!("  {f}");
     }
