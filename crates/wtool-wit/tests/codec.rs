@@ -592,3 +592,30 @@ fn mutants_do_not_panic() {
         &panics[..panics.len().min(5)]
     );
 }
+
+/// An error names the byte offset of what is at fault: here an imported
+/// instance re-exported under another name (its resource would be defined
+/// twice), which is valid but has no WIT form.
+#[test]
+fn errors_carry_offsets() {
+    use wasm_encoder::{ComponentExportKind, ComponentTypeRef, TypeBounds};
+    let mut c = wasm_encoder::Component::new();
+    let mut t = wasm_encoder::ComponentTypeSection::new();
+    let mut inst = wasm_encoder::InstanceType::new();
+    inst.export("r", ComponentTypeRef::Type(TypeBounds::SubResource));
+    t.instance(&inst);
+    c.section(&t);
+    let mut i = wasm_encoder::ComponentImportSection::new();
+    i.import("a:b/c", ComponentTypeRef::Instance(0));
+    c.section(&i);
+    let exports_at = c.as_slice().len();
+    let mut x = wasm_encoder::ComponentExportSection::new();
+    x.export("a:b/d", ComponentExportKind::Instance, 0, None);
+    c.section(&x);
+    let wasm = c.finish();
+    assert!(wit_component::decode(&wasm).is_err());
+    let e = decode(&wasm).unwrap_err();
+    println!("{e}");
+    assert!(e.message.contains("appears more than once"), "{e}");
+    assert!(e.offset > exports_at && e.offset < wasm.len(), "{e}");
+}
