@@ -9,7 +9,9 @@ mod json;
 pub mod metadata;
 pub mod model;
 pub mod print;
+pub mod parse;
 
 pub use decode::{decode, DecodeError, DecodedWasm};
 pub use encode::{embed, encode, encode_with, EncodeError, StringEncoding};
 pub use model::Resolve;
+pub use parse::{parse_path, parse_source, ParseOptions, WitError};

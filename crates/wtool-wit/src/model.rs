@@ -363,15 +363,15 @@ pub enum FunctionKind {
     Constructor(TypeId),
     /// `p: get() -> t` (named `[get]p`).
     Getter,
-    /// `p: set(value: t)` (named `[set]p`).
+    /// `p: set(v: t)` (named `[set]p`).
     Setter,
-    /// `p: get() -> t` in resource `r` (named `[get]r.p`, `self` first).
+    /// `p: get() -> t` in resource `r` (named `[method][get]r.p`; takes `self`).
     MethodGetter(TypeId),
-    /// `p: set(value: t)` in resource `r` (named `[set]r.p`, `self` first).
+    /// `p: set(v: t)` in resource `r` (named `[method][set]r.p`; takes `self`).
     MethodSetter(TypeId),
-    /// `p: static get() -> t` in resource `r`.
+    /// `p: static get() -> t` in resource `r` (named `[static][get]r.p`).
     StaticGetter(TypeId),
-    /// `p: static set(value: t)` in resource `r`.
+    /// `p: static set(v: t)` in resource `r` (named `[static][set]r.p`).
     StaticSetter(TypeId),
 }
 
