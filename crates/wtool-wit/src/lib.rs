@@ -12,6 +12,6 @@ pub mod parse;
 pub mod print;
 
 pub use decode::{decode, DecodeError, DecodedWasm};
-pub use encode::{embed, encode, EncodeError, StringEncoding};
+pub use encode::{embed, encode, encode_with, EncodeError, StringEncoding};
 pub use model::Resolve;
 pub use parse::{parse_path, parse_source, ParseOptions, WitError};

@@ -20,6 +20,11 @@ fn bytes(seed: u64, len: usize) -> Vec<u8> {
 
 /// A wit-smith package for `seed`, or `None` when wit-smith declines it.
 fn smith(seed: u64) -> Option<Vec<u8>> {
+    smith_with(seed, false)
+}
+
+/// [`smith`], optionally with canonical interface names.
+fn smith_with(seed: u64, canonical_names: bool) -> Option<Vec<u8>> {
     let data = bytes(seed, 4096);
     let mut u = Unstructured::new(&data);
     let config = wit_smith::Config {
@@ -29,6 +34,7 @@ fn smith(seed: u64) -> Option<Vec<u8>> {
         error_context: seed.is_multiple_of(11),
         fixed_length_lists: seed.is_multiple_of(4),
         implements: seed % 2 == 1,
+        canonical_names,
         ..wit_smith::Config::default()
     };
     wit_smith::smith(&config, &mut u).ok()
@@ -123,6 +129,43 @@ fn same_model(wasm: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// With canonical names (`a:b/c@1` plus a `versionsuffix`): the same
+/// bytes back, the same model and text as wit-component's.
+#[test]
+fn wit_smith_canonical_names() {
+    let (mut tried, mut failed) = (0, Vec::new());
+    for seed in 0..count().min(3_000) {
+        let Some(wasm) = smith_with(seed, true) else {
+            continue;
+        };
+        tried += 1;
+        let outcome = match decode(&wasm) {
+            Ok(DecodedWasm::WitPackage(r, p)) => match wtool_wit::encode_with(&r, p, true) {
+                Ok(ours) if ours == wasm => same_model(&wasm).and_then(|()| {
+                    (our_wit(&wasm)? == oracle_wit(&wasm)?)
+                        .then_some(())
+                        .ok_or_else(|| "texts differ".to_string())
+                }),
+                Ok(_) => Err("bytes differ".into()),
+                Err(e) => Err(e.to_string()),
+            },
+            Ok(_) => Err("not a package".into()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = outcome {
+            failed.push(format!("seed {seed}: {e}"));
+        }
+    }
+    println!(
+        "canonical names: {tried} packages, {} identical",
+        tried - failed.len()
+    );
+    for f in failed.iter().take(3) {
+        println!("  {f}");
+    }
+    assert!(failed.is_empty());
+}
+
 #[test]
 fn wit_smith_models() {
     let (mut tried, mut failed) = (0, Vec::new());
@@ -188,7 +231,14 @@ fn reference_components() {
             let theirs = guarded(|| wit_component::decode(bytes).map_err(|e| format!("{e:#}")));
             let ours = guarded(|| decode(bytes).map_err(|e| e.to_string()));
             match (theirs, ours) {
-                (Ok(_), Ok(_)) => match guarded(|| same_model(bytes)) {
+                (Ok(_), Ok(_)) => match guarded(|| same_model(bytes)).and_then(|()| {
+                    let theirs = guarded(|| oracle_wit(bytes));
+                    let ours = guarded(|| our_wit(bytes));
+                    match (ours, theirs) {
+                        (Ok(a), Ok(b)) if a != b => Err("texts differ".to_string()),
+                        _ => Ok(()),
+                    }
+                }) {
                     Ok(()) => both_ok += 1,
                     Err(e) => differ.push(format!("{path}:{}: {e}", c.line)),
                 },
@@ -207,7 +257,7 @@ fn reference_components() {
     }
     std::panic::set_hook(hook);
     println!(
-        "reference components: {both_ok} decode to the same model, {both_err} refused by both, {} differ",
+        "reference components: {both_ok} decode to the same model and text, {both_err} refused by both, {} differ",
         differ.len()
     );
     for d in &differ {
@@ -290,4 +340,282 @@ fn embed_matches_wit_component() {
     );
     assert!(failed.is_empty(), "{:?}", &failed[..failed.len().min(5)]);
     assert!(worlds > 0);
+}
+
+/// What `wasm-tools component wit` prints for a decoded binary, by wit-component.
+fn oracle_wit(wasm: &[u8]) -> Result<String, String> {
+    let d = wit_component::decode(wasm).map_err(|e| format!("{e:#}"))?;
+    let (r, pkg) = (d.resolve(), d.package());
+    let nested: Vec<_> = r
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != pkg)
+        .collect();
+    let mut p = wit_component::WitPrinter::default();
+    p.print(r, pkg, &nested).map_err(|e| format!("{e:#}"))?;
+    Ok(p.output.to_string())
+}
+
+/// Ours: our decode, our printer.
+fn our_wit(wasm: &[u8]) -> Result<String, String> {
+    let d = decode(wasm).map_err(|e| e.to_string())?;
+    Ok(wtool_wit::print::print_resolve(d.resolve(), d.package()))
+}
+
+#[test]
+fn wit_smith_text() {
+    let (mut tried, mut failed) = (0, Vec::new());
+    for seed in 0..count() {
+        let Some(wasm) = smith(seed) else { continue };
+        tried += 1;
+        if our_wit(&wasm) != oracle_wit(&wasm) {
+            failed.push(seed);
+        }
+    }
+    println!(
+        "wit-smith text: {tried} packages, {} identical",
+        tried - failed.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "seeds {:?}",
+        &failed[..failed.len().min(10)]
+    );
+}
+
+#[test]
+fn real_component_text() {
+    for path in REAL {
+        let Ok(wasm) = std::fs::read(path) else {
+            println!("skipping {path}: not present");
+            continue;
+        };
+        let ours = our_wit(&wasm).unwrap();
+        assert_eq!(ours, oracle_wit(&wasm).unwrap(), "{path}");
+        // The installed CLI, when there is one, must agree too.
+        match std::process::Command::new("wasm-tools")
+            .args(["component", "wit", path])
+            .output()
+        {
+            Ok(out) if out.status.success() => {
+                assert_eq!(
+                    ours,
+                    String::from_utf8_lossy(&out.stdout),
+                    "{path} vs the CLI"
+                );
+                println!("{path}: identical to wit-component and `wasm-tools component wit`");
+            }
+            _ => println!("{path}: identical to wit-component (no wasm-tools CLI)"),
+        }
+    }
+}
+
+/// A component targeting `world`: a dummy core module made a component by
+/// wit-component (shim components, instantiations, the real shape).
+fn component_for(r: &wit_parser::Resolve, world: wit_parser::WorldId) -> Option<Vec<u8>> {
+    let abi = wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync);
+    let mut module = wit_component::dummy_module(r, world, abi);
+    let encoding = wit_component::StringEncoding::UTF8;
+    wit_component::embed_component_metadata(&mut module, r, world, encoding, false).ok()?;
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .ok()?
+        .validate(true)
+        .encode()
+        .ok()
+}
+
+#[test]
+fn wit_smith_components() {
+    let (mut tried, mut failed) = (0, Vec::new());
+    for seed in 0..count().min(3_000) {
+        let Some(wasm) = smith(seed) else { continue };
+        let Ok(wit_component::DecodedWasm::WitPackage(r, pkg)) = wit_component::decode(&wasm)
+        else {
+            continue;
+        };
+        for (name, w) in &r.packages[pkg].worlds {
+            let Some(component) = component_for(&r, *w) else {
+                continue;
+            };
+            tried += 1;
+            let outcome = match (our_wit(&component), oracle_wit(&component)) {
+                (Ok(a), Ok(b)) if a == b => guarded(|| same_model(&component)),
+                (Err(_), Err(_)) => Ok(()),
+                (Ok(_), Ok(_)) => Err("texts differ".into()),
+                (a, b) => Err(format!("ours {:?} / theirs {:?}", a.err(), b.err())),
+            };
+            if let Err(e) = outcome {
+                failed.push(format!("seed {seed} world {name}: {e}"));
+            }
+        }
+    }
+    println!(
+        "wit-smith components: {tried} built, {} identical",
+        tried - failed.len()
+    );
+    for f in failed.iter().take(3) {
+        println!("  {f}");
+    }
+    assert!(failed.is_empty());
+    assert!(tried > 0);
+}
+
+/// Hand-written packages exercising what wit-smith does not generate: docs
+/// (with characters JSON escapes), statement docs, gates on world items,
+/// `use` across packages, nested packages.
+const DOCUMENTED: &str = r#"
+/// The package: "quoted", tab	here, a backslash \ and ünïcödé.
+package foo:bar@1.0.0;
+
+/// Types.
+@since(version = 1.0.0)
+interface types {
+  /// A record
+  /// on two lines.
+  record r {
+    /// Field a.
+    a: u32,
+    b: list<u8>,
+  }
+  /// A resource.
+  resource res {
+    /// Makes one.
+    constructor(x: u32);
+    /// A method.
+    m: func() -> string;
+    /// A static function.
+    s: static func() -> res;
+  }
+  /// Cases.
+  variant v { /** case one */ one, two(r) }
+  enum e { /// first
+    a, b }
+  flags fl { /// flag x
+    x, y }
+  @unstable(feature = shiny)
+  f: func(x: r) -> option<res>;
+  @deprecated(version = 1.0.0)
+  @since(version = 0.9.0)
+  old: func();
+}
+
+/// Uses types.
+interface user {
+  use types.{r, res};
+  use wasi:io/streams@0.2.0.{input-stream};
+  g: func(a: borrow<res>, s: input-stream) -> list<u8>;
+}
+
+/// The world.
+world w {
+  /// Imports user.
+  import user;
+  @since(version = 1.0.0)
+  import wasi:io/streams@0.2.0;
+  /// A type of the world.
+  type t = u32;
+  /// Exported function.
+  export h: func(t: t);
+  /// An inline interface.
+  import x: interface { /// z docs
+    z: func(); }
+  export y: interface { q: func(); }
+}
+
+package wasi:io@0.2.0 {
+  /// Streams.
+  interface streams { resource input-stream; }
+}
+"#;
+
+#[test]
+fn documented_package() {
+    let mut r = wit_parser::Resolve {
+        all_features: true,
+        ..Default::default()
+    };
+    let pkg = r.push_str("documented.wit", DOCUMENTED).unwrap();
+    let wasm = wit_component::encode(&r, pkg, false).unwrap();
+    let Ok(DecodedWasm::WitPackage(ours, op)) = decode(&wasm) else {
+        panic!("not decoded as a package")
+    };
+    assert_eq!(encode(&ours, op).unwrap(), wasm);
+    same_model(&wasm).unwrap();
+    assert_eq!(our_wit(&wasm).unwrap(), oracle_wit(&wasm).unwrap());
+    // And as world metadata, with every encoding.
+    let (ow, tw) = (ours.package(op).worlds["w"], r.packages[pkg].worlds["w"]);
+    let module = core_module();
+    let mut theirs = module.clone();
+    let enc = wit_component::StringEncoding::CompactUTF16;
+    wit_component::embed_component_metadata(&mut theirs, &r, tw, enc, false).unwrap();
+    let embedded = wtool_wit::embed(&module, &ours, ow, wtool_wit::StringEncoding::CompactUtf16);
+    assert_eq!(embedded.unwrap(), theirs);
+}
+
+/// Mutated packages and components never make the decoder panic: it either
+/// decodes them or says why.
+#[test]
+fn mutants_do_not_panic() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let (mut tried, mut panics) = (0, Vec::new());
+    for seed in 0..count().min(2_000) {
+        let Some(wasm) = smith(seed) else { continue };
+        let noise = bytes(seed ^ 0xdead_beef, 16);
+        for k in 0..4 {
+            let mut m = wasm.clone();
+            let at = 8
+                + (u32::from_le_bytes([
+                    noise[4 * k],
+                    noise[4 * k + 1],
+                    noise[4 * k + 2],
+                    noise[4 * k + 3],
+                ]) as usize)
+                    % (m.len() - 8);
+            m[at] ^= noise[k] | 1;
+            tried += 1;
+            if std::panic::catch_unwind(|| decode(&m).map(drop)).is_err() {
+                panics.push((seed, k));
+            }
+        }
+    }
+    std::panic::set_hook(hook);
+    println!(
+        "mutants: {tried} decoded without a panic: {}",
+        tried - panics.len()
+    );
+    assert!(
+        panics.is_empty(),
+        "panicked on {:?}",
+        &panics[..panics.len().min(5)]
+    );
+}
+
+/// An error names the byte offset of what is at fault: here an imported
+/// instance re-exported under another name (its resource would be defined
+/// twice), which is valid but has no WIT form.
+#[test]
+fn errors_carry_offsets() {
+    use wasm_encoder::{ComponentExportKind, ComponentTypeRef, TypeBounds};
+    let mut c = wasm_encoder::Component::new();
+    let mut t = wasm_encoder::ComponentTypeSection::new();
+    let mut inst = wasm_encoder::InstanceType::new();
+    inst.export("r", ComponentTypeRef::Type(TypeBounds::SubResource));
+    t.instance(&inst);
+    c.section(&t);
+    let mut i = wasm_encoder::ComponentImportSection::new();
+    i.import("a:b/c", ComponentTypeRef::Instance(0));
+    c.section(&i);
+    let exports_at = c.as_slice().len();
+    let mut x = wasm_encoder::ComponentExportSection::new();
+    x.export("a:b/d", ComponentExportKind::Instance, 0, None);
+    c.section(&x);
+    let wasm = c.finish();
+    assert!(wit_component::decode(&wasm).is_err());
+    let e = decode(&wasm).unwrap_err();
+    println!("{e}");
+    assert!(e.message.contains("appears more than once"), "{e}");
+    assert!(e.offset > exports_at && e.offset < wasm.len(), "{e}");
 }

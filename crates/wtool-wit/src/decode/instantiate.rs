@@ -24,7 +24,7 @@ pub(super) fn component_body_at(
     scopes: &mut Vec<Scope>,
     c: &Component,
     custom: &mut dyn FnMut(&str, &[u8]),
-    order: &mut Vec<(String, bool, Item)>,
+    order: &mut Vec<(String, bool, Item, (usize, usize))>,
 ) -> Result<(), (usize, String)> {
     for (si, s) in c.sections.iter().enumerate() {
         let e = |m: String| (si, m);
@@ -41,21 +41,21 @@ pub(super) fn component_body_at(
                 }
             }
             Section::Imports(is) => {
-                for i in is {
+                for (n, i) in is.iter().enumerate() {
                     let item = types.extern_item(scopes, &i.name, &i.ty).map_err(e)?;
                     cur_mut(scopes)
                         .imports
                         .push((i.name.name.clone(), item.clone()));
-                    order.push((i.name.name.clone(), true, item));
+                    order.push((i.name.name.clone(), true, item, (si, n)));
                 }
             }
             Section::Exports(xs) => {
-                for x in xs {
+                for (n, x) in xs.iter().enumerate() {
                     let item = super::export_item(types, scopes, x).map_err(e)?;
                     cur_mut(scopes)
                         .exports
                         .push((x.name.name.clone(), item.clone()));
-                    order.push((x.name.name.clone(), false, item));
+                    order.push((x.name.name.clone(), false, item, (si, n)));
                 }
             }
             Section::Canons(cs) => {

@@ -55,29 +55,34 @@ fn err(offset: usize) -> impl Fn(String) -> DecodeError {
 
 /// Decodes a component binary into the WIT it carries or implements.
 pub fn decode(bytes: &[u8]) -> Result<DecodedWasm, DecodeError> {
+    // Validated first, as wit-component does: the walk below trusts the
+    // indices and the type structure (bounded depth) that validation checks.
+    let features = wtool_ast::Features::ALL;
     let (c, offsets) =
-        wtool_component::decode_with_offsets(bytes, wtool_ast::Features::WASM3_THREADS).map_err(
-            |e| DecodeError {
-                offset: e.offset(),
-                message: e.to_string(),
-            },
-        )?;
+        wtool_component::decode_with_offsets(bytes, features).map_err(|e| DecodeError {
+            offset: e.offset(),
+            message: e.to_string(),
+        })?;
+    wtool_component::validate(&c, Some(&offsets), features).map_err(|e| DecodeError {
+        offset: e.offset.unwrap_or(0),
+        message: e.message,
+    })?;
     let section_at = |i: usize| offsets.sections.get(i).map_or(0, |s| s.start);
     let mut info = Info::default();
-    walk(&c, &mut info).map_err(|(i, m)| err(section_at(i))(m))?;
+    walk(&c, &mut info, &offsets).map_err(|(i, m)| err(section_at(i))(m))?;
     if let Some(v) = info.is_wit_package() {
         if v == 1 {
             return Err(err(0)(
                 "WIT packages in the v1 encoding (`ns:pkg/wit`) are not supported".into(),
             ));
         }
-        let (mut resolve, pkg) = info.decode_package().map_err(err(0))?;
+        let (mut resolve, pkg) = info.decode_package()?;
         if let Some(d) = &info.package_docs {
             crate::metadata::inject(d, &mut resolve, pkg).map_err(err(0))?;
         }
         return Ok(DecodedWasm::WitPackage(resolve, pkg));
     }
-    let (mut resolve, world) = info.decode_component().map_err(err(0))?;
+    let (mut resolve, world) = info.decode_component()?;
     if let Some(d) = &info.package_docs {
         let pkg = resolve.world(world).package.expect("set by finish");
         crate::metadata::inject(d, &mut resolve, pkg).map_err(err(0))?;
@@ -89,13 +94,18 @@ pub fn decode(bytes: &[u8]) -> Result<DecodedWasm, DecodeError> {
 #[derive(Default)]
 struct Info {
     types: Types,
-    externs: Vec<(String, bool, Item)>,
+    /// Name, whether an import, type, and file offset.
+    externs: Vec<(String, bool, Item, usize)>,
     package_docs: Option<Vec<u8>>,
 }
 
 /// Walks the top level of a component, resolving the types of its imports
 /// and exports. Errors carry the index of the section at fault.
-fn walk(c: &Component, info: &mut Info) -> Result<(), (usize, String)> {
+fn walk(
+    c: &Component,
+    info: &mut Info,
+    offsets: &wtool_component::Offsets,
+) -> Result<(), (usize, String)> {
     let mut scopes = vec![Scope::default()];
     let mut docs: Vec<Vec<u8>> = Vec::new();
     let mut order = Vec::new();
@@ -109,7 +119,10 @@ fn walk(c: &Component, info: &mut Info) -> Result<(), (usize, String)> {
         return Err((0, "multiple \"package-docs\" sections".into()));
     }
     info.package_docs = docs.pop();
-    info.externs = order;
+    info.externs = order
+        .into_iter()
+        .map(|(n, import, item, (si, i))| (n, import, item, offsets.item(si, i).unwrap_or(0)))
+        .collect();
     Ok(())
 }
 
@@ -227,7 +240,7 @@ impl Info {
         if self.externs.is_empty() {
             return None;
         }
-        let all = self.externs.iter().all(|(_, import, item)| {
+        let all = self.externs.iter().all(|(_, import, item, _)| {
             !import
                 && matches!(item.ty, Entity::Type { referenced, .. }
                     if matches!(self.types.node(referenced), Node::Component { .. }))
@@ -244,11 +257,13 @@ impl Info {
         }
     }
 
-    fn decode_package(&self) -> Result<(Resolve, PackageId), String> {
+    /// Decodes the package; errors point at the export at fault.
+    fn decode_package(&self) -> Result<(Resolve, PackageId), DecodeError> {
         let mut d = wit::Decoder::new(&self.types);
         let mut fields = wit::Fields::default();
         let mut name: Option<PackageName> = None;
-        for (_, _, item) in &self.externs {
+        for (_, _, item, at) in &self.externs {
+            let e = err(*at);
             let Entity::Type { referenced, .. } = item.ty else {
                 unreachable!("checked by is_wit_package")
             };
@@ -256,30 +271,33 @@ impl Info {
                 unreachable!("checked by is_wit_package")
             };
             if exports.len() != 1 {
-                return Err(format!(
+                return Err(e(format!(
                     "Expected a single export, but found {} instead",
                     exports.len()
-                ));
+                )));
             }
             let (ename, eitem) = &exports[0];
             let pname = match eitem.ty {
-                Entity::Component(_) => d.decode_world(ename, eitem, &mut fields)?,
-                Entity::Instance(_) => d.decode_interface(ename, imports, eitem, &mut fields)?,
-                _ => return Err("a package item must be a world or an interface".into()),
+                Entity::Component(_) => d.decode_world(ename, eitem, &mut fields).map_err(&e)?,
+                Entity::Instance(_) => d
+                    .decode_interface(ename, imports, eitem, &mut fields)
+                    .map_err(&e)?,
+                _ => return Err(e("a package item must be a world or an interface".into())),
             };
             match &name {
                 Some(n) if *n != pname => {
-                    return Err("item defined with mismatched package name".into())
+                    return Err(e("item defined with mismatched package name".into()))
                 }
                 Some(_) => {}
                 None => name = Some(pname),
             }
         }
-        let name = name.ok_or("no exported component type found")?;
-        d.finish(name, fields)
+        let name = name.ok_or_else(|| err(0)("no exported component type found".into()))?;
+        d.finish(name, fields).map_err(err(0))
     }
 
-    fn decode_component(&self) -> Result<(Resolve, WorldId), String> {
+    /// Decodes the component's world; errors point at the import or export at fault.
+    fn decode_component(&self) -> Result<(Resolve, WorldId), DecodeError> {
         let mut d = wit::Decoder::new(&self.types);
         let world = d.resolve.push_world(World {
             name: "root".into(),
@@ -291,11 +309,14 @@ impl Info {
         });
         let mut fields = wit::Fields::default();
         fields.worlds.insert("root".into(), world);
-        for (name, import, item) in &self.externs {
+        for (name, import, item, at) in &self.externs {
+            let e = err(*at);
             if *import {
-                d.component_import(name, item, world, &mut fields)?;
+                d.component_import(name, item, world, &mut fields)
+                    .map_err(&e)?;
             } else {
-                d.component_export(name, item, world, &mut fields)?;
+                d.component_export(name, item, world, &mut fields)
+                    .map_err(&e)?;
             }
         }
         let name = PackageName {
@@ -303,7 +324,7 @@ impl Info {
             name: "component".into(),
             version: None,
         };
-        let (resolve, _) = d.finish(name, fields)?;
+        let (resolve, _) = d.finish(name, fields).map_err(err(0))?;
         Ok((resolve, world))
     }
 }

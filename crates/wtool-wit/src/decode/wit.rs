@@ -273,8 +273,14 @@ impl<'a> Decoder<'a> {
                         if let Node::Defined(d) = self.types.node(referenced) {
                             self.register_defined(id, d)?;
                         }
-                        let prev = self.type_map.insert(created, id);
-                        debug_assert!(prev.is_none());
+                        // wit-component asserts here; a malformed input
+                        // is an error, not a crash.
+                        if self.type_map.insert(created, id).is_some() {
+                            return Err(format!(
+                                "cannot represent this component in WIT: the type `{name}` \
+                                 appears more than once"
+                            ));
+                        }
                     }
                     None => {
                         if is_local {

@@ -24,6 +24,20 @@ pub struct EncodeError(pub String);
 
 /// Encodes package `pkg` as a component (what `wit_component::encode` writes).
 pub fn encode(resolve: &Resolve, pkg: PackageId) -> Result<Vec<u8>, EncodeError> {
+    encode_with(resolve, pkg, false)
+}
+
+/// [`encode`], optionally with canonical interface names (`a:b/c@1` and a
+/// `versionsuffix` of `.2.3`), as `wit_component::encode`'s third argument.
+pub fn encode_with(
+    resolve: &Resolve,
+    pkg: PackageId,
+    canonical_names: bool,
+) -> Result<Vec<u8>, EncodeError> {
+    let names = Names {
+        resolve,
+        canonical: canonical_names,
+    };
     let mut sections = Vec::new();
     let mut types = 0u32;
     let p = resolve.package(pkg);
@@ -39,11 +53,11 @@ pub fn encode(resolve: &Resolve, pkg: PackageId) -> Result<Vec<u8>, EncodeError>
         types += 2;
     };
     for (name, id) in &p.interfaces {
-        let decls = encode_interface(resolve, pkg, *id).map_err(EncodeError)?;
+        let decls = encode_interface(&names, *id).map_err(EncodeError)?;
         item(name, decls, &mut sections);
     }
     for (name, id) in &p.worlds {
-        let decls = world_wrapper(resolve, *id).map_err(EncodeError)?;
+        let decls = world_wrapper(&names, *id).map_err(EncodeError)?;
         item(name, decls, &mut sections);
     }
     sections.push(Section::Custom(Custom {
@@ -58,8 +72,9 @@ pub fn encode(resolve: &Resolve, pkg: PackageId) -> Result<Vec<u8>, EncodeError>
 }
 
 /// A component type exporting world `id` as a component type named by its id.
-fn world_wrapper(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>, Msg> {
-    let inner = encode_world(resolve, id)?;
+fn world_wrapper(names: &Names, id: WorldId) -> Result<Vec<ComponentDecl>, Msg> {
+    let resolve = names.resolve;
+    let inner = world_decls(names, id)?;
     let w = resolve.world(id);
     let pkg = &resolve
         .package(w.package.ok_or("a world must be in a package")?)
@@ -77,27 +92,105 @@ fn world_wrapper(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>, M
     ])
 }
 
-/// The name of a world import or export, with its attributes.
-fn key_name(resolve: &Resolve, k: &WorldKey, item: &WorldItem) -> Result<ExternName, Msg> {
-    let name = match k {
-        WorldKey::Name(n) => n.clone(),
-        WorldKey::Interface(i) => resolve.id_of(*i).ok_or("unexpected anonymous interface")?,
+/// How interfaces are named in imports and exports.
+struct Names<'a> {
+    resolve: &'a Resolve,
+    /// Canonical names: the version's compatibility track in the name, the
+    /// rest as a `versionsuffix`.
+    canonical: bool,
+}
+
+/// `1.2.3` → (`1`, `.2.3`), `0.2.1` → (`0.2`, `.1`), `0.0.1` → (`0.0.1`, none):
+/// the component model's canonical version split.
+fn split_version(v: &Version) -> (String, Option<String>) {
+    let full = v.to_string();
+    let without_build = full.split_once('+').map_or(full.as_str(), |(a, _)| a);
+    let at = if !v.pre.is_empty() {
+        without_build.len()
+    } else if v.major != 0 {
+        v.major.to_string().len()
+    } else if v.minor != 0 {
+        format!("0.{}", v.minor).len()
+    } else {
+        without_build.len()
     };
-    // A plain name bound to a named interface implements it.
-    let implements = match (k, item) {
-        (WorldKey::Name(_), WorldItem::Interface { id, .. }) => resolve.id_of(*id),
-        _ => None,
-    };
-    let external_id = match item {
-        WorldItem::Interface { external_id, .. } => external_id.as_deref(),
-        WorldItem::Function(f) => f.external_id.as_deref(),
-        WorldItem::Type(t) => resolve.ty(*t).external_id.as_deref(),
-    };
-    Ok(types::ext_name(&name, implements, external_id))
+    let (track, rest) = full.split_at(at);
+    (
+        track.to_string(),
+        (!rest.is_empty()).then(|| rest.to_string()),
+    )
+}
+
+impl Names<'_> {
+    /// The name of interface `id` and, for canonical names, its version suffix.
+    fn interface(&self, id: InterfaceId) -> Result<(String, Option<String>), Msg> {
+        let r = self.resolve;
+        let full = r.id_of(id).ok_or("unexpected anonymous interface")?;
+        if !self.canonical {
+            return Ok((full, None));
+        }
+        let i = r.interface(id);
+        let pkg = &r
+            .package(i.package.ok_or("an interface must be in a package")?)
+            .name;
+        let base = format!(
+            "{}:{}/{}",
+            pkg.namespace,
+            pkg.name,
+            i.name.as_deref().unwrap_or("")
+        );
+        Ok(match &pkg.version {
+            Some(v) => {
+                let (track, suffix) = split_version(v);
+                (format!("{base}@{track}"), suffix)
+            }
+            None => (base, None),
+        })
+    }
+
+    /// The name of a world import or export, with its attributes.
+    fn key(&self, k: &WorldKey, item: &WorldItem) -> Result<ExternName, Msg> {
+        let external_id = match item {
+            WorldItem::Interface { external_id, .. } => external_id.as_deref(),
+            WorldItem::Function(f) => f.external_id.as_deref(),
+            WorldItem::Type(t) => self.resolve.ty(*t).external_id.as_deref(),
+        };
+        let (name, implements, suffix) = match (k, item) {
+            (WorldKey::Interface(i), _) => {
+                let (n, s) = self.interface(*i)?;
+                (n, None, s)
+            }
+            // A plain name bound to a named interface implements it.
+            (WorldKey::Name(n), WorldItem::Interface { id, .. })
+                if self.resolve.interface(*id).name.is_some() =>
+            {
+                let (i, s) = self.interface(*id)?;
+                (n.clone(), Some(i), s)
+            }
+            (WorldKey::Name(n), _) => (n.clone(), None, None),
+        };
+        Ok(types::ext_name_suffixed(
+            &name,
+            implements,
+            suffix,
+            external_id,
+        ))
+    }
 }
 
 /// World `id` as a component type's declarations.
 pub fn encode_world(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>, Msg> {
+    world_decls(
+        &Names {
+            resolve,
+            canonical: false,
+        },
+        id,
+    )
+}
+
+fn world_decls(names: &Names, id: WorldId) -> Result<Vec<ComponentDecl>, Msg> {
+    let resolve = names.resolve;
     let mut e = Encoder::new(resolve);
     let w = resolve.world(id);
     for (key, item) in &w.imports {
@@ -119,7 +212,7 @@ pub fn encode_world(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>
             }
         };
         e.outer.push(ComponentDecl::Import(ast::Import {
-            name: key_name(resolve, key, item)?,
+            name: names.key(key, item)?,
             ty,
         }));
     }
@@ -136,7 +229,7 @@ pub fn encode_world(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>
             WorldItem::Type(_) => return Err("a world cannot export a type".into()),
         };
         e.outer.push(ComponentDecl::Instance(InstanceDecl::Export {
-            name: key_name(resolve, key, item)?,
+            name: names.key(key, item)?,
             ty,
         }));
     }
@@ -145,24 +238,19 @@ pub fn encode_world(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>
 
 /// Interface `id` of package `pkg` as a component type: the interfaces it
 /// depends on imported (their types only), itself exported.
-fn encode_interface(
-    resolve: &Resolve,
-    pkg: PackageId,
-    id: InterfaceId,
-) -> Result<Vec<ComponentDecl>, Msg> {
-    let _ = pkg;
+fn encode_interface(names: &Names, id: InterfaceId) -> Result<Vec<ComponentDecl>, Msg> {
+    let resolve = names.resolve;
     let mut live = Vec::new();
     add_live(resolve, &mut live, id);
     let mut e = Encoder::new(resolve);
     for iface in live {
         e.interface = Some(iface);
-        let name = resolve
-            .id_of(iface)
-            .ok_or("unexpected anonymous interface")?;
+        let (name, suffix) = names.interface(iface)?;
+        let name = types::ext_name_suffixed(&name, None, suffix, None);
         if iface == id {
             let idx = e.encode_instance(iface)?;
             e.outer.push(ComponentDecl::Instance(InstanceDecl::Export {
-                name: ExternName::plain(name),
+                name: name.clone(),
                 ty: ExternType::Instance(idx),
             }));
         } else {
@@ -173,7 +261,7 @@ fn encode_interface(
             let decls = e.pop_instance();
             let idx = e.add_instance_type(iface, decls);
             e.outer.push(ComponentDecl::Import(ast::Import {
-                name: ExternName::plain(name),
+                name: name.clone(),
                 ty: ExternType::Instance(idx),
             }));
         }
@@ -250,7 +338,11 @@ pub fn metadata(
     encoding: StringEncoding,
     extra_producers: &[(&str, &str, &str)],
 ) -> Result<Vec<u8>, EncodeError> {
-    let decls = world_wrapper(resolve, world).map_err(EncodeError)?;
+    let names = Names {
+        resolve,
+        canonical: false,
+    };
+    let decls = world_wrapper(&names, world).map_err(EncodeError)?;
     let w = resolve.world(world);
     let enc = match encoding {
         StringEncoding::Utf8 => 0,

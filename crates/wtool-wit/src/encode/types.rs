@@ -65,15 +65,29 @@ fn prim(t: Type) -> Option<PrimValType> {
 }
 
 /// An import/export name with wit-component's attributes (`implements`,
-/// then `external-id`; the binary form 0x02 only when there are some).
+/// `versionsuffix`, then `external-id`; the binary form 0x02 only when
+/// there are some).
 pub(crate) fn ext_name(
     name: &str,
     implements: Option<String>,
     external_id: Option<&str>,
 ) -> ExternName {
+    ext_name_suffixed(name, implements, None, external_id)
+}
+
+/// [`ext_name`] with a `versionsuffix` attribute.
+pub(crate) fn ext_name_suffixed(
+    name: &str,
+    implements: Option<String>,
+    version_suffix: Option<String>,
+    external_id: Option<&str>,
+) -> ExternName {
     let mut n = ExternName::plain(name);
     if let Some(i) = implements {
         n.attrs.push(ast::NameAttr::Implements(i));
+    }
+    if let Some(v) = version_suffix {
+        n.attrs.push(ast::NameAttr::VersionSuffix(v));
     }
     if let Some(e) = external_id {
         n.attrs.push(ast::NameAttr::ExternalId(e.to_string()));
