@@ -134,9 +134,9 @@ fn print_component(
         skip_custom: args.skip_custom,
         ..PrintOptions::default()
     };
-    let text = wtool_component::print::print_with(&component, &opts);
-    args.output
-        .write_with(OutputKind::Text, |out| out.write_all(text.as_bytes()))
+    args.output.write_with(OutputKind::Text, |out| {
+        wtool_component::print::print_to_io(&component, &opts, out)
+    })
 }
 
 /// Prints a binary module as it streams: sections decoded, each function

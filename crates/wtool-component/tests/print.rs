@@ -5,6 +5,7 @@
 use wasmparser::WasmFeatures;
 use wtool_ast::Features;
 use wtool_component::ast::{Component, Section};
+use wtool_component::print::PrintOptions;
 use wtool_testsupport::oracle::wasmparser_decodes;
 use wtool_testsupport::Rng;
 
@@ -67,6 +68,11 @@ impl Counts {
             return;
         }
         let ours = wtool_component::print::print(c);
+        assert_eq!(
+            streamed(c, &PrintOptions::default()),
+            ours,
+            "streamed print differs"
+        );
         if ours == theirs {
             self.identical += 1;
         } else {
@@ -208,4 +214,43 @@ fn reference_components_print_folded_like_wasmprinter() {
     }
     assert!(differ.is_empty(), "folded texts differ");
     assert!(identical > 600);
+}
+
+/// The text [`wtool_component::print::print_to_io`] streams.
+fn streamed(c: &Component, opts: &PrintOptions) -> String {
+    let mut out = Vec::new();
+    wtool_component::print::print_to_io(c, opts, &mut out).expect("a Vec takes every write");
+    String::from_utf8(out).expect("the printer writes UTF-8")
+}
+
+/// A nested module whose text is many streaming chunks long, with functions
+/// spanning chunk boundaries: streamed and in-memory printing agree with
+/// wasmprinter, flat and folded.
+#[test]
+fn streamed_big_nested_module() {
+    let mut body = String::new();
+    for i in 0..6_000 {
+        body.push_str(&format!(
+            "(block (drop (i32.add (local.get 0) (i32.const {i}))))\n"
+        ));
+    }
+    let text = format!(
+        "(component (core module (func (param i32) {body}) (func (param i32) {body}) (memory 1)))"
+    );
+    let bytes = wat::parse_str(&text).expect("the oracle parses the component");
+    let c = wtool_component::decode(&bytes, FEATURES).expect("the component decodes");
+    for fold in [false, true] {
+        let opts = PrintOptions {
+            fold,
+            ..PrintOptions::default()
+        };
+        let mut theirs = String::new();
+        let mut cfg = wasmprinter::Config::new();
+        cfg.fold_instructions(fold);
+        cfg.print(&bytes, &mut wasmprinter::PrintFmtWrite(&mut theirs))
+            .expect("wasmprinter prints it");
+        assert!(theirs.len() > 4 << 16, "the text spans several chunks");
+        assert_eq!(wtool_component::print::print_with(&c, &opts), theirs);
+        assert_eq!(streamed(&c, &opts), theirs);
+    }
 }

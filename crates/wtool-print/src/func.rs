@@ -21,7 +21,8 @@ impl Printer<'_, '_> {
         {
             let idx = base.wrapping_add(k as u32);
             self.newline(1);
-            let func_start = self.out.len();
+            // Counted, not searched for in `out`: streaming may flush it mid-function.
+            let lines_at_start = self.newlines;
             self.out.push_str("(func");
             self.push_def(|ids| &ids.funcs, idx);
             self.inline_exports(ExternKind::Func, idx);
@@ -166,7 +167,7 @@ impl Printer<'_, '_> {
             if self.nested.is_some() {
                 // wasmprinter closes a function spanning lines on a line of
                 // its own.
-                if self.out[func_start..].contains('\n') {
+                if self.newlines != lines_at_start {
                     self.newline(1);
                 }
             } else if let Some(d) = self.open_line_comment {

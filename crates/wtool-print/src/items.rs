@@ -168,8 +168,8 @@ impl Printer<'_, '_> {
             }
         }
         // wasmprinter closes a nested module that spans lines on a line
-        // of its own.
-        if self.nested.is_some() && self.out.contains('\n') {
+        // of its own (counted: streaming may have flushed `out` already).
+        if self.nested.is_some() && self.newlines > 0 {
             self.newline(0);
         }
         self.out.push_str(")\n");

@@ -141,6 +141,53 @@ pub fn print_nested(module: &Module, opts: &PrintOptions, header: &str, depth: u
     out
 }
 
+/// Streams [`print_nested`]'s text into `sink` in chunks (the same text,
+/// final newline dropped), so a component's big module never sits in memory
+/// as one string. Returns how many newlines were written, or `None` once
+/// `sink` has refused a chunk (it is not called again).
+pub fn print_nested_to(
+    module: &Module,
+    opts: &PrintOptions,
+    header: &str,
+    depth: usize,
+    sink: &mut dyn FnMut(&str) -> bool,
+) -> Option<usize> {
+    // A chunk's last newline is held back until more text follows: the
+    // module's text ends with one that the nested form drops.
+    let mut held = false;
+    let mut lines = 0usize;
+    let mut ok = true;
+    let mut forward = |s: &str| {
+        if s.is_empty() {
+            return true;
+        }
+        lines += s.bytes().filter(|&b| b == b'\n').count();
+        if held && !sink("\n") {
+            ok = false;
+            return false;
+        }
+        let (body, tail) = match s.strip_suffix('\n') {
+            Some(b) => (b, true),
+            None => (s, false),
+        };
+        held = tail;
+        if !body.is_empty() && !sink(body) {
+            ok = false;
+            return false;
+        }
+        true
+    };
+    let ids = Ids::build_flavored(module, opts, module.datas.len(), true);
+    let mut p = Printer::with_ids(module, opts, Some(&mut forward), std::sync::Arc::new(ids));
+    p.nested = Some((header, depth));
+    p.module();
+    p.flush();
+    let failed = p.failed;
+    drop(p);
+    // The held newline is the final one the nested form drops.
+    (ok && !failed).then(|| lines - usize::from(held))
+}
+
 /// Streams the printed text of `module` into a `fmt::Write` in chunks, so
 /// a big module never needs its whole text in memory at once.
 pub fn print_to<W: fmt::Write + ?Sized>(
@@ -586,6 +633,8 @@ pub(crate) struct Printer<'m, 's> {
     /// Printing a module nested in a component: what opens it instead of
     /// `(module $name`, and how many levels every line is indented by.
     pub(crate) nested: Option<(&'s str, usize)>,
+    /// Lines started by [`Printer::newline`] so far.
+    pub(crate) newlines: usize,
 }
 
 impl<'m, 's> Printer<'m, 's> {
@@ -654,6 +703,7 @@ impl<'m, 's> Printer<'m, 's> {
             },
             inlined: vec![false; m.exports.len()],
             nested: None,
+            newlines: 0,
         }
     }
 
@@ -704,6 +754,7 @@ impl<'m, 's> Printer<'m, 's> {
     #[inline]
     pub(crate) fn newline(&mut self, depth: usize) {
         self.open_line_comment = None;
+        self.newlines += 1;
         const SPACES: &str = "                                                                                                                                ";
         self.out.push('\n');
         let depth = depth + self.nested.map_or(0, |(_, base)| base);

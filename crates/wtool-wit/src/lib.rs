@@ -2,8 +2,16 @@
 //! resolved model, printing the model back as normalized WIT, and moving WIT
 //! packages and worlds in and out of component binaries.
 
+pub mod decode;
+pub mod deps;
+pub mod encode;
+mod json;
+pub mod metadata;
 pub mod model;
+pub mod print;
 pub mod parse;
 
+pub use decode::{decode, DecodeError, DecodedWasm};
+pub use encode::{embed, encode, EncodeError, StringEncoding};
 pub use model::Resolve;
 pub use parse::{parse_path, parse_source, ParseOptions, WitError};

@@ -162,6 +162,10 @@ pub enum WorldItem {
         id: InterfaceId,
         /// Feature gate on the import/export itself.
         stability: Stability,
+        /// `@external-id("…")` on the import/export statement.
+        external_id: Option<String>,
+        /// Doc comments on the import/export statement itself.
+        docs: Docs,
     },
     /// A freestanding function.
     Function(Function),
@@ -182,6 +186,8 @@ pub struct TypeDef {
     pub docs: Docs,
     /// Feature gate.
     pub stability: Stability,
+    /// `@external-id("…")` on the definition (or on the `use` that made this alias).
+    pub external_id: Option<String>,
 }
 
 /// Where a type is defined.
@@ -334,6 +340,8 @@ pub struct Function {
     pub docs: Docs,
     /// Feature gate.
     pub stability: Stability,
+    /// `@external-id("…")` on the function.
+    pub external_id: Option<String>,
 }
 
 /// The kind of a function.
@@ -368,22 +376,51 @@ pub enum FunctionKind {
 }
 
 impl FunctionKind {
-    /// The resource a constructor, method, static function or accessor belongs to.
+    /// The resource this function belongs to, if it is one of a resource's functions.
     pub fn resource(self) -> Option<TypeId> {
         match self {
-            FunctionKind::Method(r)
-            | FunctionKind::AsyncMethod(r)
-            | FunctionKind::Static(r)
-            | FunctionKind::AsyncStatic(r)
-            | FunctionKind::Constructor(r)
-            | FunctionKind::MethodGetter(r)
-            | FunctionKind::MethodSetter(r)
-            | FunctionKind::StaticGetter(r)
-            | FunctionKind::StaticSetter(r) => Some(r),
             FunctionKind::Freestanding
             | FunctionKind::AsyncFreestanding
             | FunctionKind::Getter
             | FunctionKind::Setter => None,
+            FunctionKind::Method(id)
+            | FunctionKind::AsyncMethod(id)
+            | FunctionKind::Static(id)
+            | FunctionKind::AsyncStatic(id)
+            | FunctionKind::Constructor(id)
+            | FunctionKind::MethodGetter(id)
+            | FunctionKind::MethodSetter(id)
+            | FunctionKind::StaticGetter(id)
+            | FunctionKind::StaticSetter(id) => Some(id),
+        }
+    }
+
+    /// Whether this is an `async` function.
+    pub fn is_async(self) -> bool {
+        matches!(
+            self,
+            FunctionKind::AsyncFreestanding
+                | FunctionKind::AsyncMethod(_)
+                | FunctionKind::AsyncStatic(_)
+        )
+    }
+}
+
+impl Function {
+    /// The name as written in WIT: `m` for `[method]r.m`, `p` for `[get]p`, `constructor` for a constructor.
+    pub fn item_name(&self) -> &str {
+        match self.kind {
+            FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => &self.name,
+            FunctionKind::Constructor(_) => "constructor",
+            // Accessors of interfaces are `[get]p`/`[set]p`: no resource part.
+            FunctionKind::Getter | FunctionKind::Setter => match self.name.find(']') {
+                Some(i) => &self.name[i + 1..],
+                None => &self.name,
+            },
+            _ => match self.name.find('.') {
+                Some(i) => &self.name[i + 1..],
+                None => &self.name,
+            },
         }
     }
 }

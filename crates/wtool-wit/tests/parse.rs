@@ -40,7 +40,7 @@ fn summary(r: &m::Resolve) -> String {
                         m::WorldKey::Interface(i) => r.id_of(*i).unwrap(),
                     };
                     let what = match item {
-                        m::WorldItem::Interface { id, stability } => {
+                        m::WorldItem::Interface { id, stability, .. } => {
                             let mut t = String::new();
                             if r.interface(*id).name.is_none() {
                                 iface(r, *id, &mut t, "      ");

@@ -5,7 +5,7 @@ use super::names::Space;
 use super::Printer;
 use crate::ast::*;
 
-impl Printer<'_> {
+impl Printer<'_, '_> {
     pub(super) fn canon(&mut self, c: &Canon) {
         if let Canon::Lift { func, opts, ty } = c {
             self.w.start("func ");

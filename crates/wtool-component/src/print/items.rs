@@ -55,7 +55,7 @@ pub(crate) fn extern_sort(ty: &ExternType) -> Sort {
     }
 }
 
-impl Printer<'_> {
+impl Printer<'_, '_> {
     pub(super) fn core_instance(&mut self, i: &CoreInstance) {
         self.w.newline();
         self.w.start("core instance ");

@@ -52,22 +52,62 @@ pub fn print(c: &Component) -> String {
 /// too, `fold` to its nested core modules; label comments are always on
 /// (wasmprinter's layout) and the inline options are not used.
 pub fn print_with(c: &Component, opts: &PrintOptions) -> String {
-    // wasmprinter marks every block with its label depth.
-    let opts = &PrintOptions {
-        label_comments: true,
-        inline_exports: false,
-        inline_imports: false,
-        ..*opts
-    };
     let mut p = Printer {
         w: Writer::default(),
         states: Vec::new(),
-        opts,
+        opts: &printer_options(opts),
+        sink: None,
+        failed: false,
     };
     p.component(c);
     p.w.out.push('\n');
     p.w.out
 }
+
+/// Streams [`print_with`]'s text into `w` in chunks: a component's text
+/// (its core modules' most of all) never sits in memory whole.
+pub fn print_to_io<W: std::io::Write + ?Sized>(
+    c: &Component,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> std::io::Result<()> {
+    let mut error = None;
+    let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
+        Ok(()) => true,
+        Err(e) => {
+            error = Some(e);
+            false
+        }
+    };
+    let mut p = Printer {
+        w: Writer::default(),
+        states: Vec::new(),
+        opts: &printer_options(opts),
+        sink: Some(&mut sink),
+        failed: false,
+    };
+    p.component(c);
+    p.w.out.push('\n');
+    p.flush();
+    drop(p);
+    match error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// wasmprinter marks every block with its label depth and never inlines.
+fn printer_options(opts: &PrintOptions) -> PrintOptions {
+    PrintOptions {
+        label_comments: true,
+        inline_exports: false,
+        inline_imports: false,
+        ..*opts
+    }
+}
+
+/// Text is handed to a streaming sink once this much has accumulated.
+const CHUNK: usize = 1 << 16;
 
 /// wasmprinter stops indenting at this depth, so hostile nesting cannot
 /// make the output quadratic.
@@ -209,13 +249,27 @@ impl State {
 }
 
 /// The printer: the text and the stack of scopes.
-pub(crate) struct Printer<'o> {
+pub(crate) struct Printer<'o, 's> {
     pub(crate) w: Writer,
     pub(crate) states: Vec<State>,
     opts: &'o PrintOptions,
+    /// Where text goes when streaming; `None` keeps it all in `w.out`.
+    sink: Option<&'s mut dyn FnMut(&str) -> bool>,
+    /// The sink refused a chunk: nothing more is written.
+    failed: bool,
 }
 
-impl Printer<'_> {
+impl Printer<'_, '_> {
+    /// Hands the text so far to the sink (streaming only).
+    fn flush(&mut self) {
+        if let Some(sink) = self.sink.as_mut() {
+            if !self.failed && !self.w.out.is_empty() && !sink(&self.w.out) {
+                self.failed = true;
+            }
+            self.w.out.clear();
+        }
+    }
+
     /// The innermost scope.
     pub(crate) fn st(&mut self) -> &mut State {
         self.states.last_mut().expect("a scope is open")
@@ -284,6 +338,9 @@ impl Printer<'_> {
     }
 
     fn section(&mut self, s: &Section) {
+        if self.w.out.len() >= CHUNK {
+            self.flush();
+        }
         match s {
             Section::Custom(c) => self.custom(&c.name, &c.data),
             Section::CoreModule(m) => {
@@ -293,10 +350,25 @@ impl Printer<'_> {
                 let mut w = Writer::default();
                 w.def(&st.names, Space::CoreModule, st.peek(Space::CoreModule));
                 header.push_str(&w.out);
-                let text =
-                    wtool_print::print_nested(m, self.opts, &header, self.w.nesting as usize);
-                self.w.line += text.matches('\n').count();
-                self.w.out.push_str(&text);
+                let depth = self.w.nesting as usize;
+                if self.sink.is_some() {
+                    self.flush();
+                    let failed = &mut self.failed;
+                    let lines = match self.sink.as_mut() {
+                        Some(sink) if !*failed => {
+                            wtool_print::print_nested_to(m, self.opts, &header, depth, &mut **sink)
+                        }
+                        _ => Some(0),
+                    };
+                    match lines {
+                        Some(n) => self.w.line += n,
+                        None => *failed = true,
+                    }
+                } else {
+                    let text = wtool_print::print_nested(m, self.opts, &header, depth);
+                    self.w.line += text.matches('\n').count();
+                    self.w.out.push_str(&text);
+                }
                 self.st().next(Space::CoreModule);
             }
             Section::CoreInstances(is) => is.iter().for_each(|i| self.core_instance(i)),

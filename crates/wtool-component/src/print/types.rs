@@ -6,7 +6,7 @@ use super::{Printer, State};
 use crate::ast::*;
 use wtool_ast::{CompositeType, HeapType, ImportDesc, Limits, RefType, TypeDef};
 
-impl Printer<'_> {
+impl Printer<'_, '_> {
     pub(super) fn core_type(&mut self, t: &CoreType) {
         match t {
             CoreType::Rec(r) => self.rec(r, true),

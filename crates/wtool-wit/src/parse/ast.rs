@@ -22,7 +22,7 @@ pub(crate) enum Attr {
     Since { at: usize, version: Version },
     Unstable { at: usize, feature: String },
     Deprecated { at: usize, version: Version },
-    ExternalId { at: usize },
+    ExternalId { at: usize, value: String },
 }
 
 /// One file, or one `package a:b { … }` block.

@@ -252,7 +252,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<Item> {
         let t = self.peek();
-        if let Some(Attr::ExternalId { at }) =
+        if let Some(Attr::ExternalId { at, .. }) =
             attrs.iter().find(|a| matches!(a, Attr::ExternalId { .. }))
         {
             let at = *at;
@@ -392,9 +392,9 @@ impl<'a> Parser<'a> {
                     }
                     self.expect(Tok::LParen)?;
                     let t = self.expect(Tok::Str)?;
-                    lex::string_value(t.start, self.text(t))?;
+                    let value = lex::string_value(t.start, self.text(t))?;
                     self.expect(Tok::RParen)?;
-                    Attr::ExternalId { at }
+                    Attr::ExternalId { at, value }
                 }
                 other => return err(at, format!("unknown attribute `{other}`")),
             };
@@ -620,7 +620,7 @@ impl<'a> Parser<'a> {
         if self.is_kw("use") {
             return Ok(WorldItem::Use(self.use_(attrs)?));
         }
-        if let (true, Some(Attr::ExternalId { at })) = (
+        if let (true, Some(Attr::ExternalId { at, .. })) = (
             self.is_kw("include"),
             attrs.iter().find(|a| matches!(a, Attr::ExternalId { .. })),
         ) {

@@ -152,6 +152,7 @@ impl Resolver<'_> {
                 owner,
                 docs: docs_of(&def.docs),
                 stability,
+                external_id: external_id_of(&def.attrs),
             });
             self.mark(Spot::Type(id), def.name.at);
             self.define(&def.name, Binding::Type(id))?;
@@ -210,6 +211,7 @@ impl Resolver<'_> {
                 owner,
                 docs: Docs::default(),
                 stability: stability.clone(),
+                external_id: external_id_of(&u.attrs),
             });
             self.mark(Spot::Type(id), name.at);
             self.define(local, Binding::Type(id))?;
@@ -417,6 +419,7 @@ impl Resolver<'_> {
             owner: TypeOwner::None,
             docs: Docs::default(),
             stability: Stability::Unknown,
+            external_id: None,
         });
         self.anon.insert(key, h);
         Type::Id(h)
@@ -457,6 +460,7 @@ impl Resolver<'_> {
                     owner: TypeOwner::None,
                     docs: Docs::default(),
                     stability,
+                    external_id: None,
                 });
                 self.anon.insert(key, id);
                 Type::Id(id)
@@ -601,6 +605,7 @@ impl Resolver<'_> {
             result,
             docs: docs_of(&f.docs),
             stability,
+            external_id: external_id_of(&f.attrs),
         })
     }
 
@@ -684,6 +689,14 @@ fn collect_deps(t: &ast::Type, out: &mut Vec<(String, usize)>) {
 
 /// Turns raw comments into doc text the way wit-parser does: markers off,
 /// trailing space off, the common leading indentation off, lines joined.
+/// The value of an `@external-id("…")` among `attrs`.
+pub(crate) fn external_id_of(attrs: &[ast::Attr]) -> Option<String> {
+    attrs.iter().find_map(|a| match a {
+        ast::Attr::ExternalId { value, .. } => Some(value.clone()),
+        _ => None,
+    })
+}
+
 pub(crate) fn docs_of(d: &ast::Docs) -> Docs {
     let lines: Vec<&str> = d
         .comments

@@ -4,7 +4,7 @@
 
 use super::ast;
 use super::resolve::{Binding, ItemRef, Located, PendingInclude, RResult, Resolver, Spot, Want};
-use super::types::{docs_of, NameScope};
+use super::types::{docs_of, external_id_of, NameScope};
 use crate::model::*;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
@@ -161,9 +161,15 @@ impl Resolver<'_> {
                 self.resolve_interface(id, items, &e.docs, &e.attrs)?;
                 self.lookup = saved;
                 let stability = self.resolve.interface(id).stability.clone();
+                // An inline interface's docs are the interface's own.
                 (
                     WorldKey::Name(name.name.clone()),
-                    WorldItem::Interface { id, stability },
+                    WorldItem::Interface {
+                        id,
+                        stability,
+                        external_id: external_id_of(&e.attrs),
+                        docs: Docs::default(),
+                    },
                 )
             }
             ast::ExternKind::Path(path) => {
@@ -171,7 +177,12 @@ impl Resolver<'_> {
                 let id = self.iface_of(path)?;
                 (
                     WorldKey::Interface(id),
-                    WorldItem::Interface { id, stability },
+                    WorldItem::Interface {
+                        id,
+                        stability,
+                        external_id: external_id_of(&e.attrs),
+                        docs: docs_of(&e.docs),
+                    },
                 )
             }
             ast::ExternKind::NamedPath(label, path) => {
@@ -179,7 +190,12 @@ impl Resolver<'_> {
                 let id = self.iface_of(path)?;
                 (
                     WorldKey::Name(label.name.clone()),
-                    WorldItem::Interface { id, stability },
+                    WorldItem::Interface {
+                        id,
+                        stability,
+                        external_id: external_id_of(&e.attrs),
+                        docs: docs_of(&e.docs),
+                    },
                 )
             }
             ast::ExternKind::Func(name, func) => {
@@ -523,8 +539,8 @@ fn elaborate(r: &mut Resolve, wid: WorldId) -> Result<(), String> {
     sorted.sort_by_key(|(_, item)| class(r, item));
     for (key, item) in sorted {
         match item {
-            WorldItem::Interface { id, stability } => {
-                add_import(r, &mut imports, key.clone(), *id, stability)
+            WorldItem::Interface { id, stability, .. } => {
+                add_import(r, &mut imports, key.clone(), *id, stability, Some(item))
             }
             WorldItem::Function(_) => {
                 imports.insert(key.clone(), item.clone());
@@ -532,7 +548,7 @@ fn elaborate(r: &mut Resolve, wid: WorldId) -> Result<(), String> {
             WorldItem::Type(t) => {
                 if let Some(dep) = type_iface_dep(r, *t) {
                     let st = r.ty(*t).stability.clone();
-                    add_import(r, &mut imports, WorldKey::Interface(dep), dep, &st);
+                    add_import(r, &mut imports, WorldKey::Interface(dep), dep, &st, None);
                 }
                 imports.insert(key.clone(), item.clone());
             }
@@ -582,20 +598,28 @@ fn add_import(
     key: WorldKey,
     id: InterfaceId,
     stability: &Stability,
+    explicit: Option<&WorldItem>,
 ) {
     if imports.contains_key(&key) {
         return;
     }
     for dep in iface_deps(r, id) {
-        add_import(r, imports, WorldKey::Interface(dep), dep, stability);
+        add_import(r, imports, WorldKey::Interface(dep), dep, stability, None);
     }
-    imports.insert(
-        key,
-        WorldItem::Interface {
-            id,
-            stability: stability.clone(),
-        },
-    );
+    // An import written in the world keeps its statement's docs and
+    // external id; one added as a dependency has neither.
+    let item = explicit.cloned().unwrap_or_else(|| implicit_import(id, stability));
+    imports.insert(key, item);
+}
+
+/// An import added because something in the world depends on the interface.
+fn implicit_import(id: InterfaceId, stability: &Stability) -> WorldItem {
+    WorldItem::Interface {
+        id,
+        stability: stability.clone(),
+        external_id: None,
+        docs: Docs::default(),
+    }
 }
 
 struct ExportCtx<'a> {
@@ -613,7 +637,7 @@ impl ExportCtx<'_> {
         if self.exports.contains_key(&key) {
             return as_export;
         }
-        let WorldItem::Interface { id, stability } = &item else {
+        let WorldItem::Interface { id, stability, .. } = &item else {
             unreachable!()
         };
         if !as_export && self.required.contains(id) {
@@ -622,10 +646,7 @@ impl ExportCtx<'_> {
         for dep in iface_deps(self.r, *id) {
             let dep_key = WorldKey::Interface(dep);
             let dep_export = as_export && self.export_ifaces.contains_key(&dep_key);
-            let dep_item = WorldItem::Interface {
-                id: dep,
-                stability: stability.clone(),
-            };
+            let dep_item = implicit_import(dep, stability);
             if !self.add(dep_key, dep_item, dep_export) {
                 return false;
             }
