@@ -41,6 +41,8 @@ commands! {
     Run => run,
     /// Run WebAssembly spec scripts (.wast) and report per directive
     Wast => wast,
+    /// WIT and components: print a component's WIT, embed a world in a core module
+    Component => component,
     /// List sections, entries, disassembly or raw bytes, like wasm-objdump
     Objdump => objdump,
     /// Remove custom sections (all, all but some, or some), like wasm-strip
