@@ -416,18 +416,109 @@ mod oracle {
 
 /// wit-parser's source directory, from `cargo metadata`.
 fn wit_parser_dir() -> PathBuf {
+    crate_dir("wit-parser-0.263.0")
+}
+
+/// A dependency's source directory (`name-version`), from `cargo metadata`.
+fn crate_dir(name_version: &str) -> PathBuf {
     let out = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
     let text = String::from_utf8(out.stdout).unwrap();
-    let needle = "wit-parser-0.263.0/Cargo.toml";
+    let needle = format!("{name_version}/Cargo.toml");
     let end = text
-        .find(needle)
-        .expect("wit-parser 0.263.0 in the metadata");
+        .find(&needle)
+        .unwrap_or_else(|| panic!("{name_version} in the metadata"));
     let start = text[..end].rfind('"').unwrap() + 1;
-    PathBuf::from(&text[start..end + "wit-parser-0.263.0".len()])
+    PathBuf::from(&text[start..end + name_version.len()])
+}
+
+/// Both parsers on one path: `Ok(true)` when they agree (`Ok(false)` when
+/// both reject), `Err` with the difference otherwise.
+fn compare_path(path: &Path, features: &[&str]) -> Result<bool, String> {
+    let mut oracle_resolve = wit_parser::Resolve::default();
+    for f in features {
+        oracle_resolve.features.insert(f.to_string());
+    }
+    let theirs = oracle_resolve
+        .push_path(path)
+        .map(|_| oracle::summary(&oracle_resolve))
+        .map_err(|e| format!("{e:#}"));
+    let opts = ParseOptions {
+        features: features.iter().map(|f| f.to_string()).collect(),
+        all_features: false,
+    };
+    let ours = parse_path(path, &opts).map(|(r, _)| summary(&r));
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) if a == b => Ok(true),
+        (Err(_), Err(_)) => Ok(false),
+        (Ok(a), Ok(b)) => Err(format!(
+            "summaries differ\n--- ours\n{a}--- wit-parser\n{b}"
+        )),
+        (Ok(_), Err(e)) => Err(format!("we accept, wit-parser rejects: {e}")),
+        (Err(e), Ok(_)) => Err(format!("we reject, wit-parser accepts: {e}")),
+    }
+}
+
+/// Every `.wit` file and every directory holding `.wit` files in
+/// wit-component's tests (worlds of real-world shape, WASI included).
+#[test]
+fn wit_component_test_inputs() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        if entries
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "wit"))
+        {
+            out.push(dir.to_path_buf());
+        }
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "wit") {
+                out.push(p);
+            }
+        }
+    }
+    let root = crate_dir("wit-component-0.263.0").join("tests");
+    let mut inputs = Vec::new();
+    walk(&root, &mut inputs);
+    // More trees to compare on, e.g. a checkout of WASI's WIT:
+    // WIT_DIFF_PATHS=/a:/b cargo test -p wtool-wit --test parse -- wit_component
+    for extra in std::env::var("WIT_DIFF_PATHS")
+        .unwrap_or_default()
+        .split(':')
+    {
+        if !extra.is_empty() {
+            walk(Path::new(extra), &mut inputs);
+        }
+    }
+    let (mut accepted, mut rejected, mut differ) = (0, 0, Vec::new());
+    for path in &inputs {
+        match compare_path(path, &[]) {
+            Ok(true) => accepted += 1,
+            Ok(false) => rejected += 1,
+            Err(d) => differ.push(format!(
+                "{}: {d}",
+                path.strip_prefix(&root).unwrap().display()
+            )),
+        }
+    }
+    for d in &differ {
+        println!("{d}\n");
+    }
+    println!(
+        "wit-component test inputs: {} paths, {accepted} accepted by both, {rejected} rejected by both, {} differ",
+        inputs.len(),
+        differ.len()
+    );
+    assert!(differ.is_empty());
 }
 
 fn ui_inputs(dir: &Path) -> Vec<PathBuf> {

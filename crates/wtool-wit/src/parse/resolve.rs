@@ -157,7 +157,10 @@ impl<'r> Resolver<'r> {
             opts: opts.clone(),
             spans: HashMap::new(),
         };
-        let asts = r.populate(pkg)?;
+        let mut asts = r.populate(pkg)?;
+        // All interfaces before any world: a world's inline interfaces may
+        // `use` interfaces that no ordering edge puts before the world.
+        asts.sort_by_key(|a| matches!(a.0, ItemRef::World(_)));
         for (item, index, ast_item) in asts {
             r.decl = index;
             r.file = pkg.decls[index].0;
