@@ -8,8 +8,9 @@ pub mod encode;
 mod json;
 pub mod metadata;
 pub mod model;
-pub mod print;
+pub mod new;
 pub mod parse;
+pub mod print;
 
 pub use decode::{decode, DecodeError, DecodedWasm};
 pub use encode::{embed, encode, EncodeError, StringEncoding};

@@ -3,7 +3,7 @@
 //! `component-type` custom section `component embed` adds to a core module.
 //! Bytes are wit-component 0.263's.
 
-mod types;
+pub(crate) mod types;
 
 use crate::model::*;
 use types::Encoder;
@@ -78,7 +78,11 @@ fn world_wrapper(resolve: &Resolve, id: WorldId) -> Result<Vec<ComponentDecl>, M
 }
 
 /// The name of a world import or export, with its attributes.
-fn key_name(resolve: &Resolve, k: &WorldKey, item: &WorldItem) -> Result<ExternName, Msg> {
+pub(crate) fn key_name(
+    resolve: &Resolve,
+    k: &WorldKey,
+    item: &WorldItem,
+) -> Result<ExternName, Msg> {
     let name = match k {
         WorldKey::Name(n) => n.clone(),
         WorldKey::Interface(i) => resolve.id_of(*i).ok_or("unexpected anonymous interface")?,

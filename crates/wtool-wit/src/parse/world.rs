@@ -608,7 +608,9 @@ fn add_import(
     }
     // An import written in the world keeps its statement's docs and
     // external id; one added as a dependency has neither.
-    let item = explicit.cloned().unwrap_or_else(|| implicit_import(id, stability));
+    let item = explicit
+        .cloned()
+        .unwrap_or_else(|| implicit_import(id, stability));
     imports.insert(key, item);
 }
 
