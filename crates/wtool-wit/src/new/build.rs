@@ -141,7 +141,7 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
     let used = |key: Option<&WorldKey>, f: &Function| {
         plan.imports.iter().any(|i| match &i.kind {
             ImportKind::Func(k, g) => k.as_ref() == key && g.name == f.name,
-            ImportKind::ResourceDrop(_) => false,
+            ImportKind::ResourceDrop(_) | ImportKind::Exported(..) => false,
         })
     };
     let mut import_instance: HashMap<WorldKey, u32> = HashMap::new();
@@ -199,11 +199,19 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
     b.e.interface = None;
 
     // Imports that need the memory go through the shim's table.
-    let slots: Vec<&CoreImport> = plan
+    let mut slots: Vec<Slot> = plan
         .imports
         .iter()
         .filter(|i| matches!(&i.kind, ImportKind::Func(_, f) if needs(r, f, Dir::Lower).memory))
+        .map(Slot::Import)
         .collect();
+    let import_slots = slots.len();
+    // Destructors are the module's exports too, so they go through the table.
+    for (_, _, dtor) in &plan.resources {
+        if let Some(d) = dtor {
+            slots.push(Slot::Dtor(d));
+        }
+    }
     b.push(Section::CoreModule(Box::new(core)));
     let shim = if slots.is_empty() {
         None
@@ -216,6 +224,24 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
             args: Vec::new(),
         }))
     };
+    // The exported interfaces' resources, defined here so the module's
+    // `resource.new`/`rep`/`drop` imports can use them.
+    let mut resource_types: Vec<u32> = Vec::new();
+    let mut dtor_slot = import_slots;
+    for (_, _, dtor) in &plan.resources {
+        let dtor = match (dtor, shim) {
+            (Some(_), Some(shim)) => {
+                dtor_slot += 1;
+                Some(b.core_alias(shim, &(dtor_slot - 1).to_string(), CoreSort::Func))
+            }
+            _ => None,
+        };
+        let ty = b.e.define(ast::Type::Resource {
+            rep: wtool_ast::ValType::I32,
+            dtor,
+        });
+        resource_types.push(ty);
+    }
     let wit_func = |b: &mut B, key: &Option<WorldKey>, f: &Function| -> u32 {
         match key {
             None => import_func[&f.name],
@@ -256,6 +282,10 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
                     ty,
                 })
             }
+            ImportKind::Exported(op, i) => b.canon(Canon::Resource {
+                op: *op,
+                ty: resource_types[*i],
+            }),
         };
         let export = CoreInlineExport {
             name: imp.name.clone(),
@@ -318,13 +348,19 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
             sort: CoreSort::Table,
             index: b.core_alias(shim, "$imports", CoreSort::Table),
         }];
-        for (i, imp) in slots.iter().enumerate() {
-            let ImportKind::Func(key, f) = &imp.kind else {
-                continue;
+        for (i, s) in slots.iter().enumerate() {
+            let index = match s {
+                Slot::Import(CoreImport {
+                    kind: ImportKind::Func(key, f),
+                    ..
+                }) => {
+                    let func = wit_func(&mut b, key, f);
+                    let o = opts(&mut b, f, Dir::Lower)?;
+                    b.canon(Canon::Lower { func, opts: o })
+                }
+                Slot::Dtor(name) => b.core_alias(main, name, CoreSort::Func),
+                Slot::Import(_) => continue,
             };
-            let func = wit_func(&mut b, key, f);
-            let o = opts(&mut b, f, Dir::Lower)?;
-            let index = b.canon(Canon::Lower { func, opts: o });
             exports.push(CoreInlineExport {
                 name: i.to_string(),
                 sort: CoreSort::Func,
@@ -347,6 +383,17 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         };
         b.e.interface = iface;
         b.e.anon_named = iface.is_some();
+        // This export's own resources (a second export of the interface has
+        // its own), and no anonymous types built on another export's ones.
+        if iface.is_some() {
+            b.e.maps.def_to_index.clear();
+            b.e.maps.funcs.clear();
+        }
+        for (i, (k, t, _)) in plan.resources.iter().enumerate() {
+            if k == key {
+                b.e.maps.id_to_index.insert(*t, resource_types[i]);
+            }
+        }
         for fe in funcs {
             let FuncExport { core, post, func } = fe;
             let ty = b.e.encode_func_type(func)?;
@@ -432,6 +479,13 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
     }))
 }
 
+/// A function of the shim's table: a lowering that needs the memory, or
+/// an exported resource's destructor.
+enum Slot<'p> {
+    Import(&'p CoreImport),
+    Dtor(&'p str),
+}
+
 /// The component that re-exports interface `id`'s lifted functions with
 /// its named types: it imports every type it needs (returned with the
 /// `TypeId` each import stands for) and the functions, and exports them.
@@ -474,7 +528,28 @@ fn shim_component(
     ne.maps.funcs.clear();
     ne.import_types = false;
     for t in iface.types.values() {
-        ne.encode_valtype(Type::Id(*t))?;
+        if r.ty(*t).kind != TypeDefKind::Resource {
+            ne.encode_valtype(Type::Id(*t))?;
+            continue;
+        }
+        // A resource is the imported one re-exported: the same resource,
+        // not a new one.
+        let imported = by_index
+            .iter()
+            .find(|(_, id)| **id == *t)
+            .map(|(i, _)| *i)
+            .ok_or_else(|| NewError("internal: shim resource not imported".into()))?;
+        let ty = r.ty(*t);
+        ne.outer.push(ComponentDecl::Instance(InstanceDecl::Export {
+            name: crate::encode::types::ext_name(
+                ty.name.as_deref().unwrap_or_default(),
+                None,
+                ty.external_id.as_deref(),
+            ),
+            ty: ExternType::Type(TypeBound::Eq(imported)),
+        }));
+        ne.outer_types += 1;
+        ne.maps.id_to_index.insert(*t, ne.outer_types - 1);
     }
     let mut exports = Vec::new();
     for (i, f) in iface.functions.values().enumerate() {
@@ -511,17 +586,20 @@ fn wat_types(ts: &[wtool_ast::ValType]) -> String {
 /// the fixup module (fills the table once the lowerings exist).
 fn shim_modules(
     r: &Resolve,
-    slots: &[&CoreImport],
+    slots: &[Slot],
 ) -> Result<(wtool_ast::Module, wtool_ast::Module), NewError> {
     let n = slots.len();
     let mut shim = format!("(module (table (export \"$imports\") {n} {n} funcref)\n");
     let mut fixup = format!("(module (import \"\" \"$imports\" (table {n} {n} funcref))\n");
     let mut elems = String::new();
-    for (i, imp) in slots.iter().enumerate() {
-        let ImportKind::Func(_, f) = &imp.kind else {
-            continue;
+    for (i, s) in slots.iter().enumerate() {
+        let (p, res) = match s {
+            Slot::Import(CoreImport {
+                kind: ImportKind::Func(_, f),
+                ..
+            }) => super::abi::core_sig(r, f, Dir::Lower),
+            _ => (vec![wtool_ast::ValType::I32], Vec::new()),
         };
-        let (p, res) = super::abi::core_sig(r, f, Dir::Lower);
         let sig = format!("(param {}) (result {})", wat_types(&p), wat_types(&res));
         let gets: String = (0..p.len()).map(|j| format!("local.get {j} ")).collect();
         shim.push_str(&format!(

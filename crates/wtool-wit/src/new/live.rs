@@ -94,6 +94,7 @@ pub fn live_types(r: &Resolve, w: WorldId, plan: &Plan) -> Live {
             match &i.kind {
                 ImportKind::Func(_, f) => live.func(r, f),
                 ImportKind::ResourceDrop(t) => live.id(r, *t),
+                ImportKind::Exported(_, i) => live.id(r, plan.resources[*i].1),
             }
         }
     }

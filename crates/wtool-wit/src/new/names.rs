@@ -16,6 +16,9 @@ pub enum ImportKind {
     Func(Option<WorldKey>, Box<Function>),
     /// `resource.drop` of an imported resource.
     ResourceDrop(TypeId),
+    /// `resource.new`, `.rep` or `.drop` of a resource the module exports
+    /// (an index into [`Plan::resources`]: an interface exported twice has two).
+    Exported(wtool_component::ast::ResourceOp, usize),
 }
 
 /// One core import, resolved.
@@ -53,6 +56,8 @@ pub struct Plan {
     pub import_realloc: Option<String>,
     /// The realloc for exports' parameters (`cabi_export_realloc`, else `cabi_realloc`).
     pub export_realloc: Option<String>,
+    /// Every resource of each exported interface with its destructor export, if any.
+    pub resources: Vec<(WorldKey, TypeId, Option<String>)>,
 }
 
 /// `ns:pkg/iface@1.2.3`, or the plain name.
@@ -115,6 +120,20 @@ fn resources(r: &Resolve, iface: InterfaceId) -> impl Iterator<Item = TypeId> + 
 /// Ties the module's imports and exports to world `world`.
 pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, NewError> {
     let w = r.world(world);
+    let mut seen: Vec<InterfaceId> = Vec::new();
+    for (key, item) in &w.imports {
+        if let WorldItem::Interface { id, .. } = item {
+            if seen.contains(id) {
+                return Err(NewError(format!(
+                    "the world imports interface `{}` a second time (as `{}`), which is not \
+                     supported yet",
+                    r.id_of(*id).unwrap_or_default(),
+                    key_name(r, key)
+                )));
+            }
+            seen.push(*id);
+        }
+    }
     // Every accepted (module, name) pair for an import.
     let mut table: HashMap<(String, String), ImportKind> = HashMap::new();
     let mut add = |legacy: (String, String), standard: (String, String), k: ImportKind| {
@@ -161,6 +180,26 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
             }
         }
     }
+    // Same order as `Plan::resources` is filled in below.
+    let mut resource_index = 0;
+    for (key, item) in &w.exports {
+        if let WorldItem::Interface { id, .. } = item {
+            let legacy = format!("[export]{}", key_name(r, key));
+            let standard = format!("cm32p2|_ex_{}", canonical_key(r, key));
+            for t in resources(r, *id) {
+                let n = r.ty(t).name.clone().unwrap_or_default();
+                use wtool_component::ast::ResourceOp as Op;
+                for (op, word) in [(Op::New, "new"), (Op::Rep, "rep"), (Op::Drop, "drop")] {
+                    add(
+                        (legacy.clone(), format!("[resource-{word}]{n}")),
+                        (standard.clone(), format!("{n}_{word}")),
+                        ImportKind::Exported(op, resource_index),
+                    );
+                }
+                resource_index += 1;
+            }
+        }
+    }
     let mut plan = Plan::default();
     for imp in &m.imports {
         let what = format!("import `{}::{}`", imp.module, imp.name);
@@ -172,12 +211,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
         let key = (imp.module.clone(), imp.name.clone());
         let Some(kind) = table.get(&key).cloned() else {
             return Err(NewError(format!(
-                "module requires {what}, which the world does not import{}",
-                if imp.module.contains("[export]") || imp.module.starts_with("cm32p2|_ex_") {
-                    " (intrinsics of exported resources are not supported yet)"
-                } else {
-                    ""
-                }
+                "module requires {what}, which the world does not import"
             )));
         };
         let (want_p, want_r) = match &kind {
@@ -189,7 +223,11 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
                 }
                 core_sig(r, f, Dir::Lower)
             }
-            ImportKind::ResourceDrop(_) => (vec![C::I32], vec![]),
+            ImportKind::ResourceDrop(_)
+            | ImportKind::Exported(wtool_component::ast::ResourceOp::Drop, _) => {
+                (vec![C::I32], vec![])
+            }
+            ImportKind::Exported(..) => (vec![C::I32], vec![C::I32]),
         };
         let have = m
             .func_type(ty)
@@ -255,11 +293,13 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
         let funcs = match item {
             WorldItem::Function(f) => vec![func_export(None, f)?],
             WorldItem::Interface { id, .. } => {
-                if resources(r, *id).next().is_some() {
-                    return Err(NewError(format!(
-                        "exported interface `{}` defines resources, which are not supported yet",
-                        key_name(r, key)
-                    )));
+                for t in resources(r, *id) {
+                    let n = r.ty(t).name.clone().unwrap_or_default();
+                    let dtor = find([
+                        format!("{}#[dtor]{n}", key_name(r, key)),
+                        format!("cm32p2|{}|{n}_dtor", canonical_key(r, key)),
+                    ]);
+                    plan.resources.push((key.clone(), t, dtor));
                 }
                 let iface = r.interface(*id);
                 iface
