@@ -117,15 +117,43 @@ pub fn decode_metadata(data: &[u8]) -> Result<Metadata, NewError> {
     })
 }
 
+/// An empty world `root` in package `root:root`.
+fn empty_world() -> Metadata {
+    let mut resolve = Resolve::default();
+    let pkg = resolve.push_package(Package {
+        name: PackageName {
+            namespace: "root".into(),
+            name: "root".into(),
+            version: None,
+        },
+        docs: Docs::default(),
+        interfaces: Default::default(),
+        worlds: Default::default(),
+    });
+    let world = resolve.push_world(World {
+        name: "root".into(),
+        imports: Default::default(),
+        exports: Default::default(),
+        package: Some(pkg),
+        docs: Docs::default(),
+        stability: Stability::Unknown,
+    });
+    resolve.packages[pkg.index()]
+        .worlds
+        .insert("root".into(), world);
+    Metadata {
+        resolve,
+        world,
+        encoding: StringEncoding::Utf8,
+    }
+}
+
 /// Builds a component from a core module carrying its WIT metadata.
 pub fn new_component(module: &[u8]) -> Result<Vec<u8>, NewError> {
     let (stripped, sections) = strip_metadata(module)?;
     let meta = match sections.as_slice() {
-        [] => {
-            return Err(NewError(
-                "module has no `component-type` custom section (embed a WIT world first)".into(),
-            ))
-        }
+        // Without metadata the module targets an empty world, as with wit-component.
+        [] => empty_world(),
         [one] => decode_metadata(one)?,
         _ => {
             return Err(NewError(
