@@ -83,11 +83,18 @@ fn wit_smith_dummy_modules() {
         let Ok(DecodedWasm::WitPackage(resolve, pkg)) = wit_component::decode(&wasm) else {
             continue;
         };
-        for (_, world) in resolve.packages[pkg].worlds.clone() {
-            for mangling in [
+        let worlds: Vec<_> = resolve.packages[pkg].worlds.values().copied().collect();
+        for (wi, &world) in worlds.iter().enumerate() {
+            // Besides its own world, each dummy module is also given the next
+            // world's metadata: mostly a mismatch, which both must refuse.
+            let metas = [Some(world), worlds.get(wi + 1).copied()];
+            for (mangling, meta) in [
                 ManglingAndAbi::Standard32,
                 ManglingAndAbi::Legacy(LiftLowerAbi::Sync),
-            ] {
+            ]
+            .into_iter()
+            .flat_map(|m| metas.into_iter().flatten().map(move |w| (m, w)))
+            {
                 let Ok(mut module) = std::panic::catch_unwind(|| {
                     wit_component::dummy_module(&resolve, world, mangling)
                 }) else {
@@ -96,7 +103,7 @@ fn wit_smith_dummy_modules() {
                 if wit_component::embed_component_metadata(
                     &mut module,
                     &resolve,
-                    world,
+                    meta,
                     StringEncoding::UTF8,
                     false,
                 )
@@ -109,7 +116,7 @@ fn wit_smith_dummy_modules() {
                     .module(&module)
                     .and_then(|e| e.validate(true).encode());
                 let ours = wtool_wit::new::new_component(&module);
-                let tag = format!("seed {seed} world {world:?} {mangling:?}");
+                let tag = format!("seed {seed} world {world:?} metadata {meta:?} {mangling:?}");
                 match (theirs, ours) {
                     (Ok(t), Ok(o)) => {
                         if let Err(e) = validate(&o) {

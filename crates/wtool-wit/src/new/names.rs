@@ -312,6 +312,30 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
         };
         plan.exports.push((key.clone(), funcs));
     }
+    // Special exports must have the signatures the canonical ABI calls them with.
+    let special = [
+        ("cabi_realloc", &[C::I32; 4][..], &[C::I32][..]),
+        ("cm32p2_realloc", &[C::I32; 4], &[C::I32]),
+        ("cabi_import_realloc", &[C::I32; 4], &[C::I32]),
+        ("cabi_export_realloc", &[C::I32; 4], &[C::I32]),
+        ("_initialize", &[], &[]),
+        ("cm32p2_initialize", &[], &[]),
+    ];
+    for (name, want_p, want_r) in special {
+        let Some((ExternKind::Func, idx)) = exports.get(name).copied() else {
+            continue;
+        };
+        let Some(have) = m.func_type_idx(idx).and_then(|t| m.func_type(t)) else {
+            continue;
+        };
+        if *have.params != *want_p || *have.results != *want_r {
+            return Err(NewError(format!(
+                "type mismatch for function export `{name}`: expected {} but found {}",
+                sig_text(want_p, want_r),
+                sig_text(&have.params, &have.results)
+            )));
+        }
+    }
     plan.memory = find(["memory".into(), "cm32p2_memory".into()]);
     let general = find(["cabi_realloc".into(), "cm32p2_realloc".into()]);
     plan.import_realloc = find(["cabi_import_realloc".into(), String::new()]).or(general.clone());
