@@ -129,7 +129,12 @@ fn wit_smith_dummy_modules() {
                         }
                     }
                     (Err(_), Err(_)) => both_reject += 1,
-                    (Ok(_), Err(e)) if e.0.contains("not supported") => unsupported += 1,
+                    (Ok(_), Err(e)) if e.0.contains("not supported") => {
+                        if std::env::var("SHOW_UNSUPPORTED").is_ok() {
+                            println!("unsupported: {}", e.0);
+                        }
+                        unsupported += 1
+                    }
                     (t, o) => failed.push(format!(
                         "{tag}: verdicts differ: theirs {:?} ours {:?}",
                         t.map(|_| ()).map_err(|e| format!("{e:#}")),
