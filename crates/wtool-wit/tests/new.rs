@@ -177,6 +177,12 @@ fn debug_seed() {
         )
         .unwrap();
         let out = wtool_wit::new::new_component(&module);
+        let theirs = ComponentEncoder::default()
+            .module(&module)
+            .and_then(|e| e.validate(true).encode());
+        if let (Ok(t), Ok(dir)) = (&theirs, std::env::var("DEBUG_OUT")) {
+            std::fs::write(format!("{dir}/theirs-{}.wasm", world.index()), t).unwrap();
+        }
         if let (Ok(o), Ok(dir)) = (&out, std::env::var("DEBUG_OUT")) {
             std::fs::write(format!("{dir}/debug-{}.wasm", world.index()), o).unwrap();
         }

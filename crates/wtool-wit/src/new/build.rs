@@ -374,6 +374,19 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         });
     }
 
+    if let Some(init) = &plan.initialize {
+        // A module whose start function is the main module's initializer,
+        // instantiated right after it (and after the fixups), as wit-component does.
+        let src = format!("(module (import \"main\" \"{init}\" (func)) (start 0))");
+        let m = wtool_text::parse_module(src.as_bytes())
+            .map_err(|e| NewError(format!("internal: initializer module: {e}")))?;
+        b.push(Section::CoreModule(Box::new(m)));
+        let module = if shim.is_some() { 3 } else { 1 };
+        b.core_instance(CoreInstance::Instantiate {
+            module,
+            args: vec![("main".into(), main)],
+        });
+    }
     for (key, funcs) in &plan.exports {
         let item = &w.exports[key];
         let mut lifted = Vec::new();

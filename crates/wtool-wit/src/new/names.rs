@@ -56,6 +56,8 @@ pub struct Plan {
     pub import_realloc: Option<String>,
     /// The realloc for exports' parameters (`cabi_export_realloc`, else `cabi_realloc`).
     pub export_realloc: Option<String>,
+    /// The export to run once the module is instantiated (`_initialize`).
+    pub initialize: Option<String>,
     /// Every resource of each exported interface with its destructor export, if any.
     pub resources: Vec<(WorldKey, TypeId, Option<String>)>,
 }
@@ -337,6 +339,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
         }
     }
     plan.memory = find(["memory".into(), "cm32p2_memory".into()]);
+    plan.initialize = find(["_initialize".into(), "cm32p2_initialize".into()]);
     let general = find(["cabi_realloc".into(), "cm32p2_realloc".into()]);
     plan.import_realloc = find(["cabi_import_realloc".into(), String::new()]).or(general.clone());
     plan.export_realloc = find(["cabi_export_realloc".into(), String::new()]).or(general);
