@@ -150,11 +150,27 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         let WorldItem::Interface { id, .. } = item else {
             continue;
         };
+        // An interface imported under several keys carries its types under
+        // its own name (else the first key), as wit-component's output shows;
+        // `names` refuses such interfaces when they have functions.
+        let carrier = w
+            .imports
+            .keys()
+            .find(|k| **k == WorldKey::Interface(*id))
+            .or_else(|| {
+                w.imports
+                    .iter()
+                    .find(
+                        |(_, i)| matches!(i, WorldItem::Interface { id: other, .. } if other == id),
+                    )
+                    .map(|(k, _)| k)
+            });
+        let not_carrier = carrier != Some(key);
         let types: Vec<TypeId> = live
             .0
             .iter()
             .copied()
-            .filter(|t| r.ty(*t).owner == TypeOwner::Interface(*id))
+            .filter(|t| !not_carrier && r.ty(*t).owner == TypeOwner::Interface(*id))
             .collect();
         let funcs: Vec<&Function> = r
             .interface(*id)

@@ -125,7 +125,11 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
     let mut seen: Vec<InterfaceId> = Vec::new();
     for (key, item) in &w.imports {
         if let WorldItem::Interface { id, .. } = item {
-            if seen.contains(id) {
+            let iface = r.interface(*id);
+            let only_types = iface.functions.is_empty() && resources(r, *id).next().is_none();
+            // An interface of types only is imported once (under its last
+            // key), as wit-component does; with functions it is not handled.
+            if seen.contains(id) && !only_types {
                 return Err(NewError(format!(
                     "the world imports interface `{}` a second time (as `{}`), which is not \
                      supported yet",
