@@ -131,7 +131,7 @@ fn wit_smith_dummy_modules() {
                     (Err(_), Err(_)) => both_reject += 1,
                     (Ok(_), Err(e)) if e.0.contains("not supported") => {
                         if std::env::var("SHOW_UNSUPPORTED").is_ok() {
-                            println!("unsupported: {}", e.0);
+                            println!("unsupported: {tag}: {}", e.0);
                         }
                         unsupported += 1
                     }

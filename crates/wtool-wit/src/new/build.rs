@@ -141,7 +141,7 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
     let used = |key: Option<&WorldKey>, f: &Function| {
         plan.imports.iter().any(|i| match &i.kind {
             ImportKind::Func(k, g) => k.as_ref() == key && g.name == f.name,
-            ImportKind::ResourceDrop(_) | ImportKind::Exported(..) => false,
+            ImportKind::ResourceDrop(..) | ImportKind::Exported(..) => false,
         })
     };
     let mut import_instance: HashMap<WorldKey, u32> = HashMap::new();
@@ -152,7 +152,7 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         };
         // An interface imported under several keys carries its types under
         // its own name (else the first key), as wit-component's output shows;
-        // `names` refuses such interfaces when they have functions.
+        // a key the module imports functions from gets its own instance.
         let carrier = w
             .imports
             .keys()
@@ -165,18 +165,18 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
                     )
                     .map(|(k, _)| k)
             });
-        let not_carrier = carrier != Some(key);
-        let types: Vec<TypeId> = live
-            .0
-            .iter()
-            .copied()
-            .filter(|t| !not_carrier && r.ty(*t).owner == TypeOwner::Interface(*id))
-            .collect();
         let funcs: Vec<&Function> = r
             .interface(*id)
             .functions
             .values()
             .filter(|f| used(Some(key), f))
+            .collect();
+        let not_carrier = funcs.is_empty() && carrier != Some(key);
+        let types: Vec<TypeId> = live
+            .0
+            .iter()
+            .copied()
+            .filter(|t| !not_carrier && r.ty(*t).owner == TypeOwner::Interface(*id))
             .collect();
         b.e.interface = Some(*id);
         let Some(ty) = b.e.encode_instance_parts(*id, &types, &funcs)? else {
@@ -291,8 +291,21 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
                     })
                 }
             }
-            ImportKind::ResourceDrop(t) => {
-                let ty = b.type_index(Type::Id(*t))?;
+            ImportKind::ResourceDrop(key, t) => {
+                // The resource of this very import: an interface imported
+                // under two names has two.
+                let ty = match key.as_ref().and_then(|k| import_instance.get(k)) {
+                    Some(&instance) => {
+                        b.push(Section::Aliases(vec![Alias::InstanceExport {
+                            sort: Sort::Type,
+                            instance,
+                            name: r.ty(*t).name.clone().unwrap_or_default(),
+                        }]));
+                        b.e.outer_types += 1;
+                        b.e.outer_types - 1
+                    }
+                    None => b.type_index(Type::Id(*t))?,
+                };
                 b.canon(Canon::Resource {
                     op: ResourceOp::Drop,
                     ty,

@@ -93,7 +93,7 @@ pub fn live_types(r: &Resolve, w: WorldId, plan: &Plan) -> Live {
         for i in plan.imports.iter().filter(|i| i.module == m) {
             match &i.kind {
                 ImportKind::Func(_, f) => live.func(r, f),
-                ImportKind::ResourceDrop(t) => live.id(r, *t),
+                ImportKind::ResourceDrop(_, t) => live.id(r, *t),
                 ImportKind::Exported(_, i) => live.id(r, plan.resources[*i].1),
             }
         }

@@ -14,8 +14,8 @@ use wtool_ast::{ExternKind, ImportDesc, Module, ValType as C};
 pub enum ImportKind {
     /// A WIT function of an imported interface (`key`) or of the world.
     Func(Option<WorldKey>, Box<Function>),
-    /// `resource.drop` of an imported resource.
-    ResourceDrop(TypeId),
+    /// `resource.drop` of a resource of an imported interface (`key`) or of the world.
+    ResourceDrop(Option<WorldKey>, TypeId),
     /// `resource.new`, `.rep` or `.drop` of a resource the module exports
     /// (an index into [`Plan::resources`]: an interface exported twice has two).
     Exported(wtool_component::ast::ResourceOp, usize),
@@ -125,14 +125,12 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
     let mut seen: Vec<InterfaceId> = Vec::new();
     for (key, item) in &w.imports {
         if let WorldItem::Interface { id, .. } = item {
-            let iface = r.interface(*id);
-            let only_types = iface.functions.is_empty() && resources(r, *id).next().is_none();
-            // An interface of types only is imported once (under its last
-            // key), as wit-component does; with functions it is not handled.
-            if seen.contains(id) && !only_types {
+            // Resources of an interface imported twice are not matched the
+            // way wit-component matches them yet.
+            if seen.contains(id) && resources(r, *id).next().is_some() {
                 return Err(NewError(format!(
-                    "the world imports interface `{}` a second time (as `{}`), which is not \
-                     supported yet",
+                    "the world imports interface `{}` (which has resources) a second time \
+                     (as `{}`), which is not supported yet",
                     r.id_of(*id).unwrap_or_default(),
                     key_name(r, key)
                 )));
@@ -170,7 +168,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
                     add(
                         (legacy.clone(), format!("[resource-drop]{n}")),
                         (standard.clone(), format!("{n}_drop")),
-                        ImportKind::ResourceDrop(t),
+                        ImportKind::ResourceDrop(Some(key.clone()), t),
                     );
                 }
             }
@@ -180,7 +178,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
                     add(
                         ("$root".into(), format!("[resource-drop]{n}")),
                         ("cm32p2".into(), format!("{n}_drop")),
-                        ImportKind::ResourceDrop(*t),
+                        ImportKind::ResourceDrop(None, *t),
                     );
                 }
             }
@@ -229,7 +227,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
                 }
                 core_sig(r, f, Dir::Lower)
             }
-            ImportKind::ResourceDrop(_)
+            ImportKind::ResourceDrop(..)
             | ImportKind::Exported(wtool_component::ast::ResourceOp::Drop, _) => {
                 (vec![C::I32], vec![])
             }
