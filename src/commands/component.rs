@@ -15,7 +15,8 @@ Examples:
   wtool component wit app.wasm                 # the WIT a component imports and exports
   wtool component wit wit/                     # a WIT package directory (with deps/), normalized
   wtool component wit wit/ --wasm -o pkg.wasm  # the package encoded as a component
-  wtool component embed wit/ core.wasm -o core-with-wit.wasm --world app";
+  wtool component embed wit/ core.wasm -o core-with-wit.wasm --world app
+  wtool component new core-with-wit.wasm -o app.wasm   # the module wrapped as a component";
 
 /// Arguments of `wtool component`.
 #[derive(clap::Args, Debug)]
@@ -31,6 +32,8 @@ enum Sub {
     Wit(WitArgs),
     /// Record a WIT world in a core module's `component-type` custom section
     Embed(EmbedArgs),
+    /// Wrap a core module carrying WIT metadata (`component embed`) into a component
+    New(NewArgs),
 }
 
 /// `@unstable` feature selection, as wasm-tools spells it.
@@ -95,11 +98,27 @@ struct EmbedArgs {
     features: WitFeatures,
 }
 
+#[derive(clap::Args, Debug)]
+struct NewArgs {
+    /// The core module with a `component-type` custom section (stdin when omitted)
+    input: Option<PathBuf>,
+    /// Write here instead of stdout (atomically)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Satisfy the module's imports from module NAME with this adapter module (not supported yet)
+    #[arg(long, value_name = "NAME=ADAPTER")]
+    adapt: Vec<String>,
+    /// Write the component in the text format
+    #[arg(short = 't', long)]
+    wat: bool,
+}
+
 /// Runs the chosen `component` subcommand.
 pub fn run(args: Args) -> Result<(), CliError> {
     match args.command {
         Sub::Wit(a) => wit(a),
         Sub::Embed(a) => embed(a),
+        Sub::New(a) => new(a),
     }
 }
 
@@ -338,6 +357,34 @@ fn embed(args: EmbedArgs) -> Result<(), CliError> {
             let m = wtool_binary::decode_with_features(&out, wtool_ast::Features::ALL)
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
             wtool_print::print_to_io(&m, &Default::default(), w)
+        } else {
+            w.write_all(&out)
+        }
+    })
+}
+
+/// `wtool component new`.
+fn new(args: NewArgs) -> Result<(), CliError> {
+    if let Some(a) = args.adapt.first() {
+        return Err(CliError::Plain(format!(
+            "--adapt {a}: adapter modules are not supported yet"
+        )));
+    }
+    let input = crate::io::InputArg {
+        input: args.input.clone().unwrap_or_else(|| PathBuf::from("-")),
+    }
+    .read()?;
+    let module = match input.format {
+        Format::Binary => input.bytes.to_vec(),
+        Format::Text => wtool_binary::encode(&input.module(wtool_ast::Features::ALL)?),
+    };
+    let out = wtool_wit::new::new_component(&module)
+        .map_err(|e| CliError::Plain(format!("failed to encode a component from module: {e}")))?;
+    write(args.output.as_deref(), !args.wat, |w| {
+        if args.wat {
+            let c = wtool_component::decode(&out, wtool_ast::Features::ALL)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            w.write_all(wtool_component::print::print(&c).as_bytes())
         } else {
             w.write_all(&out)
         }

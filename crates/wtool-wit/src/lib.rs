@@ -8,6 +8,7 @@ pub mod encode;
 mod json;
 pub mod metadata;
 pub mod model;
+pub mod new;
 pub mod parse;
 pub mod print;
 

@@ -3,7 +3,7 @@
 //! `component-type` custom section `component embed` adds to a core module.
 //! Bytes are wit-component 0.263's.
 
-mod types;
+pub(crate) mod types;
 
 use crate::model::*;
 use types::Encoder;
@@ -121,6 +121,16 @@ fn split_version(v: &Version) -> (String, Option<String>) {
         track.to_string(),
         (!rest.is_empty()).then(|| rest.to_string()),
     )
+}
+
+/// The plain (not canonical) name of a world import or export, with its
+/// attributes, as `component new` writes it.
+pub(crate) fn key_name(resolve: &Resolve, k: &WorldKey, item: &WorldItem) -> Result<ExternName, Msg> {
+    Names {
+        resolve,
+        canonical: false,
+    }
+    .key(k, item)
 }
 
 impl Names<'_> {

@@ -18,12 +18,12 @@ pub type Msg = String;
 type FuncKey = (bool, Vec<(String, Type)>, Option<Type>);
 
 /// Per scope: what has been defined already.
-#[derive(Default)]
-struct Maps {
-    id_to_index: HashMap<TypeId, u32>,
+#[derive(Default, Clone)]
+pub(crate) struct Maps {
+    pub(crate) id_to_index: HashMap<TypeId, u32>,
     /// Anonymous types by structure (few per scope, so a list).
-    def_to_index: Vec<(TypeDefKind, u32)>,
-    funcs: HashMap<FuncKey, u32>,
+    pub(crate) def_to_index: Vec<(TypeDefKind, u32)>,
+    pub(crate) funcs: HashMap<FuncKey, u32>,
 }
 
 /// Encodes interfaces and worlds into a component type (wit-component's
@@ -35,13 +35,21 @@ pub(crate) struct Encoder<'a> {
     pub outer_types: u32,
     /// The instance type being built, and its type count.
     ty: Option<(Vec<InstanceDecl>, u32)>,
-    maps: Maps,
+    pub(crate) maps: Maps,
     saved: Option<Maps>,
-    import_map: HashMap<InterfaceId, u32>,
-    outer_type_map: HashMap<TypeId, u32>,
-    instances: u32,
+    pub(crate) import_map: HashMap<InterfaceId, u32>,
+    pub(crate) outer_type_map: HashMap<TypeId, u32>,
+    pub(crate) instances: u32,
     pub import_types: bool,
     pub interface: Option<InterfaceId>,
+    /// `component new`'s lift types: named types stay structural (not
+    /// exported from the root), since only the nested shim names them.
+    pub(crate) anon_named: bool,
+    /// `component new`'s shim component: types of other interfaces are
+    /// rebuilt here and imported by a made-up name instead of aliased.
+    pub(crate) local_foreign: bool,
+    /// The shim's type imports so far: (import name, type index).
+    pub(crate) shim_imports: Option<Vec<(String, u32)>>,
 }
 
 fn prim(t: Type) -> Option<PrimValType> {
@@ -113,11 +121,14 @@ impl<'a> Encoder<'a> {
             instances: 0,
             import_types: false,
             interface: None,
+            anon_named: false,
+            local_foreign: false,
+            shim_imports: None,
         }
     }
 
     /// Adds a type definition to the current scope; returns its index.
-    fn define(&mut self, t: ast::Type) -> u32 {
+    pub(crate) fn define(&mut self, t: ast::Type) -> u32 {
         match &mut self.ty {
             Some((decls, n)) => {
                 decls.push(InstanceDecl::Type(t));
@@ -140,7 +151,12 @@ impl<'a> Encoder<'a> {
     /// Imports (or, in an instance, exports) a type name bound to `ty`.
     fn declare_type(&mut self, name: &str, external_id: Option<&str>, bound: TypeBound) -> u32 {
         let ty = ExternType::Type(bound);
-        let name = ext_name(name, None, external_id);
+        let mut name = ext_name(name, None, external_id);
+        if let (Some(list), None) = (&mut self.shim_imports, &self.ty) {
+            // Shim imports need distinct kebab names; the words never clash.
+            name = ExternName::plain(format!("import-type-t{}", list.len()));
+            list.push((name.name.clone(), self.outer_types));
+        }
         match &mut self.ty {
             Some((decls, n)) => {
                 decls.push(InstanceDecl::Export { name, ty });
@@ -211,6 +227,33 @@ impl<'a> Encoder<'a> {
         Ok(self.add_instance_type(iface, decls))
     }
 
+    /// Part of an interface as an instance type (what a component imports
+    /// of it): `types` in order, then `funcs`; `None` when both are empty.
+    pub(crate) fn encode_instance_parts(
+        &mut self,
+        iface: InterfaceId,
+        types: &[TypeId],
+        funcs: &[&Function],
+    ) -> Result<Option<u32>, Msg> {
+        if types.is_empty() && funcs.is_empty() {
+            return Ok(None);
+        }
+        self.push_instance();
+        for id in types {
+            self.encode_valtype(Type::Id(*id))?;
+        }
+        for f in funcs {
+            let ty = self.encode_func_type(f)?;
+            let (decls, _) = self.ty.as_mut().expect("pushed above");
+            decls.push(InstanceDecl::Export {
+                name: ext_name(&f.name, None, f.external_id.as_deref()),
+                ty: ExternType::Func(ty),
+            });
+        }
+        let decls = self.pop_instance();
+        Ok(Some(self.add_instance_type(iface, decls)))
+    }
+
     /// A function's type, shared with an identical signature in this scope.
     pub fn encode_func_type(&mut self, f: &Function) -> Result<u32, Msg> {
         let key = (f.kind.is_async(), f.params.clone(), f.result);
@@ -279,6 +322,12 @@ impl<'a> Encoder<'a> {
         let resolve = self.resolve;
         let ty = resolve.ty(id);
         if let TypeOwner::Interface(owner) = ty.owner {
+            if Some(owner) != self.interface && self.local_foreign {
+                let saved = self.interface.replace(owner);
+                let r = self.encode_valtype(t);
+                self.interface = saved;
+                return r;
+            }
             if Some(owner) != self.interface {
                 let i = self.import_type(owner, id)?;
                 self.insert(id, i);
@@ -364,7 +413,9 @@ impl<'a> Encoder<'a> {
                 self.defined(DefinedType::Borrow(r))
             }
         };
-        if let Some(name) = &ty.name {
+        if ty.name.is_some() && self.anon_named {
+            // Structural only: the lift's type is checked by structure.
+        } else if let Some(name) = &ty.name {
             let index = match encoded {
                 ValType::Idx(i) => i,
                 // A named primitive needs a type of its own to export.
