@@ -24,6 +24,7 @@ pub const TARGETS: &[&str] = &[
     "run",
     "wasi",
     "component",
+    "wit",
 ];
 
 /// Parses the arguments after `fuzz` and runs the target(s).

@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use wtool_wit::model as m;
 use wtool_wit::{parse_path, parse_source, ParseOptions};
 
+#[path = "common/inputs.rs"]
+mod inputs;
+use inputs::{bytes, crate_dir, ui_inputs, wit_parser_dir};
+
 /// Our model as text: packages in order, interfaces, types, functions, worlds.
 fn summary(r: &m::Resolve) -> String {
     let mut s = String::new();
@@ -414,27 +418,6 @@ mod oracle {
     }
 }
 
-/// wit-parser's source directory, from `cargo metadata`.
-fn wit_parser_dir() -> PathBuf {
-    crate_dir("wit-parser-0.263.0")
-}
-
-/// A dependency's source directory (`name-version`), from `cargo metadata`.
-fn crate_dir(name_version: &str) -> PathBuf {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let needle = format!("{name_version}/Cargo.toml");
-    let end = text
-        .find(&needle)
-        .unwrap_or_else(|| panic!("{name_version} in the metadata"));
-    let start = text[..end].rfind('"').unwrap() + 1;
-    PathBuf::from(&text[start..end + name_version.len()])
-}
-
 /// Both parsers on one path: `Ok(true)` when they agree (`Ok(false)` when
 /// both reject), `Err` with the difference otherwise.
 fn compare_path(path: &Path, features: &[&str]) -> Result<bool, String> {
@@ -519,19 +502,6 @@ fn wit_component_test_inputs() {
         differ.len()
     );
     assert!(differ.is_empty());
-}
-
-fn ui_inputs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name().unwrap() != "parse-fail"
-                && (p.is_dir() || p.extension().is_some_and(|e| e == "wit"))
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]
@@ -638,19 +608,6 @@ fn their_line_col(e: &str) -> Option<(usize, usize)> {
 /// encoded as components (`.wasm`, `.wat`) in its deps/, which the parser
 /// refuses, saying so (docs/components.md).
 const KNOWN_UI_DIFFERENCES: &[&str] = &["kinds-of-deps"];
-
-/// A small deterministic generator, so runs are reproducible without a seed file.
-fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
 
 #[test]
 fn wit_smith_documents() {

@@ -2,10 +2,12 @@
 //! (what `wasm-tools component wit` prints): the same model, converted index
 //! by index, must print to the same bytes.
 
+#[path = "common/inputs.rs"]
+mod inputs;
 #[path = "common/oracle.rs"]
 mod oracle;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use wtool_testsupport::rng::Rng;
 use wtool_testsupport::smith::count_from_env;
@@ -53,27 +55,9 @@ fn compare(r: &wit_parser::Resolve, pkg: wit_parser::PackageId, docs: bool) -> R
     ))
 }
 
-/// wit-parser's source directory (its `tests/ui` inputs are our corpus), from `cargo metadata`.
-fn wit_parser_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    let json = String::from_utf8(out.stdout).expect("utf-8 metadata");
-    // The JSON is one line of packages; the manifest path names the version directory.
-    json.split("\"manifest_path\":\"")
-        .skip(1)
-        .map(|s| &s[..s.find('"').unwrap()])
-        .find(|p| p.ends_with("/wit-parser-0.263.0/Cargo.toml"))
-        .map(|p| Path::new(p).parent().unwrap().to_path_buf())
-        .expect("wit-parser 0.263.0 in cargo metadata")
-}
-
 /// The inputs wit-parser's own UI runner parses successfully: files and package directories.
 fn ui_inputs() -> Vec<PathBuf> {
-    let dir = wit_parser_dir().join("tests/ui");
+    let dir = inputs::wit_parser_dir().join("tests/ui");
     let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/ui exists")
         .map(|e| e.unwrap().path())

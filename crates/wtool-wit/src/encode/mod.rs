@@ -125,7 +125,11 @@ fn split_version(v: &Version) -> (String, Option<String>) {
 
 /// The plain (not canonical) name of a world import or export, with its
 /// attributes, as `component new` writes it.
-pub(crate) fn key_name(resolve: &Resolve, k: &WorldKey, item: &WorldItem) -> Result<ExternName, Msg> {
+pub(crate) fn key_name(
+    resolve: &Resolve,
+    k: &WorldKey,
+    item: &WorldItem,
+) -> Result<ExternName, Msg> {
     Names {
         resolve,
         canonical: false,

@@ -5,20 +5,25 @@
 
 use std::path::{Path, PathBuf};
 
-/// wit-parser 0.263.0's source directory, found with `cargo metadata`.
+/// wit-parser 0.263.0's source directory.
 pub fn wit_parser_dir() -> PathBuf {
+    crate_dir("wit-parser-0.263.0")
+}
+
+/// A dependency's source directory (`name-version`), found with `cargo metadata`.
+pub fn crate_dir(name_version: &str) -> PathBuf {
     let out = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--offline"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
     let text = String::from_utf8(out.stdout).expect("metadata is UTF-8");
-    let needle = "wit-parser-0.263.0/Cargo.toml";
+    let needle = format!("{name_version}/Cargo.toml");
     let end = text
-        .find(needle)
-        .expect("wit-parser 0.263.0 in the metadata");
+        .find(&needle)
+        .unwrap_or_else(|| panic!("{name_version} in the metadata"));
     let start = text[..end].rfind('"').expect("a JSON string") + 1;
-    PathBuf::from(&text[start..end + "wit-parser-0.263.0".len()])
+    PathBuf::from(&text[start..end + name_version.len()])
 }
 
 /// The `.wit` files and package directories directly in `dir`.
