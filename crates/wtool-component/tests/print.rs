@@ -14,12 +14,7 @@ use common::{mutate, seeds};
 
 /// What wasm-tools' runner enables for these tests: its defaults and the
 /// gated Component Model proposals the tests use.
-const FEATURES: Features = Features::WASM3_THREADS
-    .union(Features::CM_ASYNC_STACKFUL)
-    .union(Features::CM_MORE_ASYNC_BUILTINS)
-    .union(Features::CM_THREADING)
-    .union(Features::CM_ERROR_CONTEXT)
-    .union(Features::CM_FIXED_LENGTH_LISTS);
+const FEATURES: Features = wtool_testsupport::CM_REFERENCE_FEATURES;
 
 /// What the printer knowingly prints differently (see the `print` module
 /// docs): value sections, which wasmprinter cannot print, and custom

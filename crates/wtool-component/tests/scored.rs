@@ -10,12 +10,7 @@ use wtool_testsupport::{component_model_files, oracle_components, Expect, Form};
 
 /// What wasm-tools' runner enables for these tests: its defaults and the
 /// gated Component Model proposals the tests use.
-const FEATURES: Features = Features::WASM3_THREADS
-    .union(Features::CM_ASYNC_STACKFUL)
-    .union(Features::CM_MORE_ASYNC_BUILTINS)
-    .union(Features::CM_THREADING)
-    .union(Features::CM_ERROR_CONTEXT)
-    .union(Features::CM_FIXED_LENGTH_LISTS);
+const FEATURES: Features = wtool_testsupport::CM_REFERENCE_FEATURES;
 
 /// Decode and validate: `Err(message)` for the first failure. The
 /// streaming path (`validate_bytes`) must say exactly the same.

@@ -520,3 +520,13 @@ pub fn component_model_files() -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+/// What wasm-tools' runner enables for the Component Model reference tests
+/// (`vendor/component-model`): its defaults and the gated proposals the
+/// tests use (`wtool wast` takes the same with `--features`).
+pub const CM_REFERENCE_FEATURES: wtool_ast::Features = wtool_ast::Features::WASM3_THREADS
+    .union(wtool_ast::Features::CM_ASYNC_STACKFUL)
+    .union(wtool_ast::Features::CM_MORE_ASYNC_BUILTINS)
+    .union(wtool_ast::Features::CM_THREADING)
+    .union(wtool_ast::Features::CM_ERROR_CONTEXT)
+    .union(wtool_ast::Features::CM_FIXED_LENGTH_LISTS);

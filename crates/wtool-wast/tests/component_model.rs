@@ -6,14 +6,14 @@
 //! do yet: their counts are pinned so that a change in what passes (or a
 //! directive no longer counted) shows up here.
 
-use wtool_ast::Features;
 use wtool_testsupport::component_model_files;
 use wtool_wast::{run_script, Report, RunOptions};
 
-/// The folder's scripts through the runner, with the CLI's default features.
+/// The folder's scripts through the runner, with the features the reference
+/// tests need (`wtool wast --features=+cm-error-context,…`).
 fn run_folder(folder: &str) -> Report {
     let opts = RunOptions {
-        features: Features::WASM3_THREADS,
+        features: wtool_testsupport::CM_REFERENCE_FEATURES,
         ..RunOptions::default()
     };
     let mut report = Report::default();
@@ -96,7 +96,7 @@ fn runtime_directives_fail_as_unsupported() {
 (assert_malformed (component quote "(core") "expected `module`")
 "#;
     let opts = RunOptions {
-        features: Features::WASM3_THREADS,
+        features: wtool_testsupport::CM_REFERENCE_FEATURES,
         ..RunOptions::default()
     };
     let r = run_script("t.wast", src, &opts);
