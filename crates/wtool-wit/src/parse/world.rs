@@ -489,30 +489,6 @@ impl Cloner {
     }
 }
 
-/// The interface a `use` alias `id` reaches into, if another owner's.
-fn type_iface_dep(r: &Resolve, id: TypeId) -> Option<InterfaceId> {
-    let t = r.ty(id);
-    let TypeDefKind::Type(Type::Id(dep)) = t.kind else {
-        return None;
-    };
-    let other = r.ty(dep);
-    if other.owner == t.owner {
-        return None;
-    }
-    match other.owner {
-        TypeOwner::Interface(i) => Some(i),
-        _ => None,
-    }
-}
-
-fn iface_deps(r: &Resolve, id: InterfaceId) -> Vec<InterfaceId> {
-    r.interface(id)
-        .types
-        .values()
-        .filter_map(|t| type_iface_dep(r, *t))
-        .collect()
-}
-
 /// Printing order of world imports: interfaces, used types, own types,
 /// freestanding functions, resource functions.
 fn class(r: &Resolve, item: &WorldItem) -> u8 {
@@ -546,7 +522,7 @@ fn elaborate(r: &mut Resolve, wid: WorldId) -> Result<(), String> {
                 imports.insert(key.clone(), item.clone());
             }
             WorldItem::Type(t) => {
-                if let Some(dep) = type_iface_dep(r, *t) {
+                if let Some(dep) = crate::deps::type_interface_dep(r, *t) {
                     let st = r.ty(*t).stability.clone();
                     add_import(r, &mut imports, WorldKey::Interface(dep), dep, &st, None);
                 }
@@ -603,7 +579,7 @@ fn add_import(
     if imports.contains_key(&key) {
         return;
     }
-    for dep in iface_deps(r, id) {
+    for dep in crate::deps::interface_direct_deps(r, id) {
         add_import(r, imports, WorldKey::Interface(dep), dep, stability, None);
     }
     // An import written in the world keeps its statement's docs and
@@ -645,7 +621,7 @@ impl ExportCtx<'_> {
         if !as_export && self.required.contains(id) {
             return true;
         }
-        for dep in iface_deps(self.r, *id) {
+        for dep in crate::deps::interface_direct_deps(self.r, *id) {
             let dep_key = WorldKey::Interface(dep);
             let dep_export = as_export && self.export_ifaces.contains_key(&dep_key);
             let dep_item = implicit_import(dep, stability);

@@ -40,18 +40,10 @@ pub fn ui_inputs(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Deterministic pseudo-random bytes for seed `seed` (xorshift), so runs
-/// are reproducible without a corpus.
+/// Deterministic pseudo-random bytes for seed `seed`, so runs are
+/// reproducible without a corpus.
 pub fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
+    wtool_testsupport::Rng::new(seed).bytes(len)
 }
 
 /// The package wit-smith generates from seed `seed` (as the component
