@@ -64,6 +64,14 @@ pub fn decode_with_offsets(bytes: &[u8], features: Features) -> Result<(Componen
     d.component(&mut r, 0)
 }
 
+/// [`decode_with_offsets`] without core modules' function bodies (they are
+/// left empty): for what needs a component's structure but not its code
+/// (its WIT, validation streaming the bodies from the input). The
+/// component is not for encoding or printing.
+pub fn decode_without_bodies(bytes: &[u8], features: Features) -> Result<(Component, Offsets)> {
+    decode_for_validation(bytes, features)
+}
+
 /// [`decode_with_offsets`] for validation from the bytes: core modules'
 /// function bodies are left undecoded (empty), to be validated streaming
 /// from the input. The component is not for encoding.

@@ -57,16 +57,20 @@ fn err(offset: usize) -> impl Fn(String) -> DecodeError {
 pub fn decode(bytes: &[u8]) -> Result<DecodedWasm, DecodeError> {
     // Validated first, as wit-component does: the walk below trusts the
     // indices and the type structure (bounded depth) that validation checks.
+    // Core function bodies are validated streaming from the input and never
+    // decoded into the tree: WIT needs the component's structure only, and a
+    // big component's code would otherwise be most of the memory and time.
     let features = wtool_ast::Features::ALL;
-    let (c, offsets) =
-        wtool_component::decode_with_offsets(bytes, features).map_err(|e| DecodeError {
-            offset: e.offset(),
-            message: e.to_string(),
-        })?;
-    wtool_component::validate(&c, Some(&offsets), features).map_err(|e| DecodeError {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    wtool_component::validate_bytes(bytes, features, threads).map_err(|e| DecodeError {
         offset: e.offset.unwrap_or(0),
         message: e.message,
     })?;
+    let (c, offsets) =
+        wtool_component::decode_without_bodies(bytes, features).map_err(|e| DecodeError {
+            offset: e.offset(),
+            message: e.to_string(),
+        })?;
     let section_at = |i: usize| offsets.sections.get(i).map_or(0, |s| s.start);
     let mut info = Info::default();
     walk(&c, &mut info, &offsets).map_err(|(i, m)| err(section_at(i))(m))?;
