@@ -58,3 +58,73 @@ fn cxx_exceptions_print_what_wasmtime_prints() {
         assert_eq!(ours.stdout, theirs.stdout, "{kind}");
     }
 }
+
+/// `component new --adapt` with the WASI preview 1 command adapter turns
+/// preview 1 programs into preview 2 components that run under wasmtime:
+/// arguments, environment and output cross the adapter as the committed
+/// expectations of the preview 1 runs say. Preview 2's `exit` only tells
+/// success from failure, so a failing status stays a failure.
+#[test]
+fn adapted_preview1_programs_run_under_wasmtime() {
+    if !wtool_testsupport::wasmtime_available() {
+        return;
+    }
+    let dir = tempfile_dir("adapt");
+    for name in ["args_env", "exit_code", "exit_code_default"] {
+        let spec = std::fs::read_to_string(root().join(format!("fixtures/wasi/{name}.spec")))
+            .expect("the spec reads");
+        let mut wasm = format!("fixtures/wasi/{name}.wasm");
+        let (mut args, mut env): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        for line in spec
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let (key, value) = line.split_once(' ').unwrap_or((line, ""));
+            match key {
+                "arg" => args.push(value.to_string()),
+                "env" => env.extend(["--env".to_string(), value.to_string()]),
+                "wasm" => wasm = format!("fixtures/wasi/{value}"),
+                other => panic!("{name}: spec line {other} is not used here"),
+            }
+        }
+        let component = dir.join(format!("{name}.wasm"));
+        let component = component.to_str().expect("a UTF-8 path");
+        let made = run(
+            WTOOL,
+            &[
+                "component",
+                "new",
+                &wasm,
+                "--adapt",
+                "fixtures/component/wasi_snapshot_preview1.command.wasm",
+                "-o",
+                component,
+            ],
+        );
+        assert!(made.status.success(), "{name}: {}", status(&made));
+        let mut cmd: Vec<&str> = vec!["tests/wasmtime_component.py", component];
+        cmd.extend(env.iter().map(String::as_str));
+        cmd.push("--");
+        cmd.extend(args.iter().map(String::as_str));
+        let ran = run("python3", &cmd);
+        let stdout = std::fs::read(root().join(format!("fixtures/wasi/{name}.stdout"))).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&ran.stdout),
+            String::from_utf8_lossy(&stdout),
+            "{name}: {}",
+            status(&ran)
+        );
+        let want =
+            std::fs::read_to_string(root().join(format!("fixtures/wasi/{name}.status"))).unwrap();
+        let want_ok = want.trim() == "0";
+        assert_eq!(ran.status.success(), want_ok, "{name}: {}", status(&ran));
+    }
+}
+
+/// A fresh directory under the target directory for one test's files.
+fn tempfile_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temp directory is made");
+    dir
+}

@@ -105,12 +105,17 @@ struct NewArgs {
     /// Write here instead of stdout (atomically)
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Satisfy the module's imports from module NAME with this adapter module (not supported yet)
-    #[arg(long, value_name = "NAME=ADAPTER")]
+    /// Satisfy the module's imports from core module NAME with this adapter module
+    /// (NAME defaults to the file name up to its first dot: `wasi_snapshot_preview1`)
+    #[arg(long, value_name = "[NAME=]ADAPTER")]
     adapt: Vec<String>,
     /// Write the component in the text format
     #[arg(short = 't', long)]
     wat: bool,
+    /// Adapters allocate their stack and buffers with `memory.grow` instead of
+    /// the main module's `cabi_realloc`
+    #[arg(long)]
+    realloc_via_memory_grow: bool,
 }
 
 /// Runs the chosen `component` subcommand.
@@ -365,10 +370,31 @@ fn embed(args: EmbedArgs) -> Result<(), CliError> {
 
 /// `wtool component new`.
 fn new(args: NewArgs) -> Result<(), CliError> {
-    if let Some(a) = args.adapt.first() {
-        return Err(CliError::Plain(format!(
-            "--adapt {a}: adapter modules are not supported yet"
-        )));
+    let mut adapters: Vec<(String, Vec<u8>)> = Vec::new();
+    for a in &args.adapt {
+        let (name, path) = match a.split_once('=') {
+            Some((n, p)) => (n.to_string(), PathBuf::from(p)),
+            None => {
+                let path = PathBuf::from(a);
+                let stem = path
+                    .file_name()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let name = stem.split('.').next().unwrap_or_default().to_string();
+                (name, path)
+            }
+        };
+        if name.is_empty() {
+            return Err(CliError::Plain(format!(
+                "--adapt {a}: the adapter needs a name (--adapt NAME=FILE)"
+            )));
+        }
+        let input = crate::io::InputArg { input: path }.read()?;
+        let bytes = match input.format {
+            Format::Binary => input.bytes.to_vec(),
+            Format::Text => wtool_binary::encode(&input.module(wtool_ast::Features::ALL)?),
+        };
+        adapters.push((name, bytes));
     }
     let input = crate::io::InputArg {
         input: args.input.clone().unwrap_or_else(|| PathBuf::from("-")),
@@ -378,7 +404,14 @@ fn new(args: NewArgs) -> Result<(), CliError> {
         Format::Binary => input.bytes.to_vec(),
         Format::Text => wtool_binary::encode(&input.module(wtool_ast::Features::ALL)?),
     };
-    let out = wtool_wit::new::new_component(&module)
+    let adapters: Vec<wtool_wit::new::AdapterInput> = adapters
+        .iter()
+        .map(|(name, bytes)| wtool_wit::new::AdapterInput { name, bytes })
+        .collect();
+    let options = wtool_wit::new::NewOptions {
+        realloc_via_memory_grow: args.realloc_via_memory_grow,
+    };
+    let out = wtool_wit::new::new_component_with(&module, &adapters, &options)
         .map_err(|e| CliError::Plain(format!("failed to encode a component from module: {e}")))?;
     write(args.output.as_deref(), !args.wat, |w| {
         if args.wat {

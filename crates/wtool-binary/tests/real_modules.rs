@@ -12,17 +12,20 @@ use wtool_testsupport::{oracle_modules, v2_files, Expect, Form};
 /// Why a fixture may legitimately fail to re-encode byte for byte: a
 /// linker pads relocated LEB128 immediates (call indices, memory addresses,
 /// table indices) to five bytes, so its output is not the canonical
-/// encoding. wasm-ld (clang's linker) output is recognised by its
-/// `producers` section naming clang; Zig's own linker, which links the
+/// encoding. wasm-ld output is recognised by its `producers` section naming
+/// clang or rustc (both link wasm with it; the Rust-built preview 1 adapter
+/// under `component/` is one); Zig's own linker, which links the
 /// C++ fixtures under `cxx/` (see `fixtures/cxx/build.sh`), writes no
 /// custom sections at all, so those are known by their directory. Either
 /// kind must still re-encode to the same module (positions aside) and to a
 /// fixed point. Every other fixture must round-trip byte for byte.
 fn linker_output(name: &str, m: &Module) -> bool {
     name.starts_with("cxx/")
-        || m.customs
-            .iter()
-            .any(|c| c.name == "producers" && c.data.windows(5).any(|w| w == b"clang"))
+        || m.customs.iter().any(|c| {
+            c.name == "producers"
+                && (c.data.windows(5).any(|w| w == b"clang")
+                    || c.data.windows(5).any(|w| w == b"rustc"))
+        })
 }
 
 /// The module without positions (offsets, sizes, section layout), for

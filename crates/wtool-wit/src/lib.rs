@@ -6,6 +6,7 @@ pub mod decode;
 pub mod deps;
 pub mod encode;
 mod json;
+pub mod merge;
 pub mod metadata;
 pub mod model;
 pub mod new;

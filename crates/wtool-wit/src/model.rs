@@ -490,3 +490,18 @@ impl Resolve {
         id
     }
 }
+
+/// The part of a version that semver-compatible versions share (`1`, `0.2`,
+/// `0.0.3`; a pre-release is only compatible with itself, build metadata
+/// aside), as wit-parser's `version_compat_track` writes it.
+pub fn version_compat_track(v: &Version) -> String {
+    if !v.pre.is_empty() {
+        format!("{}.{}.{}-{}", v.major, v.minor, v.patch, v.pre)
+    } else if v.major != 0 {
+        format!("{}", v.major)
+    } else if v.minor != 0 {
+        format!("0.{}", v.minor)
+    } else {
+        format!("0.0.{}", v.patch)
+    }
+}

@@ -3,7 +3,10 @@
 //! manglings) must get the same verdict, ours must validate, and both
 //! components must decode to the same WIT.
 
+#[path = "common/check.rs"]
+mod check;
 use arbitrary::Unstructured;
+use check::{validate, wit_of};
 use wit_component::{ComponentEncoder, DecodedWasm, StringEncoding, WitPrinter};
 use wit_parser::{LiftLowerAbi, ManglingAndAbi};
 
@@ -42,36 +45,6 @@ fn count() -> u64 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5_000)
-}
-
-/// The WIT a component implements, as `wasm-tools component wit` prints it.
-fn wit_of(component: &[u8]) -> Result<String, String> {
-    let decoded = wit_component::decode(component).map_err(|e| format!("{e:#}"))?;
-    let DecodedWasm::Component(resolve, world) = decoded else {
-        return Err("not a component".into());
-    };
-    let pkg = resolve.worlds[world]
-        .package
-        .expect("decoded worlds have a package");
-    let nested: Vec<_> = resolve
-        .packages
-        .iter()
-        .map(|p| p.0)
-        .filter(|p| *p != pkg)
-        .collect();
-    let mut p = WitPrinter::default();
-    p.print(&resolve, pkg, &nested)
-        .map_err(|e| format!("{e:#}"))?;
-    Ok(p.output.to_string())
-}
-
-fn validate(bytes: &[u8]) -> Result<(), String> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(bytes)
-        .map(|_| ())
-        .map_err(|e| format!("wasmparser: {e}"))?;
-    wtool_component::validate_bytes(bytes, wtool_ast::Features::ALL, 1)
-        .map_err(|e| format!("wtool: {e}"))
 }
 
 #[test]

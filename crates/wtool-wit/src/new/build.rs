@@ -27,11 +27,13 @@ struct B<'a> {
     core_instances: u32,
     core_memories: u32,
     core_tables: u32,
+    core_globals: u32,
+    core_tags: u32,
 }
 
 /// Moves a component type's declarations into a component's sections;
 /// the index spaces line up one for one.
-fn decls_to_sections(
+pub(super) fn decls_to_sections(
     decls: Vec<ComponentDecl>,
     funcs: &mut u32,
     instances: &mut u32,
@@ -88,6 +90,8 @@ impl<'a> B<'a> {
         let n = match sort {
             CoreSort::Memory => &mut self.core_memories,
             CoreSort::Table => &mut self.core_tables,
+            CoreSort::Global => &mut self.core_globals,
+            CoreSort::Tag => &mut self.core_tags,
             _ => &mut self.core_funcs,
         };
         *n += 1;
@@ -121,8 +125,34 @@ impl<'a> B<'a> {
     }
 }
 
-/// Builds the component for `meta`'s world from module `core` per `plan`.
-pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Vec<u8>, NewError> {
+/// An adapter module, trimmed and matched, ready to be placed in the component.
+pub struct AdapterPart {
+    /// The core module name the main module imports it under.
+    pub name: String,
+    /// The trimmed adapter.
+    pub module: wtool_ast::Module,
+    /// Its imports and exports tied to the merged world.
+    pub plan: Plan,
+    /// The encoding its strings cross the boundary in.
+    pub encoding: StringEncoding,
+}
+
+fn string_encoding(e: StringEncoding) -> Option<ast::StringEncoding> {
+    match e {
+        StringEncoding::Utf8 => None,
+        StringEncoding::Utf16 => Some(ast::StringEncoding::Utf16),
+        StringEncoding::CompactUtf16 => Some(ast::StringEncoding::CompactUtf16),
+    }
+}
+
+/// Builds the component for `meta`'s world from module `core` per `plan`,
+/// with `adapters` instantiated after it on its memory.
+pub fn build(
+    meta: &Metadata,
+    core: wtool_ast::Module,
+    plan: &Plan,
+    adapters: &[AdapterPart],
+) -> Result<Vec<u8>, NewError> {
     let r = &meta.resolve;
     let w = r.world(meta.world);
     let mut b = B {
@@ -134,14 +164,22 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         core_instances: 0,
         core_memories: 0,
         core_tables: 0,
+        core_globals: 0,
+        core_tags: 0,
     };
-    // The world's imports, pruned to what the module uses (and the types
+    // Module 0 is the main module, module k the (k-1)th adapter.
+    let plans: Vec<&Plan> = std::iter::once(plan)
+        .chain(adapters.iter().map(|a| &a.plan))
+        .collect();
+    // The world's imports, pruned to what the modules use (and the types
     // the exports need): interfaces first, then world types, then functions.
-    let live = super::live::live_types(r, meta.world, plan);
+    let live = super::live::live_types(r, meta.world, &plans);
     let used = |key: Option<&WorldKey>, f: &Function| {
-        plan.imports.iter().any(|i| match &i.kind {
-            ImportKind::Func(k, g) => k.as_ref() == key && g.name == f.name,
-            ImportKind::ResourceDrop(..) | ImportKind::Exported(..) => false,
+        plans.iter().any(|p| {
+            p.imports.iter().any(|i| match &i.kind {
+                ImportKind::Func(k, g) => k.as_ref() == key && g.name == f.name,
+                _ => false,
+            })
         })
     };
     let mut import_instance: HashMap<WorldKey, u32> = HashMap::new();
@@ -212,43 +250,59 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         import_func.insert(f.name.clone(), b.funcs - 1);
     }
     b.e.interface = None;
-    b.e.interface = None;
 
-    // Imports that need the memory go through the shim's table.
-    let mut slots: Vec<Slot> = plan
-        .imports
-        .iter()
-        .filter(|i| matches!(&i.kind, ImportKind::Func(_, f) if needs(r, f, Dir::Lower).memory))
-        .map(Slot::Import)
-        .collect();
-    let import_slots = slots.len();
-    // Destructors are the module's exports too, so they go through the table.
-    for (_, _, dtor) in &plan.resources {
-        if let Some(d) = dtor {
-            slots.push(Slot::Dtor(d));
+    // The shim's table: per module, its imports that need a memory (an
+    // adapter's exports count: they exist only once the adapter does), then
+    // its exported resources' destructors.
+    let indirect = |i: &CoreImport| match &i.kind {
+        ImportKind::Func(_, f) => needs(r, f, Dir::Lower).memory,
+        ImportKind::Adapter { .. } => true,
+        _ => false,
+    };
+    let mut slots: Vec<Slot> = Vec::new();
+    for (m, p) in plans.iter().enumerate() {
+        for i in p.imports.iter().filter(|i| indirect(i)) {
+            slots.push(Slot::Import(m, i));
+        }
+        for (_, _, dtor) in &p.resources {
+            if let Some(d) = dtor {
+                slots.push(Slot::Dtor(m, d));
+            }
         }
     }
+    let slot_of = |i: &CoreImport| {
+        slots
+            .iter()
+            .position(|s| matches!(s, Slot::Import(_, x) if std::ptr::eq(*x, i)))
+    };
     b.push(Section::CoreModule(Box::new(core)));
+    for a in adapters {
+        b.push(Section::CoreModule(Box::new(a.module.clone())));
+    }
+    let mut modules_defined = 1 + adapters.len() as u32;
     let shim = if slots.is_empty() {
         None
     } else {
-        let (shim, fixup) = shim_modules(r, &slots)?;
+        let (shim, fixup) = super::shim::shim_modules(r, &slots)?;
         b.push(Section::CoreModule(Box::new(shim)));
         b.push(Section::CoreModule(Box::new(fixup)));
+        modules_defined += 2;
         Some(b.core_instance(CoreInstance::Instantiate {
-            module: 1,
+            module: modules_defined - 2,
             args: Vec::new(),
         }))
     };
     // The exported interfaces' resources, defined here so the module's
     // `resource.new`/`rep`/`drop` imports can use them.
     let mut resource_types: Vec<u32> = Vec::new();
-    let mut dtor_slot = import_slots;
     for (_, _, dtor) in &plan.resources {
         let dtor = match (dtor, shim) {
-            (Some(_), Some(shim)) => {
-                dtor_slot += 1;
-                Some(b.core_alias(shim, &(dtor_slot - 1).to_string(), CoreSort::Func))
+            (Some(d), Some(shim)) => {
+                let slot = slots
+                    .iter()
+                    .position(|s| matches!(s, Slot::Dtor(0, x) if x == d))
+                    .unwrap_or_default();
+                Some(b.core_alias(shim, &slot.to_string(), CoreSort::Func))
             }
             _ => None,
         };
@@ -273,103 +327,144 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         }
     };
 
-    // One core instance per import module name, in first-use order.
-    let mut modules: Vec<(&str, Vec<CoreInlineExport>)> = Vec::new();
-    let mut slot = 0;
-    for imp in &plan.imports {
-        let index = match &imp.kind {
-            ImportKind::Func(key, f) => {
-                if needs(r, f, Dir::Lower).memory {
+    // Instantiates module `m` (0: main) with its imports.
+    let mut memory: Option<u32> = None;
+    let mut instances: Vec<u32> = Vec::new();
+    for (m, p) in plans.iter().enumerate() {
+        // One core instance per import module name, in first-use order.
+        let mut modules: Vec<(&str, Vec<CoreInlineExport>)> = Vec::new();
+        for imp in &p.imports {
+            let (sort, index) = match &imp.kind {
+                _ if indirect(imp) => {
+                    let slot = slot_of(imp).unwrap_or_default();
                     let i = b.core_alias(shim.unwrap_or(0), &slot.to_string(), CoreSort::Func);
-                    slot += 1;
-                    i
-                } else {
+                    (CoreSort::Func, i)
+                }
+                ImportKind::Func(key, f) => {
                     let func = wit_func(&mut b, key, f);
-                    b.canon(Canon::Lower {
+                    let i = b.canon(Canon::Lower {
                         func,
                         opts: Vec::new(),
-                    })
+                    });
+                    (CoreSort::Func, i)
                 }
-            }
-            ImportKind::ResourceDrop(key, t) => {
-                // The resource of this very import: an interface imported
-                // under two names has two.
-                let ty = match key.as_ref().and_then(|k| import_instance.get(k)) {
-                    Some(&instance) => {
-                        b.push(Section::Aliases(vec![Alias::InstanceExport {
-                            sort: Sort::Type,
-                            instance,
-                            name: r.ty(*t).name.clone().unwrap_or_default(),
-                        }]));
-                        b.e.outer_types += 1;
-                        b.e.outer_types - 1
-                    }
-                    None => b.type_index(Type::Id(*t))?,
-                };
-                b.canon(Canon::Resource {
-                    op: ResourceOp::Drop,
-                    ty,
-                })
-            }
-            ImportKind::Exported(op, i) => b.canon(Canon::Resource {
-                op: *op,
-                ty: resource_types[*i],
-            }),
-        };
-        let export = CoreInlineExport {
-            name: imp.name.clone(),
-            sort: CoreSort::Func,
-            index,
-        };
-        match modules.iter_mut().find(|(m, _)| *m == imp.module) {
-            Some((_, v)) => v.push(export),
-            None => modules.push((&imp.module, vec![export])),
-        }
-    }
-    let mut args = Vec::new();
-    for (m, exports) in modules {
-        let i = b.core_instance(CoreInstance::FromExports(exports));
-        args.push((m.to_string(), i));
-    }
-    let main = b.core_instance(CoreInstance::Instantiate { module: 0, args });
-
-    let encoding = match meta.encoding {
-        StringEncoding::Utf8 => None,
-        StringEncoding::Utf16 => Some(ast::StringEncoding::Utf16),
-        StringEncoding::CompactUtf16 => Some(ast::StringEncoding::CompactUtf16),
-    };
-    let mut memory = None;
-    let mut opts = |b: &mut B, f: &Function, dir: Dir| -> Result<Vec<CanonOpt>, NewError> {
-        let n = needs(r, f, dir);
-        let mut o = Vec::new();
-        if n.memory {
-            let name = plan.memory.as_deref().ok_or_else(|| {
-                NewError(format!(
-                    "function `{}` needs a memory, but the module exports none",
-                    f.name
-                ))
-            })?;
-            let m = *memory.get_or_insert_with(|| b.core_alias(main, name, CoreSort::Memory));
-            o.push(CanonOpt::Memory(m));
-        }
-        if n.realloc {
-            let realloc = match dir {
-                Dir::Lift => &plan.export_realloc,
-                Dir::Lower => &plan.import_realloc,
+                ImportKind::ResourceDrop(key, t) => {
+                    // The resource of this very import: an interface imported
+                    // under two names has two.
+                    let ty = match key.as_ref().and_then(|k| import_instance.get(k)) {
+                        Some(&instance) => {
+                            b.push(Section::Aliases(vec![Alias::InstanceExport {
+                                sort: Sort::Type,
+                                instance,
+                                name: r.ty(*t).name.clone().unwrap_or_default(),
+                            }]));
+                            b.e.outer_types += 1;
+                            b.e.outer_types - 1
+                        }
+                        None => b.type_index(Type::Id(*t))?,
+                    };
+                    let i = b.canon(Canon::Resource {
+                        op: ResourceOp::Drop,
+                        ty,
+                    });
+                    (CoreSort::Func, i)
+                }
+                ImportKind::Exported(op, i) => {
+                    let i = b.canon(Canon::Resource {
+                        op: *op,
+                        ty: resource_types[*i],
+                    });
+                    (CoreSort::Func, i)
+                }
+                ImportKind::MainMemory => {
+                    let name = plan.memory.as_deref().ok_or_else(|| {
+                        NewError(format!(
+                            "adapter `{}` imports the main module's memory, but the main \
+                             module does not export one",
+                            adapters[m - 1].name
+                        ))
+                    })?;
+                    let i = *memory
+                        .get_or_insert_with(|| b.core_alias(instances[0], name, CoreSort::Memory));
+                    (CoreSort::Memory, i)
+                }
+                ImportKind::MainExport(kind) => {
+                    let sort = match kind {
+                        wtool_ast::ExternKind::Func => CoreSort::Func,
+                        wtool_ast::ExternKind::Table => CoreSort::Table,
+                        wtool_ast::ExternKind::Memory => CoreSort::Memory,
+                        wtool_ast::ExternKind::Global => CoreSort::Global,
+                        wtool_ast::ExternKind::Tag => CoreSort::Tag,
+                    };
+                    (sort, b.core_alias(instances[0], &imp.name, sort))
+                }
+                ImportKind::Adapter { .. } => unreachable!("adapter exports are indirect"),
             };
-            let name = realloc.as_deref().ok_or_else(|| {
-                NewError(format!(
-                    "function `{}` needs `cabi_realloc`, but the module does not export it",
-                    f.name
-                ))
-            })?;
-            o.push(CanonOpt::Realloc(b.core_alias(main, name, CoreSort::Func)));
+            let export = CoreInlineExport {
+                name: imp.name.clone(),
+                sort,
+                index,
+            };
+            match modules.iter_mut().find(|(m, _)| *m == imp.module) {
+                Some((_, v)) => v.push(export),
+                None => modules.push((&imp.module, vec![export])),
+            }
         }
-        if let (true, Some(e)) = (n.strings, encoding) {
-            o.push(CanonOpt::StringEncoding(e));
+        let mut args = Vec::new();
+        for (name, exports) in modules {
+            let i = b.core_instance(CoreInstance::FromExports(exports));
+            args.push((name.to_string(), i));
         }
-        Ok(o)
-    };
+        let i = b.core_instance(CoreInstance::Instantiate {
+            module: m as u32,
+            args,
+        });
+        instances.push(i);
+    }
+    let main = instances[0];
+    let encodings: Vec<Option<ast::StringEncoding>> = std::iter::once(meta.encoding)
+        .chain(adapters.iter().map(|a| a.encoding))
+        .map(string_encoding)
+        .collect();
+
+    // The canonical options of a function of module `m`: the main module's
+    // memory, module `m`'s realloc and string encoding.
+    let mut opts =
+        |b: &mut B, m: usize, f: &Function, dir: Dir| -> Result<Vec<CanonOpt>, NewError> {
+            let n = needs(r, f, dir);
+            let mut o = Vec::new();
+            if n.memory {
+                let name = plan.memory.as_deref().ok_or_else(|| {
+                    NewError(format!(
+                        "function `{}` needs a memory, but the module exports none",
+                        f.name
+                    ))
+                })?;
+                let mem = *memory.get_or_insert_with(|| b.core_alias(main, name, CoreSort::Memory));
+                o.push(CanonOpt::Memory(mem));
+            }
+            if n.realloc {
+                let realloc = match dir {
+                    Dir::Lift => &plans[m].export_realloc,
+                    Dir::Lower => &plans[m].import_realloc,
+                };
+                let name = realloc.as_deref().ok_or_else(|| {
+                    NewError(format!(
+                        "function `{}` needs `cabi_realloc`, but the module does not export it",
+                        f.name
+                    ))
+                })?;
+                o.push(CanonOpt::Realloc(b.core_alias(
+                    instances[m],
+                    name,
+                    CoreSort::Func,
+                )));
+            }
+            if let (true, Some(e)) = (n.strings, encodings[m]) {
+                o.push(CanonOpt::StringEncoding(e));
+            }
+            Ok(o)
+        };
 
     if let Some(shim) = shim {
         let mut exports = vec![CoreInlineExport {
@@ -379,16 +474,26 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         }];
         for (i, s) in slots.iter().enumerate() {
             let index = match s {
-                Slot::Import(CoreImport {
-                    kind: ImportKind::Func(key, f),
-                    ..
-                }) => {
+                Slot::Import(
+                    m,
+                    CoreImport {
+                        kind: ImportKind::Func(key, f),
+                        ..
+                    },
+                ) => {
                     let func = wit_func(&mut b, key, f);
-                    let o = opts(&mut b, f, Dir::Lower)?;
+                    let o = opts(&mut b, *m, f, Dir::Lower)?;
                     b.canon(Canon::Lower { func, opts: o })
                 }
-                Slot::Dtor(name) => b.core_alias(main, name, CoreSort::Func),
-                Slot::Import(_) => continue,
+                Slot::Import(
+                    _,
+                    CoreImport {
+                        kind: ImportKind::Adapter { adapter, func, .. },
+                        ..
+                    },
+                ) => b.core_alias(instances[adapter + 1], func, CoreSort::Func),
+                Slot::Dtor(m, name) => b.core_alias(instances[*m], name, CoreSort::Func),
+                Slot::Import(..) => continue,
             };
             exports.push(CoreInlineExport {
                 name: i.to_string(),
@@ -398,7 +503,7 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         }
         let args = b.core_instance(CoreInstance::FromExports(exports));
         b.core_instance(CoreInstance::Instantiate {
-            module: 2,
+            module: modules_defined - 1,
             args: vec![(String::new(), args)],
         });
     }
@@ -410,107 +515,67 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
         let m = wtool_text::parse_module(src.as_bytes())
             .map_err(|e| NewError(format!("internal: initializer module: {e}")))?;
         b.push(Section::CoreModule(Box::new(m)));
-        let module = if shim.is_some() { 3 } else { 1 };
         b.core_instance(CoreInstance::Instantiate {
-            module,
+            module: modules_defined,
             args: vec![("main".into(), main)],
         });
     }
-    for (key, funcs) in &plan.exports {
-        let item = &w.exports[key];
-        let mut lifted = Vec::new();
-        let iface = match item {
-            WorldItem::Interface { id, .. } => Some(*id),
-            _ => None,
-        };
-        b.e.interface = iface;
-        b.e.anon_named = iface.is_some();
-        // This export's own resources (a second export of the interface has
-        // its own), and no anonymous types built on another export's ones.
-        if iface.is_some() {
-            b.e.maps.def_to_index.clear();
-            b.e.maps.funcs.clear();
-        }
-        for (i, (k, t, _)) in plan.resources.iter().enumerate() {
-            if k == key {
-                b.e.maps.id_to_index.insert(*t, resource_types[i]);
+    for (m, p) in plans.iter().enumerate() {
+        for (key, funcs) in &p.exports {
+            let item = &w.exports[key];
+            let mut lifted = Vec::new();
+            let iface = match item {
+                WorldItem::Interface { id, .. } => Some(*id),
+                _ => None,
+            };
+            b.e.interface = iface;
+            b.e.anon_named = iface.is_some();
+            // This export's own resources (a second export of the interface has
+            // its own), and no anonymous types built on another export's ones.
+            if iface.is_some() {
+                b.e.maps.def_to_index.clear();
+                b.e.maps.funcs.clear();
             }
-        }
-        for fe in funcs {
-            let FuncExport { core, post, func } = fe;
-            let ty = b.e.encode_func_type(func)?;
-            let mut o = opts(&mut b, func, Dir::Lift)?;
-            if let Some(p) = post {
-                o.push(CanonOpt::PostReturn(b.core_alias(main, p, CoreSort::Func)));
-            }
-            let cf = b.core_alias(main, core, CoreSort::Func);
-            lifted.push(b.canon(Canon::Lift {
-                func: cf,
-                opts: o,
-                ty,
-            }));
-        }
-        let name = crate::encode::key_name(r, key, item)?;
-        match iface {
-            None => {
-                b.push(Section::Exports(vec![Export {
-                    name,
-                    sort: Sort::Func,
-                    index: lifted[0],
-                    ty: None,
-                }]));
-                b.funcs += 1;
-            }
-            Some(id) => {
-                let (nested, type_args) = shim_component(r, id)?;
-                let mut args: Vec<InstantiateArg> = lifted
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| InstantiateArg {
-                        name: format!("import-func-f{i}"),
-                        sort: Sort::Func,
-                        index: *f,
-                    })
-                    .collect();
-                for (n, t) in type_args {
-                    args.push(InstantiateArg {
-                        name: n,
-                        sort: Sort::Type,
-                        index: b.type_index(Type::Id(t))?,
-                    });
-                }
-                b.push(Section::Component(Box::new(nested)));
-                b.push(Section::Instances(vec![Instance::Instantiate {
-                    component: 0,
-                    args,
-                }]));
-                // Each nested component is the next component index.
-                let comps = b
-                    .sections
-                    .iter()
-                    .filter(|s| matches!(s, Section::Component(_)))
-                    .count() as u32;
-                if let Some(Section::Instances(v)) = b.sections.last_mut() {
-                    if let Instance::Instantiate { component, .. } = &mut v[0] {
-                        *component = comps - 1;
+            if m == 0 {
+                for (i, (k, t, _)) in p.resources.iter().enumerate() {
+                    if k == key {
+                        b.e.maps.id_to_index.insert(*t, resource_types[i]);
                     }
                 }
-                b.instances += 1;
-                b.push(Section::Exports(vec![Export {
-                    name,
-                    sort: Sort::Instance,
-                    index: b.instances - 1,
-                    ty: None,
-                }]));
-                b.instances += 1;
-                // Later users of this interface's types alias them from the export.
-                b.e.import_map.insert(id, b.instances - 1);
-                for t in r.interface(id).types.values() {
-                    b.e.maps.id_to_index.remove(t);
-                }
             }
+            for fe in funcs {
+                let FuncExport { core, post, func } = fe;
+                let ty = b.e.encode_func_type(func)?;
+                let mut o = opts(&mut b, m, func, Dir::Lift)?;
+                if let Some(post) = post {
+                    o.push(CanonOpt::PostReturn(b.core_alias(
+                        instances[m],
+                        post,
+                        CoreSort::Func,
+                    )));
+                }
+                let cf = b.core_alias(instances[m], core, CoreSort::Func);
+                lifted.push(b.canon(Canon::Lift {
+                    func: cf,
+                    opts: o,
+                    ty,
+                }));
+            }
+            let name = crate::encode::key_name(r, key, item)?;
+            match iface {
+                None => {
+                    b.push(Section::Exports(vec![Export {
+                        name,
+                        sort: Sort::Func,
+                        index: lifted[0],
+                        ty: None,
+                    }]));
+                    b.funcs += 1;
+                }
+                Some(id) => export_interface(&mut b, r, id, name, &lifted)?,
+            }
+            b.e.anon_named = false;
         }
-        b.e.anon_named = false;
     }
     b.flush();
     b.sections
@@ -521,140 +586,64 @@ pub fn build(meta: &Metadata, core: wtool_ast::Module, plan: &Plan) -> Result<Ve
     }))
 }
 
-/// A function of the shim's table: a lowering that needs the memory, or
-/// an exported resource's destructor.
-enum Slot<'p> {
-    Import(&'p CoreImport),
-    Dtor(&'p str),
-}
-
-/// The component that re-exports interface `id`'s lifted functions with
-/// its named types: it imports every type it needs (returned with the
-/// `TypeId` each import stands for) and the functions, and exports them.
-fn shim_component(
+/// Exports interface `id` under `name`: the lifted functions go through a
+/// nested component that gives them the interface's named types.
+fn export_interface(
+    b: &mut B,
     r: &Resolve,
     id: InterfaceId,
-) -> Result<(Component, Vec<(String, TypeId)>), NewError> {
-    let iface = r.interface(id);
-    let mut ne = Encoder::new(r);
-    ne.interface = Some(id);
-    ne.import_types = true;
-    ne.local_foreign = true;
-    ne.shim_imports = Some(Vec::new());
-    for t in iface.types.values() {
-        ne.encode_valtype(Type::Id(*t))?;
-    }
-    for (i, f) in iface.functions.values().enumerate() {
-        let ty = ne.encode_func_type(f)?;
-        ne.outer.push(ComponentDecl::Import(Import {
-            name: ExternName::plain(format!("import-func-f{i}")),
-            ty: ExternType::Func(ty),
-        }));
-    }
-    let imports = ne.shim_imports.take().unwrap_or_default();
-    let by_index: HashMap<u32, TypeId> =
-        ne.maps.id_to_index.iter().map(|(t, i)| (*i, *t)).collect();
-    let mut type_args = Vec::new();
-    for (n, i) in imports {
-        let t = by_index
-            .get(&i)
-            .copied()
-            .ok_or_else(|| NewError(format!("internal: shim type import {n} has no type")))?;
-        type_args.push((n, t));
-    }
-    // Types of other interfaces stay the imported ones; this interface's
-    // own types are exported under their names and used from there on.
-    let foreign = |t: &TypeId| matches!(r.ty(*t).owner, TypeOwner::Interface(o) if o != id);
-    ne.maps.id_to_index.retain(|t, _| foreign(t));
-    ne.maps.def_to_index.clear();
-    ne.maps.funcs.clear();
-    ne.import_types = false;
-    for t in iface.types.values() {
-        if r.ty(*t).kind != TypeDefKind::Resource {
-            ne.encode_valtype(Type::Id(*t))?;
-            continue;
-        }
-        // A resource is the imported one re-exported: the same resource,
-        // not a new one.
-        let imported = by_index
-            .iter()
-            .find(|(_, id)| **id == *t)
-            .map(|(i, _)| *i)
-            .ok_or_else(|| NewError("internal: shim resource not imported".into()))?;
-        let ty = r.ty(*t);
-        ne.outer.push(ComponentDecl::Instance(InstanceDecl::Export {
-            name: crate::encode::types::ext_name(
-                ty.name.as_deref().unwrap_or_default(),
-                None,
-                ty.external_id.as_deref(),
-            ),
-            ty: ExternType::Type(TypeBound::Eq(imported)),
-        }));
-        ne.outer_types += 1;
-        ne.maps.id_to_index.insert(*t, ne.outer_types - 1);
-    }
-    let mut exports = Vec::new();
-    for (i, f) in iface.functions.values().enumerate() {
-        let ty = ne.encode_func_type(f)?;
-        exports.push(Export {
-            name: crate::encode::types::ext_name(&f.name, None, f.external_id.as_deref()),
+    name: ExternName,
+    lifted: &[u32],
+) -> Result<(), NewError> {
+    let (nested, type_args) = super::shim::shim_component(r, id)?;
+    let mut args: Vec<InstantiateArg> = lifted
+        .iter()
+        .enumerate()
+        .map(|(i, f)| InstantiateArg {
+            name: format!("import-func-f{i}"),
             sort: Sort::Func,
-            index: i as u32,
-            ty: Some(ExternType::Func(ty)),
+            index: *f,
+        })
+        .collect();
+    for (n, t) in type_args {
+        args.push(InstantiateArg {
+            name: n,
+            sort: Sort::Type,
+            index: b.type_index(Type::Id(t))?,
         });
     }
-    let (mut funcs, mut instances) = (0, 0);
-    let mut sections = decls_to_sections(std::mem::take(&mut ne.outer), &mut funcs, &mut instances);
-    if !exports.is_empty() {
-        sections.push(Section::Exports(exports));
+    b.push(Section::Component(Box::new(nested)));
+    // Each nested component is the next component index.
+    let component = b
+        .sections
+        .iter()
+        .filter(|s| matches!(s, Section::Component(_)))
+        .count() as u32
+        - 1;
+    b.push(Section::Instances(vec![Instance::Instantiate {
+        component,
+        args,
+    }]));
+    b.instances += 1;
+    b.push(Section::Exports(vec![Export {
+        name,
+        sort: Sort::Instance,
+        index: b.instances - 1,
+        ty: None,
+    }]));
+    b.instances += 1;
+    // Later users of this interface's types alias them from the export.
+    b.e.import_map.insert(id, b.instances - 1);
+    for t in r.interface(id).types.values() {
+        b.e.maps.id_to_index.remove(t);
     }
-    Ok((
-        Component {
-            version: wtool_component::COMPONENT_VERSION,
-            sections,
-        },
-        type_args,
-    ))
+    Ok(())
 }
 
-fn wat_types(ts: &[wtool_ast::ValType]) -> String {
-    ts.iter()
-        .map(|t| format!("{t:?}").to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The shim module (one function per slot calling through its table) and
-/// the fixup module (fills the table once the lowerings exist).
-fn shim_modules(
-    r: &Resolve,
-    slots: &[Slot],
-) -> Result<(wtool_ast::Module, wtool_ast::Module), NewError> {
-    let n = slots.len();
-    let mut shim = format!("(module (table (export \"$imports\") {n} {n} funcref)\n");
-    let mut fixup = format!("(module (import \"\" \"$imports\" (table {n} {n} funcref))\n");
-    let mut elems = String::new();
-    for (i, s) in slots.iter().enumerate() {
-        let (p, res) = match s {
-            Slot::Import(CoreImport {
-                kind: ImportKind::Func(_, f),
-                ..
-            }) => super::abi::core_sig(r, f, Dir::Lower),
-            _ => (vec![wtool_ast::ValType::I32], Vec::new()),
-        };
-        let sig = format!("(param {}) (result {})", wat_types(&p), wat_types(&res));
-        let gets: String = (0..p.len()).map(|j| format!("local.get {j} ")).collect();
-        shim.push_str(&format!(
-            "(type $t{i} (func {sig}))\n(func (export \"{i}\") (type $t{i}) {gets} i32.const {i} call_indirect (type $t{i}))\n"
-        ));
-        fixup.push_str(&format!("(import \"\" \"{i}\" (func {sig}))\n"));
-        elems.push_str(&format!(" {i}"));
-    }
-    shim.push(')');
-    fixup.push_str(&format!("(elem (i32.const 0) func{elems}))"));
-    let parse = |s: &str| {
-        wtool_text::parse_module(s.as_bytes())
-            .map_err(|e| NewError(format!("internal: shim module: {e}\n{s}")))
-    };
-    Ok((parse(&shim)?, parse(&fixup)?))
+/// A function of the shim's table, with the module (0: main) it is for: a
+/// lowering that needs the memory, an adapter's export, or an exported
+/// resource's destructor.
+pub(super) enum Slot<'p> {
+    Import(usize, &'p CoreImport),
+    Dtor(usize, &'p str),
 }

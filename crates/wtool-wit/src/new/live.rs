@@ -73,8 +73,9 @@ impl Live {
     }
 }
 
-/// The live types of world `w` for the module's `plan`.
-pub fn live_types(r: &Resolve, w: WorldId, plan: &Plan) -> Live {
+/// The live types of world `w` for the modules' `plans` (the main module's,
+/// then each adapter's).
+pub fn live_types(r: &Resolve, w: WorldId, plans: &[&Plan]) -> Live {
     let world = r.world(w);
     let mut live = Live::default();
     for item in world.imports.values() {
@@ -82,19 +83,24 @@ pub fn live_types(r: &Resolve, w: WorldId, plan: &Plan) -> Live {
             live.id(r, *t);
         }
     }
-    // wit-component walks the imports grouped by module name.
-    let mut modules: Vec<&str> = Vec::new();
-    for i in &plan.imports {
-        if !modules.contains(&i.module.as_str()) {
-            modules.push(&i.module);
+    for plan in plans {
+        // wit-component walks the imports grouped by module name.
+        let mut modules: Vec<&str> = Vec::new();
+        for i in &plan.imports {
+            if !modules.contains(&i.module.as_str()) {
+                modules.push(&i.module);
+            }
         }
-    }
-    for m in modules {
-        for i in plan.imports.iter().filter(|i| i.module == m) {
-            match &i.kind {
-                ImportKind::Func(_, f) => live.func(r, f),
-                ImportKind::ResourceDrop(_, t) => live.id(r, *t),
-                ImportKind::Exported(_, i) => live.id(r, plan.resources[*i].1),
+        for m in modules {
+            for i in plan.imports.iter().filter(|i| i.module == m) {
+                match &i.kind {
+                    ImportKind::Func(_, f) => live.func(r, f),
+                    ImportKind::ResourceDrop(_, t) => live.id(r, *t),
+                    ImportKind::Exported(_, i) => live.id(r, plan.resources[*i].1),
+                    ImportKind::Adapter { .. }
+                    | ImportKind::MainMemory
+                    | ImportKind::MainExport(_) => {}
+                }
             }
         }
     }

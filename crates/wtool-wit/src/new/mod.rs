@@ -6,8 +6,10 @@
 
 pub mod abi;
 mod build;
+pub mod gc;
 mod live;
 mod names;
+mod shim;
 
 use crate::model::*;
 use crate::StringEncoding;
@@ -148,21 +150,304 @@ fn empty_world() -> Metadata {
     }
 }
 
+/// Merges metadata `other` (another `component-type` section, or an
+/// adapter's) into `meta`: its packages into the model, its world into
+/// `meta`'s. Returns `other`'s world's exports, as keys of the merged model.
+fn merge_metadata(meta: &mut Metadata, other: Metadata) -> Result<Vec<WorldKey>, NewError> {
+    // The placeholder `root:root` package of the world everything is merged
+    // into is never merged with a package of that name.
+    let remap = crate::merge::merge_except(&mut meta.resolve, other.resolve, &[PackageId(0)])
+        .map_err(|e| NewError(format!("failed to merge WIT metadata: {e}")))?;
+    let from = remap.worlds[other.world.index()];
+    let exports = meta.resolve.world(from).exports.keys().cloned().collect();
+    if from != meta.world {
+        crate::merge::merge_worlds(&mut meta.resolve, from, meta.world)
+            .map_err(|e| NewError(format!("failed to merge WIT worlds: {e}")))?;
+    }
+    Ok(exports)
+}
+
 /// Builds a component from a core module carrying its WIT metadata.
 pub fn new_component(module: &[u8]) -> Result<Vec<u8>, NewError> {
+    new_component_with(module, &[], &NewOptions::default())
+}
+
+/// Options of [`new_component_with`].
+#[derive(Debug, Clone, Default)]
+pub struct NewOptions {
+    /// Adapters allocate with `memory.grow` instead of the main module's
+    /// `cabi_realloc` (`--realloc-via-memory-grow`).
+    pub realloc_via_memory_grow: bool,
+}
+
+/// The core features component modules are decoded with: every proposal
+/// wit-component's validator accepts.
+const CORE_FEATURES: wtool_ast::Features = wtool_ast::Features::ALL;
+
+/// An adapter given to [`new_component_with`]: the core module name the
+/// main module imports it under, and its bytes (with its own metadata).
+pub struct AdapterInput<'a> {
+    /// The import module name it satisfies (`wasi_snapshot_preview1`).
+    pub name: &'a str,
+    /// The adapter module.
+    pub bytes: &'a [u8],
+}
+
+/// Builds a component from a core module carrying its WIT metadata, with
+/// adapter modules implementing some of its imports (`--adapt`), as
+/// wit-component's `ComponentEncoder::adapter` does.
+pub fn new_component_with(
+    module: &[u8],
+    adapters: &[AdapterInput],
+    options: &NewOptions,
+) -> Result<Vec<u8>, NewError> {
     let (stripped, sections) = strip_metadata(module)?;
-    let meta = match sections.as_slice() {
-        // Without metadata the module targets an empty world, as with wit-component.
-        [] => empty_world(),
-        [one] => decode_metadata(one)?,
-        _ => {
-            return Err(NewError(
-                "merging several `component-type` sections is not supported yet".into(),
-            ))
+    // Everything merges into an empty world: the adapters' worlds first,
+    // then the module's, in the order `wasm-tools component new` does it
+    // (which decides the order of the component's imports).
+    let mut meta = empty_world();
+    let mut adapter_meta = Vec::new();
+    for a in adapters {
+        let (bytes, sections) =
+            strip_metadata(a.bytes).map_err(|e| NewError(format!("adapter `{}`: {e}", a.name)))?;
+        let (encoding, exports) = match sections.as_slice() {
+            [] => (StringEncoding::Utf8, Vec::new()),
+            [one] => {
+                let m = decode_metadata(one)
+                    .map_err(|e| NewError(format!("adapter `{}`: {e}", a.name)))?;
+                let encoding = m.encoding;
+                let exports = merge_metadata(&mut meta, m).map_err(|e| {
+                    NewError(format!(
+                        "failed to merge WIT packages of adapter `{}` into main packages: {e}",
+                        a.name
+                    ))
+                })?;
+                (encoding, exports)
+            }
+            _ => {
+                return Err(NewError(format!(
+                    "adapter `{}` has several `component-type` sections",
+                    a.name
+                )))
+            }
+        };
+        adapter_meta.push((bytes, encoding, exports));
+    }
+    let mut main_exports: Vec<WorldKey> = Vec::new();
+    for (i, section) in sections.iter().enumerate() {
+        let other = decode_metadata(section)?;
+        if i == 0 {
+            meta.encoding = other.encoding;
         }
-    };
-    let core = wtool_binary::decode(&stripped)
+        main_exports.extend(merge_metadata(&mut meta, other)?);
+    }
+    crate::merge::merge_imports_by_semver(&mut meta.resolve, meta.world).map_err(NewError)?;
+    let mut core = wtool_binary::decode_with_features(&stripped, CORE_FEATURES)
         .map_err(|e| NewError(format!("failed to decode the core module: {e}")))?;
-    let plan = names::match_module(&meta.resolve, meta.world, &core)?;
-    build::build(&meta, core, &plan)
+    names::dedupe_imports(&mut core);
+    let names: Vec<String> = adapters.iter().map(|a| a.name.to_string()).collect();
+    let main_plan = names::match_module(
+        &meta.resolve,
+        meta.world,
+        &core,
+        &names::MatchOpts {
+            exports: &main_exports,
+            adapters: &names,
+            adapter: false,
+        },
+    )?;
+    let mut parts = Vec::new();
+    for (i, (bytes, encoding, exports)) in adapter_meta.into_iter().enumerate() {
+        let name = &adapters[i].name;
+        let ctx = |e: NewError| NewError(format!("adapter `{name}`: {}", e.0));
+        // What the main module imports from this adapter, with its types.
+        let by_import: Vec<&names::CoreImport> = main_plan
+            .imports
+            .iter()
+            .filter(|imp| matches!(imp.kind, names::ImportKind::Adapter { adapter, .. } if adapter == i))
+            .collect();
+        let has_funcs = exports
+            .iter()
+            .any(|k| match &meta.resolve.world(meta.world).exports[k] {
+                WorldItem::Function(_) => true,
+                WorldItem::Interface { id, .. } => {
+                    !meta.resolve.interface(*id).functions.is_empty()
+                }
+                WorldItem::Type(_) => false,
+            });
+        if by_import.is_empty() && !has_funcs {
+            // Nothing needs it: the adapter is left out.
+            continue;
+        }
+        let module = wtool_binary::decode_with_features(&bytes, CORE_FEATURES)
+            .map_err(|e| NewError(format!("adapter `{name}`: failed to decode: {e}")))?;
+        let opts = names::MatchOpts {
+            exports: &exports,
+            adapters: &[],
+            adapter: true,
+        };
+        // The exports the component uses, then the adapter cut down to them.
+        let full = names::match_module(&meta.resolve, meta.world, &module, &opts).map_err(ctx)?;
+        let mut required: Vec<String> = Vec::new();
+        for imp in &by_import {
+            if let names::ImportKind::Adapter { func, .. } = &imp.kind {
+                if !required.contains(func) {
+                    required.push(func.clone());
+                }
+            }
+        }
+        for e in full.used_exports() {
+            if !required.contains(&e) {
+                required.push(e);
+            }
+        }
+        for imp in &by_import {
+            let names::ImportKind::Adapter {
+                func,
+                params,
+                results,
+                ..
+            } = &imp.kind
+            else {
+                continue;
+            };
+            check_adapter_export(&module, func, params, results).map_err(ctx)?;
+        }
+        let main_realloc = match options.realloc_via_memory_grow {
+            true => None,
+            false => main_plan.adapter_realloc.as_deref(),
+        };
+        let trimmed = gc::trim_adapter(&module, &required, main_realloc).map_err(|e| {
+            NewError(format!(
+                "failed to reduce adapter `{name}` to its minimal size: {}",
+                e.0
+            ))
+        })?;
+        let plan = names::match_module(&meta.resolve, meta.world, &trimmed, &opts).map_err(ctx)?;
+        if let Some(mem) = imported_memory(&trimmed) {
+            let page = |m: Option<u32>| 1u64 << m.unwrap_or(16);
+            let main = main_memory(&core, main_plan.memory.as_deref()).map(|m| m.page_size_log2);
+            if let Some(main) = main {
+                if page(main) != page(mem.page_size_log2) {
+                    return Err(NewError(format!(
+                        "adapter module `{name}` memory page size ({}) does not match main \
+                         module's memory page size ({})",
+                        page(mem.page_size_log2),
+                        page(main)
+                    )));
+                }
+            }
+        }
+        if !plan.resources.is_empty() {
+            return Err(NewError(format!(
+                "adapter `{name}` exports resources, which is not supported yet"
+            )));
+        }
+        if plan
+            .imports
+            .iter()
+            .any(|i| matches!(i.kind, names::ImportKind::Exported(..)))
+        {
+            return Err(NewError(format!(
+                "adapter `{name}` uses exported resources, which is not supported yet"
+            )));
+        }
+        parts.push(build::AdapterPart {
+            name: name.to_string(),
+            module: trimmed,
+            plan,
+            encoding,
+        });
+    }
+    // An adapter left out shifts the indices of the ones after it.
+    let kept: Vec<usize> = (0..adapters.len())
+        .filter(|i| parts.iter().any(|p| p.name == adapters[*i].name))
+        .collect();
+    let mut plan = main_plan;
+    for imp in &mut plan.imports {
+        if let names::ImportKind::Adapter { adapter, .. } = &mut imp.kind {
+            *adapter = kept.iter().position(|k| k == adapter).unwrap_or_default();
+        }
+    }
+    for part in &parts {
+        for imp in &part.plan.imports {
+            let names::ImportKind::MainExport(kind) = imp.kind else {
+                continue;
+            };
+            if !core
+                .exports
+                .iter()
+                .any(|e| e.name == imp.name && e.kind == kind)
+            {
+                return Err(NewError(format!(
+                    "adapter `{}` imports `{}::{}`, which the main module does not export",
+                    part.name, imp.module, imp.name
+                )));
+            }
+        }
+    }
+    let bytes = build::build(&meta, core, &plan, &parts)?;
+    // As wit-component does by default: what is written must validate.
+    wtool_component::validate_bytes(&bytes, wtool_ast::Features::ALL, 1)
+        .map_err(|e| NewError(format!("failed to validate component output: {e}")))?;
+    Ok(bytes)
+}
+
+/// The memory a module imports, if any.
+fn imported_memory(m: &wtool_ast::Module) -> Option<&wtool_ast::MemoryType> {
+    m.imports.iter().find_map(|i| match &i.desc {
+        wtool_ast::ImportDesc::Memory(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The type of the memory the main module exports as `name`.
+fn main_memory<'m>(
+    m: &'m wtool_ast::Module,
+    name: Option<&str>,
+) -> Option<&'m wtool_ast::MemoryType> {
+    let e = m.exports.iter().find(|e| Some(e.name.as_str()) == name)?;
+    if e.kind != wtool_ast::ExternKind::Memory {
+        return None;
+    }
+    let imported: Vec<&wtool_ast::MemoryType> = m
+        .imports
+        .iter()
+        .filter_map(|i| match &i.desc {
+            wtool_ast::ImportDesc::Memory(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let i = e.index as usize;
+    match imported.get(i) {
+        Some(t) => Some(t),
+        None => m.memories.get(i - imported.len()),
+    }
+}
+
+/// Checks that the adapter exports function `name` with the signature the
+/// main module imports it with.
+fn check_adapter_export(
+    m: &wtool_ast::Module,
+    name: &str,
+    params: &[wtool_ast::ValType],
+    results: &[wtool_ast::ValType],
+) -> Result<(), NewError> {
+    let e = m
+        .exports
+        .iter()
+        .find(|e| e.name == name)
+        .ok_or_else(|| NewError(format!("adapter module does not have export `{name}`")))?;
+    let ty = (e.kind == wtool_ast::ExternKind::Func)
+        .then(|| m.func_type_idx(e.index).and_then(|t| m.func_type(t)))
+        .flatten()
+        .ok_or_else(|| NewError(format!("adapter export `{name}` is not a function")))?;
+    if *ty.params != *params || *ty.results != *results {
+        return Err(NewError(format!(
+            "type mismatch for function `{name}`: the main module imports it as {:?} -> {:?} \
+             but the adapter exports {:?} -> {:?}",
+            params, results, ty.params, ty.results
+        )));
+    }
+    Ok(())
 }

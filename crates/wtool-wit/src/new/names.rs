@@ -19,6 +19,23 @@ pub enum ImportKind {
     /// `resource.new`, `.rep` or `.drop` of a resource the module exports
     /// (an index into [`Plan::resources`]: an interface exported twice has two).
     Exported(wtool_component::ast::ResourceOp, usize),
+    /// An export of adapter `adapter` (by index), with the core signature
+    /// the importing module gives it.
+    Adapter {
+        /// Which adapter.
+        adapter: usize,
+        /// The adapter's export.
+        func: String,
+        /// The core parameter types.
+        params: Vec<C>,
+        /// The core result types.
+        results: Vec<C>,
+    },
+    /// An adapter's import of the main module's memory (`env.memory`).
+    MainMemory,
+    /// An adapter's import of one of the main module's exports
+    /// (`__main_module__`).
+    MainExport(ExternKind),
 }
 
 /// One core import, resolved.
@@ -60,6 +77,31 @@ pub struct Plan {
     pub initialize: Option<String>,
     /// Every resource of each exported interface with its destructor export, if any.
     pub resources: Vec<(WorldKey, TypeId, Option<String>)>,
+    /// The realloc the module gives adapters (`cabi_realloc_adapter`, else `cabi_realloc`).
+    pub adapter_realloc: Option<String>,
+}
+
+impl Plan {
+    /// The names of every export the plan uses: lifted functions, their
+    /// post-returns, destructors, memory, reallocs and the initializer.
+    pub fn used_exports(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, funcs) in &self.exports {
+            for f in funcs {
+                out.push(f.core.clone());
+                out.extend(f.post.clone());
+            }
+        }
+        for (_, _, dtor) in &self.resources {
+            out.extend(dtor.clone());
+        }
+        out.extend(self.memory.clone());
+        out.extend(self.import_realloc.clone());
+        out.extend(self.export_realloc.clone());
+        out.extend(self.initialize.clone());
+        out.dedup();
+        out
+    }
 }
 
 /// `ns:pkg/iface@1.2.3`, or the plain name.
@@ -86,17 +128,7 @@ fn canonical_key(r: &Resolve, k: &WorldKey) -> String {
         iface.name.as_deref().unwrap_or_default()
     );
     if let Some(v) = &pkg.version {
-        // A pre-release is only compatible with itself (build metadata aside).
-        let v = if !v.pre.is_empty() {
-            format!("{}.{}.{}-{}", v.major, v.minor, v.patch, v.pre)
-        } else if v.major != 0 {
-            format!("{}", v.major)
-        } else if v.minor != 0 {
-            format!("0.{}", v.minor)
-        } else {
-            format!("0.0.{}", v.patch)
-        };
-        s.push_str(&format!("@{v}"));
+        s.push_str(&format!("@{}", version_compat_track(v)));
     }
     s
 }
@@ -119,8 +151,57 @@ fn resources(r: &Resolve, iface: InterfaceId) -> impl Iterator<Item = TypeId> + 
         .filter(|t| r.ty(*t).kind == TypeDefKind::Resource)
 }
 
+/// What separates a renamed duplicate import's name from its number.
+const DUP: char = '\u{1}';
+
+/// An import's name before `dedupe_imports` renamed it.
+pub fn original_name(name: &str) -> &str {
+    name.split(DUP).next().unwrap_or(name)
+}
+
+/// Renames repeated imports of one (module, name) apart: a component's
+/// core instances cannot export a name twice, and each copy may need its
+/// own lowering.
+pub fn dedupe_imports(m: &mut Module) {
+    let mut seen: HashMap<(String, String), u32> = HashMap::new();
+    for imp in &mut m.imports {
+        let n = seen
+            .entry((imp.module.clone(), imp.name.clone()))
+            .or_insert(0);
+        if *n > 0 {
+            imp.name = format!("{}{DUP}{n}", imp.name);
+        }
+        *n += 1;
+    }
+}
+
+/// What a module is matched against besides its world.
+pub struct MatchOpts<'a> {
+    /// The world exports this module implements (the main module: those
+    /// no adapter brought in; an adapter: its own world's).
+    pub exports: &'a [WorldKey],
+    /// The adapters' names: core import modules the adapters satisfy.
+    pub adapters: &'a [String],
+    /// Whether the module is an adapter (it may import the main module's
+    /// memory and exports).
+    pub adapter: bool,
+}
+
+/// `ns:pkg/iface` and the version of a legacy or standard import module
+/// name, for matching a semver-compatible world import.
+fn split_versioned(module: &str) -> Option<(&str, semver::Version)> {
+    let m = module.strip_prefix("cm32p2|").unwrap_or(module);
+    let (name, v) = m.split_once('@')?;
+    Some((name, semver::Version::parse(v).ok()?))
+}
+
 /// Ties the module's imports and exports to world `world`.
-pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, NewError> {
+pub fn match_module(
+    r: &Resolve,
+    world: WorldId,
+    m: &Module,
+    opts: &MatchOpts,
+) -> Result<Plan, NewError> {
     let w = r.world(world);
     let mut seen: Vec<InterfaceId> = Vec::new();
     for (key, item) in &w.imports {
@@ -184,9 +265,22 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
             }
         }
     }
+    // A core import may name an interface at another semver-compatible
+    // version than the world's (imports were merged to the newest).
+    let mut compatible: HashMap<(String, String), String> = HashMap::new();
+    for key in w.imports.keys() {
+        if let WorldKey::Interface(_) = key {
+            let name = key_name(r, key);
+            if let Some((base, v)) = split_versioned(&name) {
+                compatible
+                    .entry((base.to_string(), version_compat_track(&v)))
+                    .or_insert(name.clone());
+            }
+        }
+    }
     // Same order as `Plan::resources` is filled in below.
     let mut resource_index = 0;
-    for (key, item) in &w.exports {
+    for (key, item) in w.exports.iter().filter(|(k, _)| opts.exports.contains(k)) {
         if let WorldItem::Interface { id, .. } = item {
             let legacy = format!("[export]{}", key_name(r, key));
             let standard = format!("cm32p2|_ex_{}", canonical_key(r, key));
@@ -206,13 +300,65 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
     }
     let mut plan = Plan::default();
     for imp in &m.imports {
-        let what = format!("import `{}::{}`", imp.module, imp.name);
+        // A duplicate import was renamed apart (see `dedupe_imports`); it
+        // is classified by its original name.
+        let field = original_name(&imp.name);
+        let what = format!("import `{}::{field}`", imp.module);
+        let push = |plan: &mut Plan, kind| {
+            plan.imports.push(CoreImport {
+                module: imp.module.clone(),
+                name: imp.name.clone(),
+                kind,
+            })
+        };
+        if opts.adapter {
+            match (imp.module.as_str(), imp.name.as_str(), &imp.desc) {
+                ("env", "memory", ImportDesc::Memory(_)) => {
+                    if plan
+                        .imports
+                        .iter()
+                        .any(|i| matches!(i.kind, ImportKind::MainMemory))
+                    {
+                        return Err(NewError("module has multiple imports for memory".into()));
+                    }
+                    push(&mut plan, ImportKind::MainMemory);
+                    continue;
+                }
+                ("__main_module__", _, desc) => {
+                    push(&mut plan, ImportKind::MainExport(desc.kind()));
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let ImportDesc::Func(ty) = imp.desc else {
             return Err(NewError(format!(
                 "module {what} is not a function; only function imports are supported"
             )));
         };
-        let key = (imp.module.clone(), imp.name.clone());
+        let have = m
+            .func_type(ty)
+            .ok_or_else(|| NewError(format!("{what}: bad type")))?;
+        if let Some(adapter) = opts.adapters.iter().position(|a| *a == imp.module) {
+            push(
+                &mut plan,
+                ImportKind::Adapter {
+                    adapter,
+                    func: field.to_string(),
+                    params: have.params.to_vec(),
+                    results: have.results.to_vec(),
+                },
+            );
+            continue;
+        }
+        let mut key = (imp.module.clone(), field.to_string());
+        if !table.contains_key(&key) {
+            if let Some((base, v)) = split_versioned(&imp.module) {
+                if let Some(m) = compatible.get(&(base.to_string(), version_compat_track(&v))) {
+                    key.0 = m.clone();
+                }
+            }
+        }
         let Some(kind) = table.get(&key).cloned() else {
             return Err(NewError(format!(
                 "module requires {what}, which the world does not import"
@@ -232,10 +378,10 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
                 (vec![C::I32], vec![])
             }
             ImportKind::Exported(..) => (vec![C::I32], vec![C::I32]),
+            ImportKind::Adapter { .. } | ImportKind::MainMemory | ImportKind::MainExport(_) => {
+                unreachable!("classified above")
+            }
         };
-        let have = m
-            .func_type(ty)
-            .ok_or_else(|| NewError(format!("{what}: bad type")))?;
         if *have.params != *want_p || *have.results != *want_r {
             return Err(NewError(format!(
                 "type mismatch for function {what}: expected {} but found {}",
@@ -243,11 +389,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
                 sig_text(&have.params, &have.results)
             )));
         }
-        plan.imports.push(CoreImport {
-            module: imp.module.clone(),
-            name: imp.name.clone(),
-            kind,
-        });
+        push(&mut plan, kind);
     }
     let exports: HashMap<&str, (ExternKind, u32)> = m
         .exports
@@ -293,7 +435,7 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
             func: f.clone(),
         })
     };
-    for (key, item) in &w.exports {
+    for (key, item) in w.exports.iter().filter(|(k, _)| opts.exports.contains(k)) {
         let funcs = match item {
             WorldItem::Function(f) => vec![func_export(None, f)?],
             WorldItem::Interface { id, .. } => {
@@ -342,7 +484,9 @@ pub fn match_module(r: &Resolve, world: WorldId, m: &Module) -> Result<Plan, New
     }
     plan.memory = find(["memory".into(), "cm32p2_memory".into()]);
     plan.initialize = find(["_initialize".into(), "cm32p2_initialize".into()]);
-    let general = find(["cabi_realloc".into(), "cm32p2_realloc".into()]);
+    let general = find(["cabi_realloc".into(), "cm32p2_realloc".into()])
+        .or_else(|| find(["canonical_abi_realloc".into(), String::new()]));
+    plan.adapter_realloc = find(["cabi_realloc_adapter".into(), String::new()]).or(general.clone());
     plan.import_realloc = find(["cabi_import_realloc".into(), String::new()]).or(general.clone());
     plan.export_realloc = find(["cabi_export_realloc".into(), String::new()]).or(general);
     Ok(plan)

@@ -14,6 +14,7 @@ mod types;
 mod world;
 
 pub use error::{SourceError, WitError};
+pub(crate) use world::elaborate as elaborate_world;
 
 use crate::model::{PackageId, PackageName, Resolve};
 use resolve::{Located, Resolver, UnresolvedPackage};

@@ -508,7 +508,7 @@ fn class(r: &Resolve, item: &WorldItem) -> u8 {
 /// Adds every interface the world's items depend on as an import, in
 /// dependency order, and rejects exports that would need one interface both
 /// imported and exported.
-fn elaborate(r: &mut Resolve, wid: WorldId) -> Result<(), String> {
+pub(crate) fn elaborate(r: &mut Resolve, wid: WorldId) -> Result<(), String> {
     let world = r.world(wid).clone();
     let mut imports: IndexMap<WorldKey, WorldItem> = IndexMap::new();
     let mut sorted: Vec<_> = world.imports.iter().collect();
