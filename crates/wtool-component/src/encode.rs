@@ -9,11 +9,20 @@ use wtool_binary::parts;
 /// Encodes a component.
 pub fn encode(c: &Component) -> Vec<u8> {
     let mut out = Vec::new();
-    component(&mut out, c);
+    component(&mut out, c, &[]);
     out
 }
 
-fn component(out: &mut Vec<u8>, c: &Component) {
+/// Encodes a component whose top-level sections at the given indices are
+/// core modules written as the given bytes (their AST is a placeholder), so
+/// a large module copied into a component is never decoded and re-encoded.
+pub fn encode_with_raw_modules(c: &Component, raw: &[(usize, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    component(&mut out, c, raw);
+    out
+}
+
+fn component(out: &mut Vec<u8>, c: &Component, raw: &[(usize, &[u8])]) {
     out.extend_from_slice(b"\0asm");
     let version = if c.version == 0 {
         COMPONENT_VERSION
@@ -23,9 +32,12 @@ fn component(out: &mut Vec<u8>, c: &Component) {
     out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes());
     let mut p = Vec::new();
-    for s in &c.sections {
+    for (i, s) in c.sections.iter().enumerate() {
         p.clear();
-        section(&mut p, s);
+        match raw.iter().find(|(at, _)| *at == i) {
+            Some((_, bytes)) => p.extend_from_slice(bytes),
+            None => section(&mut p, s),
+        }
         out.push(s.id());
         write_u32(out, p.len() as u32);
         out.extend_from_slice(&p);
@@ -41,7 +53,7 @@ fn section(p: &mut Vec<u8>, s: &Section) {
         Section::CoreModule(m) => p.extend_from_slice(&wtool_binary::encode(m)),
         Section::CoreInstances(v) => vec(p, v, core_instance),
         Section::CoreTypes(v) => vec(p, v, core_type),
-        Section::Component(c) => component(p, c),
+        Section::Component(c) => component(p, c, &[]),
         Section::Instances(v) => vec(p, v, instance),
         Section::Aliases(v) => vec(p, v, alias),
         Section::Types(v) => vec(p, v, ty),

@@ -32,6 +32,6 @@ pub use decode::{
     decode, decode_with_offsets, decode_without_bodies, layer_of, Layer, Offsets, SectionOffsets,
     COMPONENT_VERSION, MAX_NESTING,
 };
-pub use encode::encode;
+pub use encode::{encode, encode_with_raw_modules};
 pub use error::{DecodeError, ErrorKind};
 pub use validate::{gated_feature, validate, validate_bytes, ValidationError};

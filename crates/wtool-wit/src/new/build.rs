@@ -145,11 +145,19 @@ fn string_encoding(e: StringEncoding) -> Option<ast::StringEncoding> {
     }
 }
 
+/// The main module as it goes into the component.
+pub enum MainModule<'a> {
+    /// Written from its AST.
+    Ast(Box<wtool_ast::Module>),
+    /// Copied as these bytes (the module's own, never re-encoded).
+    Raw(&'a [u8]),
+}
+
 /// Builds the component for `meta`'s world from module `core` per `plan`,
 /// with `adapters` instantiated after it on its memory.
 pub fn build(
     meta: &Metadata,
-    core: wtool_ast::Module,
+    core: MainModule,
     plan: &Plan,
     adapters: &[AdapterPart],
 ) -> Result<Vec<u8>, NewError> {
@@ -275,7 +283,14 @@ pub fn build(
             .iter()
             .position(|s| matches!(s, Slot::Import(_, x) if std::ptr::eq(*x, i)))
     };
-    b.push(Section::CoreModule(Box::new(core)));
+    let mut raw: Vec<(usize, &[u8])> = Vec::new();
+    match core {
+        MainModule::Ast(m) => b.push(Section::CoreModule(m)),
+        MainModule::Raw(bytes) => {
+            b.push(Section::CoreModule(Box::default()));
+            raw.push((b.sections.len() - 1, bytes));
+        }
+    }
     for a in adapters {
         b.push(Section::CoreModule(Box::new(a.module.clone())));
     }
@@ -580,10 +595,11 @@ pub fn build(
     b.flush();
     b.sections
         .push(Section::Custom(crate::encode::producers(&[])));
-    Ok(wtool_component::encode(&Component {
+    let component = Component {
         version: wtool_component::COMPONENT_VERSION,
         sections: b.sections,
-    }))
+    };
+    Ok(wtool_component::encode_with_raw_modules(&component, &raw))
 }
 
 /// Exports interface `id` under `name`: the lifted functions go through a

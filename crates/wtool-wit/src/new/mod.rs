@@ -242,9 +242,17 @@ pub fn new_component_with(
         main_exports.extend(merge_metadata(&mut meta, other)?);
     }
     crate::merge::merge_imports_by_semver(&mut meta.resolve, meta.world).map_err(NewError)?;
-    let mut core = wtool_binary::decode_with_features(&stripped, CORE_FEATURES)
+    // Only the module's imports and exports matter here: its function
+    // bodies are neither decoded nor re-encoded (the output's validation
+    // checks them), unless duplicate imports must be renamed apart.
+    let (mut core, _) = wtool_binary::decode_lazy(&stripped, CORE_FEATURES)
         .map_err(|e| NewError(format!("failed to decode the core module: {e}")))?;
-    names::dedupe_imports(&mut core);
+    let renamed = names::dedupe_imports(&mut core);
+    if renamed {
+        core = wtool_binary::decode_with_features(&stripped, CORE_FEATURES)
+            .map_err(|e| NewError(format!("failed to decode the core module: {e}")))?;
+        names::dedupe_imports(&mut core);
+    }
     let names: Vec<String> = adapters.iter().map(|a| a.name.to_string()).collect();
     let main_plan = names::match_module(
         &meta.resolve,
@@ -386,7 +394,11 @@ pub fn new_component_with(
             }
         }
     }
-    let bytes = build::build(&meta, core, &plan, &parts)?;
+    let main = match renamed {
+        true => build::MainModule::Ast(Box::new(core)),
+        false => build::MainModule::Raw(&stripped),
+    };
+    let bytes = build::build(&meta, main, &plan, &parts)?;
     // As wit-component does by default: what is written must validate.
     wtool_component::validate_bytes(&bytes, wtool_ast::Features::ALL, 1)
         .map_err(|e| NewError(format!("failed to validate component output: {e}")))?;

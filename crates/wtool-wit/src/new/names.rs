@@ -161,18 +161,21 @@ pub fn original_name(name: &str) -> &str {
 
 /// Renames repeated imports of one (module, name) apart: a component's
 /// core instances cannot export a name twice, and each copy may need its
-/// own lowering.
-pub fn dedupe_imports(m: &mut Module) {
+/// own lowering. Whether any was renamed.
+pub fn dedupe_imports(m: &mut Module) -> bool {
     let mut seen: HashMap<(String, String), u32> = HashMap::new();
+    let mut renamed = false;
     for imp in &mut m.imports {
         let n = seen
             .entry((imp.module.clone(), imp.name.clone()))
             .or_insert(0);
         if *n > 0 {
             imp.name = format!("{}{DUP}{n}", imp.name);
+            renamed = true;
         }
         *n += 1;
     }
+    renamed
 }
 
 /// What a module is matched against besides its world.
