@@ -116,6 +116,17 @@ struct NewArgs {
     /// the main module's `cabi_realloc`
     #[arg(long)]
     realloc_via_memory_grow: bool,
+    /// Merge imports of semver-compatible versions of one interface into the newest
+    #[arg(long, require_equals = true, value_name = "true|false", num_args = 0..=1,
+          default_missing_value = "true", default_value = "true")]
+    merge_imports_based_on_semver: bool,
+    /// Recognise only the `cm32p2` name mangling, not the legacy names
+    #[arg(long)]
+    reject_legacy_names: bool,
+    /// Validate the component before writing it
+    #[arg(long, require_equals = true, value_name = "true|false", num_args = 0..=1,
+          default_missing_value = "true", default_value = "true")]
+    validate: bool,
 }
 
 /// Runs the chosen `component` subcommand.
@@ -410,6 +421,9 @@ fn new(args: NewArgs) -> Result<(), CliError> {
         .collect();
     let options = wtool_wit::new::NewOptions {
         realloc_via_memory_grow: args.realloc_via_memory_grow,
+        merge_imports_based_on_semver: args.merge_imports_based_on_semver,
+        reject_legacy_names: args.reject_legacy_names,
+        validate: args.validate,
     };
     let out = wtool_wit::new::new_component_with(&module, &adapters, &options)
         .map_err(|e| CliError::Plain(format!("failed to encode a component from module: {e}")))?;

@@ -118,6 +118,7 @@ fn run_case(dir: &Path) -> Result<Outcome, String> {
         .collect();
     let opts = wtool_wit::new::NewOptions {
         realloc_via_memory_grow: grow,
+        ..Default::default()
     };
     let ours =
         wtool_wit::new::new_component_with(&module, &inputs, &opts).map_err(|e| e.to_string());

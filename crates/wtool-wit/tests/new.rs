@@ -85,11 +85,21 @@ fn wit_smith_dummy_modules() {
                     continue;
                 }
                 tried += 1;
+                // Every fourth seed recognises only the standard names
+                // (`--reject-legacy-names`): legacy modules must then fail.
+                let reject = seed % 4 == 0;
                 let theirs = ComponentEncoder::default()
+                    .reject_legacy_names(reject)
                     .module(&module)
                     .and_then(|e| e.validate(true).encode());
-                let ours = wtool_wit::new::new_component(&module);
-                let tag = format!("seed {seed} world {world:?} metadata {meta:?} {mangling:?}");
+                let options = wtool_wit::new::NewOptions {
+                    reject_legacy_names: reject,
+                    ..Default::default()
+                };
+                let ours = wtool_wit::new::new_component_with(&module, &[], &options);
+                let tag = format!(
+                    "seed {seed} world {world:?} metadata {meta:?} {mangling:?} reject-legacy {reject}"
+                );
                 match (theirs, ours) {
                     (Ok(t), Ok(o)) => {
                         if let Err(e) = validate(&o) {

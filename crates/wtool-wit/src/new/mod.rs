@@ -172,12 +172,30 @@ pub fn new_component(module: &[u8]) -> Result<Vec<u8>, NewError> {
     new_component_with(module, &[], &NewOptions::default())
 }
 
-/// Options of [`new_component_with`].
-#[derive(Debug, Clone, Default)]
+/// Options of [`new_component_with`], as `wasm-tools component new` has them.
+#[derive(Debug, Clone)]
 pub struct NewOptions {
     /// Adapters allocate with `memory.grow` instead of the main module's
     /// `cabi_realloc` (`--realloc-via-memory-grow`).
     pub realloc_via_memory_grow: bool,
+    /// Imports of semver-compatible versions of one interface become one,
+    /// the newest (`--merge-imports-based-on-semver`, on by default).
+    pub merge_imports_based_on_semver: bool,
+    /// Only `cm32p2` names are recognised (`--reject-legacy-names`).
+    pub reject_legacy_names: bool,
+    /// The output is validated before it is returned (`--validate`, on by default).
+    pub validate: bool,
+}
+
+impl Default for NewOptions {
+    fn default() -> Self {
+        NewOptions {
+            realloc_via_memory_grow: false,
+            merge_imports_based_on_semver: true,
+            reject_legacy_names: false,
+            validate: true,
+        }
+    }
 }
 
 /// The core features component modules are decoded with: every proposal
@@ -241,7 +259,9 @@ pub fn new_component_with(
         }
         main_exports.extend(merge_metadata(&mut meta, other)?);
     }
-    crate::merge::merge_imports_by_semver(&mut meta.resolve, meta.world).map_err(NewError)?;
+    if options.merge_imports_based_on_semver {
+        crate::merge::merge_imports_by_semver(&mut meta.resolve, meta.world).map_err(NewError)?;
+    }
     // Only the module's imports and exports matter here: its function
     // bodies are neither decoded nor re-encoded (the output's validation
     // checks them), unless duplicate imports must be renamed apart.
@@ -262,6 +282,7 @@ pub fn new_component_with(
             exports: &main_exports,
             adapters: &names,
             adapter: false,
+            standard_only: options.reject_legacy_names,
         },
     )?;
     let mut parts = Vec::new();
@@ -293,6 +314,7 @@ pub fn new_component_with(
             exports: &exports,
             adapters: &[],
             adapter: true,
+            standard_only: options.reject_legacy_names,
         };
         // The exports the component uses, then the adapter cut down to them.
         let full = names::match_module(&meta.resolve, meta.world, &module, &opts).map_err(ctx)?;
@@ -400,8 +422,10 @@ pub fn new_component_with(
     };
     let bytes = build::build(&meta, main, &plan, &parts)?;
     // As wit-component does by default: what is written must validate.
-    wtool_component::validate_bytes(&bytes, wtool_ast::Features::ALL, 1)
-        .map_err(|e| NewError(format!("failed to validate component output: {e}")))?;
+    if options.validate {
+        wtool_component::validate_bytes(&bytes, wtool_ast::Features::ALL, 1)
+            .map_err(|e| NewError(format!("failed to validate component output: {e}")))?;
+    }
     Ok(bytes)
 }
 

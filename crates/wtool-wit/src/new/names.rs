@@ -188,6 +188,8 @@ pub struct MatchOpts<'a> {
     /// Whether the module is an adapter (it may import the main module's
     /// memory and exports).
     pub adapter: bool,
+    /// Only the `cm32p2` names count (`--reject-legacy-names`).
+    pub standard_only: bool,
 }
 
 /// `ns:pkg/iface` and the version of a legacy or standard import module
@@ -224,8 +226,11 @@ pub fn match_module(
     }
     // Every accepted (module, name) pair for an import.
     let mut table: HashMap<(String, String), ImportKind> = HashMap::new();
+    let standard_only = opts.standard_only;
     let mut add = |legacy: (String, String), standard: (String, String), k: ImportKind| {
-        table.insert(legacy, k.clone());
+        if !standard_only {
+            table.insert(legacy, k.clone());
+        }
         table.insert(standard, k);
     };
     for (key, item) in &w.imports {
@@ -399,7 +404,18 @@ pub fn match_module(
         .iter()
         .map(|e| (e.name.as_str(), (e.kind, e.index)))
         .collect();
-    let find = |names: [String; 2]| names.into_iter().find(|n| exports.contains_key(n.as_str()));
+    // A legacy name (first) and a standard one; with `standard_only` only
+    // the standard one counts.
+    let find = |names: [String; 2]| {
+        let [legacy, standard] = names;
+        let legacy = (!standard_only).then_some(legacy);
+        legacy
+            .into_iter()
+            .chain([standard])
+            .find(|n| exports.contains_key(n.as_str()))
+    };
+    // Names recognised under either mangling.
+    let find_any = |name: &str| exports.contains_key(name).then(|| name.to_string());
     let func_export = |key: Option<&WorldKey>, f: &Function| -> Result<FuncExport, NewError> {
         let (legacy, standard) = match key {
             Some(k) => (
@@ -488,9 +504,9 @@ pub fn match_module(
     plan.memory = find(["memory".into(), "cm32p2_memory".into()]);
     plan.initialize = find(["_initialize".into(), "cm32p2_initialize".into()]);
     let general = find(["cabi_realloc".into(), "cm32p2_realloc".into()])
-        .or_else(|| find(["canonical_abi_realloc".into(), String::new()]));
-    plan.adapter_realloc = find(["cabi_realloc_adapter".into(), String::new()]).or(general.clone());
-    plan.import_realloc = find(["cabi_import_realloc".into(), String::new()]).or(general.clone());
-    plan.export_realloc = find(["cabi_export_realloc".into(), String::new()]).or(general);
+        .or_else(|| find_any("canonical_abi_realloc"));
+    plan.adapter_realloc = find_any("cabi_realloc_adapter").or(general.clone());
+    plan.import_realloc = find_any("cabi_import_realloc").or(general.clone());
+    plan.export_realloc = find_any("cabi_export_realloc").or(general);
     Ok(plan)
 }
