@@ -119,24 +119,51 @@ fn print_component(
             hint: None,
         });
     }
-    let component = if input.format == Format::Text {
-        crate::commands::validate::parse_component(input, features)?
-    } else {
-        wtool_component::decode(&input.bytes, features).map_err(|e| CliError::Component {
-            file: input.name.clone(),
-            offset: Some(e.offset()),
-            message: e.to_string(),
-        })?
-    };
     let opts = PrintOptions {
         fold: args.fold,
         names,
         skip_custom: args.skip_custom,
         ..PrintOptions::default()
     };
-    args.output.write_with(OutputKind::Text, |out| {
-        wtool_component::print::print_to_io(&component, &opts, out)
-    })
+    let component_error = |e: wtool_component::DecodeError| CliError::Component {
+        file: input.name.clone(),
+        offset: Some(e.offset()),
+        message: e.to_string(),
+    };
+    if input.format == Format::Text {
+        let component = crate::commands::validate::parse_component(input, features)?;
+        return args.output.write_with(OutputKind::Text, |out| {
+            wtool_component::print::print_to_io(&component, &opts, out)
+        });
+    }
+    // Core modules' bodies, data and custom sections are printed straight
+    // from the input as the text streams, so memory stays near the input's
+    // size however big the modules are.
+    let (component, cores) =
+        wtool_component::decode_for_print(&input.bytes, features).map_err(component_error)?;
+    let mut failed = None;
+    args.output
+        .write_with(OutputKind::Text, |out| {
+            match wtool_component::print::print_lazy_to_io(
+                &component,
+                &input.bytes,
+                &cores,
+                features,
+                &opts,
+                out,
+            ) {
+                Ok(()) => Ok(()),
+                Err(wtool_component::print::PrintError::Io(e)) => Err(e),
+                Err(wtool_component::print::PrintError::Decode(e)) => {
+                    failed = Some(e);
+                    Err(std::io::Error::other("a function body did not decode"))
+                }
+            }
+        })
+        .map_err(|e| match failed.take() {
+            Some(d) => component_error(d),
+            None => e,
+        })
 }
 
 /// Prints a binary module as it streams: sections decoded, each function

@@ -29,8 +29,8 @@ pub mod validate;
 
 pub use ast::Component;
 pub use decode::{
-    decode, decode_with_offsets, decode_without_bodies, layer_of, Layer, Offsets, SectionOffsets,
-    COMPONENT_VERSION, MAX_NESTING,
+    decode, decode_for_print, decode_with_offsets, decode_without_bodies, layer_of, Layer,
+    LazyCore, Offsets, SectionOffsets, COMPONENT_VERSION, MAX_NESTING,
 };
 pub use encode::{encode, encode_with_raw_modules};
 pub use error::{DecodeError, ErrorKind};

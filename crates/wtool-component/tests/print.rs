@@ -75,6 +75,11 @@ impl Counts {
             ours,
             "streamed print differs"
         );
+        assert_eq!(
+            lazy(bytes, &PrintOptions::default()),
+            ours,
+            "print from the input (bodies left there) differs"
+        );
         if ours == theirs {
             self.identical += 1;
         } else {
@@ -225,6 +230,50 @@ fn streamed(c: &Component, opts: &PrintOptions) -> String {
     String::from_utf8(out).expect("the printer writes UTF-8")
 }
 
+/// The text [`wtool_component::print::print_lazy_to_io`] streams for a
+/// component decoded with its core bodies, data and custom sections left
+/// in `bytes` (what `wtool print` does).
+fn lazy(bytes: &[u8], opts: &PrintOptions) -> String {
+    let (c, cores) = wtool_component::decode_for_print(bytes, FEATURES).expect("it decodes");
+    let mut out = Vec::new();
+    wtool_component::print::print_lazy_to_io(&c, bytes, &cores, FEATURES, opts, &mut out)
+        .expect("it prints");
+    String::from_utf8(out).expect("the printer writes UTF-8")
+}
+
+/// A core body that does not decode stops printing from the input with
+/// the decoder's error at its offset in the component (the eager decoder
+/// refuses the component there too).
+#[test]
+fn lazy_print_reports_a_bad_body() {
+    let bytes = wat::parse_str("(component (core module (func (result i32) i32.const 7)))")
+        .expect("the oracle parses it");
+    // `i32.const` (0x41 0x07) becomes the reserved opcode 0xff.
+    let at = bytes
+        .windows(2)
+        .position(|w| w == [0x41, 0x07])
+        .expect("the body is there");
+    let mut bad = bytes.clone();
+    bad[at] = 0xff;
+    let eager = wtool_component::decode(&bad, FEATURES).expect_err("a bad body is refused");
+    let (c, cores) = wtool_component::decode_for_print(&bad, FEATURES).expect("bodies wait");
+    let mut out = Vec::new();
+    let err = wtool_component::print::print_lazy_to_io(
+        &c,
+        &bad,
+        &cores,
+        FEATURES,
+        &PrintOptions::default(),
+        &mut out,
+    )
+    .expect_err("the body does not decode");
+    let wtool_component::print::PrintError::Decode(e) = err else {
+        panic!("a decode error, not {err:?}");
+    };
+    assert_eq!(e.offset(), eager.offset());
+    assert_eq!(e.offset(), at);
+}
+
 /// A nested module whose text is many streaming chunks long, with functions
 /// spanning chunk boundaries: streamed and in-memory printing agree with
 /// wasmprinter, flat and folded.
@@ -254,5 +303,6 @@ fn streamed_big_nested_module() {
         assert!(theirs.len() > 4 << 16, "the text spans several chunks");
         assert_eq!(wtool_component::print::print_with(&c, &opts), theirs);
         assert_eq!(streamed(&c, &opts), theirs);
+        assert_eq!(lazy(&bytes, &opts), theirs);
     }
 }

@@ -179,8 +179,10 @@ impl Printer<'_, '_> {
     fn custom(&mut self, i: usize, c: &CustomSection) {
         self.newline(1);
         if self.nested.is_some() && c.name == "producers" {
-            // wasmprinter's own syntax for the producers section.
-            if let Some(fields) = producers(&c.data) {
+            // wasmprinter's own syntax for the producers section (its
+            // bytes may have been left in the input by the lazy decoder).
+            let left = self.parts.and_then(|l| l.parts.custom(l.bytes, i));
+            if let Some(fields) = producers(left.unwrap_or(&c.data)) {
                 self.out.push_str("(@producers");
                 for (field, values) in &fields {
                     for (name, version) in values {

@@ -152,6 +152,23 @@ pub fn print_nested_to(
     depth: usize,
     sink: &mut dyn FnMut(&str) -> bool,
 ) -> Option<usize> {
+    // Without an input to read from, every body is in the module.
+    print_nested_parts_to(module, None, opts, header, depth, sink).unwrap_or(None)
+}
+
+/// [`print_nested_to`] for a module decoded by
+/// [`wtool_binary::decode_lazy_parts`] from `input`: bodies, data segments
+/// and custom sections are read from the input as they are printed. A body
+/// that does not decode stops the text there with its error (offsets in
+/// `input.bytes`).
+pub fn print_nested_parts_to(
+    module: &Module,
+    input: Option<&LazyInput<'_>>,
+    opts: &PrintOptions,
+    header: &str,
+    depth: usize,
+    sink: &mut dyn FnMut(&str) -> bool,
+) -> Result<Option<usize>, DecodeError> {
     // A chunk's last newline is held back until more text follows: the
     // module's text ends with one that the nested form drops.
     let mut held = false;
@@ -177,15 +194,39 @@ pub fn print_nested_to(
         }
         true
     };
-    let ids = Ids::build_flavored(module, opts, module.datas.len(), true);
+    let num_datas = input.map_or(module.datas.len(), |l| l.parts.num_datas(module));
+    let has_data_count = module.data_count.is_some();
+    let bodies = |i: u32, expr: &mut Expr| {
+        let Some(LazyInput {
+            bytes,
+            parts,
+            features,
+        }) = input.copied()
+        else {
+            return Ok(());
+        };
+        let range = parts
+            .bodies
+            .get(i as usize)
+            .ok_or_else(|| DecodeError::new(bytes.len(), ErrorKind::UnexpectedEnd))?;
+        BodyReader::new(bytes, range, features, has_data_count).read_instrs_into(expr)
+    };
+    let ids = Ids::build_flavored(module, opts, num_datas, true);
     let mut p = Printer::with_ids(module, opts, Some(&mut forward), std::sync::Arc::new(ids));
     p.nested = Some((header, depth));
+    p.parts = input.copied();
+    if input.is_some() {
+        p.bodies = Some(&bodies);
+    }
     p.module();
+    if let Some(e) = p.body_error.take() {
+        return Err(e);
+    }
     p.flush();
     let failed = p.failed;
     drop(p);
     // The held newline is the final one the nested form drops.
-    (ok && !failed).then(|| lines - usize::from(held))
+    Ok((ok && !failed).then(|| lines - usize::from(held)))
 }
 
 /// Streams the printed text of `module` into a `fmt::Write` in chunks, so

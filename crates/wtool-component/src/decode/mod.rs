@@ -60,8 +60,39 @@ pub fn decode_with_offsets(bytes: &[u8], features: Features) -> Result<(Componen
         features,
         items: RefCell::new(Vec::new()),
         lazy_core: false,
+        cores: None,
     };
     d.component(&mut r, 0)
+}
+
+/// A core module of a component decoded by [`decode_for_print`]: where its
+/// bytes are in the input, and what of them was left there.
+#[derive(Debug)]
+pub struct LazyCore {
+    /// Where the module's bytes start in the component's bytes.
+    pub start: usize,
+    /// Where they end.
+    pub end: usize,
+    /// Its function bodies, data segments and custom sections, left in
+    /// those bytes ([`wtool_binary::decode_lazy_parts`]).
+    pub parts: wtool_binary::LazyParts,
+}
+
+/// [`decode`] for printing as the text streams: core modules are decoded
+/// without their function bodies, data and custom sections, which stay in
+/// `bytes` (the returned list, one per core module in the order they
+/// appear, nested components' included, says where). The component is not
+/// for encoding.
+pub fn decode_for_print(bytes: &[u8], features: Features) -> Result<(Component, Vec<LazyCore>)> {
+    let mut r = Reader::new(bytes);
+    let d = Decoder {
+        features,
+        items: RefCell::new(Vec::new()),
+        lazy_core: true,
+        cores: Some(RefCell::new(Vec::new())),
+    };
+    let (c, _) = d.component(&mut r, 0)?;
+    Ok((c, d.cores.map(RefCell::into_inner).unwrap_or_default()))
 }
 
 /// [`decode_with_offsets`] without core modules' function bodies (they are
@@ -84,6 +115,7 @@ pub(crate) fn decode_for_validation(
         features,
         items: RefCell::new(Vec::new()),
         lazy_core: true,
+        cores: None,
     };
     d.component(&mut r, 0)
 }
@@ -151,6 +183,9 @@ pub(crate) struct Decoder {
     items: RefCell<Vec<usize>>,
     /// Leave core modules' function bodies undecoded.
     lazy_core: bool,
+    /// For printing: core modules decoded without bodies, data and custom
+    /// sections, and where those are.
+    cores: Option<RefCell<Vec<LazyCore>>>,
 }
 
 impl Decoder {
@@ -217,7 +252,16 @@ impl Decoder {
                 let bytes = s.bytes(rest)?;
                 let mut head = Reader::new(bytes);
                 preamble(&mut head, Layer::Module).map_err(|e| shift(e, start))?;
-                let m = if self.lazy_core {
+                let m = if let Some(cores) = &self.cores {
+                    wtool_binary::decode_lazy_parts(bytes, self.features).map(|(m, parts)| {
+                        cores.borrow_mut().push(LazyCore {
+                            start,
+                            end: start + bytes.len(),
+                            parts,
+                        });
+                        m
+                    })
+                } else if self.lazy_core {
                     wtool_binary::decode_lazy(bytes, self.features).map(|(m, _)| m)
                 } else {
                     wtool_binary::decode_with_features(bytes, self.features)

@@ -58,6 +58,7 @@ pub fn print_with(c: &Component, opts: &PrintOptions) -> String {
         opts: &printer_options(opts),
         sink: None,
         failed: false,
+        cores: None,
     };
     p.component(c);
     p.w.out.push('\n');
@@ -85,6 +86,7 @@ pub fn print_to_io<W: std::io::Write + ?Sized>(
         opts: &printer_options(opts),
         sink: Some(&mut sink),
         failed: false,
+        cores: None,
     };
     p.component(c);
     p.w.out.push('\n');
@@ -93,6 +95,74 @@ pub fn print_to_io<W: std::io::Write + ?Sized>(
     match error {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+/// Why printing a component decoded by [`crate::decode_for_print`] stopped.
+#[derive(Debug)]
+pub enum PrintError {
+    /// A core function body did not decode (its offset is in the component).
+    Decode(crate::DecodeError),
+    /// The output could not be written.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for PrintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrintError::Decode(e) => e.fmt(f),
+            PrintError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PrintError {}
+
+/// [`print_to_io`] for a component decoded by [`crate::decode_for_print`]
+/// from `bytes`: its core modules' bodies, data segments and custom
+/// sections are read from `bytes` as they are printed, so memory holds
+/// little more than the input however big the modules are.
+pub fn print_lazy_to_io<W: std::io::Write + ?Sized>(
+    c: &Component,
+    bytes: &[u8],
+    cores: &[crate::LazyCore],
+    features: wtool_ast::Features,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> Result<(), PrintError> {
+    let mut error = None;
+    let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
+        Ok(()) => true,
+        Err(e) => {
+            error = Some(e);
+            false
+        }
+    };
+    let mut p = Printer {
+        w: Writer::default(),
+        states: Vec::new(),
+        opts: &printer_options(opts),
+        sink: Some(&mut sink),
+        failed: false,
+        cores: Some(LazyCores {
+            bytes,
+            cores,
+            features,
+            next: 0,
+            error: None,
+        }),
+    };
+    p.component(c);
+    let decode_error = p.cores.as_mut().and_then(|l| l.error.take());
+    if decode_error.is_none() {
+        p.w.out.push('\n');
+        p.flush();
+    }
+    drop(p);
+    match (decode_error, error) {
+        (Some(e), _) => Err(PrintError::Decode(e)),
+        (None, Some(e)) => Err(PrintError::Io(e)),
+        (None, None) => Ok(()),
     }
 }
 
@@ -257,6 +327,19 @@ pub(crate) struct Printer<'o, 's> {
     sink: Option<&'s mut dyn FnMut(&str) -> bool>,
     /// The sink refused a chunk: nothing more is written.
     failed: bool,
+    /// Core modules' bodies, data and custom sections left in the input
+    /// ([`crate::decode_for_print`]), with the next one to print.
+    cores: Option<LazyCores<'s>>,
+}
+
+/// The input of a component decoded by [`crate::decode_for_print`].
+pub(crate) struct LazyCores<'a> {
+    bytes: &'a [u8],
+    cores: &'a [crate::LazyCore],
+    features: wtool_ast::Features,
+    next: usize,
+    /// The first body that did not decode (offset in the component).
+    error: Option<crate::DecodeError>,
 }
 
 impl Printer<'_, '_> {
@@ -354,8 +437,35 @@ impl Printer<'_, '_> {
                 if self.sink.is_some() {
                     self.flush();
                     let failed = &mut self.failed;
-                    let lines = match self.sink.as_mut() {
-                        Some(sink) if !*failed => {
+                    let lines = match (self.sink.as_mut(), self.cores.as_mut()) {
+                        (Some(_), _) if *failed => Some(0),
+                        (Some(sink), Some(lazy)) => {
+                            // Bodies, data and custom sections come from the input.
+                            let core = lazy.cores.get(lazy.next);
+                            lazy.next += 1;
+                            let input = core.map(|c| wtool_print::LazyInput {
+                                bytes: &lazy.bytes[c.start..c.end],
+                                parts: &c.parts,
+                                features: lazy.features,
+                            });
+                            let printed = wtool_print::print_nested_parts_to(
+                                m,
+                                input.as_ref(),
+                                self.opts,
+                                &header,
+                                depth,
+                                &mut **sink,
+                            );
+                            match printed {
+                                Ok(n) => n,
+                                Err(e) => {
+                                    let at = core.map_or(0, |c| c.start);
+                                    lazy.error = Some(crate::DecodeError::core_at(at, e));
+                                    None
+                                }
+                            }
+                        }
+                        (Some(sink), None) => {
                             wtool_print::print_nested_to(m, self.opts, &header, depth, &mut **sink)
                         }
                         _ => Some(0),
