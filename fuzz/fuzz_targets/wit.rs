@@ -2,7 +2,8 @@
 //! behind a component preamble through the component-to-WIT decoder, and
 //! wit-smith packages through decode, print, parse and encode. Nothing
 //! panics; what parses prints, and the printed text parses back to the same
-//! text and encodes to a package that decodes to it again.
+//! text and encodes to a package that decodes to it again. Also `component
+//! new`'s adapter trimming on wasm-smith modules: what it keeps validates.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
@@ -19,7 +20,8 @@ fuzz_target!(|data: &[u8]| {
         features: Vec::new(),
         all_features: mode & 4 != 0,
     };
-    match mode % 3 {
+    match mode % 4 {
+        3 => trim_adapter(rest),
         0 => {
             let Ok(text) = std::str::from_utf8(rest) else {
                 return;
@@ -55,6 +57,46 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// A wasm-smith module trimmed as an adapter to some of its exports (with
+/// or without a main-module realloc): an error or a module that validates.
+fn trim_adapter(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let mut u = Unstructured::new(rest);
+    let config = wasm_smith::Config {
+        max_data_segments: 0,
+        max_element_segments: 0,
+        max_memories: 1,
+        ..wasm_smith::Config::default()
+    };
+    let Ok(m) = wasm_smith::Module::new(config, &mut u) else {
+        return;
+    };
+    let Ok(module) = wtool_binary::decode_with_features(&m.to_bytes(), wtool_ast::Features::ALL)
+    else {
+        return;
+    };
+    let required: Vec<String> = module
+        .exports
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| pick >> (i % 7) & 1 == 1)
+        .map(|(_, e)| e.name.clone())
+        .collect();
+    if required.is_empty() {
+        return;
+    }
+    let realloc = (pick & 0x80 != 0).then_some("cabi_realloc");
+    if let Ok(trimmed) = wtool_wit::new::gc::trim_adapter(&module, &required, realloc) {
+        let bytes = wtool_binary::encode(&trimmed);
+        let mut v = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
+        if let Err(e) = v.validate_all(&bytes) {
+            panic!("a trimmed adapter does not validate: {e}");
+        }
+    }
+}
 
 /// Printed text parses back to a package that prints the same, and the
 /// package encodes to a component that decodes to the same text.
