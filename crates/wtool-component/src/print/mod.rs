@@ -72,6 +72,22 @@ pub fn print_to_io<W: std::io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> std::io::Result<()> {
+    match stream(c, None, opts, w) {
+        Ok(()) => Ok(()),
+        Err(PrintError::Io(e)) => Err(e),
+        // Without an input every body is in the component.
+        Err(PrintError::Decode(e)) => Err(std::io::Error::other(e)),
+    }
+}
+
+/// The streaming printer writing into `w`, with core modules' bodies from
+/// the input when `cores` says where they are.
+fn stream<W: std::io::Write + ?Sized>(
+    c: &Component,
+    cores: Option<LazyCores<'_>>,
+    opts: &PrintOptions,
+    w: &mut W,
+) -> Result<(), PrintError> {
     let mut error = None;
     let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
         Ok(()) => true,
@@ -86,15 +102,19 @@ pub fn print_to_io<W: std::io::Write + ?Sized>(
         opts: &printer_options(opts),
         sink: Some(&mut sink),
         failed: false,
-        cores: None,
+        cores,
     };
     p.component(c);
-    p.w.out.push('\n');
-    p.flush();
+    let decode_error = p.cores.as_mut().and_then(|l| l.error.take());
+    if decode_error.is_none() {
+        p.w.out.push('\n');
+        p.flush();
+    }
     drop(p);
-    match error {
-        Some(e) => Err(e),
-        None => Ok(()),
+    match (decode_error, error) {
+        (Some(e), _) => Err(PrintError::Decode(e)),
+        (None, Some(e)) => Err(PrintError::Io(e)),
+        (None, None) => Ok(()),
     }
 }
 
@@ -130,40 +150,14 @@ pub fn print_lazy_to_io<W: std::io::Write + ?Sized>(
     opts: &PrintOptions,
     w: &mut W,
 ) -> Result<(), PrintError> {
-    let mut error = None;
-    let mut sink = |s: &str| match w.write_all(s.as_bytes()) {
-        Ok(()) => true,
-        Err(e) => {
-            error = Some(e);
-            false
-        }
+    let cores = LazyCores {
+        bytes,
+        cores,
+        features,
+        next: 0,
+        error: None,
     };
-    let mut p = Printer {
-        w: Writer::default(),
-        states: Vec::new(),
-        opts: &printer_options(opts),
-        sink: Some(&mut sink),
-        failed: false,
-        cores: Some(LazyCores {
-            bytes,
-            cores,
-            features,
-            next: 0,
-            error: None,
-        }),
-    };
-    p.component(c);
-    let decode_error = p.cores.as_mut().and_then(|l| l.error.take());
-    if decode_error.is_none() {
-        p.w.out.push('\n');
-        p.flush();
-    }
-    drop(p);
-    match (decode_error, error) {
-        (Some(e), _) => Err(PrintError::Decode(e)),
-        (None, Some(e)) => Err(PrintError::Io(e)),
-        (None, None) => Ok(()),
-    }
+    stream(c, Some(cores), opts, w)
 }
 
 /// wasmprinter marks every block with its label depth and never inlines.
