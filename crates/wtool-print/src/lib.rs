@@ -196,20 +196,9 @@ pub fn print_nested_parts_to(
     };
     let num_datas = input.map_or(module.datas.len(), |l| l.parts.num_datas(module));
     let has_data_count = module.data_count.is_some();
-    let bodies = |i: u32, expr: &mut Expr| {
-        let Some(LazyInput {
-            bytes,
-            parts,
-            features,
-        }) = input.copied()
-        else {
-            return Ok(());
-        };
-        let range = parts
-            .bodies
-            .get(i as usize)
-            .ok_or_else(|| DecodeError::new(bytes.len(), ErrorKind::UnexpectedEnd))?;
-        BodyReader::new(bytes, range, features, has_data_count).read_instrs_into(expr)
+    let bodies = |i: u32, expr: &mut Expr| match input {
+        Some(input) => input.read_body(i, has_data_count, expr),
+        None => Ok(()),
     };
     let ids = Ids::build_flavored(module, opts, num_datas, true);
     let mut p = Printer::with_ids(module, opts, Some(&mut forward), std::sync::Arc::new(ids));
@@ -351,24 +340,25 @@ pub fn print_parts_to_io<W: io::Write + ?Sized>(
     w: &mut W,
 ) -> Result<(), PrintError> {
     let has_data_count = module.data_count.is_some();
-    let LazyInput {
-        bytes,
-        parts,
-        features,
-    } = *input;
-    let bodies = |i: u32, expr: &mut Expr| {
-        let range = parts
-            .bodies
-            .get(i as usize)
-            .ok_or_else(|| DecodeError::new(bytes.len(), ErrorKind::UnexpectedEnd))?;
-        BodyReader::new(bytes, range, features, has_data_count).read_instrs_into(expr)
-    };
+    let bodies = |i: u32, expr: &mut Expr| input.read_body(i, has_data_count, expr);
     let lazy = Lazy {
         bodies: Some(&bodies),
         parts: Some(*input),
         namer,
     };
     stream_io(module, lazy, opts, threads, w)
+}
+
+impl LazyInput<'_> {
+    /// Decodes defined function `i`'s instructions from the input into `expr`.
+    fn read_body(&self, i: u32, has_data_count: bool, expr: &mut Expr) -> Result<(), DecodeError> {
+        let range = self
+            .parts
+            .bodies
+            .get(i as usize)
+            .ok_or_else(|| DecodeError::new(self.bytes.len(), ErrorKind::UnexpectedEnd))?;
+        BodyReader::new(self.bytes, range, self.features, has_data_count).read_instrs_into(expr)
+    }
 }
 
 /// Where a streamed module's undecoded parts come from.

@@ -364,13 +364,6 @@ pub fn merge_except(
     Ok(remap)
 }
 
-fn key_text(r: &Resolve, k: &WorldKey) -> String {
-    match k {
-        WorldKey::Name(n) => n.clone(),
-        WorldKey::Interface(i) => r.id_of(*i).unwrap_or_default(),
-    }
-}
-
 /// Checks that a world item present in both worlds is the same item.
 fn same_item(r: &Resolve, from: &WorldItem, into: &WorldItem) -> Result<(), String> {
     match (from, into) {
@@ -399,16 +392,18 @@ pub fn merge_worlds(r: &mut Resolve, from: WorldId, into: WorldId) -> Result<(),
     let mut new_imports = Vec::new();
     for (k, item) in &f.imports {
         match i.imports.get(k) {
-            Some(existing) => same_item(r, item, existing)
-                .map_err(|e| format!("failed to merge world import {}: {e}", key_text(r, k)))?,
+            Some(existing) => same_item(r, item, existing).map_err(|e| {
+                format!("failed to merge world import {}: {e}", r.name_world_key(k))
+            })?,
             None => new_imports.push((k.clone(), item.clone())),
         }
     }
     let mut new_exports = Vec::new();
     for (k, item) in &f.exports {
         match i.exports.get(k) {
-            Some(existing) => same_item(r, item, existing)
-                .map_err(|e| format!("failed to merge world export {}: {e}", key_text(r, k)))?,
+            Some(existing) => same_item(r, item, existing).map_err(|e| {
+                format!("failed to merge world export {}: {e}", r.name_world_key(k))
+            })?,
             None => {
                 if let WorldKey::Interface(id) = k {
                     if i.imports.contains_key(k) && !f.imports.contains_key(k) {

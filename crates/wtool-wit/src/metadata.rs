@@ -64,29 +64,15 @@ fn function(f: &Function) -> Json {
 
 fn type_meta(resolve: &Resolve, id: TypeId) -> Json {
     let ty = resolve.ty(id);
-    let items: Vec<(String, Json)> = match &ty.kind {
-        TypeDefKind::Record(f) => f
-            .iter()
-            .map(|x| (&x.name, &x.docs))
-            .filter_map(item)
-            .collect(),
-        TypeDefKind::Flags(f) => f
-            .iter()
-            .map(|x| (&x.name, &x.docs))
-            .filter_map(item)
-            .collect(),
-        TypeDefKind::Variant(f) => f
-            .iter()
-            .map(|x| (&x.name, &x.docs))
-            .filter_map(item)
-            .collect(),
-        TypeDefKind::Enum(f) => f
-            .iter()
-            .map(|x| (&x.name, &x.docs))
-            .filter_map(item)
-            .collect(),
+    // The named members of a record, flags, variant or enum.
+    let members: Vec<(&String, &Docs)> = match &ty.kind {
+        TypeDefKind::Record(f) => f.iter().map(|x| (&x.name, &x.docs)).collect(),
+        TypeDefKind::Flags(f) => f.iter().map(|x| (&x.name, &x.docs)).collect(),
+        TypeDefKind::Variant(f) => f.iter().map(|x| (&x.name, &x.docs)).collect(),
+        TypeDefKind::Enum(f) => f.iter().map(|x| (&x.name, &x.docs)).collect(),
         _ => Vec::new(),
     };
+    let items: Vec<(String, Json)> = members.into_iter().filter_map(item).collect();
     obj(vec![
         ("docs", docs(&ty.docs)),
         ("stability", stability(&ty.stability)),
@@ -120,13 +106,6 @@ fn interface_meta(resolve: &Resolve, id: InterfaceId) -> Json {
     ])
 }
 
-fn key_name(resolve: &Resolve, k: &WorldKey) -> String {
-    match k {
-        WorldKey::Name(n) => n.clone(),
-        WorldKey::Interface(i) => resolve.id_of(*i).unwrap_or_default(),
-    }
-}
-
 fn world_meta(resolve: &Resolve, id: WorldId) -> Json {
     let w = resolve.world(id);
     let mut ifaces = Vec::new();
@@ -158,7 +137,7 @@ fn world_meta(resolve: &Resolve, id: WorldId) -> Json {
                     } else {
                         &mut export_stab
                     };
-                    map.push((key_name(resolve, key), s));
+                    map.push((resolve.name_world_key(key), s));
                 }
                 if let Some(d) = &docs.contents {
                     let map = if import {
@@ -166,7 +145,7 @@ fn world_meta(resolve: &Resolve, id: WorldId) -> Json {
                     } else {
                         &mut export_docs
                     };
-                    map.push((key_name(resolve, key), Json::Str(d.clone())));
+                    map.push((resolve.name_world_key(key), Json::Str(d.clone())));
                 }
             }
             continue;
@@ -402,7 +381,7 @@ fn inject_world(j: &Json, resolve: &mut Resolve, id: WorldId) -> Result<(), Stri
                 let w = resolve.world(id);
                 let map = if import { &w.imports } else { &w.exports };
                 map.keys()
-                    .map(|k| (k.clone(), key_name(resolve, k)))
+                    .map(|k| (k.clone(), resolve.name_world_key(k)))
                     .collect()
             };
             let key = names

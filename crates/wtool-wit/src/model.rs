@@ -482,6 +482,15 @@ impl Resolve {
         Some(s)
     }
 
+    /// A world key as written: the plain name, or the interface's
+    /// `ns:pkg/name@version`.
+    pub fn name_world_key(&self, key: &WorldKey) -> String {
+        match key {
+            WorldKey::Name(n) => n.clone(),
+            WorldKey::Interface(i) => self.id_of(*i).unwrap_or_default(),
+        }
+    }
+
     /// Follows `type a = b` aliases (and `use`s) to the definition they name.
     pub fn unalias(&self, mut id: TypeId) -> TypeId {
         while let TypeDefKind::Type(Type::Id(next)) = self.ty(id).kind {

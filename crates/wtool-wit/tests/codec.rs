@@ -5,26 +5,16 @@
 use arbitrary::Unstructured;
 use wtool_wit::{decode, encode, DecodedWasm};
 
+#[path = "common/check.rs"]
+mod check;
 #[path = "common/producers.rs"]
 mod producers;
+use check::{component_for, oracle_wit, seed_bytes};
 use producers::normalize;
 
 /// Equal bytes but for the tool named in `producers` (see `common/producers.rs`).
 fn same_bytes(ours: &[u8], theirs: &[u8]) -> bool {
     normalize(ours) == normalize(theirs)
-}
-
-/// Deterministic pseudo-random bytes for wit-smith (xorshift64*).
-fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect()
 }
 
 /// A wit-smith package for `seed`, or `None` when wit-smith declines it.
@@ -34,7 +24,7 @@ fn smith(seed: u64) -> Option<Vec<u8>> {
 
 /// [`smith`], optionally with canonical interface names.
 fn smith_with(seed: u64, canonical_names: bool) -> Option<Vec<u8>> {
-    let data = bytes(seed, 4096);
+    let data = seed_bytes(seed, 4096);
     let mut u = Unstructured::new(&data);
     let config = wit_smith::Config {
         async_: seed.is_multiple_of(3),
@@ -351,21 +341,6 @@ fn embed_matches_wit_component() {
     assert!(worlds > 0);
 }
 
-/// What `wasm-tools component wit` prints for a decoded binary, by wit-component.
-fn oracle_wit(wasm: &[u8]) -> Result<String, String> {
-    let d = wit_component::decode(wasm).map_err(|e| format!("{e:#}"))?;
-    let (r, pkg) = (d.resolve(), d.package());
-    let nested: Vec<_> = r
-        .packages
-        .iter()
-        .map(|(id, _)| id)
-        .filter(|id| *id != pkg)
-        .collect();
-    let mut p = wit_component::WitPrinter::default();
-    p.print(r, pkg, &nested).map_err(|e| format!("{e:#}"))?;
-    Ok(p.output.to_string())
-}
-
 /// Ours: our decode, our printer.
 fn our_wit(wasm: &[u8]) -> Result<String, String> {
     let d = decode(wasm).map_err(|e| e.to_string())?;
@@ -418,21 +393,6 @@ fn real_component_text() {
             _ => println!("{path}: identical to wit-component (no wasm-tools CLI)"),
         }
     }
-}
-
-/// A component targeting `world`: a dummy core module made a component by
-/// wit-component (shim components, instantiations, the real shape).
-fn component_for(r: &wit_parser::Resolve, world: wit_parser::WorldId) -> Option<Vec<u8>> {
-    let abi = wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync);
-    let mut module = wit_component::dummy_module(r, world, abi);
-    let encoding = wit_component::StringEncoding::UTF8;
-    wit_component::embed_component_metadata(&mut module, r, world, encoding, false).ok()?;
-    wit_component::ComponentEncoder::default()
-        .module(&module)
-        .ok()?
-        .validate(true)
-        .encode()
-        .ok()
 }
 
 #[test]
@@ -572,7 +532,7 @@ fn mutants_do_not_panic() {
     let (mut tried, mut panics) = (0, Vec::new());
     for seed in 0..count().min(2_000) {
         let Some(wasm) = smith(seed) else { continue };
-        let noise = bytes(seed ^ 0xdead_beef, 16);
+        let noise = seed_bytes(seed ^ 0xdead_beef, 16);
         for k in 0..4 {
             let mut m = wasm.clone();
             let at = 8

@@ -6,27 +6,14 @@
 #[path = "common/check.rs"]
 mod check;
 use arbitrary::Unstructured;
-use check::{validate, wit_of};
+use check::{seed_bytes, validate, wit_of};
 use wit_component::{ComponentEncoder, DecodedWasm, StringEncoding, WitPrinter};
 use wit_parser::{LiftLowerAbi, ManglingAndAbi};
-
-/// Deterministic pseudo-random bytes for wit-smith (xorshift64*).
-fn bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect()
-}
 
 /// A wit-smith package for `seed` (synchronous functions only: the standard
 /// mangling has no async ABI yet).
 fn smith(seed: u64) -> Option<Vec<u8>> {
-    let data = bytes(seed, 4096);
+    let data = seed_bytes(seed, 4096);
     let mut u = Unstructured::new(&data);
     let config = wit_smith::Config {
         async_: false,

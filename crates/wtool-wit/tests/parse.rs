@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use wtool_wit::model as m;
 use wtool_wit::{parse_path, parse_source, ParseOptions};
 
+#[path = "common/check.rs"]
+mod check;
 #[path = "common/inputs.rs"]
 mod inputs;
 use inputs::{bytes, crate_dir, ui_inputs, wit_parser_dir};
@@ -631,15 +633,7 @@ fn wit_smith_documents() {
         };
         let decoded = wit_component::decode(&wasm).expect("wit-smith output decodes");
         let (resolve, pkg) = (decoded.resolve(), decoded.package());
-        let nested: Vec<_> = resolve
-            .packages
-            .iter()
-            .map(|p| p.0)
-            .filter(|p| *p != pkg)
-            .collect();
-        let mut printer = wit_component::WitPrinter::default();
-        printer.print(resolve, pkg, &nested).expect("prints");
-        let text = printer.output.to_string();
+        let text = check::oracle_print(resolve, pkg, true).expect("prints");
         // Once with every feature on (as wit-smith generates), once with
         // none, so that gated items are dropped and checked too.
         for all_features in [true, false] {

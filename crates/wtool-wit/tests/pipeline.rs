@@ -4,6 +4,8 @@
 //! `wit_component::encode` (what `--wasm` writes), on wit-parser's UI inputs
 //! and on wit-smith documents.
 
+#[path = "common/check.rs"]
+mod check;
 #[path = "common/inputs.rs"]
 mod inputs;
 #[path = "common/producers.rs"]
@@ -16,17 +18,7 @@ use wtool_wit::{parse_path, parse_source, ParseOptions};
 
 /// The oracle's text: main, then every other package nested, in arena order.
 fn oracle_text(r: &wit_parser::Resolve, main: wit_parser::PackageId) -> String {
-    let nested: Vec<_> = r
-        .packages
-        .iter()
-        .map(|p| p.0)
-        .filter(|p| *p != main)
-        .collect();
-    let mut printer = wit_component::WitPrinter::default();
-    printer
-        .print(r, main, &nested)
-        .expect("the oracle prints what it parsed");
-    printer.output.to_string()
+    check::oracle_print(r, main, true).expect("the oracle prints what it parsed")
 }
 
 /// What `--wasm` writes for the package (compared with its producers

@@ -2,8 +2,11 @@
 //! (what `wasm-tools component wit` prints): the same model, converted index
 //! by index, must print to the same bytes.
 
+#[path = "common/check.rs"]
+mod check;
 #[path = "common/inputs.rs"]
 mod inputs;
+use check::component_for;
 #[path = "common/oracle.rs"]
 mod oracle;
 
@@ -14,16 +17,7 @@ use wtool_testsupport::smith::count_from_env;
 
 /// The oracle's text for `pkg` with every other package nested, as the CLI prints it.
 fn oracle_text(r: &wit_parser::Resolve, pkg: wit_parser::PackageId, docs: bool) -> String {
-    let nested: Vec<_> = r
-        .packages
-        .iter()
-        .map(|(id, _)| id)
-        .filter(|id| *id != pkg)
-        .collect();
-    let mut p = wit_component::WitPrinter::default();
-    p.emit_docs(docs);
-    p.print(r, pkg, &nested).expect("oracle prints");
-    p.output.to_string()
+    check::oracle_print(r, pkg, docs).expect("oracle prints")
 }
 
 /// Ours for the same resolve and package.
@@ -184,20 +178,6 @@ fn keywords_are_escaped() {
     assert!(text.contains("interface %list {"), "{text}");
     assert!(text.contains("%func: func(%map: %record);"), "{text}");
     compare(&r, pkg, true).unwrap();
-}
-
-/// A component targeting `world` (a dummy core module, as wit-component's own tests build them).
-fn component_for(r: &wit_parser::Resolve, world: wit_parser::WorldId) -> Option<Vec<u8>> {
-    let abi = wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync);
-    let mut module = wit_component::dummy_module(r, world, abi);
-    let encoding = wit_component::StringEncoding::UTF8;
-    wit_component::embed_component_metadata(&mut module, r, world, encoding, false).ok()?;
-    wit_component::ComponentEncoder::default()
-        .module(&module)
-        .ok()?
-        .validate(true)
-        .encode()
-        .ok()
 }
 
 /// Components decode differently from packages (a `root:component` package

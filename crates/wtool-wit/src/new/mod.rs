@@ -438,27 +438,11 @@ fn imported_memory(m: &wtool_ast::Module) -> Option<&wtool_ast::MemoryType> {
 }
 
 /// The type of the memory the main module exports as `name`.
-fn main_memory<'m>(
-    m: &'m wtool_ast::Module,
-    name: Option<&str>,
-) -> Option<&'m wtool_ast::MemoryType> {
+fn main_memory(m: &wtool_ast::Module, name: Option<&str>) -> Option<wtool_ast::MemoryType> {
     let e = m.exports.iter().find(|e| Some(e.name.as_str()) == name)?;
-    if e.kind != wtool_ast::ExternKind::Memory {
-        return None;
-    }
-    let imported: Vec<&wtool_ast::MemoryType> = m
-        .imports
-        .iter()
-        .filter_map(|i| match &i.desc {
-            wtool_ast::ImportDesc::Memory(t) => Some(t),
-            _ => None,
-        })
-        .collect();
-    let i = e.index as usize;
-    match imported.get(i) {
-        Some(t) => Some(t),
-        None => m.memories.get(i - imported.len()),
-    }
+    (e.kind == wtool_ast::ExternKind::Memory)
+        .then(|| m.memory_type(e.index))
+        .flatten()
 }
 
 /// Checks that the adapter exports function `name` with the signature the

@@ -104,22 +104,14 @@ impl Plan {
     }
 }
 
-/// `ns:pkg/iface@1.2.3`, or the plain name.
-pub fn key_name(r: &Resolve, k: &WorldKey) -> String {
-    match k {
-        WorldKey::Name(n) => n.clone(),
-        WorldKey::Interface(i) => r.id_of(*i).unwrap_or_default(),
-    }
-}
-
 /// The key with its version reduced to what stays compatible (`@1`, `@0.2`).
 fn canonical_key(r: &Resolve, k: &WorldKey) -> String {
     let WorldKey::Interface(i) = k else {
-        return key_name(r, k);
+        return r.name_world_key(k);
     };
     let iface = r.interface(*i);
     let Some(pkg) = iface.package.map(|p| &r.package(p).name) else {
-        return key_name(r, k);
+        return r.name_world_key(k);
     };
     let mut s = format!(
         "{}:{}/{}",
@@ -218,7 +210,7 @@ pub fn match_module(
                     "the world imports interface `{}` (which has resources) a second time \
                      (as `{}`), which is not supported yet",
                     r.id_of(*id).unwrap_or_default(),
-                    key_name(r, key)
+                    r.name_world_key(key)
                 )));
             }
             seen.push(*id);
@@ -242,7 +234,7 @@ pub fn match_module(
             ),
             WorldItem::Interface { id, .. } => {
                 let (legacy, standard) = (
-                    key_name(r, key),
+                    r.name_world_key(key),
                     format!("cm32p2|{}", canonical_key(r, key)),
                 );
                 for f in r.interface(*id).functions.values() {
@@ -278,7 +270,7 @@ pub fn match_module(
     let mut compatible: HashMap<(String, String), String> = HashMap::new();
     for key in w.imports.keys() {
         if let WorldKey::Interface(_) = key {
-            let name = key_name(r, key);
+            let name = r.name_world_key(key);
             if let Some((base, v)) = split_versioned(&name) {
                 compatible
                     .entry((base.to_string(), version_compat_track(&v)))
@@ -290,7 +282,7 @@ pub fn match_module(
     let mut resource_index = 0;
     for (key, item) in w.exports.iter().filter(|(k, _)| opts.exports.contains(k)) {
         if let WorldItem::Interface { id, .. } = item {
-            let legacy = format!("[export]{}", key_name(r, key));
+            let legacy = format!("[export]{}", r.name_world_key(key));
             let standard = format!("cm32p2|_ex_{}", canonical_key(r, key));
             for t in resources(r, *id) {
                 let n = r.ty(t).name.clone().unwrap_or_default();
@@ -419,7 +411,7 @@ pub fn match_module(
     let func_export = |key: Option<&WorldKey>, f: &Function| -> Result<FuncExport, NewError> {
         let (legacy, standard) = match key {
             Some(k) => (
-                format!("{}#{}", key_name(r, k), f.name),
+                format!("{}#{}", r.name_world_key(k), f.name),
                 format!("cm32p2|{}|{}", canonical_key(r, k), f.name),
             ),
             None => (f.name.clone(), format!("cm32p2||{}", f.name)),
@@ -461,7 +453,7 @@ pub fn match_module(
                 for t in resources(r, *id) {
                     let n = r.ty(t).name.clone().unwrap_or_default();
                     let dtor = find([
-                        format!("{}#[dtor]{n}", key_name(r, key)),
+                        format!("{}#[dtor]{n}", r.name_world_key(key)),
                         format!("cm32p2|{}|{n}_dtor", canonical_key(r, key)),
                     ]);
                     plan.resources.push((key.clone(), t, dtor));

@@ -433,6 +433,14 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn iface_items(&mut self) -> PResult<Vec<IfaceItem>> {
+        self.braced_items(Self::iface_item)
+    }
+
+    /// `{ item* }`, each item after its doc comments and attributes.
+    fn braced_items<T>(
+        &mut self,
+        item: fn(&mut Self, Docs, Vec<Attr>) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
         self.expect(Tok::LBrace)?;
         let mut items = Vec::new();
         loop {
@@ -441,7 +449,7 @@ impl<'a> Parser<'a> {
                 return Ok(items);
             }
             let attrs = self.attrs()?;
-            items.push(self.iface_item(docs, attrs)?);
+            items.push(item(self, docs, attrs)?);
         }
     }
 
@@ -587,16 +595,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn world_items(&mut self) -> PResult<Vec<WorldItem>> {
-        self.expect(Tok::LBrace)?;
-        let mut items = Vec::new();
-        loop {
-            let docs = self.docs();
-            if self.eat(Tok::RBrace) {
-                return Ok(items);
-            }
-            let attrs = self.attrs()?;
-            items.push(self.world_item(docs, attrs)?);
-        }
+        self.braced_items(Self::world_item)
     }
 
     pub(super) fn world_item(&mut self, docs: Docs, attrs: Vec<Attr>) -> PResult<WorldItem> {

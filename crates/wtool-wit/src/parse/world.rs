@@ -552,10 +552,7 @@ pub(crate) fn elaborate(r: &mut Resolve, wid: WorldId) -> Result<(), String> {
             required: &mut required,
         };
         if !ctx.add(key.clone(), item.clone(), true) {
-            let name = match key {
-                WorldKey::Name(n) => n.clone(),
-                WorldKey::Interface(i) => r.id_of(*i).unwrap_or_default(),
-            };
+            let name = r.name_world_key(key);
             return Err(format!(
                 "interface `{name}` transitively depends on an interface in incompatible ways"
             ));

@@ -14,8 +14,16 @@ impl Printer<'_> {
         if let Some(n) = &def.name {
             return self.name(n);
         }
-        match &def.kind {
-            TypeDefKind::Handle(h) => self.handle(*h, false),
+        let kind = &def.kind;
+        self.structure(kind, false);
+    }
+
+    /// The structure of an anonymous type, or of the right side of `type a = …`
+    /// (`own_explicit`: `type a = own<r>` keeps its `own`, which encodes
+    /// differently from `type a = r`).
+    fn structure(&mut self, kind: &TypeDefKind, own_explicit: bool) {
+        match kind {
+            TypeDefKind::Handle(h) => self.handle(*h, own_explicit),
             TypeDefKind::Tuple(tys) => {
                 self.put("tuple<");
                 self.type_list(tys);
@@ -183,28 +191,8 @@ impl Printer<'_> {
                 self.put("type ");
                 self.name(name);
                 self.put(" = ");
-                match kind {
-                    // `type a = own<r>` keeps its `own`: it encodes differently from `type a = r`.
-                    TypeDefKind::Handle(h) => self.handle(*h, true),
-                    TypeDefKind::Tuple(tys) => {
-                        self.put("tuple<");
-                        self.type_list(tys);
-                        self.put(">");
-                    }
-                    TypeDefKind::Option(t) => self.generic("option", &[*t]),
-                    TypeDefKind::Result { ok, err } => self.result(*ok, *err),
-                    TypeDefKind::List(t) => self.generic("list", &[*t]),
-                    TypeDefKind::Map(k, v) => self.generic("map", &[*k, *v]),
-                    TypeDefKind::FixedLengthList(t, n) => {
-                        self.put("list<");
-                        self.type_name(*t);
-                        self.put(&format!(", {n}>"));
-                    }
-                    TypeDefKind::Future(t) => self.optional_generic("future", *t),
-                    TypeDefKind::Stream(t) => self.optional_generic("stream", *t),
-                    TypeDefKind::Type(t) => self.type_name(*t),
-                    _ => unreachable!("nominal kinds are declared above"),
-                }
+                // Nominal kinds are declared above: only structures remain.
+                self.structure(kind, true);
                 self.semicolon();
             }
         }
